@@ -1,0 +1,3 @@
+from kccdesk.cli import main
+
+raise SystemExit(main())

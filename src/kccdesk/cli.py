@@ -1,0 +1,303 @@
+"""The command line of DESIGN.md. Every command that prints data takes --json; errors are one
+Dutch line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+EXIT_REFUSED = 1  # the input was checked and refused (invalid number, note not allowed)
+EXIT_ERROR = 2  # bad usage, bad file, unknown id, database trouble
+
+
+class CliError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kccdesk",
+        description="De desk van een klantcontactcentrum: zoeken, dienst, doorverbinden, "
+        "terugbelnotities. Zonder opdracht opent de desk.",
+    )
+    parser.add_argument("--demo", action="store_true", help="werk op de meegeleverde demodatabase")
+    sub = parser.add_subparsers(dest="command", metavar="OPDRACHT")
+
+    sub.add_parser("demo", help="open de desk op de demodata, zonder installatie")
+    sub.add_parser("desk", help="open de desk (hetzelfde als zonder opdracht)")
+
+    p = sub.add_parser("import", help="importeer client-TOML (bestanden of mappen), alles of niets")
+    p.add_argument("paths", nargs="+", metavar="PAD")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("export", help="schrijf alle clients als TOML naar een map")
+    p.add_argument("directory", metavar="MAP")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("search", help="zoek personen, afdelingen en onderwerpen")
+    p.add_argument("query", nargs="+", metavar="ZOEKTERM")
+    scope = p.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--client", metavar="ID")
+    scope.add_argument("--all", action="store_true", help="zoek bij alle clients")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("duty", help="wie heeft nu dienst, tot wanneer; wie is afwezig")
+    p.add_argument("--client", required=True, metavar="ID")
+    p.add_argument("--at", metavar="ISO-TIJD", help="tijdstip; zonder offset: klok van de client")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("check-phone", help="controleer een telefoonnummer (exit 1 bij ongeldig)")
+    p.add_argument("number", metavar="NUMMER")
+    p.add_argument("--country", default="NL", help="standaardland: NL of BE")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("note", help="terugbelnotities")
+    notes = p.add_subparsers(dest="note_command", metavar="add|list", required=True)
+    add = notes.add_parser("add", help="neem een terugbelnotitie op")
+    add.add_argument("--client", required=True, metavar="ID")
+    add.add_argument("--to", required=True, metavar="PERSOON")
+    add.add_argument("--name", required=True, metavar="NAAM")
+    add.add_argument("--phone", required=True, metavar="NUMMER")
+    add.add_argument("--message", required=True, metavar="TEKST")
+    add.add_argument("--urgency", default="normaal", choices=("normaal", "dringend"))
+    add.add_argument("--agent", default=None)
+    add.add_argument(
+        "--keep-absent-recipient",
+        action="store_true",
+        help="bewaar voor een afwezige ontvanger toch (wordt gelogd)",
+    )
+    add.add_argument("--json", action="store_true")
+    lst = notes.add_parser("list", help="toon terugbelnotities, nieuwste eerst")
+    lst.add_argument("--client", metavar="ID")
+    lst.add_argument("--limit", type=int, default=50)
+    lst.add_argument("--json", action="store_true")
+    return parser
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _store(args):
+    from kccdesk import locations
+    from kccdesk.desk import open_demo_store
+    from kccdesk.storage import open_store
+
+    return open_demo_store() if args.demo else open_store(locations.database_url())
+
+
+def _desk(args):
+    from kccdesk.desk import Desk
+
+    return Desk(_store(args))
+
+
+def cmd_import(args) -> int:
+    from kccdesk.clientfile import load_clients
+
+    clients = load_clients(args.paths)
+    report = _store(args).import_clients(clients)
+    if args.json:
+        _print_json(report.__dict__)
+    else:
+        print(
+            f"{len(report.added)} nieuw, {len(report.updated)} bijgewerkt, "
+            f"{len(report.unchanged)} ongewijzigd"
+        )
+    return 0
+
+
+def cmd_export(args) -> int:
+    from pathlib import Path
+
+    from kccdesk.clientfile import dump_client
+
+    target = Path(args.directory)
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for client in _store(args).load_clients():
+        path = target / f"{client.id}.toml"
+        path.write_text(dump_client(client), encoding="utf-8")
+        written.append(str(path))
+    if args.json:
+        _print_json({"written": written})
+    else:
+        print(f"{len(written)} clients geschreven naar {target}")
+    return 0
+
+
+def cmd_search(args) -> int:
+    desk = _desk(args)
+    hits = desk.search(" ".join(args.query), None if args.all else args.client, args.limit)
+    if args.json:
+        _print_json([h.as_dict(with_client=args.all) for h in hits])
+        return 0
+    if not hits:
+        print("niets gevonden")
+    for hit in hits:
+        client = f"{hit.entry.client}  " if args.all else ""
+        stale = "  (niet actueel)" if not hit.current else ""
+        print(
+            f"{hit.score:5.1f}  {client}{hit.kind:<10} {hit.entry.id:<24} {hit.entry.title}{stale}"
+        )
+    return 0
+
+
+def _instant(text: str | None, zone) -> datetime:
+    if not text:
+        return datetime.now(UTC)
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"--at '{text}' is geen ISO-tijd (bijv. 2026-12-24T22:30)") from None
+    return value if value.tzinfo else value.replace(tzinfo=zone)
+
+
+def cmd_duty(args) -> int:
+    desk = _desk(args)
+    client = desk.client(args.client)
+    status = desk.duty(client.id, _instant(args.at, client.zone))
+    if args.json:
+        _print_json(
+            {
+                "client": client.id,
+                "at": status.at.isoformat(),
+                "closed": status.closed,
+                "on_duty": [
+                    {"person": d.person, "name": d.name, "until": d.until.isoformat()}
+                    for d in status.on_duty
+                ],
+                "absent": [
+                    {
+                        "person": a.person,
+                        "name": a.name,
+                        "until": a.until.isoformat(),
+                        "reason": a.reason,
+                        "replaced_by": a.replaced_by,
+                        "replacement_absent": a.replacement_absent,
+                    }
+                    for a in status.absent
+                ],
+                "next_change": status.next_change.isoformat() if status.next_change else None,
+            }
+        )
+        return 0
+    print(f"{client.name} — {status.at:%a %d-%m-%Y %H:%M %Z}")
+    if status.closed:
+        print(f"Gesloten: {status.closed}")
+    print("Dienst:" if status.on_duty else "Niemand heeft dienst.")
+    for d in status.on_duty:
+        print(f"  {d.name} ({d.person}) tot {d.until:%a %H:%M}")
+    for a in status.absent:
+        repl = f", vervangen door {a.replacement_name}" if a.replaced_by else ", geen vervanger"
+        if a.replacement_absent:
+            repl += " (die is ook afwezig!)"
+        print(f"Afwezig: {a.name} ({a.reason}) t/m {a.until:%d-%m-%Y}{repl}")
+    if status.next_change:
+        print(f"Volgende wissel: {status.next_change:%a %d-%m %H:%M}")
+    return 0
+
+
+def cmd_check_phone(args) -> int:
+    from kccdesk.phones import SUPPORTED_COUNTRIES, check
+
+    if args.country.upper() not in SUPPORTED_COUNTRIES:
+        raise CliError(f"--country '{args.country}' wordt niet ondersteund (NL of BE)")
+    result = check(args.number, args.country)
+    if args.json:
+        data = result.as_dict()
+        _print_json(data)
+    elif result.valid:
+        warning = f"\n  let op: {result.warning}" if result.warning else ""
+        print(
+            f"geldig {result.type} nummer ({result.country}): {result.display}  [{result.e164}]"
+            f"{warning}"
+        )
+    else:
+        print(f"ongeldig: {result.error}")
+    return 0 if result.valid else EXIT_REFUSED
+
+
+def cmd_note(args) -> int:
+    from kccdesk.notes import NoteRefused
+    from kccdesk.phones import display
+    from kccdesk.settings import load_settings
+
+    desk = _desk(args)
+    if args.note_command == "list":
+        notes = desk.store.notes(args.client, limit=args.limit)
+        if args.json:
+            _print_json([n.as_dict() for n in notes])
+        for n in [] if args.json else notes:
+            when = n.created_at.astimezone().strftime("%d-%m %H:%M")
+            print(
+                f"#{n.id} {when} {n.client} → {n.recipient}: {n.caller_name} "
+                f"{display(n.caller_phone)} — {n.message} [{n.status}]"
+            )
+        return 0
+    agent = args.agent or load_settings().agent_name
+    try:
+        note = desk.add_note(
+            args.client,
+            args.to,
+            args.name,
+            args.phone,
+            args.message,
+            urgency=args.urgency,
+            agent=agent,
+            keep_absent_recipient=args.keep_absent_recipient,
+        )
+    except NoteRefused as exc:
+        print(f"kccdesk: notitie niet opgeslagen: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    if args.json:
+        _print_json(note.as_dict())
+    else:
+        print(
+            f"notitie #{note.id} opgeslagen voor {note.recipient}: terugbellen op "
+            f"{display(note.caller_phone)}"
+        )
+    return 0
+
+
+def cmd_desk(args, demo: bool) -> int:
+    from kccdesk.ui.app import run_desk
+
+    return run_desk(demo=demo)
+
+
+COMMANDS = {
+    "import": cmd_import,
+    "export": cmd_export,
+    "search": cmd_search,
+    "duty": cmd_duty,
+    "check-phone": cmd_check_phone,
+    "note": cmd_note,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from kccdesk.clientfile import ImportErrors
+    from kccdesk.settings import SettingsError
+    from kccdesk.storage import StorageError
+
+    try:
+        if args.command in (None, "desk", "demo"):
+            return cmd_desk(args, demo=args.demo or args.command == "demo")
+        return COMMANDS[args.command](args)
+    except ImportErrors as exc:
+        print("kccdesk: niets geïmporteerd:", file=sys.stderr)
+        for error in exc.errors:
+            print(f"  {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except (CliError, StorageError, SettingsError) as exc:
+        print(f"kccdesk: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,504 @@
+"""The client TOML format of DESIGN.md: reading with errors that name file, line and entry,
+and writing back the same format so that export → import round-trips.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from kccdesk.model import (
+    WEEKDAYS,
+    Absence,
+    Client,
+    Closure,
+    ExtraShift,
+    Person,
+    Topic,
+    WeeklyShift,
+)
+from kccdesk.phones import SUPPORTED_COUNTRIES
+from kccdesk.roster import parse_clock, roster_problems
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+#: entry label used in messages, per section
+LABELS = {
+    "people": "person",
+    "topics": "topic",
+    "shifts": "shift",
+    "extra_shifts": "extra shift",
+    "absences": "absence",
+    "closures": "closure",
+}
+
+
+@dataclass
+class ClientFileError(Exception):
+    """One problem in one file; str() is the message shown to the user."""
+
+    path: str
+    message: str
+    line: int | None = None
+    entry: str | None = None
+
+    def __str__(self) -> str:
+        where = self.path + (f":{self.line}" if self.line else "")
+        return f"{where}: {self.entry + ': ' if self.entry else ''}{self.message}"
+
+
+class ImportErrors(Exception):
+    """All problems found in a run; nothing is imported when there are any."""
+
+    def __init__(self, errors: list[ClientFileError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+def _header_lines(text: str) -> dict[tuple[str, int], int]:
+    """(section, 1-based index) → line of its [[section]] header, for messages."""
+    lines: dict[tuple[str, int], int] = {}
+    counts: dict[str, int] = {}
+    for number, raw in enumerate(text.splitlines(), 1):
+        match = re.match(r"^\s*\[\[\s*([A-Za-z_]+)\s*\]\]", raw)
+        if match:
+            section = match.group(1)
+            counts[section] = counts.get(section, 0) + 1
+            lines[(section, counts[section])] = number
+        elif re.match(r"^\s*\[\s*client\s*\]", raw):
+            lines[("client", 1)] = number
+    return lines
+
+
+class _Reader:
+    """Reads one table's fields with type checks; errors carry the entry's label."""
+
+    def __init__(self, table: dict[str, Any], entry: str, allowed: Iterable[str]):
+        self.table = table
+        self.entry = entry
+        unknown = sorted(set(table) - set(allowed))
+        if unknown:
+            raise ValueError(f"onbekend veld '{unknown[0]}'")
+
+    def text(self, key: str, required: bool = False, default: str = "") -> str:
+        value = self.table.get(key)
+        if value is None:
+            if required:
+                raise ValueError(f"veld '{key}' ontbreekt")
+            return default
+        if not isinstance(value, str):
+            raise ValueError(f"veld '{key}' moet tekst zijn")
+        if required and not value.strip():
+            raise ValueError(f"veld '{key}' is leeg")
+        return value
+
+    def optional_text(self, key: str) -> str | None:
+        value = self.text(key)
+        return value or None
+
+    def words(self, key: str) -> tuple[str, ...]:
+        value = self.table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"veld '{key}' moet een lijst van teksten zijn")
+        return tuple(value)
+
+    def day(self, key: str, required: bool = False) -> date | None:
+        value = self.table.get(key)
+        if value is None:
+            if required:
+                raise ValueError(f"veld '{key}' ontbreekt")
+            return None
+        if isinstance(value, date) and not hasattr(value, "hour"):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise ValueError(f"veld '{key}' moet een datum zijn (JJJJ-MM-DD), niet '{value}'")
+
+    def clock(self, key: str) -> time:
+        value = self.table.get(key)
+        if value is None:
+            raise ValueError(f"veld '{key}' ontbreekt")
+        if isinstance(value, time):
+            return value
+        if not isinstance(value, str):
+            raise ValueError(f"veld '{key}' moet een tijd zijn (\"UU:MM\")")
+        return parse_clock(value)
+
+    def flag(self, key: str) -> bool:
+        value = self.table.get(key, False)
+        if not isinstance(value, bool):
+            raise ValueError(f"veld '{key}' moet true of false zijn")
+        return value
+
+
+def _entries(data: dict[str, Any], section: str) -> list[dict[str, Any]]:
+    value = data.get(section, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ValueError(f"[[{section}]] moet een lijst van tabellen zijn")
+    return value
+
+
+def parse_client(text: str, path: str = "<tekst>") -> Client:
+    """Parse one client file's text; raises ImportErrors listing every problem found."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        if line is None:
+            found = re.search(r"line (\d+)", str(exc))
+            line = int(found.group(1)) if found else None
+        message = getattr(exc, "msg", str(exc))
+        raise ImportErrors([ClientFileError(path, f"geen geldige TOML: {message}", line)]) from None
+
+    headers = _header_lines(text)
+    errors: list[ClientFileError] = []
+
+    def fail(message: str, section: str = "client", index: int = 1, ident: str = "") -> None:
+        label = "client" if section == "client" else f"{LABELS.get(section, section)} {index}"
+        if ident:
+            label += f" ('{ident}')"
+        errors.append(ClientFileError(path, message, headers.get((section, index)), label))
+
+    unknown_sections = sorted(set(data) - {"client", *LABELS})
+    for section in unknown_sections:
+        fail(f"onbekende sectie '{section}'")
+
+    head = data.get("client")
+    if not isinstance(head, dict):
+        raise ImportErrors([ClientFileError(path, "sectie [client] ontbreekt", 1)])
+
+    def read_list(section: str, build) -> tuple:
+        items = []
+        try:
+            entries = _entries(data, section)
+        except ValueError as exc:
+            fail(str(exc), section)
+            return ()
+        for index, entry in enumerate(entries, 1):
+            try:
+                items.append(build(entry))
+            except ValueError as exc:
+                fail(str(exc), section, index, str(entry.get("id", "")))
+        return tuple(items)
+
+    def person(t: dict[str, Any]) -> Person:
+        r = _Reader(t, "person", Person.__dataclass_fields__)
+        person_id = r.text("id", required=True)
+        if not SLUG.match(person_id):
+            raise ValueError(f"id '{person_id}' mag alleen kleine letters, cijfers, . _ - bevatten")
+        return Person(
+            id=person_id,
+            name=r.text("name", required=True),
+            role=r.text("role"),
+            department=r.text("department"),
+            phone=r.text("phone"),
+            email=r.text("email"),
+            keywords=r.words("keywords"),
+        )
+
+    def topic(t: dict[str, Any]) -> Topic:
+        r = _Reader(t, "topic", Topic.__dataclass_fields__)
+        result = Topic(
+            id=r.text("id", required=True),
+            title=r.text("title", required=True),
+            body=r.text("body"),
+            keywords=r.words("keywords"),
+            valid_from=r.day("valid_from"),
+            valid_until=r.day("valid_until"),
+            pinned=r.flag("pinned"),
+            route_to=r.optional_text("route_to"),
+        )
+        if result.valid_from and result.valid_until and result.valid_until < result.valid_from:
+            raise ValueError("valid_until ligt voor valid_from")
+        return result
+
+    def shift(t: dict[str, Any]) -> WeeklyShift:
+        r = _Reader(t, "shift", ("person", "days", "start", "end"))
+        days = tuple(d.lower() for d in r.words("days"))
+        for day in days:
+            if day not in WEEKDAYS:
+                raise ValueError(f"onbekende dag '{day}' (gebruik {', '.join(WEEKDAYS)})")
+        return WeeklyShift(r.text("person", required=True), days, r.clock("start"), r.clock("end"))
+
+    def extra(t: dict[str, Any]) -> ExtraShift:
+        r = _Reader(t, "extra shift", ("person", "date", "start", "end"))
+        return ExtraShift(
+            r.text("person", required=True), r.day("date", True), r.clock("start"), r.clock("end")
+        )
+
+    def absence(t: dict[str, Any]) -> Absence:
+        r = _Reader(t, "absence", ("person", "from", "until", "reason", "replaced_by"))
+        return Absence(
+            person=r.text("person", required=True),
+            start=r.day("from", True),
+            until=r.day("until", True),
+            reason=r.text("reason"),
+            replaced_by=r.optional_text("replaced_by"),
+        )
+
+    def closure(t: dict[str, Any]) -> Closure:
+        r = _Reader(t, "closure", ("from", "until", "reason"))
+        return Closure(r.day("from", True), r.day("until", True), r.text("reason"))
+
+    client_fields = set(Client.__dataclass_fields__) - set(LABELS) - {"_people_by_id"}
+    try:
+        r = _Reader(head, "client", client_fields)
+        client_id = r.text("id", required=True)
+        if not SLUG.match(client_id):
+            raise ValueError(f"id '{client_id}' mag alleen kleine letters, cijfers, . _ - bevatten")
+        country = r.text("country", default="NL").upper()
+        if country not in SUPPORTED_COUNTRIES:
+            raise ValueError(f"land '{country}' wordt niet ondersteund (NL of BE)")
+        timezone = r.text("timezone", default="Europe/Amsterdam")
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"onbekende tijdzone '{timezone}'") from None
+        fields = dict(
+            id=client_id,
+            name=r.text("name", required=True),
+            kind=r.text("kind"),
+            lines=r.words("lines"),
+            greeting=r.text("greeting"),
+            instructions=r.text("instructions"),
+            opening_hours=r.text("opening_hours"),
+            country=country,
+            timezone=timezone,
+            public_holidays=r.optional_text("public_holidays"),
+            callback_default=r.optional_text("callback_default"),
+            fallback_email=r.text("fallback_email"),
+        )
+    except ValueError as exc:
+        fail(str(exc))
+        raise ImportErrors(errors) from None
+
+    client = Client(
+        **fields,
+        people=read_list("people", person),
+        topics=read_list("topics", topic),
+        shifts=read_list("shifts", shift),
+        extra_shifts=read_list("extra_shifts", extra),
+        absences=read_list("absences", absence),
+        closures=read_list("closures", closure),
+    )
+    errors.extend(semantic_errors(client, path, headers))
+    if errors:
+        raise ImportErrors(errors)
+    return client
+
+
+def semantic_errors(
+    client: Client, path: str, headers: dict[tuple[str, int], int] | None = None
+) -> list[ClientFileError]:
+    """Cross-entry rules: unique ids, people that exist, possible shifts and periods."""
+    headers = headers or {}
+    errors: list[ClientFileError] = []
+    people = {p.id for p in client.people}
+    for section, items in (("people", client.people), ("topics", client.topics)):
+        seen: set[str] = set()
+        for index, item in enumerate(items, 1):
+            if item.id in seen:
+                errors.append(
+                    ClientFileError(
+                        path,
+                        f"id '{item.id}' komt twee keer voor",
+                        headers.get((section, index)),
+                        f"{LABELS[section]} {index}",
+                    )
+                )
+            seen.add(item.id)
+    if client.callback_default and client.callback_default not in people:
+        errors.append(
+            ClientFileError(
+                path,
+                f"callback_default '{client.callback_default}' bestaat niet bij {client.id}",
+                headers.get(("client", 1)),
+                "client",
+            )
+        )
+    for index, item in enumerate(client.topics, 1):
+        if item.route_to and item.route_to not in people:
+            errors.append(
+                ClientFileError(
+                    path,
+                    f"route_to '{item.route_to}' bestaat niet bij {client.id}",
+                    headers.get(("topics", index)),
+                    f"topic {index}",
+                )
+            )
+    for section, index, message in roster_problems(client):
+        errors.append(
+            ClientFileError(
+                path,
+                message,
+                headers.get((section, index)),
+                f"{LABELS[section]} {index}",
+            )
+        )
+    return errors
+
+
+def client_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand folders to their *.toml files (sorted); a missing path is an error."""
+    found: list[Path] = []
+    missing: list[ClientFileError] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(path.glob("*.toml")))
+        elif path.is_file():
+            found.append(path)
+        else:
+            missing.append(ClientFileError(str(path), "bestand of map bestaat niet"))
+    if missing:
+        raise ImportErrors(missing)
+    return found
+
+
+def load_clients(paths: Iterable[str | Path]) -> list[Client]:
+    """Read every file; all problems of all files are raised together, nothing half-read."""
+    errors: list[ClientFileError] = []
+    clients: list[Client] = []
+    origin: dict[str, Path] = {}
+    for path in client_files(paths):
+        try:
+            client = parse_client(path.read_text(encoding="utf-8"), str(path))
+        except ImportErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            errors.append(ClientFileError(str(path), f"kan niet gelezen worden: {exc}"))
+            continue
+        if client.id in origin:
+            errors.append(
+                ClientFileError(str(path), f"client '{client.id}' staat ook in {origin[client.id]}")
+            )
+            continue
+        origin[client.id] = path
+        clients.append(client)
+    if errors:
+        raise ImportErrors(errors)
+    return clients
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, time):
+        return f'"{value:%H:%M}"'
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    text = str(value)
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    )
+    return f'"{escaped}"'
+
+
+def _table(header: str, pairs: list[tuple[str, Any]]) -> str:
+    lines = [header]
+    for key, value in pairs:
+        if value is None or value == "" or value == () or value is False:
+            continue
+        lines.append(f"{key} = {_value(value)}")
+    return "\n".join(lines)
+
+
+def dump_client(client: Client) -> str:
+    """The client as TOML in the DESIGN.md format."""
+    parts = [
+        _table(
+            "[client]",
+            [
+                ("id", client.id),
+                ("name", client.name),
+                ("kind", client.kind),
+                ("lines", client.lines),
+                ("greeting", client.greeting),
+                ("instructions", client.instructions),
+                ("opening_hours", client.opening_hours),
+                ("country", client.country),
+                ("timezone", client.timezone),
+                ("public_holidays", client.public_holidays),
+                ("callback_default", client.callback_default),
+                ("fallback_email", client.fallback_email),
+            ],
+        )
+    ]
+    for p in client.people:
+        parts.append(
+            _table(
+                "[[people]]",
+                [
+                    ("id", p.id),
+                    ("name", p.name),
+                    ("role", p.role),
+                    ("department", p.department),
+                    ("phone", p.phone),
+                    ("email", p.email),
+                    ("keywords", p.keywords),
+                ],
+            )
+        )
+    for t in client.topics:
+        parts.append(
+            _table(
+                "[[topics]]",
+                [
+                    ("id", t.id),
+                    ("title", t.title),
+                    ("body", t.body),
+                    ("keywords", t.keywords),
+                    ("valid_from", t.valid_from),
+                    ("valid_until", t.valid_until),
+                    ("pinned", t.pinned),
+                    ("route_to", t.route_to),
+                ],
+            )
+        )
+    for s in client.shifts:
+        parts.append(
+            _table(
+                "[[shifts]]",
+                [("person", s.person), ("days", s.days), ("start", s.start), ("end", s.end)],
+            )
+        )
+    for e in client.extra_shifts:
+        parts.append(
+            _table(
+                "[[extra_shifts]]",
+                [("person", e.person), ("date", e.date), ("start", e.start), ("end", e.end)],
+            )
+        )
+    for a in client.absences:
+        parts.append(
+            _table(
+                "[[absences]]",
+                [
+                    ("person", a.person),
+                    ("from", a.start),
+                    ("until", a.until),
+                    ("reason", a.reason),
+                    ("replaced_by", a.replaced_by),
+                ],
+            )
+        )
+    for c in client.closures:
+        parts.append(
+            _table("[[closures]]", [("from", c.start), ("until", c.until), ("reason", c.reason)])
+        )
+    return "\n\n".join(parts) + "\n"

@@ -1,0 +1,126 @@
+"""The service the command line and the interface share: clients, search, duty and notes
+over one store, with the demo database seeded on first use.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from kccdesk import locations
+from kccdesk.model import Client
+from kccdesk.notes import check_note
+from kccdesk.roster import DutyStatus, duty_at
+from kccdesk.search import Catalog, Hit
+from kccdesk.storage import NoteRecord, StorageError, Store, open_store
+
+
+def open_demo_store() -> Store:
+    """The demo database, filled from the bundled client files the first time."""
+    from kccdesk.clientfile import load_clients
+
+    store = open_store(locations.demo_database_url())
+    if not store.client_ids():
+        store.import_clients(load_clients([locations.demo_clients_dir()]))
+    return store
+
+
+class Desk:
+    """Clients cached in memory (they change rarely), search indexes built on first use."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._clients: dict[str, Client] = {c.id: c for c in store.load_clients()}
+        self._catalog: Catalog | None = None
+
+    @property
+    def clients(self) -> list[Client]:
+        return sorted(self._clients.values(), key=lambda c: c.name.casefold())
+
+    def client(self, client_id: str) -> Client:
+        try:
+            return self._clients[client_id]
+        except KeyError:
+            known = ", ".join(sorted(self._clients)) or "geen; importeer eerst"
+            raise StorageError(f"onbekende client '{client_id}' (bekend: {known})") from None
+
+    def reload(self, client_id: str | None = None) -> None:
+        if client_id is None:
+            self._clients = {c.id: c for c in self.store.load_clients()}
+            self._catalog = None
+            return
+        client = self.store.load_client(client_id)
+        self._clients[client_id] = client
+        if self._catalog is not None:
+            self._catalog.update(client)
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = Catalog(self._clients.values())
+        return self._catalog
+
+    def search(self, query: str, client_id: str | None, limit: int = 10) -> list[Hit]:
+        if client_id is not None:
+            client = self.client(client_id)
+            today = datetime.now(client.zone).date()
+        else:
+            today = datetime.now(UTC).date()
+        return self.catalog.search(query, client_id, limit, today)
+
+    def duty(self, client_id: str, at: datetime | None = None) -> DutyStatus:
+        return duty_at(self.client(client_id), at or datetime.now(UTC))
+
+    def add_note(
+        self,
+        client_id: str,
+        recipient: str,
+        caller_name: str,
+        phone: str,
+        message: str,
+        *,
+        urgency: str = "normaal",
+        agent: str = "",
+        keep_absent_recipient: bool = False,
+    ) -> NoteRecord:
+        """Check every rule, then store; raises NoteRefused with the reason."""
+        client = self.client(client_id)
+        checked = check_note(
+            client,
+            recipient,
+            caller_name,
+            phone,
+            message,
+            urgency=urgency,
+            agent=agent,
+            allow_absent=keep_absent_recipient,
+        )
+        override = "ontvanger afwezig, bewust behouden" if keep_absent_recipient else ""
+        if keep_absent_recipient:
+            # Only an override when the recipient really is absent now.
+            status = self.duty(client_id)
+            if status.absence_of(recipient) is None:
+                override = ""
+        return self.store.add_note(checked, override=override)
+
+    def notes_today(self, client_id: str | None = None) -> list[NoteRecord]:
+        zone = self.client(client_id).zone if client_id else UTC
+        midnight = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+        return self.store.notes(client_id, since=midnight)
+
+    def find_client_by_line(self, digits: str) -> list[Client]:
+        wanted = "".join(ch for ch in digits if ch.isdigit())
+        if not wanted:
+            return []
+        return [
+            c
+            for c in self.clients
+            if any(wanted in form for line in c.lines for form in _forms(line))
+        ]
+
+
+def _forms(line: str) -> tuple[str, ...]:
+    """A dialed line as digits, both international (31412...) and national (0412...)."""
+    digits = "".join(ch for ch in line if ch.isdigit())
+    if line.startswith("+") and digits[:2] in ("31", "32"):
+        return digits, "0" + digits[2:]
+    return (digits,)

@@ -1,0 +1,122 @@
+"""Plain domain records of one client organisation, shared by every layer.
+
+These are frozen dataclasses with no database or interface ties, so roster, search and note
+rules can be computed and tested on them directly, and storage converts rows into them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from zoneinfo import ZoneInfo
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    role: str = ""
+    department: str = ""
+    phone: str = ""
+    email: str = ""
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    body: str = ""
+    keywords: tuple[str, ...] = ()
+    valid_from: date | None = None
+    valid_until: date | None = None
+    pinned: bool = False
+    route_to: str | None = None
+
+    def is_current(self, day: date) -> bool:
+        """A topic outside its validity window is not shown as current."""
+        if self.valid_from and day < self.valid_from:
+            return False
+        return not (self.valid_until and day > self.valid_until)
+
+
+@dataclass(frozen=True)
+class WeeklyShift:
+    person: str
+    days: tuple[str, ...]
+    start: time
+    end: time
+
+    @property
+    def crosses_midnight(self) -> bool:
+        return self.end < self.start
+
+
+@dataclass(frozen=True)
+class ExtraShift:
+    person: str
+    date: date
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class Absence:
+    person: str
+    start: date  # "from" in the file; inclusive
+    until: date  # inclusive
+    reason: str = ""
+    replaced_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Closure:
+    start: date  # inclusive
+    until: date  # inclusive
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Client:
+    id: str
+    name: str
+    kind: str = ""
+    lines: tuple[str, ...] = ()
+    greeting: str = ""
+    instructions: str = ""
+    opening_hours: str = ""
+    country: str = "NL"
+    timezone: str = "Europe/Amsterdam"
+    public_holidays: str | None = None
+    callback_default: str | None = None
+    fallback_email: str = ""
+    people: tuple[Person, ...] = ()
+    topics: tuple[Topic, ...] = ()
+    shifts: tuple[WeeklyShift, ...] = ()
+    extra_shifts: tuple[ExtraShift, ...] = ()
+    absences: tuple[Absence, ...] = ()
+    closures: tuple[Closure, ...] = ()
+    _people_by_id: dict[str, Person] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_people_by_id", {p.id: p for p in self.people})
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def person(self, person_id: str | None) -> Person | None:
+        if person_id is None:
+            return None
+        return self._people_by_id.get(person_id)
+
+    def person_name(self, person_id: str | None) -> str:
+        person = self.person(person_id)
+        return person.name if person else (person_id or "")
+
+    def greeting_for(self, agent: str) -> str:
+        return self.greeting.replace("{agent}", agent)

@@ -1,0 +1,99 @@
+"""The rules of a callback note: right client, right person, right number, told who replaces.
+
+A note that cannot be acted on is worse than none, because the caller believes help is coming.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from kccdesk.model import Absence, Client
+from kccdesk.phones import PhoneCheck, check
+from kccdesk.roster import absence_at
+
+URGENCIES = ("normaal", "dringend")
+
+
+class NoteRefused(Exception):
+    """The note cannot be saved as it is; str() says why, in Dutch."""
+
+
+class RecipientAbsent(NoteRefused):
+    """The recipient is absent now; the caller of the rule can offer the replacement."""
+
+    def __init__(self, client: Client, person: str, absence: Absence):
+        self.person = person
+        self.absence = absence
+        self.replacement = absence.replaced_by
+        name = client.person_name(person)
+        reason = f" ({absence.reason})" if absence.reason else ""
+        text = f"{name} is afwezig{reason} t/m {absence.until:%d-%m-%Y}"
+        if absence.replaced_by:
+            text += (
+                f"; vervanger: {client.person_name(absence.replaced_by)} ({absence.replaced_by})"
+            )
+        else:
+            text += "; er is geen vervanger opgegeven"
+        super().__init__(text)
+
+
+@dataclass(frozen=True)
+class CheckedNote:
+    """A note that passed every rule, ready to be stored."""
+
+    client: str
+    recipient: str
+    caller_name: str
+    phone: PhoneCheck
+    message: str
+    urgency: str
+    agent: str
+    instructions_version: str
+
+
+def instructions_version(client: Client) -> str:
+    """A short fingerprint of the instructions the agent saw when taking the note."""
+    return hashlib.sha1(client.instructions.encode()).hexdigest()[:12]
+
+
+def check_note(
+    client: Client,
+    recipient: str,
+    caller_name: str,
+    phone: str,
+    message: str,
+    *,
+    urgency: str = "normaal",
+    agent: str = "",
+    at: datetime | None = None,
+    allow_absent: bool = False,
+) -> CheckedNote:
+    """Apply every note rule; raises NoteRefused (or RecipientAbsent) with the reason."""
+    person = client.person(recipient)
+    if person is None:
+        raise NoteRefused(f"'{recipient}' is geen medewerker van {client.name}")
+    if not caller_name.strip():
+        raise NoteRefused("naam van de beller ontbreekt")
+    if not message.strip():
+        raise NoteRefused("bericht ontbreekt")
+    if urgency not in URGENCIES:
+        raise NoteRefused(f"urgentie '{urgency}' onbekend (kies uit {', '.join(URGENCIES)})")
+    checked = check(phone, client.country)
+    if not checked.valid:
+        raise NoteRefused(f"telefoonnummer '{phone}': {checked.error}")
+    if not allow_absent:
+        absence = absence_at(client, recipient, (at or datetime.now(UTC)).astimezone(UTC))
+        if absence is not None:
+            raise RecipientAbsent(client, recipient, absence)
+    return CheckedNote(
+        client=client.id,
+        recipient=recipient,
+        caller_name=caller_name.strip(),
+        phone=checked,
+        message=message.strip(),
+        urgency=urgency,
+        agent=agent,
+        instructions_version=instructions_version(client),
+    )

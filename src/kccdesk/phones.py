@@ -1,0 +1,166 @@
+"""Checking callback numbers the way agents type them, and reading them back aloud.
+
+A callback note is only worth something if the number is right, so the check is strict and
+explains itself in Dutch: which part is wrong, not just "invalid".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+import phonenumbers
+from phonenumbers import PhoneNumberFormat, PhoneNumberType, shortnumberinfo
+
+SUPPORTED_COUNTRIES = ("NL", "BE")
+
+TYPE_NAMES = {
+    PhoneNumberType.FIXED_LINE: "vast",
+    PhoneNumberType.MOBILE: "mobiel",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: "vast of mobiel",
+    PhoneNumberType.TOLL_FREE: "gratis (0800)",
+    PhoneNumberType.PREMIUM_RATE: "betaalnummer",
+    PhoneNumberType.SHARED_COST: "gedeelde kosten",
+    PhoneNumberType.VOIP: "internettelefonie",
+    PhoneNumberType.PERSONAL_NUMBER: "persoonlijk nummer",
+    PhoneNumberType.PAGER: "pieper",
+    PhoneNumberType.UAN: "servicenummer",
+    PhoneNumberType.VOICEMAIL: "voicemail",
+}
+
+_ALLOWED = re.compile(r"^[\d\s+()./\-]+$")
+
+
+@dataclass(frozen=True)
+class PhoneCheck:
+    input: str
+    valid: bool
+    e164: str | None = None  # or the national form of a 14 0xx municipal number
+    type: str | None = None
+    display: str | None = None  # grouped for reading back aloud
+    country: str | None = None
+    error: str | None = None
+    warning: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _refuse(text: str, error: str, country: str | None = None) -> PhoneCheck:
+    return PhoneCheck(input=text, valid=False, error=error, country=country)
+
+
+def group_for_reading(digits: str, prefix_length: int) -> str:
+    """'0201234567', 3 → '020 123 45 67': the prefix, then pairs, a triple first when odd."""
+    prefix, rest = digits[:prefix_length], digits[prefix_length:]
+    groups: list[str] = []
+    if len(rest) % 2:
+        groups.append(rest[:3])
+        rest = rest[3:]
+    groups.extend(rest[i : i + 2] for i in range(0, len(rest), 2))
+    return " ".join([prefix, *groups]) if prefix else " ".join(groups)
+
+
+def _municipal(text: str, digits: str, region: str) -> PhoneCheck | None:
+    """14 + area code without 0 (140412, 14 020): national form, as callers dial it."""
+    if region == "NL" and re.fullmatch(r"14\d{3,4}", digits) and not text.strip().startswith("+"):
+        return PhoneCheck(
+            input=text,
+            valid=True,
+            e164=digits,
+            type="gemeentenummer (14 0xx)",
+            display=f"14 {digits[2:]}",
+            country="NL",
+        )
+    return None
+
+
+def _why_invalid(number: phonenumbers.PhoneNumber, region: str | None) -> str:
+    nsn = phonenumbers.national_significant_number(number)
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if region == "NL":
+        if nsn.startswith("6"):
+            if len(nsn) < 9:
+                return (
+                    f"te weinig cijfers voor een mobiel nummer: 06 + 8 cijfers, nu {len(nsn) - 1}"
+                )
+            if len(nsn) > 9:
+                return f"te veel cijfers voor een mobiel nummer: 06 + 8 cijfers, nu {len(nsn) - 1}"
+        if len(nsn) == 9 and not nsn.startswith("6"):
+            return f"onbekend netnummer 0{nsn[:2]} of 0{nsn[:3]}"
+        if len(nsn) < 9:
+            return f"te weinig cijfers: een Nederlands nummer heeft 10 cijfers, nu {len(nsn) + 1}"
+        return f"te veel cijfers: een Nederlands nummer heeft 10 cijfers, nu {len(nsn) + 1}"
+    if reason in (
+        phonenumbers.ValidationResult.TOO_SHORT,
+        phonenumbers.ValidationResult.INVALID_LENGTH,
+    ):
+        return "te weinig cijfers"
+    if reason == phonenumbers.ValidationResult.TOO_LONG:
+        return "te veel cijfers"
+    if reason == phonenumbers.ValidationResult.INVALID_COUNTRY_CODE:
+        return "onbekende landcode"
+    return "dit nummer bestaat niet (onbekend kengetal)"
+
+
+def check(text: str, country: str = "NL") -> PhoneCheck:
+    """Validate a number as typed, with the client's country as the default region."""
+    region = country.upper()
+    stripped = text.strip()
+    if not stripped:
+        return _refuse(text, "geen nummer ingevuld")
+    if not _ALLOWED.match(stripped):
+        bad = next(ch for ch in stripped if not _ALLOWED.match(ch))
+        return _refuse(text, f"ongeldig teken '{bad}' in het nummer")
+    digits = re.sub(r"\D", "", stripped)
+    if shortnumberinfo.is_emergency_number(digits, region) or digits in ("112", "144", "911"):
+        return _refuse(text, f"{digits} is een alarmnummer, geen terugbelnummer", region)
+    municipal = _municipal(text, digits, region)
+    if municipal:
+        return municipal
+    try:
+        number = phonenumbers.parse(stripped, region)
+    except phonenumbers.NumberParseException as exc:
+        messages = {
+            phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "onbekende landcode",
+            phonenumbers.NumberParseException.TOO_SHORT_NSN: "te weinig cijfers",
+            phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: "te weinig cijfers na landcode",
+            phonenumbers.NumberParseException.TOO_LONG: "te veel cijfers",
+        }
+        return _refuse(text, messages.get(exc.error_type, "geen telefoonnummer"))
+    detected = phonenumbers.region_code_for_number(number)
+    if not phonenumbers.is_valid_number(number):
+        return _refuse(text, _why_invalid(number, detected or region), detected)
+
+    kind = phonenumbers.number_type(number)
+    nsn = phonenumbers.national_significant_number(number)
+    warning = None
+    type_name = TYPE_NAMES.get(kind, "onbekend")
+    if kind == PhoneNumberType.PREMIUM_RATE:
+        warning = "betaalnummer (0900/0906/0909): terugbellen kost geld"
+    elif detected == "NL" and nsn.startswith("97"):
+        type_name = "machine-naar-machine"
+        warning = "097-nummer is voor machines (M2M), meestal niet bereikbaar voor spraak"
+    return PhoneCheck(
+        input=text,
+        valid=True,
+        e164=phonenumbers.format_number(number, PhoneNumberFormat.E164),
+        type=type_name,
+        display=_read_back(number, detected, region),
+        country=detected,
+        warning=warning,
+    )
+
+
+def _read_back(number: phonenumbers.PhoneNumber, detected: str | None, region: str) -> str:
+    nsn = phonenumbers.national_significant_number(number)
+    ndc = phonenumbers.length_of_national_destination_code(number) or min(3, len(nsn))
+    if detected == region:
+        return group_for_reading("0" + nsn, ndc + 1)
+    return f"+{number.country_code} " + group_for_reading(nsn, ndc)
+
+
+def display(stored: str, country: str = "NL") -> str:
+    """Read-back form of a stored (E.164 or 14 0xx) number; the stored text if unparseable."""
+    result = check(stored, country)
+    return result.display if result.valid and result.display else stored

@@ -1,0 +1,337 @@
+"""Who is on duty: weekly shifts, dated extra shifts, absences, closures and public holidays.
+
+Every computation happens in the client's own time zone. Shift times are wall-clock times that
+are expanded per occurrence (a 22:00–07:00 shift on a DST night lasts 10 or 8 hours, as the
+clock says) and compared as UTC instants, because Python compares two datetimes that share a
+tzinfo by their wall-clock fields, which is wrong across a DST change.
+
+Precedence (DESIGN.md): an absence beats any shift; on a closure day or a public holiday weekly
+shifts do not run but dated extra shifts do; a shift belongs to the day it starts on; intervals
+are half-open [start, end).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+
+from kccdesk.model import WEEKDAYS, Absence, Client
+
+#: How far ahead the next change of duty is looked for.
+LOOKAHEAD_DAYS = 8
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One concrete shift: a person on duty from start to end (aware, client zone)."""
+
+    person: str
+    start: datetime
+    end: datetime
+    extra: bool = False
+
+    @property
+    def start_utc(self) -> datetime:
+        return self.start.astimezone(UTC)
+
+    @property
+    def end_utc(self) -> datetime:
+        return self.end.astimezone(UTC)
+
+    @property
+    def hours(self) -> float:
+        return (self.end_utc - self.start_utc).total_seconds() / 3600
+
+    def covers(self, instant_utc: datetime) -> bool:
+        return self.start_utc <= instant_utc < self.end_utc
+
+
+@dataclass(frozen=True)
+class OnDuty:
+    person: str
+    name: str
+    until: datetime  # end of unbroken duty, client zone
+
+
+@dataclass(frozen=True)
+class AbsentNow:
+    person: str
+    name: str
+    until: date  # inclusive last day of the absence
+    reason: str
+    replaced_by: str | None
+    replacement_name: str | None
+    replacement_absent: bool
+    replacement_on_duty: bool
+
+
+@dataclass(frozen=True)
+class DutyStatus:
+    client: str
+    at: datetime  # the instant asked about, in the client's zone
+    closed: str | None
+    on_duty: tuple[OnDuty, ...]
+    absent: tuple[AbsentNow, ...]
+    next_change: datetime | None
+
+    def is_on_duty(self, person_id: str) -> bool:
+        return any(d.person == person_id for d in self.on_duty)
+
+    def absence_of(self, person_id: str) -> AbsentNow | None:
+        return next((a for a in self.absent if a.person == person_id), None)
+
+
+def wall_clock(day: date, at: time, client: Client) -> datetime:
+    """The instant a wall-clock time on a day means in the client's zone."""
+    return datetime.combine(day, at, tzinfo=client.zone)
+
+
+def parse_clock(text: str) -> time:
+    """'08:30' → time(8, 30); '24:00' is not a time of day and is refused."""
+    hours, sep, minutes = text.strip().partition(":")
+    if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
+        raise ValueError(f"tijd '{text}' is niet in de vorm UU:MM")
+    h, m = int(hours), int(minutes)
+    if not (0 <= h <= 23 and 0 <= m <= 59):
+        raise ValueError(f"tijd '{text}' bestaat niet")
+    return time(h, m)
+
+
+@lru_cache(maxsize=64)
+def _holidays(country: str, year: int) -> dict[date, str]:
+    import holidays  # imported lazily: only clients that ask for public holidays pay for it
+
+    return dict(holidays.country_holidays(country, years=year, language="nl"))
+
+
+def public_holiday(country: str, day: date) -> str | None:
+    try:
+        return _holidays(country.upper(), day.year).get(day)
+    except NotImplementedError:
+        return None
+
+
+def closure_reason(client: Client, day: date) -> str | None:
+    """Why the client is closed on this day (its own closure or a public holiday), else None."""
+    for closure in client.closures:
+        if closure.start <= day <= closure.until:
+            return closure.reason or "gesloten"
+    if client.public_holidays:
+        return public_holiday(client.public_holidays, day)
+    return None
+
+
+def _end_of(day: date, start: time, end: time, client: Client) -> datetime:
+    end_day = day + timedelta(days=1) if end <= start else day
+    return wall_clock(end_day, end, client)
+
+
+def occurrences(client: Client, first: date, last: date) -> list[Occurrence]:
+    """All concrete shifts that start on days first..last (inclusive), in start order."""
+    found: list[Occurrence] = []
+    day = first
+    while day <= last:
+        weekday = WEEKDAYS[day.weekday()]
+        if closure_reason(client, day) is None:
+            for shift in client.shifts:
+                if weekday in shift.days:
+                    found.append(
+                        Occurrence(
+                            shift.person,
+                            wall_clock(day, shift.start, client),
+                            _end_of(day, shift.start, shift.end, client),
+                        )
+                    )
+        for extra in client.extra_shifts:
+            if extra.date == day:
+                found.append(
+                    Occurrence(
+                        extra.person,
+                        wall_clock(day, extra.start, client),
+                        _end_of(day, extra.start, extra.end, client),
+                        extra=True,
+                    )
+                )
+        day += timedelta(days=1)
+    found.sort(key=lambda o: (o.start_utc, o.person))
+    return found
+
+
+def absence_window(absence: Absence, client: Client) -> tuple[datetime, datetime]:
+    """[first day 00:00, day after the last 00:00) in the client's zone, as UTC instants."""
+    start = wall_clock(absence.start, time(0), client).astimezone(UTC)
+    end = wall_clock(absence.until + timedelta(days=1), time(0), client).astimezone(UTC)
+    return start, end
+
+
+def absence_at(client: Client, person: str, instant_utc: datetime) -> Absence | None:
+    for absence in client.absences:
+        if absence.person == person:
+            start, end = absence_window(absence, client)
+            if start <= instant_utc < end:
+                return absence
+    return None
+
+
+def _on_duty_ids(
+    client: Client, occs: Iterable[Occurrence], instant_utc: datetime
+) -> frozenset[str]:
+    return frozenset(
+        o.person
+        for o in occs
+        if o.covers(instant_utc) and absence_at(client, o.person, instant_utc) is None
+    )
+
+
+def _duty_until(
+    client: Client, person: str, occs: list[Occurrence], instant_utc: datetime
+) -> datetime:
+    """End of unbroken duty: back-to-back shifts chain, an absence starting cuts it short."""
+    mine = [o for o in occs if o.person == person]
+    until = max(o.end_utc for o in mine if o.covers(instant_utc))
+    extended = True
+    while extended:
+        extended = False
+        for o in mine:
+            if o.start_utc <= until < o.end_utc:
+                until, extended = o.end_utc, True
+    for absence in client.absences:
+        if absence.person == person:
+            start, _ = absence_window(absence, client)
+            if instant_utc < start < until:
+                until = start
+    return until.astimezone(client.zone)
+
+
+def _as_client_time(client: Client, at: datetime) -> datetime:
+    if at.tzinfo is None:
+        raise ValueError("tijdstip zonder tijdzone")
+    return at.astimezone(client.zone)
+
+
+def duty_at(client: Client, at: datetime) -> DutyStatus:
+    """Who is on duty at an instant, until when, who is absent and who replaces them."""
+    local = _as_client_time(client, at)
+    instant = local.astimezone(UTC)
+    today = local.date()
+    occs = occurrences(client, today - timedelta(days=1), today + timedelta(days=LOOKAHEAD_DAYS))
+    current = _on_duty_ids(client, occs, instant)
+
+    on_duty = tuple(
+        sorted(
+            (
+                OnDuty(pid, client.person_name(pid), _duty_until(client, pid, occs, instant))
+                for pid in current
+            ),
+            key=lambda d: (d.until.astimezone(UTC), d.name),
+        )
+    )
+
+    absent: list[AbsentNow] = []
+    for absence in client.absences:
+        start, end = absence_window(absence, client)
+        if not (start <= instant < end):
+            continue
+        replacement = absence.replaced_by
+        absent.append(
+            AbsentNow(
+                person=absence.person,
+                name=client.person_name(absence.person),
+                until=absence.until,
+                reason=absence.reason,
+                replaced_by=replacement,
+                replacement_name=client.person_name(replacement) if replacement else None,
+                replacement_absent=bool(
+                    replacement and absence_at(client, replacement, instant) is not None
+                ),
+                replacement_on_duty=bool(replacement and replacement in current),
+            )
+        )
+    absent.sort(key=lambda a: a.name)
+
+    return DutyStatus(
+        client=client.id,
+        at=local,
+        closed=closure_reason(client, today),
+        on_duty=on_duty,
+        absent=tuple(absent),
+        next_change=_next_change(client, occs, instant, current),
+    )
+
+
+def _next_change(
+    client: Client, occs: list[Occurrence], instant: datetime, current: frozenset[str]
+) -> datetime | None:
+    """The first instant after now at which the set of people on duty changes."""
+    boundaries: set[datetime] = set()
+    for o in occs:
+        boundaries.update((o.start_utc, o.end_utc))
+    for absence in client.absences:
+        boundaries.update(absence_window(absence, client))
+    horizon = instant + timedelta(days=LOOKAHEAD_DAYS)
+    for boundary in sorted(b for b in boundaries if instant < b <= horizon):
+        if _on_duty_ids(client, occs, boundary) != current:
+            return boundary.astimezone(client.zone)
+    return None
+
+
+def person_status(client: Client, person: str, at: datetime) -> tuple[bool, Absence | None]:
+    """(on duty now, the absence covering now) for one person — the transfer guard's question."""
+    status = duty_at(client, at)
+    return status.is_on_duty(person), absence_at(client, person, at.astimezone(UTC))
+
+
+def roster_problems(client: Client) -> list[tuple[str, int, str]]:
+    """Impossible roster entries as (section, 1-based index, Dutch message); empty when sound."""
+    problems: list[tuple[str, int, str]] = []
+    known = {p.id for p in client.people}
+
+    def person_check(section: str, index: int, person: str | None, label: str) -> None:
+        if person is not None and person not in known:
+            problems.append((section, index, f"{label} '{person}' bestaat niet bij {client.id}"))
+
+    for i, shift in enumerate(client.shifts, 1):
+        person_check("shifts", i, shift.person, "persoon")
+        if shift.start == shift.end:
+            problems.append(("shifts", i, "begin en einde zijn gelijk"))
+        if not shift.days:
+            problems.append(("shifts", i, "geen dagen opgegeven"))
+        for day in shift.days:
+            if day not in WEEKDAYS:
+                problems.append(("shifts", i, f"onbekende dag '{day}' (gebruik mon..sun)"))
+    for i, extra in enumerate(client.extra_shifts, 1):
+        person_check("extra_shifts", i, extra.person, "persoon")
+        if extra.start == extra.end:
+            problems.append(("extra_shifts", i, "begin en einde zijn gelijk"))
+    for i, absence in enumerate(client.absences, 1):
+        person_check("absences", i, absence.person, "persoon")
+        person_check("absences", i, absence.replaced_by, "vervanger")
+        if absence.until < absence.start:
+            problems.append(("absences", i, "afwezigheid eindigt voor ze begint"))
+        if absence.replaced_by == absence.person:
+            problems.append(("absences", i, "iemand kan zichzelf niet vervangen"))
+    for i, closure in enumerate(client.closures, 1):
+        if closure.until < closure.start:
+            problems.append(("closures", i, "sluiting eindigt voor ze begint"))
+    return problems
+
+
+def replacement_conflict(client: Client, absence: Absence) -> str | None:
+    """Why the named replacement cannot stand in (absent in the same period), else None.
+
+    Imported files may contain such a pair (the desk then reports the replacement as absent
+    too); the roster editor refuses to create one.
+    """
+    for other in client.absences:
+        if (
+            other.person == absence.replaced_by
+            and other.start <= absence.until
+            and absence.start <= other.until
+        ):
+            return (
+                f"vervanger '{absence.replaced_by}' is zelf afwezig "
+                f"van {other.start} t/m {other.until}"
+            )
+    return None

@@ -1,0 +1,481 @@
+"""The one door to the database: plain records in, plain records out, Dutch errors."""
+
+from __future__ import annotations
+
+import random
+import time as systime
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from sqlalchemy import delete
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlmodel import Session, SQLModel, col, select
+
+from kccdesk.model import Absence, Client, Closure, ExtraShift, Person, Topic, WeeklyShift
+from kccdesk.notes import CheckedNote
+from kccdesk.roster import parse_clock
+from kccdesk.storage.engine import make_engine
+from kccdesk.storage.tables import (
+    AbsenceRow,
+    CallRow,
+    ClientRow,
+    ClosureRow,
+    ExtraShiftRow,
+    NoteRow,
+    PersonRow,
+    ShiftRow,
+    TopicRow,
+)
+
+T = TypeVar("T")
+#: attempts for a write that finds the database locked, with growing, jittered pauses
+WRITE_ATTEMPTS = 8
+
+
+class StorageError(Exception):
+    """The database could not do what was asked; str() is a message for the user."""
+
+
+@dataclass(frozen=True)
+class NoteRecord:
+    id: int
+    client: str
+    recipient: str
+    caller_name: str
+    caller_phone: str
+    message: str
+    urgency: str
+    agent: str
+    created_at: datetime
+    status: str
+    attempts: int
+    last_error: str
+    override: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "client": self.client,
+            "recipient": self.recipient,
+            "caller_name": self.caller_name,
+            "e164": self.caller_phone,
+            "message": self.message,
+            "urgency": self.urgency,
+            "agent": self.agent,
+            "created_at": self.created_at.isoformat(),
+            "status": self.status,
+            "override": self.override,
+        }
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    id: int
+    client: str
+    caller: str
+    started_at: datetime
+    ended_at: datetime | None
+    outcome: str
+    transferred_to: str | None
+    warnings_overridden: str
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    added: list[str]
+    updated: list[str]
+    unchanged: list[str]
+
+
+def _is_transient(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text or "could not serialize" in text
+
+
+def _describe(exc: Exception, url: str) -> str:
+    text = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+    where = url.split("@")[-1] if "@" in url else url
+    if "unable to open database" in text or "no such table" in text:
+        return f"database {where} is niet bereikbaar of niet ingericht ({text})"
+    if _is_transient(exc):
+        return f"database {where} is bezet door een ander proces; probeer het zo opnieuw"
+    return f"databasefout bij {where}: {text}"
+
+
+class Store:
+    """Repository over one database URL (SQLite file or PostgreSQL)."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = make_engine(url)
+
+    def create_schema(self) -> None:
+        self._run(lambda: SQLModel.metadata.create_all(self.engine))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- plumbing ----------------------------------------------------------------------
+
+    def _run(self, action: Callable[[], T]) -> T:
+        """Run with bounded retries while the database is locked; never leak a traceback."""
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                return action()
+            except (OperationalError, DBAPIError) as exc:
+                if _is_transient(exc) and attempt < WRITE_ATTEMPTS - 1:
+                    systime.sleep(min(0.05 * 2**attempt, 1.0) * (0.5 + random.random()))
+                    continue
+                raise StorageError(_describe(exc, self.url)) from exc
+        raise AssertionError("unreachable")
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    # --- clients -----------------------------------------------------------------------
+
+    def client_ids(self) -> list[str]:
+        def read() -> list[str]:
+            with self._session() as s:
+                return list(s.exec(select(ClientRow.id).order_by(ClientRow.id)))
+
+        return self._run(read)
+
+    def load_client(self, client_id: str) -> Client:
+        found = self._load(client_id)
+        if not found:
+            raise StorageError(f"onbekende client '{client_id}'")
+        return found[0]
+
+    def load_clients(self) -> list[Client]:
+        return self._load(None)
+
+    def _load(self, client_id: str | None) -> list[Client]:
+        def read() -> list[Client]:
+            with self._session() as s:
+
+                def rows(table):
+                    query = select(table)
+                    if client_id is not None:
+                        column = table.id if table is ClientRow else table.client_id
+                        query = query.where(column == client_id)
+                    if hasattr(table, "position"):
+                        query = query.order_by(table.position)
+                    grouped = defaultdict(list)
+                    for row in s.exec(query):
+                        grouped[row.id if table is ClientRow else row.client_id].append(row)
+                    return grouped
+
+                heads = rows(ClientRow)
+                people, topics = rows(PersonRow), rows(TopicRow)
+                shifts, extras = rows(ShiftRow), rows(ExtraShiftRow)
+                absences, closures = rows(AbsenceRow), rows(ClosureRow)
+            return [
+                _client_from_rows(
+                    heads[cid][0],
+                    people[cid],
+                    topics[cid],
+                    shifts[cid],
+                    extras[cid],
+                    absences[cid],
+                    closures[cid],
+                )
+                for cid in sorted(heads)
+            ]
+
+        return self._run(read)
+
+    def import_clients(self, clients: Iterable[Client]) -> ImportReport:
+        """Store all clients in one transaction; a client whose data is unchanged is skipped."""
+        clients = list(clients)
+        existing = {c.id: c for c in self.load_clients()}
+        report = ImportReport([], [], [])
+        changed = []
+        for client in clients:
+            old = existing.get(client.id)
+            if old == client:
+                report.unchanged.append(client.id)
+            else:
+                (report.updated if old else report.added).append(client.id)
+                changed.append(client)
+
+        def write() -> None:
+            with self._session() as s, s.begin():
+                for client in changed:
+                    _replace_client(s, client)
+
+        if changed:
+            self._run(write)
+        return report
+
+    # --- notes -------------------------------------------------------------------------
+
+    def add_note(
+        self, note: CheckedNote, at: datetime | None = None, override: str = ""
+    ) -> NoteRecord:
+        row = NoteRow(
+            client_id=note.client,
+            recipient=note.recipient,
+            caller_name=note.caller_name,
+            caller_phone=note.phone.e164 or "",
+            message=note.message,
+            urgency=note.urgency,
+            agent=note.agent,
+            created_at=at or datetime.now(UTC),
+            instructions_version=note.instructions_version,
+            override=override,
+        )
+
+        def write() -> NoteRecord:
+            with self._session() as s:
+                fresh = NoteRow.model_validate(row.model_dump())
+                s.add(fresh)
+                s.commit()
+                return _note(fresh)
+
+        return self._run(write)
+
+    def notes(
+        self,
+        client_id: str | None = None,
+        since: datetime | None = None,
+        caller_phone: str | None = None,
+        limit: int | None = None,
+    ) -> list[NoteRecord]:
+        """Notes newest first, optionally of one client, since an instant, from one number."""
+
+        def read() -> list[NoteRecord]:
+            query = select(NoteRow).order_by(col(NoteRow.created_at).desc(), col(NoteRow.id).desc())
+            if client_id:
+                query = query.where(NoteRow.client_id == client_id)
+            if since:
+                query = query.where(NoteRow.created_at >= since)
+            if caller_phone:
+                query = query.where(NoteRow.caller_phone == caller_phone)
+            if limit:
+                query = query.limit(limit)
+            with self._session() as s:
+                return [_note(r) for r in s.exec(query)]
+
+        return self._run(read)
+
+    # --- call log ----------------------------------------------------------------------
+
+    def log_call(
+        self,
+        client_id: str,
+        started_at: datetime,
+        outcome: str,
+        *,
+        caller: str = "",
+        transferred_to: str | None = None,
+        warnings_overridden: str = "",
+        agent: str = "",
+        ended_at: datetime | None = None,
+    ) -> CallRecord:
+        def write() -> CallRecord:
+            row = CallRow(
+                client_id=client_id,
+                caller=caller,
+                started_at=started_at,
+                ended_at=ended_at or datetime.now(UTC),
+                outcome=outcome,
+                transferred_to=transferred_to,
+                warnings_overridden=warnings_overridden,
+                agent=agent,
+            )
+            with self._session() as s:
+                s.add(row)
+                s.commit()
+                return _call(row)
+
+        return self._run(write)
+
+    def calls(self, client_id: str | None = None, limit: int | None = None) -> list[CallRecord]:
+        def read() -> list[CallRecord]:
+            query = select(CallRow).order_by(col(CallRow.started_at).desc(), col(CallRow.id).desc())
+            if client_id:
+                query = query.where(CallRow.client_id == client_id)
+            if limit:
+                query = query.limit(limit)
+            with self._session() as s:
+                return [_call(r) for r in s.exec(query)]
+
+        return self._run(read)
+
+
+def open_store(url: str) -> Store:
+    """A store on the URL with its schema in place."""
+    store = Store(url)
+    store.create_schema()
+    return store
+
+
+# --- row ↔ record conversion ---------------------------------------------------------------
+
+
+def _note(row: NoteRow) -> NoteRecord:
+    return NoteRecord(
+        id=row.id or 0,
+        client=row.client_id,
+        recipient=row.recipient,
+        caller_name=row.caller_name,
+        caller_phone=row.caller_phone,
+        message=row.message,
+        urgency=row.urgency,
+        agent=row.agent,
+        created_at=row.created_at,
+        status=row.status,
+        attempts=row.attempts,
+        last_error=row.last_error,
+        override=row.override,
+    )
+
+
+def _call(row: CallRow) -> CallRecord:
+    return CallRecord(
+        id=row.id or 0,
+        client=row.client_id,
+        caller=row.caller,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        outcome=row.outcome,
+        transferred_to=row.transferred_to,
+        warnings_overridden=row.warnings_overridden,
+    )
+
+
+def _client_from_rows(head, people, topics, shifts, extras, absences, closures) -> Client:
+    return Client(
+        id=head.id,
+        name=head.name,
+        kind=head.kind,
+        lines=tuple(head.lines),
+        greeting=head.greeting,
+        instructions=head.instructions,
+        opening_hours=head.opening_hours,
+        country=head.country,
+        timezone=head.timezone,
+        public_holidays=head.public_holidays,
+        callback_default=head.callback_default,
+        fallback_email=head.fallback_email,
+        people=tuple(
+            Person(p.id, p.name, p.role, p.department, p.phone, p.email, tuple(p.keywords))
+            for p in people
+        ),
+        topics=tuple(
+            Topic(
+                t.id,
+                t.title,
+                t.body,
+                tuple(t.keywords),
+                t.valid_from,
+                t.valid_until,
+                t.pinned,
+                t.route_to,
+            )
+            for t in topics
+        ),
+        shifts=tuple(
+            WeeklyShift(s.person, tuple(s.days), parse_clock(s.start), parse_clock(s.end))
+            for s in shifts
+        ),
+        extra_shifts=tuple(
+            ExtraShift(e.person, e.date, parse_clock(e.start), parse_clock(e.end)) for e in extras
+        ),
+        absences=tuple(
+            Absence(a.person, a.start, a.until, a.reason, a.replaced_by) for a in absences
+        ),
+        closures=tuple(Closure(c.start, c.until, c.reason) for c in closures),
+    )
+
+
+def _replace_client(s: Session, client: Client) -> None:
+    for table in (PersonRow, TopicRow, ShiftRow, ExtraShiftRow, AbsenceRow, ClosureRow):
+        s.exec(delete(table).where(table.client_id == client.id))
+    head = s.get(ClientRow, client.id) or ClientRow(id=client.id, name=client.name)
+    head.name = client.name
+    head.kind = client.kind
+    head.lines = list(client.lines)
+    head.greeting = client.greeting
+    head.instructions = client.instructions
+    head.opening_hours = client.opening_hours
+    head.country = client.country
+    head.timezone = client.timezone
+    head.public_holidays = client.public_holidays
+    head.callback_default = client.callback_default
+    head.fallback_email = client.fallback_email
+    s.add(head)
+    s.flush()
+    cid = client.id
+    for i, p in enumerate(client.people):
+        s.add(
+            PersonRow(
+                client_id=cid,
+                id=p.id,
+                position=i,
+                name=p.name,
+                role=p.role,
+                department=p.department,
+                phone=p.phone,
+                email=p.email,
+                keywords=list(p.keywords),
+            )
+        )
+    for i, t in enumerate(client.topics):
+        s.add(
+            TopicRow(
+                client_id=cid,
+                id=t.id,
+                position=i,
+                title=t.title,
+                body=t.body,
+                keywords=list(t.keywords),
+                valid_from=t.valid_from,
+                valid_until=t.valid_until,
+                pinned=t.pinned,
+                route_to=t.route_to,
+            )
+        )
+    for i, sh in enumerate(client.shifts):
+        s.add(
+            ShiftRow(
+                client_id=cid,
+                position=i,
+                person=sh.person,
+                days=list(sh.days),
+                start=f"{sh.start:%H:%M}",
+                end=f"{sh.end:%H:%M}",
+            )
+        )
+    for i, e in enumerate(client.extra_shifts):
+        s.add(
+            ExtraShiftRow(
+                client_id=cid,
+                position=i,
+                person=e.person,
+                date=e.date,
+                start=f"{e.start:%H:%M}",
+                end=f"{e.end:%H:%M}",
+            )
+        )
+    for i, a in enumerate(client.absences):
+        s.add(
+            AbsenceRow(
+                client_id=cid,
+                position=i,
+                person=a.person,
+                start=a.start,
+                until=a.until,
+                reason=a.reason,
+                replaced_by=a.replaced_by,
+            )
+        )
+    for i, c in enumerate(client.closures):
+        s.add(ClosureRow(client_id=cid, position=i, start=c.start, until=c.until, reason=c.reason))

@@ -1,0 +1,164 @@
+"""Database tables. Rows never leave the storage package: the repository turns them into the
+plain records of kccdesk.model and kccdesk.storage.repository.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, String, TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes stored as UTC on every engine, returned aware in UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime cannot be stored unambiguously")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _client_fk() -> Column:
+    return Column(
+        String, ForeignKey("client.id", ondelete="CASCADE"), primary_key=False, index=True
+    )
+
+
+class ClientRow(SQLModel, table=True):
+    __tablename__ = "client"
+    id: str = Field(primary_key=True)
+    name: str
+    kind: str = ""
+    lines: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    greeting: str = ""
+    instructions: str = ""
+    opening_hours: str = ""
+    country: str = "NL"
+    timezone: str = "Europe/Amsterdam"
+    public_holidays: str | None = None
+    callback_default: str | None = None
+    fallback_email: str = ""
+
+
+class PersonRow(SQLModel, table=True):
+    __tablename__ = "person"
+    client_id: str = Field(
+        sa_column=Column(String, ForeignKey("client.id", ondelete="CASCADE"), primary_key=True)
+    )
+    id: str = Field(primary_key=True)
+    position: int = 0
+    name: str
+    role: str = ""
+    department: str = ""
+    phone: str = ""
+    email: str = ""
+    keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class TopicRow(SQLModel, table=True):
+    __tablename__ = "topic"
+    client_id: str = Field(
+        sa_column=Column(String, ForeignKey("client.id", ondelete="CASCADE"), primary_key=True)
+    )
+    id: str = Field(primary_key=True)
+    position: int = 0
+    title: str
+    body: str = ""
+    keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    valid_from: date | None = None
+    valid_until: date | None = None
+    pinned: bool = False
+    route_to: str | None = None
+
+
+class ShiftRow(SQLModel, table=True):
+    __tablename__ = "shift"
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: str = Field(sa_column=_client_fk())
+    position: int = 0
+    person: str
+    days: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    start: str  # "HH:MM" wall clock in the client's zone
+    end: str
+    version: int = 1
+
+
+class ExtraShiftRow(SQLModel, table=True):
+    __tablename__ = "extra_shift"
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: str = Field(sa_column=_client_fk())
+    position: int = 0
+    person: str
+    date: date
+    start: str
+    end: str
+    version: int = 1
+
+
+class AbsenceRow(SQLModel, table=True):
+    __tablename__ = "absence"
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: str = Field(sa_column=_client_fk())
+    position: int = 0
+    person: str
+    start: date
+    until: date
+    reason: str = ""
+    replaced_by: str | None = None
+    version: int = 1
+
+
+class ClosureRow(SQLModel, table=True):
+    __tablename__ = "closure"
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: str = Field(sa_column=_client_fk())
+    position: int = 0
+    start: date
+    until: date
+    reason: str = ""
+    version: int = 1
+
+
+class NoteRow(SQLModel, table=True):
+    __tablename__ = "callback_note"
+    __table_args__ = (Index("ix_note_created", "created_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: str = Field(index=True)
+    recipient: str
+    caller_name: str
+    caller_phone: str  # E.164, or national form for a 14 0xx municipal number
+    message: str
+    urgency: str = "normaal"
+    agent: str = ""
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    status: str = "queued"  # queued | sent | failed
+    attempts: int = 0
+    last_error: str = ""
+    instructions_version: str = ""
+    override: str = ""  # why a rule was knowingly overridden (e.g. absent recipient kept)
+
+
+class CallRow(SQLModel, table=True):
+    __tablename__ = "call_log"
+    __table_args__ = (Index("ix_call_started", "started_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: str = Field(index=True)
+    caller: str = ""
+    started_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    ended_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    outcome: str = "answered"  # answered | transferred | note
+    transferred_to: str | None = None
+    warnings_overridden: str = ""
+    agent: str = ""

@@ -1,0 +1,114 @@
+"""Shared fixtures: every test runs with its own data dir, config and database."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+from kccdesk.clientfile import load_clients
+from kccdesk.desk import Desk
+from kccdesk.storage import Store, open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_DIR = ROOT / "data" / "clients"
+PG_URL = os.environ.get("KCCDESK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path, monkeypatch):
+    """Keep a developer's real config, data and database out of every test."""
+    monkeypatch.setenv("KCCDESK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("KCCDESK_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("KCCDESK_AGENT", "Test")
+    monkeypatch.delenv("KCCDESK_DATABASE_URL", raising=False)
+    monkeypatch.delenv("KCCDESK_USER", raising=False)
+    monkeypatch.delenv("KCCDESK_SHIFT_LEADS", raising=False)
+    yield
+
+
+def _postgres_reachable() -> str | None:
+    """None when the server answers, else why not."""
+    try:
+        import psycopg
+
+        url = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(url, connect_timeout=3) as conn:
+            conn.execute("select 1")
+        return None
+    except Exception as exc:
+        return f"PostgreSQL at {PG_URL} not reachable: {exc}"
+
+
+_PG_PROBLEM: list[str | None] = []
+
+
+def postgres_problem() -> str | None:
+    if not _PG_PROBLEM:
+        _PG_PROBLEM.append(_postgres_reachable())
+    return _PG_PROBLEM[0]
+
+
+def postgres_schema_url() -> tuple[str, str]:
+    """A fresh schema on the test server, and a URL whose connections use only that schema."""
+    import psycopg
+
+    problem = postgres_problem()
+    if problem:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true and {problem}")
+        pytest.skip(problem)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_URL.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        conn.execute(f"create schema {schema}")
+    return schema, f"{PG_URL}?options=-csearch_path%3D{schema}"
+
+
+def drop_schema(schema: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_URL.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        conn.execute(f"drop schema if exists {schema} cascade")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A fresh, empty database on each engine."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'kccdesk.db'}"
+        return
+    schema, url = postgres_schema_url()
+    yield url
+    drop_schema(schema)
+
+
+@pytest.fixture
+def store(database_url) -> Store:
+    store = open_store(database_url)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def demo_clients():
+    return {c.id: c for c in load_clients([DEMO_DIR])}
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'desk.db'}"
+
+
+@pytest.fixture
+def demo_store(sqlite_url, demo_clients) -> Store:
+    store = open_store(sqlite_url)
+    store.import_clients(demo_clients.values())
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def demo_desk(demo_store) -> Desk:
+    return Desk(demo_store)

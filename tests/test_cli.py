@@ -1,0 +1,191 @@
+"""The command line through a real subprocess, as users and scripts call it."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import DEMO_DIR
+
+
+@pytest.fixture
+def run(tmp_path):
+    env = {
+        **os.environ,
+        "KCCDESK_DATA_DIR": str(tmp_path / "data"),
+        "KCCDESK_CONFIG": str(tmp_path / "config.toml"),
+        "KCCDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "KCCDESK_AGENT": "Test",
+    }
+
+    def call(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "kccdesk", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+
+    return call
+
+
+@pytest.fixture
+def imported(run):
+    result = run("import", str(DEMO_DIR), "--json")
+    assert result.returncode == 0, result.stderr
+    return run
+
+
+def test_import_is_idempotent(imported):
+    again = imported("import", str(DEMO_DIR), "--json")
+    report = json.loads(again.stdout)
+    assert report["added"] == [] and report["updated"] == []
+    assert len(report["unchanged"]) >= 4
+
+
+def test_bad_file_changes_nothing_and_names_file_and_entry(run, tmp_path):
+    bad = tmp_path / "oss.toml"
+    bad.write_text(
+        '[client]\nid = "oss"\nname = "Oss"\n\n[[people]]\nid = "a"\nname = "A"\n\n'
+        '[[shifts]]\nperson = "jdevries"\ndays = ["mon"]\nstart = "08:00"\nend = "09:00"\n'
+    )
+    result = run("import", str(DEMO_DIR), str(bad))
+    assert result.returncode == 2
+    assert "oss.toml:9: shift 1: persoon 'jdevries'" in result.stderr
+    assert "Traceback" not in result.stderr
+    listed = run("search", "--all", "paspoort", "--json")
+    assert json.loads(listed.stdout) == []  # nothing from the good files was imported either
+
+
+def test_export_round_trips(imported, tmp_path):
+    out = tmp_path / "export"
+    assert imported("export", str(out)).returncode == 0
+    again = imported("import", str(out), "--json")
+    assert json.loads(again.stdout)["updated"] == []
+
+
+def test_search_json(imported):
+    hits = json.loads(
+        imported("search", "--client", "gemeente-oosterwold", "burgerzakn", "--json").stdout
+    )
+    assert hits[0] == {**hits[0], "kind": "department", "id": "burgerzaken"}
+    assert set(hits[0]) >= {"kind", "id", "title", "score"}
+    everywhere = json.loads(imported("search", "--all", "paspoort", "--json").stdout)
+    assert all("client" in h for h in everywhere)
+
+
+def test_duty_json_with_wall_clock_time(imported):
+    result = imported(
+        "duty", "--client", "storingsdienst-warmtenet", "--at", "2026-12-25T23:30", "--json"
+    )
+    data = json.loads(result.stdout)
+    assert data["at"] == "2026-12-25T23:30:00+01:00"
+    assert data["closed"] == "Eerste kerstdag"
+    assert [d["person"] for d in data["on_duty"]] == ["emulder"]
+    assert data["on_duty"][0]["until"] == "2026-12-26T07:00:00+01:00"
+    assert data["absent"] == []
+
+
+def test_duty_reports_absence_and_replacement(imported):
+    data = json.loads(
+        imported(
+            "duty", "--client", "huisartsen-de-linde", "--at", "2026-11-24T10:00", "--json"
+        ).stdout
+    )
+    (absent,) = data["absent"]
+    assert absent["person"] == "sbakker" and absent["replaced_by"] == "mjansen"
+    assert absent["until"] == "2027-01-31"
+
+
+def test_check_phone(run):
+    ok = run("check-phone", "06-12345678", "--json")
+    assert ok.returncode == 0
+    data = json.loads(ok.stdout)
+    assert set(data) >= {"input", "valid", "e164", "type", "display", "error"}
+    assert data["e164"] == "+31612345678"
+    bad = run("check-phone", "0612345", "--json")
+    assert bad.returncode == 1 and json.loads(bad.stdout)["valid"] is False
+    be = run("check-phone", "0475 12 34 56", "--country", "BE")
+    assert be.returncode == 0 and "BE" in be.stdout
+
+
+def test_note_add_and_refusals(imported):
+    ok = imported(
+        "note",
+        "add",
+        "--client",
+        "fietsenmakerij-van-dijk",
+        "--to",
+        "lisa",
+        "--name",
+        "Piet",
+        "--phone",
+        "06 1234 5678",
+        "--message",
+        "offerte",
+        "--json",
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["e164"] == "+31612345678"
+    bad = imported(
+        "note",
+        "add",
+        "--client",
+        "fietsenmakerij-van-dijk",
+        "--to",
+        "lisa",
+        "--name",
+        "Piet",
+        "--phone",
+        "06 1234",
+        "--message",
+        "offerte",
+    )
+    assert bad.returncode == 1 and "te weinig cijfers" in bad.stderr
+    other = imported(
+        "note",
+        "add",
+        "--client",
+        "fietsenmakerij-van-dijk",
+        "--to",
+        "lmaes",
+        "--name",
+        "Piet",
+        "--phone",
+        "0612345678",
+        "--message",
+        "x",
+    )
+    assert other.returncode == 1 and "geen medewerker" in other.stderr
+    absent = imported(
+        "note",
+        "add",
+        "--client",
+        "huisartsen-de-linde",
+        "--to",
+        "sbakker",
+        "--name",
+        "Piet",
+        "--phone",
+        "0612345678",
+        "--message",
+        "x",
+    )
+    assert absent.returncode == 1 and "dr. Mark Jansen" in absent.stderr
+    listed = json.loads(imported("note", "list", "--json").stdout)
+    assert len(listed) == 1
+
+
+def test_unknown_client_is_one_line_without_traceback(imported):
+    result = imported("duty", "--client", "nope")
+    assert result.returncode == 2
+    assert result.stderr.startswith("kccdesk: onbekende client 'nope'")
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_time_is_refused(imported):
+    result = imported("duty", "--client", "huisartsen-de-linde", "--at", "gisteren")
+    assert result.returncode == 2 and "ISO" in result.stderr

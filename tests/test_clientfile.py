@@ -1,0 +1,134 @@
+"""The client TOML format: errors name file, line and entry; export round-trips."""
+
+from pathlib import Path
+
+import pytest
+
+from kccdesk.clientfile import ImportErrors, dump_client, load_clients, parse_client
+
+GOOD = """\
+[client]
+id = "oss"
+name = "Gemeente Oss"
+lines = ["+31412000000"]
+
+[[people]]
+id = "anna"
+name = "Anna de Vries"
+
+[[shifts]]
+person = "anna"
+days = ["mon"]
+start = "08:30"
+end = "17:00"
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def errors_of(text: str) -> list[str]:
+    with pytest.raises(ImportErrors) as caught:
+        parse_client(text, "clients/oss.toml")
+    return [str(e) for e in caught.value.errors]
+
+
+def test_unknown_person_in_shift_names_file_line_and_entry():
+    text = (
+        GOOD + '\n[[shifts]]\nperson = "jdevries"\ndays = ["tue"]\nstart = "09:00"\nend = "12:00"\n'
+    )
+    (message,) = errors_of(text)
+    assert message.startswith("clients/oss.toml:16: shift 2: ")
+    assert "'jdevries'" in message
+
+
+def test_malformed_toml_names_the_line():
+    (message,) = errors_of(GOOD + "\n[[people]]\nid = anna\n")
+    assert message.startswith("clients/oss.toml:17:")
+    assert "geen geldige TOML" in message
+
+
+@pytest.mark.parametrize(
+    ("addition", "fragment"),
+    [
+        (
+            '\n[[shifts]]\nperson = "anna"\ndays = ["mon"]\nstart = "09:00"\nend = "09:00"\n',
+            "gelijk",
+        ),
+        (
+            '\n[[shifts]]\nperson = "anna"\ndays = ["maandag"]\nstart = "09:00"\nend = "10:00"\n',
+            "onbekende dag",
+        ),
+        (
+            '\n[[shifts]]\nperson = "anna"\ndays = ["mon"]\nstart = "25:00"\nend = "10:00"\n',
+            "bestaat niet",
+        ),
+        (
+            '\n[[absences]]\nperson = "anna"\nfrom = 2026-12-05\nuntil = 2026-12-01\n',
+            "eindigt voor ze begint",
+        ),
+        (
+            '\n[[absences]]\nperson = "anna"\nfrom = 2026-12-01\nuntil = 2026-12-05\n'
+            'replaced_by = "nobody"\n',
+            "vervanger 'nobody'",
+        ),
+        ('\n[[people]]\nid = "anna"\nname = "Tweede Anna"\n', "twee keer"),
+        ('\n[[people]]\nid = "Bert Smit"\nname = "Bert"\n', "kleine letters"),
+        ('\n[[people]]\nid = "bert"\n', "'name' ontbreekt"),
+        ('\n[[people]]\nid = "bert"\nname = "Bert"\nfax = "x"\n', "onbekend veld 'fax'"),
+        ('\n[[topics]]\nid = "t"\ntitle = "T"\nroute_to = "zed"\n', "route_to 'zed'"),
+        (
+            '\n[[extra_shifts]]\nperson = "anna"\ndate = "kerst"\nstart = "09:00"\nend = "10:00"\n',
+            "datum",
+        ),
+        ('\n[[gasten]]\nid = "x"\n', "onbekende sectie 'gasten'"),
+    ],
+)
+def test_each_bad_entry_is_refused_with_a_reason(addition, fragment):
+    messages = errors_of(GOOD + addition)
+    assert any(fragment in m for m in messages), messages
+    assert all(m.startswith("clients/oss.toml") for m in messages)
+
+
+def test_bad_client_header_fields():
+    assert "tijdzone" in errors_of(GOOD.replace("lines =", 'timezone = "Mars/Base"\nlines ='))[0]
+    assert "land 'DE'" in errors_of(GOOD.replace("lines =", 'country = "DE"\nlines ='))[0]
+    assert "[client] ontbreekt" in errors_of("[[people]]\nid='a'\nname='A'\n")[0]
+
+
+def test_load_is_all_or_nothing_and_reports_every_file(tmp_path):
+    write(tmp_path, "a.toml", GOOD)
+    write(tmp_path, "b.toml", GOOD.replace('"oss"', '"b"').replace('= "anna"\ndays', '= "x"\ndays'))
+    write(tmp_path, "c.toml", "[client\n")
+    with pytest.raises(ImportErrors) as caught:
+        load_clients([tmp_path])
+    files = sorted({Path(e.path).name for e in caught.value.errors})
+    assert files == ["b.toml", "c.toml"]
+
+
+def test_same_client_in_two_files_is_refused(tmp_path):
+    write(tmp_path, "a.toml", GOOD)
+    write(tmp_path, "b.toml", GOOD)
+    with pytest.raises(ImportErrors, match="staat ook in"):
+        load_clients([tmp_path])
+
+
+def test_missing_path_is_named(tmp_path):
+    with pytest.raises(ImportErrors, match="bestaat niet"):
+        load_clients([tmp_path / "nope.toml"])
+
+
+def test_every_demo_client_round_trips(demo_clients):
+    assert len(demo_clients) >= 4
+    for client in demo_clients.values():
+        assert parse_client(dump_client(client)) == client
+
+
+def test_dump_escapes_quotes_and_newlines():
+    client = parse_client(
+        GOOD.replace('name = "Gemeente Oss"', 'name = "Oss \\"Noord\\"\\nregel 2"')
+    )
+    assert parse_client(dump_client(client)) == client
