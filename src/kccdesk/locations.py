@@ -34,12 +34,13 @@ def demo_database_url() -> str:
     return f"sqlite:///{data_dir() / 'demo.db'}"
 
 
-def drafts_dir(database: str) -> Path:
-    """Drafts live on the local disk, per database, so a lost network loses nothing typed."""
+def local_dir(database: str) -> Path:
+    """Drafts and desk state live on the local disk, per database: a lost network loses
+    nothing typed."""
     import hashlib
 
     key = hashlib.sha1(database.encode()).hexdigest()[:10]
-    path = data_dir() / "drafts" / key
+    path = data_dir() / "local" / key
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -246,26 +246,34 @@ def entries_for(client) -> list[Entry]:
 
 
 class Catalog:
-    """Search indexes per client, plus one over all clients built when first asked for."""
+    """Search indexes per client, each built when first searched (so start-up stays fast),
+    plus one over all clients built when first asked for."""
 
     def __init__(self, clients: Iterable = ()):
+        self._clients = {client.id: client for client in clients}
         self._by_client: dict[str, SearchIndex] = {}
         self._all: SearchIndex | None = None
-        for client in clients:
-            self.update(client)
 
     def update(self, client) -> None:
-        self._by_client[client.id] = SearchIndex(entries_for(client))
+        self._clients[client.id] = client
+        self._by_client.pop(client.id, None)
         self._all = None
 
     def clients(self) -> list[str]:
-        return sorted(self._by_client)
+        return sorted(self._clients)
 
     def index(self, client_id: str | None = None) -> SearchIndex:
         if client_id is not None:
-            return self._by_client[client_id]
+            index = self._by_client.get(client_id)
+            if index is None:
+                index = self._by_client[client_id] = SearchIndex(
+                    entries_for(self._clients[client_id])
+                )
+            return index
         if self._all is None:
-            self._all = SearchIndex([e for i in self._by_client.values() for e in i.entries])
+            self._all = SearchIndex(
+                [e for cid in sorted(self._clients) for e in self.index(cid).entries]
+            )
         return self._all
 
     def search(

@@ -1,0 +1,139 @@
+"""Every word the interface shows, in Dutch, in one place.
+
+Domain rules return their own Dutch reasons (they are part of the answer); labels, titles,
+hints and formats live here so another language can be added as a sibling module.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
+
+
+def day_time(moment: datetime) -> str:
+    return f"{DAYS[moment.weekday()]} {moment:%H:%M}"
+
+
+def until_text(moment: datetime, now: datetime) -> str:
+    """'17:00' today, 'di 07:00' on another day."""
+    return f"{moment:%H:%M}" if moment.date() == now.date() else day_time(moment)
+
+
+def short_date(day: date) -> str:
+    return f"{day:%d-%m-%Y}"
+
+
+def elapsed(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+# --- bindings (footer, command palette, help) -------------------------------------------
+KEY_SEARCH = "Zoeken"
+KEY_ALL_CLIENTS = "Alle klanten"
+KEY_SWITCH = "Klant"
+KEY_DUTY = "Dienst"
+KEY_TRANSFER = "Doorverbinden"
+KEY_NOTE = "Notitie"
+KEY_NEW_CALL = "Nieuw gesprek"
+KEY_HELP = "Help"
+KEY_QUIT = "Afsluiten"
+KEY_SAVE = "Opslaan"
+KEY_CLOSE = "Sluiten"
+KEY_REPLACEMENT = "Vervanger"
+KEY_PICK = "Kiezen"
+KEY_ANYWAY = "Toch doorverbinden"
+KEY_YES = "Ja"
+KEY_NO = "Nee"
+KEY_RESTORE = "Terughalen"
+KEY_DISCARD = "Weggooien"
+KEY_LATER = "Later"
+KEY_KEEP = "Toch voor deze persoon"
+
+CATEGORY_CALL = "Gesprek"
+CATEGORY_NOTE = "Notitie"
+CATEGORY_APP = "Desk"
+
+TIP_SEARCH = "Zoekveld: personen, afdelingen en onderwerpen van deze klant"
+TIP_ALL_CLIENTS = "Zoek bij alle klanten in plaats van alleen deze klant"
+TIP_SWITCH = "Andere klant kiezen op naam, id of cijfers van het gekozen nummer"
+TIP_DUTY = "Naar het dienstoverzicht"
+TIP_TRANSFER = "Doorverbinden met de gekozen persoon (controleert of die dienst heeft)"
+TIP_NOTE = "Terugbelnotitie voor de gekozen persoon"
+TIP_NEW_CALL = "Nieuw gesprek: timer op nul, zoekveld leeg"
+TIP_HELP = "Alle toetsen"
+
+# --- call screen -------------------------------------------------------------------------
+SEARCH_PLACEHOLDER = "Zoek persoon, afdeling of onderwerp…  (typfouten mogen)"
+SEARCH_PLACEHOLDER_ALL = "Zoek bij ALLE klanten…"
+NO_RESULTS = "Niets gevonden."
+INSTRUCTIONS = "Instructies"
+TOPICS = "Actueel"
+NO_TOPICS = "Geen actuele onderwerpen."
+NOTES_TODAY = "Notities vandaag"
+NO_NOTES = "Nog geen notities vandaag."
+DUTY = "Dienst"
+DUTY_NOW = "Nu in dienst"
+NOBODY_ON_DUTY = "Niemand heeft nu dienst."
+ABSENT = "Afwezig"
+CLOSED = "GESLOTEN"
+NEXT_CHANGE = "Volgende wissel"
+NOT_CURRENT = "niet actueel"
+KIND = {"person": "persoon", "department": "afdeling", "topic": "onderwerp"}
+ON_DUTY_UNTIL = "dienst tot {until}"
+OFF_DUTY = "geen dienst"
+ABSENT_UNTIL = "afwezig t/m {until}"
+REPLACED_BY = "vervanger: {name}"
+NO_REPLACEMENT = "geen vervanger opgegeven"
+REPLACEMENT_ABSENT_TOO = "vervanger is óók afwezig"
+ROUTE_TO = "Doorverbinden met"
+VALID = "Geldig"
+DIRECT = "Direct"
+EMAIL = "E-mail"
+KEYWORDS = "Trefwoorden"
+PEOPLE = "Medewerkers"
+CHOOSE_PERSON_FIRST = "Kies eerst een persoon in de zoekresultaten."
+TRANSFERRED = "Doorverbonden met {name} (gelogd)."
+TRANSFERRED_OVERRIDE = "Doorverbonden met {name} ondanks waarschuwing (gelogd)."
+NOTE_SAVED = "Notitie voor {name} opgeslagen: terugbellen op {number}."
+NEW_CALL_STARTED = "Nieuw gesprek gestart."
+SWITCHED = "Klant: {name}"
+STATUS = {"queued": "in wachtrij", "sent": "verzonden", "failed": "mislukt"}
+URGENT = "DRINGEND"
+
+# --- dialogs -----------------------------------------------------------------------------
+SWITCH_TITLE = "Andere klant"
+SWITCH_PLACEHOLDER = "Naam, id of cijfers van het nummer…"
+TRANSFER_TITLE = "Niet doorverbinden?"
+TRANSFER_NOT_ON_DUTY = "{name} heeft nu geen dienst."
+TRANSFER_ABSENT = "{name} is afwezig{reason} t/m {until}."
+TRANSFER_CLOSED = "{client} is vandaag gesloten: {reason}."
+TRANSFER_ALTERNATIVES = "Wel in dienst — Enter kiest:"
+TRANSFER_NO_ALTERNATIVES = "Er heeft nu niemand anders dienst. Overweeg een terugbelnotitie."
+TRANSFER_CONFIRM = "Toch doorverbinden met {name}? Dit wordt gelogd als bewuste afwijking."
+TRANSFER_HINT = "Enter: kies alternatief · t: toch doorverbinden · Esc: terug"
+TRANSFER_CONFIRM_HINT = "j: ja, toch doorverbinden · n/Esc: nee"
+NOTE_TITLE = "Terugbelnotitie — {client}"
+NOTE_FOR = "Voor"
+NOTE_CALLER = "Naam beller"
+NOTE_PHONE = "Terugbelnummer"
+NOTE_MESSAGE = "Bericht"
+NOTE_URGENT = "Dringend"
+NOTE_PHONE_EMPTY = "Vul het nummer in zoals de beller het zegt."
+NOTE_PHONE_OK = "✔ {display} · {type} ({country})"
+NOTE_PHONE_BAD = "✖ {error}"
+NOTE_RECIPIENT_ABSENT = "⚠ {name} is afwezig t/m {until}. Ctrl+R: naar vervanger {replacement}."
+NOTE_RECIPIENT_ABSENT_NONE = "⚠ {name} is afwezig t/m {until}; geen vervanger opgegeven."
+NOTE_RECIPIENT_ON_DUTY = "● {name} heeft dienst tot {until}."
+NOTE_RECIPIENT_OFF_DUTY = "○ {name} heeft nu geen dienst; de notitie wacht tot morgen."
+NOTE_HINT = "Ctrl+S opslaan · Esc sluiten (concept blijft bewaard)"
+NOTE_CANNOT_SAVE = "Nog niet op te slaan: {reason}"
+NOTE_ABSENT_TITLE = "Ontvanger afwezig"
+NOTE_ABSENT_HINT = "Enter: naar vervanger · k: toch voor {name} (gelogd) · Esc: terug"
+DRAFT_TITLE = "Niet-opgeslagen notitie"
+DRAFT_TEXT = "Er staat een notitie klaar die nog niet is opgeslagen:"
+DRAFT_HINT = "Enter: terughalen · Delete: weggooien · Esc: later"
+HELP_TITLE = "Toetsen"
+HELP_HINT = "Esc of F1 sluit. Ctrl+P opent het opdrachtenpalet."
+ERROR = "Er ging iets mis: {error}"

@@ -1,0 +1,152 @@
+"""The desk application and the factory that the command line and the tests share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from functools import partial
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from kccdesk import texts
+from kccdesk.desk import Desk
+from kccdesk.drafts import DraftStore
+from kccdesk.recent import LastClient
+from kccdesk.settings import Settings
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+class KccDeskApp(App[None]):
+    """One desk: the call screen, with dialogs on top of it."""
+
+    TITLE = "kccdesk"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "help", texts.KEY_HELP, id="help", tooltip=texts.TIP_HELP),
+        Binding("ctrl+q", "quit", texts.KEY_QUIT, id="quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        desk: Desk,
+        settings: Settings,
+        drafts: DraftStore,
+        *,
+        clock: Clock = system_clock,
+        client_id: str | None = None,
+        last_client: LastClient | None = None,
+        fallback_client: str | None = None,
+    ):
+        super().__init__()
+        self.desk = desk
+        self.settings = settings
+        self.drafts = drafts
+        self.clock = clock
+        self.last_client = last_client
+        self.start_client = client_id
+        self.fallback_client = fallback_client
+
+    def on_mount(self) -> None:
+        from kccdesk.ui.screens.call import CallScreen
+
+        known = {c.id for c in self.desk.clients}
+        remembered = self.last_client.get() if self.last_client else None
+        candidates = (self.start_client, remembered, self.fallback_client, *sorted(known))
+        first = next((c for c in candidates if c in known), None)
+        self.push_screen(CallScreen(first))
+        draft = self.drafts.load()
+        if draft is not None:
+            self.call_after_refresh(self._offer_draft, draft)
+
+    def _offer_draft(self, draft) -> None:
+        from kccdesk.ui.screens.draft_offer import DraftOffer
+
+        def answered(choice: str | None) -> None:
+            if choice == "restore":
+                self.screen.restore_draft(draft)
+            elif choice == "discard":
+                self.drafts.clear()
+
+        self.push_screen(DraftOffer(draft, self.desk), answered)
+
+    def action_help(self) -> None:
+        from kccdesk.ui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every shown binding of the current screen, as 'category: action'."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.show or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            category = getattr(active.node, "COMMAND_CATEGORY", texts.CATEGORY_APP)
+            yield SystemCommand(
+                f"{category}: {binding.description}",
+                f"{binding.tooltip or binding.description} ({key})",
+                partial(self.run_action, binding.action, active.node),
+            )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Any failed background job becomes a visible, friendly message; nothing crashes."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(texts.ERROR.format(error=error), severity="error", timeout=10)
+
+
+#: the demo opens on the client that shows the most
+DEMO_FIRST_CLIENT = "gemeente-oosterwold"
+
+
+def make_app(
+    database_url: str | None = None,
+    *,
+    demo: bool = False,
+    clock: Clock = system_clock,
+    client_id: str | None = None,
+    settings: Settings | None = None,
+) -> KccDeskApp:
+    """Build the desk exactly as users run it; tests pass a temporary database and a clock."""
+    from kccdesk import locations
+    from kccdesk.desk import open_demo_store
+    from kccdesk.settings import load_settings
+    from kccdesk.storage import open_store
+
+    store = open_demo_store() if demo else open_store(database_url or locations.database_url())
+    local = locations.local_dir(store.url)
+    return KccDeskApp(
+        Desk(store),
+        settings or load_settings(),
+        DraftStore(local),
+        clock=clock,
+        client_id=client_id,
+        last_client=LastClient(local),
+        fallback_client=DEMO_FIRST_CLIENT if demo else None,
+    )
+
+
+def run_desk(demo: bool = False) -> int:
+    app = make_app(demo=demo)
+    if not app.desk.clients:
+        print(
+            "kccdesk: er zijn nog geen klanten; importeer ze met 'kccdesk import MAP' "
+            "of probeer 'kccdesk demo'."
+        )
+        return 2
+    app.run()
+    return 0

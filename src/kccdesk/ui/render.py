@@ -1,0 +1,187 @@
+"""Turning domain answers into Rich text for the widgets. No state, no I/O."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+
+from kccdesk import texts
+from kccdesk.model import Client, Person, Topic
+from kccdesk.phones import display as phone_display
+from kccdesk.roster import DutyStatus
+from kccdesk.search import Hit
+from kccdesk.storage import NoteRecord
+
+ON = "●"
+OFF = "○"
+AWAY = "✖"
+
+
+def person_mark(status: DutyStatus | None, person_id: str) -> Text:
+    if status is None:
+        return Text("  ")
+    if status.absence_of(person_id):
+        return Text(f"{AWAY} ", style="bold red")
+    if status.is_on_duty(person_id):
+        return Text(f"{ON} ", style="bold green")
+    return Text(f"{OFF} ", style="dim")
+
+
+def person_status(status: DutyStatus, client: Client, person_id: str) -> Text:
+    """One line: on duty until, off duty, or absent with the replacement."""
+    absence = status.absence_of(person_id)
+    if absence:
+        line = Text(f"{AWAY} ", style="bold red")
+        line.append(texts.ABSENT_UNTIL.format(until=texts.short_date(absence.until)), "bold red")
+        if absence.reason:
+            line.append(f" ({absence.reason})", "red")
+        line.append(" — ")
+        if absence.replaced_by:
+            line.append(texts.REPLACED_BY.format(name=absence.replacement_name), "bold")
+            line.append(" ")
+            line.append_text(person_mark(status, absence.replaced_by))
+            if absence.replacement_absent:
+                line.append(texts.REPLACEMENT_ABSENT_TOO, "bold red")
+        else:
+            line.append(texts.NO_REPLACEMENT, "italic")
+        return line
+    duty = next((d for d in status.on_duty if d.person == person_id), None)
+    if duty:
+        until = texts.until_text(duty.until, status.at)
+        return Text(f"{ON} " + texts.ON_DUTY_UNTIL.format(until=until), style="bold green")
+    return Text(f"{OFF} {texts.OFF_DUTY}", style="dim")
+
+
+def hit_prompt(hit: Hit, status: DutyStatus | None, show_client: bool) -> Text:
+    line = Text()
+    if hit.kind == "person":
+        line.append_text(person_mark(status, hit.entry.id))
+    else:
+        line.append("  ")
+    title = Text(hit.entry.title)
+    for start, end in hit.highlights:
+        title.stylize("bold underline orange1", start, end)
+    line.append_text(title)
+    line.append(f"  {texts.KIND[hit.kind]}", "dim italic")
+    if hit.entry.detail:
+        line.append(f" · {hit.entry.detail}", "dim")
+    if not hit.current:
+        line.append(f"  ({texts.NOT_CURRENT})", "dim red")
+    if show_client:
+        line.append(f"  [{hit.entry.client}]", "dim cyan")
+    return line
+
+
+def person_detail(person: Person, client: Client, status: DutyStatus) -> Text:
+    text = Text(person.name, style="bold")
+    text.append("\n")
+    text.append_text(person_status(status, client, person.id))
+    role = " · ".join(part for part in (person.role, person.department) if part)
+    if role:
+        text.append(f"\n{role}")
+    if person.phone:
+        text.append(f"\n{texts.DIRECT}: ", "dim")
+        text.append(phone_display(person.phone, client.country), "bold")
+    if person.email:
+        text.append(f"\n{texts.EMAIL}: ", "dim")
+        text.append(person.email)
+    if person.keywords:
+        text.append(f"\n{texts.KEYWORDS}: ", "dim")
+        text.append(", ".join(person.keywords))
+    return text
+
+
+def topic_detail(topic: Topic, client: Client, status: DutyStatus) -> Text:
+    text = Text(topic.title, style="bold")
+    today = status.at.date()
+    if topic.valid_from or topic.valid_until:
+        start = texts.short_date(topic.valid_from) if topic.valid_from else "…"
+        end = texts.short_date(topic.valid_until) if topic.valid_until else "…"
+        style = "" if topic.is_current(today) else "red"
+        text.append(f"\n{texts.VALID}: {start} – {end}", style or "dim")
+        if not topic.is_current(today):
+            text.append(f" ({texts.NOT_CURRENT})", "bold red")
+    if topic.body:
+        text.append(f"\n\n{topic.body}")
+    if topic.route_to:
+        text.append(f"\n\n{texts.ROUTE_TO}: ", "dim")
+        text.append(client.person_name(topic.route_to), "bold")
+        text.append("  ")
+        text.append_text(person_status(status, client, topic.route_to))
+    return text
+
+
+def department_detail(name: str, client: Client, status: DutyStatus) -> Text:
+    text = Text(name, style="bold")
+    text.append(f"\n{texts.PEOPLE}:", "dim")
+    for person in client.people:
+        if person.department == name:
+            text.append("\n")
+            text.append_text(person_mark(status, person.id))
+            text.append(person.name)
+            if person.role:
+                text.append(f" · {person.role}", "dim")
+    return text
+
+
+def duty_panel(status: DutyStatus, client: Client) -> Text:
+    text = Text()
+    if status.closed:
+        text.append(f" {texts.CLOSED}: {status.closed} ", "bold white on red")
+        text.append("\n")
+    text.append(f"{texts.DUTY_NOW} ({texts.day_time(status.at)})", "bold")
+    if not status.on_duty:
+        text.append(f"\n{texts.NOBODY_ON_DUTY}", "italic")
+    for duty in status.on_duty:
+        text.append(f"\n{ON} ", "bold green")
+        text.append(duty.name)
+        text.append(f"  tot {texts.until_text(duty.until, status.at)}", "dim")
+    if status.absent:
+        text.append(f"\n{texts.ABSENT}", "bold")
+        for absent in status.absent:
+            text.append(f"\n{AWAY} ", "bold red")
+            text.append(absent.name)
+            text.append(f" t/m {texts.short_date(absent.until)}", "dim")
+            if absent.replaced_by:
+                text.append(f" → {absent.replacement_name}", "bold")
+                if absent.replacement_absent:
+                    text.append(f" ({texts.REPLACEMENT_ABSENT_TOO})", "bold red")
+    if status.next_change:
+        text.append(f"\n{texts.NEXT_CHANGE}: {texts.day_time(status.next_change)}", "dim")
+    return text
+
+
+def topics_panel(client: Client, today) -> Text:
+    current = sorted(
+        (t for t in client.topics if t.is_current(today)), key=lambda t: (not t.pinned, t.title)
+    )
+    if not current:
+        return Text(texts.NO_TOPICS, style="italic dim")
+    text = Text()
+    for index, topic in enumerate(current):
+        if index:
+            text.append("\n")
+        text.append("★ " if topic.pinned else "• ", "bold yellow" if topic.pinned else "")
+        text.append(topic.title, "bold")
+        if topic.body:
+            text.append(f" — {topic.body}", "dim")
+    return text
+
+
+def notes_panel(notes: list[NoteRecord], client: Client | None, now: datetime) -> Text:
+    if not notes:
+        return Text(texts.NO_NOTES, style="italic dim")
+    text = Text()
+    zone = client.zone if client else now.tzinfo
+    for index, note in enumerate(notes):
+        if index:
+            text.append("\n")
+        text.append(f"{note.created_at.astimezone(zone):%H:%M} ", "dim")
+        if note.urgency == "dringend":
+            text.append(f"{texts.URGENT} ", "bold red")
+        name = client.person_name(note.recipient) if client else note.recipient
+        text.append(f"→ {name}: ", "bold")
+        text.append(f"{note.caller_name} {phone_display(note.caller_phone)} ")
+        text.append(f"[{texts.STATUS.get(note.status, note.status)}]", "dim")
+    return text

@@ -1,0 +1,380 @@
+"""The call screen: everything an agent needs during a live call, from the keyboard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from kccdesk import texts
+from kccdesk.drafts import NoteDraft
+from kccdesk.model import Client
+from kccdesk.roster import DutyStatus
+from kccdesk.search import Hit
+from kccdesk.ui import render
+from kccdesk.ui.widgets.call_header import CallHeader
+
+#: how often the duty panel and the call timer refresh by themselves (seconds)
+DUTY_REFRESH = 15.0
+
+
+class CallScreen(Screen):
+    CSS_PATH = "call.tcss"
+    COMMAND_CATEGORY = texts.CATEGORY_CALL
+    BINDINGS = [
+        Binding("f2", "focus_search", texts.KEY_SEARCH, id="search", tooltip=texts.TIP_SEARCH),
+        Binding(
+            "f3", "switch_client", texts.KEY_SWITCH, id="switch-client", tooltip=texts.TIP_SWITCH
+        ),
+        Binding("f4", "focus_duty", texts.KEY_DUTY, id="duty", tooltip=texts.TIP_DUTY),
+        Binding("f5", "transfer", texts.KEY_TRANSFER, id="transfer", tooltip=texts.TIP_TRANSFER),
+        Binding("f6", "note", texts.KEY_NOTE, id="note", tooltip=texts.TIP_NOTE),
+        Binding("f7", "new_call", texts.KEY_NEW_CALL, id="new-call", tooltip=texts.TIP_NEW_CALL),
+        Binding(
+            "f8",
+            "toggle_scope",
+            texts.KEY_ALL_CLIENTS,
+            id="all-clients",
+            tooltip=texts.TIP_ALL_CLIENTS,
+        ),
+        # Control-key twins for keyboards without easy F-keys; priority beats the Input's own.
+        Binding("ctrl+f", "focus_search", show=False, priority=True),
+        Binding("ctrl+k", "switch_client", show=False, priority=True),
+        Binding("ctrl+d", "focus_duty", show=False, priority=True),
+        Binding("ctrl+t", "transfer", show=False, priority=True),
+        Binding("ctrl+n", "note", show=False, priority=True),
+        Binding("down", "cursor_down", show=False),
+        Binding("up", "cursor_up", show=False),
+        Binding("escape", "focus_search", show=False),
+    ]
+
+    #: control-key twins listed beside the F-key in the help screen
+    ALTERNATE_KEYS = {
+        "focus_search": "ctrl+f",
+        "switch_client": "ctrl+k",
+        "focus_duty": "ctrl+d",
+        "transfer": "ctrl+t",
+        "note": "ctrl+n",
+    }
+
+    @dataclass
+    class ResultsShown(Message):
+        """Results for a query are on screen (posted after the refresh that painted them)."""
+
+        query: str
+        count: int
+
+    def __init__(self, client_id: str | None):
+        super().__init__()
+        self.client_id = client_id
+        self.hits: list[Hit] = []
+        self.status: DutyStatus | None = None
+        self.call_started: datetime | None = None
+        self.scope_all = False
+
+    # --- layout ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield CallHeader(id="call-header")
+        yield Static(id="instructions")
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield Input(placeholder=texts.SEARCH_PLACEHOLDER, id="search")
+                yield OptionList(id="results")
+                with VerticalScroll(id="detail-box"):
+                    yield Static(id="detail")
+            with Vertical(id="right"):
+                with VerticalScroll(id="duty-box"):
+                    yield Static(id="duty")
+                with VerticalScroll(id="topics-box"):
+                    yield Static(id="topics")
+                with VerticalScroll(id="notes-box"):
+                    yield Static(id="notes")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#duty-box").border_title = texts.DUTY
+        self.query_one("#topics-box").border_title = texts.TOPICS
+        self.query_one("#notes-box").border_title = texts.NOTES_TODAY
+        self.query_one("#instructions").border_title = texts.INSTRUCTIONS
+        self.query_one("#results", OptionList).can_focus = True
+        self.set_interval(1.0, self._tick)
+        self.set_interval(DUTY_REFRESH, self.refresh_duty)
+        if self.client_id:
+            self.show_client(self.client_id)
+        self.query_one("#search", Input).focus()
+
+    # --- state -------------------------------------------------------------------------
+
+    @property
+    def desk(self):
+        return self.app.desk
+
+    @property
+    def client(self) -> Client:
+        return self.desk.client(self.client_id)
+
+    def now(self) -> datetime:
+        return self.app.clock()
+
+    def show_client(self, client_id: str) -> None:
+        """Make this the client of the call: header, instructions, topics, duty, notes."""
+        self.client_id = client_id
+        client = self.client
+        if self.app.last_client:
+            self.app.last_client.set(client_id)
+        header = self.query_one(CallHeader)
+        header.client_name = client.name
+        header.greeting = client.greeting_for(self.app.settings.agent_name)
+        instructions = self.query_one("#instructions", Static)
+        instructions.update(client.instructions)
+        instructions.display = bool(client.instructions)
+        self.start_call()
+        self.refresh_duty()
+        self.refresh_topics()
+        self.refresh_notes()
+        search = self.query_one("#search", Input)
+        search.value = ""
+        self._show_hits("", [])
+
+    def start_call(self) -> None:
+        self.call_started = self.now()
+        header = self.query_one(CallHeader)
+        header.started = self.call_started
+        header.now = self.call_started
+
+    def _tick(self) -> None:
+        self.query_one(CallHeader).now = self.now()
+
+    def refresh_duty(self) -> None:
+        if not self.client_id:
+            return
+        self.status = self.desk.duty(self.client_id, self.now())
+        self.query_one("#duty", Static).update(render.duty_panel(self.status, self.client))
+        self._show_detail()
+        self._repaint_hits()
+
+    def refresh_topics(self) -> None:
+        today = self.now().astimezone(self.client.zone).date()
+        self.query_one("#topics", Static).update(render.topics_panel(self.client, today))
+
+    @work(thread=True, exclusive=True, group="notes", exit_on_error=False)
+    def refresh_notes(self) -> None:
+        client_id = self.client_id
+        notes = self.desk.notes_today(client_id)
+        self.app.call_from_thread(self._show_notes, client_id, notes)
+
+    def _show_notes(self, client_id: str, notes) -> None:
+        if client_id == self.client_id:
+            self.query_one("#notes", Static).update(
+                render.notes_panel(notes, self.client, self.now())
+            )
+
+    # --- search ------------------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def run_search(self, query: str) -> None:
+        scope = None if self.scope_all else self.client_id
+        hits = self.desk.search(query, scope, limit=20) if query.strip() else []
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_hits, query, hits)
+
+    def _show_hits(self, query: str, hits: list[Hit]) -> None:
+        if query != self.query_one("#search", Input).value:
+            return  # a newer keystroke is on its way
+        self.hits = hits
+        self._repaint_hits()
+        self._show_detail()
+        self.call_after_refresh(self.post_message, self.ResultsShown(query, len(hits)))
+
+    def _repaint_hits(self) -> None:
+        results = self.query_one("#results", OptionList)
+        highlighted = results.highlighted
+        results.clear_options()
+        if not self.hits:
+            if self.query_one("#search", Input).value.strip():
+                results.add_option(Option(texts.NO_RESULTS, disabled=True))
+            return
+        status = self.status if not self.scope_all else None
+        results.add_options(
+            Option(render.hit_prompt(h, status, self.scope_all), id=f"hit-{i}")
+            for i, h in enumerate(self.hits)
+        )
+        keep = highlighted if highlighted is not None and highlighted < len(self.hits) else 0
+        results.highlighted = keep
+
+    @property
+    def selected(self) -> Hit | None:
+        index = self.query_one("#results", OptionList).highlighted
+        if index is None or index >= len(self.hits):
+            return None
+        return self.hits[index]
+
+    @on(OptionList.OptionHighlighted, "#results")
+    def _highlight_changed(self) -> None:
+        self._show_detail()
+
+    @on(Input.Submitted, "#search")
+    @on(OptionList.OptionSelected, "#results")
+    def _chosen(self) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#detail", Static)
+        hit = self.selected
+        if hit is None or self.status is None:
+            detail.update("")
+            return
+        client = self.desk.client(hit.entry.client)
+        status = self.status if client.id == self.client_id else self.desk.duty(client.id)
+        if hit.kind == "person":
+            detail.update(render.person_detail(client.person(hit.entry.id), client, status))
+        elif hit.kind == "topic":
+            topic = next(t for t in client.topics if t.id == hit.entry.id)
+            detail.update(render.topic_detail(topic, client, status))
+        else:
+            detail.update(render.department_detail(hit.entry.title, client, status))
+
+    def action_cursor_down(self) -> None:
+        self.query_one("#results", OptionList).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one("#results", OptionList).action_cursor_up()
+
+    def action_focus_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.focus()
+        search.select_all()
+
+    def action_focus_duty(self) -> None:
+        self.query_one("#duty-box").focus()
+
+    def action_toggle_scope(self) -> None:
+        self.scope_all = not self.scope_all
+        self.query_one(CallHeader).scope_all = self.scope_all
+        search = self.query_one("#search", Input)
+        search.placeholder = (
+            texts.SEARCH_PLACEHOLDER_ALL if self.scope_all else (texts.SEARCH_PLACEHOLDER)
+        )
+        self.run_search(search.value)
+        search.focus()
+
+    def action_new_call(self) -> None:
+        self.start_call()
+        self.query_one("#search", Input).value = ""
+        self.action_focus_search()
+        self.notify(texts.NEW_CALL_STARTED, timeout=2)
+
+    # --- the person an action is about -------------------------------------------------
+
+    def selected_person(self) -> tuple[Client, str] | None:
+        """The highlighted person, or the person a highlighted topic routes to."""
+        hit = self.selected
+        if hit is None:
+            return None
+        client = self.desk.client(hit.entry.client)
+        if hit.kind == "person":
+            return client, hit.entry.id
+        if hit.kind == "topic":
+            topic = next(t for t in client.topics if t.id == hit.entry.id)
+            if topic.route_to:
+                return client, topic.route_to
+        return None
+
+    # --- switch client -----------------------------------------------------------------
+
+    def action_switch_client(self) -> None:
+        from kccdesk.ui.screens.client_switcher import ClientSwitcher
+
+        def chosen(client_id: str | None) -> None:
+            if client_id:
+                self.show_client(client_id)
+                self.notify(texts.SWITCHED.format(name=self.client.name), timeout=2)
+            self.action_focus_search()
+
+        self.app.push_screen(ClientSwitcher(self.desk), chosen)
+
+    # --- transfer ----------------------------------------------------------------------
+
+    def action_transfer(self) -> None:
+        from kccdesk.ui.screens.transfer import TransferDialog
+
+        target = self.selected_person()
+        if target is None:
+            self.notify(texts.CHOOSE_PERSON_FIRST, severity="warning", timeout=3)
+            return
+        client, person_id = target
+        status = self.desk.duty(client.id, self.now())
+        if status.is_on_duty(person_id):
+            self.log_transfer(client.id, person_id, "")
+            return
+
+        def decided(result: tuple[str, str] | None) -> None:
+            if result is None:
+                self.action_focus_search()
+                return
+            how, chosen = result
+            warning = ""
+            if how == "override":
+                absence = status.absence_of(chosen)
+                warning = (
+                    f"afwezig t/m {absence.until}" if absence else "geen dienst"
+                ) + f"; toch doorverbonden met {chosen}"
+            self.log_transfer(client.id, chosen, warning)
+
+        self.app.push_screen(TransferDialog(client, person_id, status), decided)
+
+    @work(thread=True, group="db", exit_on_error=False)
+    def log_transfer(self, client_id: str, person_id: str, warning: str) -> None:
+        self.desk.store.log_call(
+            client_id,
+            self.call_started or self.now(),
+            "transferred",
+            transferred_to=person_id,
+            warnings_overridden=warning,
+            agent=self.app.settings.agent_name,
+        )
+        name = self.desk.client(client_id).person_name(person_id)
+        message = texts.TRANSFERRED_OVERRIDE if warning else texts.TRANSFERRED
+        self.app.call_from_thread(
+            self.notify, message.format(name=name), severity="warning" if warning else "information"
+        )
+
+    # --- callback note -----------------------------------------------------------------
+
+    def action_note(self) -> None:
+        target = self.selected_person()
+        if target is not None:
+            client, recipient = target
+        else:
+            client, recipient = self.client, self.client.callback_default or ""
+        self.open_note(NoteDraft(client=client.id, recipient=recipient))
+
+    def open_note(self, draft: NoteDraft) -> None:
+        from kccdesk.ui.screens.note_form import NoteForm
+
+        def closed(saved) -> None:
+            if saved is not None:
+                self.refresh_notes()
+            self.action_focus_search()
+
+        self.app.push_screen(NoteForm(draft), closed)
+
+    def restore_draft(self, draft: NoteDraft) -> None:
+        """Bring a draft back after a crash: its client becomes the client of the call."""
+        if draft.client in {c.id for c in self.desk.clients} and draft.client != self.client_id:
+            self.show_client(draft.client)
+        self.open_note(draft)

@@ -1,0 +1,42 @@
+"""F1: every key of the screen underneath, with what it does."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from kccdesk import texts
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1", "dismiss(None)", texts.KEY_CLOSE)]
+
+    def __init__(self, underneath: Screen):
+        super().__init__()
+        self.underneath = underneath
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, show_header=False, padding=(0, 2))
+        table.add_column(style="bold cyan", no_wrap=True)
+        table.add_column()
+        seen = set()
+        for node in (self.underneath, self.app):
+            for binding in node.BINDINGS:
+                if not isinstance(binding, Binding) or not binding.description:
+                    continue
+                if binding.action in seen:
+                    continue
+                seen.add(binding.action)
+                alternate = getattr(node, "ALTERNATE_KEYS", {}).get(binding.action)
+                all_keys = binding.key.split(",") + ([alternate] if alternate else [])
+                keys = " / ".join(k.strip().upper().replace("CTRL+", "Ctrl+") for k in all_keys)
+                table.add_row(keys, binding.tooltip or binding.description)
+        table.add_row("Ctrl+P", "Opdrachtenpalet: alle acties op naam")
+        with VerticalScroll(classes="dialog") as box:
+            box.border_title = texts.HELP_TITLE
+            yield Static(table)
+            yield Static(texts.HELP_HINT, classes="hint")

@@ -1,0 +1,299 @@
+"""The callback note form: right recipient, right number, nothing typed ever lost."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
+
+from kccdesk import texts
+from kccdesk.drafts import NoteDraft
+from kccdesk.model import Client
+from kccdesk.notes import NoteRefused, RecipientAbsent, check_note
+from kccdesk.phones import check
+from kccdesk.storage import NoteRecord
+
+
+class AbsentRecipientDialog(ModalScreen[str | None]):
+    """Dismisses with "replacement", "keep" or None (back to the form)."""
+
+    BINDINGS = [
+        Binding("enter", "dismiss('replacement')", texts.KEY_REPLACEMENT),
+        Binding("k", "dismiss('keep')", texts.KEY_KEEP),
+        Binding("escape", "dismiss(None)", texts.KEY_CLOSE),
+    ]
+
+    def __init__(self, refusal: RecipientAbsent, name: str):
+        super().__init__()
+        self.refusal = refusal
+        self.name_ = name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog warning") as box:
+            box.border_title = texts.NOTE_ABSENT_TITLE
+            yield Static(Text(str(self.refusal), style="bold"), id="absent-text")
+            hint = texts.NOTE_ABSENT_HINT.format(name=self.name_)
+            if not self.refusal.replacement:
+                hint = hint.split(" · ", 1)[1]
+            yield Static(hint, classes="hint")
+
+    def action_dismiss(self, result: str | None = None) -> None:
+        if result == "replacement" and not self.refusal.replacement:
+            return
+        self.dismiss(result)
+
+
+class NoteForm(ModalScreen[NoteRecord | None]):
+    CSS_PATH = "note_form.tcss"
+    COMMAND_CATEGORY = texts.CATEGORY_NOTE
+    BINDINGS = [
+        Binding("ctrl+s", "save", texts.KEY_SAVE, id="save-note", priority=True),
+        Binding(
+            "ctrl+r", "use_replacement", texts.KEY_REPLACEMENT, id="use-replacement", priority=True
+        ),
+        Binding("escape", "close", texts.KEY_CLOSE, id="close-note"),
+    ]
+
+    def __init__(self, draft: NoteDraft):
+        super().__init__()
+        self.draft = draft
+        self.phone_ok = False
+        self._saving = False
+
+    @property
+    def desk(self):
+        return self.app.desk
+
+    @property
+    def client(self) -> Client:
+        return self.desk.client(self.draft.client)
+
+    def compose(self) -> ComposeResult:
+        client = self.client
+        people = [
+            (f"{p.name}" + (f" — {p.role or p.department}" if p.role or p.department else ""), p.id)
+            for p in client.people
+        ]
+        recipient = self.draft.recipient if client.person(self.draft.recipient) else None
+        with Vertical(classes="dialog", id="note-box") as box:
+            box.border_title = texts.NOTE_TITLE.format(client=client.name)
+            yield Label(texts.NOTE_FOR)
+            yield Select(
+                people,
+                value=recipient if recipient else Select.BLANK,
+                prompt="Kies ontvanger…",
+                id="recipient",
+                type_to_search=True,
+            )
+            yield Static(id="recipient-status")
+            yield Label(texts.NOTE_CALLER)
+            yield Input(self.draft.caller_name, id="caller-name")
+            yield Label(texts.NOTE_PHONE)
+            yield Input(self.draft.phone, id="phone")
+            yield Static(id="phone-check")
+            yield Label(texts.NOTE_MESSAGE)
+            yield TextArea(self.draft.message, id="message", soft_wrap=True)
+            yield Checkbox(texts.NOTE_URGENT, self.draft.urgency == "dringend", id="urgent")
+            yield Static(id="form-error", classes="error-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._check_phone()
+        self._show_recipient()
+        first_empty = (
+            "#caller-name"
+            if not self.draft.caller_name
+            else ("#phone" if not self.phone_ok else "#message")
+        )
+        self.query_one(first_empty).focus()
+
+    # --- live checks -------------------------------------------------------------------
+
+    def _check_phone(self) -> None:
+        value = self.query_one("#phone", Input).value
+        line = self.query_one("#phone-check", Static)
+        if not value.strip():
+            self.phone_ok = False
+            line.update(Text(texts.NOTE_PHONE_EMPTY, style="dim"))
+        else:
+            result = check(value, self.client.country)
+            self.phone_ok = result.valid
+            if result.valid:
+                message = Text(
+                    texts.NOTE_PHONE_OK.format(
+                        display=result.display, type=result.type, country=result.country
+                    ),
+                    style="bold green",
+                )
+                if result.warning:
+                    message.append(f"\n⚠ {result.warning}", "bold yellow")
+            else:
+                message = Text(texts.NOTE_PHONE_BAD.format(error=result.error), style="bold red")
+            line.update(message)
+        self.refresh_bindings()
+
+    def _recipient(self) -> str:
+        value = self.query_one("#recipient", Select).value
+        return value if isinstance(value, str) else ""
+
+    def _absence(self):
+        recipient = self._recipient()
+        if not recipient:
+            return None
+        return self.desk.duty(self.client.id, self.app.clock()).absence_of(recipient)
+
+    def _show_recipient(self) -> None:
+        recipient = self._recipient()
+        line = self.query_one("#recipient-status", Static)
+        if not recipient:
+            line.update("")
+            self.refresh_bindings()
+            return
+        status = self.desk.duty(self.client.id, self.app.clock())
+        name = self.client.person_name(recipient)
+        absence = status.absence_of(recipient)
+        if absence:
+            until = texts.short_date(absence.until)
+            if absence.replaced_by:
+                text = texts.NOTE_RECIPIENT_ABSENT.format(
+                    name=name, until=until, replacement=absence.replacement_name
+                )
+            else:
+                text = texts.NOTE_RECIPIENT_ABSENT_NONE.format(name=name, until=until)
+            line.update(Text(text, style="bold yellow"))
+        elif status.is_on_duty(recipient):
+            duty = next(d for d in status.on_duty if d.person == recipient)
+            until = texts.until_text(duty.until, status.at)
+            line.update(
+                Text(texts.NOTE_RECIPIENT_ON_DUTY.format(name=name, until=until), style="green")
+            )
+        else:
+            line.update(Text(texts.NOTE_RECIPIENT_OFF_DUTY.format(name=name), style="dim"))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save":
+            return True if self.phone_ok and not self._saving else None
+        if action == "use_replacement":
+            absence = self._absence() if self.is_mounted else None
+            return True if absence and absence.replaced_by else None
+        return True
+
+    # --- drafts ------------------------------------------------------------------------
+
+    def current(self) -> NoteDraft:
+        return NoteDraft(
+            client=self.client.id,
+            recipient=self._recipient(),
+            caller_name=self.query_one("#caller-name", Input).value,
+            phone=self.query_one("#phone", Input).value,
+            message=self.query_one("#message", TextArea).text,
+            urgency="dringend" if self.query_one("#urgent", Checkbox).value else "normaal",
+        )
+
+    def _store_draft(self) -> None:
+        if not self._saving:
+            self.app.drafts.save(self.current())
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Checkbox.Changed)
+    @on(Select.Changed)
+    def _changed(self, event) -> None:
+        if isinstance(event, Input.Changed) and event.input.id == "phone":
+            self._check_phone()
+        if isinstance(event, Select.Changed):
+            self._show_recipient()
+        self.query_one("#form-error", Static).update("")
+        self._store_draft()
+
+    @on(Input.Submitted)
+    def _next_field(self) -> None:
+        self.focus_next()
+
+    # --- actions -----------------------------------------------------------------------
+
+    def action_use_replacement(self) -> None:
+        absence = self._absence()
+        if absence and absence.replaced_by:
+            self.query_one("#recipient", Select).value = absence.replaced_by
+
+    def action_close(self) -> None:
+        self.dismiss(None)  # the draft stays on disk; the next note form offers it
+
+    def action_save(self, keep_absent: bool = False) -> None:
+        if not self.phone_ok:
+            self.query_one("#phone").focus()
+            return
+        note = self.current()
+        try:
+            check_note(
+                self.client,
+                note.recipient,
+                note.caller_name,
+                note.phone,
+                note.message,
+                urgency=note.urgency,
+                at=self.app.clock(),
+                allow_absent=keep_absent,
+            )
+        except RecipientAbsent as refusal:
+            self._ask_about_absence(refusal)
+            return
+        except NoteRefused as refusal:
+            self.query_one("#form-error", Static).update(
+                texts.NOTE_CANNOT_SAVE.format(reason=refusal)
+            )
+            return
+        self._saving = True
+        self.refresh_bindings()
+        self._save(note, keep_absent)
+
+    def _ask_about_absence(self, refusal: RecipientAbsent) -> None:
+        def decided(choice: str | None) -> None:
+            if choice == "replacement":
+                self.query_one("#recipient", Select).value = refusal.replacement
+            elif choice == "keep":
+                self.action_save(keep_absent=True)
+
+        name = self.client.person_name(refusal.person)
+        self.app.push_screen(AbsentRecipientDialog(refusal, name), decided)
+
+    @work(thread=True, exclusive=True, group="save-note", exit_on_error=False)
+    def _save(self, note: NoteDraft, keep_absent: bool) -> None:
+        try:
+            record = self.desk.add_note(
+                note.client,
+                note.recipient,
+                note.caller_name,
+                note.phone,
+                note.message,
+                urgency=note.urgency,
+                agent=self.app.settings.agent_name,
+                keep_absent_recipient=keep_absent,
+            )
+        except Exception as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._saved, record)
+
+    def _failed(self, reason: str) -> None:
+        self._saving = False
+        self.refresh_bindings()
+        self.query_one("#form-error", Static).update(texts.NOTE_CANNOT_SAVE.format(reason=reason))
+
+    def _saved(self, record: NoteRecord) -> None:
+        self.app.drafts.clear()
+        from kccdesk.phones import display
+
+        self.app.notify(
+            texts.NOTE_SAVED.format(
+                name=self.client.person_name(record.recipient),
+                number=display(record.caller_phone, self.client.country),
+            )
+        )
+        self.dismiss(record)
