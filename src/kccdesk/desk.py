@@ -4,19 +4,26 @@ over one store, with the demo database seeded on first use.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from kccdesk import locations
+from kccdesk.errors import StorageError
 from kccdesk.model import Client
 from kccdesk.notes import check_note
 from kccdesk.roster import DutyStatus, duty_at
 from kccdesk.search import Catalog, Hit
-from kccdesk.storage import NoteRecord, StorageError, Store, open_store
+
+if TYPE_CHECKING:
+    from kccdesk.storage import NoteRecord, Store
 
 
 def open_demo_store() -> Store:
     """The demo database, filled from the bundled client files the first time."""
     from kccdesk.clientfile import load_clients
+    from kccdesk.storage import open_store
 
     store = open_store(locations.demo_database_url())
     if not store.client_ids():
@@ -25,12 +32,41 @@ def open_demo_store() -> Store:
 
 
 class Desk:
-    """Clients cached in memory (they change rarely), search indexes built on first use."""
+    """Clients cached in memory (they change rarely), search indexes built on first use.
 
-    def __init__(self, store: Store):
-        self.store = store
-        self._clients: dict[str, Client] = {c.id: c for c in store.load_clients()}
+    Give it a store, or a function that opens one together with the clients of a local
+    snapshot: then the store is opened on first use (sync() in the background does that
+    right after start-up) and the snapshot serves until then.
+    """
+
+    def __init__(self, store: Store | Callable[[], Store], clients: list[Client] | None = None):
+        self._lock = threading.Lock()
+        if callable(store) and not hasattr(store, "load_clients"):
+            self._store: Store | None = None
+            self._open_store = store
+        else:
+            self._store = store
+            self._open_store = None
+        if clients is None:
+            clients = self.store.load_clients()
+        self._clients: dict[str, Client] = {c.id: c for c in clients}
         self._catalog: Catalog | None = None
+
+    @property
+    def store(self) -> Store:
+        with self._lock:
+            if self._store is None:
+                self._store = self._open_store()
+            return self._store
+
+    def sync(self) -> bool:
+        """Read the clients from the database; True when they differ from what was shown."""
+        fresh = {c.id: c for c in self.store.load_clients()}
+        if fresh == self._clients:
+            return False
+        self._clients = fresh
+        self._catalog = None
+        return True
 
     @property
     def clients(self) -> list[Client]:
@@ -58,6 +94,10 @@ class Desk:
         if self._catalog is None:
             self._catalog = Catalog(self._clients.values())
         return self._catalog
+
+    def index_size(self, client_id: str | None) -> int:
+        """Entries a search in this scope goes through (builds the index if needed)."""
+        return len(self.catalog.index(client_id))
 
     def search(self, query: str, client_id: str | None, limit: int = 10) -> list[Hit]:
         if client_id is not None:

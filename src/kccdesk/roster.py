@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 
 from kccdesk.model import WEEKDAYS, Absence, Client
+from kccdesk.publicholidays import holidays_for
 
 #: How far ahead the next change of duty is looked for.
 LOOKAHEAD_DAYS = 8
@@ -99,18 +99,8 @@ def parse_clock(text: str) -> time:
     return time(h, m)
 
 
-@lru_cache(maxsize=64)
-def _holidays(country: str, year: int) -> dict[date, str]:
-    import holidays  # imported lazily: only clients that ask for public holidays pay for it
-
-    return dict(holidays.country_holidays(country, years=year, language="nl"))
-
-
 def public_holiday(country: str, day: date) -> str | None:
-    try:
-        return _holidays(country.upper(), day.year).get(day)
-    except NotImplementedError:
-        return None
+    return holidays_for(country, day.year).get(day)
 
 
 def closure_reason(client: Client, day: date) -> str | None:

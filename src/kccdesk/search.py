@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import re
+import threading
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
@@ -253,6 +254,7 @@ class Catalog:
         self._clients = {client.id: client for client in clients}
         self._by_client: dict[str, SearchIndex] = {}
         self._all: SearchIndex | None = None
+        self._building = threading.Lock()  # two threads asking at once build an index once
 
     def update(self, client) -> None:
         self._clients[client.id] = client
@@ -263,6 +265,10 @@ class Catalog:
         return sorted(self._clients)
 
     def index(self, client_id: str | None = None) -> SearchIndex:
+        with self._building:
+            return self._index(client_id)
+
+    def _index(self, client_id: str | None) -> SearchIndex:
         if client_id is not None:
             index = self._by_client.get(client_id)
             if index is None:
@@ -272,7 +278,7 @@ class Catalog:
             return index
         if self._all is None:
             self._all = SearchIndex(
-                [e for cid in sorted(self._clients) for e in self.index(cid).entries]
+                [e for cid in sorted(self._clients) for e in self._index(cid).entries]
             )
         return self._all
 

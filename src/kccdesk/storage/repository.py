@@ -15,6 +15,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, SQLModel, col, select
 
+from kccdesk.errors import StorageError
 from kccdesk.model import Absence, Client, Closure, ExtraShift, Person, Topic, WeeklyShift
 from kccdesk.notes import CheckedNote
 from kccdesk.roster import parse_clock
@@ -34,10 +35,6 @@ from kccdesk.storage.tables import (
 T = TypeVar("T")
 #: attempts for a write that finds the database locked, with growing, jittered pauses
 WRITE_ATTEMPTS = 8
-
-
-class StorageError(Exception):
-    """The database could not do what was asked; str() is a message for the user."""
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
+from pathlib import Path
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -16,8 +18,11 @@ from kccdesk.desk import Desk
 from kccdesk.drafts import DraftStore
 from kccdesk.recent import LastClient
 from kccdesk.settings import Settings
+from kccdesk.snapshot import ClientSnapshot
 
 Clock = Callable[[], datetime]
+#: seconds after start-up from a snapshot before the database is read in the background
+SYNC_DELAY = 0.25
 
 
 def system_clock() -> datetime:
@@ -28,11 +33,11 @@ class KccDeskApp(App[None]):
     """One desk: the call screen, with dialogs on top of it."""
 
     TITLE = "kccdesk"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute: subclasses live elsewhere
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("f1", "help", texts.KEY_HELP, id="help", tooltip=texts.TIP_HELP),
-        Binding("ctrl+q", "quit", texts.KEY_QUIT, id="quit", priority=True),
+        Binding("ctrl+q", "quit", texts.KEY_QUIT, id="quit", priority=True, show=False),
     ]
 
     def __init__(
@@ -45,6 +50,8 @@ class KccDeskApp(App[None]):
         client_id: str | None = None,
         last_client: LastClient | None = None,
         fallback_client: str | None = None,
+        snapshot: ClientSnapshot | None = None,
+        synced: bool = True,
     ):
         super().__init__()
         self.desk = desk
@@ -54,6 +61,8 @@ class KccDeskApp(App[None]):
         self.last_client = last_client
         self.start_client = client_id
         self.fallback_client = fallback_client
+        self.snapshot = snapshot
+        self.synced = synced
 
     def on_mount(self) -> None:
         from kccdesk.ui.screens.call import CallScreen
@@ -66,6 +75,27 @@ class KccDeskApp(App[None]):
         draft = self.drafts.load()
         if draft is not None:
             self.call_after_refresh(self._offer_draft, draft)
+        if not self.synced:
+            # Read the database once the first screen is painted, not while it is painted.
+            self.set_timer(SYNC_DELAY, self.sync_with_database)
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def sync_with_database(self) -> None:
+        """After a start from the local snapshot: read the database, show what changed."""
+        changed = self.desk.sync()
+        self.synced = True
+        if changed and self.snapshot:
+            self.snapshot.save(self.desk.clients)
+        self.call_from_thread(self.clients_changed, changed)
+
+    def clients_changed(self, changed: bool = True) -> None:
+        from kccdesk.ui.screens.call import CallScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, CallScreen):
+                if changed:
+                    screen.clients_changed()
+                screen.refresh_notes()
 
     def _offer_draft(self, draft) -> None:
         from kccdesk.ui.screens.draft_offer import DraftOffer
@@ -120,24 +150,39 @@ def make_app(
     clock: Clock = system_clock,
     client_id: str | None = None,
     settings: Settings | None = None,
+    app_class: type[KccDeskApp] = KccDeskApp,
 ) -> KccDeskApp:
     """Build the desk exactly as users run it; tests pass a temporary database and a clock."""
     from kccdesk import locations
-    from kccdesk.desk import open_demo_store
     from kccdesk.settings import load_settings
-    from kccdesk.storage import open_store
+    from kccdesk.snapshot import ClientSnapshot
 
-    store = open_demo_store() if demo else open_store(database_url or locations.database_url())
-    local = locations.local_dir(store.url)
-    return KccDeskApp(
-        Desk(store),
+    url = locations.demo_database_url() if demo else (database_url or locations.database_url())
+    local = locations.local_dir(url)
+    snapshot = ClientSnapshot(local)
+    clients = snapshot.load()
+    opener = partial(_open_store, url, demo)
+    desk = Desk(opener, clients) if clients else Desk(opener())
+    if clients is None:
+        snapshot.save(desk.clients)
+    return app_class(
+        desk,
         settings or load_settings(),
         DraftStore(local),
         clock=clock,
         client_id=client_id,
         last_client=LastClient(local),
         fallback_client=DEMO_FIRST_CLIENT if demo else None,
+        snapshot=snapshot,
+        synced=clients is None,
     )
+
+
+def _open_store(url: str, demo: bool):
+    from kccdesk.desk import open_demo_store
+    from kccdesk.storage import open_store
+
+    return open_demo_store() if demo else open_store(url)
 
 
 def run_desk(demo: bool = False) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
@@ -11,7 +12,9 @@ from kccdesk.model import Client, Person, Topic
 from kccdesk.phones import display as phone_display
 from kccdesk.roster import DutyStatus
 from kccdesk.search import Hit
-from kccdesk.storage import NoteRecord
+
+if TYPE_CHECKING:
+    from kccdesk.storage import NoteRecord
 
 ON = "●"
 OFF = "○"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from time import perf_counter
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,6 +26,10 @@ from kccdesk.ui.widgets.call_header import CallHeader
 
 #: how often the duty panel and the call timer refresh by themselves (seconds)
 DUTY_REFRESH = 15.0
+#: up to this many entries a search takes well under a millisecond (benchmarks/search.py)
+#: and runs at once, so its results paint in the same frame as the keystroke; larger
+#: scopes (all clients) search in a worker so that typing never waits.
+INLINE_SEARCH_ENTRIES = 10_000
 
 
 class CallScreen(Screen):
@@ -68,10 +73,12 @@ class CallScreen(Screen):
 
     @dataclass
     class ResultsShown(Message):
-        """Results for a query are on screen (posted after the refresh that painted them)."""
+        """Results for a query are on screen: posted after the refresh that painted them,
+        stamped then (perf_counter), so tests and benchmarks can wait for and time it."""
 
         query: str
         count: int
+        painted_at: float
 
     def __init__(self, client_id: str | None):
         super().__init__()
@@ -80,6 +87,8 @@ class CallScreen(Screen):
         self.status: DutyStatus | None = None
         self.call_started: datetime | None = None
         self.scope_all = False
+        #: index sizes per search scope once built; a scope not built yet searches in a worker
+        self._search_ready: dict[str | None, int] = {}
 
     # --- layout ------------------------------------------------------------------------
 
@@ -141,10 +150,27 @@ class CallScreen(Screen):
         self.start_call()
         self.refresh_duty()
         self.refresh_topics()
-        self.refresh_notes()
+        if self.app.synced:  # else the background sync fills the notes when it is done
+            self.refresh_notes()
         search = self.query_one("#search", Input)
         search.value = ""
         self._show_hits("", [])
+        if client_id not in self._search_ready:
+            self.prepare_search(client_id)
+
+    def clients_changed(self) -> None:
+        """The clients were re-read: repaint what depends on them, keep what was typed."""
+        if self.client_id not in {c.id for c in self.desk.clients}:
+            return
+        query = self.query_one("#search", Input).value
+        client = self.client
+        self.query_one(CallHeader).client_name = client.name
+        self.query_one("#instructions", Static).update(client.instructions)
+        self.refresh_duty()
+        self.refresh_topics()
+        self._search_ready.clear()
+        self.prepare_search(self.client_id)
+        self.search_for(query)
 
     def start_call(self) -> None:
         self.call_started = self.now()
@@ -183,7 +209,22 @@ class CallScreen(Screen):
 
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:
-        self.run_search(event.value)
+        self.search_for(event.value)
+
+    def search_for(self, query: str) -> None:
+        scope = None if self.scope_all else self.client_id
+        size = self._search_ready.get(scope)
+        if size is not None and size <= INLINE_SEARCH_ENTRIES:
+            hits = self.desk.search(query, scope, limit=20) if query.strip() else []
+            self._show_hits(query, hits)
+        else:
+            self.run_search(query)
+
+    @work(thread=True, exclusive=True, group="prepare", exit_on_error=False)
+    def prepare_search(self, scope: str | None) -> None:
+        """Build the index of a scope before the first keystroke needs it."""
+        size = self.desk.index_size(scope)
+        self.app.call_from_thread(self._search_ready.__setitem__, scope, size)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, query: str) -> None:
@@ -198,7 +239,10 @@ class CallScreen(Screen):
         self.hits = hits
         self._repaint_hits()
         self._show_detail()
-        self.call_after_refresh(self.post_message, self.ResultsShown(query, len(hits)))
+        self.call_after_refresh(self._results_painted, query, len(hits))
+
+    def _results_painted(self, query: str, count: int) -> None:
+        self.post_message(self.ResultsShown(query, count, perf_counter()))
 
     def _repaint_hits(self) -> None:
         results = self.query_one("#results", OptionList)
@@ -269,7 +313,10 @@ class CallScreen(Screen):
         search.placeholder = (
             texts.SEARCH_PLACEHOLDER_ALL if self.scope_all else (texts.SEARCH_PLACEHOLDER)
         )
-        self.run_search(search.value)
+        scope = None if self.scope_all else self.client_id
+        if scope not in self._search_ready:
+            self.prepare_search(scope)
+        self.search_for(search.value)
         search.focus()
 
     def action_new_call(self) -> None:

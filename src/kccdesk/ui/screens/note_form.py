@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,7 +17,9 @@ from kccdesk.drafts import NoteDraft
 from kccdesk.model import Client
 from kccdesk.notes import NoteRefused, RecipientAbsent, check_note
 from kccdesk.phones import check
-from kccdesk.storage import NoteRecord
+
+if TYPE_CHECKING:
+    from kccdesk.storage import NoteRecord
 
 
 class AbsentRecipientDialog(ModalScreen[str | None]):
@@ -47,7 +51,7 @@ class AbsentRecipientDialog(ModalScreen[str | None]):
         self.dismiss(result)
 
 
-class NoteForm(ModalScreen[NoteRecord | None]):
+class NoteForm(ModalScreen["NoteRecord | None"]):
     CSS_PATH = "note_form.tcss"
     COMMAND_CATEGORY = texts.CATEGORY_NOTE
     BINDINGS = [

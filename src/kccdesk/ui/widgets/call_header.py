@@ -32,7 +32,7 @@ class CallHeader(Static):
         text.append(self.client_name, "bold")
         if self.started and self.now:
             seconds = (self.now - self.started).total_seconds()
-            text.append(f"   ⏱ {texts.elapsed(seconds)}", "bold")
+            text.append(f"   {texts.CALL_TIMER} {texts.elapsed(seconds)}", "bold")
         if self.scope_all:
             text.append(f"   [{texts.KEY_ALL_CLIENTS}]", "bold reverse")
         text.append("\n")

@@ -1,0 +1,153 @@
+"""Keystroke-to-painted-results latency of the real desk, and start-up time of `kccdesk demo`.
+
+    python benchmarks/desk.py [--keys N] [--skip-100k]
+
+Drives the real app with Pilot. Each keystroke is timed from the key event reaching the app
+to the refresh that painted its results (CallScreen.ResultsShown carries that stamp), not the
+wall time of pilot.press, which carries fixed waits of its own. Runs on the demo data and on a
+synthetic database of 100,000 entries (50 clients × 2,000, cached in the temp dir).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from synthetic import make_clients
+from textual import events
+
+from kccdesk.settings import Settings
+from kccdesk.ui.app import KccDeskApp, make_app
+from kccdesk.ui.screens.call import CallScreen
+
+QUERIES = ["burgerzakn", "wethoder", "paspoort verlopn", "frontofice", "glad", "strooi"]
+
+
+class TimedDesk(KccDeskApp):
+    """The real app, stamping every key as it arrives and every painted result list."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.key_at: dict[str, float] = {}
+        self.painted: dict[str, float] = {}
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and event.is_printable:
+            self.pending_key = time.perf_counter()
+        await super().on_event(event)
+
+    def on_call_screen_results_shown(self, message: CallScreen.ResultsShown) -> None:
+        self.painted.setdefault(message.query, message.painted_at)
+
+
+async def keystrokes(url: str | None, client: str, queries: list[str], demo: bool) -> list[float]:
+    app = make_app(
+        url, demo=demo, client_id=client, settings=Settings(agent="Bench"), app_class=TimedDesk
+    )
+    latencies: list[float] = []
+    async with app.run_test(size=(130, 40)) as pilot:
+        await pilot.pause()
+        for query in queries:
+            search = app.screen.query_one("#search")
+            search.value = ""
+            await pilot.pause()
+            typed = ""
+            for ch in query:
+                await pilot.press("space" if ch == " " else ch)
+                typed += ch
+                sent = app.pending_key
+                for _ in range(200):  # wait for this exact query's paint, at most 2 s
+                    if typed in app.painted:
+                        break
+                    await asyncio.sleep(0.01)
+                if typed in app.painted:
+                    latencies.append((app.painted.pop(typed) - sent) * 1000)
+    return latencies
+
+
+def summary(label: str, samples: list[float]) -> None:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    print(
+        f"  {label:<34} n={len(samples):<4} median {statistics.median(samples):7.2f} ms"
+        f"   p95 {p95:7.2f} ms   max {ordered[-1]:7.2f} ms"
+    )
+
+
+def synthetic_database() -> str:
+    path = Path(tempfile.gettempdir()) / "kccdesk-bench-100k.db"
+    url = f"sqlite:///{path}"
+    if not path.exists():
+        from kccdesk.storage import open_store
+
+        started = time.perf_counter()
+        store = open_store(url)
+        store.import_clients(make_clients(50, 2000))
+        store.close()
+        print(f"  built {path} in {time.perf_counter() - started:.1f} s")
+    return url
+
+
+def startup(runs: int) -> list[float]:
+    """`kccdesk demo` in a fresh interpreter until the call screen has been painted."""
+    code = (
+        "import time; t0 = time.perf_counter()\n"
+        "from kccdesk.ui.app import make_app\n"
+        "app = make_app(demo=True)\n"
+        "async def ready(pilot):\n"
+        "    await pilot.pause()\n"
+        "    print((time.perf_counter() - t0) * 1000)\n"
+        "    app.exit()\n"
+        "app.run(headless=True, size=(130, 40), auto_pilot=ready)\n"
+    )
+    env = {**os.environ, "KCCDESK_DATA_DIR": tempfile.mkdtemp(prefix="kccdesk-bench-")}
+    timings = []
+    for _ in range(runs + 1):
+        started = time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        )
+        wall = (time.perf_counter() - started) * 1000
+        timings.append((float(result.stdout.strip().splitlines()[-1]), wall))
+    return timings[1:]  # the first run creates and fills the demo database
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--skip-100k", action="store_true")
+    parser.add_argument("--startup-runs", type=int, default=5)
+    args = parser.parse_args()
+    os.environ.setdefault("KCCDESK_DATA_DIR", tempfile.mkdtemp(prefix="kccdesk-bench-"))
+
+    print("keystroke → painted results (target p95 ≤ 33 ms)")
+    demo = asyncio.run(keystrokes(None, "gemeente-oosterwold", QUERIES, demo=True))
+    summary("demo data, one client", demo)
+    if not args.skip_100k:
+        url = synthetic_database()
+        synthetic_queries = [
+            "jeroen brink",
+            "burgerzakn",
+            "paspoort aanvrgen",
+            "wethoder",
+            "sneeuw melding",
+            "hoogveld",
+        ]
+        big = asyncio.run(keystrokes(url, "client-007", synthetic_queries, demo=False))
+        summary("100k entries, one client of 2,000", big)
+
+    print("\nstart of `kccdesk demo` to a painted call screen (target ≤ 600 ms)")
+    runs = startup(args.startup_runs)
+    summary("in-process, to first paint", [r[0] for r in runs])
+    summary("whole process incl. exit", [r[1] for r in runs])
+
+
+if __name__ == "__main__":
+    main()

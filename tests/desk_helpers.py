@@ -1,0 +1,35 @@
+"""Helpers for driving the real desk with Pilot."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from kccdesk.settings import Settings
+from kccdesk.ui.app import make_app
+
+#: Monday 23 November 2026, 10:00 in Amsterdam: offices open, Dr. Bakker on leave
+MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+SIZE = (130, 40)
+
+
+def build_app(url: str, client_id: str | None = None, now: datetime = MONDAY_10):
+    return make_app(url, clock=lambda: now, client_id=client_id, settings=Settings(agent="Sanne"))
+
+
+async def settle(pilot) -> None:
+    """Let workers finish and the screen catch up."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*["space" if ch == " " else ch for ch in text])
+    await settle(pilot)
+
+
+def text_of(app, selector: str) -> str:
+    widget = app.screen.query_one(selector)
+    rendered = widget.render()
+    return str(getattr(rendered, "plain", rendered))

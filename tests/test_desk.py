@@ -1,0 +1,253 @@
+"""The live-call desk, driven through the real app with Pilot."""
+
+from __future__ import annotations
+
+from desk_helpers import SIZE, build_app, settle, text_of, type_text
+from kccdesk.ui.screens.call import CallScreen
+from kccdesk.ui.screens.client_switcher import ClientSwitcher
+from kccdesk.ui.screens.draft_offer import DraftOffer
+from kccdesk.ui.screens.help import HelpScreen
+from kccdesk.ui.screens.note_form import NoteForm
+from kccdesk.ui.screens.transfer import TransferDialog
+
+MUNI = "gemeente-oosterwold"
+PRACTICE = "huisartsen-de-linde"
+
+
+async def test_call_screen_shows_client_greeting_instructions_and_focuses_search(demo_store):
+    app = build_app(demo_store.url, MUNI)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, CallScreen)
+        assert app.focused.id == "search"
+        header = text_of(app, "#call-header")
+        assert "Gemeente Oosterwold" in header and "u spreekt met Sanne" in header
+        assert "Nooit doorverbinden naar de burgemeester" in text_of(app, "#instructions")
+        topics = text_of(app, "#topics")
+        assert "Gladheidsbestrijding" in topics and "verkiezingen" not in topics.lower()
+        assert "Nu in dienst (ma 10:00)" in text_of(app, "#duty")
+
+
+async def test_misspelt_search_finds_the_person_and_shows_details(demo_store):
+    app = build_app(demo_store.url, MUNI)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "frontofice burgerzkn")
+        screen = app.screen
+        assert screen.hits[0].entry.id == "frontoffice"
+        detail = text_of(app, "#detail")
+        assert "Frontoffice Burgerzaken" in detail
+        assert "dienst tot 12:30" in detail or "dienst tot 17:00" in detail
+        assert "0412 40 00 00" in detail
+        await pilot.press("down")
+        await settle(pilot)
+        assert screen.selected is screen.hits[1]
+
+
+async def test_transfer_to_on_duty_person_is_logged(demo_store):
+    app = build_app(demo_store.url, MUNI)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "frontoffice")
+        await pilot.press("f5")
+        await settle(pilot)
+        assert not isinstance(app.screen, TransferDialog)
+        (call,) = demo_store.calls(MUNI)
+        assert (call.outcome, call.transferred_to, call.warnings_overridden) == (
+            "transferred",
+            "frontoffice",
+            "",
+        )
+
+
+async def test_transfer_to_off_duty_person_offers_alternative_and_logs_override_after_confirm(
+    demo_store,
+):
+    app = build_app(demo_store.url, MUNI)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "wouter mulder")
+        assert app.screen.selected.entry.id == "wmulder"
+        await pilot.press("f5")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, TransferDialog)
+        assert "Wouter Mulder heeft nu geen dienst" in text_of(app, "#transfer-problem")
+        assert dialog.options, "someone of Bestuur is on duty"
+        first = app.desk.client(MUNI).person(dialog.options[0])
+        assert first.department == "Bestuur"
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, TransferDialog)
+        assert "Toch doorverbinden met Wouter Mulder" in text_of(app, "#transfer-hint")
+        assert demo_store.calls(MUNI) == []  # nothing logged before the confirmation
+        await pilot.press("j")
+        await settle(pilot)
+        assert isinstance(app.screen, CallScreen)
+        (call,) = demo_store.calls(MUNI)
+        assert call.transferred_to == "wmulder"
+        assert "geen dienst" in call.warnings_overridden
+
+
+async def test_transfer_dialog_picks_the_alternative_with_enter(demo_store):
+    app = build_app(demo_store.url, PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "sanne bakker")
+        await pilot.press("f5")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, TransferDialog)
+        assert "afwezig (zwangerschapsverlof)" in text_of(app, "#transfer-problem")
+        assert dialog.options[0] == "mjansen"  # the named replacement comes first
+        await pilot.press("enter")
+        await settle(pilot)
+        (call,) = demo_store.calls(PRACTICE)
+        assert (call.transferred_to, call.warnings_overridden) == ("mjansen", "")
+
+
+async def test_note_with_invalid_number_cannot_be_saved(demo_store):
+    app = build_app(demo_store.url, "fietsenmakerij-van-dijk")
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "lisa")
+        await pilot.press("f6")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, NoteForm)
+        assert form.current().recipient == "lisa"
+        await type_text(pilot, "Piet Jansen")
+        await pilot.press("tab")
+        await type_text(pilot, "06 1234")
+        assert "te weinig cijfers voor een mobiel nummer" in text_of(app, "#phone-check")
+        await pilot.press("tab")
+        await type_text(pilot, "Wil offerte bakfiets")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteForm)
+        assert demo_store.notes() == []
+        # Correct the number: now it saves, in E.164, and shows in today's list.
+        phone = form.query_one("#phone")
+        phone.value = "06 1234 5678"
+        await settle(pilot)
+        assert "06 12 34 56 78" in text_of(app, "#phone-check")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CallScreen)
+        (note,) = demo_store.notes()
+        assert (note.recipient, note.caller_phone, note.agent) == ("lisa", "+31612345678", "Sanne")
+        assert "Piet Jansen" in text_of(app, "#notes")
+        assert app.drafts.load() is None
+
+
+async def test_absent_recipient_is_replaced_with_one_key(demo_store):
+    app = build_app(demo_store.url, PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "sanne bakker")
+        await pilot.press("f6")
+        await settle(pilot)
+        form = app.screen
+        assert "dr. Sanne Bakker is afwezig" in text_of(app, "#recipient-status")
+        assert "dr. Mark Jansen" in text_of(app, "#recipient-status")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert form.current().recipient == "mjansen"
+        await type_text(pilot, "Els")
+        await pilot.press("tab")
+        await type_text(pilot, "020 123 4567")
+        await pilot.press("tab")
+        await type_text(pilot, "Uitslag bloedonderzoek")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        (note,) = demo_store.notes()
+        assert note.recipient == "mjansen" and note.override == ""
+
+
+async def test_saving_for_absent_recipient_asks_and_keep_is_logged(demo_store):
+    app = build_app(demo_store.url, PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "sanne bakker")
+        await pilot.press("f6")
+        await settle(pilot)
+        await type_text(pilot, "Els")
+        await pilot.press("tab")
+        await type_text(pilot, "0201234567")
+        await pilot.press("tab")
+        await type_text(pilot, "Persoonlijk")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "vervanger: dr. Mark Jansen" in text_of(app, "#absent-text")
+        assert demo_store.notes() == []
+        await pilot.press("k")
+        await settle(pilot)
+        (note,) = demo_store.notes()
+        assert note.recipient == "sbakker" and "afwezig" in note.override
+
+
+async def test_draft_survives_stopping_the_app_and_comes_back(demo_store):
+    app = build_app(demo_store.url, "fietsenmakerij-van-dijk")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f6")
+        await settle(pilot)
+        await type_text(pilot, "Karel")
+        await pilot.press("tab")
+        await type_text(pilot, "06 98765432")
+        await pilot.press("tab")
+        await type_text(pilot, "Ketting loopt eraf")
+    # The app is gone without saving; a new desk on the same database offers the draft.
+    again = build_app(demo_store.url, "gemeente-oosterwold")
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(again.screen, DraftOffer)
+        assert "Ketting loopt eraf" in text_of(again, "#draft-text")
+        await pilot.press("enter")
+        await settle(pilot)
+        form = again.screen
+        assert isinstance(form, NoteForm)
+        draft = form.current()
+        assert (draft.client, draft.recipient, draft.caller_name, draft.phone, draft.message) == (
+            "fietsenmakerij-van-dijk",
+            "kees",
+            "Karel",
+            "06 98765432",
+            "Ketting loopt eraf",
+        )
+        assert again.screen_stack[-2].client_id == "fietsenmakerij-van-dijk"
+
+
+async def test_client_switcher_finds_client_by_digits_of_its_line(demo_store):
+    app = build_app(demo_store.url, "fietsenmakerij-van-dijk")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientSwitcher)
+        await type_text(pilot, "0503001")
+        assert [c.id for c in app.screen.found] == ["storingsdienst-warmtenet"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.client_id == "storingsdienst-warmtenet"
+        assert "Storingsdienst Warmtenet Noord" in text_of(app, "#call-header")
+        await pilot.press("ctrl+k")
+        await type_text(pilot, "kempnhout")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.client_id == "gemeente-kempenhout"
+
+
+async def test_every_action_is_in_the_palette_and_help(demo_store):
+    app = build_app(demo_store.url, MUNI)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for action in ("Zoeken", "Klant", "Dienst", "Doorverbinden", "Notitie"):
+            assert f"Gesprek: {action}" in titles
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CallScreen)
+
+
+async def test_search_all_clients_toggle(demo_store):
+    app = build_app(demo_store.url, MUNI)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f8")
+        await type_text(pilot, "paspoort")
+        clients = {h.entry.client for h in app.screen.hits}
+        assert {"gemeente-kempenhout", MUNI} <= clients
