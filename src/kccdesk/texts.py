@@ -69,6 +69,10 @@ CALL_TIMER = "gesprek"
 SEARCH_PLACEHOLDER = "Zoek persoon, afdeling of onderwerp…  (typfouten mogen)"
 SEARCH_PLACEHOLDER_ALL = "Zoek bij ALLE klanten…"
 NO_RESULTS = "Niets gevonden."
+RESULTS_HINT = (
+    "Typ een paar letters van een naam, afdeling of onderwerp — typfouten mogen.\n"
+    "↑/↓ kiest · F5 doorverbinden · F6 terugbelnotitie · F3 andere klant · F1 alle toetsen"
+)
 INSTRUCTIONS = "Instructies"
 TOPICS = "Actueel"
 NO_TOPICS = "Geen actuele onderwerpen."

@@ -16,6 +16,9 @@ from kccdesk.search import Hit
 if TYPE_CHECKING:
     from kccdesk.storage import NoteRecord
 
+#: above this many people on duty the duty panel groups them by department
+GROUP_DUTY_ABOVE = 8
+
 ON = "●"
 OFF = "○"
 AWAY = "✖"
@@ -136,7 +139,21 @@ def duty_panel(status: DutyStatus, client: Client) -> Text:
     text.append(f"{texts.DUTY_NOW} ({texts.day_time(status.at)})", "bold")
     if not status.on_duty:
         text.append(f"\n{texts.NOBODY_ON_DUTY}", "italic")
-    for duty in status.on_duty:
+    grouped = len(status.on_duty) > GROUP_DUTY_ABOVE
+    department = None
+    ordered = (
+        sorted(
+            status.on_duty,
+            key=lambda d: ((client.person(d.person) or Person("", "")).department, d.name),
+        )
+        if grouped
+        else status.on_duty
+    )
+    for duty in ordered:
+        person = client.person(duty.person)
+        if grouped and person and person.department != department:
+            department = person.department
+            text.append(f"\n{department or '—'}", "bold dim")
         text.append(f"\n{ON} ", "bold green")
         text.append(duty.name)
         text.append(f"  tot {texts.until_text(duty.until, status.at)}", "dim")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from time import perf_counter
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -249,8 +250,9 @@ class CallScreen(Screen):
         highlighted = results.highlighted
         results.clear_options()
         if not self.hits:
-            if self.query_one("#search", Input).value.strip():
-                results.add_option(Option(texts.NO_RESULTS, disabled=True))
+            typed = self.query_one("#search", Input).value.strip()
+            hint = Text(texts.NO_RESULTS if typed else texts.RESULTS_HINT, style="dim italic")
+            results.add_option(Option(hint, disabled=True))
             return
         status = self.status if not self.scope_all else None
         results.add_options(
