@@ -13,7 +13,7 @@ are half-open [start, end).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from kccdesk.model import WEEKDAYS, Absence, Client
@@ -31,14 +31,13 @@ class Occurrence:
     start: datetime
     end: datetime
     extra: bool = False
+    start_utc: datetime = field(init=False, repr=False, compare=False)
+    end_utc: datetime = field(init=False, repr=False, compare=False)
 
-    @property
-    def start_utc(self) -> datetime:
-        return self.start.astimezone(UTC)
-
-    @property
-    def end_utc(self) -> datetime:
-        return self.end.astimezone(UTC)
+    def __post_init__(self) -> None:
+        # Converted once: every comparison happens on these instants.
+        object.__setattr__(self, "start_utc", self.start.astimezone(UTC))
+        object.__setattr__(self, "end_utc", self.end.astimezone(UTC))
 
     @property
     def hours(self) -> float:
@@ -165,21 +164,30 @@ def absence_at(client: Client, person: str, instant_utc: datetime) -> Absence | 
     return None
 
 
+def _absence_windows(client: Client) -> dict[str, list[tuple[datetime, datetime]]]:
+    windows: dict[str, list[tuple[datetime, datetime]]] = {}
+    for absence in client.absences:
+        windows.setdefault(absence.person, []).append(absence_window(absence, client))
+    return windows
+
+
 def _on_duty_ids(
-    client: Client, occs: Iterable[Occurrence], instant_utc: datetime
+    windows: dict[str, list[tuple[datetime, datetime]]],
+    occs: Iterable[Occurrence],
+    instant_utc: datetime,
 ) -> frozenset[str]:
     return frozenset(
         o.person
         for o in occs
-        if o.covers(instant_utc) and absence_at(client, o.person, instant_utc) is None
+        if o.start_utc <= instant_utc < o.end_utc
+        and not any(start <= instant_utc < end for start, end in windows.get(o.person, ()))
     )
 
 
 def _duty_until(
-    client: Client, person: str, occs: list[Occurrence], instant_utc: datetime
+    client: Client, person: str, mine: list[Occurrence], instant_utc: datetime
 ) -> datetime:
     """End of unbroken duty: back-to-back shifts chain, an absence starting cuts it short."""
-    mine = [o for o in occs if o.person == person]
     until = max(o.end_utc for o in mine if o.covers(instant_utc))
     extended = True
     while extended:
@@ -207,12 +215,18 @@ def duty_at(client: Client, at: datetime) -> DutyStatus:
     instant = local.astimezone(UTC)
     today = local.date()
     occs = occurrences(client, today - timedelta(days=1), today + timedelta(days=LOOKAHEAD_DAYS))
-    current = _on_duty_ids(client, occs, instant)
+    windows = _absence_windows(client)
+    current = _on_duty_ids(windows, occs, instant)
 
+    by_person: dict[str, list[Occurrence]] = {}
+    for o in occs:
+        by_person.setdefault(o.person, []).append(o)
     on_duty = tuple(
         sorted(
             (
-                OnDuty(pid, client.person_name(pid), _duty_until(client, pid, occs, instant))
+                OnDuty(
+                    pid, client.person_name(pid), _duty_until(client, pid, by_person[pid], instant)
+                )
                 for pid in current
             ),
             key=lambda d: (d.until.astimezone(UTC), d.name),
@@ -247,22 +261,30 @@ def duty_at(client: Client, at: datetime) -> DutyStatus:
         closed=closure_reason(client, today),
         on_duty=on_duty,
         absent=tuple(absent),
-        next_change=_next_change(client, occs, instant, current),
+        next_change=_next_change(client, occs, windows, instant, current),
     )
 
 
 def _next_change(
-    client: Client, occs: list[Occurrence], instant: datetime, current: frozenset[str]
+    client: Client,
+    occs: list[Occurrence],
+    windows: dict[str, list[tuple[datetime, datetime]]],
+    instant: datetime,
+    current: frozenset[str],
 ) -> datetime | None:
     """The first instant after now at which the set of people on duty changes."""
     boundaries: set[datetime] = set()
     for o in occs:
         boundaries.update((o.start_utc, o.end_utc))
-    for absence in client.absences:
-        boundaries.update(absence_window(absence, client))
+    for person_windows in windows.values():
+        for window in person_windows:
+            boundaries.update(window)
     horizon = instant + timedelta(days=LOOKAHEAD_DAYS)
+    live = [o for o in occs if o.end_utc > instant]
     for boundary in sorted(b for b in boundaries if instant < b <= horizon):
-        if _on_duty_ids(client, occs, boundary) != current:
+        # Only shifts that have not ended before this boundary can cover it.
+        live = [o for o in live if o.end_utc > boundary]
+        if _on_duty_ids(windows, live, boundary) != current:
             return boundary.astimezone(client.zone)
     return None
 

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 #: above this many people on duty the duty panel groups them by department
 GROUP_DUTY_ABOVE = 8
+#: above this many the panel counts per department; search shows each person's status
+SUMMARISE_DUTY_ABOVE = 40
 
 ON = "●"
 OFF = "○"
@@ -139,24 +141,10 @@ def duty_panel(status: DutyStatus, client: Client) -> Text:
     text.append(f"{texts.DUTY_NOW} ({texts.day_time(status.at)})", "bold")
     if not status.on_duty:
         text.append(f"\n{texts.NOBODY_ON_DUTY}", "italic")
-    grouped = len(status.on_duty) > GROUP_DUTY_ABOVE
-    department = None
-    ordered = (
-        sorted(
-            status.on_duty,
-            key=lambda d: ((client.person(d.person) or Person("", "")).department, d.name),
-        )
-        if grouped
-        else status.on_duty
-    )
-    for duty in ordered:
-        person = client.person(duty.person)
-        if grouped and person and person.department != department:
-            department = person.department
-            text.append(f"\n{department or '—'}", "bold dim")
-        text.append(f"\n{ON} ", "bold green")
-        text.append(duty.name)
-        text.append(f"  tot {texts.until_text(duty.until, status.at)}", "dim")
+    if len(status.on_duty) > SUMMARISE_DUTY_ABOVE:
+        _duty_summary(text, status, client)
+    else:
+        _duty_list(text, status, client, grouped=len(status.on_duty) > GROUP_DUTY_ABOVE)
     if status.absent:
         text.append(f"\n{texts.ABSENT}", "bold")
         for absent in status.absent:
@@ -170,6 +158,37 @@ def duty_panel(status: DutyStatus, client: Client) -> Text:
     if status.next_change:
         text.append(f"\n{texts.NEXT_CHANGE}: {texts.day_time(status.next_change)}", "dim")
     return text
+
+
+def _department_of(client: Client, person_id: str) -> str:
+    person = client.person(person_id)
+    return person.department if person else ""
+
+
+def _duty_list(text: Text, status: DutyStatus, client: Client, grouped: bool) -> None:
+    department = None
+    ordered = status.on_duty
+    if grouped:
+        ordered = sorted(ordered, key=lambda d: (_department_of(client, d.person), d.name))
+    for duty in ordered:
+        if grouped and _department_of(client, duty.person) != department:
+            department = _department_of(client, duty.person)
+            text.append(f"\n{department or '—'}", "bold dim")
+        text.append(f"\n{ON} ", "bold green")
+        text.append(duty.name)
+        text.append(f"  tot {texts.until_text(duty.until, status.at)}", "dim")
+
+
+def _duty_summary(text: Text, status: DutyStatus, client: Client) -> None:
+    """Too many names to read during a call: how many per department, and until when."""
+    counts: dict[str, list[datetime]] = {}
+    for duty in status.on_duty:
+        counts.setdefault(_department_of(client, duty.person), []).append(duty.until)
+    for department, untils in sorted(counts.items()):
+        text.append(f"\n{ON} ", "bold green")
+        text.append(f"{department or '—'}: {len(untils)}")
+        text.append(f"  tot {texts.until_text(max(untils), status.at)}", "dim")
+    text.append(f"\n{texts.DUTY_SEARCH_HINT}", "italic dim")
 
 
 def topics_panel(client: Client, today) -> Text:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from datetime import datetime
 from time import perf_counter
@@ -185,10 +186,12 @@ class CallScreen(Screen):
     def refresh_duty(self) -> None:
         if not self.client_id:
             return
-        self.status = self.desk.duty(self.client_id, self.now())
-        self.query_one("#duty", Static).update(render.duty_panel(self.status, self.client))
-        self._show_detail()
-        self._repaint_hits()
+        status = self.desk.duty(self.client_id, self.now())
+        previous, self.status = self.status, status
+        self.query_one("#duty", Static).update(render.duty_panel(status, self.client))
+        if previous is None or _duty_changed(previous, status):
+            self._show_detail()
+            self._repaint_hits()
 
     def refresh_topics(self) -> None:
         today = self.now().astimezone(self.client.zone).date()
@@ -225,6 +228,9 @@ class CallScreen(Screen):
     def prepare_search(self, scope: str | None) -> None:
         """Build the index of a scope before the first keystroke needs it."""
         size = self.desk.index_size(scope)
+        # The index and the clients live as long as the desk: keep them out of the garbage
+        # collector's full passes, which otherwise land as pauses between keystrokes.
+        gc.freeze()
         self.app.call_from_thread(self._search_ready.__setitem__, scope, size)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
@@ -427,3 +433,13 @@ class CallScreen(Screen):
         if draft.client in {c.id for c in self.desk.clients} and draft.client != self.client_id:
             self.show_client(draft.client)
         self.open_note(draft)
+
+
+def _duty_changed(before: DutyStatus, after: DutyStatus) -> bool:
+    """Whether anything shown next to a result differs (the clock alone does not count)."""
+    return (before.client, before.closed, before.on_duty, before.absent) != (
+        after.client,
+        after.closed,
+        after.on_duty,
+        after.absent,
+    )
