@@ -33,3 +33,25 @@ def make_engine(url: str) -> Engine:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def bump_counter(connection, kind: str) -> None:
+    """Raise the change counter of `kind` inside the caller's transaction (upsert), and on
+    PostgreSQL tell listening desks at commit."""
+    from sqlalchemy import text
+
+    connection.execute(
+        text(
+            "INSERT INTO change_counter (kind, revision) VALUES (:kind, 1) "
+            "ON CONFLICT (kind) DO UPDATE SET revision = change_counter.revision + 1"
+        ),
+        {"kind": kind},
+    )
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT pg_notify(:channel, :kind)"), {"channel": NOTIFY_CHANNEL, "kind": kind}
+        )
+
+
+#: PostgreSQL channel on which writers announce changes
+NOTIFY_CHANNEL = "kccdesk_changes"

@@ -13,13 +13,13 @@ from typing import TypeVar
 
 from sqlalchemy import delete
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from kccdesk.errors import StorageError
 from kccdesk.model import Absence, Client, Closure, ExtraShift, Person, Topic, WeeklyShift
 from kccdesk.notes import CheckedNote
 from kccdesk.roster import parse_clock
-from kccdesk.storage.engine import make_engine
+from kccdesk.storage.engine import bump_counter, make_engine
 from kccdesk.storage.tables import (
     AbsenceRow,
     CallRow,
@@ -110,8 +110,22 @@ class Store:
         self.url = url
         self.engine = make_engine(url)
 
-    def create_schema(self) -> None:
-        self._run(lambda: SQLModel.metadata.create_all(self.engine))
+    def upgrade_schema(self) -> tuple[str | None, str]:
+        """Bring the schema to this version's head (Alembic); refuses a newer schema."""
+        from kccdesk.storage.schema import upgrade
+
+        return self._run(lambda: upgrade(self.engine))
+
+    def schema_revision(self) -> str | None:
+        from kccdesk.storage.schema import current_revision
+
+        return self._run(lambda: current_revision(self.engine))
+
+    def change_feed(self):
+        """A ChangeFeed on this database, for desks that show what others write."""
+        from kccdesk.storage.changes import ChangeFeed
+
+        return self._run(lambda: ChangeFeed(self))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -206,6 +220,7 @@ class Store:
             with self._session() as s, s.begin():
                 for client in changed:
                     _replace_client(s, client)
+                    bump_counter(s.connection(), f"client:{client.id}")
 
         if changed:
             self._run(write)
@@ -233,6 +248,7 @@ class Store:
             with self._session() as s:
                 fresh = NoteRow.model_validate(row.model_dump())
                 s.add(fresh)
+                bump_counter(s.connection(), "notes")
                 s.commit()
                 return _note(fresh)
 
@@ -261,6 +277,21 @@ class Store:
                 return [_note(r) for r in s.exec(query)]
 
         return self._run(read)
+
+    # --- retention ---------------------------------------------------------------------
+
+    def purge(self, older_than: datetime) -> dict[str, int]:
+        """Delete callback notes and call logs (callers' personal data) from before a moment."""
+
+        def write() -> dict[str, int]:
+            with self._session() as s, s.begin():
+                notes = s.exec(delete(NoteRow).where(NoteRow.created_at < older_than))
+                calls = s.exec(delete(CallRow).where(CallRow.started_at < older_than))
+                if notes.rowcount:
+                    bump_counter(s.connection(), "notes")
+                return {"notes": notes.rowcount or 0, "calls": calls.rowcount or 0}
+
+        return self._run(write)
 
     # --- call log ----------------------------------------------------------------------
 
@@ -308,9 +339,13 @@ class Store:
 
 
 def open_store(url: str) -> Store:
-    """A store on the URL with its schema in place."""
+    """A store on the URL with its schema upgraded to this version (or a clear refusal)."""
     store = Store(url)
-    store.create_schema()
+    try:
+        store.upgrade_schema()
+    except Exception:
+        store.close()
+        raise
     return store
 
 

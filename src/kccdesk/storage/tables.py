@@ -148,6 +148,8 @@ class NoteRow(SQLModel, table=True):
     last_error: str = ""
     instructions_version: str = ""
     override: str = ""  # why a rule was knowingly overridden (e.g. absent recipient kept)
+    next_attempt_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
 
 
 class CallRow(SQLModel, table=True):
@@ -162,3 +164,12 @@ class CallRow(SQLModel, table=True):
     transferred_to: str | None = None
     warnings_overridden: str = ""
     agent: str = ""
+
+
+class ChangeRow(SQLModel, table=True):
+    """One counter per kind of shared data, raised in the same transaction as every write,
+    so other desks can tell cheaply what changed (roster, clients, notes)."""
+
+    __tablename__ = "change_counter"
+    kind: str = Field(primary_key=True)
+    revision: int = 0
