@@ -56,6 +56,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--country", default="NL", help="standaardland: NL of BE")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("db", help="databaseschema: bekijken of bijwerken")
+    db = p.add_subparsers(dest="db_command", metavar="upgrade|current", required=True)
+    up = db.add_parser("upgrade", help="werk het schema bij naar deze versie van kccdesk")
+    up.add_argument("--json", action="store_true")
+    cur = db.add_parser("current", help="toon de schemaversie van de database")
+    cur.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("purge", help="verwijder notities en gesprekken ouder dan de bewaartermijn")
+    p.add_argument("--days", type=int, default=None, help="bewaartermijn (standaard: instelling)")
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("note", help="terugbelnotities")
     notes = p.add_subparsers(dest="note_command", metavar="add|list", required=True)
     add = notes.add_parser("add", help="neem een terugbelnotitie op")
@@ -265,6 +276,44 @@ def cmd_note(args) -> int:
     return 0
 
 
+def cmd_db(args) -> int:
+    from kccdesk import locations
+    from kccdesk.storage import Store
+    from kccdesk.storage.schema import head_revision
+
+    url = locations.demo_database_url() if args.demo else locations.database_url()
+    store = Store(url)
+    if args.db_command == "current":
+        data = {"current": store.schema_revision(), "head": head_revision()}
+    else:
+        before, after = store.upgrade_schema()
+        data = {"before": before, "after": after}
+    if args.json:
+        _print_json(data)
+    elif args.db_command == "current":
+        print(f"schema {data['current'] or '(leeg)'}; deze kccdesk: {data['head']}")
+    else:
+        print(f"schema {before or '(leeg)'} → {after}")
+    return 0
+
+
+def cmd_purge(args) -> int:
+    from kccdesk.settings import load_settings
+
+    days = args.days if args.days is not None else load_settings().retention_days
+    if days < 1:
+        raise CliError("--days moet minstens 1 zijn")
+    removed = _desk(args).purge_expired(days)
+    if args.json:
+        _print_json({"days": days, **removed})
+    else:
+        print(
+            f"{removed['notes']} notities en {removed['calls']} gesprekken ouder dan "
+            f"{days} dagen verwijderd"
+        )
+    return 0
+
+
 def cmd_desk(args, demo: bool) -> int:
     from kccdesk.ui.app import run_desk
 
@@ -278,6 +327,8 @@ COMMANDS = {
     "duty": cmd_duty,
     "check-phone": cmd_check_phone,
     "note": cmd_note,
+    "db": cmd_db,
+    "purge": cmd_purge,
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from kccdesk import locations
@@ -79,15 +79,22 @@ class Desk:
             known = ", ".join(sorted(self._clients)) or "geen; importeer eerst"
             raise StorageError(f"onbekende client '{client_id}' (bekend: {known})") from None
 
-    def reload(self, client_id: str | None = None) -> None:
-        if client_id is None:
-            self._clients = {c.id: c for c in self.store.load_clients()}
+    def reload(self, client_id: str) -> None:
+        """Re-read one client after another desk changed it (a removed one disappears)."""
+        try:
+            client = self.store.load_client(client_id)
+        except StorageError:
+            self._clients.pop(client_id, None)
             self._catalog = None
             return
-        client = self.store.load_client(client_id)
         self._clients[client_id] = client
         if self._catalog is not None:
             self._catalog.update(client)
+
+    def purge_expired(self, retention_days: int) -> dict[str, int]:
+        """Delete notes and call logs older than the retention period (personal data)."""
+        cutoff = datetime.now(UTC) - timedelta(days=retention_days)
+        return self.store.purge(cutoff)
 
     @property
     def catalog(self) -> Catalog:

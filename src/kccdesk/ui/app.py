@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -11,8 +12,9 @@ from pathlib import Path
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from kccdesk import texts
 from kccdesk.desk import Desk
@@ -22,8 +24,10 @@ from kccdesk.settings import Settings
 from kccdesk.snapshot import ClientSnapshot
 
 Clock = Callable[[], datetime]
-#: seconds after start-up from a snapshot before the database is read in the background
+#: seconds after start-up before the database is read in the background
 SYNC_DELAY = 0.25
+#: how long one wait for other desks' changes lasts before the worker checks for exit
+WATCH_TIMEOUT = 1.0
 
 
 def system_clock() -> datetime:
@@ -76,19 +80,86 @@ class KccDeskApp(App[None]):
         draft = self.drafts.load()
         if draft is not None:
             self.call_after_refresh(self._offer_draft, draft)
-        if not self.synced:
-            # Read the database once the first screen is painted, not while it is painted.
-            self.set_timer(SYNC_DELAY, self.sync_with_database)
+        # Database work waits until the first screen is painted, so it never delays it.
+        self.set_timer(SYNC_DELAY, self.housekeeping)
+
+    @dataclass
+    class Synced(Message):
+        """The background start-up work is done; `changed` when the clients differed."""
+
+        changed: bool
+
+    @dataclass
+    class ChangesArrived(Message):
+        """Another desk wrote something this one shows."""
+
+        kinds: set[str]
+
+    @dataclass
+    class Deferred(Message):
+        """Run a callback on the app's thread; posted from worker threads."""
+
+        callback: Callable[[], object]
+
+    # Background threads talk back with post_message (thread-safe, never blocks), not
+    # call_from_thread, which would wait forever for an app that is shutting down.
+
+    def from_thread(self, callback: Callable[..., object], *args: object) -> None:
+        """From a worker thread: run callback(*args) on the app's thread, without waiting."""
+        self.post_message(self.Deferred(partial(callback, *args)))
+
+    def on_kcc_desk_app_deferred(self, message: Deferred) -> None:
+        message.callback()
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
-    def sync_with_database(self) -> None:
-        """After a start from the local snapshot: read the database, show what changed."""
-        changed = self.desk.sync()
-        self.synced = True
-        if changed and self.snapshot:
-            self.snapshot.save(self.desk.clients)
-        gc.freeze()
-        self.call_from_thread(self.clients_changed, changed)
+    def housekeeping(self) -> None:
+        """After start-up: read the database if we started from the snapshot, purge what is
+        past retention, then follow what other desks write."""
+        changed = False
+        if not self.synced:
+            changed = self.desk.sync()
+            self.synced = True
+            if changed and self.snapshot:
+                self.snapshot.save(self.desk.clients)
+            gc.freeze()
+        self.desk.purge_expired(self.settings.retention_days)
+        self.post_message(self.Synced(changed))
+
+    def on_kcc_desk_app_synced(self, message: Synced) -> None:
+        self.clients_changed(message.changed)
+        self.watch_changes()
+
+    @work(thread=True, exclusive=True, group="changes", exit_on_error=False)
+    def watch_changes(self) -> None:
+        """Other desks' writes (rosters, topics, notes) show here within about a second."""
+        worker = get_current_worker()
+        feed = self.desk.store.change_feed()
+        try:
+            while not worker.is_cancelled:
+                kinds = feed.wait(WATCH_TIMEOUT)
+                if not kinds or worker.is_cancelled:
+                    continue
+                for kind in kinds:
+                    if kind.startswith("client:"):
+                        self.desk.reload(kind.removeprefix("client:"))
+                if self.snapshot and any(k.startswith("client:") for k in kinds):
+                    self.snapshot.save(self.desk.clients)
+                self.post_message(self.ChangesArrived(kinds))
+        finally:
+            feed.close()
+
+    def on_kcc_desk_app_changes_arrived(self, message: ChangesArrived) -> None:
+        self.apply_changes(message.kinds)
+
+    def apply_changes(self, kinds: set[str]) -> None:
+        from kccdesk.ui.screens.call import CallScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, CallScreen):
+                if any(k.startswith("client:") for k in kinds):
+                    screen.clients_changed()
+                if "notes" in kinds:
+                    screen.refresh_notes()
 
     def clients_changed(self, changed: bool = True) -> None:
         from kccdesk.ui.screens.call import CallScreen

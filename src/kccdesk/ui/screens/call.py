@@ -201,7 +201,7 @@ class CallScreen(Screen):
     def refresh_notes(self) -> None:
         client_id = self.client_id
         notes = self.desk.notes_today(client_id)
-        self.app.call_from_thread(self._show_notes, client_id, notes)
+        self.app.from_thread(self._show_notes, client_id, notes)
 
     def _show_notes(self, client_id: str, notes) -> None:
         if client_id == self.client_id:
@@ -231,14 +231,14 @@ class CallScreen(Screen):
         # The index and the clients live as long as the desk: keep them out of the garbage
         # collector's full passes, which otherwise land as pauses between keystrokes.
         gc.freeze()
-        self.app.call_from_thread(self._search_ready.__setitem__, scope, size)
+        self.app.from_thread(self._search_ready.__setitem__, scope, size)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, query: str) -> None:
         scope = None if self.scope_all else self.client_id
         hits = self.desk.search(query, scope, limit=20) if query.strip() else []
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_hits, query, hits)
+            self.app.from_thread(self._show_hits, query, hits)
 
     def _show_hits(self, query: str, hits: list[Hit]) -> None:
         if query != self.query_one("#search", Input).value:
@@ -404,7 +404,7 @@ class CallScreen(Screen):
         )
         name = self.desk.client(client_id).person_name(person_id)
         message = texts.TRANSFERRED_OVERRIDE if warning else texts.TRANSFERRED
-        self.app.call_from_thread(
+        self.app.from_thread(
             self.notify, message.format(name=name), severity="warning" if warning else "information"
         )
 

@@ -281,9 +281,9 @@ class NoteForm(ModalScreen["NoteRecord | None"]):
                 keep_absent_recipient=keep_absent,
             )
         except Exception as exc:
-            self.app.call_from_thread(self._failed, str(exc))
+            self.app.from_thread(self._failed, str(exc))
             return
-        self.app.call_from_thread(self._saved, record)
+        self.app.from_thread(self._saved, record)
 
     def _failed(self, reason: str) -> None:
         self._saving = False
