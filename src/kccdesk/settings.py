@@ -6,6 +6,13 @@ Example config.toml:
     user = "marieke"             # who the audit trail says made a change
     shift_leads = ["marieke"]    # users who may edit rosters
     retention_days = 90          # callback notes and call logs are purged after this
+
+    [smtp]                       # where callback notes are mailed; no [smtp]: not mailed
+    host = "smtp.example.nl"
+    port = 587
+    security = "starttls"        # starttls | ssl | none
+    user = "kcc@example.nl"      # password: environment variable KCCDESK_SMTP_PASSWORD
+    from = "kcc@example.nl"
 """
 
 from __future__ import annotations
@@ -23,11 +30,27 @@ class SettingsError(Exception):
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int = 587
+    security: str = "starttls"
+    user: str = ""
+    sender: str = "kccdesk@localhost"
+    timeout: float = 10.0
+
+    @property
+    def password(self) -> str:
+        """Only from the environment, never from a file in the repository."""
+        return os.environ.get("KCCDESK_SMTP_PASSWORD", "")
+
+
+@dataclass(frozen=True)
 class Settings:
     agent: str = ""
     user: str = ""
     shift_leads: tuple[str, ...] = field(default=())
     retention_days: int = 90
+    smtp: SmtpSettings | None = None
 
     @property
     def agent_name(self) -> str:
@@ -51,7 +74,8 @@ def load_settings() -> Settings:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, OSError) as exc:
             raise SettingsError(f"{path}: instellingen niet leesbaar: {exc}") from None
-    known = set(Settings.__dataclass_fields__)
+    smtp = _smtp(data.pop("smtp", None), path)
+    known = set(Settings.__dataclass_fields__) - {"smtp"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise SettingsError(f"{path}: onbekende instelling '{unknown[0]}'")
@@ -65,6 +89,38 @@ def load_settings() -> Settings:
             user=str(data.get("user", "")),
             shift_leads=tuple(str(u) for u in data.get("shift_leads", ())),
             retention_days=int(data.get("retention_days", 90)),
+            smtp=smtp,
         )
     except (TypeError, ValueError) as exc:
         raise SettingsError(f"{path}: ongeldige instelling: {exc}") from None
+
+
+def _smtp(table: object, path) -> SmtpSettings | None:
+    if os.environ.get("KCCDESK_SMTP_HOST"):
+        table = {
+            **(table if isinstance(table, dict) else {}),
+            "host": os.environ["KCCDESK_SMTP_HOST"],
+        }
+        if os.environ.get("KCCDESK_SMTP_PORT"):
+            table["port"] = os.environ["KCCDESK_SMTP_PORT"]
+    if table is None:
+        return None
+    if not isinstance(table, dict) or not table.get("host"):
+        raise SettingsError(f"{path}: [smtp] heeft een 'host' nodig")
+    unknown = sorted(set(table) - {"host", "port", "security", "user", "from", "timeout"})
+    if unknown:
+        raise SettingsError(f"{path}: onbekende instelling 'smtp.{unknown[0]}'")
+    security = str(table.get("security", "starttls"))
+    if security not in ("starttls", "ssl", "none"):
+        raise SettingsError(f"{path}: smtp.security moet starttls, ssl of none zijn")
+    try:
+        return SmtpSettings(
+            host=str(table["host"]),
+            port=int(table.get("port", 465 if security == "ssl" else 587)),
+            security=security,
+            user=str(table.get("user", "")),
+            sender=str(table.get("from", table.get("user") or "kccdesk@localhost")),
+            timeout=float(table.get("timeout", 10.0)),
+        )
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"{path}: ongeldige smtp-instelling: {exc}") from None

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from sqlalchemy import delete
+from sqlalchemy import delete, or_, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, col, select
 
@@ -52,6 +52,8 @@ class NoteRecord:
     attempts: int
     last_error: str
     override: str
+    sent_at: datetime | None = None
+    next_attempt_at: datetime | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -65,6 +67,8 @@ class NoteRecord:
             "agent": self.agent,
             "created_at": self.created_at.isoformat(),
             "status": self.status,
+            "attempts": self.attempts,
+            "last_error": self.last_error,
             "override": self.override,
         }
 
@@ -278,6 +282,96 @@ class Store:
 
         return self._run(read)
 
+    # --- outbox: delivery of notes ------------------------------------------------------
+
+    def claim_due(self, now: datetime, limit: int = 20) -> list[NoteRecord]:
+        """Queued notes that are due, urgent first, each claimed by this sender alone: the
+        claim is a conditional update, so two desks never both send one note."""
+
+        def work() -> list[NoteRecord]:
+            due = or_(NoteRow.next_attempt_at.is_(None), NoteRow.next_attempt_at <= now)
+            query = (
+                select(NoteRow)
+                .where(NoteRow.status == "queued", due)
+                .order_by((NoteRow.urgency == "dringend").desc(), NoteRow.created_at, NoteRow.id)
+                .limit(limit)
+            )
+            claimed = []
+            with self._session() as s:
+                for row in list(s.exec(query)):
+                    result = s.exec(
+                        update(NoteRow)
+                        .where(NoteRow.id == row.id, NoteRow.status == "queued")
+                        .values(
+                            status="sending", attempts=NoteRow.attempts + 1, next_attempt_at=now
+                        )
+                    )
+                    s.commit()
+                    if result.rowcount == 1:
+                        s.refresh(row)
+                        claimed.append(_note(row))
+            return claimed
+
+        return self._run(work)
+
+    def _set_note(self, note_id: int, where_status: str | None, **values) -> bool:
+        def write() -> bool:
+            with self._session() as s, s.begin():
+                query = update(NoteRow).where(NoteRow.id == note_id)
+                if where_status:
+                    query = query.where(NoteRow.status == where_status)
+                changed = s.exec(query.values(**values)).rowcount == 1
+                if changed:
+                    bump_counter(s.connection(), "notes")
+                return changed
+
+        return self._run(write)
+
+    def mark_sent(self, note_id: int, at: datetime) -> None:
+        self._set_note(note_id, "sending", status="sent", sent_at=at, last_error="")
+
+    def mark_retry(self, note_id: int, next_attempt: datetime, error: str) -> None:
+        self._set_note(
+            note_id, "sending", status="queued", next_attempt_at=next_attempt, last_error=error
+        )
+
+    def mark_failed(self, note_id: int, error: str) -> None:
+        self._set_note(note_id, "sending", status="failed", last_error=error)
+
+    def resend(self, note_id: int) -> bool:
+        """Put a failed note back in the outbox, as new."""
+        return self._set_note(
+            note_id, "failed", status="queued", attempts=0, next_attempt_at=None, last_error=""
+        )
+
+    def release_stale(self, claimed_before: datetime) -> int:
+        """Notes left 'sending' by a sender that died go back to the queue."""
+
+        def write() -> int:
+            with self._session() as s, s.begin():
+                return (
+                    s.exec(
+                        update(NoteRow)
+                        .where(
+                            NoteRow.status == "sending", NoteRow.next_attempt_at < claimed_before
+                        )
+                        .values(status="queued")
+                    ).rowcount
+                    or 0
+                )
+
+        return self._run(write)
+
+    def note(self, note_id: int) -> NoteRecord:
+        def read() -> NoteRecord:
+            with self._session() as s:
+                row = s.get(NoteRow, note_id)
+                if row is None:
+                    raise StorageError(f"onbekende notitie {note_id}")
+                return _note(row)
+
+        return self._run(read)
+
     # --- retention ---------------------------------------------------------------------
 
     def purge(self, older_than: datetime) -> dict[str, int]:
@@ -367,6 +461,8 @@ def _note(row: NoteRow) -> NoteRecord:
         attempts=row.attempts,
         last_error=row.last_error,
         override=row.override,
+        sent_at=row.sent_at,
+        next_attempt_at=row.next_attempt_at,
     )
 
 
