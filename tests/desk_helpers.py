@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from kccdesk.settings import Settings
-from kccdesk.ui.app import make_app
+from kccdesk.ui.app import ENDLESS, make_app
 
 #: Monday 23 November 2026, 10:00 in Amsterdam: offices open, Dr. Bakker on leave
 MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
@@ -18,10 +18,10 @@ def build_app(url: str, client_id: str | None = None, now: datetime = MONDAY_10)
 
 
 async def settle(pilot) -> None:
-    """Let workers finish and the screen catch up (the change watcher never finishes)."""
+    """Let workers finish and the screen catch up (the endless loops excepted)."""
     await pilot.pause()
     app = pilot.app
-    finite = [w for w in app.workers if w.group != "changes"]
+    finite = [w for w in app.workers if w.group != ENDLESS]
     if finite:  # an empty list would mean "all workers", the endless watcher included
         await app.workers.wait_for_complete(finite)
     await pilot.pause()

@@ -251,3 +251,68 @@ async def test_search_all_clients_toggle(demo_store):
         await type_text(pilot, "paspoort")
         clients = {h.entry.client for h in app.screen.hits}
         assert {"gemeente-kempenhout", MUNI} <= clients
+
+
+async def test_ring_from_the_softphone_switches_client_and_shows_earlier_notes(
+    demo_store, demo_clients
+):
+    import asyncio
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from kccdesk.notes import check_note
+
+    earlier = check_note(
+        demo_clients[PRACTICE], "assistentie", "Els de Wit", "06 1111 2222", "herhaalrecept"
+    )
+    demo_store.add_note(earlier)
+    app = build_app(
+        demo_store.url,
+        "fietsenmakerij-van-dijk",
+        now=__import__("datetime").datetime.now(__import__("datetime").UTC),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        env = {**os.environ, "KCCDESK_DATABASE_URL": demo_store.url}
+        started = time.monotonic()
+        result = await asyncio.to_thread(
+            subprocess.run,
+            [
+                sys.executable,
+                "-m",
+                "kccdesk",
+                "ring",
+                "--line",
+                "020-5551234",
+                "--caller",
+                "0611112222",
+                "--json",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=30,
+        )
+        assert result.returncode == 0, result.stderr
+        await settle(pilot)
+        assert app.screen.client_id == PRACTICE
+        assert app.focused.id == "search"
+        assert "Els de Wit" in text_of(app, "#detail") and "herhaalrecept" in text_of(
+            app, "#detail"
+        )
+        assert time.monotonic() - started < 5  # includes starting a Python process
+        unknown = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "kccdesk", "ring", "--line", "+31 99 999 9999"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=30,
+        )
+        assert unknown.returncode == 1 and "onbekend nummer" in unknown.stderr
+        await settle(pilot)
+        assert app.screen.client_id == PRACTICE
+    calls = demo_store.calls(PRACTICE)
+    assert calls and calls[0].caller == "+31611112222"

@@ -21,6 +21,7 @@ from desk_helpers import SIZE, build_app, settle, text_of
 from kccdesk.notes import check_note
 from kccdesk.storage import StorageError, Store, open_store
 from kccdesk.storage.schema import current_revision, head_revision, upgrade
+from kccdesk.ui.app import ENDLESS
 
 BIKES = "fietsenmakerij-van-dijk"
 
@@ -198,7 +199,7 @@ async def test_running_desk_shows_another_desks_note_within_two_seconds(demo_sto
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         deadline = time.monotonic() + 5
-        while not any(w.group == "changes" for w in app.workers) and time.monotonic() < deadline:
+        while not any(w.group == ENDLESS for w in app.workers) and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
         await asyncio.to_thread(_add_note_in_other_process, demo_store.url, "via de buren")
         started = time.monotonic()

@@ -67,6 +67,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, default=None, help="bewaartermijn (standaard: instelling)")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser(
+        "ring", help="softphone: laat de draaiende desk de klant van dit gesprek tonen"
+    )
+    p.add_argument("--line", required=True, metavar="GEKOZEN", help="het nummer dat de beller koos")
+    p.add_argument("--caller", default="", metavar="BELLER", help="nummerweergave van de beller")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("send", help="verstuur de terugbelnotities die klaarstaan (één ronde)")
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("note", help="terugbelnotities")
     notes = p.add_subparsers(dest="note_command", metavar="add|list", required=True)
     add = notes.add_parser("add", help="neem een terugbelnotitie op")
@@ -314,6 +324,47 @@ def cmd_purge(args) -> int:
     return 0
 
 
+def _url(args) -> str:
+    from kccdesk import locations
+
+    return locations.demo_database_url() if args.demo else locations.database_url()
+
+
+def cmd_ring(args) -> int:
+    from kccdesk import locations, ringing
+
+    path = ringing.socket_path(locations.local_dir(_url(args)))
+    try:
+        reply = ringing.ring(path, args.line, args.caller)
+    except OSError:
+        raise CliError("er draait geen desk voor deze gebruiker en database") from None
+    if args.json:
+        _print_json(reply)
+    elif reply.get("ok"):
+        print(f"desk toont {reply['client']}")
+    else:
+        print(f"kccdesk: {reply.get('error', 'onbekende fout')}", file=sys.stderr)
+    return 0 if reply.get("ok") else EXIT_REFUSED
+
+
+def cmd_send(args) -> int:
+    from kccdesk.delivery import deliver_due
+    from kccdesk.settings import load_settings
+
+    settings = load_settings()
+    if settings.smtp is None:
+        raise CliError("geen [smtp] in de instellingen: notities worden niet gemaild")
+    desk = _desk(args)
+    outcomes = deliver_due(desk.store, {c.id: c for c in desk.clients}, settings.smtp)
+    if args.json:
+        _print_json([o.__dict__ for o in outcomes])
+    else:
+        for o in outcomes:
+            print(f"#{o.note}: {o.result}{' — ' + o.detail if o.detail else ''}")
+        print(f"{len(outcomes)} notities behandeld")
+    return 0
+
+
 def cmd_desk(args, demo: bool) -> int:
     from kccdesk.ui.app import run_desk
 
@@ -328,6 +379,8 @@ COMMANDS = {
     "check-phone": cmd_check_phone,
     "note": cmd_note,
     "db": cmd_db,
+    "ring": cmd_ring,
+    "send": cmd_send,
     "purge": cmd_purge,
 }
 
@@ -335,8 +388,8 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from kccdesk.clientfile import ImportErrors
+    from kccdesk.errors import StorageError  # light: no database layer for `ring`
     from kccdesk.settings import SettingsError
-    from kccdesk.storage import StorageError
 
     try:
         if args.command in (None, "desk", "demo"):

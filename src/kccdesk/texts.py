@@ -105,7 +105,12 @@ TRANSFERRED_OVERRIDE = "Doorverbonden met {name} ondanks waarschuwing (gelogd)."
 NOTE_SAVED = "Notitie voor {name} opgeslagen: terugbellen op {number}."
 NEW_CALL_STARTED = "Nieuw gesprek gestart."
 SWITCHED = "Klant: {name}"
-STATUS = {"queued": "in wachtrij", "sent": "verzonden", "failed": "mislukt"}
+STATUS = {
+    "queued": "in wachtrij",
+    "sending": "wordt verzonden",
+    "sent": "verzonden",
+    "failed": "MISLUKT",
+}
 URGENT = "DRINGEND"
 
 # --- dialogs -----------------------------------------------------------------------------
@@ -142,4 +147,14 @@ DRAFT_TEXT = "Er staat een notitie klaar die nog niet is opgeslagen:"
 DRAFT_HINT = "Enter: terughalen · Delete: weggooien · Esc: later"
 HELP_TITLE = "Toetsen"
 HELP_HINT = "Esc of F1 sluit. Ctrl+P opent het opdrachtenpalet."
+RING_OTHER_DESK = "Een andere desk op deze computer ontvangt de oproepen van de softphone."
+RING_UNAVAILABLE = "Oproepen van de softphone komen niet binnen: {error}"
+RING_UNKNOWN_LINE = "Oproep op onbekend nummer {line}: de klant blijft dezelfde."
+CALLER_HISTORY = "Eerdere notities van {number} (30 dagen)"
+CALLER_NO_HISTORY = "Beller {number}: geen notities in de laatste 30 dagen."
+CALLER_UNKNOWN = "Beller met onbekend nummer."
+KEY_RESEND = "Opnieuw sturen"
+TIP_RESEND = "Verstuur de laatste mislukte notitie van deze klant opnieuw"
+NO_FAILED_NOTES = "Geen mislukte notities om opnieuw te versturen."
+RESENT = "Notitie #{id} staat weer klaar om te versturen."
 ERROR = "Er ging iets mis: {error}"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
+import json
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,6 +32,10 @@ Clock = Callable[[], datetime]
 SYNC_DELAY = 0.25
 #: how long one wait for other desks' changes lasts before the worker checks for exit
 WATCH_TIMEOUT = 1.0
+#: worker group of the loops that run as long as the desk (change watcher, mail sender)
+ENDLESS = "endless"
+#: how often the outbox is looked at when nothing wakes the sender (retries come due)
+SEND_INTERVAL = 5.0
 
 
 def system_clock() -> datetime:
@@ -57,6 +65,7 @@ class KccDeskApp(App[None]):
         fallback_client: str | None = None,
         snapshot: ClientSnapshot | None = None,
         synced: bool = True,
+        local_dir: Path | None = None,
     ):
         super().__init__()
         self.desk = desk
@@ -68,8 +77,11 @@ class KccDeskApp(App[None]):
         self.fallback_client = fallback_client
         self.snapshot = snapshot
         self.synced = synced
+        self.local_dir = local_dir
+        self.ring_server: asyncio.AbstractServer | None = None
+        self._sender_wake = threading.Event()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         from kccdesk.ui.screens.call import CallScreen
 
         known = {c.id for c in self.desk.clients}
@@ -82,6 +94,63 @@ class KccDeskApp(App[None]):
             self.call_after_refresh(self._offer_draft, draft)
         # Database work waits until the first screen is painted, so it never delays it.
         self.set_timer(SYNC_DELAY, self.housekeeping)
+        await self.listen_for_rings()
+
+    # --- screen pop ----------------------------------------------------------------------
+
+    async def listen_for_rings(self) -> None:
+        """Answer `kccdesk ring` on a local socket (one desk per user and database)."""
+        from kccdesk import ringing
+
+        if self.local_dir is None:
+            return
+        path = ringing.socket_path(self.local_dir)
+        if await asyncio.to_thread(ringing.someone_listens, path):
+            self.notify(texts.RING_OTHER_DESK, severity="warning", timeout=6)
+            return
+        path.unlink(missing_ok=True)
+        try:
+            self.ring_server = await asyncio.start_unix_server(self._on_ring, path=str(path))
+        except OSError as exc:
+            self.notify(texts.RING_UNAVAILABLE.format(error=exc), severity="warning")
+
+    async def _on_ring(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            request = json.loads(await asyncio.wait_for(reader.readline(), 2.0) or b"{}")
+            reply = self.incoming_call(str(request.get("line", "")), str(request.get("caller", "")))
+        except (ValueError, TimeoutError) as exc:
+            reply = {"ok": False, "error": f"onleesbaar verzoek: {exc}"}
+        writer.write(json.dumps(reply, ensure_ascii=False).encode() + b"\n")
+        with contextlib.suppress(OSError):
+            await writer.drain()
+            writer.close()
+
+    def incoming_call(self, line: str, caller: str) -> dict:
+        """A call comes in on a dialed line: switch to its client, or say the line is unknown."""
+        from kccdesk import ringing
+        from kccdesk.ui.screens.call import CallScreen
+
+        client = ringing.client_for_line(self.desk.clients, line)
+        if client is None:
+            self.notify(texts.RING_UNKNOWN_LINE.format(line=line), severity="warning", timeout=8)
+            return {"ok": False, "error": f"onbekend nummer {line}: geen klant met deze lijn"}
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, CallScreen):
+            self.pop_screen()
+        screen = self.screen
+        if not isinstance(screen, CallScreen):
+            return {"ok": False, "error": "de desk is nog niet klaar"}
+        caller_e164 = ringing.normalise(caller, client.country) if caller else ""
+        screen.incoming_call(client.id, caller_e164)
+        return {"ok": True, "client": client.id, "caller": caller_e164}
+
+    async def on_unmount(self) -> None:
+        self._sender_wake.set()  # let the sender see it is cancelled now, not in 5 s
+        if self.ring_server is not None:
+            self.ring_server.close()
+            if self.local_dir is not None:
+                from kccdesk import ringing
+
+                ringing.socket_path(self.local_dir).unlink(missing_ok=True)
 
     @dataclass
     class Synced(Message):
@@ -128,8 +197,30 @@ class KccDeskApp(App[None]):
     def on_kcc_desk_app_synced(self, message: Synced) -> None:
         self.clients_changed(message.changed)
         self.watch_changes()
+        if self.settings.smtp is not None:
+            self.send_notes()
 
-    @work(thread=True, exclusive=True, group="changes", exit_on_error=False)
+    # --- the outbox sender -------------------------------------------------------------
+
+    @work(thread=True, group=ENDLESS, exit_on_error=False)
+    def send_notes(self) -> None:
+        """Mail saved notes in the background; wakes at once for new notes, retries later."""
+        from kccdesk.delivery import deliver_due
+
+        worker = get_current_worker()
+        while not worker.is_cancelled:
+            try:
+                clients = {c.id: c for c in self.desk.clients}
+                deliver_due(self.desk.store, clients, self.settings.smtp)
+            except Exception as exc:  # shown, never fatal: the notes stay queued
+                self.from_thread(self.notify, texts.ERROR.format(error=exc), severity="error")
+            self._sender_wake.wait(SEND_INTERVAL)
+            self._sender_wake.clear()
+
+    def wake_sender(self) -> None:
+        self._sender_wake.set()
+
+    @work(thread=True, group=ENDLESS, exit_on_error=False)
     def watch_changes(self) -> None:
         """Other desks' writes (rosters, topics, notes) show here within about a second."""
         worker = get_current_worker()
@@ -160,6 +251,8 @@ class KccDeskApp(App[None]):
                     screen.clients_changed()
                 if "notes" in kinds:
                     screen.refresh_notes()
+        if "notes" in kinds:
+            self.wake_sender()
 
     def clients_changed(self, changed: bool = True) -> None:
         from kccdesk.ui.screens.call import CallScreen
@@ -251,6 +344,7 @@ def make_app(
         fallback_client=DEMO_FIRST_CLIENT if demo else None,
         snapshot=snapshot,
         synced=clients is None,
+        local_dir=local,
     )
 
 

@@ -222,5 +222,28 @@ def notes_panel(notes: list[NoteRecord], client: Client | None, now: datetime) -
         name = client.person_name(note.recipient) if client else note.recipient
         text.append(f"→ {name}: ", "bold")
         text.append(f"{note.caller_name} {phone_display(note.caller_phone)} ")
-        text.append(f"[{texts.STATUS.get(note.status, note.status)}]", "dim")
+        status = texts.STATUS.get(note.status, note.status)
+        text.append(f"[{status}]", "bold red" if note.status == "failed" else "dim")
+        if note.status == "failed" and note.last_error:
+            text.append(f" {note.last_error} — F9", "red")
+    return text
+
+
+def caller_history(caller: str, notes: list[NoteRecord], desk, client: Client) -> Text:
+    """The caller's earlier notes: who they asked for, what about, and whether it went out."""
+    number = phone_display(caller, client.country)
+    if not notes:
+        return Text(texts.CALLER_NO_HISTORY.format(number=number), style="dim")
+    text = Text(texts.CALLER_HISTORY.format(number=number), style="bold")
+    for note in notes:
+        try:
+            other = desk.client(note.client)
+            name = other.person_name(note.recipient)
+            where = "" if other.id == client.id else f" ({other.name})"
+        except Exception:
+            name, where = note.recipient, f" ({note.client})"
+        text.append(f"\n{note.created_at.astimezone(client.zone):%d-%m %H:%M} ", "dim")
+        text.append(f"{note.caller_name} → {name}{where}: ", "bold")
+        text.append(note.message)
+        text.append(f" [{texts.STATUS.get(note.status, note.status)}]", "dim")
     return text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from time import perf_counter
 
 from rich.text import Text
@@ -19,8 +19,10 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from kccdesk import texts
+from kccdesk.calls import CallSession
 from kccdesk.drafts import NoteDraft
 from kccdesk.model import Client
+from kccdesk.phones import display as phone_display
 from kccdesk.roster import DutyStatus
 from kccdesk.search import Hit
 from kccdesk.ui import render
@@ -53,6 +55,7 @@ class CallScreen(Screen):
             id="all-clients",
             tooltip=texts.TIP_ALL_CLIENTS,
         ),
+        Binding("f9", "resend", texts.KEY_RESEND, id="resend", tooltip=texts.TIP_RESEND),
         # Control-key twins for keyboards without easy F-keys; priority beats the Input's own.
         Binding("ctrl+f", "focus_search", show=False, priority=True),
         Binding("ctrl+k", "switch_client", show=False, priority=True),
@@ -87,7 +90,9 @@ class CallScreen(Screen):
         self.client_id = client_id
         self.hits: list[Hit] = []
         self.status: DutyStatus | None = None
-        self.call_started: datetime | None = None
+        self.call: CallSession | None = None
+        self.caller_history: Text | None = None
+        self.notes: list = []
         self.scope_all = False
         #: index sizes per search scope once built; a scope not built yet searches in a worker
         self._search_ready: dict[str | None, int] = {}
@@ -149,7 +154,10 @@ class CallScreen(Screen):
         instructions = self.query_one("#instructions", Static)
         instructions.update(client.instructions)
         instructions.display = bool(client.instructions)
-        self.start_call()
+        if self.call is None:
+            self.begin_call(client_id, explicit=False)
+        else:
+            self.call.client = client_id
         self.refresh_duty()
         self.refresh_topics()
         if self.app.synced:  # else the background sync fills the notes when it is done
@@ -174,11 +182,61 @@ class CallScreen(Screen):
         self.prepare_search(self.client_id)
         self.search_for(query)
 
-    def start_call(self) -> None:
-        self.call_started = self.now()
+    # --- the call ---------------------------------------------------------------------
+
+    @property
+    def call_started(self) -> datetime | None:
+        return self.call.started if self.call else None
+
+    def begin_call(self, client_id: str, caller: str = "", explicit: bool = True) -> None:
+        """End the current call (logged if anything happened) and start the timer anew."""
+        self.end_call()
+        self.call = CallSession(client_id, self.now(), caller=caller, explicit=explicit)
         header = self.query_one(CallHeader)
-        header.started = self.call_started
-        header.now = self.call_started
+        header.started = self.call.started
+        header.now = self.call.started
+        self.caller_history = None
+
+    def end_call(self) -> None:
+        call, self.call = self.call, None
+        if call is not None and call.worth_logging:
+            self._log_call(call, self.now())
+
+    @work(thread=True, group="db", exit_on_error=False)
+    def _log_call(self, call: CallSession, ended: datetime) -> None:
+        call.log_into(self.desk.store, ended, self.app.settings.agent_name)
+
+    def on_unmount(self) -> None:
+        call, self.call = self.call, None
+        if call is not None and call.worth_logging:  # the app is closing: log it now
+            call.log_into(self.desk.store, self.now(), self.app.settings.agent_name)
+
+    def incoming_call(self, client_id: str, caller: str) -> None:
+        """The softphone rings on a line of this client (kccdesk ring)."""
+        self.begin_call(client_id, caller=caller, explicit=True)
+        self.show_client(client_id)
+        self.action_focus_search()
+        self.caller_history = Text(
+            texts.CALLER_UNKNOWN
+            if not caller
+            else texts.CALLER_HISTORY.format(number=phone_display(caller, self.client.country)),
+            style="dim",
+        )
+        self._show_detail()
+        if caller:
+            self.load_caller_history(caller)
+
+    @work(thread=True, exclusive=True, group="caller", exit_on_error=False)
+    def load_caller_history(self, caller: str) -> None:
+        since = self.now() - timedelta(days=30)
+        notes = self.desk.store.notes(caller_phone=caller, since=since, limit=10)
+        self.app.from_thread(self._show_caller_history, caller, notes)
+
+    def _show_caller_history(self, caller: str, notes) -> None:
+        if not self.call or self.call.caller != caller:
+            return
+        self.caller_history = render.caller_history(caller, notes, self.desk, self.client)
+        self._show_detail()
 
     def _tick(self) -> None:
         self.query_one(CallHeader).now = self.now()
@@ -205,6 +263,7 @@ class CallScreen(Screen):
 
     def _show_notes(self, client_id: str, notes) -> None:
         if client_id == self.client_id:
+            self.notes = notes
             self.query_one("#notes", Static).update(
                 render.notes_panel(notes, self.client, self.now())
             )
@@ -288,7 +347,7 @@ class CallScreen(Screen):
         detail = self.query_one("#detail", Static)
         hit = self.selected
         if hit is None or self.status is None:
-            detail.update("")
+            detail.update(self.caller_history or "")
             return
         client = self.desk.client(hit.entry.client)
         status = self.status if client.id == self.client_id else self.desk.duty(client.id)
@@ -328,7 +387,7 @@ class CallScreen(Screen):
         search.focus()
 
     def action_new_call(self) -> None:
-        self.start_call()
+        self.begin_call(self.client_id)
         self.query_one("#search", Input).value = ""
         self.action_focus_search()
         self.notify(texts.NEW_CALL_STARTED, timeout=2)
@@ -392,25 +451,24 @@ class CallScreen(Screen):
 
         self.app.push_screen(TransferDialog(client, person_id, status), decided)
 
-    @work(thread=True, group="db", exit_on_error=False)
     def log_transfer(self, client_id: str, person_id: str, warning: str) -> None:
-        self.desk.store.log_call(
-            client_id,
-            self.call_started or self.now(),
-            "transferred",
-            transferred_to=person_id,
-            warnings_overridden=warning,
-            agent=self.app.settings.agent_name,
-        )
+        """A transfer ends the call: it is logged with any override, and the timer restarts."""
+        if self.call is None:
+            self.begin_call(client_id, explicit=False)
+        self.call.client = client_id
+        self.call.transferred(person_id, warning)
         name = self.desk.client(client_id).person_name(person_id)
         message = texts.TRANSFERRED_OVERRIDE if warning else texts.TRANSFERRED
-        self.app.from_thread(
-            self.notify, message.format(name=name), severity="warning" if warning else "information"
-        )
+        self.notify(message.format(name=name), severity="warning" if warning else "information")
+        self.begin_call(self.client_id, explicit=False)
 
     # --- callback note -----------------------------------------------------------------
 
     def action_note(self) -> None:
+        draft = self.app.drafts.load()
+        if draft is not None and draft.client == self.client_id:
+            self.open_note(draft)  # carry on with the note that was closed, not a new one
+            return
         target = self.selected_person()
         if target is not None:
             client, recipient = target
@@ -423,10 +481,26 @@ class CallScreen(Screen):
 
         def closed(saved) -> None:
             if saved is not None:
+                if self.call is not None:
+                    self.call.note_taken(saved.id, saved.override)
                 self.refresh_notes()
             self.action_focus_search()
 
         self.app.push_screen(NoteForm(draft), closed)
+
+    def action_resend(self) -> None:
+        failed = next((n for n in self.notes if n.status == "failed"), None)
+        if failed is None:
+            self.notify(texts.NO_FAILED_NOTES, timeout=3)
+            return
+        self.resend(failed.id)
+
+    @work(thread=True, group="db", exit_on_error=False)
+    def resend(self, note_id: int) -> None:
+        if self.desk.store.resend(note_id):
+            self.app.from_thread(self.notify, texts.RESENT.format(id=note_id))
+            self.app.from_thread(self.refresh_notes)
+            self.app.from_thread(self.app.wake_sender)
 
     def restore_draft(self, draft: NoteDraft) -> None:
         """Bring a draft back after a crash: its client becomes the client of the call."""

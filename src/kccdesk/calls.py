@@ -1,0 +1,49 @@
+"""One call from start to end, so the call log says what happened: answered, transferred to
+whom, note taken, and which warnings the agent knowingly overrode."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class CallSession:
+    client: str
+    started: datetime
+    caller: str = ""  # E.164 when the softphone told us
+    explicit: bool = False  # started by a ring or by the agent, not just by opening the desk
+    outcome: str = "answered"  # answered | transferred | note
+    transferred_to: str | None = None
+    overrides: list[str] = field(default_factory=list)
+    notes: list[int] = field(default_factory=list)
+
+    def transferred(self, person: str, override: str = "") -> None:
+        self.outcome = "transferred"
+        self.transferred_to = person
+        if override:
+            self.overrides.append(override)
+
+    def note_taken(self, note_id: int, override: str = "") -> None:
+        self.notes.append(note_id)
+        if self.outcome == "answered":
+            self.outcome = "note"
+        if override:
+            self.overrides.append(override)
+
+    @property
+    def worth_logging(self) -> bool:
+        """An idle desk that was merely opened is not a call."""
+        return self.explicit or bool(self.caller) or self.outcome != "answered"
+
+    def log_into(self, store, ended: datetime, agent: str):
+        return store.log_call(
+            self.client,
+            self.started,
+            self.outcome,
+            caller=self.caller,
+            transferred_to=self.transferred_to,
+            warnings_overridden="; ".join(self.overrides),
+            agent=agent,
+            ended_at=ended,
+        )
