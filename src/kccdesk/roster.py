@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from kccdesk.model import WEEKDAYS, Absence, Client
+from kccdesk.model import WEEKDAYS, Absence, Client, WeeklyShift
 from kccdesk.publicholidays import holidays_for
 
 #: How far ahead the next change of duty is looked for.
@@ -347,3 +347,89 @@ def replacement_conflict(client: Client, absence: Absence) -> str | None:
                 f"van {other.start} t/m {other.until}"
             )
     return None
+
+
+# --- the week view of the roster pane --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeekCell:
+    """What one person does on one day: shifts starting that day, or being absent."""
+
+    text: str
+    absent: bool = False
+    hours: float = 0.0
+
+
+def week_grid(client: Client, monday: date) -> tuple[list[str | None], dict[str, list[WeekCell]]]:
+    """(closure reason per day, {person: seven cells}) for the week starting on `monday`.
+
+    A shift is shown on the day it starts; one that runs past midnight ends in '→' with its
+    length as the clock says (10 h or 8 h on the DST nights)."""
+    days = [monday + timedelta(days=i) for i in range(7)]
+    closed = [closure_reason(client, day) for day in days]
+    cells: dict[str, list[list[str]]] = {}
+    absent_flags: dict[str, list[bool]] = {}
+    hours: dict[str, list[float]] = {}
+    windows = _absence_windows(client)
+    for occ in occurrences(client, days[0], days[-1]):
+        index = (occ.start.date() - monday).days
+        row = cells.setdefault(occ.person, [[] for _ in days])
+        past_midnight = occ.end.date() != occ.start.date()
+        label = f"{occ.start:%H:%M}–{occ.end:%H:%M}" + ("→" if past_midnight else "")
+        if occ.hours != _nominal_hours(occ):  # a DST night: say how long it really is
+            label += f" ({occ.hours:g}u)"
+        if occ.extra:
+            label += " +"
+        row[index].append(label)
+        hours.setdefault(occ.person, [0.0] * 7)[index] += occ.hours
+    for person, person_windows in windows.items():
+        for i, day in enumerate(days):
+            noon = wall_clock(day, time(12), client).astimezone(UTC)
+            if any(start <= noon < end for start, end in person_windows):
+                absent_flags.setdefault(person, [False] * 7)[i] = True
+                cells.setdefault(person, [[] for _ in days])
+    grid: dict[str, list[WeekCell]] = {}
+    for person in sorted(cells, key=lambda p: client.person_name(p).casefold()):
+        row = []
+        for i in range(7):
+            is_absent = absent_flags.get(person, [False] * 7)[i]
+            if is_absent:
+                absence = absence_at(
+                    client, person, wall_clock(days[i], time(12), client).astimezone(UTC)
+                )
+                text = f"✖ {absence.reason or 'afwezig'}" if absence else "✖"
+            else:
+                text = ", ".join(cells[person][i])
+            row.append(WeekCell(text, is_absent, hours.get(person, [0.0] * 7)[i]))
+        grid[person] = row
+    return closed, grid
+
+
+def _nominal_hours(occ: Occurrence) -> float:
+    """Hours the shift lasts on an ordinary night (wall-clock difference)."""
+    start = occ.start.hour + occ.start.minute / 60
+    end = occ.end.hour + occ.end.minute / 60
+    return (end - start) % 24 or 24.0
+
+
+def overlapping_shifts(client: Client, shift: WeeklyShift, skip: int | None = None) -> list[str]:
+    """Weekly shifts of the same person on a shared day whose times overlap this one."""
+
+    def span(s: WeeklyShift) -> tuple[int, int]:
+        start = s.start.hour * 60 + s.start.minute
+        end = s.end.hour * 60 + s.end.minute
+        return start, end if end > start else end + 24 * 60
+
+    mine = span(shift)
+    found = []
+    for index, other in enumerate(client.shifts):
+        if index == skip or other.person != shift.person:
+            continue
+        shared = [d for d in shift.days if d in other.days]
+        theirs = span(other)
+        if shared and mine[0] < theirs[1] and theirs[0] < mine[1]:
+            found.append(
+                f"overlapt met dienst {', '.join(shared)} {other.start:%H:%M}–{other.end:%H:%M}"
+            )
+    return found

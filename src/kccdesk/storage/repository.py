@@ -19,6 +19,7 @@ from kccdesk.errors import StorageError
 from kccdesk.model import Absence, Client, Closure, ExtraShift, Person, Topic, WeeklyShift
 from kccdesk.notes import CheckedNote
 from kccdesk.roster import parse_clock
+from kccdesk.roster_edit import describe
 from kccdesk.storage.engine import bump_counter, make_engine
 from kccdesk.storage.tables import (
     AbsenceRow,
@@ -28,6 +29,7 @@ from kccdesk.storage.tables import (
     ExtraShiftRow,
     NoteRow,
     PersonRow,
+    RosterAuditRow,
     ShiftRow,
     TopicRow,
 )
@@ -83,6 +85,40 @@ class CallRecord:
     outcome: str
     transferred_to: str | None
     warnings_overridden: str
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """One editable roster line with its version, for optimistic locking."""
+
+    kind: str  # shift | extra_shift | absence | closure
+    id: int
+    version: int
+    item: WeeklyShift | ExtraShift | Absence | Closure
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    at: datetime
+    user: str
+    action: str  # added | changed | removed
+    before: dict | None
+    after: dict | None
+
+
+class StaleEntry(StorageError):
+    """Someone saved this entry after it was opened; `current` is the newer version (None
+    when it was removed)."""
+
+    def __init__(self, current: RosterEntry | None):
+        self.current = current
+        if current is None:
+            super().__init__("dit item is intussen door iemand anders verwijderd")
+        else:
+            super().__init__(
+                f"dit item is intussen gewijzigd (nu versie {current.version}): "
+                f"{describe(current.item)}; niets opgeslagen"
+            )
 
 
 @dataclass(frozen=True)
@@ -282,6 +318,136 @@ class Store:
 
         return self._run(read)
 
+    # --- roster editing ------------------------------------------------------------------
+
+    def roster_entries(self, client_id: str) -> list[RosterEntry]:
+        def read() -> list[RosterEntry]:
+            with self._session() as s:
+                found = []
+                for kind, table in ROSTER_TABLES.items():
+                    query = (
+                        select(table)
+                        .where(table.client_id == client_id)
+                        .order_by(table.position, table.id)
+                    )
+                    found.extend(_entry(kind, row) for row in s.exec(query))
+                return found
+
+        return self._run(read)
+
+    def save_roster_entry(
+        self,
+        client_id: str,
+        item: WeeklyShift | ExtraShift | Absence | Closure,
+        user: str,
+        entry_id: int | None = None,
+        version: int | None = None,
+    ) -> RosterEntry:
+        """Add (no id) or change an entry. A change is refused with StaleEntry when the
+        stored version is no longer the one the editor started from: no lost update."""
+        kind = ROSTER_KIND[type(item)]
+        table = ROSTER_TABLES[kind]
+        values = _roster_values(item)
+
+        def write() -> RosterEntry:
+            with self._session() as s, s.begin():
+                now = datetime.now(UTC)
+                if entry_id is None:
+                    position = len(
+                        list(s.exec(select(table.id).where(table.client_id == client_id)))
+                    )
+                    row = table(client_id=client_id, position=position, version=1, **values)
+                    s.add(row)
+                    s.flush()
+                    action, before = "added", None
+                else:
+                    old = s.get(table, entry_id)
+                    if old is None or old.client_id != client_id:
+                        raise StaleEntry(None)
+                    before = _roster_values(_entry(kind, old).item, for_json=True)
+                    changed = s.exec(
+                        update(table)
+                        .where(table.id == entry_id, table.version == version)
+                        .values(version=table.version + 1, **values)
+                    ).rowcount
+                    if changed != 1:
+                        s.refresh(old)
+                        raise StaleEntry(_entry(kind, old))
+                    row = s.get(table, entry_id)
+                    s.refresh(row)
+                    action = "changed"
+                entry = _entry(kind, row)
+                s.add(
+                    RosterAuditRow(
+                        client_id=client_id,
+                        kind=kind,
+                        entry_id=entry.id,
+                        action=action,
+                        user=user,
+                        at=now,
+                        before=before,
+                        after=_roster_values(item, for_json=True),
+                    )
+                )
+                bump_counter(s.connection(), f"client:{client_id}")
+                return entry
+
+        return self._run(write)
+
+    def remove_roster_entry(
+        self, client_id: str, kind: str, entry_id: int, version: int, user: str
+    ) -> None:
+        table = ROSTER_TABLES[kind]
+
+        def write() -> None:
+            with self._session() as s, s.begin():
+                old = s.get(table, entry_id)
+                if old is None or old.client_id != client_id:
+                    raise StaleEntry(None)
+                if old.version != version:
+                    raise StaleEntry(_entry(kind, old))
+                before = _roster_values(_entry(kind, old).item, for_json=True)
+                removed = s.exec(
+                    delete(table).where(table.id == entry_id, table.version == version)
+                ).rowcount
+                if removed != 1:
+                    raise StaleEntry(None)
+                s.add(
+                    RosterAuditRow(
+                        client_id=client_id,
+                        kind=kind,
+                        entry_id=entry_id,
+                        action="removed",
+                        user=user,
+                        at=datetime.now(UTC),
+                        before=before,
+                        after=None,
+                    )
+                )
+                bump_counter(s.connection(), f"client:{client_id}")
+
+        self._run(write)
+
+    def roster_history(self, client_id: str, kind: str, entry_id: int) -> list[AuditRecord]:
+        """The entry's changes, newest first."""
+
+        def read() -> list[AuditRecord]:
+            query = (
+                select(RosterAuditRow)
+                .where(
+                    RosterAuditRow.client_id == client_id,
+                    RosterAuditRow.kind == kind,
+                    RosterAuditRow.entry_id == entry_id,
+                )
+                .order_by(col(RosterAuditRow.at).desc(), col(RosterAuditRow.id).desc())
+            )
+            with self._session() as s:
+                return [
+                    AuditRecord(r.at, r.user, r.action, r.before, r.after) for r in s.exec(query)
+                ]
+
+        return self._run(read)
+
     # --- outbox: delivery of notes ------------------------------------------------------
 
     def claim_due(self, now: datetime, limit: int = 20) -> list[NoteRecord]:
@@ -477,6 +643,67 @@ def _call(row: CallRow) -> CallRecord:
         transferred_to=row.transferred_to,
         warnings_overridden=row.warnings_overridden,
     )
+
+
+ROSTER_TABLES = {
+    "shift": ShiftRow,
+    "extra_shift": ExtraShiftRow,
+    "absence": AbsenceRow,
+    "closure": ClosureRow,
+}
+ROSTER_KIND = {
+    WeeklyShift: "shift",
+    ExtraShift: "extra_shift",
+    Absence: "absence",
+    Closure: "closure",
+}
+
+
+def _roster_item(kind: str, row):
+    if kind == "shift":
+        return WeeklyShift(
+            row.person, tuple(row.days), parse_clock(row.start), parse_clock(row.end)
+        )
+    if kind == "extra_shift":
+        return ExtraShift(row.person, row.date, parse_clock(row.start), parse_clock(row.end))
+    if kind == "absence":
+        return Absence(row.person, row.start, row.until, row.reason, row.replaced_by)
+    return Closure(row.start, row.until, row.reason)
+
+
+def _entry(kind: str, row) -> RosterEntry:
+    return RosterEntry(kind, row.id, row.version, _roster_item(kind, row))
+
+
+def _roster_values(item, for_json: bool = False) -> dict:
+    """Column values of a roster item; with for_json dates and times as text (audit)."""
+    if isinstance(item, WeeklyShift):
+        values = {
+            "person": item.person,
+            "days": list(item.days),
+            "start": f"{item.start:%H:%M}",
+            "end": f"{item.end:%H:%M}",
+        }
+    elif isinstance(item, ExtraShift):
+        values = {
+            "person": item.person,
+            "date": item.date,
+            "start": f"{item.start:%H:%M}",
+            "end": f"{item.end:%H:%M}",
+        }
+    elif isinstance(item, Absence):
+        values = {
+            "person": item.person,
+            "start": item.start,
+            "until": item.until,
+            "reason": item.reason,
+            "replaced_by": item.replaced_by,
+        }
+    else:
+        values = {"start": item.start, "until": item.until, "reason": item.reason}
+    if for_json:
+        values = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items()}
+    return values
 
 
 def _client_from_rows(head, people, topics, shifts, extras, absences, closures) -> Client:

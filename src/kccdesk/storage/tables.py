@@ -173,3 +173,19 @@ class ChangeRow(SQLModel, table=True):
     __tablename__ = "change_counter"
     kind: str = Field(primary_key=True)
     revision: int = 0
+
+
+class RosterAuditRow(SQLModel, table=True):
+    """Every roster change: who, when, what before and after (JSON), for the entry's history."""
+
+    __tablename__ = "roster_audit"
+    __table_args__ = (Index("ix_roster_audit_entry", "client_id", "kind", "entry_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: str
+    kind: str  # shift | extra_shift | absence | closure
+    entry_id: int
+    action: str  # added | changed | removed
+    user: str
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    before: dict | None = Field(default=None, sa_column=Column(JSON))
+    after: dict | None = Field(default=None, sa_column=Column(JSON))

@@ -1,0 +1,64 @@
+"""Roster edits: the refusals, optimistic locking and the audit trail, on both engines."""
+
+from datetime import date, time
+
+import pytest
+
+from kccdesk.model import Absence, Closure, ExtraShift, WeeklyShift
+from kccdesk.roster_edit import problems_with
+from kccdesk.storage import StaleEntry
+
+PRACTICE = "huisartsen-de-linde"
+
+
+@pytest.mark.parametrize(
+    ("item", "fragment"),
+    [
+        (WeeklyShift("hkaya", ("mon",), time(9), time(9)), "begin en einde zijn gelijk"),
+        (WeeklyShift("lisa", ("mon",), time(9), time(12)), "'lisa' bestaat niet"),
+        (ExtraShift("nobody", date(2026, 12, 1), time(9), time(12)), "'nobody' bestaat niet"),
+        (Absence("hkaya", date(2026, 12, 5), date(2026, 12, 1)), "eindigt voor ze begint"),
+        (Absence("hkaya", date(2026, 12, 1), date(2026, 12, 5), "vrij", "sbakker"), "zelf afwezig"),
+        (Absence("mjansen", date(2026, 12, 1), date(2026, 12, 5), "vrij"), "vervangt sbakker"),
+        (WeeklyShift("hkaya", ("wed",), time(12), time(18)), "overlapt met dienst wed"),
+        (Closure(date(2026, 12, 31), date(2026, 12, 30), "x"), "eindigt voor ze begint"),
+    ],
+)
+def test_impossible_entries_are_refused_with_a_reason(demo_clients, item, fragment):
+    found = problems_with(demo_clients[PRACTICE], item)
+    assert any(fragment in message for message in found), found
+
+
+def test_a_sound_entry_passes_and_does_not_conflict_with_itself(demo_clients):
+    practice = demo_clients[PRACTICE]
+    assert problems_with(practice, WeeklyShift("hkaya", ("sat",), time(9), time(12))) == []
+    existing = practice.shifts[2]
+    changed = WeeklyShift(existing.person, existing.days, existing.start, time(16))
+    assert problems_with(practice, changed, replacing=existing) == []
+
+
+def test_save_change_remove_with_versions_and_history(store, demo_clients):
+    store.import_clients(demo_clients.values())
+    shift = WeeklyShift("hkaya", ("sat",), time(9), time(12))
+    added = store.save_roster_entry(PRACTICE, shift, "marieke")
+    assert added.version == 1
+    assert shift in store.load_client(PRACTICE).shifts
+    later = WeeklyShift("hkaya", ("sat",), time(10), time(13))
+    changed = store.save_roster_entry(PRACTICE, later, "joost", added.id, added.version)
+    assert changed.version == 2
+    # A second shift lead still holding version 1 is refused, shown the newer version.
+    with pytest.raises(StaleEntry) as stale:
+        store.save_roster_entry(PRACTICE, shift, "marieke", added.id, added.version)
+    assert stale.value.current.version == 2 and "10:00–13:00" in str(stale.value)
+    assert later in store.load_client(PRACTICE).shifts
+    with pytest.raises(StaleEntry):
+        store.remove_roster_entry(PRACTICE, "shift", added.id, 1, "marieke")
+    store.remove_roster_entry(PRACTICE, "shift", added.id, 2, "joost")
+    assert later not in store.load_client(PRACTICE).shifts
+    history = store.roster_history(PRACTICE, "shift", added.id)
+    assert [(h.action, h.user) for h in history] == [
+        ("removed", "joost"),
+        ("changed", "joost"),
+        ("added", "marieke"),
+    ]
+    assert history[1].before["start"] == "09:00" and history[1].after["start"] == "10:00"
