@@ -7,7 +7,9 @@ and a weekly shift that overlaps another of the same person (flagged, never sile
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 
 from kccdesk.model import Absence, Client, Closure, ExtraShift, WeeklyShift
 from kccdesk.roster import overlapping_shifts, replacement_conflict, roster_problems
@@ -21,16 +23,28 @@ SECTION = {
 }
 
 
-def describe(item: RosterItem) -> str:
-    """A roster item in one Dutch line, for messages and the history."""
+DUTCH_DAY_NAMES = {
+    "mon": "ma",
+    "tue": "di",
+    "wed": "wo",
+    "thu": "do",
+    "fri": "vr",
+    "sat": "za",
+    "sun": "zo",
+}
+
+
+def describe(item: RosterItem, name: Callable[[str], str] = str) -> str:
+    """A roster item in one Dutch line, for messages and lists; `name` turns ids into names."""
     if isinstance(item, WeeklyShift):
-        return f"{item.person} {','.join(item.days)} {item.start:%H:%M}–{item.end:%H:%M}"
+        days = ",".join(DUTCH_DAY_NAMES.get(d, d) for d in item.days)
+        return f"{name(item.person)} {days} {item.start:%H:%M}–{item.end:%H:%M}"
     if isinstance(item, ExtraShift):
-        return f"{item.person} {item.date:%d-%m-%Y} {item.start:%H:%M}–{item.end:%H:%M}"
+        return f"{name(item.person)} {item.date:%d-%m-%Y} {item.start:%H:%M}–{item.end:%H:%M}"
     if isinstance(item, Absence):
-        replaced = f" → {item.replaced_by}" if item.replaced_by else ""
+        replaced = f" → {name(item.replaced_by)}" if item.replaced_by else ""
         period = f"{item.start:%d-%m}–{item.until:%d-%m-%Y}"
-        return f"{item.person} afwezig {period} {item.reason}{replaced}"
+        return f"{name(item.person)} afwezig {period} {item.reason}{replaced}"
     return f"gesloten {item.start:%d-%m}–{item.until:%d-%m-%Y} {item.reason}"
 
 
@@ -67,3 +81,55 @@ def problems_with(
     if isinstance(item, ExtraShift | Absence | Closure) and item in others:
         found.append("dit staat al in het rooster")
     return found
+
+
+DUTCH_DAYS = {
+    "ma": "mon",
+    "di": "tue",
+    "wo": "wed",
+    "do": "thu",
+    "vr": "fri",
+    "za": "sat",
+    "zo": "sun",
+}
+
+
+def parse_days(text: str) -> tuple[str, ...]:
+    """'ma,di, wo' or 'mon tue' → ('mon', 'tue', 'wed'); 'ma-vr' for a range."""
+    from kccdesk.model import WEEKDAYS
+
+    found: list[str] = []
+    for part in text.replace(";", ",").replace(" ", ",").split(","):
+        part = part.strip().lower()
+        if not part:
+            continue
+        if "-" in part:
+            first, _, last = part.partition("-")
+            a, b = DUTCH_DAYS.get(first, first), DUTCH_DAYS.get(last, last)
+            if a not in WEEKDAYS or b not in WEEKDAYS:
+                raise ValueError(f"onbekende dagen '{part}'")
+            found.extend(WEEKDAYS[WEEKDAYS.index(a) : WEEKDAYS.index(b) + 1])
+            continue
+        day = DUTCH_DAYS.get(part[:2], part) if len(part) <= 3 else part
+        day = DUTCH_DAYS.get(day, day)
+        if day not in WEEKDAYS:
+            raise ValueError(f"onbekende dag '{part}' (ma, di, wo, do, vr, za, zo)")
+        found.append(day)
+    if not found:
+        raise ValueError("geen dagen ingevuld")
+    return tuple(dict.fromkeys(found))
+
+
+def parse_day(text: str) -> date:
+    """'24-12-2026', '24-12' (this year) or '2026-12-24'."""
+    text = text.strip()
+    try:
+        if len(text) >= 8 and text[4] == "-":
+            return date.fromisoformat(text)
+        parts = [int(p) for p in text.replace("/", "-").split("-")]
+        if len(parts) == 2:
+            parts.append(date.today().year)
+        day, month, year = parts
+        return date(year, month, day)
+    except (ValueError, IndexError):
+        raise ValueError(f"datum '{text}' bestaat niet (dd-mm-jjjj)") from None

@@ -157,4 +157,43 @@ KEY_RESEND = "Opnieuw sturen"
 TIP_RESEND = "Verstuur de laatste mislukte notitie van deze klant opnieuw"
 NO_FAILED_NOTES = "Geen mislukte notities om opnieuw te versturen."
 RESENT = "Notitie #{id} staat weer klaar om te versturen."
+KEY_ROSTER = "Rooster"
+TIP_ROSTER = "Roosterpaneel openen of sluiten (diensten, afwezigheid, sluitingsdagen)"
+ROSTER_TITLE = "Rooster — {client} — week {week} ({first} – {last})"
+ROSTER_READ_ONLY = "Alleen lezen: '{user}' staat niet bij shift_leads in {config}."
+ROSTER_HINT = "[ ] week · a nieuw · Enter wijzigen · Del verwijderen · h geschiedenis · F10 sluiten"
+ROSTER_PERSON = "Medewerker"
+ROSTER_CLOSED_DAY = "✖ {reason}"
+ROSTER_KINDS = {
+    "shift": "Vaste dienst (elke week)",
+    "extra_shift": "Extra dienst (één datum)",
+    "absence": "Afwezigheid met vervanger",
+    "closure": "Sluitingsdag",
+}
+ROSTER_NEW_TITLE = "Nieuw in het rooster"
+ROSTER_FORM_TITLE = {
+    "shift": "Vaste dienst",
+    "extra_shift": "Extra dienst",
+    "absence": "Afwezigheid",
+    "closure": "Sluiting",
+}
+ROSTER_FIELD = {
+    "person": "Medewerker",
+    "days": "Dagen (ma,di,wo,do,vr,za,zo)",
+    "date": "Datum (dd-mm-jjjj)",
+    "start": "Begin (uu:mm)",
+    "end": "Einde (uu:mm; vóór begin = over middernacht)",
+    "from": "Van (dd-mm-jjjj)",
+    "until": "Tot en met (dd-mm-jjjj)",
+    "reason": "Reden (zien agents)",
+    "replaced_by": "Vervanger",
+}
+ROSTER_OK = "✔ kan worden opgeslagen"
+ROSTER_SAVED = "Rooster bijgewerkt: {what}"
+ROSTER_REMOVED = "Uit het rooster: {what}"
+ROSTER_CONFIRM_REMOVE = "Verwijderen: {what}? j: ja · n/Esc: nee"
+ROSTER_HISTORY_TITLE = "Geschiedenis"
+ROSTER_NO_HISTORY = "Geen wijzigingen vastgelegd (geïmporteerd uit een bestand)."
+ROSTER_ACTIONS = {"added": "toegevoegd", "changed": "gewijzigd", "removed": "verwijderd"}
+ROSTER_NO_ONE = "(niemand)"
 ERROR = "Er ging iets mis: {error}"

@@ -27,6 +27,7 @@ from kccdesk.roster import DutyStatus
 from kccdesk.search import Hit
 from kccdesk.ui import render
 from kccdesk.ui.widgets.call_header import CallHeader
+from kccdesk.ui.widgets.roster_pane import RosterPane
 
 #: how often the duty panel and the call timer refresh by themselves (seconds)
 DUTY_REFRESH = 15.0
@@ -56,6 +57,8 @@ class CallScreen(Screen):
             tooltip=texts.TIP_ALL_CLIENTS,
         ),
         Binding("f9", "resend", texts.KEY_RESEND, id="resend", tooltip=texts.TIP_RESEND),
+        Binding("f10", "toggle_roster", texts.KEY_ROSTER, id="roster", tooltip=texts.TIP_ROSTER),
+        Binding("ctrl+r", "toggle_roster", show=False, priority=True),
         # Control-key twins for keyboards without easy F-keys; priority beats the Input's own.
         Binding("ctrl+f", "focus_search", show=False, priority=True),
         Binding("ctrl+k", "switch_client", show=False, priority=True),
@@ -74,6 +77,7 @@ class CallScreen(Screen):
         "focus_duty": "ctrl+d",
         "transfer": "ctrl+t",
         "note": "ctrl+n",
+        "toggle_roster": "ctrl+r",
     }
 
     @dataclass
@@ -115,6 +119,7 @@ class CallScreen(Screen):
                     yield Static(id="topics")
                 with VerticalScroll(id="notes-box"):
                     yield Static(id="notes")
+            yield RosterPane(id="roster")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -160,6 +165,8 @@ class CallScreen(Screen):
             self.call.client = client_id
         self.refresh_duty()
         self.refresh_topics()
+        if self.roster_open:
+            self.query_one(RosterPane).show(client_id, self.now().astimezone(client.zone).date())
         if self.app.synced:  # else the background sync fills the notes when it is done
             self.refresh_notes()
         search = self.query_one("#search", Input)
@@ -178,6 +185,8 @@ class CallScreen(Screen):
         self.query_one("#instructions", Static).update(client.instructions)
         self.refresh_duty()
         self.refresh_topics()
+        if self.roster_open:
+            self.query_one(RosterPane).refresh_view()
         self._search_ready.clear()
         self.prepare_search(self.client_id)
         self.search_for(query)
@@ -487,6 +496,29 @@ class CallScreen(Screen):
             self.action_focus_search()
 
         self.app.push_screen(NoteForm(draft), closed)
+
+    # --- roster pane -------------------------------------------------------------------
+
+    @property
+    def roster_open(self) -> bool:
+        return self.query_one(RosterPane).display
+
+    def action_toggle_roster(self) -> None:
+        pane = self.query_one(RosterPane)
+        opening = not pane.display
+        pane.display = opening
+        self.query_one("#right").display = not opening
+        self.set_class(opening, "-roster-open")
+        if opening:
+            pane.show(self.client_id, self.now().astimezone(self.client.zone).date())
+            pane.query_one("#roster-entries").focus()
+        else:
+            self.action_focus_search()
+
+    def on_roster_pane_changed(self, message: RosterPane.Changed) -> None:
+        """Saved here: the duty panel, results and the pane show it at once."""
+        if message.client_id == self.client_id:
+            self.clients_changed()
 
     def action_resend(self) -> None:
         failed = next((n for n in self.notes if n.status == "failed"), None)

@@ -88,7 +88,7 @@ class NoteForm(ModalScreen["NoteRecord | None"]):
             yield Label(texts.NOTE_FOR)
             yield Select(
                 people,
-                value=recipient if recipient else Select.BLANK,
+                value=recipient if recipient else Select.NULL,
                 prompt="Kies ontvanger…",
                 id="recipient",
                 type_to_search=True,

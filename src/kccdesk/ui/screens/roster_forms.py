@@ -1,0 +1,309 @@
+"""Dialogs of the roster pane: choose what to add, edit an entry with checks as you type,
+confirm a removal, read an entry's history."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from kccdesk import texts
+from kccdesk.model import Absence, Closure, ExtraShift, WeeklyShift
+from kccdesk.roster import parse_clock
+from kccdesk.roster_edit import (
+    DUTCH_DAY_NAMES,
+    describe,
+    parse_day,
+    parse_days,
+    problems_with,
+)
+
+FIELDS = {
+    "shift": ("person", "days", "start", "end"),
+    "extra_shift": ("person", "date", "start", "end"),
+    "absence": ("person", "from", "until", "reason", "replaced_by"),
+    "closure": ("from", "until", "reason"),
+}
+DAY_NAMES = {
+    "mon": "ma",
+    "tue": "di",
+    "wed": "wo",
+    "thu": "do",
+    "fri": "vr",
+    "sat": "za",
+    "sun": "zo",
+}
+
+
+class KindChooser(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", texts.KEY_CLOSE)]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = texts.ROSTER_NEW_TITLE
+            yield OptionList(
+                *(Option(label, id=kind) for kind, label in texts.ROSTER_KINDS.items()),
+                id="roster-kinds",
+            )
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+def _form_values(kind: str, item) -> dict[str, str]:
+    if item is None:
+        return {}
+    if kind == "shift":
+        days = ",".join(DUTCH_DAY_NAMES[d] for d in item.days)
+        return {
+            "person": item.person,
+            "days": days,
+            "start": f"{item.start:%H:%M}",
+            "end": f"{item.end:%H:%M}",
+        }
+    if kind == "extra_shift":
+        return {
+            "person": item.person,
+            "date": f"{item.date:%d-%m-%Y}",
+            "start": f"{item.start:%H:%M}",
+            "end": f"{item.end:%H:%M}",
+        }
+    values = {
+        "from": f"{item.start:%d-%m-%Y}",
+        "until": f"{item.until:%d-%m-%Y}",
+        "reason": item.reason,
+    }
+    if kind == "absence":
+        values |= {"person": item.person, "replaced_by": item.replaced_by or ""}
+    return values
+
+
+class RosterEntryForm(ModalScreen[str | None]):
+    """Add or change one entry; dismisses with a description of what was saved."""
+
+    CSS_PATH = "roster_forms.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", texts.KEY_SAVE, id="roster-save", priority=True),
+        Binding("escape", "dismiss(None)", texts.KEY_CLOSE),
+    ]
+
+    def __init__(self, client_id: str, kind: str, entry=None):
+        super().__init__()
+        self.client_id = client_id
+        self.kind = kind
+        self.entry = entry
+        self.item = None
+        self._saving = False
+
+    @property
+    def client(self):
+        return self.app.desk.client(self.client_id)
+
+    def compose(self) -> ComposeResult:
+        values = _form_values(self.kind, self.entry.item if self.entry else None)
+        people = [(p.name, p.id) for p in self.client.people]
+        with VerticalScroll(classes="dialog", id="roster-form") as box:
+            box.border_title = texts.ROSTER_FORM_TITLE[self.kind] + (
+                f" (v{self.entry.version})" if self.entry else ""
+            )
+            for name in FIELDS[self.kind]:
+                yield Label(texts.ROSTER_FIELD[name])
+                if name in ("person", "replaced_by"):
+                    options = people if name == "person" else [(texts.ROSTER_NO_ONE, ""), *people]
+                    current = values.get(name)
+                    yield Select(
+                        options,
+                        value=current if current is not None else Select.NULL,
+                        id=f"field-{name}",
+                        type_to_search=True,
+                        allow_blank=name == "person",
+                    )
+                else:
+                    yield Input(values.get(name, ""), id=f"field-{name}")
+            yield Static(id="roster-check")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._check()
+
+    def _value(self, name: str) -> str:
+        widget = self.query_one(f"#field-{name}")
+        value = widget.value
+        return value if isinstance(value, str) else ""
+
+    def _build(self):
+        v = self._value
+        if self.kind == "shift":
+            return WeeklyShift(
+                v("person"), parse_days(v("days")), parse_clock(v("start")), parse_clock(v("end"))
+            )
+        if self.kind == "extra_shift":
+            return ExtraShift(
+                v("person"), parse_day(v("date")), parse_clock(v("start")), parse_clock(v("end"))
+            )
+        if self.kind == "absence":
+            return Absence(
+                v("person"),
+                parse_day(v("from")),
+                parse_day(v("until")),
+                v("reason").strip(),
+                v("replaced_by") or None,
+            )
+        return Closure(parse_day(v("from")), parse_day(v("until")), v("reason").strip())
+
+    def _check(self) -> list[str]:
+        """Validate as the shift lead types: the reason, or that it can be saved."""
+        line = self.query_one("#roster-check", Static)
+        try:
+            if "person" in FIELDS[self.kind] and not self._value("person"):
+                raise ValueError("kies een medewerker")
+            item = self._build()
+        except ValueError as exc:
+            self.item, problems = None, [str(exc)]
+        else:
+            self.item = item
+            problems = problems_with(self.client, item, self.entry.item if self.entry else None)
+        if problems:
+            line.update(Text("✖ " + "\n✖ ".join(problems), style="bold red"))
+        else:
+            line.update(Text(texts.ROSTER_OK, style="bold green"))
+        self.refresh_bindings()
+        return problems
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        self._check()
+
+    @on(Input.Submitted)
+    def _next(self) -> None:
+        self.focus_next()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "save":
+            return True if self.item is not None and not self._saving else None
+        return True
+
+    def action_save(self) -> None:
+        if self._check() or self.item is None:
+            return
+        self._saving = True
+        self.refresh_bindings()
+        self._save(self.item)
+
+    @work(thread=True, exclusive=True, group="roster-save", exit_on_error=False)
+    def _save(self, item) -> None:
+        from kccdesk.storage import StorageError
+
+        try:
+            self.app.desk.store.save_roster_entry(
+                self.client_id,
+                item,
+                self.app.settings.user_name,
+                self.entry.id if self.entry else None,
+                self.entry.version if self.entry else None,
+            )
+            self.app.desk.reload(self.client_id)
+        except StorageError as exc:
+            self.app.from_thread(self._refused, str(exc))
+            return
+        self.app.from_thread(self._saved, describe(item))
+
+    def _refused(self, reason: str) -> None:
+        self._saving = False
+        self.refresh_bindings()
+        self.query_one("#roster-check", Static).update(Text(f"✖ {reason}", style="bold red"))
+
+    def _saved(self, what: str) -> None:
+        self.notify(texts.ROSTER_SAVED.format(what=what))
+        self.dismiss(what)
+
+
+class ConfirmRemove(ModalScreen[str | None]):
+    BINDINGS = [
+        Binding("j", "remove", texts.KEY_YES),
+        Binding("n,escape", "dismiss(None)", texts.KEY_NO),
+    ]
+
+    def __init__(self, client_id: str, entry):
+        super().__init__()
+        self.client_id = client_id
+        self.entry = entry
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog warning") as box:
+            box.border_title = texts.ROSTER_FORM_TITLE[self.entry.kind]
+            yield Static(
+                texts.ROSTER_CONFIRM_REMOVE.format(what=describe(self.entry.item)), id="remove-text"
+            )
+
+    def action_remove(self) -> None:
+        self._remove()
+
+    @work(thread=True, exclusive=True, group="roster-save", exit_on_error=False)
+    def _remove(self) -> None:
+        from kccdesk.storage import StorageError
+
+        try:
+            self.app.desk.store.remove_roster_entry(
+                self.client_id,
+                self.entry.kind,
+                self.entry.id,
+                self.entry.version,
+                self.app.settings.user_name,
+            )
+            self.app.desk.reload(self.client_id)
+        except StorageError as exc:
+            self.app.from_thread(
+                self.query_one("#remove-text", Static).update,
+                Text(f"✖ {exc}", style="bold red"),
+            )
+            return
+        what = describe(self.entry.item)
+        self.app.from_thread(self.notify, texts.ROSTER_REMOVED.format(what=what))
+        self.app.from_thread(self.dismiss, what)
+
+
+class HistoryDialog(ModalScreen[None]):
+    BINDINGS = [Binding("escape,h", "dismiss(None)", texts.KEY_CLOSE)]
+
+    def __init__(self, client_id: str, entry):
+        super().__init__()
+        self.client_id = client_id
+        self.entry = entry
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog") as box:
+            box.border_title = f"{texts.ROSTER_HISTORY_TITLE}: {describe(self.entry.item)}"
+            yield Static(id="history-text")
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="roster-history", exit_on_error=False)
+    def _load(self) -> None:
+        records = self.app.desk.store.roster_history(self.client_id, self.entry.kind, self.entry.id)
+        self.app.from_thread(self._show, records)
+
+    def _show(self, records) -> None:
+        zone = self.app.desk.client(self.client_id).zone
+        if not records:
+            self.query_one("#history-text", Static).update(texts.ROSTER_NO_HISTORY)
+            return
+        text = Text()
+        for record in records:
+            text.append(f"{record.at.astimezone(zone):%d-%m-%Y %H:%M} ", "dim")
+            text.append(f"{record.user} ", "bold")
+            text.append(texts.ROSTER_ACTIONS.get(record.action, record.action))
+            for label, values in (("voor", record.before), ("na", record.after)):
+                if values:
+                    shown = ", ".join(f"{k}={v}" for k, v in values.items() if v not in (None, ""))
+                    text.append(f"\n   {label}: {shown}", "dim")
+            text.append("\n")
+        self.query_one("#history-text", Static).update(text)

@@ -1,0 +1,191 @@
+"""The shift lead's side pane: the week at a glance, and every roster entry to edit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kccdesk import texts
+from kccdesk.roster import week_grid
+from kccdesk.roster_edit import describe
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+class RosterPane(Vertical):
+    """Shown beside the call screen (F10). Edits go through dialogs; the pane only shows."""
+
+    COMMAND_CATEGORY = texts.KEY_ROSTER
+    BINDINGS = [
+        Binding("left_square_bracket,pageup", "week(-1)", "Vorige week", show=False),
+        Binding("right_square_bracket,pagedown", "week(1)", "Volgende week", show=False),
+        Binding("a", "add", "Toevoegen", id="roster-add"),
+        Binding("delete", "remove", "Verwijderen", id="roster-remove"),
+        Binding("h", "history", "Geschiedenis", id="roster-history"),
+    ]
+
+    @dataclass
+    class Changed(Message):
+        """The roster of a client was saved from this desk: everything shows it at once."""
+
+        client_id: str
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.client_id: str | None = None
+        self.monday: date | None = None
+        self.entries: list = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="roster-title")
+        yield DataTable(id="roster-week", cursor_type="row", zebra_stripes=True)
+        yield OptionList(id="roster-entries")
+        yield Static(texts.ROSTER_HINT, id="roster-hint", classes="hint")
+
+    @property
+    def desk(self):
+        return self.app.desk
+
+    @property
+    def can_edit(self) -> bool:
+        settings = self.app.settings
+        return settings.user_name in settings.shift_leads
+
+    def show(self, client_id: str, today: date) -> None:
+        if client_id != self.client_id or self.monday is None:
+            self.monday = monday_of(today)
+        self.client_id = client_id
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        if self.client_id is None or self.monday is None:
+            return
+        client = self.desk.client(self.client_id)
+        last = self.monday + timedelta(days=6)
+        title = Text(
+            texts.ROSTER_TITLE.format(
+                client=client.name,
+                week=self.monday.isocalendar().week,
+                first=f"{self.monday:%d-%m}",
+                last=f"{last:%d-%m-%Y}",
+            ),
+            style="bold",
+        )
+        if not self.can_edit:
+            from kccdesk import locations
+
+            title.append("\n")
+            title.append(
+                texts.ROSTER_READ_ONLY.format(
+                    user=self.app.settings.user_name, config=locations.config_file()
+                ),
+                style="yellow",
+            )
+        self.query_one("#roster-title", Static).update(title)
+        closed, grid = week_grid(client, self.monday)
+        table = self.query_one("#roster-week", DataTable)
+        table.clear(columns=True)
+        headers = [texts.ROSTER_PERSON]
+        for i in range(7):
+            day = self.monday + timedelta(days=i)
+            header = f"{texts.DAYS[i]} {day:%d}"
+            headers.append(f"{header} ✖" if closed[i] else header)
+        table.add_columns(*headers)
+        for person, cells in grid.items():
+            row = [client.person_name(person)]
+            for cell in cells:
+                row.append(Text(cell.text, style="red" if cell.absent else ""))
+            table.add_row(*row, key=person)
+        self.load_entries()
+
+    @work(thread=True, exclusive=True, group="roster", exit_on_error=False)
+    def load_entries(self) -> None:
+        client_id = self.client_id
+        entries = self.desk.store.roster_entries(client_id)
+        self.app.from_thread(self._show_entries, client_id, entries)
+
+    def _show_entries(self, client_id: str, entries: list) -> None:
+        if client_id != self.client_id:
+            return
+        self.entries = entries
+        client = self.desk.client(client_id)
+        options = self.query_one("#roster-entries", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        for entry in entries:
+            line = Text(f"{texts.ROSTER_FORM_TITLE[entry.kind]:<12} ", style="dim")
+            line.append(describe(entry.item, client.person_name))
+            line.append(f"  v{entry.version}", style="dim")
+            options.add_option(Option(line, id=f"{entry.kind}-{entry.id}"))
+        if entries:
+            options.highlighted = min(highlighted or 0, len(entries) - 1)
+
+    @property
+    def selected(self):
+        index = self.query_one("#roster-entries", OptionList).highlighted
+        return self.entries[index] if index is not None and index < len(self.entries) else None
+
+    def action_week(self, step: int) -> None:
+        if self.monday is not None:
+            self.monday += timedelta(weeks=step)
+            self.refresh_view()
+
+    def _editable(self) -> bool:
+        if not self.can_edit:
+            self.notify(
+                self.query_one("#roster-title", Static).render().plain.split("\n")[-1],
+                severity="warning",
+            )
+        return self.can_edit
+
+    def action_add(self) -> None:
+        from kccdesk.ui.screens.roster_forms import KindChooser, RosterEntryForm
+
+        if not self._editable():
+            return
+
+        def chosen(kind: str | None) -> None:
+            if kind:
+                self.app.push_screen(RosterEntryForm(self.client_id, kind), self._after_edit)
+
+        self.app.push_screen(KindChooser(), chosen)
+
+    @on(OptionList.OptionSelected, "#roster-entries")
+    def _edit(self) -> None:
+        from kccdesk.ui.screens.roster_forms import RosterEntryForm
+
+        entry = self.selected
+        if entry is None or not self._editable():
+            return
+        self.app.push_screen(RosterEntryForm(self.client_id, entry.kind, entry), self._after_edit)
+
+    def action_remove(self) -> None:
+        from kccdesk.ui.screens.roster_forms import ConfirmRemove
+
+        entry = self.selected
+        if entry is None or not self._editable():
+            return
+        self.app.push_screen(ConfirmRemove(self.client_id, entry), self._after_edit)
+
+    def action_history(self) -> None:
+        from kccdesk.ui.screens.roster_forms import HistoryDialog
+
+        entry = self.selected
+        if entry is not None:
+            self.app.push_screen(HistoryDialog(self.client_id, entry))
+
+    def _after_edit(self, saved: str | None) -> None:
+        if saved:
+            self.post_message(self.Changed(self.client_id))
+        self.query_one("#roster-entries", OptionList).focus()
