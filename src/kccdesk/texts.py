@@ -161,7 +161,9 @@ KEY_ROSTER = "Rooster"
 TIP_ROSTER = "Roosterpaneel openen of sluiten (diensten, afwezigheid, sluitingsdagen)"
 ROSTER_TITLE = "Rooster — {client} — week {week} ({first} – {last})"
 ROSTER_READ_ONLY = "Alleen lezen: '{user}' staat niet bij shift_leads in {config}."
-ROSTER_HINT = "[ ] week · a nieuw · Enter wijzigen · Del verwijderen · h geschiedenis · F10 sluiten"
+ROSTER_HINT = (
+    "[ ] week · a toevoegen · Enter wijzigen · Del verwijderen · h geschiedenis · F10 sluiten"
+)
 ROSTER_PERSON = "Medewerker"
 ROSTER_CLOSED_DAY = "✖ {reason}"
 ROSTER_KINDS = {
@@ -196,4 +198,5 @@ ROSTER_HISTORY_TITLE = "Geschiedenis"
 ROSTER_NO_HISTORY = "Geen wijzigingen vastgelegd (geïmporteerd uit een bestand)."
 ROSTER_ACTIONS = {"added": "toegevoegd", "changed": "gewijzigd", "removed": "verwijderd"}
 ROSTER_NO_ONE = "(niemand)"
+ROSTER_CHOOSE = "Kies…"
 ERROR = "Er ging iets mis: {error}"

@@ -123,6 +123,7 @@ class RosterEntryForm(ModalScreen[str | None]):
                         id=f"field-{name}",
                         type_to_search=True,
                         allow_blank=name == "person",
+                        prompt=texts.ROSTER_CHOOSE,
                     )
                 else:
                     yield Input(values.get(name, ""), id=f"field-{name}")
@@ -130,6 +131,7 @@ class RosterEntryForm(ModalScreen[str | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(f"#field-{FIELDS[self.kind][0]}").focus()
         self._check()
 
     def _value(self, name: str) -> str:
@@ -213,7 +215,7 @@ class RosterEntryForm(ModalScreen[str | None]):
         except StorageError as exc:
             self.app.from_thread(self._refused, str(exc))
             return
-        self.app.from_thread(self._saved, describe(item))
+        self.app.from_thread(self._saved, describe(item, self.client.person_name))
 
     def _refused(self, reason: str) -> None:
         self._saving = False
@@ -265,7 +267,7 @@ class ConfirmRemove(ModalScreen[str | None]):
                 Text(f"✖ {exc}", style="bold red"),
             )
             return
-        what = describe(self.entry.item)
+        what = describe(self.entry.item, self.app.desk.client(self.client_id).person_name)
         self.app.from_thread(self.notify, texts.ROSTER_REMOVED.format(what=what))
         self.app.from_thread(self.dismiss, what)
 
