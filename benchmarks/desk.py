@@ -83,7 +83,9 @@ def summary(label: str, samples: list[float]) -> None:
 
 
 def synthetic_database() -> str:
-    path = Path(tempfile.gettempdir()) / "kccdesk-bench-100k.db"
+    from kccdesk.storage.schema import head_revision
+
+    path = Path(tempfile.gettempdir()) / f"kccdesk-bench-100k-{head_revision()}.db"
     url = f"sqlite:///{path}"
     if not path.exists():
         from kccdesk.storage import open_store

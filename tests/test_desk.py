@@ -275,6 +275,9 @@ async def test_ring_from_the_softphone_switches_client_and_shows_earlier_notes(
     )
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        deadline = time.monotonic() + 5
+        while app.ring_server is None and time.monotonic() < deadline:  # listens after paint
+            await asyncio.sleep(0.05)
         env = {**os.environ, "KCCDESK_DATABASE_URL": demo_store.url}
         started = time.monotonic()
         result = await asyncio.to_thread(

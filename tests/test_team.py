@@ -206,3 +206,13 @@ async def test_running_desk_shows_another_desks_note_within_two_seconds(demo_sto
         while "Piet" not in text_of(app, "#notes") and time.monotonic() - started < 2.0:
             await asyncio.sleep(0.05)
         assert "Piet" in text_of(app, "#notes"), "the other desk's note did not appear in 2 s"
+
+
+def test_database_with_tables_but_no_schema_version_is_refused(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "foreign.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("create table client (id text primary key)")
+    with pytest.raises(StorageError, match="geen schemaversie"):
+        open_store(f"sqlite:///{path}")

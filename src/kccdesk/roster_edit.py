@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from kccdesk.model import Absence, Client, Closure, ExtraShift, WeeklyShift
+from kccdesk.model import WEEKDAYS, Absence, Client, Closure, ExtraShift, WeeklyShift
 from kccdesk.roster import overlapping_shifts, replacement_conflict, roster_problems
 
 RosterItem = WeeklyShift | ExtraShift | Absence | Closure
@@ -23,15 +23,8 @@ SECTION = {
 }
 
 
-DUTCH_DAY_NAMES = {
-    "mon": "ma",
-    "tue": "di",
-    "wed": "wo",
-    "thu": "do",
-    "fri": "vr",
-    "sat": "za",
-    "sun": "zo",
-}
+#: 'mon' → 'ma': how Dutch rosters write the days
+DUTCH_DAY_NAMES = dict(zip(WEEKDAYS, ("ma", "di", "wo", "do", "vr", "za", "zo"), strict=True))
 
 
 def describe(item: RosterItem, name: Callable[[str], str] = str) -> str:
@@ -96,8 +89,6 @@ DUTCH_DAYS = {
 
 def parse_days(text: str) -> tuple[str, ...]:
     """'ma,di, wo' or 'mon tue' → ('mon', 'tue', 'wed'); 'ma-vr' for a range."""
-    from kccdesk.model import WEEKDAYS
-
     found: list[str] = []
     for part in text.replace(";", ",").replace(" ", ",").split(","):
         part = part.strip().lower()

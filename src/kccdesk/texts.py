@@ -75,6 +75,7 @@ RESULTS_HINT = (
 )
 INSTRUCTIONS = "Instructies"
 TOPICS = "Actueel"
+MORE_TOPICS = "+ {count} meer actuele onderwerpen — zoek om ze te vinden."
 NO_TOPICS = "Geen actuele onderwerpen."
 NOTES_TODAY = "Notities vandaag"
 NO_NOTES = "Nog geen notities vandaag."

@@ -737,17 +737,10 @@ def _client_from_rows(head, people, topics, shifts, extras, absences, closures) 
             )
             for t in topics
         ),
-        shifts=tuple(
-            WeeklyShift(s.person, tuple(s.days), parse_clock(s.start), parse_clock(s.end))
-            for s in shifts
-        ),
-        extra_shifts=tuple(
-            ExtraShift(e.person, e.date, parse_clock(e.start), parse_clock(e.end)) for e in extras
-        ),
-        absences=tuple(
-            Absence(a.person, a.start, a.until, a.reason, a.replaced_by) for a in absences
-        ),
-        closures=tuple(Closure(c.start, c.until, c.reason) for c in closures),
+        shifts=tuple(_roster_item("shift", row) for row in shifts),
+        extra_shifts=tuple(_roster_item("extra_shift", row) for row in extras),
+        absences=tuple(_roster_item("absence", row) for row in absences),
+        closures=tuple(_roster_item("closure", row) for row in closures),
     )
 
 
@@ -798,39 +791,11 @@ def _replace_client(s: Session, client: Client) -> None:
                 route_to=t.route_to,
             )
         )
-    for i, sh in enumerate(client.shifts):
-        s.add(
-            ShiftRow(
-                client_id=cid,
-                position=i,
-                person=sh.person,
-                days=list(sh.days),
-                start=f"{sh.start:%H:%M}",
-                end=f"{sh.end:%H:%M}",
-            )
-        )
-    for i, e in enumerate(client.extra_shifts):
-        s.add(
-            ExtraShiftRow(
-                client_id=cid,
-                position=i,
-                person=e.person,
-                date=e.date,
-                start=f"{e.start:%H:%M}",
-                end=f"{e.end:%H:%M}",
-            )
-        )
-    for i, a in enumerate(client.absences):
-        s.add(
-            AbsenceRow(
-                client_id=cid,
-                position=i,
-                person=a.person,
-                start=a.start,
-                until=a.until,
-                reason=a.reason,
-                replaced_by=a.replaced_by,
-            )
-        )
-    for i, c in enumerate(client.closures):
-        s.add(ClosureRow(client_id=cid, position=i, start=c.start, until=c.until, reason=c.reason))
+    for kind, items in (
+        ("shift", client.shifts),
+        ("extra_shift", client.extra_shifts),
+        ("absence", client.absences),
+        ("closure", client.closures),
+    ):
+        for position, item in enumerate(items):
+            s.add(ROSTER_TABLES[kind](client_id=cid, position=position, **_roster_values(item)))

@@ -49,6 +49,14 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
             f"het databaseschema ({before}) is nieuwer dan deze kccdesk "
             f"({script.get_current_head()}); werk kccdesk bij — de database is niet aangeraakt"
         )
+    if before is None:
+        from sqlalchemy import inspect
+
+        if inspect(engine).has_table("client"):
+            raise StorageError(
+                "deze database heeft kccdesk-tabellen maar geen schemaversie (niet door "
+                "kccdesk aangemaakt?); gebruik een lege database of zet een reservekopie terug"
+            )
     target = script.get_current_head() if revision == "head" else revision
     if before != target:
         with engine.begin() as connection:

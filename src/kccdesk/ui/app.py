@@ -92,8 +92,12 @@ class KccDeskApp(App[None]):
         draft = self.drafts.load()
         if draft is not None:
             self.call_after_refresh(self._offer_draft, draft)
-        # Database work waits until the first screen is painted, so it never delays it.
-        self.set_timer(SYNC_DELAY, self.housekeeping)
+        # Database and socket work wait until the first screen is painted (call_after_refresh
+        # runs after the next paint), and a moment more, so they never delay it.
+        self.call_after_refresh(self.set_timer, SYNC_DELAY, self.after_first_paint)
+
+    async def after_first_paint(self) -> None:
+        self.housekeeping()
         await self.listen_for_rings()
 
     # --- screen pop ----------------------------------------------------------------------

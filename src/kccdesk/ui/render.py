@@ -16,6 +16,8 @@ from kccdesk.search import Hit
 if TYPE_CHECKING:
     from kccdesk.storage import NoteRecord
 
+#: the current topics panel shows this many (pinned first); search finds the rest
+TOPICS_SHOWN = 10
 #: above this many people on duty the duty panel groups them by department
 GROUP_DUTY_ABOVE = 8
 #: above this many the panel counts per department; search shows each person's status
@@ -198,13 +200,16 @@ def topics_panel(client: Client, today) -> Text:
     if not current:
         return Text(texts.NO_TOPICS, style="italic dim")
     text = Text()
-    for index, topic in enumerate(current):
+    shown, hidden = current[:TOPICS_SHOWN], len(current) - TOPICS_SHOWN
+    for index, topic in enumerate(shown):
         if index:
             text.append("\n")
         text.append("★ " if topic.pinned else "• ", "bold yellow" if topic.pinned else "")
         text.append(topic.title, "bold")
         if topic.body:
             text.append(f" — {topic.body}", "dim")
+    if hidden > 0:
+        text.append("\n" + texts.MORE_TOPICS.format(count=hidden), "italic dim")
     return text
 
 

@@ -31,6 +31,8 @@ from kccdesk.ui.widgets.roster_pane import RosterPane
 
 #: how often the duty panel and the call timer refresh by themselves (seconds)
 DUTY_REFRESH = 15.0
+#: results shown per query: more than an agent reads during a call costs paint time
+RESULTS_SHOWN = 12
 #: up to this many entries a search takes well under a millisecond (benchmarks/search.py)
 #: and runs at once, so its results paint in the same frame as the keystroke; larger
 #: scopes (all clients) search in a worker so that typing never waits.
@@ -287,7 +289,7 @@ class CallScreen(Screen):
         scope = None if self.scope_all else self.client_id
         size = self._search_ready.get(scope)
         if size is not None and size <= INLINE_SEARCH_ENTRIES:
-            hits = self.desk.search(query, scope, limit=20) if query.strip() else []
+            hits = self.desk.search(query, scope, limit=RESULTS_SHOWN) if query.strip() else []
             self._show_hits(query, hits)
         else:
             self.run_search(query)
@@ -304,7 +306,7 @@ class CallScreen(Screen):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, query: str) -> None:
         scope = None if self.scope_all else self.client_id
-        hits = self.desk.search(query, scope, limit=20) if query.strip() else []
+        hits = self.desk.search(query, scope, limit=RESULTS_SHOWN) if query.strip() else []
         if not get_current_worker().is_cancelled:
             self.app.from_thread(self._show_hits, query, hits)
 

@@ -29,15 +29,6 @@ FIELDS = {
     "absence": ("person", "from", "until", "reason", "replaced_by"),
     "closure": ("from", "until", "reason"),
 }
-DAY_NAMES = {
-    "mon": "ma",
-    "tue": "di",
-    "wed": "wo",
-    "thu": "do",
-    "fri": "vr",
-    "sat": "za",
-    "sun": "zo",
-}
 
 
 class KindChooser(ModalScreen[str | None]):
