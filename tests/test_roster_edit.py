@@ -62,3 +62,12 @@ def test_save_change_remove_with_versions_and_history(store, demo_clients):
         ("added", "marieke"),
     ]
     assert history[1].before["start"] == "09:00" and history[1].after["start"] == "10:00"
+
+
+def test_overlapping_extra_shifts_are_flagged_also_past_midnight(demo_clients):
+    emergency = demo_clients["storingsdienst-warmtenet"]
+    night = ExtraShift("rbos", date(2026, 12, 27), time(3), time(9))
+    # rbos has 19:00–07:00 on the 26th, which runs into the 27th.
+    assert any("overlapt met extra dienst 26-12" in m for m in problems_with(emergency, night))
+    later = ExtraShift("rbos", date(2026, 12, 27), time(7), time(9))
+    assert problems_with(emergency, later) == []  # back to back is fine

@@ -71,6 +71,13 @@ def problems_with(
                 )
     if isinstance(item, WeeklyShift):
         found.extend(overlapping_shifts(trial, item, skip=index - 1))
+    if isinstance(item, ExtraShift):
+        for other in others:
+            if other.person == item.person and _extra_overlap(item, other):
+                found.append(
+                    f"overlapt met extra dienst {other.date:%d-%m} "
+                    f"{other.start:%H:%M}–{other.end:%H:%M}"
+                )
     if isinstance(item, ExtraShift | Absence | Closure) and item in others:
         found.append("dit staat al in het rooster")
     return found
@@ -85,6 +92,18 @@ DUTCH_DAYS = {
     "za": "sat",
     "zo": "sun",
 }
+
+
+def _extra_overlap(a: ExtraShift, b: ExtraShift) -> bool:
+    """Two dated shifts overlap in wall-clock minutes (past midnight runs into the next day)."""
+
+    def span(s: ExtraShift) -> tuple[int, int]:
+        day = s.date.toordinal() * 1440
+        start, end = s.start.hour * 60 + s.start.minute, s.end.hour * 60 + s.end.minute
+        return day + start, day + (end if end > start else end + 1440)
+
+    (a0, a1), (b0, b1) = span(a), span(b)
+    return a0 < b1 and b0 < a1
 
 
 def parse_days(text: str) -> tuple[str, ...]:
