@@ -136,7 +136,7 @@ def _is_transient(exc: Exception) -> bool:
 def _describe(exc: Exception, url: str) -> str:
     text = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
     where = url.split("@")[-1] if "@" in url else url
-    if "unable to open database" in text or "no such table" in text:
+    if "unable to open database" in text or "no such table" in text or "connection" in text:
         return f"database {where} is niet bereikbaar of niet ingericht ({text})"
     if _is_transient(exc):
         return f"database {where} is bezet door een ander proces; probeer het zo opnieuw"
