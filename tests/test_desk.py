@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desk_helpers import SIZE, build_app, settle, text_of, type_text
+from desk_helpers import MONDAY_10, SIZE, build_app, settle, text_of, type_text
 from kccdesk.ui.screens.call import CallScreen
 from kccdesk.ui.screens.client_switcher import ClientSwitcher
 from kccdesk.ui.screens.draft_offer import DraftOffer
@@ -11,6 +11,7 @@ from kccdesk.ui.screens.note_form import NoteForm
 from kccdesk.ui.screens.transfer import TransferDialog
 
 MUNI = "gemeente-oosterwold"
+MONDAY_16_55 = MONDAY_10.replace(hour=16, minute=55)
 PRACTICE = "huisartsen-de-linde"
 
 
@@ -319,3 +320,23 @@ async def test_ring_from_the_softphone_switches_client_and_shows_earlier_notes(
         assert app.screen.client_id == PRACTICE
     calls = demo_store.calls(PRACTICE)
     assert calls and calls[0].caller == "+31611112222"
+
+
+async def test_duty_panel_refreshes_by_itself_as_time_passes(demo_store, monkeypatch):
+    import asyncio
+    from datetime import timedelta
+
+    from kccdesk.ui.screens import call
+
+    monkeypatch.setattr(call, "DUTY_REFRESH", 0.2)
+    now = [MONDAY_16_55]
+    app = build_app(demo_store.url, PRACTICE)
+    app.clock = lambda: now[0]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "dr. Mark Jansen" in text_of(app, "#duty")
+        now[0] += timedelta(minutes=10)  # past 17:00: the practice's shifts have ended
+        await asyncio.sleep(0.5)
+        await settle(pilot)
+        duty = text_of(app, "#duty")
+        assert "Niemand heeft nu dienst" in duty and "(ma 17:05)" in duty
