@@ -13,7 +13,7 @@ from kccdesk import locations
 from kccdesk.errors import StorageError
 from kccdesk.model import Client
 from kccdesk.notes import check_note
-from kccdesk.roster import DutyStatus, duty_at
+from kccdesk.roster import DutyStatus, absence_at, duty_at
 from kccdesk.search import Catalog, Hit
 
 if TYPE_CHECKING:
@@ -32,25 +32,31 @@ def open_demo_store() -> Store:
 
 
 class Desk:
-    """Clients cached in memory (they change rarely), search indexes built on first use.
+    """Clients cached in memory (they change rarely), search indexes built on first use."""
 
-    Give it a store, or a function that opens one together with the clients of a local
-    snapshot: then the store is opened on first use (sync() in the background does that
-    right after start-up) and the snapshot serves until then.
-    """
-
-    def __init__(self, store: Store | Callable[[], Store], clients: list[Client] | None = None):
+    def __init__(
+        self,
+        store: Store | None = None,
+        *,
+        open_store: Callable[[], Store] | None = None,
+        clients: list[Client] | None = None,
+    ):
+        """Give a store, or a way to open one plus the clients to show until it is open."""
+        if (store is None) == (open_store is None):
+            raise TypeError("Desk needs either a store or open_store")
         self._lock = threading.Lock()
-        if callable(store) and not hasattr(store, "load_clients"):
-            self._store: Store | None = None
-            self._open_store = store
-        else:
-            self._store = store
-            self._open_store = None
+        self._store = store
+        self._open_store = open_store
         if clients is None:
             clients = self.store.load_clients()
         self._clients: dict[str, Client] = {c.id: c for c in clients}
         self._catalog: Catalog | None = None
+
+    @classmethod
+    def from_snapshot(cls, open_store: Callable[[], Store], clients: list[Client]) -> Desk:
+        """A desk on the clients of a local snapshot; the store is opened on first use
+        (sync() in the background does that right after start-up)."""
+        return cls(open_store=open_store, clients=clients)
 
     @property
     def store(self) -> Store:
@@ -128,9 +134,11 @@ class Desk:
         urgency: str = "normaal",
         agent: str = "",
         keep_absent_recipient: bool = False,
+        at: datetime | None = None,
     ) -> NoteRecord:
         """Check every rule, then store; raises NoteRefused with the reason."""
         client = self.client(client_id)
+        at = at or datetime.now(UTC)
         checked = check_note(
             client,
             recipient,
@@ -139,14 +147,12 @@ class Desk:
             message,
             urgency=urgency,
             agent=agent,
+            at=at,
             allow_absent=keep_absent_recipient,
         )
-        override = "ontvanger afwezig, bewust behouden" if keep_absent_recipient else ""
-        if keep_absent_recipient:
-            # Only an override when the recipient really is absent now.
-            status = self.duty(client_id)
-            if status.absence_of(recipient) is None:
-                override = ""
+        # Only an override when the recipient really is absent at that moment.
+        absent = keep_absent_recipient and absence_at(client, recipient, at.astimezone(UTC))
+        override = "ontvanger afwezig, bewust behouden" if absent else ""
         return self.store.add_note(checked, override=override)
 
     def notes_today(self, client_id: str | None = None) -> list[NoteRecord]:

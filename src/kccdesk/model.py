@@ -49,10 +49,6 @@ class WeeklyShift:
     start: time
     end: time
 
-    @property
-    def crosses_midnight(self) -> bool:
-        return self.end < self.start
-
 
 @dataclass(frozen=True)
 class ExtraShift:

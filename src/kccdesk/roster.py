@@ -63,7 +63,6 @@ class AbsentNow:
     replaced_by: str | None
     replacement_name: str | None
     replacement_absent: bool
-    replacement_on_duty: bool
 
 
 @dataclass(frozen=True)
@@ -75,8 +74,11 @@ class DutyStatus:
     absent: tuple[AbsentNow, ...]
     next_change: datetime | None
 
+    def duty_of(self, person_id: str) -> OnDuty | None:
+        return next((d for d in self.on_duty if d.person == person_id), None)
+
     def is_on_duty(self, person_id: str) -> bool:
-        return any(d.person == person_id for d in self.on_duty)
+        return self.duty_of(person_id) is not None
 
     def absence_of(self, person_id: str) -> AbsentNow | None:
         return next((a for a in self.absent if a.person == person_id), None)
@@ -250,7 +252,6 @@ def duty_at(client: Client, at: datetime) -> DutyStatus:
                 replacement_absent=bool(
                     replacement and absence_at(client, replacement, instant) is not None
                 ),
-                replacement_on_duty=bool(replacement and replacement in current),
             )
         )
     absent.sort(key=lambda a: a.name)
@@ -287,12 +288,6 @@ def _next_change(
         if _on_duty_ids(windows, live, boundary) != current:
             return boundary.astimezone(client.zone)
     return None
-
-
-def person_status(client: Client, person: str, at: datetime) -> tuple[bool, Absence | None]:
-    """(on duty now, the absence covering now) for one person — the transfer guard's question."""
-    status = duty_at(client, at)
-    return status.is_on_duty(person), absence_at(client, person, at.astimezone(UTC))
 
 
 def roster_problems(client: Client) -> list[tuple[str, int, str]]:

@@ -7,7 +7,7 @@ and a weekly shift that overlaps another of the same person (flagged, never sile
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -42,14 +42,16 @@ def describe(item: RosterItem, name: Callable[[str], str] = str) -> str:
 
 
 def problems_with(
-    client: Client, item: RosterItem, replacing: RosterItem | None = None
+    client: Client, item: RosterItem, others: Sequence[RosterItem] | None = None
 ) -> list[str]:
     """Why this item cannot be saved into the client's roster (empty: it can).
 
-    `replacing` is the stored version of the entry being changed; it is left out of the
-    checks so an entry does not conflict with its own old self."""
+    `others` are the entries of the same kind it must fit beside; by default all the client
+    has. An editor changing an entry passes the others by their ids, so the entry never
+    conflicts with its own stored version — whichever version another desk saved meanwhile.
+    """
     section = SECTION[type(item)]
-    others = [x for x in getattr(client, section) if x != replacing]
+    others = list(getattr(client, section) if others is None else others)
     trial = replace(client, **{section: (*others, item)})
     index = len(others) + 1
     found = [message for sec, i, message in roster_problems(trial) if (sec, i) == (section, index)]

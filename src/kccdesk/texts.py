@@ -42,7 +42,6 @@ KEY_QUIT = "Afsluiten"
 KEY_SAVE = "Opslaan"
 KEY_CLOSE = "Sluiten"
 KEY_REPLACEMENT = "Vervanger"
-KEY_PICK = "Kiezen"
 KEY_ANYWAY = "Toch doorverbinden"
 KEY_YES = "Ja"
 KEY_NO = "Nee"
@@ -139,7 +138,6 @@ NOTE_RECIPIENT_ABSENT = "⚠ {name} is afwezig t/m {until}. Ctrl+R: naar vervang
 NOTE_RECIPIENT_ABSENT_NONE = "⚠ {name} is afwezig t/m {until}; geen vervanger opgegeven."
 NOTE_RECIPIENT_ON_DUTY = "● {name} heeft dienst tot {until}."
 NOTE_RECIPIENT_OFF_DUTY = "○ {name} heeft nu geen dienst; de notitie wacht tot morgen."
-NOTE_HINT = "Ctrl+S opslaan · Esc sluiten (concept blijft bewaard)"
 NOTE_CANNOT_SAVE = "Nog niet op te slaan: {reason}"
 NOTE_ABSENT_TITLE = "Ontvanger afwezig"
 NOTE_ABSENT_HINT = "Enter: naar vervanger · k: toch voor {name} (gelogd) · Esc: terug"
@@ -166,7 +164,6 @@ ROSTER_HINT = (
     "[ ] week · a toevoegen · Enter wijzigen · Del verwijderen · h geschiedenis · F10 sluiten"
 )
 ROSTER_PERSON = "Medewerker"
-ROSTER_CLOSED_DAY = "✖ {reason}"
 ROSTER_KINDS = {
     "shift": "Vaste dienst (elke week)",
     "extra_shift": "Extra dienst (één datum)",

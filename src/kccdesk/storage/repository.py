@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, func, or_, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, col, select
 
@@ -353,9 +353,11 @@ class Store:
             with self._session() as s, s.begin():
                 now = datetime.now(UTC)
                 if entry_id is None:
-                    position = len(
-                        list(s.exec(select(table.id).where(table.client_id == client_id)))
-                    )
+                    # After the last one, also when removals left gaps in the numbering.
+                    last = s.exec(
+                        select(func.max(table.position)).where(table.client_id == client_id)
+                    ).one()
+                    position = (last if last is not None else -1) + 1
                     row = table(client_id=client_id, position=position, version=1, **values)
                     s.add(row)
                     s.flush()

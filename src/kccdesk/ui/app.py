@@ -199,7 +199,7 @@ class KccDeskApp(App[None]):
         self.post_message(self.Synced(changed))
 
     def on_kcc_desk_app_synced(self, message: Synced) -> None:
-        self.clients_changed(message.changed)
+        self.refresh_call_screens(clients=message.changed, notes=True)
         self.watch_changes()
         if self.settings.smtp is not None:
             self.send_notes()
@@ -244,28 +244,22 @@ class KccDeskApp(App[None]):
             feed.close()
 
     def on_kcc_desk_app_changes_arrived(self, message: ChangesArrived) -> None:
-        self.apply_changes(message.kinds)
-
-    def apply_changes(self, kinds: set[str]) -> None:
-        from kccdesk.ui.screens.call import CallScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, CallScreen):
-                if any(k.startswith("client:") for k in kinds):
-                    screen.clients_changed()
-                if "notes" in kinds:
-                    screen.refresh_notes()
-        if "notes" in kinds:
+        notes = "notes" in message.kinds
+        clients = any(k.startswith("client:") for k in message.kinds)
+        self.refresh_call_screens(clients=clients, notes=notes)
+        if notes:
             self.wake_sender()
 
-    def clients_changed(self, changed: bool = True) -> None:
+    def refresh_call_screens(self, *, clients: bool, notes: bool) -> None:
+        """Repaint what the re-read data changed, on the call screen under any dialogs."""
         from kccdesk.ui.screens.call import CallScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, CallScreen):
-                if changed:
+                if clients:
                     screen.clients_changed()
-                screen.refresh_notes()
+                if notes:
+                    screen.refresh_notes()
 
     def _offer_draft(self, draft) -> None:
         from kccdesk.ui.screens.draft_offer import DraftOffer
@@ -332,8 +326,9 @@ def make_app(
     snapshot = ClientSnapshot(local)
     clients = snapshot.load()
     opener = partial(_open_store, url, demo)
-    desk = Desk(opener, clients) if clients else Desk(opener())
-    if clients is None:
+    from_snapshot = bool(clients)
+    desk = Desk.from_snapshot(opener, clients) if from_snapshot else Desk(opener())
+    if not from_snapshot:
         snapshot.save(desk.clients)
     # What was loaded lives as long as the desk: keep it out of the collector's full passes,
     # which would otherwise land as pauses between an agent's keystrokes.
@@ -347,7 +342,7 @@ def make_app(
         last_client=LastClient(local),
         fallback_client=DEMO_FIRST_CLIENT if demo else None,
         snapshot=snapshot,
-        synced=clients is None,
+        synced=not from_snapshot,
         local_dir=local,
     )
 

@@ -38,7 +38,7 @@ def person_mark(status: DutyStatus | None, person_id: str) -> Text:
     return Text(f"{OFF} ", style="dim")
 
 
-def person_status(status: DutyStatus, client: Client, person_id: str) -> Text:
+def person_status(status: DutyStatus, person_id: str) -> Text:
     """One line: on duty until, off duty, or absent with the replacement."""
     absence = status.absence_of(person_id)
     if absence:
@@ -56,7 +56,7 @@ def person_status(status: DutyStatus, client: Client, person_id: str) -> Text:
         else:
             line.append(texts.NO_REPLACEMENT, "italic")
         return line
-    duty = next((d for d in status.on_duty if d.person == person_id), None)
+    duty = status.duty_of(person_id)
     if duty:
         until = texts.until_text(duty.until, status.at)
         return Text(f"{ON} " + texts.ON_DUTY_UNTIL.format(until=until), style="bold green")
@@ -86,7 +86,7 @@ def hit_prompt(hit: Hit, status: DutyStatus | None, show_client: bool) -> Text:
 def person_detail(person: Person, client: Client, status: DutyStatus) -> Text:
     text = Text(person.name, style="bold")
     text.append("\n")
-    text.append_text(person_status(status, client, person.id))
+    text.append_text(person_status(status, person.id))
     role = " · ".join(part for part in (person.role, person.department) if part)
     if role:
         text.append(f"\n{role}")
@@ -118,7 +118,7 @@ def topic_detail(topic: Topic, client: Client, status: DutyStatus) -> Text:
         text.append(f"\n\n{texts.ROUTE_TO}: ", "dim")
         text.append(client.person_name(topic.route_to), "bold")
         text.append("  ")
-        text.append_text(person_status(status, client, topic.route_to))
+        text.append_text(person_status(status, topic.route_to))
     return text
 
 

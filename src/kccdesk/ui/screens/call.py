@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from time import perf_counter
 
 from rich.text import Text
@@ -152,23 +152,15 @@ class CallScreen(Screen):
     def show_client(self, client_id: str) -> None:
         """Make this the client of the call: header, instructions, topics, duty, notes."""
         self.client_id = client_id
-        client = self.client
         if self.app.last_client:
             self.app.last_client.set(client_id)
-        header = self.query_one(CallHeader)
-        header.client_name = client.name
-        header.greeting = client.greeting_for(self.app.settings.agent_name)
-        instructions = self.query_one("#instructions", Static)
-        instructions.update(client.instructions)
-        instructions.display = bool(client.instructions)
         if self.call is None:
             self.begin_call(client_id, explicit=False)
         else:
             self.call.client = client_id
-        self.refresh_duty()
-        self.refresh_topics()
+        self._paint_client()
         if self.roster_open:
-            self.query_one(RosterPane).show(client_id, self.now().astimezone(client.zone).date())
+            self.query_one(RosterPane).show(client_id, self.today())
         if self.app.synced:  # else the background sync fills the notes when it is done
             self.refresh_notes()
         search = self.query_one("#search", Input)
@@ -181,23 +173,30 @@ class CallScreen(Screen):
         """The clients were re-read: repaint what depends on them, keep what was typed."""
         if self.client_id not in {c.id for c in self.desk.clients}:
             return
-        query = self.query_one("#search", Input).value
-        client = self.client
-        self.query_one(CallHeader).client_name = client.name
-        self.query_one("#instructions", Static).update(client.instructions)
-        self.refresh_duty()
-        self.refresh_topics()
+        self._paint_client()
         if self.roster_open:
             self.query_one(RosterPane).refresh_view()
         self._search_ready.clear()
         self.prepare_search(self.client_id)
-        self.search_for(query)
+        self.search_for(self.query_one("#search", Input).value)
+
+    def _paint_client(self) -> None:
+        """Header, instructions, duty and topics of the client of the call."""
+        client = self.client
+        header = self.query_one(CallHeader)
+        header.client_name = client.name
+        header.greeting = client.greeting_for(self.app.settings.agent_name)
+        instructions = self.query_one("#instructions", Static)
+        instructions.update(client.instructions)
+        instructions.display = bool(client.instructions)
+        self.refresh_duty()
+        self.refresh_topics()
+
+    def today(self) -> date:
+        """Today in the client's zone."""
+        return self.now().astimezone(self.client.zone).date()
 
     # --- the call ---------------------------------------------------------------------
-
-    @property
-    def call_started(self) -> datetime | None:
-        return self.call.started if self.call else None
 
     def begin_call(self, client_id: str, caller: str = "", explicit: bool = True) -> None:
         """End the current call (logged if anything happened) and start the timer anew."""
@@ -208,19 +207,25 @@ class CallScreen(Screen):
         header.now = self.call.started
         self.caller_history = None
 
-    def end_call(self) -> None:
+    def end_call(self, wait: bool = False) -> None:
+        """Log the call if anything happened; in the background unless asked to wait."""
         call, self.call = self.call, None
-        if call is not None and call.worth_logging:
+        if call is None or not call.worth_logging:
+            return
+        if wait:
+            self._write_call(call, self.now())
+        else:
             self._log_call(call, self.now())
+
+    def _write_call(self, call: CallSession, ended: datetime) -> None:
+        call.log_into(self.desk.store, ended, self.app.settings.agent_name)
 
     @work(thread=True, group="db", exit_on_error=False)
     def _log_call(self, call: CallSession, ended: datetime) -> None:
-        call.log_into(self.desk.store, ended, self.app.settings.agent_name)
+        self._write_call(call, ended)
 
     def on_unmount(self) -> None:
-        call, self.call = self.call, None
-        if call is not None and call.worth_logging:  # the app is closing: log it now
-            call.log_into(self.desk.store, self.now(), self.app.settings.agent_name)
+        self.end_call(wait=True)  # the app is closing: no worker will run any more
 
     def incoming_call(self, client_id: str, caller: str) -> None:
         """The softphone rings on a line of this client (kccdesk ring)."""
@@ -263,8 +268,7 @@ class CallScreen(Screen):
             self._repaint_hits()
 
     def refresh_topics(self) -> None:
-        today = self.now().astimezone(self.client.zone).date()
-        self.query_one("#topics", Static).update(render.topics_panel(self.client, today))
+        self.query_one("#topics", Static).update(render.topics_panel(self.client, self.today()))
 
     @work(thread=True, exclusive=True, group="notes", exit_on_error=False)
     def refresh_notes(self) -> None:
@@ -285,14 +289,20 @@ class CallScreen(Screen):
     def _query_changed(self, event: Input.Changed) -> None:
         self.search_for(event.value)
 
+    @property
+    def scope(self) -> str | None:
+        """The client searched, or None for all clients (F8)."""
+        return None if self.scope_all else self.client_id
+
+    def _search(self, query: str, scope: str | None) -> list[Hit]:
+        return self.desk.search(query, scope, limit=RESULTS_SHOWN) if query.strip() else []
+
     def search_for(self, query: str) -> None:
-        scope = None if self.scope_all else self.client_id
-        size = self._search_ready.get(scope)
+        size = self._search_ready.get(self.scope)
         if size is not None and size <= INLINE_SEARCH_ENTRIES:
-            hits = self.desk.search(query, scope, limit=RESULTS_SHOWN) if query.strip() else []
-            self._show_hits(query, hits)
+            self._show_hits(query, self._search(query, self.scope))
         else:
-            self.run_search(query)
+            self.run_search(query, self.scope)
 
     @work(thread=True, exclusive=True, group="prepare", exit_on_error=False)
     def prepare_search(self, scope: str | None) -> None:
@@ -304,9 +314,8 @@ class CallScreen(Screen):
         self.app.from_thread(self._search_ready.__setitem__, scope, size)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def run_search(self, query: str) -> None:
-        scope = None if self.scope_all else self.client_id
-        hits = self.desk.search(query, scope, limit=RESULTS_SHOWN) if query.strip() else []
+    def run_search(self, query: str, scope: str | None) -> None:
+        hits = self._search(query, scope)
         if not get_current_worker().is_cancelled:
             self.app.from_thread(self._show_hits, query, hits)
 
@@ -361,7 +370,9 @@ class CallScreen(Screen):
             detail.update(self.caller_history or "")
             return
         client = self.desk.client(hit.entry.client)
-        status = self.status if client.id == self.client_id else self.desk.duty(client.id)
+        status = (
+            self.status if client.id == self.client_id else self.desk.duty(client.id, self.now())
+        )
         if hit.kind == "person":
             detail.update(render.person_detail(client.person(hit.entry.id), client, status))
         elif hit.kind == "topic":
@@ -391,9 +402,8 @@ class CallScreen(Screen):
         search.placeholder = (
             texts.SEARCH_PLACEHOLDER_ALL if self.scope_all else (texts.SEARCH_PLACEHOLDER)
         )
-        scope = None if self.scope_all else self.client_id
-        if scope not in self._search_ready:
-            self.prepare_search(scope)
+        if self.scope not in self._search_ready:
+            self.prepare_search(self.scope)
         self.search_for(search.value)
         search.focus()
 
@@ -464,8 +474,6 @@ class CallScreen(Screen):
 
     def log_transfer(self, client_id: str, person_id: str, warning: str) -> None:
         """A transfer ends the call: it is logged with any override, and the timer restarts."""
-        if self.call is None:
-            self.begin_call(client_id, explicit=False)
         self.call.client = client_id
         self.call.transferred(person_id, warning)
         name = self.desk.client(client_id).person_name(person_id)
@@ -512,7 +520,7 @@ class CallScreen(Screen):
         self.query_one("#right").display = not opening
         self.set_class(opening, "-roster-open")
         if opening:
-            pane.show(self.client_id, self.now().astimezone(self.client.zone).date())
+            pane.show(self.client_id, self.today())
             pane.query_one("#roster-entries").focus()
         else:
             self.action_focus_search()

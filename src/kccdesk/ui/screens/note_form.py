@@ -16,7 +16,7 @@ from kccdesk import texts
 from kccdesk.drafts import NoteDraft
 from kccdesk.model import Client
 from kccdesk.notes import NoteRefused, RecipientAbsent, check_note
-from kccdesk.phones import check
+from kccdesk.phones import check, display
 
 if TYPE_CHECKING:
     from kccdesk.storage import NoteRecord
@@ -67,6 +67,8 @@ class NoteForm(ModalScreen["NoteRecord | None"]):
         self.draft = draft
         self.phone_ok = False
         self._saving = False
+        #: the chosen recipient's absence now (kept, so key checks need no roster work)
+        self._absence = None
 
     @property
     def desk(self):
@@ -144,22 +146,17 @@ class NoteForm(ModalScreen["NoteRecord | None"]):
         value = self.query_one("#recipient", Select).value
         return value if isinstance(value, str) else ""
 
-    def _absence(self):
-        recipient = self._recipient()
-        if not recipient:
-            return None
-        return self.desk.duty(self.client.id, self.app.clock()).absence_of(recipient)
-
     def _show_recipient(self) -> None:
         recipient = self._recipient()
         line = self.query_one("#recipient-status", Static)
+        self._absence = None
         if not recipient:
             line.update("")
             self.refresh_bindings()
             return
         status = self.desk.duty(self.client.id, self.app.clock())
         name = self.client.person_name(recipient)
-        absence = status.absence_of(recipient)
+        absence = self._absence = status.absence_of(recipient)
         if absence:
             until = texts.short_date(absence.until)
             if absence.replaced_by:
@@ -169,8 +166,7 @@ class NoteForm(ModalScreen["NoteRecord | None"]):
             else:
                 text = texts.NOTE_RECIPIENT_ABSENT_NONE.format(name=name, until=until)
             line.update(Text(text, style="bold yellow"))
-        elif status.is_on_duty(recipient):
-            duty = next(d for d in status.on_duty if d.person == recipient)
+        elif duty := status.duty_of(recipient):
             until = texts.until_text(duty.until, status.at)
             line.update(
                 Text(texts.NOTE_RECIPIENT_ON_DUTY.format(name=name, until=until), style="green")
@@ -183,8 +179,7 @@ class NoteForm(ModalScreen["NoteRecord | None"]):
         if action == "save":
             return True if self.phone_ok and not self._saving else None
         if action == "use_replacement":
-            absence = self._absence() if self.is_mounted else None
-            return True if absence and absence.replaced_by else None
+            return True if self._absence and self._absence.replaced_by else None
         return True
 
     # --- drafts ------------------------------------------------------------------------
@@ -222,9 +217,8 @@ class NoteForm(ModalScreen["NoteRecord | None"]):
     # --- actions -----------------------------------------------------------------------
 
     def action_use_replacement(self) -> None:
-        absence = self._absence()
-        if absence and absence.replaced_by:
-            self.query_one("#recipient", Select).value = absence.replaced_by
+        if self._absence and self._absence.replaced_by:
+            self.query_one("#recipient", Select).value = self._absence.replaced_by
 
     def action_close(self) -> None:
         self.dismiss(None)  # the draft stays on disk; the next note form offers it
@@ -279,6 +273,7 @@ class NoteForm(ModalScreen["NoteRecord | None"]):
                 urgency=note.urgency,
                 agent=self.app.settings.agent_name,
                 keep_absent_recipient=keep_absent,
+                at=self.app.clock(),
             )
         except Exception as exc:
             self.app.from_thread(self._failed, str(exc))
@@ -292,8 +287,6 @@ class NoteForm(ModalScreen["NoteRecord | None"]):
 
     def _saved(self, record: NoteRecord) -> None:
         self.app.drafts.clear()
-        from kccdesk.phones import display
-
         self.app.notify(
             texts.NOTE_SAVED.format(
                 name=self.client.person_name(record.recipient),

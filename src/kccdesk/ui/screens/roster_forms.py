@@ -84,11 +84,13 @@ class RosterEntryForm(ModalScreen[str | None]):
         Binding("escape", "dismiss(None)", texts.KEY_CLOSE),
     ]
 
-    def __init__(self, client_id: str, kind: str, entry=None):
+    def __init__(self, client_id: str, kind: str, entry=None, entries=lambda: []):
+        """`entries` gives the roster entries as last read (with ids), to check against."""
         super().__init__()
         self.client_id = client_id
         self.kind = kind
         self.entry = entry
+        self.entries = entries
         self.item = None
         self._saving = False
 
@@ -161,7 +163,9 @@ class RosterEntryForm(ModalScreen[str | None]):
             self.item, problems = None, [str(exc)]
         else:
             self.item = item
-            problems = problems_with(self.client, item, self.entry.item if self.entry else None)
+            own = self.entry.id if self.entry else None
+            others = [e.item for e in self.entries() if e.kind == self.kind and e.id != own]
+            problems = problems_with(self.client, item, others)
         if problems:
             line.update(Text("✖ " + "\n✖ ".join(problems), style="bold red"))
         else:

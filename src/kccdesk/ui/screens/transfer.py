@@ -77,7 +77,7 @@ class TransferDialog(ModalScreen[tuple[str, str] | None]):
 
     def _option(self, person_id: str) -> Option:
         person = self.client.person(person_id)
-        duty = next(d for d in self.status.on_duty if d.person == person_id)
+        duty = self.status.duty_of(person_id)
         line = Text("● ", "bold green")
         line.append(person.name if person else person_id, "bold")
         absence = self.status.absence_of(self.person_id)

@@ -62,6 +62,13 @@ class RosterPane(Vertical):
         settings = self.app.settings
         return settings.user_name in settings.shift_leads
 
+    def read_only_reason(self) -> str:
+        from kccdesk import locations
+
+        return texts.ROSTER_READ_ONLY.format(
+            user=self.app.settings.user_name, config=locations.config_file()
+        )
+
     def show(self, client_id: str, today: date) -> None:
         if client_id != self.client_id or self.monday is None:
             self.monday = monday_of(today)
@@ -83,15 +90,7 @@ class RosterPane(Vertical):
             style="bold",
         )
         if not self.can_edit:
-            from kccdesk import locations
-
-            title.append("\n")
-            title.append(
-                texts.ROSTER_READ_ONLY.format(
-                    user=self.app.settings.user_name, config=locations.config_file()
-                ),
-                style="yellow",
-            )
+            title.append("\n" + self.read_only_reason(), style="yellow")
         self.query_one("#roster-title", Static).update(title)
         closed, grid = week_grid(client, self.monday)
         table = self.query_one("#roster-week", DataTable)
@@ -143,10 +142,7 @@ class RosterPane(Vertical):
 
     def _editable(self) -> bool:
         if not self.can_edit:
-            self.notify(
-                self.query_one("#roster-title", Static).render().plain.split("\n")[-1],
-                severity="warning",
-            )
+            self.notify(self.read_only_reason(), severity="warning")
         return self.can_edit
 
     def action_add(self) -> None:
@@ -157,7 +153,8 @@ class RosterPane(Vertical):
 
         def chosen(kind: str | None) -> None:
             if kind:
-                self.app.push_screen(RosterEntryForm(self.client_id, kind), self._after_edit)
+                form = RosterEntryForm(self.client_id, kind, entries=lambda: self.entries)
+                self.app.push_screen(form, self._after_edit)
 
         self.app.push_screen(KindChooser(), chosen)
 
@@ -168,7 +165,8 @@ class RosterPane(Vertical):
         entry = self.selected
         if entry is None or not self._editable():
             return
-        self.app.push_screen(RosterEntryForm(self.client_id, entry.kind, entry), self._after_edit)
+        form = RosterEntryForm(self.client_id, entry.kind, entry, lambda: self.entries)
+        self.app.push_screen(form, self._after_edit)
 
     def action_remove(self) -> None:
         from kccdesk.ui.screens.roster_forms import ConfirmRemove
