@@ -36,3 +36,12 @@ def text_of(app, selector: str) -> str:
     widget = app.screen.query_one(selector)
     rendered = widget.render()
     return str(getattr(rendered, "plain", rendered))
+
+
+async def fill_note(pilot, caller: str, phone: str, message: str) -> None:
+    """Type into the open note form the way an agent does: name, Tab, number, Tab, message."""
+    await type_text(pilot, caller)
+    await pilot.press("tab")
+    await type_text(pilot, phone)
+    await pilot.press("tab")
+    await type_text(pilot, message)

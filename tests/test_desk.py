@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desk_helpers import MONDAY_10, SIZE, build_app, settle, text_of, type_text
+from desk_helpers import MONDAY_10, SIZE, build_app, fill_note, settle, text_of, type_text
 from kccdesk.ui.screens.call import CallScreen
 from kccdesk.ui.screens.client_switcher import ClientSwitcher
 from kccdesk.ui.screens.draft_offer import DraftOffer
@@ -148,11 +148,7 @@ async def test_absent_recipient_is_replaced_with_one_key(demo_store):
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert form.current().recipient == "mjansen"
-        await type_text(pilot, "Els")
-        await pilot.press("tab")
-        await type_text(pilot, "020 123 4567")
-        await pilot.press("tab")
-        await type_text(pilot, "Uitslag bloedonderzoek")
+        await fill_note(pilot, "Els", "020 123 4567", "Uitslag bloedonderzoek")
         await pilot.press("ctrl+s")
         await settle(pilot)
         (note,) = demo_store.notes()
@@ -165,11 +161,7 @@ async def test_saving_for_absent_recipient_asks_and_keep_is_logged(demo_store):
         await type_text(pilot, "sanne bakker")
         await pilot.press("f6")
         await settle(pilot)
-        await type_text(pilot, "Els")
-        await pilot.press("tab")
-        await type_text(pilot, "0201234567")
-        await pilot.press("tab")
-        await type_text(pilot, "Persoonlijk")
+        await fill_note(pilot, "Els", "0201234567", "Persoonlijk")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "vervanger: dr. Mark Jansen" in text_of(app, "#absent-text")
@@ -185,11 +177,7 @@ async def test_draft_survives_stopping_the_app_and_comes_back(demo_store):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f6")
         await settle(pilot)
-        await type_text(pilot, "Karel")
-        await pilot.press("tab")
-        await type_text(pilot, "06 98765432")
-        await pilot.press("tab")
-        await type_text(pilot, "Ketting loopt eraf")
+        await fill_note(pilot, "Karel", "06 98765432", "Ketting loopt eraf")
     # The app is gone without saving; a new desk on the same database offers the draft.
     again = build_app(demo_store.url, "gemeente-oosterwold")
     async with again.run_test(size=SIZE) as pilot:

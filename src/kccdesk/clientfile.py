@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -418,87 +418,16 @@ def _table(header: str, pairs: list[tuple[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _pairs(item) -> list[tuple[str, Any]]:
+    """(file key, value) of a record, in field order; a period's start is 'from' in files."""
+    rename = {"start": "from"} if isinstance(item, Absence | Closure) else {}
+    return [(rename.get(f.name, f.name), getattr(item, f.name)) for f in fields(item) if f.init]
+
+
 def dump_client(client: Client) -> str:
     """The client as TOML in the DESIGN.md format."""
-    parts = [
-        _table(
-            "[client]",
-            [
-                ("id", client.id),
-                ("name", client.name),
-                ("kind", client.kind),
-                ("lines", client.lines),
-                ("greeting", client.greeting),
-                ("instructions", client.instructions),
-                ("opening_hours", client.opening_hours),
-                ("country", client.country),
-                ("timezone", client.timezone),
-                ("public_holidays", client.public_holidays),
-                ("callback_default", client.callback_default),
-                ("fallback_email", client.fallback_email),
-            ],
-        )
-    ]
-    for p in client.people:
-        parts.append(
-            _table(
-                "[[people]]",
-                [
-                    ("id", p.id),
-                    ("name", p.name),
-                    ("role", p.role),
-                    ("department", p.department),
-                    ("phone", p.phone),
-                    ("email", p.email),
-                    ("keywords", p.keywords),
-                ],
-            )
-        )
-    for t in client.topics:
-        parts.append(
-            _table(
-                "[[topics]]",
-                [
-                    ("id", t.id),
-                    ("title", t.title),
-                    ("body", t.body),
-                    ("keywords", t.keywords),
-                    ("valid_from", t.valid_from),
-                    ("valid_until", t.valid_until),
-                    ("pinned", t.pinned),
-                    ("route_to", t.route_to),
-                ],
-            )
-        )
-    for s in client.shifts:
-        parts.append(
-            _table(
-                "[[shifts]]",
-                [("person", s.person), ("days", s.days), ("start", s.start), ("end", s.end)],
-            )
-        )
-    for e in client.extra_shifts:
-        parts.append(
-            _table(
-                "[[extra_shifts]]",
-                [("person", e.person), ("date", e.date), ("start", e.start), ("end", e.end)],
-            )
-        )
-    for a in client.absences:
-        parts.append(
-            _table(
-                "[[absences]]",
-                [
-                    ("person", a.person),
-                    ("from", a.start),
-                    ("until", a.until),
-                    ("reason", a.reason),
-                    ("replaced_by", a.replaced_by),
-                ],
-            )
-        )
-    for c in client.closures:
-        parts.append(
-            _table("[[closures]]", [("from", c.start), ("until", c.until), ("reason", c.reason)])
-        )
+    header = [(key, value) for key, value in _pairs(client) if key not in LABELS]
+    parts = [_table("[client]", header)]
+    for section in LABELS:
+        parts.extend(_table(f"[[{section}]]", _pairs(item)) for item in getattr(client, section))
     return "\n\n".join(parts) + "\n"
