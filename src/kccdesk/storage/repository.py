@@ -7,7 +7,7 @@ import time as systime
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -708,37 +708,36 @@ def _roster_values(item, for_json: bool = False) -> dict:
     return values
 
 
+#: the parts of a Client that are rows of their own tables
+CLIENT_SECTIONS = ("people", "topics", "shifts", "extra_shifts", "absences", "closures")
+
+
+def _columns(record) -> dict:
+    """A record's fields as column values (tuples become JSON lists); rows and records
+    share their field names for the client head, people and topics."""
+    return {
+        f.name: list(value) if isinstance(value := getattr(record, f.name), tuple) else value
+        for f in fields(record)
+        if f.init and f.name not in CLIENT_SECTIONS
+    }
+
+
+def _record(cls, row, **sections):
+    """The record of a row: the same names, JSON lists back to tuples."""
+    values = {
+        f.name: tuple(value) if isinstance(value := getattr(row, f.name), list) else value
+        for f in fields(cls)
+        if f.init and f.name not in CLIENT_SECTIONS
+    }
+    return cls(**values, **sections)
+
+
 def _client_from_rows(head, people, topics, shifts, extras, absences, closures) -> Client:
-    return Client(
-        id=head.id,
-        name=head.name,
-        kind=head.kind,
-        lines=tuple(head.lines),
-        greeting=head.greeting,
-        instructions=head.instructions,
-        opening_hours=head.opening_hours,
-        country=head.country,
-        timezone=head.timezone,
-        public_holidays=head.public_holidays,
-        callback_default=head.callback_default,
-        fallback_email=head.fallback_email,
-        people=tuple(
-            Person(p.id, p.name, p.role, p.department, p.phone, p.email, tuple(p.keywords))
-            for p in people
-        ),
-        topics=tuple(
-            Topic(
-                t.id,
-                t.title,
-                t.body,
-                tuple(t.keywords),
-                t.valid_from,
-                t.valid_until,
-                t.pinned,
-                t.route_to,
-            )
-            for t in topics
-        ),
+    return _record(
+        Client,
+        head,
+        people=tuple(_record(Person, row) for row in people),
+        topics=tuple(_record(Topic, row) for row in topics),
         shifts=tuple(_roster_item("shift", row) for row in shifts),
         extra_shifts=tuple(_roster_item("extra_shift", row) for row in extras),
         absences=tuple(_roster_item("absence", row) for row in absences),
@@ -749,50 +748,18 @@ def _client_from_rows(head, people, topics, shifts, extras, absences, closures) 
 def _replace_client(s: Session, client: Client) -> None:
     for table in (PersonRow, TopicRow, ShiftRow, ExtraShiftRow, AbsenceRow, ClosureRow):
         s.exec(delete(table).where(table.client_id == client.id))
-    head = s.get(ClientRow, client.id) or ClientRow(id=client.id, name=client.name)
-    head.name = client.name
-    head.kind = client.kind
-    head.lines = list(client.lines)
-    head.greeting = client.greeting
-    head.instructions = client.instructions
-    head.opening_hours = client.opening_hours
-    head.country = client.country
-    head.timezone = client.timezone
-    head.public_holidays = client.public_holidays
-    head.callback_default = client.callback_default
-    head.fallback_email = client.fallback_email
-    s.add(head)
+    head = s.get(ClientRow, client.id)
+    if head is None:
+        s.add(ClientRow(**_columns(client)))
+    else:
+        for name, value in _columns(client).items():
+            setattr(head, name, value)
     s.flush()
     cid = client.id
-    for i, p in enumerate(client.people):
-        s.add(
-            PersonRow(
-                client_id=cid,
-                id=p.id,
-                position=i,
-                name=p.name,
-                role=p.role,
-                department=p.department,
-                phone=p.phone,
-                email=p.email,
-                keywords=list(p.keywords),
-            )
-        )
-    for i, t in enumerate(client.topics):
-        s.add(
-            TopicRow(
-                client_id=cid,
-                id=t.id,
-                position=i,
-                title=t.title,
-                body=t.body,
-                keywords=list(t.keywords),
-                valid_from=t.valid_from,
-                valid_until=t.valid_until,
-                pinned=t.pinned,
-                route_to=t.route_to,
-            )
-        )
+    for position, person in enumerate(client.people):
+        s.add(PersonRow(client_id=cid, position=position, **_columns(person)))
+    for position, topic in enumerate(client.topics):
+        s.add(TopicRow(client_id=cid, position=position, **_columns(topic)))
     for kind, items in (
         ("shift", client.shifts),
         ("extra_shift", client.extra_shifts),
