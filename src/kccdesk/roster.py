@@ -353,52 +353,39 @@ class WeekCell:
 
     text: str
     absent: bool = False
-    hours: float = 0.0
 
 
 def week_grid(client: Client, monday: date) -> tuple[list[str | None], dict[str, list[WeekCell]]]:
     """(closure reason per day, {person: seven cells}) for the week starting on `monday`.
 
-    A shift is shown on the day it starts; one that runs past midnight ends in '→' with its
-    length as the clock says (10 h or 8 h on the DST nights)."""
+    A shift is shown on the day it starts; one that runs past midnight ends in '→', and on a
+    DST night its length as the clock says is added (10 h or 8 h instead of 9)."""
     days = [monday + timedelta(days=i) for i in range(7)]
-    closed = [closure_reason(client, day) for day in days]
-    cells: dict[str, list[list[str]]] = {}
-    absent_flags: dict[str, list[bool]] = {}
-    hours: dict[str, list[float]] = {}
-    windows = _absence_windows(client)
+    labels: dict[str, list[list[str]]] = {}
     for occ in occurrences(client, days[0], days[-1]):
-        index = (occ.start.date() - monday).days
-        row = cells.setdefault(occ.person, [[] for _ in days])
-        past_midnight = occ.end.date() != occ.start.date()
-        label = f"{occ.start:%H:%M}–{occ.end:%H:%M}" + ("→" if past_midnight else "")
-        if occ.hours != _nominal_hours(occ):  # a DST night: say how long it really is
+        label = f"{occ.start:%H:%M}–{occ.end:%H:%M}"
+        if occ.end.date() != occ.start.date():
+            label += "→"
+        if occ.hours != _nominal_hours(occ):
             label += f" ({occ.hours:g}u)"
         if occ.extra:
             label += " +"
-        row[index].append(label)
-        hours.setdefault(occ.person, [0.0] * 7)[index] += occ.hours
-    for person, person_windows in windows.items():
-        for i, day in enumerate(days):
-            noon = wall_clock(day, time(12), client).astimezone(UTC)
-            if any(start <= noon < end for start, end in person_windows):
-                absent_flags.setdefault(person, [False] * 7)[i] = True
-                cells.setdefault(person, [[] for _ in days])
+        labels.setdefault(occ.person, [[] for _ in days])[(occ.start.date() - monday).days].append(
+            label
+        )
     grid: dict[str, list[WeekCell]] = {}
-    for person in sorted(cells, key=lambda p: client.person_name(p).casefold()):
+    people = set(labels) | {a.person for a in client.absences}
+    for person in sorted(people, key=lambda p: client.person_name(p).casefold()):
         row = []
-        for i in range(7):
-            is_absent = absent_flags.get(person, [False] * 7)[i]
-            if is_absent:
-                absence = absence_at(
-                    client, person, wall_clock(days[i], time(12), client).astimezone(UTC)
-                )
-                text = f"✖ {absence.reason or 'afwezig'}" if absence else "✖"
+        for i, day in enumerate(days):
+            absence = absence_at(client, person, wall_clock(day, time(12), client).astimezone(UTC))
+            if absence:
+                row.append(WeekCell(f"✖ {absence.reason or 'afwezig'}", absent=True))
             else:
-                text = ", ".join(cells[person][i])
-            row.append(WeekCell(text, is_absent, hours.get(person, [0.0] * 7)[i]))
-        grid[person] = row
-    return closed, grid
+                row.append(WeekCell(", ".join(labels.get(person, [[]] * 7)[i])))
+        if any(cell.text for cell in row):
+            grid[person] = row
+    return [closure_reason(client, day) for day in days], grid
 
 
 def _nominal_hours(occ: Occurrence) -> float:
