@@ -30,6 +30,7 @@ DEMO = Path(__file__).resolve().parents[1] / "data" / "clients"
 def writer(url: str, proc: int, notes: int) -> None:
     """One agent: save `notes` notes as fast as it can, report latencies and errors."""
     from kccdesk.clientfile import load_clients
+    from kccdesk.clock import system_clock
     from kccdesk.notes import check_note
     from kccdesk.storage import Store
 
@@ -37,12 +38,19 @@ def writer(url: str, proc: int, notes: int) -> None:
     store = Store(url)  # the parent prepared the schema
     latencies, errors = [], []
     for n in range(notes):
+        at = system_clock()
         note = check_note(
-            client, "lisa", f"Beller {proc}", "0612345678", f"p{proc}-n{n}", agent=f"agent{proc}"
+            client,
+            "lisa",
+            f"Beller {proc}",
+            "0612345678",
+            f"p{proc}-n{n}",
+            agent=f"agent{proc}",
+            at=at,
         )
         started = time.perf_counter()
         try:
-            store.add_note(note)
+            store.add_note(note, at=at)
         except Exception as exc:  # counted: an error that would have reached a user
             errors.append(str(exc))
             continue

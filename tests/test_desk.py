@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from desk_helpers import MONDAY_10, SIZE, build_app, fill_note, settle, text_of, type_text
 from kccdesk.ui.screens.call import CallScreen
 from kccdesk.ui.screens.client_switcher import ClientSwitcher
@@ -71,8 +73,8 @@ async def test_transfer_to_off_duty_person_offers_alternative_and_logs_override_
         dialog = app.screen
         assert isinstance(dialog, TransferDialog)
         assert "Wouter Mulder heeft nu geen dienst" in text_of(app, "#transfer-problem")
-        assert dialog.options, "someone of Bestuur is on duty"
-        first = app.desk.client(MUNI).person(dialog.options[0])
+        assert dialog.check.alternatives, "someone of Bestuur is on duty"
+        first = app.desk.client(MUNI).person(dialog.check.alternatives[0].person)
         assert first.department == "Bestuur"
         await pilot.press("t")
         await settle(pilot)
@@ -96,7 +98,7 @@ async def test_transfer_dialog_picks_the_alternative_with_enter(demo_store):
         dialog = app.screen
         assert isinstance(dialog, TransferDialog)
         assert "afwezig (zwangerschapsverlof)" in text_of(app, "#transfer-problem")
-        assert dialog.options[0] == "mjansen"  # the named replacement comes first
+        assert dialog.check.alternatives[0].person == "mjansen"  # the replacement comes first
         await pilot.press("enter")
         await settle(pilot)
         (call,) = demo_store.calls(PRACTICE)
@@ -254,14 +256,15 @@ async def test_ring_from_the_softphone_switches_client_and_shows_earlier_notes(
     from kccdesk.notes import check_note
 
     earlier = check_note(
-        demo_clients[PRACTICE], "assistentie", "Els de Wit", "06 1111 2222", "herhaalrecept"
+        demo_clients[PRACTICE],
+        "assistentie",
+        "Els de Wit",
+        "06 1111 2222",
+        "herhaalrecept",
+        at=MONDAY_10 - timedelta(days=3),
     )
-    demo_store.add_note(earlier)
-    app = build_app(
-        demo_store.url,
-        "fietsenmakerij-van-dijk",
-        now=__import__("datetime").datetime.now(__import__("datetime").UTC),
-    )
+    demo_store.add_note(earlier, at=MONDAY_10 - timedelta(days=3))
+    app = build_app(demo_store.url, "fietsenmakerij-van-dijk", now=MONDAY_10)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         deadline = time.monotonic() + 5

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kccdesk.model import Absence, Client, Closure, ExtraShift, Person, WeeklyShift
-from kccdesk.roster import duty_at, occurrences, parse_clock, replacement_conflict, roster_problems
+from kccdesk.roster import duty_at, occurrences, parse_clock
+from kccdesk.roster_rules import Problem, client_problems, entry_problems
 
 AMS = ZoneInfo("Europe/Amsterdam")
 ALL_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -116,7 +117,7 @@ def test_replacement_who_is_absent_too_is_reported():
     status = duty_at(c, at("2026-12-05T10:00"))
     assert status.absence_of("anna").replacement_absent is True
     assert duty_at(c, at("2026-12-04T10:00")).absence_of("anna").replacement_absent is False
-    assert "zelf afwezig" in replacement_conflict(c, c.absences[0])
+    assert any("zelf afwezig" in m for m in entry_problems(c, c.absences[0]))
 
 
 def test_closure_stops_weekly_shifts_but_not_extra_shifts():
@@ -168,10 +169,10 @@ def test_roster_problems_find_impossible_entries():
         ),
         absences=(Absence("anna", date(2026, 12, 5), date(2026, 12, 1)),),
     )
-    problems = roster_problems(c)
-    assert ("shifts", 1, "begin en einde zijn gelijk") in problems
-    assert any(p[:2] == ("shifts", 2) and "'zed'" in p[2] for p in problems)
-    assert ("absences", 1, "afwezigheid eindigt voor ze begint") in problems
+    problems = client_problems(c)
+    assert Problem("shifts", 1, "begin en einde zijn gelijk") in problems
+    assert any((p.section, p.index) == ("shifts", 2) and "'zed'" in p.message for p in problems)
+    assert Problem("absences", 1, "afwezigheid eindigt voor ze begint") in problems
 
 
 @pytest.mark.parametrize("text", ["24:00", "8:3", "0830", "aa:bb", "12:60"])

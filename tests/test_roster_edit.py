@@ -5,7 +5,7 @@ from datetime import date, time
 import pytest
 
 from kccdesk.model import Absence, Closure, ExtraShift, WeeklyShift
-from kccdesk.roster_edit import problems_with
+from kccdesk.roster_rules import entry_problems as problems_with
 from kccdesk.storage import StaleEntry
 
 PRACTICE = "huisartsen-de-linde"

@@ -44,8 +44,10 @@ def test_changed_client_is_updated_not_doubled(store, demo_clients):
 def test_notes_are_stored_in_e164_with_utc_times(store, demo_clients):
     store.import_clients(demo_clients.values())
     client = demo_clients["fietsenmakerij-van-dijk"]
-    note = check_note(client, "lisa", "Piet", "06-12345678", "Offerte bakfiets", agent="Test")
     created = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
+    note = check_note(
+        client, "lisa", "Piet", "06-12345678", "Offerte bakfiets", agent="Test", at=created
+    )
     saved = store.add_note(note, at=created)
     (listed,) = store.notes("fietsenmakerij-van-dijk")
     assert listed == saved

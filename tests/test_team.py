@@ -87,8 +87,10 @@ def _add_note_in_other_process(url: str, message: str) -> None:
         "from kccdesk.notes import check_note\n"
         "from kccdesk.storage import Store\n"
         f"client = next(c for c in load_clients([{str(DEMO_DIR)!r}]) if c.id == {BIKES!r})\n"
-        f"note = check_note(client, 'lisa', 'Piet', '0612345678', {message!r})\n"
-        f"Store({url!r}).add_note(note)\n"
+        "from datetime import datetime, UTC\n"
+        "at = datetime(2026, 11, 23, 10, tzinfo=UTC)\n"
+        f"note = check_note(client, 'lisa', 'Piet', '0612345678', {message!r}, at=at)\n"
+        f"Store({url!r}).add_note(note, at=at)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
@@ -148,7 +150,10 @@ def test_note_reported_saved_survives_kill_9(database_url, demo_clients):
         "from kccdesk.storage import Store\n"
         f"client = next(c for c in load_clients([{str(DEMO_DIR)!r}]) if c.id == {BIKES!r})\n"
         f"store = Store({database_url!r})\n"
-        "note = store.add_note(check_note(client, 'lisa', 'Piet', '0612345678', 'overleeft'))\n"
+        "from datetime import datetime, UTC\n"
+        "at = datetime(2026, 11, 23, 10, tzinfo=UTC)\n"
+        "note = store.add_note(check_note(client, 'lisa', 'Piet', '0612345678', 'overleeft', "
+        "at=at), at=at)\n"
         "print(note.id, flush=True)\n"
         "time.sleep(60)\n"
     )
@@ -165,9 +170,9 @@ def test_note_reported_saved_survives_kill_9(database_url, demo_clients):
 def test_purge_deletes_only_what_is_past_retention(store, demo_clients):
     store.import_clients(demo_clients.values())
     client = demo_clients[BIKES]
-    now = datetime.now(UTC)
+    now = datetime(2026, 11, 23, 10, tzinfo=UTC)
     for days in (200, 91, 89, 0):
-        note = check_note(client, "lisa", "Piet", "0612345678", f"{days} dagen oud")
+        note = check_note(client, "lisa", "Piet", "0612345678", f"{days} dagen oud", at=now)
         store.add_note(note, at=now - timedelta(days=days))
         store.log_call(BIKES, now - timedelta(days=days), "answered")
     removed = store.purge(now - timedelta(days=90))
@@ -181,9 +186,10 @@ def test_purge_command_reports_counts(tmp_path, demo_clients):
     url = f"sqlite:///{tmp_path / 'p.db'}"
     store = open_store(url)
     store.import_clients(demo_clients.values())
-    note = check_note(demo_clients[BIKES], "lisa", "Piet", "0612345678", "oud")
-    store.add_note(note, at=datetime.now(UTC) - timedelta(days=100))
-    env = {**os.environ, "KCCDESK_DATABASE_URL": url}
+    now = datetime(2026, 11, 23, 10, tzinfo=UTC)
+    note = check_note(demo_clients[BIKES], "lisa", "Piet", "0612345678", "oud", at=now)
+    store.add_note(note, at=now - timedelta(days=100))
+    env = {**os.environ, "KCCDESK_DATABASE_URL": url, "KCCDESK_NOW": now.isoformat()}
     result = subprocess.run(
         [sys.executable, "-m", "kccdesk", "purge", "--json"],
         capture_output=True,
@@ -195,7 +201,8 @@ def test_purge_command_reports_counts(tmp_path, demo_clients):
 
 
 async def test_running_desk_shows_another_desks_note_within_two_seconds(demo_store):
-    app = build_app(demo_store.url, BIKES, now=datetime.now(UTC))
+    # The other desk's note is written at 10:00 UTC on the 23rd: the same day as this desk.
+    app = build_app(demo_store.url, BIKES, now=datetime(2026, 11, 23, 12, tzinfo=UTC))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         deadline = time.monotonic() + 5

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 EXIT_REFUSED = 1  # the input was checked and refused (invalid number, note not allowed)
@@ -113,9 +113,17 @@ def _store(args):
 
 
 def _desk(args):
-    from kccdesk.desk import Desk
+    from kccdesk.clock import clock_from_environment
+    from kccdesk.desk import Actor, Desk
+    from kccdesk.settings import load_settings
 
-    return Desk(_store(args))
+    try:
+        clock = clock_from_environment()
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    settings = load_settings()
+    actor = Actor(settings.user_name, settings.user_name in settings.shift_leads)
+    return Desk(_store(args), clock=clock, actor=actor)
 
 
 def cmd_import(args) -> int:
@@ -169,9 +177,11 @@ def cmd_search(args) -> int:
     return 0
 
 
-def _instant(text: str | None, zone) -> datetime:
+def _instant(text: str | None, zone) -> datetime | None:
+    """--at as an aware instant (a time without offset is the client's wall clock); None:
+    now, by the desk's clock."""
     if not text:
-        return datetime.now(UTC)
+        return None
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
@@ -251,7 +261,9 @@ def cmd_note(args) -> int:
 
     desk = _desk(args)
     if args.note_command == "list":
-        notes = desk.store.notes(args.client, limit=args.limit)
+        if args.client:
+            desk.client(args.client)  # an unknown client is an error, not an empty list
+        notes = desk.notes(args.client, limit=args.limit)
         if args.json:
             _print_json([n.as_dict() for n in notes])
         for n in [] if args.json else notes:
@@ -348,14 +360,13 @@ def cmd_ring(args) -> int:
 
 
 def cmd_send(args) -> int:
-    from kccdesk.delivery import deliver_due
     from kccdesk.settings import load_settings
 
     settings = load_settings()
     if settings.smtp is None:
         raise CliError("geen [smtp] in de instellingen: notities worden niet gemaild")
     desk = _desk(args)
-    outcomes = deliver_due(desk.store, {c.id: c for c in desk.clients}, settings.smtp)
+    outcomes = desk.deliver_due(settings.smtp)
     if args.json:
         _print_json([o.__dict__ for o in outcomes])
     else:

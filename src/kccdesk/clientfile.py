@@ -24,19 +24,13 @@ from kccdesk.model import (
     WeeklyShift,
 )
 from kccdesk.phones import SUPPORTED_COUNTRIES
-from kccdesk.roster import parse_clock, roster_problems
+from kccdesk.roster import parse_clock
+from kccdesk.roster_rules import BY_SECTION, client_problems
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 #: entry label used in messages, per section
-LABELS = {
-    "people": "person",
-    "topics": "topic",
-    "shifts": "shift",
-    "extra_shifts": "extra shift",
-    "absences": "absence",
-    "closures": "closure",
-}
+LABELS = {"people": "person", "topics": "topic"} | {s: k.label for s, k in BY_SECTION.items()}
 
 
 @dataclass
@@ -335,13 +329,13 @@ def semantic_errors(
                     f"topic {index}",
                 )
             )
-    for section, index, message in roster_problems(client):
+    for problem in client_problems(client):
         errors.append(
             ClientFileError(
                 path,
-                message,
-                headers.get((section, index)),
-                f"{LABELS[section]} {index}",
+                problem.message,
+                headers.get((problem.section, problem.index)),
+                f"{LABELS[problem.section]} {problem.index}",
             )
         )
     return errors

@@ -1,23 +1,62 @@
-"""The service the command line and the interface share: clients, search, duty and notes
-over one store, with the demo database seeded on first use.
+"""The service the command line and the interface share — the only way either reaches data
+and rules.
+
+Every write checks its rules and permissions here (or in the domain module the rule belongs
+to), so no path — the roster pane, the command line, an import, a script using this class —
+can skip one. Every "now" comes from the injected clock. The clients are held as an immutable
+mapping that is replaced, never changed in place, so the interface thread can read it while a
+background thread re-reads the database.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from kccdesk import locations
+from kccdesk.calls import CallSession
+from kccdesk.clock import Clock, system_clock
+from kccdesk.dialing import clients_matching_digits
 from kccdesk.errors import StorageError
 from kccdesk.model import Client
 from kccdesk.notes import check_note
-from kccdesk.roster import DutyStatus, absence_at, duty_at
+from kccdesk.roster import DutyStatus, duty_at
+from kccdesk.roster_rules import RosterItem, entry_problems, kind_of
 from kccdesk.search import Catalog, Hit
+from kccdesk.transfers import TransferCheck, check_transfer
 
 if TYPE_CHECKING:
-    from kccdesk.storage import NoteRecord, Store
+    from kccdesk.delivery import Outcome
+    from kccdesk.settings import SmtpSettings
+    from kccdesk.storage import AuditRecord, NoteRecord, RosterEntry, Store
+    from kccdesk.storage.changes import ChangeFeed
+
+#: how far back the caller's earlier notes are shown on a screen pop
+CALLER_HISTORY_DAYS = 30
+
+
+class NotAllowed(StorageError):
+    """The user may not do this (e.g. edit a roster without being a shift lead)."""
+
+
+class RosterRefused(StorageError):
+    """A roster entry breaks a rule; str() lists the reasons in Dutch."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who works at this desk or runs this command, and what they may change."""
+
+    user: str
+    shift_lead: bool = False
 
 
 def open_demo_store() -> Store:
@@ -40,6 +79,8 @@ class Desk:
         *,
         open_store: Callable[[], Store] | None = None,
         clients: list[Client] | None = None,
+        clock: Clock = system_clock,
+        actor: Actor | None = None,
     ):
         """Give a store, or a way to open one plus the clients to show until it is open."""
         if (store is None) == (open_store is None):
@@ -47,30 +88,41 @@ class Desk:
         self._lock = threading.Lock()
         self._store = store
         self._open_store = open_store
+        self.clock = clock
+        self.actor = actor or Actor("onbekend")
         if clients is None:
-            clients = self.store.load_clients()
-        self._clients: dict[str, Client] = {c.id: c for c in clients}
+            clients = self._db.load_clients()
+        self._clients: Mapping[str, Client] = MappingProxyType({c.id: c for c in clients})
         self._catalog: Catalog | None = None
 
     @classmethod
-    def from_snapshot(cls, open_store: Callable[[], Store], clients: list[Client]) -> Desk:
+    def from_snapshot(
+        cls, open_store: Callable[[], Store], clients: list[Client], **kwargs
+    ) -> Desk:
         """A desk on the clients of a local snapshot; the store is opened on first use
         (sync() in the background does that right after start-up)."""
-        return cls(open_store=open_store, clients=clients)
+        return cls(open_store=open_store, clients=clients, **kwargs)
 
     @property
-    def store(self) -> Store:
+    def _db(self) -> Store:
         with self._lock:
             if self._store is None:
+                assert self._open_store is not None
                 self._store = self._open_store()
             return self._store
 
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+    # --- clients -------------------------------------------------------------------------
+
     def sync(self) -> bool:
         """Read the clients from the database; True when they differ from what was shown."""
-        fresh = {c.id: c for c in self.store.load_clients()}
-        if fresh == self._clients:
+        fresh = {c.id: c for c in self._db.load_clients()}
+        if fresh == dict(self._clients):
             return False
-        self._clients = fresh
+        self._clients = MappingProxyType(fresh)
         self._catalog = None
         return True
 
@@ -85,22 +137,28 @@ class Desk:
             known = ", ".join(sorted(self._clients)) or "geen; importeer eerst"
             raise StorageError(f"onbekende client '{client_id}' (bekend: {known})") from None
 
+    def has_client(self, client_id: str | None) -> bool:
+        return client_id in self._clients
+
     def reload(self, client_id: str) -> None:
-        """Re-read one client after another desk changed it (a removed one disappears)."""
+        """Re-read one client after a change (a removed one disappears)."""
+        fresh = dict(self._clients)
         try:
-            client = self.store.load_client(client_id)
+            fresh[client_id] = self._db.load_client(client_id)
         except StorageError:
-            self._clients.pop(client_id, None)
+            fresh.pop(client_id, None)
+            self._clients = MappingProxyType(fresh)
             self._catalog = None
             return
-        self._clients[client_id] = client
+        self._clients = MappingProxyType(fresh)
         if self._catalog is not None:
-            self._catalog.update(client)
+            self._catalog.update(fresh[client_id])
 
-    def purge_expired(self, retention_days: int) -> dict[str, int]:
-        """Delete notes and call logs older than the retention period (personal data)."""
-        cutoff = datetime.now(UTC) - timedelta(days=retention_days)
-        return self.store.purge(cutoff)
+    def find_clients_by_line(self, digits: str) -> list[Client]:
+        """Clients one of whose dialed lines contains these digits (the client switcher)."""
+        return clients_matching_digits(self.clients, digits)
+
+    # --- search and duty -----------------------------------------------------------------
 
     @property
     def catalog(self) -> Catalog:
@@ -112,16 +170,26 @@ class Desk:
         """Entries a search in this scope goes through (builds the index if needed)."""
         return len(self.catalog.index(client_id))
 
+    def today(self, client_id: str | None = None) -> datetime:
+        """Now, in the client's zone (UTC for all clients)."""
+        now = self.clock()
+        return now.astimezone(self.client(client_id).zone) if client_id else now
+
     def search(self, query: str, client_id: str | None, limit: int = 10) -> list[Hit]:
-        if client_id is not None:
-            client = self.client(client_id)
-            today = datetime.now(client.zone).date()
-        else:
-            today = datetime.now(UTC).date()
+        today = self.today(client_id).date()
         return self.catalog.search(query, client_id, limit, today)
 
     def duty(self, client_id: str, at: datetime | None = None) -> DutyStatus:
-        return duty_at(self.client(client_id), at or datetime.now(UTC))
+        return duty_at(self.client(client_id), at or self.clock())
+
+    def check_transfer(
+        self, client_id: str, person_id: str, status: DutyStatus | None = None
+    ) -> TransferCheck:
+        """The transfer guard (kccdesk.transfers) on the roster of now."""
+        client = self.client(client_id)
+        return check_transfer(client, person_id, status or self.duty(client_id))
+
+    # --- notes -------------------------------------------------------------------------
 
     def add_note(
         self,
@@ -134,46 +202,116 @@ class Desk:
         urgency: str = "normaal",
         agent: str = "",
         keep_absent_recipient: bool = False,
-        at: datetime | None = None,
     ) -> NoteRecord:
         """Check every rule, then store; raises NoteRefused with the reason."""
-        client = self.client(client_id)
-        at = at or datetime.now(UTC)
+        now = self.clock()
         checked = check_note(
-            client,
+            self.client(client_id),
             recipient,
             caller_name,
             phone,
             message,
             urgency=urgency,
             agent=agent,
-            at=at,
+            at=now,
             allow_absent=keep_absent_recipient,
         )
-        # Only an override when the recipient really is absent at that moment.
-        absent = keep_absent_recipient and absence_at(client, recipient, at.astimezone(UTC))
-        override = "ontvanger afwezig, bewust behouden" if absent else ""
-        return self.store.add_note(checked, override=override)
+        return self._db.add_note(checked, at=now, override=checked.override)
+
+    def notes(self, client_id: str | None = None, limit: int | None = None) -> list[NoteRecord]:
+        return self._db.notes(client_id, limit=limit)
 
     def notes_today(self, client_id: str | None = None) -> list[NoteRecord]:
-        zone = self.client(client_id).zone if client_id else UTC
-        midnight = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
-        return self.store.notes(client_id, since=midnight)
+        local = self.today(client_id)
+        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        return self._db.notes(client_id, since=midnight)
 
-    def find_client_by_line(self, digits: str) -> list[Client]:
-        wanted = "".join(ch for ch in digits if ch.isdigit())
-        if not wanted:
-            return []
-        return [
-            c
-            for c in self.clients
-            if any(wanted in form for line in c.lines for form in _forms(line))
+    def caller_notes(self, caller: str) -> list[NoteRecord]:
+        """The caller's notes of the last days, newest first (screen pop)."""
+        since = self.clock() - timedelta(days=CALLER_HISTORY_DAYS)
+        return self._db.notes(caller_phone=caller, since=since, limit=10)
+
+    def resend(self, note_id: int) -> bool:
+        """Put a failed note back in the outbox."""
+        return self._db.resend(note_id)
+
+    def deliver_due(self, smtp: SmtpSettings) -> list[Outcome]:
+        """One pass of the outbox (kccdesk.delivery)."""
+        from kccdesk.delivery import deliver_due
+
+        return deliver_due(self._db, dict(self._clients), smtp, self.clock)
+
+    def purge_expired(self, retention_days: int) -> dict[str, int]:
+        """Delete notes and call logs older than the retention period (personal data)."""
+        try:
+            cutoff = self.clock() - timedelta(days=retention_days)
+        except OverflowError:
+            raise StorageError(f"bewaartermijn van {retention_days} dagen is te lang") from None
+        return self._db.purge(cutoff)
+
+    # --- calls -------------------------------------------------------------------------
+
+    def log_call(self, call: CallSession, agent: str) -> None:
+        """Write a finished call to the call log (ended now)."""
+        call.log_into(self._db, self.clock(), agent)
+
+    # --- roster editing ------------------------------------------------------------------
+
+    def roster_entries(self, client_id: str) -> list[RosterEntry]:
+        return self._db.roster_entries(client_id)
+
+    def roster_history(self, client_id: str, kind: str, entry_id: int) -> list[AuditRecord]:
+        return self._db.roster_history(client_id, kind, entry_id)
+
+    def _require_shift_lead(self) -> None:
+        if not self.actor.shift_lead:
+            raise NotAllowed(
+                f"alleen roosterbeheerders mogen het rooster wijzigen ('{self.actor.user}' is "
+                "dat niet)"
+            )
+
+    def save_roster_entry(
+        self, client_id: str, item: RosterItem, entry: RosterEntry | None = None
+    ) -> RosterEntry:
+        """Add an entry (no `entry`) or change one, after the roster rules and the permission
+        check; a change made by someone else since `entry` was read is refused (StaleEntry)."""
+        self._require_shift_lead()
+        client = self.client(client_id)
+        current = self._db.roster_entries(client_id)
+        kind = kind_of(item)
+        others = [
+            e.item for e in current if e.kind == kind.name and (entry is None or e.id != entry.id)
         ]
+        problems = entry_problems(client, item, others)
+        if problems:
+            raise RosterRefused(problems)
+        saved = self._db.save_roster_entry(
+            client_id,
+            item,
+            self.actor.user,
+            entry.id if entry else None,
+            entry.version if entry else None,
+        )
+        self.reload(client_id)
+        return saved
 
+    def remove_roster_entry(self, client_id: str, entry: RosterEntry) -> None:
+        self._require_shift_lead()
+        self._db.remove_roster_entry(
+            client_id, entry.kind, entry.id, entry.version, self.actor.user
+        )
+        self.reload(client_id)
 
-def _forms(line: str) -> tuple[str, ...]:
-    """A dialed line as digits, both international (31412...) and national (0412...)."""
-    digits = "".join(ch for ch in line if ch.isdigit())
-    if line.startswith("+") and digits[:2] in ("31", "32"):
-        return digits, "0" + digits[2:]
-    return (digits,)
+    # --- following other desks -------------------------------------------------------------
+
+    def change_feed(self) -> ChangeFeed:
+        return self._db.change_feed()
+
+    def apply_changes(self, kinds: set[str]) -> bool:
+        """Re-read what other desks changed; True when clients changed."""
+        changed = False
+        for kind in kinds:
+            if kind.startswith("client:"):
+                self.reload(kind.removeprefix("client:"))
+                changed = True
+        return changed

@@ -11,6 +11,8 @@ from datetime import date, time
 from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+#: how Dutch rosters write the same days, in the same order
+DUTCH_WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 
 
 @dataclass(frozen=True)

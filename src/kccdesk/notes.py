@@ -14,6 +14,8 @@ from kccdesk.phones import PhoneCheck, check
 from kccdesk.roster import absence_at
 
 URGENCIES = ("normaal", "dringend")
+#: the override recorded when a note is kept for an absent recipient on purpose
+ABSENT_KEPT = "ontvanger afwezig, bewust behouden"
 
 
 class NoteRefused(Exception):
@@ -51,6 +53,7 @@ class CheckedNote:
     urgency: str
     agent: str
     instructions_version: str
+    override: str = ""  # the warning the agent knowingly overrode, if any
 
 
 def instructions_version(client: Client) -> str:
@@ -67,10 +70,12 @@ def check_note(
     *,
     urgency: str = "normaal",
     agent: str = "",
-    at: datetime | None = None,
+    at: datetime,
     allow_absent: bool = False,
 ) -> CheckedNote:
-    """Apply every note rule; raises NoteRefused (or RecipientAbsent) with the reason."""
+    """Apply every note rule at the instant `at`; raises NoteRefused (or RecipientAbsent)
+    with the reason. With allow_absent an absent recipient is kept, and the checked note
+    says so in `override` (the call log and the team lead see it)."""
     person = client.person(recipient)
     if person is None:
         raise NoteRefused(f"'{recipient}' is geen medewerker van {client.name}")
@@ -83,10 +88,9 @@ def check_note(
     checked = check(phone, client.country)
     if not checked.valid:
         raise NoteRefused(f"telefoonnummer '{phone}': {checked.error}")
-    if not allow_absent:
-        absence = absence_at(client, recipient, (at or datetime.now(UTC)).astimezone(UTC))
-        if absence is not None:
-            raise RecipientAbsent(client, recipient, absence)
+    absence = absence_at(client, recipient, at.astimezone(UTC))
+    if absence is not None and not allow_absent:
+        raise RecipientAbsent(client, recipient, absence)
     return CheckedNote(
         client=client.id,
         recipient=recipient,
@@ -96,4 +100,5 @@ def check_note(
         urgency=urgency,
         agent=agent,
         instructions_version=instructions_version(client),
+        override=ABSENT_KEPT if absence is not None else "",
     )

@@ -8,32 +8,12 @@ import json
 import socket
 from pathlib import Path
 
-from kccdesk.model import Client
-from kccdesk.phones import check
-
 #: how long `kccdesk ring` waits for the desk's answer (seconds)
 RING_TIMEOUT = 2.0
 
 
 def socket_path(local_dir: Path) -> Path:
     return Path(local_dir) / "desk.sock"
-
-
-def normalise(number: str, country: str = "NL") -> str:
-    """E.164 when the number parses, else its digits (compare like with like)."""
-    result = check(number, country)
-    if result.valid and result.e164:
-        return result.e164
-    return "".join(ch for ch in number if ch.isdigit() or ch == "+")
-
-
-def client_for_line(clients: list[Client], dialed: str) -> Client | None:
-    """The client whose dialed lines contain this number, both normalised to E.164."""
-    for client in clients:
-        wanted = normalise(dialed, client.country)
-        if any(normalise(line, client.country) == wanted for line in client.lines):
-            return client
-    return None
 
 
 def ring(path: Path, line: str, caller: str) -> dict:

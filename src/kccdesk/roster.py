@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from kccdesk.model import WEEKDAYS, Absence, Client, WeeklyShift
+from kccdesk.model import WEEKDAYS, Absence, Client
 from kccdesk.publicholidays import holidays_for
 
 #: How far ahead the next change of duty is looked for.
@@ -290,60 +290,6 @@ def _next_change(
     return None
 
 
-def roster_problems(client: Client) -> list[tuple[str, int, str]]:
-    """Impossible roster entries as (section, 1-based index, Dutch message); empty when sound."""
-    problems: list[tuple[str, int, str]] = []
-    known = {p.id for p in client.people}
-
-    def person_check(section: str, index: int, person: str | None, label: str) -> None:
-        if person is not None and person not in known:
-            problems.append((section, index, f"{label} '{person}' bestaat niet bij {client.id}"))
-
-    for i, shift in enumerate(client.shifts, 1):
-        person_check("shifts", i, shift.person, "persoon")
-        if shift.start == shift.end:
-            problems.append(("shifts", i, "begin en einde zijn gelijk"))
-        if not shift.days:
-            problems.append(("shifts", i, "geen dagen opgegeven"))
-        for day in shift.days:
-            if day not in WEEKDAYS:
-                problems.append(("shifts", i, f"onbekende dag '{day}' (gebruik mon..sun)"))
-    for i, extra in enumerate(client.extra_shifts, 1):
-        person_check("extra_shifts", i, extra.person, "persoon")
-        if extra.start == extra.end:
-            problems.append(("extra_shifts", i, "begin en einde zijn gelijk"))
-    for i, absence in enumerate(client.absences, 1):
-        person_check("absences", i, absence.person, "persoon")
-        person_check("absences", i, absence.replaced_by, "vervanger")
-        if absence.until < absence.start:
-            problems.append(("absences", i, "afwezigheid eindigt voor ze begint"))
-        if absence.replaced_by == absence.person:
-            problems.append(("absences", i, "iemand kan zichzelf niet vervangen"))
-    for i, closure in enumerate(client.closures, 1):
-        if closure.until < closure.start:
-            problems.append(("closures", i, "sluiting eindigt voor ze begint"))
-    return problems
-
-
-def replacement_conflict(client: Client, absence: Absence) -> str | None:
-    """Why the named replacement cannot stand in (absent in the same period), else None.
-
-    Imported files may contain such a pair (the desk then reports the replacement as absent
-    too); the roster editor refuses to create one.
-    """
-    for other in client.absences:
-        if (
-            other.person == absence.replaced_by
-            and other.start <= absence.until
-            and absence.start <= other.until
-        ):
-            return (
-                f"vervanger '{absence.replaced_by}' is zelf afwezig "
-                f"van {other.start} t/m {other.until}"
-            )
-    return None
-
-
 # --- the week view of the roster pane --------------------------------------------------------
 
 
@@ -395,23 +341,68 @@ def _nominal_hours(occ: Occurrence) -> float:
     return (end - start) % 24 or 24.0
 
 
-def overlapping_shifts(client: Client, shift: WeeklyShift, skip: int | None = None) -> list[str]:
-    """Weekly shifts of the same person on a shared day whose times overlap this one."""
-
-    def span(s: WeeklyShift) -> tuple[int, int]:
-        start = s.start.hour * 60 + s.start.minute
-        end = s.end.hour * 60 + s.end.minute
-        return start, end if end > start else end + 24 * 60
-
-    mine = span(shift)
-    found = []
-    for index, other in enumerate(client.shifts):
-        if index == skip or other.person != shift.person:
+def next_duty_start(client: Client, person: str, at: datetime) -> datetime | None:
+    """When this person is next on duty after `at` (client zone), within the look-ahead:
+    the start of a later shift, or the end of an absence that cuts into one; None if none."""
+    local = _as_client_time(client, at)
+    instant = local.astimezone(UTC)
+    today = local.date()
+    windows = _absence_windows(client).get(person, [])
+    occs = occurrences(client, today - timedelta(days=1), today + timedelta(days=LOOKAHEAD_DAYS))
+    for occ in occs:
+        if occ.person != person or occ.end_utc <= instant:
             continue
-        shared = [d for d in shift.days if d in other.days]
-        theirs = span(other)
-        if shared and mine[0] < theirs[1] and theirs[0] < mine[1]:
-            found.append(
-                f"overlapt met dienst {', '.join(shared)} {other.start:%H:%M}–{other.end:%H:%M}"
-            )
-    return found
+        start = max(occ.start_utc, instant)
+        # Push the start past any absence it falls in (absences may follow one another).
+        moved = True
+        while moved:
+            moved = False
+            for begin, end in windows:
+                if begin <= start < end:
+                    start, moved = end, True
+        if start < occ.end_utc and start > instant:
+            return start.astimezone(client.zone)
+    return None
+
+
+@dataclass(frozen=True)
+class PersonState:
+    """What the roster says about one person at the moment of a DutyStatus."""
+
+    person: str
+    name: str
+    department: str
+    on_duty_until: datetime | None  # None: not on duty now
+    absent_until: date | None = None  # last day of the absence, when absent
+    absent_reason: str = ""
+    replaced_by: str | None = None  # while absent
+    back_at: datetime | None = None  # next start of duty when not on duty now
+    is_replacement: bool = False  # named as replacement of the person asked about
+
+    @property
+    def on_duty(self) -> bool:
+        return self.on_duty_until is not None
+
+    @property
+    def absent(self) -> bool:
+        return self.absent_until is not None
+
+
+def person_state(
+    client: Client, status: DutyStatus, person_id: str, is_replacement: bool = False
+) -> PersonState:
+    """On duty until when, absent until when (and who replaces), or back when."""
+    person = client.person(person_id)
+    duty = status.duty_of(person_id)
+    absence = status.absence_of(person_id)
+    return PersonState(
+        person=person_id,
+        name=client.person_name(person_id),
+        department=person.department if person else "",
+        on_duty_until=duty.until if duty else None,
+        absent_until=absence.until if absence else None,
+        absent_reason=absence.reason if absence else "",
+        replaced_by=absence.replaced_by if absence else None,
+        back_at=None if duty else next_duty_start(client, person_id, status.at),
+        is_replacement=is_replacement,
+    )

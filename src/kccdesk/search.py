@@ -257,6 +257,10 @@ class Catalog:
         self._building = threading.Lock()  # two threads asking at once build an index once
 
     def update(self, client) -> None:
+        with self._building:  # a reader may be building an index from these right now
+            self._update(client)
+
+    def _update(self, client) -> None:
         self._clients[client.id] = client
         self._by_client.pop(client.id, None)
         self._all = None

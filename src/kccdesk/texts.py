@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
+from kccdesk.model import DUTCH_WEEKDAYS
+
+DAYS = DUTCH_WEEKDAYS
 
 
 def day_time(moment: datetime) -> str:
@@ -18,6 +20,11 @@ def day_time(moment: datetime) -> str:
 def until_text(moment: datetime, now: datetime) -> str:
     """'17:00' today, 'di 07:00' on another day."""
     return f"{moment:%H:%M}" if moment.date() == now.date() else day_time(moment)
+
+
+def back_text(moment: datetime, now: datetime) -> str:
+    """'om 13:00' later today, 'vanaf ma 08:30' on another day."""
+    return f"om {moment:%H:%M}" if moment.date() == now.date() else f"vanaf {day_time(moment)}"
 
 
 def short_date(day: date) -> str:
@@ -118,12 +125,16 @@ SWITCH_TITLE = "Andere klant"
 SWITCH_PLACEHOLDER = "Naam, id of cijfers van het nummer…"
 TRANSFER_TITLE = "Niet doorverbinden?"
 TRANSFER_NOT_ON_DUTY = "{name} heeft nu geen dienst."
+TRANSFER_BACK_AT = " Weer in dienst {when}."
+TRANSFER_REPLACEMENT_OFF = "Vervanger {name} heeft nu geen dienst{back}."
+TRANSFER_REPLACEMENT_ABSENT = "Vervanger {name} is zelf afwezig t/m {until}."
+TRANSFER_NOTE_OFFER = "F6: terugbelnotitie voor {name}"
 TRANSFER_ABSENT = "{name} is afwezig{reason} t/m {until}."
 TRANSFER_CLOSED = "{client} is vandaag gesloten: {reason}."
 TRANSFER_ALTERNATIVES = "Wel in dienst — Enter kiest:"
 TRANSFER_NO_ALTERNATIVES = "Er heeft nu niemand anders dienst. Overweeg een terugbelnotitie."
 TRANSFER_CONFIRM = "Toch doorverbinden met {name}? Dit wordt gelogd als bewuste afwijking."
-TRANSFER_HINT = "Enter: kies alternatief · t: toch doorverbinden · Esc: terug"
+TRANSFER_HINT = "Enter: kies alternatief · F6: notitie · t: toch doorverbinden · Esc: terug"
 TRANSFER_CONFIRM_HINT = "j: ja, toch doorverbinden · n/Esc: nee"
 NOTE_TITLE = "Terugbelnotitie — {client}"
 NOTE_FOR = "Voor"
@@ -137,7 +148,8 @@ NOTE_PHONE_BAD = "✖ {error}"
 NOTE_RECIPIENT_ABSENT = "⚠ {name} is afwezig t/m {until}. Ctrl+R: naar vervanger {replacement}."
 NOTE_RECIPIENT_ABSENT_NONE = "⚠ {name} is afwezig t/m {until}; geen vervanger opgegeven."
 NOTE_RECIPIENT_ON_DUTY = "● {name} heeft dienst tot {until}."
-NOTE_RECIPIENT_OFF_DUTY = "○ {name} heeft nu geen dienst; de notitie wacht tot morgen."
+NOTE_RECIPIENT_BACK = "○ {name} heeft nu geen dienst; weer in dienst {back} en ziet de notitie dan."
+NOTE_RECIPIENT_OFF_DUTY = "○ {name} heeft de komende dagen geen dienst volgens het rooster."
 NOTE_CANNOT_SAVE = "Nog niet op te slaan: {reason}"
 NOTE_ABSENT_TITLE = "Ontvanger afwezig"
 NOTE_ABSENT_HINT = "Enter: naar vervanger · k: toch voor {name} (gelogd) · Esc: terug"
@@ -198,3 +210,4 @@ ROSTER_ACTIONS = {"added": "toegevoegd", "changed": "gewijzigd", "removed": "ver
 ROSTER_NO_ONE = "(niemand)"
 ROSTER_CHOOSE = "Kies…"
 ERROR = "Er ging iets mis: {error}"
+SENDER_FAILED = "Notities versturen lukt nu niet: {error}. De desk probeert het opnieuw."

@@ -7,9 +7,9 @@ import contextlib
 import gc
 import json
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -18,16 +18,17 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from kccdesk import texts
-from kccdesk.desk import Desk
+from kccdesk.clock import Clock, system_clock
+from kccdesk.desk import Actor, Desk
 from kccdesk.drafts import DraftStore
 from kccdesk.recent import LastClient
 from kccdesk.settings import Settings
 from kccdesk.snapshot import ClientSnapshot
 
-Clock = Callable[[], datetime]
 #: seconds after start-up before the database is read in the background
 SYNC_DELAY = 0.25
 #: how long one wait for other desks' changes lasts before the worker checks for exit
@@ -36,10 +37,6 @@ WATCH_TIMEOUT = 1.0
 ENDLESS = "endless"
 #: how often the outbox is looked at when nothing wakes the sender (retries come due)
 SEND_INTERVAL = 5.0
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
 
 
 class KccDeskApp(App[None]):
@@ -59,7 +56,6 @@ class KccDeskApp(App[None]):
         settings: Settings,
         drafts: DraftStore,
         *,
-        clock: Clock = system_clock,
         client_id: str | None = None,
         last_client: LastClient | None = None,
         fallback_client: str | None = None,
@@ -71,7 +67,6 @@ class KccDeskApp(App[None]):
         self.desk = desk
         self.settings = settings
         self.drafts = drafts
-        self.clock = clock
         self.last_client = last_client
         self.start_client = client_id
         self.fallback_client = fallback_client
@@ -80,6 +75,23 @@ class KccDeskApp(App[None]):
         self.local_dir = local_dir
         self.ring_server: asyncio.AbstractServer | None = None
         self._sender_wake = threading.Event()
+        #: the sender's last error, shown once until a pass succeeds again
+        self._sender_error: str | None = None
+        #: "the clients changed" and "the notes changed": every view that shows them listens
+        self.clients_changed = Signal[None](self, "clients-changed")
+        self.notes_changed = Signal[None](self, "notes-changed")
+
+    def now(self) -> datetime:
+        return self.desk.clock()
+
+    @property
+    def clock(self) -> Clock:
+        """The desk's clock: the app and the service always agree on the time."""
+        return self.desk.clock
+
+    @clock.setter
+    def clock(self, clock: Clock) -> None:
+        self.desk.clock = clock
 
     async def on_mount(self) -> None:
         from kccdesk.ui.screens.call import CallScreen
@@ -131,10 +143,10 @@ class KccDeskApp(App[None]):
 
     def incoming_call(self, line: str, caller: str) -> dict:
         """A call comes in on a dialed line: switch to its client, or say the line is unknown."""
-        from kccdesk import ringing
+        from kccdesk import dialing
         from kccdesk.ui.screens.call import CallScreen
 
-        client = ringing.client_for_line(self.desk.clients, line)
+        client = dialing.client_for_line(self.desk.clients, line)
         if client is None:
             self.notify(texts.RING_UNKNOWN_LINE.format(line=line), severity="warning", timeout=8)
             return {"ok": False, "error": f"onbekend nummer {line}: geen klant met deze lijn"}
@@ -143,7 +155,7 @@ class KccDeskApp(App[None]):
         screen = self.screen
         if not isinstance(screen, CallScreen):
             return {"ok": False, "error": "de desk is nog niet klaar"}
-        caller_e164 = ringing.normalise(caller, client.country) if caller else ""
+        caller_e164 = dialing.normalise(caller, client.country) if caller else ""
         screen.incoming_call(client.id, caller_e164)
         return {"ok": True, "client": client.id, "caller": caller_e164}
 
@@ -169,20 +181,14 @@ class KccDeskApp(App[None]):
         kinds: set[str]
 
     @dataclass
-    class Deferred(Message):
-        """Run a callback on the app's thread; posted from worker threads."""
+    class SenderFailed(Message):
+        """One pass of the outbox sender failed; the sender goes on."""
 
-        callback: Callable[[], object]
+        error: str
 
-    # Background threads talk back with post_message (thread-safe, never blocks), not
-    # call_from_thread, which would wait forever for an app that is shutting down.
-
-    def from_thread(self, callback: Callable[..., object], *args: object) -> None:
-        """From a worker thread: run callback(*args) on the app's thread, without waiting."""
-        self.post_message(self.Deferred(partial(callback, *args)))
-
-    def on_kcc_desk_app_deferred(self, message: Deferred) -> None:
-        message.callback()
+    @dataclass
+    class SenderRecovered(Message):
+        """A pass of the outbox sender worked again after a failure."""
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
     def housekeeping(self) -> None:
@@ -199,7 +205,9 @@ class KccDeskApp(App[None]):
         self.post_message(self.Synced(changed))
 
     def on_kcc_desk_app_synced(self, message: Synced) -> None:
-        self.refresh_call_screens(clients=message.changed, notes=True)
+        if message.changed:
+            self.clients_changed.publish(None)
+        self.notes_changed.publish(None)
         self.watch_changes()
         if self.settings.smtp is not None:
             self.send_notes()
@@ -209,17 +217,28 @@ class KccDeskApp(App[None]):
     @work(thread=True, group=ENDLESS, exit_on_error=False)
     def send_notes(self) -> None:
         """Mail saved notes in the background; wakes at once for new notes, retries later."""
-        from kccdesk.delivery import deliver_due
-
         worker = get_current_worker()
+        smtp = self.settings.smtp
+        assert smtp is not None
         while not worker.is_cancelled:
             try:
-                clients = {c.id: c for c in self.desk.clients}
-                deliver_due(self.desk.store, clients, self.settings.smtp)
-            except Exception as exc:  # shown, never fatal: the notes stay queued
-                self.from_thread(self.notify, texts.ERROR.format(error=exc), severity="error")
+                outcomes = self.desk.deliver_due(smtp)
+            except Exception as exc:  # said once, never fatal: the notes stay queued
+                self.post_message(self.SenderFailed(str(exc).splitlines()[0] if str(exc) else ""))
+            else:
+                self.post_message(self.SenderRecovered())
+                if outcomes:
+                    self.post_message(self.ChangesArrived({"notes"}))
             self._sender_wake.wait(SEND_INTERVAL)
             self._sender_wake.clear()
+
+    def on_kcc_desk_app_sender_failed(self, message: SenderFailed) -> None:
+        if message.error != self._sender_error:
+            self._sender_error = message.error
+            self.notify(texts.SENDER_FAILED.format(error=message.error), severity="error")
+
+    def on_kcc_desk_app_sender_recovered(self, _message: SenderRecovered) -> None:
+        self._sender_error = None
 
     def wake_sender(self) -> None:
         self._sender_wake.set()
@@ -228,38 +247,25 @@ class KccDeskApp(App[None]):
     def watch_changes(self) -> None:
         """Other desks' writes (rosters, topics, notes) show here within about a second."""
         worker = get_current_worker()
-        feed = self.desk.store.change_feed()
+        feed = self.desk.change_feed()
         try:
             while not worker.is_cancelled:
                 kinds = feed.wait(WATCH_TIMEOUT)
                 if not kinds or worker.is_cancelled:
                     continue
-                for kind in kinds:
-                    if kind.startswith("client:"):
-                        self.desk.reload(kind.removeprefix("client:"))
-                if self.snapshot and any(k.startswith("client:") for k in kinds):
+                if self.desk.apply_changes(kinds) and self.snapshot:
                     self.snapshot.save(self.desk.clients)
                 self.post_message(self.ChangesArrived(kinds))
         finally:
             feed.close()
 
     def on_kcc_desk_app_changes_arrived(self, message: ChangesArrived) -> None:
-        notes = "notes" in message.kinds
-        clients = any(k.startswith("client:") for k in message.kinds)
-        self.refresh_call_screens(clients=clients, notes=notes)
-        if notes:
-            self.wake_sender()
-
-    def refresh_call_screens(self, *, clients: bool, notes: bool) -> None:
         """Repaint what the re-read data changed, on the call screen under any dialogs."""
-        from kccdesk.ui.screens.call import CallScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, CallScreen):
-                if clients:
-                    screen.clients_changed()
-                if notes:
-                    screen.refresh_notes()
+        if any(k.startswith("client:") for k in message.kinds):
+            self.clients_changed.publish(None)
+        if "notes" in message.kinds:
+            self.notes_changed.publish(None)
+            self.wake_sender()
 
     def _offer_draft(self, draft) -> None:
         from kccdesk.ui.screens.draft_offer import DraftOffer
@@ -322,12 +328,17 @@ def make_app(
     from kccdesk.snapshot import ClientSnapshot
 
     url = locations.demo_database_url() if demo else (database_url or locations.database_url())
+    settings = settings or load_settings()
     local = locations.local_dir(url)
     snapshot = ClientSnapshot(local)
     clients = snapshot.load()
     opener = partial(_open_store, url, demo)
     from_snapshot = bool(clients)
-    desk = Desk.from_snapshot(opener, clients) if from_snapshot else Desk(opener())
+    actor = Actor(settings.user_name, settings.user_name in settings.shift_leads)
+    if from_snapshot:
+        desk = Desk.from_snapshot(opener, clients, clock=clock, actor=actor)
+    else:
+        desk = Desk(opener(), clock=clock, actor=actor)
     if not from_snapshot:
         snapshot.save(desk.clients)
     # What was loaded lives as long as the desk: keep it out of the collector's full passes,
@@ -335,9 +346,8 @@ def make_app(
     gc.freeze()
     return app_class(
         desk,
-        settings or load_settings(),
+        settings,
         DraftStore(local),
-        clock=clock,
         client_id=client_id,
         last_client=LastClient(local),
         fallback_client=DEMO_FIRST_CLIENT if demo else None,

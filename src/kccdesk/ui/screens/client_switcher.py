@@ -25,7 +25,7 @@ def find_clients(desk, query: str, limit: int = 12) -> list[Client]:
         return clients[:limit]
     digits = "".join(ch for ch in query if ch.isdigit())
     if len(digits) >= 3 and len(digits) >= len(query.replace(" ", "").replace("+", "")) - 1:
-        return desk.find_client_by_line(digits)[:limit]
+        return desk.find_clients_by_line(digits)[:limit]
     choices = {c.id: normalize(f"{c.name} {c.id} {c.kind}") for c in clients}
     found = process.extract(
         normalize(query), choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=50

@@ -9,6 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
 
@@ -17,6 +18,8 @@ from kccdesk.drafts import NoteDraft
 from kccdesk.model import Client
 from kccdesk.notes import NoteRefused, RecipientAbsent, check_note
 from kccdesk.phones import check, display
+from kccdesk.roster import person_state
+from kccdesk.ui.access import app_of, desk_of
 
 if TYPE_CHECKING:
     from kccdesk.storage import NoteRecord
@@ -72,7 +75,7 @@ class NoteForm(ModalScreen["NoteRecord | None"]):
 
     @property
     def desk(self):
-        return self.app.desk
+        return desk_of(self)
 
     @property
     def client(self) -> Client:
@@ -154,9 +157,11 @@ class NoteForm(ModalScreen["NoteRecord | None"]):
             line.update("")
             self.refresh_bindings()
             return
-        status = self.desk.duty(self.client.id, self.app.clock())
+        now = self.desk.clock()
+        status = self.desk.duty(self.client.id, now)
         name = self.client.person_name(recipient)
         absence = self._absence = status.absence_of(recipient)
+        state = person_state(self.client, status, recipient)
         if absence:
             until = texts.short_date(absence.until)
             if absence.replaced_by:
@@ -171,6 +176,9 @@ class NoteForm(ModalScreen["NoteRecord | None"]):
             line.update(
                 Text(texts.NOTE_RECIPIENT_ON_DUTY.format(name=name, until=until), style="green")
             )
+        elif state.back_at is not None:
+            back = texts.back_text(state.back_at, status.at)
+            line.update(Text(texts.NOTE_RECIPIENT_BACK.format(name=name, back=back), style="dim"))
         else:
             line.update(Text(texts.NOTE_RECIPIENT_OFF_DUTY.format(name=name), style="dim"))
         self.refresh_bindings()
@@ -196,7 +204,7 @@ class NoteForm(ModalScreen["NoteRecord | None"]):
 
     def _store_draft(self) -> None:
         if not self._saving:
-            self.app.drafts.save(self.current())
+            app_of(self).drafts.save(self.current())
 
     @on(Input.Changed)
     @on(TextArea.Changed)
@@ -236,7 +244,7 @@ class NoteForm(ModalScreen["NoteRecord | None"]):
                 note.phone,
                 note.message,
                 urgency=note.urgency,
-                at=self.app.clock(),
+                at=self.desk.clock(),
                 allow_absent=keep_absent,
             )
         except RecipientAbsent as refusal:
@@ -261,6 +269,16 @@ class NoteForm(ModalScreen["NoteRecord | None"]):
         name = self.client.person_name(refusal.person)
         self.app.push_screen(AbsentRecipientDialog(refusal, name), decided)
 
+    class Saved(Message):
+        def __init__(self, record: NoteRecord) -> None:
+            super().__init__()
+            self.record = record
+
+    class Failed(Message):
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
     @work(thread=True, exclusive=True, group="save-note", exit_on_error=False)
     def _save(self, note: NoteDraft, keep_absent: bool) -> None:
         try:
@@ -271,22 +289,24 @@ class NoteForm(ModalScreen["NoteRecord | None"]):
                 note.phone,
                 note.message,
                 urgency=note.urgency,
-                agent=self.app.settings.agent_name,
+                agent=app_of(self).settings.agent_name,
                 keep_absent_recipient=keep_absent,
-                at=self.app.clock(),
             )
         except Exception as exc:
-            self.app.from_thread(self._failed, str(exc))
+            self.post_message(self.Failed(str(exc)))
             return
-        self.app.from_thread(self._saved, record)
+        self.post_message(self.Saved(record))
 
-    def _failed(self, reason: str) -> None:
+    def on_note_form_failed(self, message: Failed) -> None:
         self._saving = False
         self.refresh_bindings()
-        self.query_one("#form-error", Static).update(texts.NOTE_CANNOT_SAVE.format(reason=reason))
+        self.query_one("#form-error", Static).update(
+            texts.NOTE_CANNOT_SAVE.format(reason=message.reason)
+        )
 
-    def _saved(self, record: NoteRecord) -> None:
-        self.app.drafts.clear()
+    def on_note_form_saved(self, message: Saved) -> None:
+        record = message.record
+        app_of(self).drafts.clear()
         self.app.notify(
             texts.NOTE_SAVED.format(
                 name=self.client.person_name(record.recipient),

@@ -8,20 +8,35 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from kccdesk import texts
+from kccdesk.errors import StorageError
 from kccdesk.model import Absence, Closure, ExtraShift, WeeklyShift
 from kccdesk.roster import parse_clock
-from kccdesk.roster_edit import (
-    DUTCH_DAY_NAMES,
-    describe,
-    parse_day,
-    parse_days,
-    problems_with,
-)
+from kccdesk.roster_edit import DUTCH_DAY_NAMES, describe, parse_day, parse_days
+from kccdesk.roster_rules import entry_problems
+from kccdesk.ui.access import desk_of
+
+
+class Refused(Message):
+    """The service refused a roster change; `reason` says why, in Dutch."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
+class Done(Message):
+    """The roster change is stored; `what` describes it."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
+
 
 FIELDS = {
     "shift": ("person", "days", "start", "end"),
@@ -96,7 +111,10 @@ class RosterEntryForm(ModalScreen[str | None]):
 
     @property
     def client(self):
-        return self.app.desk.client(self.client_id)
+        return desk_of(self).client(self.client_id)
+
+    def today(self):
+        return desk_of(self).today(self.client_id).date()
 
     def compose(self) -> ComposeResult:
         values = _form_values(self.kind, self.entry.item if self.entry else None)
@@ -140,17 +158,24 @@ class RosterEntryForm(ModalScreen[str | None]):
             )
         if self.kind == "extra_shift":
             return ExtraShift(
-                v("person"), parse_day(v("date")), parse_clock(v("start")), parse_clock(v("end"))
+                v("person"),
+                parse_day(v("date"), self.today()),
+                parse_clock(v("start")),
+                parse_clock(v("end")),
             )
         if self.kind == "absence":
             return Absence(
                 v("person"),
-                parse_day(v("from")),
-                parse_day(v("until")),
+                parse_day(v("from"), self.today()),
+                parse_day(v("until"), self.today()),
                 v("reason").strip(),
                 v("replaced_by") or None,
             )
-        return Closure(parse_day(v("from")), parse_day(v("until")), v("reason").strip())
+        return Closure(
+            parse_day(v("from"), self.today()),
+            parse_day(v("until"), self.today()),
+            v("reason").strip(),
+        )
 
     def _check(self) -> list[str]:
         """Validate as the shift lead types: the reason, or that it can be saved."""
@@ -165,7 +190,7 @@ class RosterEntryForm(ModalScreen[str | None]):
             self.item = item
             own = self.entry.id if self.entry else None
             others = [e.item for e in self.entries() if e.kind == self.kind and e.id != own]
-            problems = problems_with(self.client, item, others)
+            problems = entry_problems(self.client, item, others)
         if problems:
             line.update(Text("✖ " + "\n✖ ".join(problems), style="bold red"))
         else:
@@ -196,30 +221,25 @@ class RosterEntryForm(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="roster-save", exit_on_error=False)
     def _save(self, item) -> None:
-        from kccdesk.storage import StorageError
-
         try:
-            self.app.desk.store.save_roster_entry(
-                self.client_id,
-                item,
-                self.app.settings.user_name,
-                self.entry.id if self.entry else None,
-                self.entry.version if self.entry else None,
-            )
-            self.app.desk.reload(self.client_id)
+            desk_of(self).save_roster_entry(self.client_id, item, self.entry)
         except StorageError as exc:
-            self.app.from_thread(self._refused, str(exc))
+            self.post_message(Refused(str(exc)))
             return
-        self.app.from_thread(self._saved, describe(item, self.client.person_name))
+        self.post_message(Done(describe(item, self.client.person_name)))
 
-    def _refused(self, reason: str) -> None:
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
         self._saving = False
         self.refresh_bindings()
-        self.query_one("#roster-check", Static).update(Text(f"✖ {reason}", style="bold red"))
+        self.query_one("#roster-check", Static).update(
+            Text(f"✖ {message.reason}", style="bold red")
+        )
 
-    def _saved(self, what: str) -> None:
-        self.notify(texts.ROSTER_SAVED.format(what=what))
-        self.dismiss(what)
+    @on(Done)
+    def _saved(self, message: Done) -> None:
+        self.notify(texts.ROSTER_SAVED.format(what=message.what))
+        self.dismiss(message.what)
 
 
 class ConfirmRemove(ModalScreen[str | None]):
@@ -245,26 +265,22 @@ class ConfirmRemove(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="roster-save", exit_on_error=False)
     def _remove(self) -> None:
-        from kccdesk.storage import StorageError
-
+        desk = desk_of(self)
         try:
-            self.app.desk.store.remove_roster_entry(
-                self.client_id,
-                self.entry.kind,
-                self.entry.id,
-                self.entry.version,
-                self.app.settings.user_name,
-            )
-            self.app.desk.reload(self.client_id)
+            desk.remove_roster_entry(self.client_id, self.entry)
         except StorageError as exc:
-            self.app.from_thread(
-                self.query_one("#remove-text", Static).update,
-                Text(f"✖ {exc}", style="bold red"),
-            )
+            self.post_message(Refused(str(exc)))
             return
-        what = describe(self.entry.item, self.app.desk.client(self.client_id).person_name)
-        self.app.from_thread(self.notify, texts.ROSTER_REMOVED.format(what=what))
-        self.app.from_thread(self.dismiss, what)
+        self.post_message(Done(describe(self.entry.item, desk.client(self.client_id).person_name)))
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self.query_one("#remove-text", Static).update(Text(f"✖ {message.reason}", style="bold red"))
+
+    @on(Done)
+    def _removed(self, message: Done) -> None:
+        self.notify(texts.ROSTER_REMOVED.format(what=message.what))
+        self.dismiss(message.what)
 
 
 class HistoryDialog(ModalScreen[None]):
@@ -283,13 +299,21 @@ class HistoryDialog(ModalScreen[None]):
     def on_mount(self) -> None:
         self._load()
 
+    class Loaded(Message):
+        def __init__(self, records: list) -> None:
+            super().__init__()
+            self.records = records
+
     @work(thread=True, exclusive=True, group="roster-history", exit_on_error=False)
     def _load(self) -> None:
-        records = self.app.desk.store.roster_history(self.client_id, self.entry.kind, self.entry.id)
-        self.app.from_thread(self._show, records)
+        desk = desk_of(self)
+        self.post_message(
+            self.Loaded(desk.roster_history(self.client_id, self.entry.kind, self.entry.id))
+        )
 
-    def _show(self, records) -> None:
-        zone = self.app.desk.client(self.client_id).zone
+    def on_history_dialog_loaded(self, message: Loaded) -> None:
+        records = message.records
+        zone = desk_of(self).client(self.client_id).zone
         if not records:
             self.query_one("#history-text", Static).update(texts.ROSTER_NO_HISTORY)
             return

@@ -1,4 +1,5 @@
-"""The transfer guard: someone not on duty is not silently transferred to."""
+"""The transfer guard's dialog: shows why a transfer is stopped and what to do instead.
+The decision itself is kccdesk.transfers.check_transfer; this screen only shows and asks."""
 
 from __future__ import annotations
 
@@ -13,83 +14,82 @@ from textual.widgets.option_list import Option
 
 from kccdesk import texts
 from kccdesk.model import Client
-from kccdesk.roster import DutyStatus
-
-
-def alternatives(client: Client, person_id: str, status: DutyStatus) -> list[str]:
-    """Who to offer instead: the replacement first, then the same department, then others."""
-    ordered: list[str] = []
-    absence = status.absence_of(person_id)
-    if absence and absence.replaced_by and status.is_on_duty(absence.replaced_by):
-        ordered.append(absence.replaced_by)
-    person = client.person(person_id)
-    department = person.department if person else ""
-    on_duty = [d.person for d in status.on_duty if d.person not in ordered]
-    same = [p for p in on_duty if (client.person(p) or person).department == department]
-    ordered.extend(same)
-    ordered.extend(p for p in on_duty if p not in same)
-    return ordered
+from kccdesk.roster import PersonState
+from kccdesk.transfers import TransferCheck
 
 
 class TransferDialog(ModalScreen[tuple[str, str] | None]):
-    """Dismisses with ("alternative", id), ("override", id) or None."""
+    """Dismisses with ("alternative", id), ("override", id), ("note", id) or None."""
 
     BINDINGS = [
         Binding("escape", "back", texts.KEY_CLOSE),
+        Binding("f6,ctrl+n", "note", texts.KEY_NOTE),
         Binding("t", "anyway", texts.KEY_ANYWAY),
         Binding("j", "confirm", texts.KEY_YES, show=False),
         Binding("n", "back", texts.KEY_NO, show=False),
     ]
 
-    def __init__(self, client: Client, person_id: str, status: DutyStatus):
+    def __init__(self, client: Client, check: TransferCheck):
         super().__init__()
         self.client = client
-        self.person_id = person_id
-        self.status = status
-        self.options = alternatives(client, person_id, status)
+        self.check = check
         self.confirming = False
 
     def compose(self) -> ComposeResult:
-        name = self.client.person_name(self.person_id)
-        absence = self.status.absence_of(self.person_id)
-        if absence:
-            reason = f" ({absence.reason})" if absence.reason else ""
+        check = self.check
+        target = check.target
+        if target.absent_until is not None:
+            reason = f" ({target.absent_reason})" if target.absent_reason else ""
             problem = texts.TRANSFER_ABSENT.format(
-                name=name, reason=reason, until=texts.short_date(absence.until)
+                name=target.name, reason=reason, until=texts.short_date(target.absent_until)
             )
         else:
-            problem = texts.TRANSFER_NOT_ON_DUTY.format(name=name)
-        if self.status.closed:
+            problem = texts.TRANSFER_NOT_ON_DUTY.format(name=target.name)
+            if target.back_at is not None:
+                problem += texts.TRANSFER_BACK_AT.format(
+                    when=texts.back_text(target.back_at, check.at)
+                )
+        if check.replacement is not None and not check.replacement.on_duty:
+            problem += "\n" + _replacement_state(check.replacement, check)
+        if check.closed:
             problem += "\n" + texts.TRANSFER_CLOSED.format(
-                client=self.client.name, reason=self.status.closed
+                client=self.client.name, reason=check.closed
             )
         with Vertical(classes="dialog warning", id="transfer-dialog") as box:
             box.border_title = texts.TRANSFER_TITLE
             yield Static(Text(problem, style="bold"), id="transfer-problem")
-            if self.options:
+            if check.alternatives:
                 yield Static(texts.TRANSFER_ALTERNATIVES)
                 yield OptionList(
-                    *(self._option(pid) for pid in self.options), id="transfer-options"
+                    *(self._option(alt) for alt in check.alternatives), id="transfer-options"
                 )
             else:
                 yield Static(texts.TRANSFER_NO_ALTERNATIVES, id="transfer-none")
+            if check.note_to:
+                yield Static(
+                    Text(
+                        texts.TRANSFER_NOTE_OFFER.format(
+                            name=self.client.person_name(check.note_to)
+                        ),
+                        style="bold",
+                    ),
+                    id="transfer-note",
+                )
             yield Static(texts.TRANSFER_HINT, classes="hint", id="transfer-hint")
 
-    def _option(self, person_id: str) -> Option:
-        person = self.client.person(person_id)
-        duty = self.status.duty_of(person_id)
+    def _option(self, alt: PersonState) -> Option:
         line = Text("● ", "bold green")
-        line.append(person.name if person else person_id, "bold")
-        absence = self.status.absence_of(self.person_id)
-        if absence and absence.replaced_by == person_id:
+        line.append(alt.name, "bold")
+        if alt.is_replacement:
             line.append("  vervanger", "bold yellow")
-        if person and person.department:
-            line.append(f"  {person.department}", "dim")
-        line.append(f"  tot {texts.until_text(duty.until, self.status.at)}", "dim")
-        return Option(line, id=person_id)
+        if alt.department:
+            line.append(f"  {alt.department}", "dim")
+        if alt.on_duty_until is not None:
+            line.append(f"  tot {texts.until_text(alt.on_duty_until, self.check.at)}", "dim")
+        return Option(line, id=alt.person)
 
     def on_mount(self) -> None:
-        if self.options:
+        if self.check.alternatives:
             options = self.query_one("#transfer-options", OptionList)
             options.styles.max_height = 10
             options.highlighted = 0
@@ -97,21 +97,27 @@ class TransferDialog(ModalScreen[tuple[str, str] | None]):
 
     @on(OptionList.OptionSelected, "#transfer-options")
     def _picked(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(("alternative", event.option.id))
+        if event.option.id is not None:
+            self.dismiss(("alternative", event.option.id))
+
+    def action_note(self) -> None:
+        if self.check.note_to:
+            self.dismiss(("note", self.check.note_to))
 
     def action_anyway(self) -> None:
         self.confirming = True
-        name = self.client.person_name(self.person_id)
         self.query_one("#transfer-hint", Static).update(
             Text(
-                texts.TRANSFER_CONFIRM.format(name=name) + "\n" + texts.TRANSFER_CONFIRM_HINT,
+                texts.TRANSFER_CONFIRM.format(name=self.check.target.name)
+                + "\n"
+                + texts.TRANSFER_CONFIRM_HINT,
                 style="bold yellow",
             )
         )
 
     def action_confirm(self) -> None:
         if self.confirming:
-            self.dismiss(("override", self.person_id))
+            self.dismiss(("override", self.check.target.person))
 
     def action_back(self) -> None:
         if self.confirming:
@@ -119,3 +125,17 @@ class TransferDialog(ModalScreen[tuple[str, str] | None]):
             self.query_one("#transfer-hint", Static).update(texts.TRANSFER_HINT)
         else:
             self.dismiss(None)
+
+
+def _replacement_state(replacement: PersonState, check: TransferCheck) -> str:
+    """The replacement is always named, with why they cannot take the call either."""
+    if replacement.absent_until is not None:
+        return texts.TRANSFER_REPLACEMENT_ABSENT.format(
+            name=replacement.name, until=texts.short_date(replacement.absent_until)
+        )
+    back = (
+        f"; weer in dienst {texts.back_text(replacement.back_at, check.at)}"
+        if replacement.back_at
+        else ""
+    )
+    return texts.TRANSFER_REPLACEMENT_OFF.format(name=replacement.name, back=back)

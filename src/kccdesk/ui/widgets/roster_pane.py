@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -17,6 +18,10 @@ from textual.widgets.option_list import Option
 from kccdesk import texts
 from kccdesk.roster import week_grid
 from kccdesk.roster_edit import describe
+from kccdesk.ui.access import desk_of
+
+if TYPE_CHECKING:
+    from kccdesk.storage import RosterEntry
 
 
 def monday_of(day: date) -> date:
@@ -55,18 +60,18 @@ class RosterPane(Vertical):
 
     @property
     def desk(self):
-        return self.app.desk
+        return desk_of(self)
 
     @property
     def can_edit(self) -> bool:
-        settings = self.app.settings
-        return settings.user_name in settings.shift_leads
+        """Shown here so a reader knows before trying; the service enforces it on save."""
+        return self.desk.actor.shift_lead
 
     def read_only_reason(self) -> str:
         from kccdesk import locations
 
         return texts.ROSTER_READ_ONLY.format(
-            user=self.app.settings.user_name, config=locations.config_file()
+            user=self.desk.actor.user, config=locations.config_file()
         )
 
     def show(self, client_id: str, today: date) -> None:
@@ -108,13 +113,20 @@ class RosterPane(Vertical):
             table.add_row(*row, key=person)
         self.load_entries()
 
+    class EntriesLoaded(Message):
+        def __init__(self, client_id: str, entries: list[RosterEntry]) -> None:
+            super().__init__()
+            self.client_id = client_id
+            self.entries = entries
+
     @work(thread=True, exclusive=True, group="roster", exit_on_error=False)
     def load_entries(self) -> None:
         client_id = self.client_id
-        entries = self.desk.store.roster_entries(client_id)
-        self.app.from_thread(self._show_entries, client_id, entries)
+        if client_id is not None:
+            self.post_message(self.EntriesLoaded(client_id, self.desk.roster_entries(client_id)))
 
-    def _show_entries(self, client_id: str, entries: list) -> None:
+    def on_roster_pane_entries_loaded(self, message: EntriesLoaded) -> None:
+        client_id, entries = message.client_id, message.entries
         if client_id != self.client_id:
             return
         self.entries = entries

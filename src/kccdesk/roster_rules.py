@@ -1,0 +1,175 @@
+"""The rules every roster entry must pass, whichever way it arrives: typed in the roster pane,
+imported from a client file, or written through the service from the command line.
+
+One registry names the four kinds of roster entry (weekly shift, extra shift, absence,
+closure) so no other module dispatches on strings or types of its own. One function,
+`entry_problems`, says why an entry cannot stand beside the others; `client_problems` applies
+it to every entry of a client, so an import refuses exactly what the pane refuses:
+
+- a person (or replacement) who is not of this client, or someone replacing themselves;
+- a shift whose start equals its end, a weekly shift without (valid) days;
+- a period that ends before it starts;
+- a replacement who is absent in the same period, or who is needed as a replacement while
+  being absent;
+- two shifts of one person that overlap (weekly with weekly on a shared day, dated with dated);
+- the same dated entry twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import time
+
+from kccdesk.model import WEEKDAYS, Absence, Client, Closure, ExtraShift, WeeklyShift
+
+RosterItem = WeeklyShift | ExtraShift | Absence | Closure
+
+
+@dataclass(frozen=True)
+class RosterKind:
+    """One kind of roster entry, by every name the layers know it by."""
+
+    name: str  # storage and audit: "shift"
+    section: str  # client file and Client field: "shifts"
+    record: type  # the model class
+    label: str  # how file messages name one entry: "shift 3"
+
+
+KINDS = (
+    RosterKind("shift", "shifts", WeeklyShift, "shift"),
+    RosterKind("extra_shift", "extra_shifts", ExtraShift, "extra shift"),
+    RosterKind("absence", "absences", Absence, "absence"),
+    RosterKind("closure", "closures", Closure, "closure"),
+)
+BY_NAME = {k.name: k for k in KINDS}
+BY_SECTION = {k.section: k for k in KINDS}
+_BY_TYPE = {k.record: k for k in KINDS}
+
+
+def kind_of(item: RosterItem) -> RosterKind:
+    return _BY_TYPE[type(item)]
+
+
+def items_of(client: Client, kind: RosterKind) -> tuple[RosterItem, ...]:
+    return getattr(client, kind.section)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why one entry of a client cannot stand: its section, 1-based index and the reason."""
+
+    section: str
+    index: int
+    message: str
+
+
+def client_problems(client: Client) -> list[Problem]:
+    """Every entry of the client checked against the others of its kind; empty when sound."""
+    found: list[Problem] = []
+    for kind in KINDS:
+        items = items_of(client, kind)
+        for i, item in enumerate(items):
+            others = items[:i] + items[i + 1 :]
+            found.extend(
+                Problem(kind.section, i + 1, message)
+                for message in entry_problems(client, item, others)
+            )
+    return found
+
+
+def entry_problems(
+    client: Client, item: RosterItem, others: Sequence[RosterItem] | None = None
+) -> list[str]:
+    """Why this entry cannot stand beside `others` (the client's other entries of its kind;
+    by default all of them) — empty when it can. An editor changing an entry passes the others
+    by their ids, so an entry never conflicts with its own stored version."""
+    if others is None:
+        others = items_of(client, kind_of(item))
+    found: list[str] = []
+    known = {p.id for p in client.people}
+    person = getattr(item, "person", None)
+    if person is not None and person not in known:
+        found.append(f"persoon '{person}' bestaat niet bij {client.id}")
+    if isinstance(item, WeeklyShift | ExtraShift) and item.start == item.end:
+        found.append("begin en einde zijn gelijk")
+    if isinstance(item, WeeklyShift):
+        if not item.days:
+            found.append("geen dagen opgegeven")
+        found.extend(
+            f"onbekende dag '{d}' (gebruik {', '.join(WEEKDAYS)})"
+            for d in item.days
+            if d not in WEEKDAYS
+        )
+        found.extend(
+            f"overlapt met dienst {', '.join(shared)} {other.start:%H:%M}–{other.end:%H:%M}"
+            for other in others
+            if isinstance(other, WeeklyShift) and other.person == item.person
+            if (shared := [d for d in item.days if d in other.days])
+            and _overlap(_weekly_span(item), _weekly_span(other))
+        )
+    if isinstance(item, ExtraShift):
+        found.extend(
+            f"overlapt met extra dienst {other.date:%d-%m} {other.start:%H:%M}–{other.end:%H:%M}"
+            for other in others
+            if isinstance(other, ExtraShift) and other.person == item.person
+            if _overlap(_dated_span(item), _dated_span(other))
+        )
+    if isinstance(item, Absence | Closure) and item.until < item.start:
+        noun = "afwezigheid" if isinstance(item, Absence) else "sluiting"
+        found.append(f"{noun} eindigt voor ze begint")
+    if isinstance(item, Absence):
+        found.extend(_replacement_problems(client, item, others, known))
+    if isinstance(item, ExtraShift | Absence | Closure) and item in others:
+        found.append("dit staat al in het rooster")
+    return found
+
+
+def _replacement_problems(
+    client: Client, item: Absence, others: Sequence[RosterItem], known: set[str]
+) -> list[str]:
+    found: list[str] = []
+    replacement = item.replaced_by
+    if replacement is not None and replacement not in known:
+        found.append(f"vervanger '{replacement}' bestaat niet bij {client.id}")
+    if replacement == item.person:
+        found.append("iemand kan zichzelf niet vervangen")
+    for other in others:
+        if not isinstance(other, Absence) or not _periods_meet(item, other):
+            continue
+        if replacement and replacement != item.person and other.person == replacement:
+            found.append(
+                f"vervanger '{replacement}' is zelf afwezig van {other.start:%d-%m-%Y} "
+                f"t/m {other.until:%d-%m-%Y}"
+            )
+        if other.replaced_by == item.person:
+            found.append(
+                f"{item.person} vervangt {other.person} van {other.start:%d-%m} t/m "
+                f"{other.until:%d-%m-%Y}; kies eerst een andere vervanger"
+            )
+    return found
+
+
+def _periods_meet(a: Absence, b: Absence) -> bool:
+    return a.start <= b.until and b.start <= a.until
+
+
+def _minutes(at: time) -> int:
+    return at.hour * 60 + at.minute
+
+
+def _weekly_span(shift: WeeklyShift | ExtraShift) -> tuple[int, int]:
+    """Minutes from midnight of the start day; past midnight runs into the next day."""
+    start, end = _minutes(shift.start), _minutes(shift.end)
+    return start, end if end > start else end + 1440
+
+
+def _dated_span(shift: ExtraShift) -> tuple[int, int]:
+    start, end = _weekly_span(shift)
+    day = shift.date.toordinal() * 1440
+    return day + start, day + end
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Half-open intervals: back-to-back shifts do not overlap."""
+    return a[0] < b[1] and b[0] < a[1]

@@ -1,0 +1,212 @@
+"""The search field and its ranked results: what the agent types while the caller talks."""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import dataclass
+from time import perf_counter
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from kccdesk import texts
+from kccdesk.roster import DutyStatus
+from kccdesk.search import Hit
+from kccdesk.ui import render
+from kccdesk.ui.access import desk_of
+
+#: results shown per query: more than an agent reads during a call costs paint time
+RESULTS_SHOWN = 12
+#: up to this many entries a search takes well under a millisecond (benchmarks/search.py)
+#: and runs at once, so its results paint in the same frame as the keystroke; larger
+#: scopes (all clients) search in a worker so that typing never waits.
+INLINE_SEARCH_ENTRIES = 10_000
+
+
+class SearchPanel(Vertical):
+    """Search field plus results. Posts Highlighted when the chosen hit changes and
+    ResultsShown once a query's results are painted."""
+
+    BINDINGS = [Binding("escape", "clear", show=False)]
+
+    @dataclass
+    class ResultsShown(Message):
+        """Results for a query are on screen: posted after the refresh that painted them,
+        stamped then (perf_counter), so tests and benchmarks can wait for and time it."""
+
+        query: str
+        count: int
+        painted_at: float
+
+    @dataclass
+    class Highlighted(Message):
+        """The hit the agent's actions are about changed (None: no hit)."""
+
+        hit: Hit | None
+
+    @dataclass
+    class IndexReady(Message):
+        scope: str | None
+        size: int
+
+    @dataclass
+    class HitsFound(Message):
+        query: str
+        scope: str | None
+        hits: list[Hit]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.hits: list[Hit] = []
+        self.status: DutyStatus | None = None
+        self.scope: str | None = None
+        self.all_clients = False
+        #: index sizes per search scope once built; a scope not built yet searches in a worker
+        self._ready: dict[str | None, int] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=texts.SEARCH_PLACEHOLDER, id="search")
+        yield OptionList(id="results")
+
+    def on_mount(self) -> None:
+        self.query_one("#results", OptionList).can_focus = True
+
+    @property
+    def field(self) -> Input:
+        return self.query_one("#search", Input)
+
+    @property
+    def value(self) -> str:
+        return self.field.value
+
+    # --- scope -------------------------------------------------------------------------
+
+    def set_scope(self, scope: str | None, all_clients: bool, rebuild: bool = False) -> None:
+        """Search this client (or all clients); `rebuild` after the data changed."""
+        self.scope, self.all_clients = scope, all_clients
+        self.field.placeholder = (
+            texts.SEARCH_PLACEHOLDER_ALL if all_clients else texts.SEARCH_PLACEHOLDER
+        )
+        if rebuild:
+            self._ready.clear()
+        if scope not in self._ready:
+            self.prepare(scope)
+
+    def clear(self) -> None:
+        self.field.value = ""
+        self._show("", [])
+
+    def set_status(self, status: DutyStatus | None) -> None:
+        """The duty shown next to each person (the marks ● ○ ✖)."""
+        self.status = status
+        self.repaint()
+
+    def focus_field(self, select: bool = True) -> None:
+        self.field.focus()
+        if select:
+            self.field.select_all()
+
+    def action_clear(self) -> None:
+        """Esc in the search field clears it (elsewhere Esc comes back here)."""
+        self.clear()
+
+    # --- searching -----------------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _query_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.search_for(event.value)
+
+    def _search(self, query: str, scope: str | None) -> list[Hit]:
+        if not query.strip():
+            return []
+        return desk_of(self).search(query, scope, limit=RESULTS_SHOWN)
+
+    def search_for(self, query: str) -> None:
+        size = self._ready.get(self.scope)
+        if size is not None and size <= INLINE_SEARCH_ENTRIES:
+            self._show(query, self._search(query, self.scope))
+        else:
+            self.run_search(query, self.scope)
+
+    @work(thread=True, exclusive=True, group="prepare", exit_on_error=False)
+    def prepare(self, scope: str | None) -> None:
+        """Build the index of a scope before the first keystroke needs it."""
+        size = desk_of(self).index_size(scope)
+        # The index lives as long as the desk: keep it out of the garbage collector's full
+        # passes, which otherwise land as pauses between keystrokes.
+        gc.freeze()
+        self.post_message(self.IndexReady(scope, size))
+
+    def on_search_panel_index_ready(self, message: IndexReady) -> None:
+        message.stop()
+        self._ready[message.scope] = message.size
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def run_search(self, query: str, scope: str | None) -> None:
+        hits = self._search(query, scope)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.HitsFound(query, scope, hits))
+
+    def on_search_panel_hits_found(self, message: HitsFound) -> None:
+        message.stop()
+        if message.scope == self.scope:
+            self._show(message.query, message.hits)
+
+    def _show(self, query: str, hits: list[Hit]) -> None:
+        if query != self.value:
+            return  # a newer keystroke is on its way
+        self.hits = hits
+        self.repaint()
+        self.post_message(self.Highlighted(self.selected))
+        self.call_after_refresh(self._painted, query, len(hits))
+
+    def _painted(self, query: str, count: int) -> None:
+        self.post_message(self.ResultsShown(query, count, perf_counter()))
+
+    def repaint(self) -> None:
+        results = self.query_one("#results", OptionList)
+        highlighted = results.highlighted
+        results.clear_options()
+        if not self.hits:
+            typed = self.value.strip()
+            hint = Text(texts.NO_RESULTS if typed else texts.RESULTS_HINT, style="dim italic")
+            results.add_option(Option(hint, disabled=True))
+            return
+        status = self.status if not self.all_clients else None
+        results.add_options(
+            Option(render.hit_prompt(h, status, self.all_clients), id=f"hit-{i}")
+            for i, h in enumerate(self.hits)
+        )
+        keep = highlighted if highlighted is not None and highlighted < len(self.hits) else 0
+        results.highlighted = keep
+
+    # --- the chosen hit ----------------------------------------------------------------
+
+    @property
+    def selected(self) -> Hit | None:
+        index = self.query_one("#results", OptionList).highlighted
+        if index is None or index >= len(self.hits):
+            return None
+        return self.hits[index]
+
+    def move(self, step: int) -> None:
+        results = self.query_one("#results", OptionList)
+        if step > 0:
+            results.action_cursor_down()
+        else:
+            results.action_cursor_up()
+
+    @on(OptionList.OptionHighlighted, "#results")
+    @on(OptionList.OptionSelected, "#results")
+    @on(Input.Submitted, "#search")
+    def _chosen(self, event: Message) -> None:
+        event.stop()
+        self.post_message(self.Highlighted(self.selected))
