@@ -20,6 +20,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -42,7 +43,7 @@ def writer(url: str, proc: int, notes: int) -> None:
         )
         started = time.perf_counter()
         try:
-            store.add_note(note)
+            store.add_note(note, at=datetime.now(UTC))
         except Exception as exc:  # counted: an error that would have reached a user
             errors.append(str(exc))
             continue

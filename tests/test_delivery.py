@@ -95,7 +95,9 @@ def save(
 def test_note_arrives_with_everything_the_recipient_needs(outbox, demo_clients, smtp):
     inbox, _, settings = smtp
     note = save(outbox, demo_clients)
-    assert [o.result for o in deliver_due(outbox, demo_clients, settings)] == ["sent"]
+    assert [o.result for o in deliver_due(outbox, demo_clients, settings, datetime.now(UTC))] == [
+        "sent"
+    ]
     (mail,) = inbox.messages
     assert mail["To"] == "lisa@fietsenvandijk.example.nl"
     assert mail["Subject"] == "Terugbelverzoek: Piet de Boer — Fietsenmakerij Van Dijk"
@@ -136,7 +138,7 @@ def test_permanent_refusal_marks_failed_with_the_servers_reason(outbox, demo_cli
     inbox, _, settings = smtp
     inbox.refuse.add("lisa@fietsenvandijk.example.nl")
     note = save(outbox, demo_clients)
-    (outcome,) = deliver_due(outbox, demo_clients, settings)
+    (outcome,) = deliver_due(outbox, demo_clients, settings, datetime.now(UTC))
     assert outcome.result == "failed"
     failed = outbox.note(note.id)
     assert failed.status == "failed" and "550" in failed.last_error
@@ -144,7 +146,9 @@ def test_permanent_refusal_marks_failed_with_the_servers_reason(outbox, demo_cli
     # One key in the desk re-sends it: back in the outbox, delivered once fixed.
     inbox.refuse.clear()
     assert outbox.resend(note.id)
-    assert [o.result for o in deliver_due(outbox, demo_clients, settings)] == ["sent"]
+    assert [o.result for o in deliver_due(outbox, demo_clients, settings, datetime.now(UTC))] == [
+        "sent"
+    ]
 
 
 def test_gives_up_after_the_last_attempt(outbox, demo_clients, smtp):
@@ -164,7 +168,9 @@ def test_nothing_is_sent_twice_by_two_senders(outbox, demo_clients, smtp):
     for n in range(6):
         save(outbox, demo_clients, message=f"bericht {n}")
     threads = [
-        threading.Thread(target=deliver_due, args=(outbox, demo_clients, settings))
+        threading.Thread(
+            target=deliver_due, args=(outbox, demo_clients, settings, datetime.now(UTC))
+        )
         for _ in range(3)
     ]
     for thread in threads:
@@ -186,7 +192,7 @@ def test_urgent_notes_are_sent_first_and_marked(outbox, demo_clients, smtp):
         message="spoed",
         at=datetime(2026, 11, 24, 9, 30, tzinfo=UTC),
     )
-    deliver_due(outbox, demo_clients, settings)
+    deliver_due(outbox, demo_clients, settings, datetime.now(UTC))
     assert inbox.messages[0]["Subject"].startswith("[DRINGEND] ")
     assert "spoed" in inbox.messages[0].get_content()
     assert not inbox.messages[1]["Subject"].startswith("[DRINGEND]")
@@ -195,6 +201,6 @@ def test_urgent_notes_are_sent_first_and_marked(outbox, demo_clients, smtp):
 def test_person_without_email_uses_client_fallback_or_fails(outbox, demo_clients, smtp):
     inbox, _, settings = smtp
     save(outbox, demo_clients, recipient="omar")  # Omar has no address, the shop neither
-    (outcome,) = deliver_due(outbox, demo_clients, settings)
+    (outcome,) = deliver_due(outbox, demo_clients, settings, datetime.now(UTC))
     assert outcome.result == "failed" and "geen e-mailadres" in outcome.detail
     assert inbox.messages == []

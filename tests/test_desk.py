@@ -250,13 +250,14 @@ async def test_ring_from_the_softphone_switches_client_and_shows_earlier_notes(
     import subprocess
     import sys
     import time
+    from datetime import UTC, datetime
 
     from kccdesk.notes import check_note
 
     earlier = check_note(
         demo_clients[PRACTICE], "assistentie", "Els de Wit", "06 1111 2222", "herhaalrecept"
     )
-    demo_store.add_note(earlier)
+    demo_store.add_note(earlier, at=datetime.now(UTC))
     app = build_app(
         demo_store.url,
         "fietsenmakerij-van-dijk",

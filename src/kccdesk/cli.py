@@ -355,7 +355,9 @@ def cmd_send(args) -> int:
     if settings.smtp is None:
         raise CliError("geen [smtp] in de instellingen: notities worden niet gemaild")
     desk = _desk(args)
-    outcomes = deliver_due(desk.store, {c.id: c for c in desk.clients}, settings.smtp)
+    outcomes = deliver_due(
+        desk.store, {c.id: c for c in desk.clients}, settings.smtp, datetime.now(UTC)
+    )
     if args.json:
         _print_json([o.__dict__ for o in outcomes])
     else:

@@ -8,7 +8,7 @@ a note and never keeps an agent waiting.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from kccdesk.mail import PermanentFailure, TemporaryFailure, compose, recipient_address, send
 from kccdesk.model import Client
@@ -35,10 +35,9 @@ class Outcome:
 
 
 def deliver_due(
-    store, clients: dict[str, Client], smtp: SmtpSettings, now: datetime | None = None
+    store, clients: dict[str, Client], smtp: SmtpSettings, now: datetime
 ) -> list[Outcome]:
-    """One pass over the outbox: send what is due, urgent first."""
-    now = now or datetime.now(UTC)
+    """One pass over the outbox at `now` (the caller's clock): send what is due, urgent first."""
     store.release_stale(now - STALE_CLAIM)
     outcomes = []
     for note in store.claim_due(now):
@@ -67,6 +66,6 @@ def deliver_due(
                 store.mark_retry(note.id, now + delay, str(exc))
                 outcomes.append(Outcome(note.id, "retry", str(exc)))
         else:
-            store.mark_sent(note.id, datetime.now(UTC))
+            store.mark_sent(note.id, now)
             outcomes.append(Outcome(note.id, "sent"))
     return outcomes

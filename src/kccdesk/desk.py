@@ -153,7 +153,7 @@ class Desk:
         # Only an override when the recipient really is absent at that moment.
         absent = keep_absent_recipient and absence_at(client, recipient, at.astimezone(UTC))
         override = "ontvanger afwezig, bewust behouden" if absent else ""
-        return self.store.add_note(checked, override=override)
+        return self.store.add_note(checked, at=datetime.now(UTC), override=override)
 
     def notes_today(self, client_id: str | None = None) -> list[NoteRecord]:
         zone = self.client(client_id).zone if client_id else UTC

@@ -13,8 +13,8 @@ from email.utils import formatdate, make_msgid
 
 from kccdesk.model import Client
 from kccdesk.phones import display
+from kccdesk.records import NoteRecord
 from kccdesk.settings import SmtpSettings
-from kccdesk.storage import NoteRecord
 
 
 class TemporaryFailure(Exception):

@@ -1,5 +1,5 @@
 """Database tables. Rows never leave the storage package: the repository turns them into the
-plain records of kccdesk.model and kccdesk.storage.repository.
+plain records of kccdesk.model and kccdesk.records.
 """
 
 from __future__ import annotations

@@ -215,7 +215,7 @@ class KccDeskApp(App[None]):
         while not worker.is_cancelled:
             try:
                 clients = {c.id: c for c in self.desk.clients}
-                deliver_due(self.desk.store, clients, self.settings.smtp)
+                deliver_due(self.desk.store, clients, self.settings.smtp, self.clock())
             except Exception as exc:  # shown, never fatal: the notes stay queued
                 self.from_thread(self.notify, texts.ERROR.format(error=exc), severity="error")
             self._sender_wake.wait(SEND_INTERVAL)

@@ -205,6 +205,7 @@ class RosterEntryForm(ModalScreen[str | None]):
                 self.app.settings.user_name,
                 self.entry.id if self.entry else None,
                 self.entry.version if self.entry else None,
+                now=self.app.clock(),
             )
             self.app.desk.reload(self.client_id)
         except StorageError as exc:
@@ -254,6 +255,7 @@ class ConfirmRemove(ModalScreen[str | None]):
                 self.entry.id,
                 self.entry.version,
                 self.app.settings.user_name,
+                now=self.app.clock(),
             )
             self.app.desk.reload(self.client_id)
         except StorageError as exc:
