@@ -65,6 +65,7 @@ def test_database_at_migration_one_upgrades_to_head_with_data_intact(database_ur
         "bel terug",
         created,
     )
+    assert len(note.uuid) == 36  # notes from before the uuid column got one each
     store.close()
 
 

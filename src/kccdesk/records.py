@@ -12,6 +12,7 @@ from kccdesk.model import Absence, Closure, ExtraShift, WeeklyShift
 @dataclass(frozen=True)
 class NoteRecord:
     id: int
+    uuid: str
     client: str
     recipient: str
     caller_name: str
@@ -30,6 +31,7 @@ class NoteRecord:
     def as_dict(self) -> dict[str, object]:
         return {
             "id": self.id,
+            "uuid": self.uuid,
             "client": self.client,
             "recipient": self.recipient,
             "caller_name": self.caller_name,

@@ -36,6 +36,7 @@ CLIENT_SECTIONS = ("people", "topics", "shifts", "extra_shifts", "absences", "cl
 def note_record(row: NoteRow) -> NoteRecord:
     return NoteRecord(
         id=row.id or 0,
+        uuid=row.uuid,
         client=row.client_id,
         recipient=row.recipient,
         caller_name=row.caller_name,

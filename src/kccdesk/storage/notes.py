@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import uuid4
 
 from sqlmodel import col, select
 
@@ -17,8 +18,10 @@ from kccdesk.storage.tables import NoteRow
 
 class NoteStore(StoreBase):
     def add_note(self, note: CheckedNote, *, at: datetime, override: str = "") -> NoteRecord:
-        """Store a checked note, created `at` (the caller's clock)."""
+        """Store a checked note, created `at` (the caller's clock), with a new UUID: the
+        identity its mail carries, the same on every attempt."""
         row = NoteRow(
+            uuid=str(uuid4()),
             client_id=note.client,
             recipient=note.recipient,
             caller_name=note.caller_name,
