@@ -229,9 +229,13 @@ class KccDeskApp(App[None]):
         """Other desks' writes (rosters, topics, notes) show here within about a second."""
         worker = get_current_worker()
         feed = self.desk.store.change_feed()
+        shown = ""
         try:
             while not worker.is_cancelled:
                 kinds = feed.wait(WATCH_TIMEOUT)
+                if feed.status != shown:  # database gone or back: say so once, in the header
+                    shown = feed.status
+                    self.call_from_thread(self.show_connection, shown)
                 if not kinds or worker.is_cancelled:
                     continue
                 for kind in kinds:
@@ -249,6 +253,14 @@ class KccDeskApp(App[None]):
         self.refresh_call_screens(clients=clients, notes=notes)
         if notes:
             self.wake_sender()
+
+    def show_connection(self, status: str) -> None:
+        from kccdesk.ui.screens.call import CallScreen
+        from kccdesk.ui.widgets.call_header import CallHeader
+
+        for screen in self.screen_stack:
+            if isinstance(screen, CallScreen):
+                screen.query_one(CallHeader).connection = status
 
     def refresh_call_screens(self, *, clients: bool, notes: bool) -> None:
         """Repaint what the re-read data changed, on the call screen under any dialogs."""
