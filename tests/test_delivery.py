@@ -11,16 +11,14 @@ from email.policy import default
 import pytest
 from aiosmtpd.controller import Controller
 
-from kccdesk.clock import fixed_clock
 from kccdesk.delivery import MAX_ATTEMPTS, deliver_due
 from kccdesk.notes import check_note
 from kccdesk.settings import SmtpSettings
 
 BIKES = "fietsenmakerij-van-dijk"
 
-#: when the notes of these tests are taken, and a minute later when they are sent
-CREATED = datetime(2026, 11, 24, 10, 5, tzinfo=UTC)
-NOW = CREATED + timedelta(minutes=1)
+#: when these tests send: a minute after the notes were taken
+NOW = datetime(2026, 11, 24, 10, 6, tzinfo=UTC)
 
 
 class Inbox:
@@ -91,6 +89,7 @@ def save(
     store, demo_clients, recipient="lisa", urgency="normaal", message="Offerte bakfiets", at=None
 ):
     client = demo_clients[BIKES]
+    at = at or datetime(2026, 11, 24, 10, 5, tzinfo=UTC)
     note = check_note(
         client,
         recipient,
@@ -99,17 +98,15 @@ def save(
         message,
         urgency=urgency,
         agent="Sanne",
-        at=at or CREATED,
+        at=at,
     )
-    return store.add_note(note, at=at or CREATED)
+    return store.add_note(note, at=at)
 
 
 def test_note_arrives_with_everything_the_recipient_needs(outbox, demo_clients, smtp):
     inbox, _, settings = smtp
     note = save(outbox, demo_clients)
-    assert [o.result for o in deliver_due(outbox, demo_clients, settings, fixed_clock(NOW))] == [
-        "sent"
-    ]
+    assert [o.result for o in deliver_due(outbox, demo_clients, settings, NOW)] == ["sent"]
     (mail,) = inbox.messages
     assert mail["To"] == "lisa@fietsenvandijk.example.nl"
     assert mail["Subject"] == "Terugbelverzoek: Piet de Boer — Fietsenmakerij Van Dijk"
@@ -133,20 +130,16 @@ def test_server_down_keeps_note_queued_and_delivers_when_back(outbox, demo_clien
     note = save(outbox, demo_clients)
     server.stop()
     now = NOW
-    (outcome,) = deliver_due(outbox, demo_clients, settings, fixed_clock(now))
+    (outcome,) = deliver_due(outbox, demo_clients, settings, now=now)
     assert outcome.result == "retry" and "niet bereikbaar" in outcome.detail
     queued = outbox.note(note.id)
     assert queued.status == "queued" and queued.next_attempt_at > now
-    assert deliver_due(outbox, demo_clients, settings, fixed_clock(now)) == []  # not due yet
+    assert deliver_due(outbox, demo_clients, settings, now=now) == []  # not due yet
     server.start()
     later = now + timedelta(minutes=1)
-    assert [o.result for o in deliver_due(outbox, demo_clients, settings, fixed_clock(later))] == [
-        "sent"
-    ]
+    assert [o.result for o in deliver_due(outbox, demo_clients, settings, now=later)] == ["sent"]
     assert len(inbox.messages) == 1
-    assert (
-        deliver_due(outbox, demo_clients, settings, fixed_clock(later + timedelta(hours=1))) == []
-    )
+    assert deliver_due(outbox, demo_clients, settings, now=later + timedelta(hours=1)) == []
     assert len(inbox.messages) == 1
 
 
@@ -154,7 +147,7 @@ def test_permanent_refusal_marks_failed_with_the_servers_reason(outbox, demo_cli
     inbox, _, settings = smtp
     inbox.refuse.add("lisa@fietsenvandijk.example.nl")
     note = save(outbox, demo_clients)
-    (outcome,) = deliver_due(outbox, demo_clients, settings, fixed_clock(NOW))
+    (outcome,) = deliver_due(outbox, demo_clients, settings, NOW)
     assert outcome.result == "failed"
     failed = outbox.note(note.id)
     assert failed.status == "failed" and "550" in failed.last_error
@@ -162,9 +155,7 @@ def test_permanent_refusal_marks_failed_with_the_servers_reason(outbox, demo_cli
     # One key in the desk re-sends it: back in the outbox, delivered once fixed.
     inbox.refuse.clear()
     assert outbox.resend(note.id)
-    assert [o.result for o in deliver_due(outbox, demo_clients, settings, fixed_clock(NOW))] == [
-        "sent"
-    ]
+    assert [o.result for o in deliver_due(outbox, demo_clients, settings, NOW)] == ["sent"]
 
 
 def test_gives_up_after_the_last_attempt(outbox, demo_clients, smtp):
@@ -173,7 +164,7 @@ def test_gives_up_after_the_last_attempt(outbox, demo_clients, smtp):
     note = save(outbox, demo_clients)
     now = NOW
     for _ in range(MAX_ATTEMPTS):
-        deliver_due(outbox, demo_clients, settings, fixed_clock(now))
+        deliver_due(outbox, demo_clients, settings, now=now)
         now += timedelta(hours=2)
     failed = outbox.note(note.id)
     assert failed.status == "failed" and f"na {MAX_ATTEMPTS} pogingen" in failed.last_error
@@ -184,9 +175,7 @@ def test_nothing_is_sent_twice_by_two_senders(outbox, demo_clients, smtp):
     for n in range(6):
         save(outbox, demo_clients, message=f"bericht {n}")
     threads = [
-        threading.Thread(
-            target=deliver_due, args=(outbox, demo_clients, settings, fixed_clock(NOW))
-        )
+        threading.Thread(target=deliver_due, args=(outbox, demo_clients, settings, NOW))
         for _ in range(3)
     ]
     for thread in threads:
@@ -208,7 +197,7 @@ def test_urgent_notes_are_sent_first_and_marked(outbox, demo_clients, smtp):
         message="spoed",
         at=datetime(2026, 11, 24, 9, 30, tzinfo=UTC),
     )
-    deliver_due(outbox, demo_clients, settings, fixed_clock(NOW))
+    deliver_due(outbox, demo_clients, settings, NOW)
     assert inbox.messages[0]["Subject"].startswith("[DRINGEND] ")
     assert "spoed" in inbox.messages[0].get_content()
     assert not inbox.messages[1]["Subject"].startswith("[DRINGEND]")
@@ -217,6 +206,6 @@ def test_urgent_notes_are_sent_first_and_marked(outbox, demo_clients, smtp):
 def test_person_without_email_uses_client_fallback_or_fails(outbox, demo_clients, smtp):
     inbox, _, settings = smtp
     save(outbox, demo_clients, recipient="omar")  # Omar has no address, the shop neither
-    (outcome,) = deliver_due(outbox, demo_clients, settings, fixed_clock(NOW))
+    (outcome,) = deliver_due(outbox, demo_clients, settings, NOW)
     assert outcome.result == "failed" and "geen e-mailadres" in outcome.detail
     assert inbox.messages == []

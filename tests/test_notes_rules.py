@@ -27,6 +27,12 @@ def test_valid_note_passes_with_e164(demo_clients):
         ("kees", "Piet", "0612345678", " ", "bericht ontbreekt"),
         ("kees", "Piet", "061234567", "x", "te weinig cijfers"),
         ("kees", "Piet", "112", "x", "alarmnummer"),
+        ("kees", "Piet\r\nBcc: x@example.org", "0612345678", "x", "stuurteken"),
+        ("kees", "Piet\vde Boer", "0612345678", "x", "stuurteken"),
+        ("kees", "Piet\tde Boer", "0612345678", "x", "stuurteken"),
+        ("kees", "Piet", "0612345678", "bel\x00 terug", "stuurteken"),
+        ("kees", "Piet", "0612345678", "bel\x1b[31m terug", "stuurteken"),
+        ("kees", "Piet", "0612345678", "bel\x85terug", "stuurteken"),
     ],
 )
 def test_note_is_refused_with_reason(demo_clients, recipient, name, phone, message, fragment):
@@ -49,3 +55,9 @@ def test_belgian_client_checks_with_belgian_default(demo_clients):
         demo_clients["gemeente-kempenhout"], "onthaal", "Jef", "0475 12 34 56", "x", at=AT
     )
     assert note.phone.e164 == "+32475123456"
+
+
+def test_message_keeps_line_breaks_and_tabs(demo_clients):
+    bikes = demo_clients["fietsenmakerij-van-dijk"]
+    note = check_note(bikes, "kees", "Piet", "0612345678", "regel 1\r\nregel 2\n\tdetail", at=AT)
+    assert note.message == "regel 1\nregel 2\n\tdetail"

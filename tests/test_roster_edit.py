@@ -1,6 +1,6 @@
 """Roster edits: the refusals, optimistic locking and the audit trail, on both engines."""
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -9,6 +9,7 @@ from kccdesk.roster_rules import entry_problems as problems_with
 from kccdesk.storage import StaleEntry
 
 PRACTICE = "huisartsen-de-linde"
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -42,20 +43,20 @@ def test_a_sound_entry_passes_and_does_not_conflict_with_itself(demo_clients):
 def test_save_change_remove_with_versions_and_history(store, demo_clients):
     store.import_clients(demo_clients.values())
     shift = WeeklyShift("hkaya", ("sat",), time(9), time(12))
-    added = store.save_roster_entry(PRACTICE, shift, "marieke")
+    added = store.save_roster_entry(PRACTICE, shift, "marieke", now=NOW)
     assert added.version == 1
     assert shift in store.load_client(PRACTICE).shifts
     later = WeeklyShift("hkaya", ("sat",), time(10), time(13))
-    changed = store.save_roster_entry(PRACTICE, later, "joost", added.id, added.version)
+    changed = store.save_roster_entry(PRACTICE, later, "joost", added.id, added.version, now=NOW)
     assert changed.version == 2
     # A second shift lead still holding version 1 is refused, shown the newer version.
     with pytest.raises(StaleEntry) as stale:
-        store.save_roster_entry(PRACTICE, shift, "marieke", added.id, added.version)
+        store.save_roster_entry(PRACTICE, shift, "marieke", added.id, added.version, now=NOW)
     assert stale.value.current.version == 2 and "10:00–13:00" in str(stale.value)
     assert later in store.load_client(PRACTICE).shifts
     with pytest.raises(StaleEntry):
-        store.remove_roster_entry(PRACTICE, "shift", added.id, 1, "marieke")
-    store.remove_roster_entry(PRACTICE, "shift", added.id, 2, "joost")
+        store.remove_roster_entry(PRACTICE, "shift", added.id, 1, "marieke", now=NOW)
+    store.remove_roster_entry(PRACTICE, "shift", added.id, 2, "joost", now=NOW)
     assert later not in store.load_client(PRACTICE).shifts
     history = store.roster_history(PRACTICE, "shift", added.id)
     assert [(h.action, h.user) for h in history] == [
@@ -78,7 +79,7 @@ def test_overlapping_extra_shifts_are_flagged_also_past_midnight(demo_clients):
 def test_new_entry_comes_last_also_after_a_removal(store, demo_clients):
     store.import_clients(demo_clients.values())
     first = store.roster_entries(PRACTICE)[0]
-    store.remove_roster_entry(PRACTICE, first.kind, first.id, first.version, "marieke")
+    store.remove_roster_entry(PRACTICE, first.kind, first.id, first.version, "marieke", now=NOW)
     added = WeeklyShift("hkaya", ("sat",), time(9), time(12))
-    store.save_roster_entry(PRACTICE, added, "marieke")
+    store.save_roster_entry(PRACTICE, added, "marieke", now=NOW)
     assert store.load_client(PRACTICE).shifts[-1] == added

@@ -169,7 +169,7 @@ async def test_other_desk_sees_change_in_two_seconds_and_stale_save_is_refused(d
         def other_shift_lead() -> None:  # another desk, its own connection
             other = open_store(demo_store.url)
             item = WeeklyShift(entry.item.person, entry.item.days, entry.item.start, time(15))
-            other.save_roster_entry(PRACTICE, item, "joost", entry.id, entry.version)
+            other.save_roster_entry(PRACTICE, item, "joost", entry.id, entry.version, now=MONDAY_10)
             other.close()
 
         await asyncio.to_thread(other_shift_lead)

@@ -65,6 +65,7 @@ def test_database_at_migration_one_upgrades_to_head_with_data_intact(database_ur
         "bel terug",
         created,
     )
+    assert len(note.uuid) == 36  # notes from before the uuid column got one each
     store.close()
 
 
@@ -85,9 +86,9 @@ def _add_note_in_other_process(url: str, message: str) -> None:
         "import sys\n"
         "from kccdesk.clientfile import load_clients\n"
         "from kccdesk.notes import check_note\n"
+        "from datetime import UTC, datetime\n"
         "from kccdesk.storage import Store\n"
         f"client = next(c for c in load_clients([{str(DEMO_DIR)!r}]) if c.id == {BIKES!r})\n"
-        "from datetime import datetime, UTC\n"
         "at = datetime(2026, 11, 23, 10, tzinfo=UTC)\n"
         f"note = check_note(client, 'lisa', 'Piet', '0612345678', {message!r}, at=at)\n"
         f"Store({url!r}).add_note(note, at=at)\n"
@@ -147,10 +148,10 @@ def test_note_reported_saved_survives_kill_9(database_url, demo_clients):
         "import sys, time\n"
         "from kccdesk.clientfile import load_clients\n"
         "from kccdesk.notes import check_note\n"
+        "from datetime import UTC, datetime\n"
         "from kccdesk.storage import Store\n"
         f"client = next(c for c in load_clients([{str(DEMO_DIR)!r}]) if c.id == {BIKES!r})\n"
         f"store = Store({database_url!r})\n"
-        "from datetime import datetime, UTC\n"
         "at = datetime(2026, 11, 23, 10, tzinfo=UTC)\n"
         "note = store.add_note(check_note(client, 'lisa', 'Piet', '0612345678', 'overleeft', "
         "at=at), at=at)\n"
@@ -174,7 +175,7 @@ def test_purge_deletes_only_what_is_past_retention(store, demo_clients):
     for days in (200, 91, 89, 0):
         note = check_note(client, "lisa", "Piet", "0612345678", f"{days} dagen oud", at=now)
         store.add_note(note, at=now - timedelta(days=days))
-        store.log_call(BIKES, now - timedelta(days=days), "answered")
+        store.log_call(BIKES, now - timedelta(days=days), "answered", ended_at=now)
     removed = store.purge(now - timedelta(days=90))
     assert removed == {"notes": 2, "calls": 2}
     assert sorted(n.message for n in store.notes()) == ["0 dagen oud", "89 dagen oud"]

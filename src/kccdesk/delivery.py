@@ -8,11 +8,11 @@ a note and never keeps an agent waiting.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from kccdesk.clock import Clock
 from kccdesk.mail import PermanentFailure, TemporaryFailure, compose, recipient_address, send
 from kccdesk.model import Client
+from kccdesk.records import NoteRecord
 from kccdesk.settings import SmtpSettings
 
 #: pause before the 2nd, 3rd, … attempt; after the last one the note is marked failed
@@ -36,38 +36,48 @@ class Outcome:
 
 
 def deliver_due(
-    store, clients: dict[str, Client], smtp: SmtpSettings, clock: Clock
+    store, clients: dict[str, Client], smtp: SmtpSettings, now: datetime
 ) -> list[Outcome]:
-    """One pass over the outbox: send what is due, urgent first."""
-    now = clock()
+    """One pass over the outbox at `now` (the caller's clock): send what is due, urgent first.
+
+    Each note is claimed (the attempt recorded) before the server is contacted, and each is
+    handled on its own: a note that cannot be composed or sent fails alone, at once."""
     store.release_stale(now - STALE_CLAIM)
-    outcomes = []
-    for note in store.claim_due(now):
-        client = clients.get(note.client)
-        if client is None:
-            store.mark_failed(note.id, f"klant '{note.client}' bestaat niet meer")
-            outcomes.append(Outcome(note.id, "failed", "klant onbekend"))
-            continue
-        if not recipient_address(client, note.recipient):
-            reason = f"geen e-mailadres voor {client.person_name(note.recipient)} of de klant"
-            store.mark_failed(note.id, reason)
-            outcomes.append(Outcome(note.id, "failed", reason))
-            continue
-        try:
-            send(compose(note, client, smtp.sender), smtp)
-        except PermanentFailure as exc:
-            store.mark_failed(note.id, str(exc))
-            outcomes.append(Outcome(note.id, "failed", str(exc)))
-        except TemporaryFailure as exc:
-            if note.attempts >= MAX_ATTEMPTS:
-                reason = f"na {note.attempts} pogingen: {exc}"
-                store.mark_failed(note.id, reason)
-                outcomes.append(Outcome(note.id, "failed", reason))
-            else:
-                delay = RETRY_DELAYS[min(note.attempts, len(RETRY_DELAYS)) - 1]
-                store.mark_retry(note.id, now + delay, str(exc))
-                outcomes.append(Outcome(note.id, "retry", str(exc)))
-        else:
-            store.mark_sent(note.id, clock())
-            outcomes.append(Outcome(note.id, "sent"))
-    return outcomes
+    return [_deliver(store, note, clients, smtp, now) for note in store.claim_due(now)]
+
+
+def _deliver(store, note: NoteRecord, clients, smtp: SmtpSettings, now: datetime) -> Outcome:
+    client = clients.get(note.client)
+    if client is None:
+        return _failed(store, note, f"klant '{note.client}' bestaat niet meer")
+    if not recipient_address(client, note.recipient):
+        name = client.person_name(note.recipient)
+        return _failed(store, note, f"geen e-mailadres voor {name} of de klant")
+    try:
+        message = compose(note, client, smtp.sender)
+    except Exception as exc:  # e.g. a line break in a header: retrying will not help
+        return _failed(store, note, f"e-mail kan niet worden opgesteld: {one_line(exc)}")
+    try:
+        send(message, smtp)
+    except PermanentFailure as exc:
+        return _failed(store, note, str(exc))
+    except TemporaryFailure as exc:
+        if note.attempts >= MAX_ATTEMPTS:
+            return _failed(store, note, f"na {note.attempts} pogingen: {exc}")
+        delay = RETRY_DELAYS[min(note.attempts, len(RETRY_DELAYS)) - 1]
+        store.mark_retry(note.id, now + delay, str(exc))
+        return Outcome(note.id, "retry", str(exc))
+    except Exception as exc:  # anything else about this message: it alone fails
+        return _failed(store, note, f"e-mail kan niet worden verstuurd: {one_line(exc)}")
+    store.mark_sent(note.id, now)
+    return Outcome(note.id, "sent")
+
+
+def _failed(store, note: NoteRecord, reason: str) -> Outcome:
+    store.mark_failed(note.id, reason)
+    return Outcome(note.id, "failed", reason)
+
+
+def one_line(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text[:200] or type(exc).__name__

@@ -239,7 +239,7 @@ class Desk:
         """One pass of the outbox (kccdesk.delivery)."""
         from kccdesk.delivery import deliver_due
 
-        return deliver_due(self._db, dict(self._clients), smtp, self.clock)
+        return deliver_due(self._db, dict(self._clients), smtp, self.clock())
 
     def purge_expired(self, retention_days: int) -> dict[str, int]:
         """Delete notes and call logs older than the retention period (personal data)."""
@@ -291,6 +291,7 @@ class Desk:
             self.actor.user,
             entry.id if entry else None,
             entry.version if entry else None,
+            now=self.clock(),
         )
         self.reload(client_id)
         return saved
@@ -298,7 +299,7 @@ class Desk:
     def remove_roster_entry(self, client_id: str, entry: RosterEntry) -> None:
         self._require_shift_lead()
         self._db.remove_roster_entry(
-            client_id, entry.kind, entry.id, entry.version, self.actor.user
+            client_id, entry.kind, entry.id, entry.version, self.actor.user, now=self.clock()
         )
         self.reload(client_id)
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 
 from kccdesk.model import Client
 from kccdesk.phones import display
+from kccdesk.records import NoteRecord
 from kccdesk.settings import SmtpSettings
-from kccdesk.storage import NoteRecord
 
 
 class TemporaryFailure(Exception):
@@ -30,6 +30,10 @@ def recipient_address(client: Client, person_id: str) -> str:
     return (person.email if person and person.email else "") or client.fallback_email
 
 
+def message_id(note: NoteRecord) -> str:
+    return f"<{note.uuid}@kccdesk>"
+
+
 def compose(note: NoteRecord, client: Client, sender: str) -> EmailMessage:
     person_name = client.person_name(note.recipient)
     when = note.created_at.astimezone(client.zone)
@@ -42,7 +46,8 @@ def compose(note: NoteRecord, client: Client, sender: str) -> EmailMessage:
     message["From"] = sender
     message["To"] = recipient_address(client, note.recipient)
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(idstring=f"kccdesk-note-{note.id}")
+    # The note's own identity: a second copy after an unsure delivery is recognisably the same.
+    message["Message-ID"] = message_id(note)
     message["X-Kccdesk-Note"] = str(note.id)
     if urgent:
         message["Importance"] = "high"

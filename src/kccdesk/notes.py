@@ -6,6 +6,7 @@ A note that cannot be acted on is worse than none, because the caller believes h
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -56,6 +57,12 @@ class CheckedNote:
     override: str = ""  # the warning the agent knowingly overrode, if any
 
 
+def _has_control(text: str, allowed: str = "") -> bool:
+    """Control characters (C0, DEL, C1) end up in mail headers and logs; none belong in a
+    name, and a message only needs line breaks and tabs."""
+    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
+
+
 def instructions_version(client: Client) -> str:
     """A short fingerprint of the instructions the agent saw when taking the note."""
     return hashlib.sha1(client.instructions.encode()).hexdigest()[:12]
@@ -81,8 +88,15 @@ def check_note(
         raise NoteRefused(f"'{recipient}' is geen medewerker van {client.name}")
     if not caller_name.strip():
         raise NoteRefused("naam van de beller ontbreekt")
+    if _has_control(caller_name):
+        raise NoteRefused(
+            "naam van de beller bevat een regeleinde of stuurteken; typ alleen de naam"
+        )
+    message = message.replace("\r\n", "\n")
     if not message.strip():
         raise NoteRefused("bericht ontbreekt")
+    if _has_control(message, allowed="\n\t"):
+        raise NoteRefused("bericht bevat een stuurteken (alleen regeleinden en tabs mogen)")
     if urgency not in URGENCIES:
         raise NoteRefused(f"urgentie '{urgency}' onbekend (kies uit {', '.join(URGENCIES)})")
     checked = check(phone, client.country)

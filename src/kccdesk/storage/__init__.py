@@ -1,20 +1,15 @@
 """Storage behind one small repository: no SQL outside this package."""
 
-from kccdesk.storage.repository import (
-    AuditRecord,
-    CallRecord,
-    NoteRecord,
-    RosterEntry,
-    StaleEntry,
-    StorageError,
-    Store,
-    describe,
-    open_store,
-)
+from kccdesk.errors import StorageError
+from kccdesk.records import AuditRecord, CallRecord, ImportReport, NoteRecord, RosterEntry
+from kccdesk.roster_edit import describe
+from kccdesk.storage.repository import Store, open_store
+from kccdesk.storage.roster import StaleEntry
 
 __all__ = [
     "AuditRecord",
     "CallRecord",
+    "ImportReport",
     "NoteRecord",
     "RosterEntry",
     "StaleEntry",

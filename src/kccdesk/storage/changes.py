@@ -4,6 +4,11 @@ one within a second or two, without polling tables.
 One small interface, two mechanisms: PostgreSQL LISTEN/NOTIFY, SQLite's `PRAGMA data_version`
 (which changes when another connection commits). Either way the change counters then say
 which kinds of data changed.
+
+The feed outlives the database going away (a PostgreSQL restart, a broken connection): `wait`
+never raises for that; it reconnects with a growing pause, says so in `status` (one Dutch
+line, empty when all is well), and on reconnecting reports every kind as changed, because
+what happened meanwhile was not heard.
 """
 
 from __future__ import annotations
@@ -17,6 +22,11 @@ from kccdesk.storage.engine import NOTIFY_CHANNEL, is_sqlite
 
 #: how often SQLite's data_version is looked at (seconds); a read of one integer
 SQLITE_POLL = 0.3
+#: pause before the first reconnect attempt; it doubles per failure up to RECONNECT_CAP
+RECONNECT_FIRST = 0.25
+RECONNECT_CAP = 5.0
+#: shown while the feed is cut off; other desks' changes are not seen meanwhile
+LOST = "verbinding met de database verbroken; opnieuw verbinden…"
 
 
 class ChangeFeed:
@@ -25,23 +35,65 @@ class ChangeFeed:
     def __init__(self, store):
         self.store = store
         self._engine = store.engine
-        self._raw = self._engine.raw_connection()
         self._sqlite = is_sqlite(self._engine)
-        if self._sqlite:
-            self._data_version = self._sqlite_version()
-        else:
-            driver = self._raw.driver_connection
-            driver.autocommit = True
-            driver.execute(f"LISTEN {NOTIFY_CHANNEL}")
-        self._seen = self._revisions()
-
-    def _sqlite_version(self) -> int:
-        cursor = self._raw.cursor()
+        self._raw = None
+        self._seen: dict[str, int] = {}
+        self._failures = 0
+        self._retry_at = 0.0
+        self.connected = False
+        self.status = ""
         try:
-            cursor.execute("PRAGMA data_version")
-            return cursor.fetchone()[0]
-        finally:
-            cursor.close()
+            self._connect()
+        except Exception:
+            self._lost()
+
+    # --- connecting ---------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        raw = self._engine.raw_connection()
+        try:
+            if self._sqlite:
+                self._data_version = _sqlite_version(raw)
+            else:
+                driver = raw.driver_connection
+                driver.autocommit = True
+                driver.execute(f"LISTEN {NOTIFY_CHANNEL}")
+            self._seen = self._revisions()
+        except Exception:
+            with contextlib.suppress(Exception):
+                raw.invalidate()
+            raise
+        self._raw = raw
+        self.connected = True
+        self.status = ""
+        self._failures = 0
+
+    def _lost(self) -> None:
+        """Drop the connection and schedule the next attempt, later after every failure."""
+        if self._raw is not None:
+            with contextlib.suppress(Exception):
+                self._raw.invalidate()
+            self._raw = None
+        self.connected = False
+        self.status = LOST
+        self._retry_at = time.monotonic() + min(RECONNECT_FIRST * 2**self._failures, RECONNECT_CAP)
+        self._failures += 1
+
+    def _reconnect(self, deadline: float) -> set[str]:
+        """Try again when the pause is over (within this wait); all kinds when back."""
+        pause = min(self._retry_at, deadline) - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+        if time.monotonic() < self._retry_at:
+            return set()
+        try:
+            self._connect()
+        except Exception:
+            self._lost()
+            return set()
+        return {"notes", *self._seen}  # catch up: re-read everything
+
+    # --- reading ------------------------------------------------------------------------
 
     def _revisions(self) -> dict[str, int]:
         with self._engine.connect() as connection:
@@ -56,9 +108,18 @@ class ChangeFeed:
 
     def wait(self, timeout: float = 1.0) -> set[str]:
         deadline = time.monotonic() + timeout
+        if not self.connected:
+            return self._reconnect(deadline)
+        try:
+            return self._listen(deadline)
+        except Exception:  # the database went away; never out of here, try again soon
+            self._lost()
+            return set()
+
+    def _listen(self, deadline: float) -> set[str]:
         if self._sqlite:
             while True:
-                version = self._sqlite_version()
+                version = _sqlite_version(self._raw)
                 if version != self._data_version:
                     self._data_version = version
                     changed = self._diff()
@@ -68,9 +129,21 @@ class ChangeFeed:
                 if remaining <= 0:
                     return set()
                 time.sleep(min(SQLITE_POLL, remaining))
-        notified = list(self._raw.driver_connection.notifies(timeout=timeout, stop_after=1))
+        remaining = max(deadline - time.monotonic(), 0)
+        notified = list(self._raw.driver_connection.notifies(timeout=remaining, stop_after=1))
         return self._diff() if notified else set()
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self._raw.close()
+        if self._raw is not None:
+            with contextlib.suppress(Exception):
+                self._raw.close()
+            self._raw = None
+
+
+def _sqlite_version(raw) -> int:
+    cursor = raw.cursor()
+    try:
+        cursor.execute("PRAGMA data_version")
+        return cursor.fetchone()[0]
+    finally:
+        cursor.close()

@@ -1,5 +1,5 @@
 """Database tables. Rows never leave the storage package: the repository turns them into the
-plain records of kccdesk.model and kccdesk.storage.repository.
+plain records of kccdesk.model and kccdesk.records.
 """
 
 from __future__ import annotations
@@ -133,8 +133,13 @@ class ClosureRow(SQLModel, table=True):
 
 class NoteRow(SQLModel, table=True):
     __tablename__ = "callback_note"
-    __table_args__ = (Index("ix_note_created", "created_at"),)
+    __table_args__ = (
+        Index("ix_note_created", "created_at"),
+        Index("ix_note_uuid", "uuid", unique=True),
+    )
     id: int | None = Field(default=None, primary_key=True)
+    #: stable identity from creation on; the mail's Message-ID is built from it
+    uuid: str = Field(sa_column=Column(String(36), nullable=False))
     client_id: str = Field(index=True)
     recipient: str
     caller_name: str

@@ -181,6 +181,13 @@ class KccDeskApp(App[None]):
         kinds: set[str]
 
     @dataclass
+    class ConnectionChanged(Message):
+        """The change feed lost or regained the database; `status` is the line to show
+        (empty when all is well)."""
+
+        status: str
+
+    @dataclass
     class SenderFailed(Message):
         """One pass of the outbox sender failed; the sender goes on."""
 
@@ -248,9 +255,13 @@ class KccDeskApp(App[None]):
         """Other desks' writes (rosters, topics, notes) show here within about a second."""
         worker = get_current_worker()
         feed = self.desk.change_feed()
+        shown = ""
         try:
             while not worker.is_cancelled:
                 kinds = feed.wait(WATCH_TIMEOUT)
+                if feed.status != shown:  # database gone or back: say so once, in the header
+                    shown = feed.status
+                    self.post_message(self.ConnectionChanged(shown))
                 if not kinds or worker.is_cancelled:
                     continue
                 if self.desk.apply_changes(kinds) and self.snapshot:
@@ -258,6 +269,13 @@ class KccDeskApp(App[None]):
                 self.post_message(self.ChangesArrived(kinds))
         finally:
             feed.close()
+
+    def on_kcc_desk_app_connection_changed(self, message: ConnectionChanged) -> None:
+        from kccdesk.ui.widgets.call_header import CallHeader
+
+        for screen in self.screen_stack:
+            for header in screen.query(CallHeader):
+                header.connection = message.status
 
     def on_kcc_desk_app_changes_arrived(self, message: ChangesArrived) -> None:
         """Repaint what the re-read data changed, on the call screen under any dialogs."""

@@ -26,6 +26,8 @@ class CallHeader(Static):
     started: reactive[datetime | None] = reactive(None)
     now: reactive[datetime | None] = reactive(None)
     scope_all: reactive[bool] = reactive(False)
+    #: one line while the desk cannot hear other desks (database gone), else empty
+    connection: reactive[str] = reactive("")
 
     def render(self) -> Text:
         text = Text()
@@ -37,4 +39,6 @@ class CallHeader(Static):
             text.append(f"   [{texts.KEY_ALL_CLIENTS}]", "bold reverse")
         text.append("\n")
         text.append(f"“{self.greeting}”", "italic")
+        if self.connection:
+            text.append(f"\n⚠ {self.connection}", "bold yellow")
         return text

@@ -1,0 +1,71 @@
+"""The call log, and the retention purge of callers' personal data (notes and calls)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlmodel import col, select
+
+from kccdesk.records import CallRecord
+from kccdesk.storage.base import StoreBase
+from kccdesk.storage.convert import call_record
+from kccdesk.storage.engine import bump_counter
+from kccdesk.storage.tables import CallRow, NoteRow
+
+
+class CallStore(StoreBase):
+    def log_call(
+        self,
+        client_id: str,
+        started_at: datetime,
+        outcome: str,
+        *,
+        ended_at: datetime,
+        caller: str = "",
+        transferred_to: str | None = None,
+        warnings_overridden: str = "",
+        agent: str = "",
+    ) -> CallRecord:
+        def write() -> CallRecord:
+            row = CallRow(
+                client_id=client_id,
+                caller=caller,
+                started_at=started_at,
+                ended_at=ended_at,
+                outcome=outcome,
+                transferred_to=transferred_to,
+                warnings_overridden=warnings_overridden,
+                agent=agent,
+            )
+            with self._session() as s:
+                s.add(row)
+                s.commit()
+                return call_record(row)
+
+        return self._run(write)
+
+    def calls(self, client_id: str | None = None, limit: int | None = None) -> list[CallRecord]:
+        def read() -> list[CallRecord]:
+            query = select(CallRow).order_by(col(CallRow.started_at).desc(), col(CallRow.id).desc())
+            if client_id:
+                query = query.where(CallRow.client_id == client_id)
+            if limit:
+                query = query.limit(limit)
+            with self._session() as s:
+                return [call_record(r) for r in s.exec(query)]
+
+        return self._run(read)
+
+    def purge(self, older_than: datetime) -> dict[str, int]:
+        """Delete callback notes and call logs (callers' personal data) from before a moment."""
+
+        def write() -> dict[str, int]:
+            with self._session() as s, s.begin():
+                notes = s.exec(delete(NoteRow).where(NoteRow.created_at < older_than))
+                calls = s.exec(delete(CallRow).where(CallRow.started_at < older_than))
+                if notes.rowcount:
+                    bump_counter(s.connection(), "notes")
+                return {"notes": notes.rowcount or 0, "calls": calls.rowcount or 0}
+
+        return self._run(write)

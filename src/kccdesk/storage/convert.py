@@ -1,0 +1,147 @@
+"""Rows to records and back. Rows never leave the storage package; these are the only
+functions that know both shapes."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from kccdesk.model import Absence, Client, Closure, ExtraShift, Person, Topic, WeeklyShift
+from kccdesk.records import CallRecord, NoteRecord, RosterEntry
+from kccdesk.roster import parse_clock
+from kccdesk.storage.tables import (
+    AbsenceRow,
+    CallRow,
+    ClosureRow,
+    ExtraShiftRow,
+    NoteRow,
+    ShiftRow,
+)
+
+ROSTER_TABLES = {
+    "shift": ShiftRow,
+    "extra_shift": ExtraShiftRow,
+    "absence": AbsenceRow,
+    "closure": ClosureRow,
+}
+ROSTER_KIND = {
+    WeeklyShift: "shift",
+    ExtraShift: "extra_shift",
+    Absence: "absence",
+    Closure: "closure",
+}
+#: the parts of a Client that are rows of their own tables
+CLIENT_SECTIONS = ("people", "topics", "shifts", "extra_shifts", "absences", "closures")
+
+
+def note_record(row: NoteRow) -> NoteRecord:
+    return NoteRecord(
+        id=row.id or 0,
+        uuid=row.uuid,
+        client=row.client_id,
+        recipient=row.recipient,
+        caller_name=row.caller_name,
+        caller_phone=row.caller_phone,
+        message=row.message,
+        urgency=row.urgency,
+        agent=row.agent,
+        created_at=row.created_at,
+        status=row.status,
+        attempts=row.attempts,
+        last_error=row.last_error,
+        override=row.override,
+        sent_at=row.sent_at,
+        next_attempt_at=row.next_attempt_at,
+    )
+
+
+def call_record(row: CallRow) -> CallRecord:
+    return CallRecord(
+        id=row.id or 0,
+        client=row.client_id,
+        caller=row.caller,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        outcome=row.outcome,
+        transferred_to=row.transferred_to,
+        warnings_overridden=row.warnings_overridden,
+    )
+
+
+def roster_item(kind: str, row):
+    if kind == "shift":
+        return WeeklyShift(
+            row.person, tuple(row.days), parse_clock(row.start), parse_clock(row.end)
+        )
+    if kind == "extra_shift":
+        return ExtraShift(row.person, row.date, parse_clock(row.start), parse_clock(row.end))
+    if kind == "absence":
+        return Absence(row.person, row.start, row.until, row.reason, row.replaced_by)
+    return Closure(row.start, row.until, row.reason)
+
+
+def roster_entry(kind: str, row) -> RosterEntry:
+    return RosterEntry(kind, row.id, row.version, roster_item(kind, row))
+
+
+def roster_values(item, for_json: bool = False) -> dict:
+    """Column values of a roster item; with for_json dates and times as text (audit)."""
+    if isinstance(item, WeeklyShift):
+        values = {
+            "person": item.person,
+            "days": list(item.days),
+            "start": f"{item.start:%H:%M}",
+            "end": f"{item.end:%H:%M}",
+        }
+    elif isinstance(item, ExtraShift):
+        values = {
+            "person": item.person,
+            "date": item.date,
+            "start": f"{item.start:%H:%M}",
+            "end": f"{item.end:%H:%M}",
+        }
+    elif isinstance(item, Absence):
+        values = {
+            "person": item.person,
+            "start": item.start,
+            "until": item.until,
+            "reason": item.reason,
+            "replaced_by": item.replaced_by,
+        }
+    else:
+        values = {"start": item.start, "until": item.until, "reason": item.reason}
+    if for_json:
+        values = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items()}
+    return values
+
+
+def columns(record) -> dict:
+    """A record's fields as column values (tuples become JSON lists); rows and records
+    share their field names for the client head, people and topics."""
+    return {
+        f.name: list(value) if isinstance(value := getattr(record, f.name), tuple) else value
+        for f in fields(record)
+        if f.init and f.name not in CLIENT_SECTIONS
+    }
+
+
+def record(cls, row, **sections):
+    """The record of a row: the same names, JSON lists back to tuples."""
+    values = {
+        f.name: tuple(value) if isinstance(value := getattr(row, f.name), list) else value
+        for f in fields(cls)
+        if f.init and f.name not in CLIENT_SECTIONS
+    }
+    return cls(**values, **sections)
+
+
+def client_from_rows(head, people, topics, shifts, extras, absences, closures) -> Client:
+    return record(
+        Client,
+        head,
+        people=tuple(record(Person, row) for row in people),
+        topics=tuple(record(Topic, row) for row in topics),
+        shifts=tuple(roster_item("shift", row) for row in shifts),
+        extra_shifts=tuple(roster_item("extra_shift", row) for row in extras),
+        absences=tuple(roster_item("absence", row) for row in absences),
+        closures=tuple(roster_item("closure", row) for row in closures),
+    )

@@ -1,0 +1,79 @@
+"""Callback notes: saved first (durably), read back newest first."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import uuid4
+
+from sqlmodel import col, select
+
+from kccdesk.errors import StorageError
+from kccdesk.notes import CheckedNote
+from kccdesk.records import NoteRecord
+from kccdesk.storage.base import StoreBase
+from kccdesk.storage.convert import note_record
+from kccdesk.storage.engine import bump_counter
+from kccdesk.storage.tables import NoteRow
+
+
+class NoteStore(StoreBase):
+    def add_note(self, note: CheckedNote, *, at: datetime, override: str = "") -> NoteRecord:
+        """Store a checked note, created `at` (the caller's clock), with a new UUID: the
+        identity its mail carries, the same on every attempt."""
+        row = NoteRow(
+            uuid=str(uuid4()),
+            client_id=note.client,
+            recipient=note.recipient,
+            caller_name=note.caller_name,
+            caller_phone=note.phone.e164 or "",
+            message=note.message,
+            urgency=note.urgency,
+            agent=note.agent,
+            created_at=at,
+            instructions_version=note.instructions_version,
+            override=override,
+        )
+
+        def write() -> NoteRecord:
+            with self._session() as s:
+                fresh = NoteRow.model_validate(row.model_dump())
+                s.add(fresh)
+                bump_counter(s.connection(), "notes")
+                s.commit()
+                return note_record(fresh)
+
+        return self._run(write)
+
+    def notes(
+        self,
+        client_id: str | None = None,
+        since: datetime | None = None,
+        caller_phone: str | None = None,
+        limit: int | None = None,
+    ) -> list[NoteRecord]:
+        """Notes newest first, optionally of one client, since an instant, from one number."""
+
+        def read() -> list[NoteRecord]:
+            query = select(NoteRow).order_by(col(NoteRow.created_at).desc(), col(NoteRow.id).desc())
+            if client_id:
+                query = query.where(NoteRow.client_id == client_id)
+            if since:
+                query = query.where(NoteRow.created_at >= since)
+            if caller_phone:
+                query = query.where(NoteRow.caller_phone == caller_phone)
+            if limit:
+                query = query.limit(limit)
+            with self._session() as s:
+                return [note_record(r) for r in s.exec(query)]
+
+        return self._run(read)
+
+    def note(self, note_id: int) -> NoteRecord:
+        def read() -> NoteRecord:
+            with self._session() as s:
+                row = s.get(NoteRow, note_id)
+                if row is None:
+                    raise StorageError(f"onbekende notitie {note_id}")
+                return note_record(row)
+
+        return self._run(read)

@@ -1,0 +1,95 @@
+"""The outbox: notes are claimed by one sender (a conditional update), then marked sent,
+queued for a retry, or failed; a failed note can be put back, a dead sender's claim released."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import or_, update
+from sqlmodel import select
+
+from kccdesk.records import NoteRecord
+from kccdesk.storage.base import StoreBase
+from kccdesk.storage.convert import note_record
+from kccdesk.storage.engine import bump_counter
+from kccdesk.storage.tables import NoteRow
+
+
+class OutboxStore(StoreBase):
+    def claim_due(self, now: datetime, limit: int = 20) -> list[NoteRecord]:
+        """Queued notes that are due, urgent first, each claimed by this sender alone: the
+        claim is a conditional update, so two desks never both send one note."""
+
+        def work() -> list[NoteRecord]:
+            due = or_(NoteRow.next_attempt_at.is_(None), NoteRow.next_attempt_at <= now)
+            query = (
+                select(NoteRow)
+                .where(NoteRow.status == "queued", due)
+                .order_by((NoteRow.urgency == "dringend").desc(), NoteRow.created_at, NoteRow.id)
+                .limit(limit)
+            )
+            claimed = []
+            with self._session() as s:
+                for row in list(s.exec(query)):
+                    result = s.exec(
+                        update(NoteRow)
+                        .where(NoteRow.id == row.id, NoteRow.status == "queued")
+                        .values(
+                            status="sending", attempts=NoteRow.attempts + 1, next_attempt_at=now
+                        )
+                    )
+                    s.commit()
+                    if result.rowcount == 1:
+                        s.refresh(row)
+                        claimed.append(note_record(row))
+            return claimed
+
+        return self._run(work)
+
+    def _set_note(self, note_id: int, where_status: str | None, **values) -> bool:
+        def write() -> bool:
+            with self._session() as s, s.begin():
+                query = update(NoteRow).where(NoteRow.id == note_id)
+                if where_status:
+                    query = query.where(NoteRow.status == where_status)
+                changed = s.exec(query.values(**values)).rowcount == 1
+                if changed:
+                    bump_counter(s.connection(), "notes")
+                return changed
+
+        return self._run(write)
+
+    def mark_sent(self, note_id: int, at: datetime) -> None:
+        self._set_note(note_id, "sending", status="sent", sent_at=at, last_error="")
+
+    def mark_retry(self, note_id: int, next_attempt: datetime, error: str) -> None:
+        self._set_note(
+            note_id, "sending", status="queued", next_attempt_at=next_attempt, last_error=error
+        )
+
+    def mark_failed(self, note_id: int, error: str) -> None:
+        self._set_note(note_id, "sending", status="failed", last_error=error)
+
+    def resend(self, note_id: int) -> bool:
+        """Put a failed note back in the outbox, as new."""
+        return self._set_note(
+            note_id, "failed", status="queued", attempts=0, next_attempt_at=None, last_error=""
+        )
+
+    def release_stale(self, claimed_before: datetime) -> int:
+        """Notes left 'sending' by a sender that died go back to the queue."""
+
+        def write() -> int:
+            with self._session() as s, s.begin():
+                return (
+                    s.exec(
+                        update(NoteRow)
+                        .where(
+                            NoteRow.status == "sending", NoteRow.next_attempt_at < claimed_before
+                        )
+                        .values(status="queued")
+                    ).rowcount
+                    or 0
+                )
+
+        return self._run(write)

@@ -1,0 +1,166 @@
+"""Roster editing: entries with versions (optimistic locking, no lost update) and an audit
+row for every change, so what the desk showed can be reconstructed later."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, update
+from sqlmodel import col, select
+
+from kccdesk.errors import StorageError
+from kccdesk.model import Absence, Closure, ExtraShift, WeeklyShift
+from kccdesk.records import AuditRecord, RosterEntry
+from kccdesk.roster_edit import describe
+from kccdesk.storage.base import StoreBase
+from kccdesk.storage.convert import ROSTER_KIND, ROSTER_TABLES, roster_entry, roster_values
+from kccdesk.storage.engine import bump_counter
+from kccdesk.storage.tables import RosterAuditRow
+
+
+class StaleEntry(StorageError):
+    """Someone saved this entry after it was opened; `current` is the newer version (None
+    when it was removed)."""
+
+    def __init__(self, current: RosterEntry | None):
+        self.current = current
+        if current is None:
+            super().__init__("dit item is intussen door iemand anders verwijderd")
+        else:
+            super().__init__(
+                f"dit item is intussen gewijzigd (nu versie {current.version}): "
+                f"{describe(current.item)}; niets opgeslagen"
+            )
+
+
+class RosterStore(StoreBase):
+    def roster_entries(self, client_id: str) -> list[RosterEntry]:
+        def read() -> list[RosterEntry]:
+            with self._session() as s:
+                found = []
+                for kind, table in ROSTER_TABLES.items():
+                    query = (
+                        select(table)
+                        .where(table.client_id == client_id)
+                        .order_by(table.position, table.id)
+                    )
+                    found.extend(roster_entry(kind, row) for row in s.exec(query))
+                return found
+
+        return self._run(read)
+
+    def save_roster_entry(
+        self,
+        client_id: str,
+        item: WeeklyShift | ExtraShift | Absence | Closure,
+        user: str,
+        entry_id: int | None = None,
+        version: int | None = None,
+        *,
+        now: datetime,
+    ) -> RosterEntry:
+        """Add (no id) or change an entry. A change is refused with StaleEntry when the
+        stored version is no longer the one the editor started from: no lost update."""
+        kind = ROSTER_KIND[type(item)]
+        table = ROSTER_TABLES[kind]
+        values = roster_values(item)
+
+        def write() -> RosterEntry:
+            with self._session() as s, s.begin():
+                if entry_id is None:
+                    # After the last one, also when removals left gaps in the numbering.
+                    last = s.exec(
+                        select(func.max(table.position)).where(table.client_id == client_id)
+                    ).one()
+                    position = (last if last is not None else -1) + 1
+                    row = table(client_id=client_id, position=position, version=1, **values)
+                    s.add(row)
+                    s.flush()
+                    action, before = "added", None
+                else:
+                    old = s.get(table, entry_id)
+                    if old is None or old.client_id != client_id:
+                        raise StaleEntry(None)
+                    before = roster_values(roster_entry(kind, old).item, for_json=True)
+                    changed = s.exec(
+                        update(table)
+                        .where(table.id == entry_id, table.version == version)
+                        .values(version=table.version + 1, **values)
+                    ).rowcount
+                    if changed != 1:
+                        s.refresh(old)
+                        raise StaleEntry(roster_entry(kind, old))
+                    row = s.get(table, entry_id)
+                    s.refresh(row)
+                    action = "changed"
+                entry = roster_entry(kind, row)
+                s.add(
+                    RosterAuditRow(
+                        client_id=client_id,
+                        kind=kind,
+                        entry_id=entry.id,
+                        action=action,
+                        user=user,
+                        at=now,
+                        before=before,
+                        after=roster_values(item, for_json=True),
+                    )
+                )
+                bump_counter(s.connection(), f"client:{client_id}")
+                return entry
+
+        return self._run(write)
+
+    def remove_roster_entry(
+        self, client_id: str, kind: str, entry_id: int, version: int, user: str, *, now: datetime
+    ) -> None:
+        table = ROSTER_TABLES[kind]
+
+        def write() -> None:
+            with self._session() as s, s.begin():
+                old = s.get(table, entry_id)
+                if old is None or old.client_id != client_id:
+                    raise StaleEntry(None)
+                if old.version != version:
+                    raise StaleEntry(roster_entry(kind, old))
+                before = roster_values(roster_entry(kind, old).item, for_json=True)
+                removed = s.exec(
+                    delete(table).where(table.id == entry_id, table.version == version)
+                ).rowcount
+                if removed != 1:
+                    raise StaleEntry(None)
+                s.add(
+                    RosterAuditRow(
+                        client_id=client_id,
+                        kind=kind,
+                        entry_id=entry_id,
+                        action="removed",
+                        user=user,
+                        at=now,
+                        before=before,
+                        after=None,
+                    )
+                )
+                bump_counter(s.connection(), f"client:{client_id}")
+
+        self._run(write)
+
+    def roster_history(self, client_id: str, kind: str, entry_id: int) -> list[AuditRecord]:
+        """The entry's changes, newest first."""
+
+        def read() -> list[AuditRecord]:
+            query = (
+                select(RosterAuditRow)
+                .where(
+                    RosterAuditRow.client_id == client_id,
+                    RosterAuditRow.kind == kind,
+                    RosterAuditRow.entry_id == entry_id,
+                )
+                .order_by(col(RosterAuditRow.at).desc(), col(RosterAuditRow.id).desc())
+            )
+            with self._session() as s:
+                return [
+                    AuditRecord(r.at, r.user, r.action, r.before, r.after) for r in s.exec(query)
+                ]
+
+        return self._run(read)

@@ -1,0 +1,169 @@
+"""Desks recover by themselves: the change feed survives the database going away, says so,
+and catches up when it is back — on a real PostgreSQL cluster restarted under it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from conftest import DEMO_DIR
+from kccdesk.clientfile import load_clients
+from kccdesk.notes import check_note
+from kccdesk.storage import open_store
+from kccdesk.storage.changes import LOST
+
+BIKES = "fietsenmakerij-van-dijk"
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+
+
+def add_note(url: str, message: str) -> None:
+    """A note from another desk: its own store and connections."""
+    other = open_store(url)
+    client = other.load_client(BIKES)
+    other.add_note(check_note(client, "lisa", "Piet", "0612345678", message, at=NOW), at=NOW)
+    other.close()
+
+
+def wait_for(feed, predicate, seconds: float) -> set[str]:
+    """Wait on the feed until what it reports satisfies `predicate`; everything it reported."""
+    seen: set[str] = set()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        seen |= feed.wait(0.5)
+        if predicate(seen):
+            return seen
+    pytest.fail(f"feed did not report in {seconds} s (saw {sorted(seen)}, status {feed.status!r})")
+
+
+def cut_connection(feed, url: str) -> None:
+    """The feed's own connection dies, as when the server closes it."""
+    if url.startswith("sqlite"):
+        feed._raw.driver_connection.close()
+        return
+    import psycopg
+
+    pid = feed._raw.driver_connection.info.backend_pid
+    plain = url.replace("postgresql+psycopg://", "postgresql://").split("?")[0]
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
+
+
+def test_feed_reconnects_after_its_connection_is_cut(database_url, demo_clients):
+    store = open_store(database_url)
+    store.import_clients(demo_clients.values())
+    feed = store.change_feed()
+    assert feed.connected and feed.status == ""
+    cut_connection(feed, database_url)
+    assert feed.wait(0.5) == set()  # no exception out of wait()
+    assert not feed.connected and feed.status == LOST
+    caught_up = wait_for(feed, lambda kinds: "notes" in kinds, 5)
+    assert f"client:{BIKES}" in caught_up  # everything is re-read after the gap
+    assert feed.connected and feed.status == ""
+    add_note(database_url, "na herstel")
+    assert "notes" in wait_for(feed, lambda kinds: "notes" in kinds, 3)
+    feed.close()
+    store.close()
+
+
+# --- a private PostgreSQL cluster that the test may restart -------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _cluster_version() -> str | None:
+    root = Path("/etc/postgresql")
+    versions = sorted(p.name for p in root.iterdir()) if root.is_dir() else []
+    return versions[-1] if versions else None
+
+
+@pytest.fixture
+def private_cluster():
+    """(url, restart) of a throw-away PostgreSQL cluster on its own port."""
+    version = _cluster_version()
+    if shutil.which("pg_createcluster") is None or version is None:
+        reason = "pg_createcluster (postgresql-common) not installed"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true and {reason}")
+        pytest.skip(reason)
+    name, port = f"kcct{uuid.uuid4().hex[:8]}", _free_port()
+
+    def ctl(action: str) -> None:
+        subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", version, name, action],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+    subprocess.run(
+        ["pg_createcluster", version, name, "-p", str(port), "--", "--auth=trust"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    try:
+        ctl("start")
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", lambda: ctl("restart")
+    finally:
+        subprocess.run(["pg_dropcluster", "--stop", version, name], capture_output=True, timeout=60)
+
+
+def test_feed_recovers_from_a_postgresql_restart(private_cluster):
+    url, restart = private_cluster
+    store = open_store(url)
+    store.import_clients(load_clients([DEMO_DIR]))
+    feed = store.change_feed()
+    assert feed.wait(0.1) == set()
+    restart()
+    assert feed.wait(1.0) == set()
+    assert feed.status == LOST  # said once, in Dutch, not the driver's text
+    wait_for(feed, lambda kinds: "notes" in kinds, 8)  # the catch-up after reconnecting
+    assert feed.connected and feed.status == ""
+    add_note(url, "na de herstart")  # another desk, after the restart
+    assert "notes" in wait_for(feed, lambda kinds: "notes" in kinds, 3)
+    feed.close()
+    store.close()
+
+
+async def test_desk_header_says_when_the_database_is_gone_and_clears_it(demo_store, monkeypatch):
+    import asyncio
+
+    from desk_helpers import SIZE, build_app, settle, text_of
+    from kccdesk.storage.base import StoreBase
+
+    feeds = []
+    real = StoreBase.change_feed
+
+    def recording(self):  # the real feed; the test only keeps hold of it
+        feeds.append(real(self))
+        return feeds[-1]
+
+    monkeypatch.setattr(StoreBase, "change_feed", recording)
+    app = build_app(demo_store.url, BIKES)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+
+        async def header_until(predicate) -> str:
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                if feeds and predicate(text := text_of(app, "#call-header")):
+                    return text
+                await asyncio.sleep(0.05)
+            pytest.fail(f"header never matched: {text_of(app, '#call-header')!r}")
+
+        await header_until(lambda text: LOST not in text)
+        cut_connection(feeds[0], demo_store.url)
+        assert LOST in await header_until(lambda text: LOST in text)
+        await header_until(lambda text: LOST not in text)

@@ -1,0 +1,148 @@
+"""The outbox never sticks and a resend in doubt is the same message: real SMTP servers on
+loopback (aiosmtpd) that answer late, refuse, or hang."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes
+from email.policy import default
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from kccdesk.delivery import deliver_due
+from kccdesk.notes import check_note
+from kccdesk.settings import SmtpSettings
+from test_delivery import free_port, message_of
+
+BIKES = "fietsenmakerij-van-dijk"
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+#: the sender's SMTP timeout in these tests; the late server answers after twice that
+TIMEOUT = 0.5
+
+
+class Misbehaving:
+    """Answers DATA by the caller's message: 'laat' is stored and acknowledged only after the
+    client gave up (once), 'weiger' is refused with 554, 'hang' never gets an answer (once)."""
+
+    def __init__(self):
+        self.messages = []
+        self.seen: set[str] = set()
+
+    async def handle_DATA(self, server, session, envelope):
+        mail = message_from_bytes(envelope.content, policy=default)
+        text = message_of(mail)
+        first = text not in self.seen
+        self.seen.add(text)
+        if text == "weiger":
+            return "554 5.6.0 Message refused by policy"
+        if text == "hang" and first:
+            await asyncio.sleep(60)  # cancelled when the server stops
+        self.messages.append(mail)
+        if text == "laat" and first:
+            await asyncio.sleep(TIMEOUT * 2)  # stored, but the 250 comes too late
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def server():
+    handler = Misbehaving()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings = SmtpSettings("127.0.0.1", port, "none", sender="kcc@example.nl", timeout=TIMEOUT)
+    yield handler, settings
+    controller.stop()
+
+
+@pytest.fixture
+def outbox(store, demo_clients):
+    store.import_clients(demo_clients.values())
+    return store
+
+
+def save(store, demo_clients, message: str, minute: int, **changes):
+    note = check_note(demo_clients[BIKES], "lisa", "Piet de Boer", "0612345678", message, at=NOW)
+    note = dataclasses.replace(note, **changes)
+    return store.add_note(note, at=NOW + timedelta(minutes=minute))
+
+
+def test_every_note_gets_its_own_uuid(outbox, demo_clients):
+    first = save(outbox, demo_clients, "een", 0)
+    second = save(outbox, demo_clients, "twee", 1)
+    assert len(first.uuid) == 36 and first.uuid != second.uuid
+    assert outbox.note(first.id).uuid == first.uuid
+
+
+def test_late_250_is_retried_with_the_same_message_id(outbox, demo_clients, server):
+    handler, settings = server
+    note = save(outbox, demo_clients, "laat", 0)
+    (outcome,) = deliver_due(outbox, demo_clients, settings, NOW)
+    assert outcome.result == "retry"
+    assert outbox.note(note.id).status == "queued"
+    (outcome,) = deliver_due(outbox, demo_clients, settings, NOW + timedelta(minutes=1))
+    assert outcome.result == "sent"
+    first, second = handler.messages  # the server did keep the first copy
+    assert first["Message-ID"] == second["Message-ID"] == f"<{note.uuid}@kccdesk>"
+
+
+def test_refused_note_fails_at_once_and_the_next_still_goes(outbox, demo_clients, server):
+    handler, settings = server
+    refused = save(outbox, demo_clients, "weiger", 0)
+    fine = save(outbox, demo_clients, "gewoon", 1)
+    outcomes = deliver_due(outbox, demo_clients, settings, NOW)
+    assert [(o.note, o.result) for o in outcomes] == [(refused.id, "failed"), (fine.id, "sent")]
+    failed = outbox.note(refused.id)
+    assert failed.status == "failed" and "554" in failed.last_error
+    assert [message_of(m) for m in handler.messages] == ["gewoon"]
+
+
+def test_hanging_server_costs_one_timeout_and_holds_up_nothing(outbox, demo_clients, server):
+    handler, settings = server
+    hung = save(outbox, demo_clients, "hang", 0)
+    fine = save(outbox, demo_clients, "gewoon", 1)
+    started = time.monotonic()
+    outcomes = deliver_due(outbox, demo_clients, settings, NOW)
+    assert time.monotonic() - started < 5 * TIMEOUT
+    assert [(o.note, o.result) for o in outcomes] == [(hung.id, "retry"), (fine.id, "sent")]
+    assert outbox.note(hung.id).status == "queued"
+    (again,) = deliver_due(outbox, demo_clients, settings, NOW + timedelta(minutes=1))
+    assert again.result == "sent"
+    assert [m["Message-ID"] for m in handler.messages] == [
+        f"<{fine.uuid}@kccdesk>",
+        f"<{hung.uuid}@kccdesk>",
+    ]
+
+
+def test_note_that_cannot_be_composed_fails_at_once(outbox, demo_clients, server):
+    """A caller name with a line break, stored before names were checked at entry."""
+    handler, settings = server
+    broken = save(outbox, demo_clients, "kapot", 0, caller_name="Piet\r\nBcc: x@example.org")
+    fine = save(outbox, demo_clients, "gewoon", 1)
+    outcomes = deliver_due(outbox, demo_clients, settings, NOW)
+    assert [(o.note, o.result) for o in outcomes] == [(broken.id, "failed"), (fine.id, "sent")]
+    failed = outbox.note(broken.id)
+    assert failed.status == "failed" and "kan niet worden opgesteld" in failed.last_error
+    assert "\n" not in failed.last_error
+    assert [message_of(m) for m in handler.messages] == ["gewoon"]
+
+
+def test_bad_address_in_client_file_fails_that_note_alone(outbox, demo_clients, server):
+    handler, settings = server
+    bikes = demo_clients[BIKES]
+    people = tuple(
+        dataclasses.replace(p, email="lisa@example.nl\r\nBcc: x@example.org")
+        if p.id == "lisa"
+        else p
+        for p in bikes.people
+    )
+    clients = {**demo_clients, BIKES: dataclasses.replace(bikes, people=people)}
+    broken = save(outbox, demo_clients, "kapot", 0)
+    fine = save(outbox, demo_clients, "gewoon", 1, recipient="kees")
+    outcomes = deliver_due(outbox, clients, settings, NOW)
+    assert [(o.note, o.result) for o in outcomes] == [(broken.id, "failed"), (fine.id, "sent")]
+    assert outbox.note(broken.id).status == "failed"
+    assert [message_of(m) for m in handler.messages] == ["gewoon"]
