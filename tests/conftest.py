@@ -23,6 +23,9 @@ def isolated_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("KCCDESK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("KCCDESK_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("KCCDESK_AGENT", "Test")
+    # The command line acts at a fixed moment too (Monday 23 November 2026, 10:00 in
+    # Amsterdam), so no test depends on the date it runs on.
+    monkeypatch.setenv("KCCDESK_NOW", "2026-11-23T10:00:00+01:00")
     monkeypatch.delenv("KCCDESK_DATABASE_URL", raising=False)
     monkeypatch.delenv("KCCDESK_USER", raising=False)
     monkeypatch.delenv("KCCDESK_SHIFT_LEADS", raising=False)

@@ -117,6 +117,11 @@ class _Reader:
                 pass
         raise ValueError(f"veld '{key}' moet een datum zijn (JJJJ-MM-DD), niet '{value}'")
 
+    def required_day(self, key: str) -> date:
+        value = self.day(key, required=True)
+        assert value is not None  # day() raised when it was missing
+        return value
+
     def clock(self, key: str) -> time:
         value = self.table.get(key)
         if value is None:
@@ -226,22 +231,22 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
     def extra(t: dict[str, Any]) -> ExtraShift:
         r = _Reader(t, "extra shift", ("person", "date", "start", "end"))
         return ExtraShift(
-            r.text("person", required=True), r.day("date", True), r.clock("start"), r.clock("end")
+            r.text("person", required=True), r.required_day("date"), r.clock("start"), r.clock("end")
         )
 
     def absence(t: dict[str, Any]) -> Absence:
         r = _Reader(t, "absence", ("person", "from", "until", "reason", "replaced_by"))
         return Absence(
             person=r.text("person", required=True),
-            start=r.day("from", True),
-            until=r.day("until", True),
+            start=r.required_day("from"),
+            until=r.required_day("until"),
             reason=r.text("reason"),
             replaced_by=r.optional_text("replaced_by"),
         )
 
     def closure(t: dict[str, Any]) -> Closure:
         r = _Reader(t, "closure", ("from", "until", "reason"))
-        return Closure(r.day("from", True), r.day("until", True), r.text("reason"))
+        return Closure(r.required_day("from"), r.required_day("until"), r.text("reason"))
 
     client_fields = set(Client.__dataclass_fields__) - set(LABELS) - {"_people_by_id"}
     try:
@@ -257,7 +262,7 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"onbekende tijdzone '{timezone}'") from None
-        fields = dict(
+        fields: dict[str, Any] = dict(
             id=client_id,
             name=r.text("name", required=True),
             kind=r.text("kind"),
@@ -297,7 +302,11 @@ def semantic_errors(
     headers = headers or {}
     errors: list[ClientFileError] = []
     people = {p.id for p in client.people}
-    for section, items in (("people", client.people), ("topics", client.topics)):
+    sections: tuple[tuple[str, tuple[Person | Topic, ...]], ...] = (
+        ("people", client.people),
+        ("topics", client.topics),
+    )
+    for section, items in sections:
         seen: set[str] = set()
         for index, item in enumerate(items, 1):
             if item.id in seen:

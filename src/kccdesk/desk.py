@@ -70,6 +70,13 @@ def open_demo_store() -> Store:
     return store
 
 
+def open_database(url: str, demo: bool = False) -> Store:
+    """The store on a URL (its schema brought up to date), or the demo database."""
+    from kccdesk.storage import open_store
+
+    return open_demo_store() if demo else open_store(url)
+
+
 class Desk:
     """Clients cached in memory (they change rarely), search indexes built on first use."""
 

@@ -76,6 +76,7 @@ def compose(note: NoteRecord, client: Client, sender: str) -> EmailMessage:
 def send(message: EmailMessage, smtp: SmtpSettings) -> None:
     """Hand the message to the SMTP server; raises TemporaryFailure or PermanentFailure."""
     try:
+        server: smtplib.SMTP
         if smtp.security == "ssl":
             server = smtplib.SMTP_SSL(
                 smtp.host, smtp.port, timeout=smtp.timeout, context=ssl.create_default_context()

@@ -74,8 +74,8 @@ class AuditRecord:
     at: datetime
     user: str
     action: str  # added | changed | removed
-    before: dict | None
-    after: dict | None
+    before: dict[str, object] | None
+    after: dict[str, object] | None
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,8 @@ def kind_of(item: RosterItem) -> RosterKind:
 
 
 def items_of(client: Client, kind: RosterKind) -> tuple[RosterItem, ...]:
-    return getattr(client, kind.section)
+    items: tuple[RosterItem, ...] = getattr(client, kind.section)
+    return items
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,7 @@ def roster_entry(kind: str, row) -> RosterEntry:
 
 def roster_values(item, for_json: bool = False) -> dict:
     """Column values of a roster item; with for_json dates and times as text (audit)."""
+    values: dict[str, object]
     if isinstance(item, WeeklyShift):
         values = {
             "person": item.person,

@@ -27,7 +27,9 @@ def _config(connection=None):
 def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(_config()).get_current_head()
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None, "kccdesk ships with its migrations"
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -57,7 +59,7 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
                 "deze database heeft kccdesk-tabellen maar geen schemaversie (niet door "
                 "kccdesk aangemaakt?); gebruik een lege database of zet een reservekopie terug"
             )
-    target = script.get_current_head() if revision == "head" else revision
+    target = head_revision() if revision == "head" else revision
     if before != target:
         with engine.begin() as connection:
             command.upgrade(_config(connection), revision)

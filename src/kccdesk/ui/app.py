@@ -289,7 +289,9 @@ class KccDeskApp(App[None]):
         from kccdesk.ui.screens.draft_offer import DraftOffer
 
         def answered(choice: str | None) -> None:
-            if choice == "restore":
+            from kccdesk.ui.screens.call import CallScreen
+
+            if choice == "restore" and isinstance(self.screen, CallScreen):
                 self.screen.restore_draft(draft)
             elif choice == "discard":
                 self.drafts.clear()
@@ -353,7 +355,7 @@ def make_app(
     opener = partial(_open_store, url, demo)
     from_snapshot = bool(clients)
     actor = Actor(settings.user_name, settings.user_name in settings.shift_leads)
-    if from_snapshot:
+    if clients:
         desk = Desk.from_snapshot(opener, clients, clock=clock, actor=actor)
     else:
         desk = Desk(opener(), clock=clock, actor=actor)
@@ -376,10 +378,9 @@ def make_app(
 
 
 def _open_store(url: str, demo: bool):
-    from kccdesk.desk import open_demo_store
-    from kccdesk.storage import open_store
+    from kccdesk.desk import open_database
 
-    return open_demo_store() if demo else open_store(url)
+    return open_database(url, demo)
 
 
 def run_desk(demo: bool = False) -> int:

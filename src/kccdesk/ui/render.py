@@ -10,11 +10,11 @@ from rich.text import Text
 from kccdesk import texts
 from kccdesk.model import Client, Person, Topic
 from kccdesk.phones import display as phone_display
-from kccdesk.roster import DutyStatus
+from kccdesk.roster import DutyStatus, OnDuty
 from kccdesk.search import Hit
 
 if TYPE_CHECKING:
-    from kccdesk.storage import NoteRecord
+    from kccdesk.records import NoteRecord
 
 #: the current topics panel shows this many (pinned first); search finds the rest
 TOPICS_SHOWN = 10
@@ -169,7 +169,7 @@ def _department_of(client: Client, person_id: str) -> str:
 
 def _duty_list(text: Text, status: DutyStatus, client: Client, grouped: bool) -> None:
     department = None
-    ordered = status.on_duty
+    ordered: list[OnDuty] | tuple[OnDuty, ...] = status.on_duty
     if grouped:
         ordered = sorted(ordered, key=lambda d: (_department_of(client, d.person), d.name))
     for duty in ordered:

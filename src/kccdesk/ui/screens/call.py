@@ -34,7 +34,7 @@ from kccdesk.ui.widgets.roster_pane import RosterPane
 from kccdesk.ui.widgets.search_panel import SearchPanel
 
 if TYPE_CHECKING:
-    from kccdesk.storage import NoteRecord
+    from kccdesk.records import NoteRecord
     from kccdesk.transfers import TransferCheck
 
 #: how often the duty panel and the call timer refresh by themselves (seconds)

@@ -22,16 +22,16 @@ from kccdesk.roster import person_state
 from kccdesk.ui.access import app_of, desk_of
 
 if TYPE_CHECKING:
-    from kccdesk.storage import NoteRecord
+    from kccdesk.records import NoteRecord
 
 
 class AbsentRecipientDialog(ModalScreen[str | None]):
     """Dismisses with "replacement", "keep" or None (back to the form)."""
 
     BINDINGS = [
-        Binding("enter", "dismiss('replacement')", texts.KEY_REPLACEMENT),
-        Binding("k", "dismiss('keep')", texts.KEY_KEEP),
-        Binding("escape", "dismiss(None)", texts.KEY_CLOSE),
+        Binding("enter", "choose('replacement')", texts.KEY_REPLACEMENT),
+        Binding("k", "choose('keep')", texts.KEY_KEEP),
+        Binding("escape", "choose(None)", texts.KEY_CLOSE),
     ]
 
     def __init__(self, refusal: RecipientAbsent, name: str):
@@ -48,7 +48,7 @@ class AbsentRecipientDialog(ModalScreen[str | None]):
                 hint = hint.split(" · ", 1)[1]
             yield Static(hint, classes="hint")
 
-    def action_dismiss(self, result: str | None = None) -> None:
+    def action_choose(self, result: str | None = None) -> None:
         if result == "replacement" and not self.refusal.replacement:
             return
         self.dismiss(result)

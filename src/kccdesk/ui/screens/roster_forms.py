@@ -147,7 +147,7 @@ class RosterEntryForm(ModalScreen[str | None]):
 
     def _value(self, name: str) -> str:
         widget = self.query_one(f"#field-{name}")
-        value = widget.value
+        value = widget.value if isinstance(widget, Input | Select) else None
         return value if isinstance(value, str) else ""
 
     def _build(self):

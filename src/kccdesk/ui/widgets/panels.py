@@ -24,7 +24,7 @@ from kccdesk.ui import render
 from kccdesk.ui.access import app_of, desk_of
 
 if TYPE_CHECKING:
-    from kccdesk.storage import NoteRecord
+    from kccdesk.records import NoteRecord
 
 
 class _Panel(VerticalScroll):

@@ -21,7 +21,7 @@ from kccdesk.roster_edit import describe
 from kccdesk.ui.access import desk_of
 
 if TYPE_CHECKING:
-    from kccdesk.storage import RosterEntry
+    from kccdesk.records import RosterEntry
 
 
 def monday_of(day: date) -> date:
@@ -48,7 +48,7 @@ class RosterPane(Vertical):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.client_id: str | None = None
+        self.client_id = ""  # set by show() before the pane is first displayed
         self.monday: date | None = None
         self.entries: list = []
 
@@ -81,7 +81,7 @@ class RosterPane(Vertical):
         self.refresh_view()
 
     def refresh_view(self) -> None:
-        if self.client_id is None or self.monday is None:
+        if not self.client_id or self.monday is None:
             return
         client = self.desk.client(self.client_id)
         last = self.monday + timedelta(days=6)
@@ -122,7 +122,7 @@ class RosterPane(Vertical):
     @work(thread=True, exclusive=True, group="roster", exit_on_error=False)
     def load_entries(self) -> None:
         client_id = self.client_id
-        if client_id is not None:
+        if client_id:
             self.post_message(self.EntriesLoaded(client_id, self.desk.roster_entries(client_id)))
 
     def on_roster_pane_entries_loaded(self, message: EntriesLoaded) -> None:
