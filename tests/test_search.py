@@ -56,7 +56,7 @@ def test_highlight_spans_point_at_matched_words(demo_clients):
     index = SearchIndex(entries_for(demo_clients[MUNI]))
     hit = index.search("gladheid", limit=1)[0]
     start, end = hit.highlights[0]
-    assert hit.entry.title[start:end].lower() == "gladheidsbestrijding" or end > start
+    assert hit.entry.title[start:end] == "Gladheidsbestrijding"
 
 
 def test_empty_and_nonsense_queries_return_nothing(demo_clients):

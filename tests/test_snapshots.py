@@ -6,35 +6,36 @@ Update after an intended change with: pytest tests/test_snapshots.py --snapshot-
 
 from __future__ import annotations
 
-from desk_helpers import SIZE, build_app
+from desk_helpers import SIZE, build_app, settle, type_text
 
 
-def keys(text: str) -> list[str]:
-    return ["space" if ch == " " else ch for ch in text]
+def typing(*steps: str):
+    """A run_before for snap_compare: type text or press keys ('<f5>'), letting the desk
+    settle after each step (workers done, screen refreshed) instead of sleeping."""
+
+    async def run(pilot) -> None:
+        await settle(pilot)
+        for step in steps:
+            if step.startswith("<") and step.endswith(">"):
+                await pilot.press(step[1:-1])
+                await settle(pilot)
+            else:
+                await type_text(pilot, step)
+
+    return run
 
 
 def test_call_screen(snap_compare, demo_store):
     app = build_app(demo_store.url, "huisartsen-de-linde")
-    assert snap_compare(app, terminal_size=SIZE, press=[*keys("bakker"), "wait:300"])
+    assert snap_compare(app, terminal_size=SIZE, run_before=typing("bakker"))
 
 
 def test_note_form(snap_compare, demo_store):
     app = build_app(demo_store.url, "huisartsen-de-linde")
-    press = [
-        *keys("sanne"),
-        "wait:300",
-        "f6",
-        "wait:200",
-        *keys("Els de Wit"),
-        "tab",
-        *keys("06 1234567"),
-        "wait:200",
-    ]
-    assert snap_compare(app, terminal_size=SIZE, press=press)
+    steps = typing("sanne", "<f6>", "Els de Wit", "<tab>", "06 1234567")
+    assert snap_compare(app, terminal_size=SIZE, run_before=steps)
 
 
 def test_transfer_dialog(snap_compare, demo_store):
     app = build_app(demo_store.url, "gemeente-oosterwold")
-    assert snap_compare(
-        app, terminal_size=SIZE, press=[*keys("wouter mulder"), "wait:300", "f5", "wait:200"]
-    )
+    assert snap_compare(app, terminal_size=SIZE, run_before=typing("wouter mulder", "<f5>"))
