@@ -16,6 +16,7 @@ class CallSession:
     outcome: str = "answered"  # answered | transferred | note
     transferred_to: str | None = None
     overrides: list[str] = field(default_factory=list)
+    stopped: list[str] = field(default_factory=list)  # transfers the guard stopped
     notes: list[int] = field(default_factory=list)
 
     def transferred(self, person: str, override: str = "") -> None:
@@ -23,6 +24,10 @@ class CallSession:
         self.transferred_to = person
         if override:
             self.overrides.append(override)
+
+    def transfer_stopped(self, person: str, reason: str) -> None:
+        """The guard stopped a transfer: recorded whatever the agent does next."""
+        self.stopped.append(f"{person}: {reason}")
 
     def note_taken(self, note_id: int, override: str = "") -> None:
         self.notes.append(note_id)
@@ -34,7 +39,9 @@ class CallSession:
     @property
     def worth_logging(self) -> bool:
         """An idle desk that was merely opened is not a call."""
-        return self.explicit or bool(self.caller) or self.outcome != "answered"
+        return (
+            self.explicit or bool(self.caller) or self.outcome != "answered" or bool(self.stopped)
+        )
 
     def log_into(self, store, ended: datetime, agent: str):
         return store.log_call(
@@ -44,6 +51,7 @@ class CallSession:
             caller=self.caller,
             transferred_to=self.transferred_to,
             warnings_overridden="; ".join(self.overrides),
+            stopped="; ".join(self.stopped),
             agent=agent,
             ended_at=ended,
         )

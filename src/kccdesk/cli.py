@@ -291,8 +291,13 @@ def cmd_note(args) -> int:
     if args.json:
         _print_json(note.as_dict())
     else:
+        via = (
+            f" (voor {note.addressed_to}; volgens afspraak met de klant naar {note.recipient})"
+            if note.addressed_to
+            else ""
+        )
         print(
-            f"notitie #{note.id} opgeslagen voor {note.recipient}: terugbellen op "
+            f"notitie #{note.id} opgeslagen voor {note.recipient}{via}: terugbellen op "
             f"{display(note.caller_phone)}"
         )
     return 0

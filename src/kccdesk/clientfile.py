@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -132,8 +132,8 @@ class _Reader:
             raise ValueError(f"veld '{key}' moet een tijd zijn (\"UU:MM\")")
         return parse_clock(value)
 
-    def flag(self, key: str) -> bool:
-        value = self.table.get(key, False)
+    def flag(self, key: str, default: bool = False) -> bool:
+        value = self.table.get(key, default)
         if not isinstance(value, bool):
             raise ValueError(f"veld '{key}' moet true of false zijn")
         return value
@@ -202,6 +202,8 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
             phone=r.text("phone"),
             email=r.text("email"),
             keywords=r.words("keywords"),
+            transfer=r.flag("transfer", default=True),
+            notes_to=r.optional_text("notes_to"),
         )
 
     def topic(t: dict[str, Any]) -> Topic:
@@ -231,7 +233,10 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
     def extra(t: dict[str, Any]) -> ExtraShift:
         r = _Reader(t, "extra shift", ("person", "date", "start", "end"))
         return ExtraShift(
-            r.text("person", required=True), r.required_day("date"), r.clock("start"), r.clock("end")
+            r.text("person", required=True),
+            r.required_day("date"),
+            r.clock("start"),
+            r.clock("end"),
         )
 
     def absence(t: dict[str, Any]) -> Absence:
@@ -328,6 +333,12 @@ def semantic_errors(
                 "client",
             )
         )
+    for index, person in enumerate(client.people, 1):
+        redirect = redirect_problem(client, person)
+        if redirect:
+            errors.append(
+                ClientFileError(path, redirect, headers.get(("people", index)), f"person {index}")
+            )
     for index, item in enumerate(client.topics, 1):
         if item.route_to and item.route_to not in people:
             errors.append(
@@ -348,6 +359,24 @@ def semantic_errors(
             )
         )
     return errors
+
+
+def redirect_problem(client: Client, person: Person) -> str | None:
+    """Why a person's `notes_to` cannot stand: the target must be another person of this
+    client who is not redirected in turn (no chains, no cycles)."""
+    if person.notes_to is None:
+        return None
+    target = client.person(person.notes_to)
+    if person.notes_to == person.id:
+        return "notes_to verwijst naar de persoon zelf"
+    if target is None:
+        return f"notes_to '{person.notes_to}' bestaat niet bij {client.id}"
+    if target.notes_to is not None:
+        return (
+            f"notes_to '{person.notes_to}' stuurt zelf door naar '{target.notes_to}'; "
+            "verwijs rechtstreeks naar wie de notities leest"
+        )
+    return None
 
 
 def client_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -396,41 +425,39 @@ def load_clients(paths: Iterable[str | Path]) -> list[Client]:
 # --- writing -------------------------------------------------------------------------------
 
 
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
+def _plain(value: Any) -> Any:
+    """A record value as TOML wants it: times as "HH:MM" text, tuples as lists."""
     if isinstance(value, time):
-        return f'"{value:%H:%M}"'
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
-    text = str(value)
-    escaped = (
-        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
-    )
-    return f'"{escaped}"'
+        return f"{value:%H:%M}"
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
 
 
-def _table(header: str, pairs: list[tuple[str, Any]]) -> str:
-    lines = [header]
-    for key, value in pairs:
-        if value is None or value == "" or value == () or value is False:
-            continue
-        lines.append(f"{key} = {_value(value)}")
-    return "\n".join(lines)
-
-
-def _pairs(item) -> list[tuple[str, Any]]:
-    """(file key, value) of a record, in field order; a period's start is 'from' in files."""
+def _table(item: Any) -> dict[str, Any]:
+    """A record's fields in file order, leaving out what equals its default (a file without
+    a field means the default); a period's start is 'from' in files."""
     rename = {"start": "from"} if isinstance(item, Absence | Closure) else {}
-    return [(rename.get(f.name, f.name), getattr(item, f.name)) for f in fields(item) if f.init]
+    table: dict[str, Any] = {}
+    for f in fields(item):
+        if not f.init or f.name in LABELS:
+            continue
+        value = getattr(item, f.name)
+        default = f.default if f.default is not MISSING else None
+        if value is None or value == default or value in ("", ()):
+            continue
+        table[rename.get(f.name, f.name)] = _plain(value)
+    return table
 
 
 def dump_client(client: Client) -> str:
-    """The client as TOML in the DESIGN.md format."""
-    header = [(key, value) for key, value in _pairs(client) if key not in LABELS]
-    parts = [_table("[client]", header)]
+    """The client as TOML in the DESIGN.md format, written by a maintained TOML writer so any
+    text (quotes, CR, emoji, right-to-left) round-trips."""
+    import tomli_w
+
+    document: dict[str, Any] = {"client": _table(client)}
     for section in LABELS:
-        parts.extend(_table(f"[[{section}]]", _pairs(item)) for item in getattr(client, section))
-    return "\n\n".join(parts) + "\n"
+        items = getattr(client, section)
+        if items:
+            document[section] = [_table(item) for item in items]
+    return tomli_w.dumps(document)

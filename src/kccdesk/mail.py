@@ -54,6 +54,14 @@ def compose(note: NoteRecord, client: Client, sender: str) -> EmailMessage:
         message["X-Priority"] = "1"
     lines = [
         f"Terugbelverzoek voor {person_name}" + (" — DRINGEND" if urgent else ""),
+        *(
+            [
+                f"Bestemd voor {client.person_name(note.addressed_to)}; u ontvangt het namens "
+                "hem of haar, volgens de afspraak met de klant."
+            ]
+            if note.addressed_to
+            else []
+        ),
         "",
         f"Beller:   {note.caller_name}",
         f"Nummer:   {readable}",

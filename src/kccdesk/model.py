@@ -24,6 +24,10 @@ class Person:
     phone: str = ""
     email: str = ""
     keywords: tuple[str, ...] = ()
+    #: false: callers are never put through to this person (a client's standing rule)
+    transfer: bool = True
+    #: callback notes for this person go to that person (e.g. the aldermen's secretary)
+    notes_to: str | None = None
 
 
 @dataclass(frozen=True)

@@ -55,12 +55,29 @@ class CheckedNote:
     agent: str
     instructions_version: str
     override: str = ""  # the warning the agent knowingly overrode, if any
+    addressed_to: str = ""  # the person asked for, when the client's rule sent it elsewhere
 
 
 def _has_control(text: str, allowed: str = "") -> bool:
     """Control characters (C0, DEL, C1) end up in mail headers and logs; none belong in a
     name, and a message only needs line breaks and tabs."""
     return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
+
+
+def redirected(client: Client, person_id: str) -> str:
+    """Who a note for this person goes to: their `notes_to` when the client set one (the
+    client file guarantees the target exists and is not redirected in turn), else them."""
+    person = client.person(person_id)
+    if person is not None and person.notes_to and client.person(person.notes_to):
+        return person.notes_to
+    return person_id
+
+
+def addressed_text(client: Client, recipient: str, addressed_to: str) -> str:
+    """'Wouter Mulder, via Sanne de Vries' for a redirected note, else the recipient's name."""
+    if not addressed_to:
+        return client.person_name(recipient)
+    return f"{client.person_name(addressed_to)}, via {client.person_name(recipient)}"
 
 
 def instructions_version(client: Client) -> str:
@@ -86,6 +103,12 @@ def check_note(
     person = client.person(recipient)
     if person is None:
         raise NoteRefused(f"'{recipient}' is geen medewerker van {client.name}")
+    addressed_to = ""
+    target = redirected(client, recipient)
+    if target != recipient:
+        # The client's rule: notes for this person go to someone else, who is the recipient;
+        # the absence rule below then applies to them.
+        addressed_to, recipient = recipient, target
     if not caller_name.strip():
         raise NoteRefused("naam van de beller ontbreekt")
     if _has_control(caller_name):
@@ -108,6 +131,7 @@ def check_note(
     return CheckedNote(
         client=client.id,
         recipient=recipient,
+        addressed_to=addressed_to,
         caller_name=caller_name.strip(),
         phone=checked,
         message=message.strip(),

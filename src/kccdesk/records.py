@@ -27,6 +27,8 @@ class NoteRecord:
     override: str
     sent_at: datetime | None = None
     next_attempt_at: datetime | None = None
+    #: the person the caller asked for, when the client's rule sent the note to `recipient`
+    addressed_to: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -34,6 +36,7 @@ class NoteRecord:
             "uuid": self.uuid,
             "client": self.client,
             "recipient": self.recipient,
+            "addressed_to": self.addressed_to or None,
             "caller_name": self.caller_name,
             "e164": self.caller_phone,
             "message": self.message,
@@ -57,6 +60,7 @@ class CallRecord:
     outcome: str
     transferred_to: str | None
     warnings_overridden: str
+    stopped: str = ""  # transfers the guard stopped during the call (the attempt is recorded)
 
 
 @dataclass(frozen=True)

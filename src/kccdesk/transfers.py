@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kccdesk.model import Client
+from kccdesk.notes import redirected
 from kccdesk.roster import DutyStatus, PersonState, person_state
+
+#: why a transfer to someone the client never wants callers put through to is stopped
+NEVER_TRANSFER = "wordt nooit doorverbonden (afspraak met de klant)"
+#: marks an override of a client's rule in the call log, for the team lead's review
+FOR_REVIEW = "TER BEOORDELING"
 
 
 @dataclass(frozen=True)
@@ -30,10 +36,28 @@ class TransferCheck:
     closed: str | None  # why the client is closed today, if it is
     at: datetime
     note_to: str | None  # who a callback note should go to instead of a transfer
+    rule: str = ""  # a client's standing rule that stops this transfer (NEVER_TRANSFER)
 
-    def override_warning(self) -> str:
-        """What the call log records when the agent transfers anyway."""
+    @property
+    def stop_reason(self) -> str:
+        """Why the guard stopped it, in one line for the call log."""
+        if self.rule:
+            return self.rule
+        if self.target.absent_until is not None:
+            return f"afwezig t/m {self.target.absent_until}"
+        return "geen dienst"
+
+    def override_warning(self, reason: str = "") -> str:
+        """What the call log records when the agent transfers anyway. Overriding a client's
+        rule needs the agent's reason and is marked for the team lead's review."""
         target = self.target
+        if self.rule:
+            if not reason.strip():
+                raise ValueError("een klantregel negeren kan alleen met een reden")
+            return (
+                f"{FOR_REVIEW}: klantregel '{self.rule}' genegeerd voor {target.person}; "
+                f"reden: {reason.strip()}"
+            )
         if target.absent_until is not None:
             state = f"afwezig t/m {target.absent_until}"
         else:
@@ -44,40 +68,55 @@ class TransferCheck:
 def check_transfer(client: Client, person_id: str, status: DutyStatus) -> TransferCheck:
     """May the caller be put through to this person now, and if not, to whom instead."""
     target = person_state(client, status, person_id)
+    person = client.person(person_id)
+    rule = NEVER_TRANSFER if person is not None and not person.transfer else ""
     replacement = (
         person_state(client, status, target.replaced_by, is_replacement=True)
         if target.replaced_by
         else None
     )
-    ordered: list[PersonState] = []
-    if replacement is not None and replacement.on_duty:
-        ordered.append(replacement)
+    # First whoever stands in for them: the replacement of an absence, or — when the client
+    # never wants them put through — the person their notes go to.
+    first = [replacement] if replacement is not None else []
+    if rule and person is not None and person.notes_to:
+        first.append(person_state(client, status, person.notes_to))
+    ordered = [c for c in first if c.on_duty and _may_take_calls(client, c.person)]
     others = [
         person_state(client, status, d.person)
         for d in status.on_duty
-        if d.person != person_id and all(d.person != c.person for c in ordered)
+        if d.person != person_id
+        and all(d.person != c.person for c in ordered)
+        and _may_take_calls(client, d.person)
     ]
     ordered.extend(c for c in others if c.department == target.department)
-    ordered.extend(c for c in others if c.department != target.department)
+    if not rule:  # a client's rule is about this person: colleagues elsewhere do not help
+        ordered.extend(c for c in others if c.department != target.department)
     return TransferCheck(
         client=client.id,
         target=target,
-        allowed=target.on_duty,
+        allowed=target.on_duty and not rule,
         alternatives=tuple(ordered),
         replacement=replacement,
         closed=status.closed,
         at=status.at,
-        note_to=_note_recipient(client, target, replacement),
+        note_to=_note_recipient(client, status, person_id),
+        rule=rule,
     )
 
 
-def _note_recipient(
-    client: Client, target: PersonState, replacement: PersonState | None
-) -> str | None:
-    """A note for the person asked for — or, while they are absent, for their replacement,
-    else for the client's default recipient (never silently for someone absent)."""
-    if not target.absent:
-        return target.person
-    if replacement is not None and not replacement.absent:
-        return replacement.person
+def _may_take_calls(client: Client, person_id: str) -> bool:
+    person = client.person(person_id)
+    return person is None or person.transfer
+
+
+def _note_recipient(client: Client, status: DutyStatus, person_id: str) -> str | None:
+    """A note for the person asked for (or whom the client's rule sends their notes to) —
+    or, while that one is absent, for their replacement, else for the client's default
+    recipient: never silently for someone absent."""
+    recipient = redirected(client, person_id)
+    absence = status.absence_of(recipient)
+    if absence is None:
+        return recipient
+    if absence.replaced_by and status.absence_of(absence.replaced_by) is None:
+        return absence.replaced_by
     return client.callback_default

@@ -25,6 +25,7 @@ class CallStore(StoreBase):
         caller: str = "",
         transferred_to: str | None = None,
         warnings_overridden: str = "",
+        stopped: str = "",
         agent: str = "",
     ) -> CallRecord:
         def write() -> CallRecord:
@@ -36,6 +37,7 @@ class CallStore(StoreBase):
                 outcome=outcome,
                 transferred_to=transferred_to,
                 warnings_overridden=warnings_overridden,
+                stopped=stopped,
                 agent=agent,
             )
             with self._session() as s:

@@ -39,6 +39,7 @@ def note_record(row: NoteRow) -> NoteRecord:
         uuid=row.uuid,
         client=row.client_id,
         recipient=row.recipient,
+        addressed_to=row.addressed_to,
         caller_name=row.caller_name,
         caller_phone=row.caller_phone,
         message=row.message,
@@ -64,6 +65,7 @@ def call_record(row: CallRow) -> CallRecord:
         outcome=row.outcome,
         transferred_to=row.transferred_to,
         warnings_overridden=row.warnings_overridden,
+        stopped=row.stopped,
     )
 
 

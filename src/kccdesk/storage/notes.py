@@ -24,6 +24,7 @@ class NoteStore(StoreBase):
             uuid=str(uuid4()),
             client_id=note.client,
             recipient=note.recipient,
+            addressed_to=note.addressed_to,
             caller_name=note.caller_name,
             caller_phone=note.phone.e164 or "",
             message=note.message,

@@ -65,6 +65,8 @@ class PersonRow(SQLModel, table=True):
     phone: str = ""
     email: str = ""
     keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    transfer: bool = True  # false: never put callers through (client rule)
+    notes_to: str | None = None  # notes for this person go to that person
 
 
 class TopicRow(SQLModel, table=True):
@@ -142,6 +144,9 @@ class NoteRow(SQLModel, table=True):
     uuid: str = Field(sa_column=Column(String(36), nullable=False))
     client_id: str = Field(index=True)
     recipient: str
+    #: the person the caller asked for when the note went to someone else for them
+    #: (their `notes_to`); empty when the recipient is that person
+    addressed_to: str = ""
     caller_name: str
     caller_phone: str  # E.164, or national form for a 14 0xx municipal number
     message: str
@@ -168,6 +173,7 @@ class CallRow(SQLModel, table=True):
     outcome: str = "answered"  # answered | transferred | note
     transferred_to: str | None = None
     warnings_overridden: str = ""
+    stopped: str = ""  # transfers the guard stopped during the call
     agent: str = ""
 
 

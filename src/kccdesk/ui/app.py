@@ -7,6 +7,7 @@ import contextlib
 import gc
 import json
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,6 +38,8 @@ WATCH_TIMEOUT = 1.0
 ENDLESS = "endless"
 #: how often the outbox is looked at when nothing wakes the sender (retries come due)
 SEND_INTERVAL = 5.0
+#: how often a pausing sender looks whether it was woken
+SENDER_POLL = 0.1
 
 
 class KccDeskApp(App[None]):
@@ -75,6 +78,8 @@ class KccDeskApp(App[None]):
         self.local_dir = local_dir
         self.ring_server: asyncio.AbstractServer | None = None
         self._sender_wake = threading.Event()
+        #: set when the desk closes: the endless loops stop at once, whatever they wait for
+        self._stopping = threading.Event()
         #: the sender's last error, shown once until a pass succeeds again
         self._sender_error: str | None = None
         #: "the clients changed" and "the notes changed": every view that shows them listens
@@ -160,7 +165,8 @@ class KccDeskApp(App[None]):
         return {"ok": True, "client": client.id, "caller": caller_e164}
 
     async def on_unmount(self) -> None:
-        self._sender_wake.set()  # let the sender see it is cancelled now, not in 5 s
+        self._stopping.set()
+        self._sender_wake.set()  # let the sender see it now, not after its pause
         if self.ring_server is not None:
             self.ring_server.close()
             if self.local_dir is not None:
@@ -227,7 +233,7 @@ class KccDeskApp(App[None]):
         worker = get_current_worker()
         smtp = self.settings.smtp
         assert smtp is not None
-        while not worker.is_cancelled:
+        while not (worker.is_cancelled or self._stopping.is_set()):
             try:
                 outcomes = self.desk.deliver_due(smtp)
             except Exception as exc:  # said once, never fatal: the notes stay queued
@@ -236,8 +242,16 @@ class KccDeskApp(App[None]):
                 self.post_message(self.SenderRecovered())
                 if outcomes:
                     self.post_message(self.ChangesArrived({"notes"}))
-            self._sender_wake.wait(SEND_INTERVAL)
+            self._pause_sender(SEND_INTERVAL)
             self._sender_wake.clear()
+
+    def _pause_sender(self, seconds: float) -> None:
+        """Until woken (a new note, the desk closing) or the pause is over. Polls rather than
+        Event.wait(timeout), whose absolute monotonic deadline a shifted clock (libfaketime in
+        CI) turns into years."""
+        deadline = time.monotonic() + seconds
+        while not self._sender_wake.is_set() and time.monotonic() < deadline:
+            time.sleep(SENDER_POLL)
 
     def on_kcc_desk_app_sender_failed(self, message: SenderFailed) -> None:
         if message.error != self._sender_error:
@@ -257,7 +271,7 @@ class KccDeskApp(App[None]):
         feed = self.desk.change_feed()
         shown = ""
         try:
-            while not worker.is_cancelled:
+            while not (worker.is_cancelled or self._stopping.is_set()):
                 kinds = feed.wait(WATCH_TIMEOUT)
                 if feed.status != shown:  # database gone or back: say so once, in the header
                     shown = feed.status

@@ -10,7 +10,7 @@ from rich.text import Text
 from kccdesk import texts
 from kccdesk.model import Client, Person, Topic
 from kccdesk.phones import display as phone_display
-from kccdesk.roster import DutyStatus, OnDuty
+from kccdesk.roster import DutyStatus, OnDuty, person_state
 from kccdesk.search import Hit
 
 if TYPE_CHECKING:
@@ -38,8 +38,9 @@ def person_mark(status: DutyStatus | None, person_id: str) -> Text:
     return Text(f"{OFF} ", style="dim")
 
 
-def person_status(status: DutyStatus, person_id: str) -> Text:
-    """One line: on duty until, off duty, or absent with the replacement."""
+def person_status(status: DutyStatus, person_id: str, client: Client | None = None) -> Text:
+    """One line: on duty until, off duty (and back when, given the client), or absent with
+    the replacement."""
     absence = status.absence_of(person_id)
     if absence:
         line = Text(f"{AWAY} ", style="bold red")
@@ -60,10 +61,26 @@ def person_status(status: DutyStatus, person_id: str) -> Text:
     if duty:
         until = texts.until_text(duty.until, status.at)
         return Text(f"{ON} " + texts.ON_DUTY_UNTIL.format(until=until), style="bold green")
-    return Text(f"{OFF} {texts.OFF_DUTY}", style="dim")
+    line = Text(f"{OFF} {texts.OFF_DUTY}", style="dim")
+    back = person_state(client, status, person_id).back_at if client else None
+    if back is not None:
+        line.append(" — " + texts.BACK_ON_DUTY.format(when=texts.back_text(back, status.at)))
+    return line
 
 
-def hit_prompt(hit: Hit, status: DutyStatus | None, show_client: bool) -> Text:
+def client_rule(person: Person, client: Client) -> Text:
+    """The client's standing rules about this person, in one line (empty when none)."""
+    parts = []
+    if not person.transfer:
+        parts.append(texts.NEVER_TRANSFER)
+    if person.notes_to:
+        parts.append(texts.NOTES_GO_TO.format(name=client.person_name(person.notes_to)))
+    return Text(" · ".join(parts), style="bold magenta") if parts else Text()
+
+
+def hit_prompt(
+    hit: Hit, status: DutyStatus | None, show_client: bool, person: Person | None = None
+) -> Text:
     line = Text()
     if hit.kind == "person":
         line.append_text(person_mark(status, hit.entry.id))
@@ -78,6 +95,8 @@ def hit_prompt(hit: Hit, status: DutyStatus | None, show_client: bool) -> Text:
         line.append(f" · {hit.entry.detail}", "dim")
     if not hit.current:
         line.append(f"  ({texts.NOT_CURRENT})", "dim red")
+    if person is not None and not person.transfer:
+        line.append(f"  {texts.NEVER_TRANSFER_MARK}", "bold magenta")
     if show_client:
         line.append(f"  [{hit.entry.client}]", "dim cyan")
     return line
@@ -86,7 +105,11 @@ def hit_prompt(hit: Hit, status: DutyStatus | None, show_client: bool) -> Text:
 def person_detail(person: Person, client: Client, status: DutyStatus) -> Text:
     text = Text(person.name, style="bold")
     text.append("\n")
-    text.append_text(person_status(status, person.id))
+    text.append_text(person_status(status, person.id, client))
+    rule = client_rule(person, client)
+    if rule:
+        text.append("\n")
+        text.append_text(rule)
     role = " · ".join(part for part in (person.role, person.department) if part)
     if role:
         text.append(f"\n{role}")

@@ -366,7 +366,7 @@ class CallScreen(Screen):
     # --- transfer ----------------------------------------------------------------------
 
     def action_transfer(self) -> None:
-        from kccdesk.ui.screens.transfer import TransferDialog
+        from kccdesk.ui.screens.transfer import TransferChoice, TransferDialog
 
         target = self.selected_person()
         if target is None:
@@ -378,23 +378,27 @@ class CallScreen(Screen):
             self.log_transfer(check, person_id, override=False)
             return
 
-        def decided(result: tuple[str, str] | None) -> None:
-            if result is None:
+        if self.call is not None:
+            self.call.transfer_stopped(person_id, check.stop_reason)
+
+        def decided(choice: TransferChoice | None) -> None:
+            if choice is None:
                 self.action_focus_search()
-                return
-            how, chosen = result
-            if how == "note":
-                self.open_note(NoteDraft(client=client.id, recipient=chosen))
-                return
-            self.log_transfer(check, chosen, override=how == "override")
+            elif choice.how == "note":
+                self.open_note(NoteDraft(client=client.id, recipient=choice.person))
+            else:
+                override = choice.how == "override"
+                self.log_transfer(check, choice.person, override, choice.reason)
 
         self.app.push_screen(TransferDialog(client, check), decided)
 
-    def log_transfer(self, check: TransferCheck, person_id: str, override: bool) -> None:
+    def log_transfer(
+        self, check: TransferCheck, person_id: str, override: bool, reason: str = ""
+    ) -> None:
         """A transfer ends the call: it is logged with any override, and the timer restarts.
         The person put through is shown in the detail panel, with their number."""
         assert self.call is not None
-        warning = check.override_warning() if override else ""
+        warning = check.override_warning(reason) if override else ""
         self.call.client = check.client
         self.call.transferred(person_id, warning)
         name = self.desk.client(check.client).person_name(person_id)

@@ -16,7 +16,13 @@ from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, Text
 from kccdesk import texts
 from kccdesk.drafts import NoteDraft
 from kccdesk.model import Client
-from kccdesk.notes import NoteRefused, RecipientAbsent, check_note
+from kccdesk.notes import (
+    NoteRefused,
+    RecipientAbsent,
+    addressed_text,
+    check_note,
+    redirected,
+)
 from kccdesk.phones import check, display
 from kccdesk.roster import person_state
 from kccdesk.ui.access import app_of, desk_of
@@ -159,9 +165,20 @@ class NoteForm(ModalScreen["NoteRecord | None"]):
             return
         now = self.desk.clock()
         status = self.desk.duty(self.client.id, now)
+        asked_for = recipient
+        recipient = redirected(self.client, asked_for)  # the client's rule: notes go via…
         name = self.client.person_name(recipient)
         absence = self._absence = status.absence_of(recipient)
         state = person_state(self.client, status, recipient)
+        via = Text()
+        if recipient != asked_for:
+            via = Text(
+                texts.NOTE_VIA.format(
+                    asked=_titled(self.client, asked_for), target=_titled(self.client, recipient)
+                )
+                + "\n",
+                style="bold magenta",
+            )
         if absence:
             until = texts.short_date(absence.until)
             if absence.replaced_by:
@@ -170,17 +187,20 @@ class NoteForm(ModalScreen["NoteRecord | None"]):
                 )
             else:
                 text = texts.NOTE_RECIPIENT_ABSENT_NONE.format(name=name, until=until)
-            line.update(Text(text, style="bold yellow"))
+            line.update(via + Text(text, style="bold yellow"))
         elif duty := status.duty_of(recipient):
             until = texts.until_text(duty.until, status.at)
             line.update(
-                Text(texts.NOTE_RECIPIENT_ON_DUTY.format(name=name, until=until), style="green")
+                via
+                + Text(texts.NOTE_RECIPIENT_ON_DUTY.format(name=name, until=until), style="green")
             )
         elif state.back_at is not None:
             back = texts.back_text(state.back_at, status.at)
-            line.update(Text(texts.NOTE_RECIPIENT_BACK.format(name=name, back=back), style="dim"))
+            line.update(
+                via + Text(texts.NOTE_RECIPIENT_BACK.format(name=name, back=back), style="dim")
+            )
         else:
-            line.update(Text(texts.NOTE_RECIPIENT_OFF_DUTY.format(name=name), style="dim"))
+            line.update(via + Text(texts.NOTE_RECIPIENT_OFF_DUTY.format(name=name), style="dim"))
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -309,8 +329,16 @@ class NoteForm(ModalScreen["NoteRecord | None"]):
         app_of(self).drafts.clear()
         self.app.notify(
             texts.NOTE_SAVED.format(
-                name=self.client.person_name(record.recipient),
+                name=addressed_text(self.client, record.recipient, record.addressed_to),
                 number=display(record.caller_phone, self.client.country),
             )
         )
         self.dismiss(record)
+
+
+def _titled(client: Client, person_id: str) -> str:
+    """'wethouder Wouter Mulder': the role says who they are to a caller."""
+    person = client.person(person_id)
+    if person is None:
+        return person_id
+    return f"{person.role.lower()} {person.name}" if person.role else person.name

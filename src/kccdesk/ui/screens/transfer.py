@@ -3,13 +3,15 @@ The decision itself is kccdesk.transfers.check_transfer; this screen only shows 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kccdesk import texts
@@ -18,8 +20,18 @@ from kccdesk.roster import PersonState
 from kccdesk.transfers import TransferCheck
 
 
-class TransferDialog(ModalScreen[tuple[str, str] | None]):
-    """Dismisses with ("alternative", id), ("override", id), ("note", id) or None."""
+@dataclass(frozen=True)
+class TransferChoice:
+    """What the agent chose: "alternative" (put through to `person`), "override" (to the
+    person asked for anyway, with `reason` when a client's rule was overridden) or "note"."""
+
+    how: str
+    person: str
+    reason: str = ""
+
+
+class TransferDialog(ModalScreen[TransferChoice | None]):
+    """Dismisses with a TransferChoice, or None when the agent goes back."""
 
     BINDINGS = [
         Binding("escape", "back", texts.KEY_CLOSE),
@@ -38,7 +50,9 @@ class TransferDialog(ModalScreen[tuple[str, str] | None]):
     def compose(self) -> ComposeResult:
         check = self.check
         target = check.target
-        if target.absent_until is not None:
+        if check.rule:
+            problem = f"{target.name} {check.rule}."
+        elif target.absent_until is not None:
             reason = f" ({target.absent_reason})" if target.absent_reason else ""
             problem = texts.TRANSFER_ABSENT.format(
                 name=target.name, reason=reason, until=texts.short_date(target.absent_until)
@@ -76,6 +90,10 @@ class TransferDialog(ModalScreen[tuple[str, str] | None]):
                     id="transfer-note",
                 )
             yield Static(texts.TRANSFER_HINT, classes="hint", id="transfer-hint")
+            if check.rule:
+                field = Input(placeholder=texts.TRANSFER_REASON_PLACEHOLDER, id="transfer-reason")
+                field.display = False
+                yield field
 
     def _option(self, alt: PersonState) -> Option:
         line = Text("● ", "bold green")
@@ -98,13 +116,23 @@ class TransferDialog(ModalScreen[tuple[str, str] | None]):
     @on(OptionList.OptionSelected, "#transfer-options")
     def _picked(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
-            self.dismiss(("alternative", event.option.id))
+            self.dismiss(TransferChoice("alternative", event.option.id))
 
     def action_note(self) -> None:
         if self.check.note_to:
-            self.dismiss(("note", self.check.note_to))
+            self.dismiss(TransferChoice("note", self.check.note_to))
 
     def action_anyway(self) -> None:
+        if self.check.rule:
+            # Overriding a client's rule is rarer than a roster state: it takes a typed reason.
+            self.confirming = True
+            reason = self.query_one("#transfer-reason", Input)
+            reason.display = True
+            reason.focus()
+            self.query_one("#transfer-hint", Static).update(
+                Text(texts.TRANSFER_REASON_HINT, style="bold yellow")
+            )
+            return
         self.confirming = True
         self.query_one("#transfer-hint", Static).update(
             Text(
@@ -116,12 +144,22 @@ class TransferDialog(ModalScreen[tuple[str, str] | None]):
         )
 
     def action_confirm(self) -> None:
-        if self.confirming:
-            self.dismiss(("override", self.check.target.person))
+        if self.confirming and not self.check.rule:
+            self.dismiss(TransferChoice("override", self.check.target.person))
+
+    @on(Input.Submitted, "#transfer-reason")
+    def _reason_given(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(TransferChoice("override", self.check.target.person, event.value.strip()))
 
     def action_back(self) -> None:
         if self.confirming:
             self.confirming = False
+            if self.check.rule:
+                reason = self.query_one("#transfer-reason", Input)
+                reason.value = ""
+                reason.display = False
+                self.set_focus(None)
             self.query_one("#transfer-hint", Static).update(texts.TRANSFER_HINT)
         else:
             self.dismiss(None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass
 from time import perf_counter
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -17,10 +18,14 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from kccdesk import texts
+from kccdesk.model import Person
 from kccdesk.roster import DutyStatus
 from kccdesk.search import Hit
 from kccdesk.ui import render
 from kccdesk.ui.access import desk_of
+
+if TYPE_CHECKING:
+    from kccdesk.desk import Desk
 
 #: results shown per query: more than an agent reads during a call costs paint time
 RESULTS_SHOWN = 12
@@ -181,8 +186,12 @@ class SearchPanel(Vertical):
             results.add_option(Option(hint, disabled=True))
             return
         status = self.status if not self.all_clients else None
+        desk = desk_of(self)
         results.add_options(
-            Option(render.hit_prompt(h, status, self.all_clients), id=f"hit-{i}")
+            Option(
+                render.hit_prompt(h, status, self.all_clients, _person_of(desk, h)),
+                id=f"hit-{i}",
+            )
             for i, h in enumerate(self.hits)
         )
         keep = highlighted if highlighted is not None and highlighted < len(self.hits) else 0
@@ -210,3 +219,10 @@ class SearchPanel(Vertical):
     def _chosen(self, event: Message) -> None:
         event.stop()
         self.post_message(self.Highlighted(self.selected))
+
+
+def _person_of(desk: Desk, hit: Hit) -> Person | None:
+    """The person a hit is about (for the client's rules shown beside it)."""
+    if hit.kind != "person" or not desk.has_client(hit.entry.client):
+        return None
+    return desk.client(hit.entry.client).person(hit.entry.id)
