@@ -66,27 +66,27 @@ async def test_transfer_to_off_duty_person_offers_alternative_and_logs_override_
 ):
     app = build_app(demo_store.url, MUNI)
     async with app.run_test(size=SIZE) as pilot:
-        await type_text(pilot, "wouter mulder")
-        assert app.screen.selected.entry.id == "wmulder"
+        await type_text(pilot, "mohamed van beek")
+        assert app.screen.selected.entry.id == "mvanbeek"
         await pilot.press("f5")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, TransferDialog)
-        assert "Wouter Mulder heeft nu geen dienst" in text_of(app, "#transfer-problem")
+        assert "Mohamed van Beek is afwezig (vakantie)" in text_of(app, "#transfer-problem")
         assert dialog.check.alternatives, "someone of Bestuur is on duty"
         first = app.desk.client(MUNI).person(dialog.check.alternatives[0].person)
         assert first.department == "Bestuur"
         await pilot.press("t")
         await settle(pilot)
         assert isinstance(app.screen, TransferDialog)
-        assert "Toch doorverbinden met Wouter Mulder" in text_of(app, "#transfer-hint")
+        assert "Toch doorverbinden met Mohamed van Beek" in text_of(app, "#transfer-hint")
         assert demo_store.calls(MUNI) == []  # nothing logged before the confirmation
         await pilot.press("j")
         await settle(pilot)
         assert isinstance(app.screen, CallScreen)
         (call,) = demo_store.calls(MUNI)
-        assert call.transferred_to == "wmulder"
-        assert "geen dienst" in call.warnings_overridden
+        assert call.transferred_to == "mvanbeek"
+        assert "afwezig t/m 2026-11-27" in call.warnings_overridden
 
 
 async def test_transfer_dialog_picks_the_alternative_with_enter(demo_store):
