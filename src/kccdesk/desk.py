@@ -14,7 +14,7 @@ from kccdesk.errors import StorageError
 from kccdesk.model import Client
 from kccdesk.notes import check_note
 from kccdesk.roster import DutyStatus, absence_at, duty_at
-from kccdesk.search import Catalog, Hit
+from kccdesk.search import Catalog, Entry, Hit
 
 if TYPE_CHECKING:
     from kccdesk.storage import NoteRecord, Store
@@ -51,6 +51,7 @@ class Desk:
             clients = self.store.load_clients()
         self._clients: dict[str, Client] = {c.id: c for c in clients}
         self._catalog: Catalog | None = None
+        self._search_duty: dict[str, tuple[Client, DutyStatus]] = {}
 
     @classmethod
     def from_snapshot(cls, open_store: Callable[[], Store], clients: list[Client]) -> Desk:
@@ -112,13 +113,46 @@ class Desk:
         """Entries a search in this scope goes through (builds the index if needed)."""
         return len(self.catalog.index(client_id))
 
-    def search(self, query: str, client_id: str | None, limit: int = 10) -> list[Hit]:
+    def search(
+        self, query: str, client_id: str | None, limit: int = 10, at: datetime | None = None
+    ) -> list[Hit]:
+        """Ranked hits; of nearly equal ones people on duty first, absent ones last."""
+        at = at or datetime.now(UTC)
         if client_id is not None:
-            client = self.client(client_id)
-            today = datetime.now(client.zone).date()
+            today = at.astimezone(self.client(client_id).zone).date()
         else:
-            today = datetime.now(UTC).date()
-        return self.catalog.search(query, client_id, limit, today)
+            today = at.astimezone(UTC).date()
+        return self.catalog.search(query, client_id, limit, today, self._duty_rank(at))
+
+    def _duty_rank(self, at: datetime) -> Callable[[Entry], int]:
+        """0 on duty, 1 off duty (and departments, topics), 2 absent; asked only about
+        nearly equal hits, so duty is worked out only for their clients."""
+
+        def rank(entry: Entry) -> int:
+            if entry.kind != "person":
+                return 1
+            status = self._duty_for_search(entry.client, at)
+            if status.absence_of(entry.id):
+                return 2
+            return 0 if status.is_on_duty(entry.id) else 1
+
+        return rank
+
+    def _duty_for_search(self, client_id: str, at: datetime) -> DutyStatus:
+        """Duty as a search needs it: kept per client until the roster changes, someone's
+        duty begins or ends, or a minute has passed: not worked out again per keystroke."""
+        client = self.client(client_id)
+        cached = self._search_duty.get(client_id)
+        if cached is not None and cached[0] is client:
+            status = cached[1]
+            expires = status.at + timedelta(minutes=1)
+            if status.next_change is not None:
+                expires = min(expires, status.next_change)
+            if status.at <= at < expires:
+                return status
+        status = self.duty(client_id, at)
+        self._search_duty[client_id] = (client, status)
+        return status
 
     def duty(self, client_id: str, at: datetime | None = None) -> DutyStatus:
         return duty_at(self.client(client_id), at or datetime.now(UTC))
