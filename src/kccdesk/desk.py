@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -26,7 +26,7 @@ from kccdesk.model import Client
 from kccdesk.notes import check_note
 from kccdesk.roster import DutyStatus, duty_at
 from kccdesk.roster_rules import RosterItem, entry_problems, kind_of
-from kccdesk.search import Catalog, Hit
+from kccdesk.search import Catalog, Entry, Hit
 from kccdesk.transfers import TransferCheck, check_transfer
 
 if TYPE_CHECKING:
@@ -101,6 +101,7 @@ class Desk:
             clients = self._db.load_clients()
         self._clients: Mapping[str, Client] = MappingProxyType({c.id: c for c in clients})
         self._catalog: Catalog | None = None
+        self._search_duty: dict[str, tuple[Client, DutyStatus]] = {}
 
     @classmethod
     def from_snapshot(
@@ -182,9 +183,46 @@ class Desk:
         now = self.clock()
         return now.astimezone(self.client(client_id).zone) if client_id else now
 
-    def search(self, query: str, client_id: str | None, limit: int = 10) -> list[Hit]:
-        today = self.today(client_id).date()
-        return self.catalog.search(query, client_id, limit, today)
+    def search(
+        self, query: str, client_id: str | None, limit: int = 10, at: datetime | None = None
+    ) -> list[Hit]:
+        """Ranked hits; of nearly equal ones people on duty first, absent ones last."""
+        at = at or self.clock()
+        if client_id is not None:
+            today = at.astimezone(self.client(client_id).zone).date()
+        else:
+            today = at.astimezone(UTC).date()
+        return self.catalog.search(query, client_id, limit, today, self._duty_rank(at))
+
+    def _duty_rank(self, at: datetime) -> Callable[[Entry], int]:
+        """0 on duty (and departments, topics), 1 off duty, 2 absent; asked only about
+        nearly equal hits, so duty is worked out only for their clients."""
+
+        def rank(entry: Entry) -> int:
+            if entry.kind != "person":
+                return 0  # a department or topic is never "off duty"
+            status = self._duty_for_search(entry.client, at)
+            if status.absence_of(entry.id):
+                return 2
+            return 0 if status.is_on_duty(entry.id) else 1
+
+        return rank
+
+    def _duty_for_search(self, client_id: str, at: datetime) -> DutyStatus:
+        """Duty as a search needs it: kept per client until the roster changes, someone's
+        duty begins or ends, or a minute has passed: not worked out again per keystroke."""
+        client = self.client(client_id)
+        cached = self._search_duty.get(client_id)
+        if cached is not None and cached[0] is client:
+            status = cached[1]
+            expires = status.at + timedelta(minutes=1)
+            if status.next_change is not None:
+                expires = min(expires, status.next_change)
+            if status.at <= at < expires:
+                return status
+        status = self.duty(client_id, at)
+        self._search_duty[client_id] = (client, status)
+        return status
 
     def duty(self, client_id: str, at: datetime | None = None) -> DutyStatus:
         return duty_at(self.client(client_id), at or self.clock())

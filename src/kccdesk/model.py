@@ -15,6 +15,13 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DUTCH_WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 
 
+def within(day: date, valid_from: date | None, valid_until: date | None) -> bool:
+    """Whether a day lies in an inclusive validity window; a missing bound is open."""
+    if valid_from and day < valid_from:
+        return False
+    return not (valid_until and day > valid_until)
+
+
 @dataclass(frozen=True)
 class Person:
     id: str
@@ -43,9 +50,7 @@ class Topic:
 
     def is_current(self, day: date) -> bool:
         """A topic outside its validity window is not shown as current."""
-        if self.valid_from and day < self.valid_from:
-            return False
-        return not (self.valid_until and day > self.valid_until)
+        return within(day, self.valid_from, self.valid_until)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,11 @@ Agents type a few misspelt letters while the caller talks. An exhaustive fuzzy s
 matched against the (much smaller) set of distinct words by exact, prefix, fuzzy and
 fuzzy-prefix comparison in rapidfuzz, the matching words' postings give the candidate entries
 with a field weight, and only the best few candidates are re-ranked by whole-string similarity.
+
+Agents also type what they hear: a query word matches the words that sound the same
+(`kccdesk.phonetic`: Meier finds Meijer and Meyer, the exact spelling first), and name
+particles may be glued or dropped ("vandenberg" and "berg" find van den Berg). Among hits of
+nearly equal score an optional duty rank puts people on duty first and absent ones last.
 """
 
 from __future__ import annotations
@@ -14,16 +19,28 @@ import re
 import threading
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from rapidfuzz import fuzz, process
 
+from kccdesk.model import within
+from kccdesk.phonetic import glue_particles, sound_key, split_particles, unglued
+
 #: field weights: a word in the title counts more than one in the body
 TITLE, KEYWORD, DETAIL, BODY = 1.0, 0.9, 0.8, 0.45
 #: a topic outside its validity window still shows, ranked as not current
 NOT_CURRENT = 0.6
+#: a word that sounds like the query word (Meijer for "meier") counts a little less than
+#: the exact spelling, more than a typo
+SOUNDS_ALIKE = 0.9
+#: Hits are nearly equal, and ordered by duty rank when one is given, when the query matched
+#: their words equally well: within SAME_MATCH points (of 100) of the word part of the score,
+#: which means the same words in the same kind of field. The rest of the score, how much the
+#: whole title looks like the query, then yields: "paspoort" matches a keyword of several
+#: people, whose names resemble "paspoort" more or less by chance.
+SAME_MATCH = 0.25
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -59,11 +76,7 @@ class Entry:
         yield self.body, BODY
 
     def is_current(self, day: date | None) -> bool:
-        if day is None:
-            return True
-        if self.valid_from and day < self.valid_from:
-            return False
-        return not (self.valid_until and day > self.valid_until)
+        return day is None or within(day, self.valid_from, self.valid_until)
 
 
 @dataclass(frozen=True)
@@ -97,17 +110,37 @@ class SearchIndex:
     def __init__(self, entries: Sequence[Entry]):
         self.entries = list(entries)
         postings: dict[str, dict[int, float]] = {}
+        made: dict[str, dict[int, float]] = {}
         for index, entry in enumerate(self.entries):
             for text, weight in entry.fields():
-                for word in words(text):
+                found = words(text)
+                for word in found:
                     bucket = postings.setdefault(word, {})
                     if bucket.get(index, 0.0) < weight:
                         bucket[index] = weight
+                if weight == TITLE:
+                    for word in found[1:]:  # not a first name: Vanessa
+                        rest = unglued(word)
+                        if rest is not None:
+                            made.setdefault(rest, {})[index] = TITLE
+        for word in [w for w in made if w in postings]:
+            for index, weight in made.pop(word).items():
+                postings[word][index] = max(weight, postings[word].get(index, 0.0))
+        #: the words of the entries, sorted, for typo and prefix matching
         self.vocabulary: list[str] = sorted(postings)
-        self._word_id = {w: i for i, w in enumerate(self.vocabulary)}
+        #: made words, sorted, matched exactly, as a prefix and by sound only: typos in a
+        #: glued name are rare and would make the typo matching slower for every query
+        self._made = sorted(made)
+        self._words = self.vocabulary + self._made  # a word id indexes this
+        self._word_id = {w: i for i, w in enumerate(self._words)}
         self._postings: list[list[tuple[int, float]]] = [
             list(postings[w].items()) for w in self.vocabulary
-        ]
+        ] + [list(made[w].items()) for w in self._made]
+        # Words that sound alike share a key ("meier", "meijer", "meyer").
+        self._sounds: dict[str, list[int]] = {}
+        for wid, word in enumerate(self._words):
+            if len(word) >= 3 and word.isalpha():
+                self._sounds.setdefault(sound_key(word), []).append(wid)
         # For a typo inside a partly typed word ("burgerz" → "burgerzaken"): the distinct
         # prefixes of each length, each pointing at the words that start with it.
         self._prefixes: dict[int, tuple[list[str], list[list[int]]]] = {}
@@ -135,10 +168,11 @@ class SearchIndex:
             add(exact, 1.0)
         vocabulary = self.vocabulary
         if len(token) >= 2:
-            low = bisect_left(vocabulary, token)
-            high = bisect_left(vocabulary, token + "\uffff", low)
-            for wid in range(low, min(high, low + 300)):
-                add(wid, 0.9 + 0.08 * len(token) / len(vocabulary[wid]))
+            for words_, offset in ((vocabulary, 0), (self._made, len(vocabulary))):
+                low = bisect_left(words_, token)
+                high = bisect_left(words_, token + "\uffff", low)
+                for wid in range(low, min(high, low + 300)):
+                    add(offset + wid, 0.9 + 0.08 * len(token) / len(words_[wid]))
         if len(token) >= 3:
             cutoff = 74 if len(token) >= 5 else 80
             for _, score, wid in process.extract(
@@ -153,43 +187,97 @@ class SearchIndex:
             ):
                 for wid in owners[pid][:50]:
                     add(wid, _fuzzy_similarity(score, 0.82))
+        if len(token) >= 3 and token.isalpha():
+            for wid in self._sounds.get(sound_key(token), ())[:100]:
+                add(wid, SOUNDS_ALIKE)
         return found
 
-    def search(self, query: str, limit: int = 10, today: date | None = None) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        limit: int = 10,
+        today: date | None = None,
+        duty_rank: Callable[[Entry], int] | None = None,
+    ) -> list[Hit]:
+        """The best `limit` hits. `duty_rank` (0 on duty, 1 off duty, 2 absent) orders hits
+        of nearly equal score; it is asked only about those."""
         tokens = words(query)
         if not tokens:
             return []
-        totals: dict[int, float] = {}
+        # An entry scores by the reading of the query that fits it best: as typed, with
+        # particles glued ('van den berghe' → 'vandenberghe') or split off ('vandenberg' →
+        # 'van den berg'); a word's matches are looked up once.
+        totals: dict[int, float] = {}  # entry index → mean match of the query words 0..1
         matched_words: set[str] = set()
-        for token in tokens:
-            best: dict[int, float] = {}
-            for wid, similarity in self._word_matches(token).items():
-                matched_words.add(self.vocabulary[wid])
-                for entry_index, weight in self._postings[wid]:
-                    score = similarity * weight
-                    if score > best.get(entry_index, 0.0):
-                        best[entry_index] = score
-            for entry_index, score in best.items():
-                totals[entry_index] = totals.get(entry_index, 0.0) + score
+        looked_up: dict[str, dict[int, float]] = {}
+        # a query word with particles typed onto it ('vandenberg')
+        glued_on = any(len(split_particles(token)) > 1 for token in tokens)
+        for reading in readings(tokens):
+            sums: dict[int, float] = {}
+            for token in reading:
+                matches = looked_up.get(token)
+                if matches is None:
+                    matches = looked_up[token] = self._word_matches(token)
+                best: dict[int, float] = {}
+                for wid, similarity in matches.items():
+                    matched_words.add(self._words[wid])
+                    for entry_index, weight in self._postings[wid]:
+                        score = similarity * weight
+                        if score > best.get(entry_index, 0.0):
+                            best[entry_index] = score
+                for entry_index, score in best.items():
+                    sums[entry_index] = sums.get(entry_index, 0.0) + score
+            for entry_index, total in sums.items():
+                mean = total / len(reading)
+                if mean > totals.get(entry_index, 0.0):
+                    totals[entry_index] = mean
         if not totals:
             return []
-        count = len(tokens)
         shortlist = heapq.nlargest(max(limit * 3, 30), totals.items(), key=lambda kv: kv[1])
         phrase = " ".join(tokens)
         hits: list[Hit] = []
+        matching: dict[int, float] = {}  # id of a hit → its points for the words matched
         for entry_index, total in shortlist:
             entry = self.entries[entry_index]
-            whole = fuzz.WRatio(phrase, self._titles[entry_index]) / 100
-            score = 100 * (0.75 * total / count + 0.25 * whole)
+            title = self._titles[entry_index]
+            whole = fuzz.WRatio(phrase, title)
+            if glued_on:  # 'vandenberg' looks like 'lieke vandenberg', not 'lieke van den berg'
+                whole = max(whole, fuzz.WRatio(phrase, " ".join(glue_particles(title.split()))))
+            whole /= 100
+            words_part = 100 * 0.75 * total
+            score = words_part + 100 * 0.25 * whole
             current = entry.is_current(today)
             if not current:
                 score *= NOT_CURRENT
+                words_part *= NOT_CURRENT
             hits.append(Hit(entry, min(score, 100.0), current))
+            matching[id(hits[-1])] = words_part
         hits.sort(key=lambda h: (-h.score, h.entry.title))
+        if duty_rank is not None:
+            hits = _duty_first(hits, matching, duty_rank, limit)
         return [
             Hit(h.entry, h.score, h.current, highlight_spans(h.entry.title, matched_words))
             for h in hits[:limit]
         ]
+
+
+def _duty_first(
+    hits: list[Hit], matching: dict[int, float], duty_rank: Callable[[Entry], int], limit: int
+) -> list[Hit]:
+    """Hits sorted by score, each run of nearly equal ones (see SAME_MATCH) ordered by duty
+    rank; within one rank the order by score stays. Only hits in such runs are ranked."""
+    ordered: list[Hit] = []
+    start = 0
+    while start < len(hits) and start < limit:
+        best, end = hits[start], start + 1
+        while end < len(hits) and abs(matching[id(hits[end])] - matching[id(best)]) <= SAME_MATCH:
+            end += 1
+        group = hits[start:end]
+        if len(group) > 1:
+            group.sort(key=lambda h: duty_rank(h.entry))  # stable
+        ordered += group
+        start = end
+    return ordered + hits[start:]
 
 
 def _fuzzy_similarity(score: float, ceiling: float) -> float:
@@ -197,11 +285,26 @@ def _fuzzy_similarity(score: float, ceiling: float) -> float:
     return ceiling * max(0.0, (score - 50) / 50)
 
 
+def readings(tokens: list[str]) -> list[list[str]]:
+    """The query words as typed, with particles glued to the name after them ('van den
+    berghe' → 'vandenberghe'), and with particles cut off the name they were typed onto
+    ('vandenberg' → 'berg'); each reading once. The particles cut off are not looked up:
+    most people's names have one. The whole-title similarity with particles glued tells
+    van den Berg from Berg."""
+    found = [tokens]
+    for reading in (glue_particles(tokens), [split_particles(t)[-1] for t in tokens]):
+        if reading not in found:
+            found.append(reading)
+    return found
+
+
 def highlight_spans(title: str, matched: set[str]) -> tuple[tuple[int, int], ...]:
-    """Character spans of the title's words that the query matched, for highlighting."""
+    """Character spans of the title's words that the query matched, for highlighting; the
+    word with particles glued on when the name without them matched."""
     spans = []
     for match in _WORD.finditer(title):
-        if normalize(match.group()) in matched:
+        word = normalize(match.group())
+        if word in matched or unglued(word) in matched:
             spans.append((match.start(), match.end()))
     return tuple(spans)
 
@@ -287,6 +390,12 @@ class Catalog:
         return self._all
 
     def search(
-        self, query: str, client_id: str | None, limit: int = 10, today: date | None = None
+        self,
+        query: str,
+        client_id: str | None,
+        limit: int = 10,
+        today: date | None = None,
+        duty_rank: Callable[[Entry], int] | None = None,
     ) -> list[Hit]:
-        return self.index(client_id).search(query, limit, today)
+        """Ranked hits; see SearchIndex.search for `duty_rank`."""
+        return self.index(client_id).search(query, limit, today, duty_rank)
