@@ -29,7 +29,7 @@ def test_domain_and_storage_do_not_import_textual():
 
 
 #: modules that must work without the database layer loaded (the mail sender, plain records)
-NO_SQL = ["kccdesk.records", "kccdesk.mail", "kccdesk.delivery"]
+NO_SQL = ["kccdesk.records", "kccdesk.mail", "kccdesk.delivery", "kccdesk.snapshot"]
 
 
 def test_mail_and_records_do_not_load_sqlalchemy():
