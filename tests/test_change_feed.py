@@ -3,6 +3,7 @@ and catches up when it is back — on a real PostgreSQL cluster restarted under 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -89,8 +90,11 @@ def _cluster_version() -> str | None:
 
 
 @pytest.fixture
-def private_cluster():
-    """(url, restart) of a throw-away PostgreSQL cluster on its own port."""
+def private_cluster(request):
+    """(url, restart) of a throw-away PostgreSQL cluster on its own port; server settings
+    from the test's `pg_options` mark."""
+    mark = request.node.get_closest_marker("pg_options")
+    options = [f"--pgoption={o}" for o in (mark.args if mark else ())]
     version = _cluster_version()
     if shutil.which("pg_createcluster") is None or version is None:
         reason = "pg_createcluster (postgresql-common) not installed"
@@ -108,7 +112,7 @@ def private_cluster():
         )
 
     subprocess.run(
-        ["pg_createcluster", version, name, "-p", str(port), "--", "--auth=trust"],
+        ["pg_createcluster", version, name, "-p", str(port), *options, "--", "--auth=trust"],
         check=True,
         capture_output=True,
         timeout=120,
@@ -167,3 +171,33 @@ async def test_desk_header_says_when_the_database_is_gone_and_clears_it(demo_sto
         cut_connection(feeds[0], demo_store.url)
         assert LOST in await header_until(lambda text: LOST in text)
         await header_until(lambda text: LOST not in text)
+
+
+@pytest.mark.pg_options("max_connections=6")
+def test_desk_refused_for_too_many_clients_says_so_and_gets_in_later(private_cluster):
+    import psycopg
+
+    from kccdesk.errors import StorageError
+    from kccdesk.storage import Store
+
+    url, _ = private_cluster
+    open_store(url).close()
+    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    hogs = []
+    with contextlib.suppress(psycopg.OperationalError):
+        while len(hogs) < 20:  # every slot the server has
+            hogs.append(psycopg.connect(plain, autocommit=True))
+    store = Store(url)
+    started = time.monotonic()
+    feed = store.change_feed()
+    assert not feed.connected and feed.status == LOST  # no exception, no hang
+    with pytest.raises(StorageError, match="geen verbinding vrij") as refused:
+        store.load_clients()
+    assert "\n" not in str(refused.value)
+    assert time.monotonic() - started < 5
+    for hog in hogs:
+        hog.close()
+    wait_for(feed, lambda kinds: "notes" in kinds, 8)  # retried by itself, caught up
+    assert feed.connected and feed.status == ""
+    feed.close()
+    store.close()

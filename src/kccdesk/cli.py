@@ -12,6 +12,9 @@ from typing import Any
 
 EXIT_REFUSED = 1  # the input was checked and refused (invalid number, note not allowed)
 EXIT_ERROR = 2  # bad usage, bad file, unknown id, database trouble
+EXIT_PIPE = 128 + 13  # the reader went away (`| head`): silent, as a tool killed by SIGPIPE
+#: a retention of a hundred years is already more than any answering service keeps
+MAX_RETENTION_DAYS = 36500
 
 
 class CliError(Exception):
@@ -147,12 +150,17 @@ def cmd_export(args) -> int:
     from kccdesk.clientfile import dump_client
 
     target = Path(args.directory)
-    target.mkdir(parents=True, exist_ok=True)
+    if target.exists() and not target.is_dir():
+        raise CliError(f"{target} is een bestand, geen map; kies een (nieuwe) map")
     written = []
-    for client in _store(args).load_clients():
-        path = target / f"{client.id}.toml"
-        path.write_text(dump_client(client), encoding="utf-8")
-        written.append(str(path))
+    try:  # a folder that cannot be made or written to (e.g. under /proc) is one line
+        target.mkdir(parents=True, exist_ok=True)
+        for client in _store(args).load_clients():
+            path = target / f"{client.id}.toml"
+            path.write_text(dump_client(client), encoding="utf-8")
+            written.append(str(path))
+    except OSError as exc:
+        raise CliError(f"kan niet schrijven in {target}: {exc.strerror or exc}") from None
     if args.json:
         _print_json({"written": written})
     else:
@@ -328,8 +336,8 @@ def cmd_purge(args) -> int:
     from kccdesk.settings import load_settings
 
     days = args.days if args.days is not None else load_settings().retention_days
-    if days < 1:
-        raise CliError("--days moet minstens 1 zijn")
+    if not 1 <= days <= MAX_RETENTION_DAYS:
+        raise CliError(f"--days moet tussen 1 en {MAX_RETENTION_DAYS} liggen")
     removed = _desk(args).purge_expired(days)
     if args.json:
         _print_json({"days": days, **removed})
@@ -401,22 +409,36 @@ COMMANDS = {
 }
 
 
+def _silence_stdout() -> None:
+    """After a broken pipe: point stdout at /dev/null so the flush at exit stays quiet."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from kccdesk.clientfile import ImportErrors
-    from kccdesk.errors import StorageError  # light: no database layer for `ring`
+    from kccdesk.errors import InputError, StorageError  # light: no database layer for `ring`
     from kccdesk.settings import SettingsError
 
     try:
         if args.command in (None, "desk", "demo"):
             return cmd_desk(args, demo=args.demo or args.command == "demo")
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a reader that went away shows here, where it is handled
+        return code
     except ImportErrors as exc:
         print("kccdesk: niets geïmporteerd:", file=sys.stderr)
         for error in exc.errors:
             print(f"  {error}", file=sys.stderr)
         return EXIT_ERROR
-    except (CliError, StorageError, SettingsError) as exc:
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_PIPE
+    except (CliError, StorageError, SettingsError, InputError) as exc:
         print(f"kccdesk: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

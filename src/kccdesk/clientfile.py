@@ -157,6 +157,10 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
             line = int(found.group(1)) if found else None
         message = getattr(exc, "msg", str(exc))
         raise ImportErrors([ClientFileError(path, f"geen geldige TOML: {message}", line)]) from None
+    except RecursionError:  # tomllib recurses per nesting level
+        raise ImportErrors(
+            [ClientFileError(path, "geen geldige TOML: lijsten of tabellen te diep genest")]
+        ) from None
 
     headers = _header_lines(text)
     errors: list[ClientFileError] = []

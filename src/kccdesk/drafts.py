@@ -1,16 +1,17 @@
 """Drafts of callback notes on the local disk, so nothing an agent typed is ever lost.
 
 Written on every change with an atomic replace: a crash, kill or closed terminal leaves either
-the previous or the new draft, never half a file. Kept per database on this machine.
+the previous or the new draft, never half a file. Kept per database on this machine, readable
+by the agent only (callers' names and numbers).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+
+from kccdesk.files import write_private_atomic
 
 
 @dataclass(frozen=True)
@@ -32,15 +33,7 @@ class DraftStore:
         self.path = Path(directory) / "note-draft.json"
 
     def save(self, draft: NoteDraft) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".draft-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(asdict(draft), handle, ensure_ascii=False)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_private_atomic(self.path, json.dumps(asdict(draft), ensure_ascii=False).encode())
 
     def load(self) -> NoteDraft | None:
         """The saved draft, or None when there is none (or it is unreadable)."""

@@ -7,14 +7,15 @@ from pathlib import Path
 
 from platformdirs import user_config_dir, user_data_dir
 
+from kccdesk.files import private_dir
+
 APP = "kccdesk"
 
 
 def data_dir() -> Path:
     """KCCDESK_DATA_DIR, else the platform's user data directory."""
     path = Path(os.environ.get("KCCDESK_DATA_DIR") or user_data_dir(APP, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(path)  # callers' data: the agent's alone
 
 
 def config_file() -> Path:
@@ -40,9 +41,8 @@ def local_dir(database: str) -> Path:
     import hashlib
 
     key = hashlib.sha1(database.encode()).hexdigest()[:10]
-    path = data_dir() / "local" / key
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    private_dir(data_dir() / "local")
+    return private_dir(data_dir() / "local" / key)
 
 
 def demo_clients_dir() -> Path:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
+
+from kccdesk.files import write_private_atomic
 
 
 class LastClient:
@@ -16,8 +19,5 @@ class LastClient:
             return None
 
     def set(self, client_id: str) -> None:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.write_text(client_id, encoding="utf-8")
-        except OSError:
-            pass  # remembering is a convenience; never disturb a call for it
+        with contextlib.suppress(OSError):  # a convenience; never disturb a call for it
+            write_private_atomic(self.path, client_id.encode())

@@ -16,11 +16,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from kccdesk.errors import InputError
 from kccdesk.model import WEEKDAYS, Absence, Client
 from kccdesk.publicholidays import holidays_for
 
 #: How far ahead the next change of duty is looked for.
 LOOKAHEAD_DAYS = 8
+#: the days a roster can be asked about: far from the ends of Python's date range
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(9998, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -208,6 +212,12 @@ def _duty_until(
 def _as_client_time(client: Client, at: datetime) -> datetime:
     if at.tzinfo is None:
         raise ValueError("tijdstip zonder tijdzone")
+    # The day before and the lookahead after must exist as dates, in every zone.
+    if not FIRST_DAY <= at.date() <= LAST_DAY:
+        raise InputError(
+            f"tijdstip {at:%Y-%m-%d %H:%M} valt buiten het bereik van het rooster "
+            f"({FIRST_DAY:%Y} t/m {LAST_DAY:%Y})"
+        )
     return at.astimezone(client.zone)
 
 

@@ -29,6 +29,8 @@ def describe_error(exc: Exception, url: str) -> str:
     """One Dutch line for a driver error: where, and what, without the driver's noise."""
     text = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
     where = url.split("@")[-1] if "@" in url else url
+    if "too many clients" in text or "too many connections" in text:
+        return f"database {where} heeft geen verbinding vrij (te veel desks); probeer het zo weer"
     if "unable to open database" in text or "no such table" in text or "connection" in text:
         return f"database {where} is niet bereikbaar of niet ingericht ({text})"
     if is_transient(exc):

@@ -13,6 +13,7 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 def make_engine(url: str) -> Engine:
     """An engine for the URL; SQLite gets WAL, foreign keys, a busy timeout, durable commits."""
     if url.startswith("sqlite"):
+        _private_database_file(url)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         )
@@ -29,6 +30,25 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _private_database_file(url: str) -> None:
+    """Callers' names and numbers: the SQLite file is the owner's alone (0600) whatever the
+    umask; SQLite gives its -wal and -shm files the same mode."""
+    import os
+
+    from sqlalchemy.engine import make_url
+
+    from kccdesk.files import FILE_MODE, private_file
+
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
+    except OSError:
+        return  # SQLite will say what is wrong with the path, in the usual way
+    private_file(path)
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -1,14 +1,20 @@
 """Schema upgrades with Alembic: the first schema is migration one, every change is another.
 
 The desk and the command line upgrade the database when they open it; a database whose
-schema is newer than this kccdesk is refused with a message, never touched.
+schema is newer than this kccdesk is refused with a message, never touched. Desks that start
+at once on a new or older database upgrade it one at a time: under a lock (PostgreSQL an
+advisory lock, SQLite an exclusive transaction) the revision is read again, so the ones that
+waited see the work done.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy.engine import Engine
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection, Engine
 
 from kccdesk.errors import StorageError
 
@@ -24,43 +30,83 @@ def _config(connection=None):
     return config
 
 
-def head_revision() -> str:
+def _script():
     from alembic.script import ScriptDirectory
 
-    head = ScriptDirectory.from_config(_config()).get_current_head()
+    return ScriptDirectory.from_config(_config())
+
+
+def head_revision() -> str:
+    head = _script().get_current_head()
     assert head is not None, "kccdesk ships with its migrations"
     return head
 
 
-def current_revision(engine: Engine) -> str | None:
+def _revision(connection: Connection) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return _revision(connection)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
     """Bring the schema to `revision`; returns (before, after). Refuses a newer schema."""
-    from alembic import command
-    from alembic.script import ScriptDirectory
-
-    script = ScriptDirectory.from_config(_config())
+    script = _script()
+    target = script.get_current_head() if revision == "head" else revision
     before = current_revision(engine)
-    if before is not None and before not in {s.revision for s in script.walk_revisions()}:
-        raise StorageError(
-            f"het databaseschema ({before}) is nieuwer dan deze kccdesk "
-            f"({script.get_current_head()}); werk kccdesk bij — de database is niet aangeraakt"
-        )
-    if before is None:
-        from sqlalchemy import inspect
-
-        if inspect(engine).has_table("client"):
+    _refuse_newer(script, before)
+    if before == target:
+        return before, target  # the usual start: nothing to do, no lock taken
+    with _locked(engine) as connection:
+        before = _revision(connection)  # another desk may have done it while we waited
+        _refuse_newer(script, before)
+        if before is None and inspect(connection).has_table("client"):
             raise StorageError(
                 "deze database heeft kccdesk-tabellen maar geen schemaversie (niet door "
                 "kccdesk aangemaakt?); gebruik een lege database of zet een reservekopie terug"
             )
-    target = head_revision() if revision == "head" else revision
-    if before != target:
-        with engine.begin() as connection:
+        if before != target:
+            from alembic import command
+
             command.upgrade(_config(connection), revision)
     return before, target
+
+
+def _refuse_newer(script, revision: str | None) -> None:
+    if revision is not None and revision not in {s.revision for s in script.walk_revisions()}:
+        raise StorageError(
+            f"het databaseschema ({revision}) is nieuwer dan deze kccdesk "
+            f"({script.get_current_head()}); werk kccdesk bij — de database is niet aangeraakt"
+        )
+
+
+@contextmanager
+def _locked(engine: Engine) -> Iterator[Connection]:
+    """One transaction that only one process at a time gets into; committed at the end."""
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "SELECT pg_advisory_xact_lock(hashtext('kccdesk-schema:' || current_schema()))"
+                )
+            )
+            yield connection
+        return
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        saved = raw.isolation_level
+        raw.isolation_level = None  # transactions by hand: BEGIN EXCLUSIVE, then COMMIT
+        try:
+            connection.exec_driver_sql("BEGIN EXCLUSIVE")
+            try:
+                yield connection
+            except BaseException:
+                connection.rollback()
+                raise
+            connection.commit()
+        finally:
+            raw.isolation_level = saved

@@ -131,16 +131,28 @@ class KccDeskApp(App[None]):
             return
         path.unlink(missing_ok=True)
         try:
-            self.ring_server = await asyncio.start_unix_server(self._on_ring, path=str(path))
+            self.ring_server = await asyncio.start_unix_server(
+                self._on_ring, path=str(path), limit=ringing.MAX_REQUEST
+            )
+            ringing.secure(path)
         except OSError as exc:
             self.notify(texts.RING_UNAVAILABLE.format(error=exc), severity="warning")
 
     async def _on_ring(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            request = json.loads(await asyncio.wait_for(reader.readline(), 2.0) or b"{}")
-            reply = self.incoming_call(str(request.get("line", "")), str(request.get("caller", "")))
-        except (ValueError, TimeoutError) as exc:
-            reply = {"ok": False, "error": f"onleesbaar verzoek: {exc}"}
+        from kccdesk import ringing
+
+        if not ringing.same_user(writer.get_extra_info("socket")):
+            reply = {"ok": False, "error": "alleen de eigen gebruiker mag deze desk aansturen"}
+        else:
+            try:
+                raw = await asyncio.wait_for(reader.readuntil(b"\n"), 2.0)
+            except asyncio.IncompleteReadError as exc:  # no newline: what came is the request
+                raw = exc.partial
+            except asyncio.LimitOverrunError:
+                raw = None  # larger than ringing.MAX_REQUEST
+            except TimeoutError:
+                raw = b""
+            reply = ringing.answer(raw, self.incoming_call)
         writer.write(json.dumps(reply, ensure_ascii=False).encode() + b"\n")
         with contextlib.suppress(OSError):
             await writer.drain()

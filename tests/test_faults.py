@@ -1,0 +1,107 @@
+"""Hostile or odd input on the command line: one Dutch line and exit code 2 (1 for a refused
+note), never a traceback; a reader that goes away is not an error worth a word."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import DEMO_DIR
+
+EMERGENCY = "storingsdienst-warmtenet"
+
+
+@pytest.fixture(scope="module")
+def cli(tmp_path_factory):
+    """`kccdesk ARGS...` on one imported database for the whole module (import is slow)."""
+    home = tmp_path_factory.mktemp("faults")
+    env = {
+        **os.environ,
+        "KCCDESK_DATA_DIR": str(home / "data"),
+        "KCCDESK_CONFIG": str(home / "config.toml"),
+        "KCCDESK_DATABASE_URL": f"sqlite:///{home / 'cli.db'}",
+        "KCCDESK_AGENT": "Test",
+    }
+
+    def call(*args: str, **kwargs) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "kccdesk", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            **kwargs,
+        )
+
+    call.env = env
+    assert call("import", str(DEMO_DIR)).returncode == 0
+    note = ("--client", "fietsenmakerij-van-dijk", "--to", "lisa", "--name", "Piet")
+    assert call("note", "add", *note, "--phone", "0612345678", "--message", "x").returncode == 0
+    return call
+
+
+def one_line(result: subprocess.CompletedProcess, code: int, fragment: str) -> None:
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert fragment in result.stderr
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:59", "0001-01-01T00:00"])
+def test_duty_at_the_ends_of_time_is_refused(cli, moment):
+    one_line(cli("duty", "--client", EMERGENCY, "--at", moment), 2, "buiten het bereik")
+
+
+def test_duty_just_inside_the_range_still_answers(cli):
+    result = cli("duty", "--client", EMERGENCY, "--at", "9998-12-31T23:59", "--json")
+    assert result.returncode == 0, result.stderr
+
+
+def test_purge_with_absurd_retention_is_refused(cli):
+    one_line(cli("purge", "--days", "99999999999"), 2, "--days moet tussen 1 en")
+
+
+def test_export_onto_a_file_is_refused(cli, tmp_path):
+    target = tmp_path / "passwd"
+    target.write_text("root:x:0:0\n")
+    one_line(cli("export", str(target)), 2, "is een bestand, geen map")
+    assert target.read_text() == "root:x:0:0\n"
+
+
+def test_export_where_no_folder_can_be_made(cli):
+    one_line(cli("export", "/proc/kccdesk-export"), 2, "kan niet schrijven in /proc/kccdesk-export")
+
+
+def test_toml_nested_too_deep_is_a_file_error(cli, tmp_path):
+    deep = tmp_path / "deep.toml"
+    deep.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+    result = cli("import", str(deep))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"{deep}: geen geldige TOML: lijsten of tabellen te diep genest" in result.stderr
+
+
+def test_caller_name_with_a_line_break_is_refused_on_the_command_line(cli):
+    result = cli(
+        "note", "add", "--client", "fietsenmakerij-van-dijk", "--to", "lisa",
+        "--name", "Piet\r\nBcc: x@example.org", "--phone", "0612345678", "--message", "x",
+    )  # fmt: skip
+    one_line(result, 1, "stuurteken")
+
+
+@pytest.mark.parametrize("args", [("note", "list"), ("check-phone", "0612345678")])
+def test_reader_that_goes_away_is_silent(cli, args):
+    """`kccdesk note list | head -1`: the pipe is closed before kccdesk writes."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "kccdesk", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=cli.env,
+    )
+    child.stdout.close()
+    errors = child.stderr.read()
+    child.wait(timeout=60)
+    assert errors == b""
+    assert child.returncode == 141

@@ -1,0 +1,208 @@
+"""Local files hold callers' data: owner-only whatever the umask, and nothing read from the
+local disk can run code."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import pickle
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from desk_helpers import SIZE, build_app, settle
+from kccdesk import locations, ringing
+from kccdesk.drafts import DraftStore, NoteDraft
+from kccdesk.notes import check_note
+from kccdesk.recent import LastClient
+from kccdesk.snapshot import ClientSnapshot
+from kccdesk.storage import open_store
+
+BIKES = "fietsenmakerij-van-dijk"
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+@pytest.fixture
+def open_umask():
+    """The most careless umask there is; restored after."""
+    old = os.umask(0)
+    yield
+    os.umask(old)
+
+
+def test_data_and_local_dirs_are_owner_only(open_umask):
+    data = locations.data_dir()
+    local = locations.local_dir("sqlite:///x.db")
+    assert (mode(data), mode(data / "local"), mode(local)) == (0o700, 0o700, 0o700)
+
+
+def test_database_and_its_journal_are_owner_only(open_umask, demo_clients):
+    path = locations.data_dir() / "kccdesk.db"
+    store = open_store(f"sqlite:///{path}")
+    store.import_clients(demo_clients.values())
+    client = demo_clients[BIKES]
+    note = check_note(client, "lisa", "Piet", "0612345678", "privé", at=datetime.now(UTC))
+    store.add_note(note, at=datetime.now(UTC))
+    journal = [Path(f"{path}-wal"), Path(f"{path}-shm")]
+    assert all(p.exists() for p in journal)  # WAL mode: the notes are in these too
+    assert [mode(p) for p in (path, *journal)] == [0o600, 0o600, 0o600]
+    store.close()
+
+
+def test_existing_database_file_is_made_owner_only(tmp_path, open_umask):
+    path = tmp_path / "old.db"
+    open_store(f"sqlite:///{path}").close()
+    os.chmod(path, 0o644)  # as an earlier kccdesk left it
+    open_store(f"sqlite:///{path}").close()
+    assert mode(path) == 0o600
+
+
+def test_draft_snapshot_and_last_client_are_owner_only(tmp_path, open_umask, demo_clients):
+    local = tmp_path / "local"
+    DraftStore(local).save(NoteDraft(BIKES, caller_name="Piet", phone="0612345678"))
+    ClientSnapshot(local).save(list(demo_clients.values()))
+    LastClient(local).set(BIKES)
+    files = sorted(p.name for p in local.iterdir())
+    assert files == ["clients.json", "last-client", "note-draft.json"]  # no temp files left
+    assert {p.name: mode(p) for p in local.iterdir()} == dict.fromkeys(files, 0o600)
+    assert mode(local) == 0o700
+
+
+def test_snapshot_is_json_and_round_trips(tmp_path, demo_clients):
+    snapshot = ClientSnapshot(tmp_path)
+    snapshot.save(list(demo_clients.values()))
+    data = json.loads((tmp_path / "clients.json").read_text())
+    assert data["format"] == "kccdesk-clients"
+    assert snapshot.load() == list(demo_clients.values())
+
+
+class _Planted:
+    """A pickle that runs code when loaded: what another user could have left."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def test_a_planted_pickle_is_never_loaded_and_is_removed(tmp_path, demo_clients):
+    marker = tmp_path / "ran"
+    (tmp_path / "clients.pickle").write_bytes(pickle.dumps(("0.1.0", _Planted(marker))))
+    snapshot = ClientSnapshot(tmp_path)
+    assert snapshot.load() is None
+    snapshot.save(list(demo_clients.values()))
+    assert snapshot.load() == list(demo_clients.values())
+    assert not marker.exists() and not (tmp_path / "clients.pickle").exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"\x80\x04not json",
+        b"[1, 2]",
+        b'{"format": "kccdesk-clients", "version": "0.0.0-other", "clients": []}',
+        b'{"format": "something-else", "version": "0.1.0", "clients": []}',
+        b'{"format": "kccdesk-clients", "version": "0.1.0", "clients": [{"id": 5}]}',
+        b'{"format": "kccdesk-clients", "version": "0.1.0", '
+        b'"clients": [{"id": "x", "name": "X", "evil": 1}]}',
+    ],
+)
+def test_corrupt_foreign_or_other_version_snapshot_is_ignored(tmp_path, content):
+    (tmp_path / "clients.json").write_bytes(content)
+    assert ClientSnapshot(tmp_path).load() is None
+
+
+# --- the ring socket --------------------------------------------------------------------
+
+
+def _send(path: Path, payload: bytes) -> dict:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(5)
+        sock.connect(str(path))
+        sock.sendall(payload)
+        sock.shutdown(socket.SHUT_WR)
+        reply = b""
+        while chunk := sock.recv(4096):
+            reply += chunk
+    return json.loads(reply)
+
+
+BAD_REQUESTS = [
+    (b"[1, 2]\n", "JSON-object"),
+    (b'"020-5551234"\n', "JSON-object"),
+    (b"null\n", "JSON-object"),
+    (b"{{{\n", "geen JSON"),
+    (b"\n", "geen JSON"),
+    (b'{"line": 5}\n', "moet tekst zijn"),
+    (b'{"caller": "0611112222"}\n', "ontbreekt"),
+    (json.dumps({"line": "020-5551234", "caller": "1" * 10000}).encode() + b"\n", "te groot"),
+    (json.dumps({"line": "020-5551234", "caller": "1" * 40}).encode() + b"\n", "te lang"),
+    (b'{"line": "020\\u001b[2J"}\n', "stuurtekens"),
+    (b"x" * 5000, "te groot"),
+    (b'{"line": "020-5551234"', "geen JSON"),  # no newline, then the end
+]
+
+
+async def test_ring_socket_is_owner_only_and_answers_every_request(demo_store, open_umask):
+    app = build_app(demo_store.url, BIKES)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        deadline = time.monotonic() + 5
+        while app.ring_server is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        path = ringing.socket_path(app.local_dir)
+        assert mode(path) == 0o600 and mode(app.local_dir) == 0o700
+        for payload, fragment in BAD_REQUESTS:
+            reply = await asyncio.to_thread(_send, path, payload)
+            assert reply["ok"] is False, payload[:40]
+            assert fragment in reply["error"], (payload[:40], reply)
+        good = json.dumps({"line": "020-5551234", "caller": "0611112222"}).encode() + b"\n"
+        assert (await asyncio.to_thread(_send, path, good))["ok"] is True
+        await settle(pilot)
+        assert app.screen.client_id == "huisartsen-de-linde"
+
+
+def test_socket_peer_of_the_same_user_is_accepted():
+    left, right = socket.socketpair(socket.AF_UNIX)
+    with left, right:
+        assert ringing.same_user(left)
+
+
+@pytest.mark.skipif(not hasattr(socket, "SO_PEERCRED"), reason="no SO_PEERCRED on this system")
+def test_socket_peer_of_another_user_is_refused():
+    if os.getuid() != 0:
+        pytest.skip("connecting as another user needs root (to switch to 'nobody')")
+    where = Path(tempfile.mkdtemp())
+    os.chmod(where, 0o777)  # reachable for the other user, unlike the desk's own directory
+    path = where / "peer.sock"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
+        server.bind(str(path))
+        os.chmod(path, 0o777)
+        server.listen(1)
+        code = (
+            "import os, socket, sys\n"
+            "os.setuid(65534)\n"
+            "s = socket.socket(socket.AF_UNIX)\n"
+            "s.connect(sys.argv[1])\n"
+            "s.recv(1)\n"
+        )
+        child = subprocess.Popen([sys.executable, "-c", code, str(path)])
+        connection, _ = server.accept()
+        with connection:
+            assert not ringing.same_user(connection)
+        child.wait(timeout=10)
+    path.unlink()
+    where.rmdir()
