@@ -7,7 +7,7 @@ from datetime import timedelta
 from desk_helpers import MONDAY_10, SIZE, build_app, fill_note, settle, text_of, type_text
 from kccdesk.ui.screens.call import CallScreen
 from kccdesk.ui.screens.client_switcher import ClientSwitcher
-from kccdesk.ui.screens.draft_offer import DraftOffer
+from kccdesk.ui.screens.draft_list import DraftList
 from kccdesk.ui.screens.help import HelpScreen
 from kccdesk.ui.screens.note_form import NoteForm
 from kccdesk.ui.screens.transfer import TransferDialog
@@ -135,7 +135,7 @@ async def test_note_with_invalid_number_cannot_be_saved(demo_store):
         (note,) = demo_store.notes()
         assert (note.recipient, note.caller_phone, note.agent) == ("lisa", "+31612345678", "Sanne")
         assert "Piet Jansen" in text_of(app, "#notes")
-        assert app.drafts.load() is None
+        assert app.drafts.all() == []
 
 
 async def test_absent_recipient_is_replaced_with_one_key(demo_store):
@@ -184,8 +184,10 @@ async def test_draft_survives_stopping_the_app_and_comes_back(demo_store):
     again = build_app(demo_store.url, "gemeente-oosterwold")
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert isinstance(again.screen, DraftOffer)
-        assert "Ketting loopt eraf" in text_of(again, "#draft-text")
+        assert isinstance(again.screen, DraftList)
+        assert "Ketting loopt eraf" in str(
+            again.screen.query_one("#draft-options").get_option_at_index(0).prompt
+        )
         await pilot.press("enter")
         await settle(pilot)
         form = again.screen

@@ -3,6 +3,7 @@ whom, note taken, and which warnings the agent knowingly overrode."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -11,6 +12,7 @@ from datetime import datetime
 class CallSession:
     client: str
     started: datetime
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)  # drafts belong to one call
     caller: str = ""  # E.164 when the softphone told us
     explicit: bool = False  # started by a ring or by the agent, not just by opening the desk
     outcome: str = "answered"  # answered | transferred | note

@@ -1,17 +1,28 @@
-"""Drafts of callback notes on the local disk, so nothing an agent typed is ever lost.
+"""Drafts of callback notes on the local disk, so nothing an agent typed is ever lost — and
+never comes back on the wrong call.
 
-Written on every change with an atomic replace: a crash, kill or closed terminal leaves either
-the previous or the new draft, never half a file. Kept per database on this machine, readable
-by the agent only (callers' names and numbers).
+A draft belongs to one call of one desk: it carries its own id (one file each), the call's id
+and the process id of the desk that writes it. F6 in the same call carries on with it; a new
+call (F7, a screen pop) starts an empty form, and drafts of earlier calls are listed for the
+agent to resume or discard, never pre-filled silently. Two desks of one user never write the
+same file. Each file is replaced atomically on every change (a crash leaves the old or the
+new draft, never half), readable by the agent only, and purged with the notes' retention.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
+import os
+import uuid
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
 from pathlib import Path
 
-from kccdesk.files import write_private_atomic
+from kccdesk.files import private_dir, write_private_atomic
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
 
 
 @dataclass(frozen=True)
@@ -22,31 +33,114 @@ class NoteDraft:
     phone: str = ""
     message: str = ""
     urgency: str = "normaal"
+    id: str = field(default_factory=new_id)
+    call: str = ""  # the call it was typed in
+    desk: int = 0  # process id of the desk that writes it
+    saved_at: str = ""  # ISO time of the last change (the desk's clock)
 
     @property
     def is_empty(self) -> bool:
         return not (self.caller_name.strip() or self.phone.strip() or self.message.strip())
 
+    @property
+    def saved(self) -> datetime | None:
+        try:
+            return datetime.fromisoformat(self.saved_at) if self.saved_at else None
+        except ValueError:
+            return None
+
+
+def _desk_alive(pid: int) -> bool:
+    """Whether the desk that wrote a draft still runs (then its drafts are its own)."""
+    if pid <= 0:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
 
 class DraftStore:
+    """The drafts of one database on this machine: one file per draft."""
+
     def __init__(self, directory: Path):
-        self.path = Path(directory) / "note-draft.json"
+        self.directory = Path(directory) / "drafts"
+
+    def _path(self, draft_id: str) -> Path:
+        return self.directory / f"{draft_id}.json"
 
     def save(self, draft: NoteDraft) -> None:
-        write_private_atomic(self.path, json.dumps(asdict(draft), ensure_ascii=False).encode())
+        write_private_atomic(
+            self._path(draft.id), json.dumps(asdict(draft), ensure_ascii=False).encode()
+        )
 
-    def load(self) -> NoteDraft | None:
-        """The saved draft, or None when there is none (or it is unreadable)."""
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        known = {f.name for f in fields(NoteDraft)}
-        try:
-            draft = NoteDraft(**{k: str(v) for k, v in data.items() if k in known})
-        except TypeError:
-            return None
-        return None if draft.is_empty else draft
+    def remove(self, draft_id: str) -> None:
+        self._path(draft_id).unlink(missing_ok=True)
 
-    def clear(self) -> None:
-        self.path.unlink(missing_ok=True)
+    def all(self) -> list[NoteDraft]:
+        """Every unfinished draft, newest first (unreadable or empty files are skipped)."""
+        if not self.directory.is_dir():
+            return []
+        found: list[tuple[str, int, NoteDraft]] = []
+        for path in self.directory.glob("*.json"):
+            draft = _read(path)
+            if draft is not None and not draft.is_empty:
+                # The file's own time breaks ties: the desk's clock may stand still (tests).
+                found.append((draft.saved_at, _mtime(path), draft))
+        return [d for _, _, d in sorted(found, key=lambda f: f[:2], reverse=True)]
+
+    def of_call(self, call: str) -> list[NoteDraft]:
+        """This call's drafts, newest first."""
+        return [d for d in self.all() if call and d.call == call]
+
+    def left_behind(self) -> list[NoteDraft]:
+        """Drafts of earlier calls of this desk, and of desks that no longer run (a crash, a
+        closed terminal) — never another running desk's draft."""
+        return [d for d in self.all() if d.desk == os.getpid() or not _desk_alive(d.desk)]
+
+    def purge(self, older_than: datetime) -> int:
+        """Remove drafts last changed before a moment (callers' personal data)."""
+        removed = 0
+        for draft in self.all():
+            saved = draft.saved
+            if saved is not None and saved < older_than:
+                self.remove(draft.id)
+                removed += 1
+        return removed
+
+    def ensure(self) -> None:
+        private_dir(self.directory)
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+def _read(path: Path) -> NoteDraft | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    known = {f.name: f for f in fields(NoteDraft)}
+    values: dict[str, object] = {}
+    for key, value in data.items():
+        if key not in known:
+            continue
+        values[key] = int(value) if key == "desk" and isinstance(value, int) else str(value)
+    if "desk" in values and not isinstance(values["desk"], int):
+        values["desk"] = 0
+    try:
+        draft = NoteDraft(**values)  # type: ignore[arg-type]
+    except TypeError:
+        return None
+    return draft if draft.id == path.stem else None

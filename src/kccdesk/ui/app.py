@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from kccdesk import texts
 from kccdesk.clock import Clock, system_clock
 from kccdesk.desk import Actor, Desk
-from kccdesk.drafts import DraftStore
+from kccdesk.drafts import DraftStore, NoteDraft
 from kccdesk.recent import LastClient
 from kccdesk.settings import Settings
 from kccdesk.snapshot import ClientSnapshot
@@ -106,9 +106,8 @@ class KccDeskApp(App[None]):
         candidates = (self.start_client, remembered, self.fallback_client, *sorted(known))
         first = next((c for c in candidates if c in known), None)
         self.push_screen(CallScreen(first))
-        draft = self.drafts.load()
-        if draft is not None:
-            self.call_after_refresh(self._offer_draft, draft)
+        if self.drafts.left_behind():
+            self.call_after_refresh(self.offer_drafts)
         # Database and socket work wait until the first screen is painted (call_after_refresh
         # runs after the next paint), and a moment more, so they never delay it.
         self.call_after_refresh(self.set_timer, SYNC_DELAY, self.after_first_paint)
@@ -167,6 +166,10 @@ class KccDeskApp(App[None]):
         if client is None:
             self.notify(texts.RING_UNKNOWN_LINE.format(line=line), severity="warning", timeout=8)
             return {"ok": False, "error": f"onbekend nummer {line}: geen klant met deze lijn"}
+        from kccdesk.ui.screens.note_form import NoteForm
+
+        if any(isinstance(s, NoteForm) for s in self.screen_stack):
+            self.notify(texts.NOTE_KEPT_FOR_LATER, timeout=6)
         while len(self.screen_stack) > 1 and not isinstance(self.screen, CallScreen):
             self.pop_screen()
         screen = self.screen
@@ -227,6 +230,7 @@ class KccDeskApp(App[None]):
                 self.snapshot.save(self.desk.clients)
             gc.freeze()
         self.desk.purge_expired(self.settings.retention_days)
+        self.drafts.purge(self.desk.clock() - timedelta(days=self.settings.retention_days))
         self.post_message(self.Synced(changed))
 
     def on_kcc_desk_app_synced(self, message: Synced) -> None:
@@ -311,18 +315,23 @@ class KccDeskApp(App[None]):
             self.notes_changed.publish(None)
             self.wake_sender()
 
-    def _offer_draft(self, draft) -> None:
-        from kccdesk.ui.screens.draft_offer import DraftOffer
+    def offer_drafts(self) -> None:
+        """Unfinished notes of earlier calls (or of a desk that crashed): resume or discard."""
+        from kccdesk.ui.screens.call import CallScreen
+        from kccdesk.ui.screens.draft_list import DraftList
 
-        def answered(choice: str | None) -> None:
-            from kccdesk.ui.screens.call import CallScreen
+        call = next((s for s in self.screen_stack if isinstance(s, CallScreen)), None)
+        current = call.call.id if call and call.call else ""
+        drafts = [d for d in self.drafts.left_behind() if d.call != current]
+        if not drafts:
+            self.notify(texts.DRAFTS_NONE, timeout=3)
+            return
 
-            if choice == "restore" and isinstance(self.screen, CallScreen):
-                self.screen.restore_draft(draft)
-            elif choice == "discard":
-                self.drafts.clear()
+        def chosen(draft: NoteDraft | None) -> None:
+            if draft is not None and call is not None and self.screen is call:
+                call.restore_draft(draft)
 
-        self.push_screen(DraftOffer(draft, self.desk), answered)
+        self.push_screen(DraftList(drafts), chosen)
 
     def action_help(self) -> None:
         from kccdesk.ui.screens.help import HelpScreen

@@ -7,6 +7,7 @@ panel says which hit is chosen, the screen shows it in the detail panel and acts
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -67,6 +68,7 @@ class CallScreen(Screen):
         ),
         Binding("f9", "resend", texts.KEY_RESEND, id="resend", tooltip=texts.TIP_RESEND),
         Binding("f10", "toggle_roster", texts.KEY_ROSTER, id="roster", tooltip=texts.TIP_ROSTER),
+        Binding("f12", "drafts", texts.KEY_DRAFTS, id="drafts", tooltip=texts.TIP_DRAFTS),
         Binding("ctrl+r", "toggle_roster", show=False, priority=True),
         # Control-key twins for keyboards without easy F-keys; priority beats the Input's own.
         Binding("ctrl+f", "focus_search", show=False, priority=True),
@@ -385,7 +387,7 @@ class CallScreen(Screen):
             if choice is None:
                 self.action_focus_search()
             elif choice.how == "note":
-                self.open_note(NoteDraft(client=client.id, recipient=choice.person))
+                self.open_note(self.new_draft(client, choice.person))
             else:
                 override = choice.how == "override"
                 self.log_transfer(check, choice.person, override, choice.reason)
@@ -411,16 +413,29 @@ class CallScreen(Screen):
     # --- callback note -----------------------------------------------------------------
 
     def action_note(self) -> None:
-        draft = app_of(self).drafts.load()
-        if draft is not None and draft.client == self.client_id:
-            self.open_note(draft)  # carry on with the note that was closed, not a new one
-            return
+        """A note in this call: carry on with the one closed earlier in the call for the same
+        person, else a fresh form for the chosen person (the caller's number filled in when
+        the softphone gave it). A draft of another call is never pre-filled here (F12)."""
         target = self.selected_person()
         if target is not None:
             client, recipient = target
         else:
             client, recipient = self.client, self.client.callback_default or ""
-        self.open_note(NoteDraft(client=client.id, recipient=recipient))
+        call_id = self.call.id if self.call else ""
+        for draft in app_of(self).drafts.of_call(call_id):
+            if draft.client == client.id and (target is None or draft.recipient == recipient):
+                self.open_note(draft)
+                return
+        self.open_note(self.new_draft(client, recipient))
+
+    def new_draft(self, client: Client, recipient: str) -> NoteDraft:
+        caller = self.call.caller if self.call and self.call.client == client.id else ""
+        return NoteDraft(
+            client=client.id,
+            recipient=recipient,
+            phone=phone_display(caller, client.country) if caller else "",
+            call=self.call.id if self.call else "",
+        )
 
     def open_note(self, draft: NoteDraft) -> None:
         from kccdesk.ui.screens.note_form import NoteForm
@@ -482,10 +497,14 @@ class CallScreen(Screen):
         app_of(self).wake_sender()
 
     def restore_draft(self, draft: NoteDraft) -> None:
-        """Bring a draft back after a crash: its client becomes the client of the call."""
+        """Carry on with a draft of an earlier call (F12, or after a crash): its client
+        becomes the client of the call, and the draft now belongs to this call."""
         if self.desk.has_client(draft.client) and draft.client != self.client_id:
             self.show_client(draft.client)
-        self.open_note(draft)
+        self.open_note(replace(draft, call=self.call.id if self.call else ""))
+
+    def action_drafts(self) -> None:
+        app_of(self).offer_drafts()
 
 
 def _duty_changed(before: DutyStatus, after: DutyStatus) -> bool:

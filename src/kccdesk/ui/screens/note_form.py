@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -69,6 +70,7 @@ class NoteForm(ModalScreen["NoteRecord | None"]):
             "ctrl+r", "use_replacement", texts.KEY_REPLACEMENT, id="use-replacement", priority=True
         ),
         Binding("escape", "close", texts.KEY_CLOSE, id="close-note"),
+        Binding("f8", "discard", texts.KEY_DISCARD, id="discard-note"),
     ]
 
     def __init__(self, draft: NoteDraft):
@@ -220,6 +222,10 @@ class NoteForm(ModalScreen["NoteRecord | None"]):
             phone=self.query_one("#phone", Input).value,
             message=self.query_one("#message", TextArea).text,
             urgency="dringend" if self.query_one("#urgent", Checkbox).value else "normaal",
+            id=self.draft.id,
+            call=self.draft.call,
+            desk=os.getpid(),
+            saved_at=self.desk.clock().isoformat(),
         )
 
     def _store_draft(self) -> None:
@@ -249,7 +255,14 @@ class NoteForm(ModalScreen["NoteRecord | None"]):
             self.query_one("#recipient", Select).value = self._absence.replaced_by
 
     def action_close(self) -> None:
-        self.dismiss(None)  # the draft stays on disk; the next note form offers it
+        self.dismiss(None)  # the draft stays on disk: F6 in this call, or F12, brings it back
+
+    def action_discard(self) -> None:
+        """Throw this draft away on purpose (it is never lost by accident)."""
+        self._saving = True  # no more draft writes from the closing form
+        app_of(self).drafts.remove(self.draft.id)
+        self.notify(texts.DRAFT_DISCARDED, timeout=3)
+        self.dismiss(None)
 
     def action_save(self, keep_absent: bool = False) -> None:
         if not self.phone_ok:
@@ -326,7 +339,7 @@ class NoteForm(ModalScreen["NoteRecord | None"]):
 
     def on_note_form_saved(self, message: Saved) -> None:
         record = message.record
-        app_of(self).drafts.clear()
+        app_of(self).drafts.remove(self.draft.id)
         self.app.notify(
             texts.NOTE_SAVED.format(
                 name=addressed_text(self.client, record.recipient, record.addressed_to),

@@ -1,0 +1,160 @@
+"""The desk during a real call (issue 12): the right draft on the right call, the number of
+the person actually put through, and "back at" instead of a bare "off duty"."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import timedelta
+
+from desk_helpers import MONDAY_10, SIZE, build_app, settle, text_of, type_text
+from kccdesk.drafts import DraftStore, NoteDraft
+from kccdesk.ui.screens.call import CallScreen
+from kccdesk.ui.screens.draft_list import DraftList
+from kccdesk.ui.screens.note_form import NoteForm
+from kccdesk.ui.screens.transfer import TransferDialog
+
+PRACTICE = "huisartsen-de-linde"
+MUNI = "gemeente-oosterwold"
+
+
+async def _open_note_for(pilot, name: str) -> NoteForm:
+    await pilot.press("f7")
+    await settle(pilot)
+    await type_text(pilot, name)
+    await pilot.press("f6")
+    await settle(pilot)
+    form = pilot.app.screen
+    assert isinstance(form, NoteForm)
+    return form
+
+
+async def test_a_new_call_never_gets_the_previous_callers_note(demo_store):
+    app = build_app(demo_store.url, PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await _open_note_for(pilot, "hatice kaya")
+        await type_text(pilot, "Piet Pieters")
+        await pilot.press("escape")
+        await settle(pilot)
+        # The same call: F6 carries on with what was typed.
+        await pilot.press("f6")
+        await settle(pilot)
+        assert app.screen.current().caller_name == "Piet Pieters"
+        await pilot.press("escape")
+        await settle(pilot)
+        # A new call, another person: an empty form for that person.
+        form = await _open_note_for(pilot, "mark jansen")
+        draft = form.current()
+        assert (draft.recipient, draft.caller_name) == ("mjansen", "")
+        await type_text(pilot, "Anna de Vries")
+        await pilot.press("escape")
+        await settle(pilot)
+        # Both unfinished notes are kept and listed (F12), newest first.
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("f12")
+        await settle(pilot)
+        listing = app.screen
+        assert isinstance(listing, DraftList)
+        assert [(d.recipient, d.caller_name) for d in listing.drafts] == [
+            ("mjansen", "Anna de Vries"),
+            ("hkaya", "Piet Pieters"),
+        ]
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        resumed = app.screen
+        assert isinstance(resumed, NoteForm)
+        assert (resumed.current().recipient, resumed.current().caller_name) == (
+            "hkaya",
+            "Piet Pieters",
+        )
+        await pilot.press("f8")  # discard on purpose
+        await settle(pilot)
+        assert isinstance(app.screen, CallScreen)
+        assert [d.caller_name for d in app.drafts.all()] == ["Anna de Vries"]
+
+
+async def test_a_screen_pop_starts_an_empty_note_with_the_callers_number(demo_store):
+    app = build_app(demo_store.url, PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_note_for(pilot, "hatice kaya")
+        await type_text(pilot, "Piet Pieters")
+        # The phone rings while the form is open: it is kept as a draft, and said so.
+        reply = app.incoming_call("+31205551234", "0612345678")
+        await settle(pilot)
+        assert reply["ok"] and isinstance(app.screen, CallScreen)
+        assert any("bewaard als concept" in n.message for n in app._notifications)
+        await type_text(pilot, "hatice kaya")
+        await pilot.press("f6")
+        await settle(pilot)
+        draft = app.screen.current()
+        assert (draft.caller_name, draft.phone) == ("", "06 12 34 56 78")
+
+
+def test_drafts_of_a_running_desk_are_not_offered_to_another(tmp_path):
+    store = DraftStore(tmp_path)
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True).stdout  # fmt: skip
+        live = NoteDraft("c", caller_name="van de andere desk", desk=other.pid)
+        crashed = NoteDraft("c", caller_name="van een gecrashte desk", desk=int(dead))
+        store.save(live)
+        store.save(crashed)
+        assert [d.caller_name for d in store.left_behind()] == ["van een gecrashte desk"]
+        assert {d.caller_name for d in store.all()} == {
+            "van de andere desk",
+            "van een gecrashte desk",
+        }
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_drafts_are_private_and_purged_with_retention(tmp_path):
+    old_umask = os.umask(0)
+    try:
+        store = DraftStore(tmp_path)
+        old = NoteDraft(
+            "c", caller_name="oud", saved_at=(MONDAY_10 - timedelta(days=91)).isoformat()
+        )
+        new = replace(old, id="n" * 32, caller_name="nieuw", saved_at=MONDAY_10.isoformat())
+        store.save(old)
+        store.save(new)
+        assert oct(os.stat(store.directory / f"{old.id}.json").st_mode & 0o777) == "0o600"
+        assert store.purge(MONDAY_10 - timedelta(days=90)) == 1
+        assert [d.caller_name for d in store.all()] == ["nieuw"]
+    finally:
+        os.umask(old_umask)
+
+
+async def test_the_alternative_put_through_is_what_the_detail_pane_shows(demo_store):
+    app = build_app(demo_store.url, PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "sanne bakker")
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app.screen, TransferDialog)
+        await pilot.press("enter")  # the replacement, dr. Mark Jansen
+        await settle(pilot)
+        detail = text_of(app, "#detail")
+        assert "dr. Mark Jansen" in detail and "020 555 12 41" in detail
+        assert "Sanne Bakker" not in detail
+
+
+async def test_off_duty_says_when_they_are_back(demo_store):
+    lunch = MONDAY_10.replace(hour=12, minute=46)
+    app = build_app(demo_store.url, MUNI, now=lunch)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "ilse bakker")
+        assert "geen dienst — weer in dienst om 13:00" in text_of(app, "#detail")
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "Weer in dienst om 13:00." in text_of(app, "#transfer-problem")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        assert "weer in dienst om 13:00 en ziet de notitie dan" in text_of(app, "#recipient-status")
