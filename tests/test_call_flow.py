@@ -158,3 +158,29 @@ async def test_off_duty_says_when_they_are_back(demo_store):
         await pilot.press("f6")
         await settle(pilot)
         assert "weer in dienst om 13:00 en ziet de notitie dan" in text_of(app, "#recipient-status")
+
+
+def _burst(app, keys: str | list[str]) -> None:
+    """Post key events at once, as a terminal delivers a paste, a text expander or a slow
+    SSH/WSL link: no waiting in between (Pilot.press waits for idle after every key)."""
+    from textual import events
+
+    for key in keys:
+        char = key if len(key) == 1 else ("\t" if key == "tab" else None)
+        app.post_message(events.Key(key, char))
+
+
+async def test_keys_typed_ahead_land_in_the_field_they_were_typed_for(demo_store):
+    app = build_app(demo_store.url, PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "hatice kaya")
+        await pilot.press("f6")
+        await settle(pilot)
+        _burst(app, [*"Anna", "tab", *"0611223344", "tab", *"Graag terugbellen"])
+        await settle(pilot)
+        draft = app.screen.current()
+        assert (draft.caller_name, draft.phone, draft.message) == (
+            "Anna",
+            "0611223344",
+            "Graag terugbellen",
+        )

@@ -27,6 +27,7 @@ from kccdesk.notes import (
 from kccdesk.phones import check, display
 from kccdesk.roster import person_state
 from kccdesk.ui.access import app_of, desk_of
+from kccdesk.ui.screens.typing_ahead import FIELD_KEYS, TypingAhead
 
 if TYPE_CHECKING:
     from kccdesk.records import NoteRecord
@@ -61,10 +62,11 @@ class AbsentRecipientDialog(ModalScreen[str | None]):
         self.dismiss(result)
 
 
-class NoteForm(ModalScreen["NoteRecord | None"]):
+class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
     CSS_PATH = "note_form.tcss"
     COMMAND_CATEGORY = texts.CATEGORY_NOTE
     BINDINGS = [
+        *FIELD_KEYS,
         Binding("ctrl+s", "save", texts.KEY_SAVE, id="save-note", priority=True),
         Binding(
             "ctrl+r", "use_replacement", texts.KEY_REPLACEMENT, id="use-replacement", priority=True
@@ -243,10 +245,6 @@ class NoteForm(ModalScreen["NoteRecord | None"]):
             self._show_recipient()
         self.query_one("#form-error", Static).update("")
         self._store_draft()
-
-    @on(Input.Submitted)
-    def _next_field(self) -> None:
-        self.focus_next()
 
     # --- actions -----------------------------------------------------------------------
 

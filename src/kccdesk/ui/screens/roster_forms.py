@@ -20,6 +20,7 @@ from kccdesk.roster import parse_clock
 from kccdesk.roster_edit import DUTCH_DAY_NAMES, describe, parse_day, parse_days
 from kccdesk.roster_rules import entry_problems
 from kccdesk.ui.access import desk_of
+from kccdesk.ui.screens.typing_ahead import FIELD_KEYS, TypingAhead
 
 
 class Refused(Message):
@@ -90,11 +91,12 @@ def _form_values(kind: str, item) -> dict[str, str]:
     return values
 
 
-class RosterEntryForm(ModalScreen[str | None]):
+class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
     """Add or change one entry; dismisses with a description of what was saved."""
 
     CSS_PATH = "roster_forms.tcss"
     BINDINGS = [
+        *FIELD_KEYS,
         Binding("ctrl+s", "save", texts.KEY_SAVE, id="roster-save", priority=True),
         Binding("escape", "dismiss(None)", texts.KEY_CLOSE),
     ]
@@ -202,10 +204,6 @@ class RosterEntryForm(ModalScreen[str | None]):
     @on(Select.Changed)
     def _changed(self) -> None:
         self._check()
-
-    @on(Input.Submitted)
-    def _next(self) -> None:
-        self.focus_next()
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "save":

@@ -1,0 +1,38 @@
+"""Keys typed ahead land in the field they were typed for.
+
+A terminal delivers a paste, a text expander or a slow SSH/WSL link as one burst of keys. A
+plain Tab binding moves the focus only when the key has bubbled up from the field, by which
+time the next keys are already queued for the old field ("Anna" Tab "0611…" became
+"Anna0611…"). As priority bindings the app handles Tab, Shift+Tab and Enter-in-a-field before
+it hands the next key to anyone, so the focus has moved when that key arrives.
+"""
+
+from __future__ import annotations
+
+from textual.actions import SkipAction
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Input
+
+FIELD_KEYS = [
+    Binding("tab", "next_field", show=False, priority=True),
+    Binding("shift+tab", "previous_field", show=False, priority=True),
+    Binding("enter", "submit_field", show=False, priority=True),
+]
+
+
+class TypingAhead(Screen):
+    """Mixed into form screens: BINDINGS = [*FIELD_KEYS, ...]."""
+
+    def action_next_field(self) -> None:
+        self.focus_next()
+
+    def action_previous_field(self) -> None:
+        self.focus_previous()
+
+    def action_submit_field(self) -> None:
+        """Enter in a one-line field goes to the next field; elsewhere (a list, a text area,
+        a checkbox) Enter keeps its own meaning."""
+        if not isinstance(self.focused, Input):
+            raise SkipAction()
+        self.focus_next()
