@@ -16,7 +16,7 @@ The rules below are the Dutch spelling alternatives that sound the same:
 - au / ou / auw / ouw               → one sound (Bauwens, Bouwens)
 - ui / uy                           (Huygens, Huigens)
 - ch / g / gh                       (Jongh, Jong; Verhaeghe, Verhage)
-- sch / s                           (Bosch, Bos; Visscher, Visser)
+- sch / sg / s                      (Bosch, Bos; Visscher, Visser; Schouten, Sgouten)
 - c / k / ck / cq, qu / kw, x / ks  (Hendrickx, Hendrix, Hendriks; Claes, Klaas)
 - ph / f, th / t, z / s, ae / aa
 - dt / d / t at the end of a word   (Smidt, Smit)
@@ -98,6 +98,7 @@ _VOWELS = frozenset("aeiou")
 # that several spellings share, so that they never run into the letters around them.
 _RULES: dict[str, str] = {
     "sch": "s",
+    "sg": "s",  # sch is said s-g: 'sgouten' for Schouten
     "eij": "E",
     "auw": "A",
     "ouw": "A",
