@@ -87,6 +87,9 @@ HEARD = SearchIndex(
         "Els Bouwens",
         "Joris Vandenberghe",
         "Ruud Bergman",
+        "Kees 't Hart",
+        "Mia op de Beeck",
+        "Tessa Hartman",
     )
 )
 
@@ -116,6 +119,9 @@ def test_particles_glued_or_dropped():
     assert ids("dejongh", 2) == ["gert-de-jongh", "anna-de-jong"]
     assert ids("van den berghe", 1) == ["joris-vandenberghe"]
     assert ids("berghe", 1) == ["joris-vandenberghe"]
+    assert ids("thart", 1) == ["kees-t-hart"]
+    assert ids("opdebeeck", 1) == ["mia-op-de-beeck"]
+    assert ids("tessa hartman", 1) == ["tessa-hartman"]  # 'te' + 'ssa' is no particle
 
 
 def test_a_glued_match_highlights_the_words_of_the_name():

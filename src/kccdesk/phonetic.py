@@ -20,7 +20,13 @@ The rules below are the Dutch spelling alternatives that sound the same:
 - c / k / ck / cq, qu / kw, x / ks  (Hendrickx, Hendrix, Hendriks; Claes, Klaas)
 - ph / f, th / t, z / s, ae / aa
 - dt / d / t at the end of a word   (Smidt, Smit)
-- double and single letters          (Bakker, Baker; Maas, Mas)
+- double and single letters          (Bakker, Baker; Maas, Mas), ie / i
+- b / p at the end of a word         (Jacob, Jakop)
+
+Particles (van, van den, van der, de, den, ter, te, 't, op de, ...): `glue_particles` writes
+them onto the name as an agent may type them ('van den berg' → 'vandenberg'),
+`split_particles` takes them off what was typed ('vandenberg' → van, den, berg), `unglued`
+takes them off a Flemish name written glued ('Vandenberghe' → 'berghe').
 
 Only input of `kccdesk.search.normalize` (lower case, no accents) is expected here.
 """
@@ -89,6 +95,7 @@ _SPLITS = tuple(
         "den",
         "der",
         "de",
+        "t",
     )
 )
 

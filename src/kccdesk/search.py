@@ -128,8 +128,9 @@ class SearchIndex:
                 postings[word][index] = max(weight, postings[word].get(index, 0.0))
         #: the words of the entries, sorted, for typo and prefix matching
         self.vocabulary: list[str] = sorted(postings)
-        #: made words, sorted, matched exactly, as a prefix and by sound only: typos in a
-        #: glued name are rare and would make the typo matching slower for every query
+        #: names cut loose from their glued particles ('berghe' of Vandenberghe), sorted,
+        #: matched exactly, as a prefix and by sound; kept out of the typo matching, which
+        #: every query goes through
         self._made = sorted(made)
         self._words = self.vocabulary + self._made  # a word id indexes this
         self._word_id = {w: i for i, w in enumerate(self._words)}
