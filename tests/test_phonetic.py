@@ -77,6 +77,8 @@ def test_particles_typed_glued_on_are_split_off():
     assert split_particles("dejong") == ["de", "jong"]
     assert split_particles("opdebeeck") == ["op", "de", "beeck"]
     assert split_particles("terhorst") == ["ter", "horst"]
+    assert split_particles("thart") == ["t", "hart"]
+    assert split_particles("vanthof") == ["van", "t", "hof"]
     assert split_particles("vanessa") == ["vanessa"]  # a vowel follows: not a particle
     assert split_particles("devos") == ["de", "vos"]
     assert split_particles("dewi") == ["dewi"]  # too little left to be a name

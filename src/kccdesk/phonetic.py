@@ -16,11 +16,17 @@ The rules below are the Dutch spelling alternatives that sound the same:
 - au / ou / auw / ouw               → one sound (Bauwens, Bouwens)
 - ui / uy                           (Huygens, Huigens)
 - ch / g / gh                       (Jongh, Jong; Verhaeghe, Verhage)
-- sch / s                           (Bosch, Bos; Visscher, Visser)
+- sch / sg / s                      (Bosch, Bos; Visscher, Visser; Schouten, Sgouten)
 - c / k / ck / cq, qu / kw, x / ks  (Hendrickx, Hendrix, Hendriks; Claes, Klaas)
 - ph / f, th / t, z / s, ae / aa
 - dt / d / t at the end of a word   (Smidt, Smit)
-- double and single letters          (Bakker, Baker; Maas, Mas)
+- double and single letters          (Bakker, Baker; Maas, Mas), ie / i
+- b / p at the end of a word         (Jacob, Jakop)
+
+Particles (van, van den, van der, de, den, ter, te, 't, op de, ...): `glue_particles` writes
+them onto the name as an agent may type them ('van den berg' → 'vandenberg'),
+`split_particles` takes them off what was typed ('vandenberg' → van, den, berg), `unglued`
+takes them off a Flemish name written glued ('Vandenberghe' → 'berghe').
 
 Only input of `kccdesk.search.normalize` (lower case, no accents) is expected here.
 """
@@ -89,6 +95,7 @@ _SPLITS = tuple(
         "den",
         "der",
         "de",
+        "t",
     )
 )
 
@@ -98,6 +105,7 @@ _VOWELS = frozenset("aeiou")
 # that several spellings share, so that they never run into the letters around them.
 _RULES: dict[str, str] = {
     "sch": "s",
+    "sg": "s",  # sch is said s-g: 'sgouten' for Schouten
     "eij": "E",
     "auw": "A",
     "ouw": "A",

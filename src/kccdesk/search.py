@@ -26,7 +26,7 @@ from datetime import date
 from rapidfuzz import fuzz, process
 
 from kccdesk.model import within
-from kccdesk.phonetic import glue_particles, sound_key, split_particles, unglued
+from kccdesk.phonetic import PARTICLES, glue_particles, sound_key, split_particles, unglued
 
 #: field weights: a word in the title counts more than one in the body
 TITLE, KEYWORD, DETAIL, BODY = 1.0, 0.9, 0.8, 0.45
@@ -128,8 +128,9 @@ class SearchIndex:
                 postings[word][index] = max(weight, postings[word].get(index, 0.0))
         #: the words of the entries, sorted, for typo and prefix matching
         self.vocabulary: list[str] = sorted(postings)
-        #: made words, sorted, matched exactly, as a prefix and by sound only: typos in a
-        #: glued name are rare and would make the typo matching slower for every query
+        #: names cut loose from their glued particles ('berghe' of Vandenberghe), sorted,
+        #: matched exactly, as a prefix and by sound; kept out of the typo matching, which
+        #: every query goes through
         self._made = sorted(made)
         self._words = self.vocabulary + self._made  # a word id indexes this
         self._word_id = {w: i for i, w in enumerate(self._words)}
@@ -151,6 +152,7 @@ class SearchIndex:
                     grouped.setdefault(word[:length], []).append(wid)
             self._prefixes[length] = (list(grouped), list(grouped.values()))
         self._titles = [normalize(e.title) for e in self.entries]
+        self._has_particles = [not PARTICLES.isdisjoint(t.split()) for t in self._titles]
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -204,20 +206,29 @@ class SearchIndex:
         tokens = words(query)
         if not tokens:
             return []
-        # An entry scores by the reading of the query that fits it best: as typed, with
-        # particles glued ('van den berghe' → 'vandenberghe') or split off ('vandenberg' →
-        # 'van den berg'); a word's matches are looked up once.
+        # An entry scores by the reading of the query that fits it best: as typed, or with
+        # particles typed apart glued to the name ('van den berghe' → 'vandenberghe').
         totals: dict[int, float] = {}  # entry index → mean match of the query words 0..1
         matched_words: set[str] = set()
         looked_up: dict[str, dict[int, float]] = {}
-        # a query word with particles typed onto it ('vandenberg')
-        glued_on = any(len(split_particles(token)) > 1 for token in tokens)
-        for reading in readings(tokens):
+        glued_on = False  # a query word with particles typed onto it ('vandenberg')
+        readings = [tokens]
+        if (glued := glue_particles(tokens)) != tokens:
+            readings.append(glued)
+        for reading in readings:
             sums: dict[int, float] = {}
             for token in reading:
                 matches = looked_up.get(token)
                 if matches is None:
                     matches = looked_up[token] = self._word_matches(token)
+                    # the name without the particles typed onto it ('vandenberg' → 'berg');
+                    # whether the name has them is left to the whole-title similarity
+                    *particles, name = split_particles(token)
+                    if particles:
+                        glued_on = True
+                        for wid, similarity in self._word_matches(name).items():
+                            if similarity > matches.get(wid, 0.0):
+                                matches[wid] = similarity
                 best: dict[int, float] = {}
                 for wid, similarity in matches.items():
                     matched_words.add(self._words[wid])
@@ -235,14 +246,23 @@ class SearchIndex:
             return []
         shortlist = heapq.nlargest(max(limit * 3, 30), totals.items(), key=lambda kv: kv[1])
         phrase = " ".join(tokens)
+        particles_dropped = not PARTICLES.intersection(tokens)
         hits: list[Hit] = []
         matching: dict[int, float] = {}  # id of a hit → its points for the words matched
         for entry_index, total in shortlist:
             entry = self.entries[entry_index]
             title = self._titles[entry_index]
-            whole = fuzz.WRatio(phrase, title)
-            if glued_on:  # 'vandenberg' looks like 'lieke vandenberg', not 'lieke van den berg'
-                whole = max(whole, fuzz.WRatio(phrase, " ".join(glue_particles(title.split()))))
+            if self._has_particles[entry_index]:
+                # a query without particles is compared with the title without them ('lieke
+                # berg'), one with particles typed on with the title so ('lieke vandenberg')
+                title_words = title.split()
+                if particles_dropped:
+                    title = " ".join(w for w in title_words if w not in PARTICLES)
+                whole = fuzz.WRatio(phrase, title)
+                if glued_on:
+                    whole = max(whole, fuzz.WRatio(phrase, " ".join(glue_particles(title_words))))
+            else:
+                whole = fuzz.WRatio(phrase, title)
             whole /= 100
             words_part = 100 * 0.75 * total
             score = words_part + 100 * 0.25 * whole
@@ -283,19 +303,6 @@ def _duty_first(
 def _fuzzy_similarity(score: float, ceiling: float) -> float:
     """Stretch rapidfuzz's 0..100 so that a near miss counts far less than a one-letter typo."""
     return ceiling * max(0.0, (score - 50) / 50)
-
-
-def readings(tokens: list[str]) -> list[list[str]]:
-    """The query words as typed, with particles glued to the name after them ('van den
-    berghe' → 'vandenberghe'), and with particles cut off the name they were typed onto
-    ('vandenberg' → 'berg'); each reading once. The particles cut off are not looked up:
-    most people's names have one. The whole-title similarity with particles glued tells
-    van den Berg from Berg."""
-    found = [tokens]
-    for reading in (glue_particles(tokens), [split_particles(t)[-1] for t in tokens]):
-        if reading not in found:
-            found.append(reading)
-    return found
 
 
 def highlight_spans(title: str, matched: set[str]) -> tuple[tuple[int, int], ...]:
