@@ -124,6 +124,8 @@ async def test_note_with_invalid_number_cannot_be_saved(demo_store):
         await settle(pilot)
         assert isinstance(app.screen, NoteForm)
         assert demo_store.notes() == []
+        assert "terugbelnummer is nog niet geldig" in text_of(app, "#form-error")
+        assert app.focused is form.query_one("#phone")
         # Correct the number: now it saves, in E.164, and shows in today's list.
         phone = form.query_one("#phone")
         phone.value = "06 1234 5678"

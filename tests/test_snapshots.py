@@ -6,7 +6,11 @@ Update after an intended change with: pytest tests/test_snapshots.py --snapshot-
 
 from __future__ import annotations
 
-from desk_helpers import SIZE, build_app, settle, type_text
+from desk_helpers import MONDAY_10, SIZE, build_app, settle, type_text
+from kccdesk.settings import Settings
+from kccdesk.ui.app import make_app
+
+PRACTICE = "huisartsen-de-linde"
 
 
 def typing(*steps: str):
@@ -39,3 +43,29 @@ def test_note_form(snap_compare, demo_store):
 def test_transfer_dialog(snap_compare, demo_store):
     app = build_app(demo_store.url, "gemeente-oosterwold")
     assert snap_compare(app, terminal_size=SIZE, run_before=typing("wouter mulder", "<f5>"))
+
+
+SMALL = (80, 24)
+
+
+def test_call_screen_at_80x24(snap_compare, demo_store):
+    app = build_app(demo_store.url, "gemeente-oosterwold")
+    assert snap_compare(app, terminal_size=SMALL, run_before=typing("wethoder"))
+
+
+def test_note_form_at_80x24_shows_the_focused_field(snap_compare, demo_store):
+    app = build_app(demo_store.url, "huisartsen-de-linde")
+    steps = typing("hatice", "<f6>", "Els de Wit", "<tab>", "06 1234 5678", "<tab>", "Recept")
+    assert snap_compare(app, terminal_size=SMALL, run_before=steps)
+
+
+def test_roster_pane_at_80x24(snap_compare, demo_store):
+    lead = Settings(agent="Sanne", user="marieke", shift_leads=("marieke",))
+    app = make_app(demo_store.url, clock=lambda: MONDAY_10, client_id=PRACTICE, settings=lead)
+    assert snap_compare(app, terminal_size=SMALL, run_before=typing("<f10>"))
+
+
+def test_roster_pane_at_120_columns_shows_the_whole_week(snap_compare, demo_store):
+    lead = Settings(agent="Sanne", user="marieke", shift_leads=("marieke",))
+    app = make_app(demo_store.url, clock=lambda: MONDAY_10, client_id=PRACTICE, settings=lead)
+    assert snap_compare(app, terminal_size=(120, 35), run_before=typing("<f10>"))

@@ -319,7 +319,7 @@ def week_grid(client: Client, monday: date) -> tuple[list[str | None], dict[str,
     days = [monday + timedelta(days=i) for i in range(7)]
     labels: dict[str, list[list[str]]] = {}
     for occ in occurrences(client, days[0], days[-1]):
-        label = f"{occ.start:%H:%M}–{occ.end:%H:%M}"
+        label = f"{_short_time(occ.start)}–{_short_time(occ.end)}"
         if occ.end.date() != occ.start.date():
             label += "→"
         if occ.hours != _nominal_hours(occ):
@@ -336,12 +336,17 @@ def week_grid(client: Client, monday: date) -> tuple[list[str | None], dict[str,
         for i, day in enumerate(days):
             absence = absence_at(client, person, wall_clock(day, time(12), client).astimezone(UTC))
             if absence:
-                row.append(WeekCell(f"✖ {absence.reason or 'afwezig'}", absent=True))
+                row.append(WeekCell(f"✖ {(absence.reason or 'afwezig')[:7]}", absent=True))
             else:
                 row.append(WeekCell(", ".join(labels.get(person, [[]] * 7)[i])))
         if any(cell.text for cell in row):
             grid[person] = row
     return [closure_reason(client, day) for day in days], grid
+
+
+def _short_time(moment: datetime) -> str:
+    """'8', '8:30', '17': a week of seven days fits a side pane."""
+    return f"{moment.hour}" if moment.minute == 0 else f"{moment.hour}:{moment.minute:02d}"
 
 
 def _nominal_hours(occ: Occurrence) -> float:

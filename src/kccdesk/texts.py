@@ -154,6 +154,7 @@ NOTE_PHONE_BAD = "✖ {error}"
 NOTE_RECIPIENT_ABSENT = "⚠ {name} is afwezig t/m {until}. Ctrl+R: naar vervanger {replacement}."
 NOTE_RECIPIENT_ABSENT_NONE = "⚠ {name} is afwezig t/m {until}; geen vervanger opgegeven."
 NOTE_RECIPIENT_ON_DUTY = "● {name} heeft dienst tot {until}."
+NOTE_FIX_PHONE = "Niet opgeslagen: het terugbelnummer is nog niet geldig (zie hierboven)."
 NOTE_VIA = "Voor {asked}, via {target} (afspraak met de klant)."
 NOTE_RECIPIENT_BACK = "○ {name} heeft nu geen dienst; weer in dienst {back} en ziet de notitie dan."
 NOTE_RECIPIENT_OFF_DUTY = "○ {name} heeft de komende dagen geen dienst volgens het rooster."
@@ -185,7 +186,8 @@ TIP_ROSTER = "Roosterpaneel openen of sluiten (diensten, afwezigheid, sluitingsd
 ROSTER_TITLE = "Rooster — {client} — week {week} ({first} – {last})"
 ROSTER_READ_ONLY = "Alleen lezen: '{user}' staat niet bij shift_leads in {config}."
 ROSTER_HINT = (
-    "[ ] week · a toevoegen · Enter wijzigen · Del verwijderen · h geschiedenis · F10 sluiten"
+    "[ ] week · Ins/Ctrl+E toevoegen · Enter wijzigen · Del verwijderen · "
+    "Ctrl+G geschiedenis · F10 sluiten · typen zoekt"
 )
 ROSTER_PERSON = "Medewerker"
 ROSTER_KINDS = {

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
@@ -98,7 +98,7 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             for p in client.people
         ]
         recipient = self.draft.recipient if client.person(self.draft.recipient) else None
-        with Vertical(classes="dialog", id="note-box") as box:
+        with VerticalScroll(classes="dialog", id="note-box") as box:
             box.border_title = texts.NOTE_TITLE.format(client=client.name)
             yield Label(texts.NOTE_FOR)
             yield Select(
@@ -153,6 +153,8 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             else:
                 message = Text(texts.NOTE_PHONE_BAD.format(error=result.error), style="bold red")
             line.update(message)
+        if self.focused is self.query_one("#phone", Input):
+            line.scroll_visible(animate=False)  # on a small terminal too: the check is read
         self.refresh_bindings()
 
     def _recipient(self) -> str:
@@ -209,7 +211,7 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "save":
-            return True if self.phone_ok and not self._saving else None
+            return not self._saving
         if action == "use_replacement":
             return True if self._absence and self._absence.replaced_by else None
         return True
@@ -252,6 +254,11 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         if self._absence and self._absence.replaced_by:
             self.query_one("#recipient", Select).value = self._absence.replaced_by
 
+    def _show_error(self, text: str) -> None:
+        error = self.query_one("#form-error", Static)
+        error.update(text)
+        error.scroll_visible(animate=False)
+
     def action_close(self) -> None:
         self.dismiss(None)  # the draft stays on disk: F6 in this call, or F12, brings it back
 
@@ -264,6 +271,8 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
 
     def action_save(self, keep_absent: bool = False) -> None:
         if not self.phone_ok:
+            # Say why nothing is saved, and go where it can be fixed.
+            self._show_error(texts.NOTE_FIX_PHONE)
             self.query_one("#phone").focus()
             return
         note = self.current()
@@ -282,9 +291,7 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             self._ask_about_absence(refusal)
             return
         except NoteRefused as refusal:
-            self.query_one("#form-error", Static).update(
-                texts.NOTE_CANNOT_SAVE.format(reason=refusal)
-            )
+            self._show_error(texts.NOTE_CANNOT_SAVE.format(reason=refusal))
             return
         self._saving = True
         self.refresh_bindings()
@@ -331,9 +338,7 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
     def on_note_form_failed(self, message: Failed) -> None:
         self._saving = False
         self.refresh_bindings()
-        self.query_one("#form-error", Static).update(
-            texts.NOTE_CANNOT_SAVE.format(reason=message.reason)
-        )
+        self._show_error(texts.NOTE_CANNOT_SAVE.format(reason=message.reason))
 
     def on_note_form_saved(self, message: Saved) -> None:
         record = message.record

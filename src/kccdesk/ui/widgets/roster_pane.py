@@ -7,12 +7,12 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kccdesk import texts
@@ -22,6 +22,14 @@ from kccdesk.ui.access import desk_of
 
 if TYPE_CHECKING:
     from kccdesk.records import RosterEntry
+
+
+#: the name column of the week grid: the rest of the pane is for seven days
+NAME_WIDTH = 16
+
+
+def _short_name(name: str) -> str:
+    return name if len(name) <= NAME_WIDTH else name[: NAME_WIDTH - 1] + "…"
 
 
 def monday_of(day: date) -> date:
@@ -35,9 +43,10 @@ class RosterPane(Vertical):
     BINDINGS = [
         Binding("left_square_bracket,pageup", "week(-1)", "Vorige week", show=False),
         Binding("right_square_bracket,pagedown", "week(1)", "Volgende week", show=False),
-        Binding("a", "add", "Toevoegen", id="roster-add"),
+        # No letters: a name typed while the pane has focus goes to the search field.
+        Binding("insert,ctrl+e", "add", "Toevoegen", id="roster-add"),
         Binding("delete", "remove", "Verwijderen", id="roster-remove"),
-        Binding("h", "history", "Geschiedenis", id="roster-history"),
+        Binding("ctrl+g", "history", "Geschiedenis", id="roster-history"),
     ]
 
     @dataclass
@@ -54,7 +63,7 @@ class RosterPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="roster-title")
-        yield DataTable(id="roster-week", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="roster-week", cursor_type="row", zebra_stripes=True, fixed_columns=1)
         yield OptionList(id="roster-entries")
         yield Static(texts.ROSTER_HINT, id="roster-hint", classes="hint")
 
@@ -107,7 +116,7 @@ class RosterPane(Vertical):
             headers.append(f"{header} ✖" if closed[i] else header)
         table.add_columns(*headers)
         for person, cells in grid.items():
-            row = [client.person_name(person)]
+            row = [_short_name(client.person_name(person))]
             for cell in cells:
                 row.append(Text(cell.text, style="red" if cell.absent else ""))
             table.add_row(*row, key=person)
@@ -146,6 +155,15 @@ class RosterPane(Vertical):
     def selected(self):
         index = self.query_one("#roster-entries", OptionList).highlighted
         return self.entries[index] if index is not None and index < len(self.entries) else None
+
+    def on_key(self, event: events.Key) -> None:
+        """Letters typed here are the next caller's name: they go to the search field."""
+        if event.is_printable and event.character and event.character not in "[]":
+            event.stop()
+            event.prevent_default()
+            search = self.screen.query_one("#search", Input)
+            search.focus()
+            search.insert_text_at_cursor(event.character)
 
     def action_week(self, step: int) -> None:
         if self.monday is not None:

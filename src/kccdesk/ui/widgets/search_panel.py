@@ -77,7 +77,9 @@ class SearchPanel(Vertical):
         self._ready: dict[str | None, int] = {}
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=texts.SEARCH_PLACEHOLDER, id="search")
+        # F2 selects what was typed on purpose; focus alone (Esc, typing from another pane)
+        # must not, or the next letter would replace the first.
+        yield Input(placeholder=texts.SEARCH_PLACEHOLDER, id="search", select_on_focus=False)
         yield OptionList(id="results")
 
     def on_mount(self) -> None:
