@@ -30,9 +30,10 @@ from kccdesk.search import Catalog, Hit
 from kccdesk.transfers import TransferCheck, check_transfer
 
 if TYPE_CHECKING:
+    from kccdesk.clientfile import Origins
     from kccdesk.delivery import Outcome
     from kccdesk.settings import SmtpSettings
-    from kccdesk.storage import AuditRecord, NoteRecord, RosterEntry, Store
+    from kccdesk.storage import AuditRecord, ImportReport, NoteRecord, RosterEntry, Store
     from kccdesk.storage.changes import ChangeFeed
 
 #: how far back the caller's earlier notes are shown on a screen pop
@@ -164,6 +165,21 @@ class Desk:
     def find_clients_by_line(self, digits: str) -> list[Client]:
         """Clients one of whose dialed lines contains these digits (the client switcher)."""
         return clients_matching_digits(self.clients, digits)
+
+    def import_clients(
+        self, clients: list[Client], source: str, origins: Origins | None = None
+    ) -> ImportReport:
+        """Import clients read from files (all or nothing): checked against the clients
+        already stored (a dialed line belongs to one client); raises ImportErrors naming file
+        and line. `source` says where they came from ("import <file>") for the audit."""
+        from kccdesk.clientfile import ImportErrors, line_conflicts
+
+        errors = line_conflicts(clients, self._db.load_clients(), origins)
+        if errors:
+            raise ImportErrors(errors)
+        report = self._db.import_clients(clients)
+        self.sync()
+        return report
 
     # --- search and duty -----------------------------------------------------------------
 
