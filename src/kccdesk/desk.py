@@ -24,7 +24,7 @@ from kccdesk.dialing import clients_matching_digits
 from kccdesk.errors import StorageError
 from kccdesk.model import Client
 from kccdesk.notes import check_note
-from kccdesk.roster import DutyStatus, duty_at
+from kccdesk.roster import DutyStatus, OutOfRange, duty_at
 from kccdesk.roster_rules import RosterItem, entry_problems, kind_of
 from kccdesk.search import Catalog, Hit
 from kccdesk.transfers import TransferCheck, check_transfer
@@ -203,7 +203,12 @@ class Desk:
         return self.catalog.search(query, client_id, limit, today)
 
     def duty(self, client_id: str, at: datetime | None = None) -> DutyStatus:
-        return duty_at(self.client(client_id), at or self.clock())
+        """Who is on duty at `at` (default now); a moment the roster cannot answer for (near
+        the years 1 or 9999) is refused with one line (StorageError)."""
+        try:
+            return duty_at(self.client(client_id), at or self.clock())
+        except OutOfRange as exc:
+            raise StorageError(str(exc)) from None
 
     def check_transfer(
         self, client_id: str, person_id: str, status: DutyStatus | None = None
