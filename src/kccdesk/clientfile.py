@@ -222,6 +222,15 @@ class _Reader:
             raise ValueError(f"veld '{key}' moet een tijd zijn (\"UU:MM\")")
         return parse_clock(value)
 
+    def entry_id(self) -> int | None:
+        """The stored entry's id that export writes (optional; matches the entry on import)."""
+        value = self.table.get("id")
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError("veld 'id' moet een positief geheel getal zijn")
+        return value
+
     def flag(self, key: str, default: bool = False) -> bool:
         value = self.table.get(key, default)
         if not isinstance(value, bool):
@@ -313,35 +322,41 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
         return result
 
     def shift(t: dict[str, Any]) -> WeeklyShift:
-        r = _Reader(t, "shift", ("person", "days", "start", "end"))
+        r = _Reader(t, "shift", ("id", "person", "days", "start", "end"))
         days = tuple(d.lower() for d in r.words("days"))
         for day in days:
             if day not in WEEKDAYS:
                 raise ValueError(f"onbekende dag '{day}' (gebruik {', '.join(WEEKDAYS)})")
-        return WeeklyShift(r.text("person", required=True), days, r.clock("start"), r.clock("end"))
+        return WeeklyShift(
+            r.text("person", required=True), days, r.clock("start"), r.clock("end"), r.entry_id()
+        )
 
     def extra(t: dict[str, Any]) -> ExtraShift:
-        r = _Reader(t, "extra shift", ("person", "date", "start", "end"))
+        r = _Reader(t, "extra shift", ("id", "person", "date", "start", "end"))
         return ExtraShift(
             r.text("person", required=True),
             r.required_day("date"),
             r.clock("start"),
             r.clock("end"),
+            r.entry_id(),
         )
 
     def absence(t: dict[str, Any]) -> Absence:
-        r = _Reader(t, "absence", ("person", "from", "until", "reason", "replaced_by"))
+        r = _Reader(t, "absence", ("id", "person", "from", "until", "reason", "replaced_by"))
         return Absence(
             person=r.text("person", required=True),
             start=r.required_day("from"),
             until=r.required_day("until"),
             reason=r.text("reason"),
             replaced_by=r.optional_text("replaced_by"),
+            id=r.entry_id(),
         )
 
     def closure(t: dict[str, Any]) -> Closure:
-        r = _Reader(t, "closure", ("from", "until", "reason"))
-        return Closure(r.required_day("from"), r.required_day("until"), r.text("reason"))
+        r = _Reader(t, "closure", ("id", "from", "until", "reason"))
+        return Closure(
+            r.required_day("from"), r.required_day("until"), r.text("reason"), r.entry_id()
+        )
 
     client_fields = set(Client.__dataclass_fields__) - set(LABELS) - {"_people_by_id"}
     try:

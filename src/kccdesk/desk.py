@@ -67,7 +67,7 @@ def open_demo_store() -> Store:
 
     store = open_store(locations.demo_database_url())
     if not store.client_ids():
-        store.import_clients(load_clients([locations.demo_clients_dir()]))
+        store.import_clients(load_clients([locations.demo_clients_dir()]), user="demo", sources={})
     return store
 
 
@@ -76,6 +76,11 @@ def open_database(url: str, demo: bool = False) -> Store:
     from kccdesk.storage import open_store
 
     return open_demo_store() if demo else open_store(url)
+
+
+def _roster(client: Client) -> tuple[object, ...]:
+    """What a shift lead edits: a client's four kinds of roster entry."""
+    return (client.shifts, client.extra_shifts, client.absences, client.closures)
 
 
 class Desk:
@@ -167,17 +172,40 @@ class Desk:
         return clients_matching_digits(self.clients, digits)
 
     def import_clients(
-        self, clients: list[Client], source: str, origins: Origins | None = None
+        self, clients: list[Client], source: str = "import", origins: Origins | None = None
     ) -> ImportReport:
-        """Import clients read from files (all or nothing): checked against the clients
-        already stored (a dialed line belongs to one client); raises ImportErrors naming file
-        and line. `source` says where they came from ("import <file>") for the audit."""
+        """Import clients read from files, all or nothing, as audited roster edits.
+
+        Checked against the clients already stored: a dialed line belongs to one client
+        (ImportErrors naming file and line). Changing the roster of a client that already
+        exists needs a shift lead (NotAllowed); a new client, or one whose roster stays as it
+        is, may be imported by anyone. Audit rows say "import <file name>" (from `origins`),
+        else `source`."""
+        from pathlib import PurePath
+
         from kccdesk.clientfile import ImportErrors, line_conflicts
 
-        errors = line_conflicts(clients, self._db.load_clients(), origins)
+        existing = {c.id: c for c in self._db.load_clients()}
+        errors = line_conflicts(clients, existing.values(), origins)
         if errors:
             raise ImportErrors(errors)
-        report = self._db.import_clients(clients)
+        touched = [
+            c.id for c in clients if c.id in existing and _roster(existing[c.id]) != _roster(c)
+        ]
+        if touched and not self.actor.shift_lead:
+            raise NotAllowed(
+                f"alleen roosterbeheerders mogen het rooster van een bestaande client wijzigen "
+                f"('{self.actor.user}' is dat niet); niets geïmporteerd: {', '.join(touched)}"
+            )
+        sources = {
+            cid: f"import {PurePath(path).name}" for cid, (path, _line) in (origins or {}).items()
+        }
+        report = self._db.import_clients(
+            clients,
+            user=self.actor.user,
+            sources={c.id: sources.get(c.id, source) for c in clients},
+            now=self.clock(),
+        )
         self.sync()
         return report
 

@@ -54,6 +54,8 @@ class WeeklyShift:
     days: tuple[str, ...]
     start: time
     end: time
+    #: the stored entry's id (from the database or an exported file); equality ignores it
+    id: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class ExtraShift:
     date: date
     start: time
     end: time
+    #: the stored entry's id (from the database or an exported file); equality ignores it
+    id: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,8 @@ class Absence:
     until: date  # inclusive
     reason: str = ""
     replaced_by: str | None = None
+    #: the stored entry's id (from the database or an exported file); equality ignores it
+    id: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,8 @@ class Closure:
     start: date  # inclusive
     until: date  # inclusive
     reason: str = ""
+    #: the stored entry's id (from the database or an exported file); equality ignores it
+    id: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
