@@ -128,7 +128,12 @@ def test_every_demo_client_round_trips(demo_clients):
 
 
 def test_dump_escapes_quotes_and_newlines():
+    """Quotes anywhere; line breaks (also CR) only in the multi-line texts."""
     client = parse_client(
-        GOOD.replace('name = "Gemeente Oss"', 'name = "Oss \\"Noord\\"\\nregel 2"')
+        GOOD.replace(
+            'name = "Gemeente Oss"',
+            'name = "Oss \\"Noord\\" 🚲 بلدية"\ninstructions = "regel 1\\r\\nregel 2\\n\\ttab"',
+        )
     )
+    assert client.instructions == "regel 1\r\nregel 2\n\ttab"
     assert parse_client(dump_client(client)) == client

@@ -70,13 +70,18 @@ def test_existing_database_file_is_made_owner_only(tmp_path, open_umask):
 
 def test_draft_snapshot_and_last_client_are_owner_only(tmp_path, open_umask, demo_clients):
     local = tmp_path / "local"
-    DraftStore(local).save(NoteDraft(BIKES, caller_name="Piet", phone="0612345678"))
+    draft = NoteDraft(BIKES, caller_name="Piet", phone="0612345678")
+    DraftStore(local).save(draft)
     ClientSnapshot(local).save(list(demo_clients.values()))
     LastClient(local).set(BIKES)
     files = sorted(p.name for p in local.iterdir())
-    assert files == ["clients.json", "last-client", "note-draft.json"]  # no temp files left
-    assert {p.name: mode(p) for p in local.iterdir()} == dict.fromkeys(files, 0o600)
-    assert mode(local) == 0o700
+    assert files == ["clients.json", "drafts", "last-client"]  # no temp files left
+    plain = [p for p in local.iterdir() if p.is_file()]
+    assert {p.name: mode(p) for p in plain} == {p.name: 0o600 for p in plain}
+    drafts = local / "drafts"
+    assert [p.name for p in drafts.iterdir()] == [f"{draft.id}.json"]
+    assert mode(drafts / f"{draft.id}.json") == 0o600
+    assert mode(local) == 0o700 and mode(drafts) == 0o700
 
 
 def test_snapshot_is_json_and_round_trips(tmp_path, demo_clients):

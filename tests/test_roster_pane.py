@@ -178,7 +178,8 @@ async def test_other_desk_sees_change_in_two_seconds_and_stale_save_is_refused(d
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, RosterEntryForm)
-        assert "intussen gewijzigd (nu versie 2)" in text_of(app, "#roster-check")
+        stale = "intussen gewijzigd (nu versie 2, door joost via rooster)"
+        assert stale in text_of(app, "#roster-check")
         assert "15:00" in text_of(app, "#roster-check")
         await pilot.press("escape")
         started = clock.monotonic()

@@ -130,10 +130,11 @@ def _desk(args):
 
 
 def cmd_import(args) -> int:
-    from kccdesk.clientfile import load_clients
+    from kccdesk.clientfile import Origins, load_clients
 
-    clients = load_clients(args.paths)
-    report = _store(args).import_clients(clients)
+    origins: Origins = {}
+    clients = load_clients(args.paths, origins)
+    report = _desk(args).import_clients(clients, "import", origins)
     if args.json:
         _print_json(report.__dict__)
     else:

@@ -4,15 +4,19 @@ and writing back the same format so that export → import round-trips.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import MISSING, dataclass, fields
 from datetime import date, time
+from email.utils import parseaddr
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from kccdesk.dialing import normalise
 from kccdesk.model import (
     WEEKDAYS,
     Absence,
@@ -23,11 +27,82 @@ from kccdesk.model import (
     Topic,
     WeeklyShift,
 )
-from kccdesk.phones import SUPPORTED_COUNTRIES
+from kccdesk.phones import SUPPORTED_COUNTRIES, check
 from kccdesk.roster import parse_clock
-from kccdesk.roster_rules import BY_SECTION, client_problems
+from kccdesk.roster_rules import BY_SECTION, client_problems, date_problem, text_problem
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+#: texts that may span lines (line breaks and tabs allowed); every other text is one line
+MULTILINE = frozenset({"body", "instructions", "greeting"})
+
+#: a strict e-mail address: ASCII local part and a domain with at least one dot
+EMAIL = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}$"
+)
+
+#: zone names that exist on disk but are no place: the machine's own, the tz database's
+#: placeholder, and the duplicate trees with leap seconds or POSIX rules
+_NOT_PLACES = ("localtime", "Factory", "posixrules")
+_NOT_PLACE_TREES = ("posix/", "right/")
+
+
+@lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    return frozenset(
+        z
+        for z in available_timezones()
+        if z not in _NOT_PLACES and not z.startswith(_NOT_PLACE_TREES)
+    )
+
+
+def timezone_problem(name: str) -> str | None:
+    """Why a time zone is not a canonical IANA name (e.g. 'Europe/Amsterdam'), else None."""
+    if name in _NOT_PLACES or name.startswith(_NOT_PLACE_TREES) or name not in _zones():
+        return f"onbekende tijdzone '{name}' (gebruik een IANA-naam zoals Europe/Amsterdam)"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"onbekende tijdzone '{name}' (gebruik een IANA-naam zoals Europe/Amsterdam)"
+    return None
+
+
+@lru_cache(maxsize=1)
+def _holiday_countries() -> frozenset[str]:
+    # Imported only when a file names public holidays: loading `holidays` costs ~200 ms,
+    # which the desk's start-up should not pay.
+    import holidays
+
+    return frozenset(holidays.list_supported_countries())
+
+
+def holidays_problem(country: str) -> str | None:
+    """Why `public_holidays` names no country the holidays package knows, else None."""
+    if country.upper() in _holiday_countries():
+        return None
+    return f"public_holidays '{country}' is geen bekend land (gebruik een landcode zoals NL of BE)"
+
+
+def email_problem(name: str, value: str) -> str | None:
+    """Why an e-mail address cannot be used (empty is allowed: no address), else None."""
+    if not value:
+        return None
+    control = text_problem(name, value)
+    if control:
+        return control
+    if parseaddr(value)[1] != value or not EMAIL.match(value):
+        return f"{name} '{value}' is geen geldig e-mailadres"
+    return None
+
+
+def phone_problem(name: str, value: str, country: str) -> str | None:
+    """Why a stored number is not valid for the client's country (or in E.164), else None."""
+    result = check(value, country)
+    if result.valid:
+        return None
+    return f"{name} '{value}' is ongeldig: {result.error}"
+
 
 #: entry label used in messages, per section
 LABELS = {"people": "person", "topics": "topic"} | {s: k.label for s, k in BY_SECTION.items()}
@@ -90,6 +165,9 @@ class _Reader:
             raise ValueError(f"veld '{key}' moet tekst zijn")
         if required and not value.strip():
             raise ValueError(f"veld '{key}' is leeg")
+        problem = text_problem(key, value, multiline=key in MULTILINE)
+        if problem:
+            raise ValueError(problem)
         return value
 
     def optional_text(self, key: str) -> str | None:
@@ -100,6 +178,10 @@ class _Reader:
         value = self.table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError(f"veld '{key}' moet een lijst van teksten zijn")
+        for item in value:
+            problem = text_problem(key, item)
+            if problem:
+                raise ValueError(problem)
         return tuple(value)
 
     def day(self, key: str, required: bool = False) -> date | None:
@@ -108,14 +190,18 @@ class _Reader:
             if required:
                 raise ValueError(f"veld '{key}' ontbreekt")
             return None
+        day: date | None = None
         if isinstance(value, date) and not hasattr(value, "hour"):
-            return value
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        raise ValueError(f"veld '{key}' moet een datum zijn (JJJJ-MM-DD), niet '{value}'")
+            day = value
+        elif isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                day = date.fromisoformat(value)
+        if day is None:
+            raise ValueError(f"veld '{key}' moet een datum zijn (JJJJ-MM-DD), niet '{value}'")
+        problem = date_problem(key, day)
+        if problem:
+            raise ValueError(problem)
+        return day
 
     def required_day(self, key: str) -> date:
         value = self.day(key, required=True)
@@ -127,10 +213,23 @@ class _Reader:
         if value is None:
             raise ValueError(f"veld '{key}' ontbreekt")
         if isinstance(value, time):
+            if value.second or value.microsecond or value.tzinfo:
+                raise ValueError(
+                    f'tijd {key} = {value.isoformat()} heeft seconden; schrijf "UU:MM"'
+                )
             return value
         if not isinstance(value, str):
             raise ValueError(f"veld '{key}' moet een tijd zijn (\"UU:MM\")")
         return parse_clock(value)
+
+    def entry_id(self) -> int | None:
+        """The stored entry's id that export writes (optional; matches the entry on import)."""
+        value = self.table.get("id")
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError("veld 'id' moet een positief geheel getal zijn")
+        return value
 
     def flag(self, key: str, default: bool = False) -> bool:
         value = self.table.get(key, default)
@@ -227,35 +326,41 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
         return result
 
     def shift(t: dict[str, Any]) -> WeeklyShift:
-        r = _Reader(t, "shift", ("person", "days", "start", "end"))
+        r = _Reader(t, "shift", ("id", "person", "days", "start", "end"))
         days = tuple(d.lower() for d in r.words("days"))
         for day in days:
             if day not in WEEKDAYS:
                 raise ValueError(f"onbekende dag '{day}' (gebruik {', '.join(WEEKDAYS)})")
-        return WeeklyShift(r.text("person", required=True), days, r.clock("start"), r.clock("end"))
+        return WeeklyShift(
+            r.text("person", required=True), days, r.clock("start"), r.clock("end"), r.entry_id()
+        )
 
     def extra(t: dict[str, Any]) -> ExtraShift:
-        r = _Reader(t, "extra shift", ("person", "date", "start", "end"))
+        r = _Reader(t, "extra shift", ("id", "person", "date", "start", "end"))
         return ExtraShift(
             r.text("person", required=True),
             r.required_day("date"),
             r.clock("start"),
             r.clock("end"),
+            r.entry_id(),
         )
 
     def absence(t: dict[str, Any]) -> Absence:
-        r = _Reader(t, "absence", ("person", "from", "until", "reason", "replaced_by"))
+        r = _Reader(t, "absence", ("id", "person", "from", "until", "reason", "replaced_by"))
         return Absence(
             person=r.text("person", required=True),
             start=r.required_day("from"),
             until=r.required_day("until"),
             reason=r.text("reason"),
             replaced_by=r.optional_text("replaced_by"),
+            id=r.entry_id(),
         )
 
     def closure(t: dict[str, Any]) -> Closure:
-        r = _Reader(t, "closure", ("from", "until", "reason"))
-        return Closure(r.required_day("from"), r.required_day("until"), r.text("reason"))
+        r = _Reader(t, "closure", ("id", "from", "until", "reason"))
+        return Closure(
+            r.required_day("from"), r.required_day("until"), r.text("reason"), r.entry_id()
+        )
 
     client_fields = set(Client.__dataclass_fields__) - set(LABELS) - {"_people_by_id"}
     try:
@@ -267,10 +372,13 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
         if country not in SUPPORTED_COUNTRIES:
             raise ValueError(f"land '{country}' wordt niet ondersteund (NL of BE)")
         timezone = r.text("timezone", default="Europe/Amsterdam")
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"onbekende tijdzone '{timezone}'") from None
+        problem = timezone_problem(timezone)
+        if problem:
+            raise ValueError(problem)
+        holidays = r.optional_text("public_holidays")
+        problem = holidays_problem(holidays) if holidays is not None else None
+        if problem:
+            raise ValueError(problem)
         fields: dict[str, Any] = dict(
             id=client_id,
             name=r.text("name", required=True),
@@ -281,7 +389,7 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
             opening_hours=r.text("opening_hours"),
             country=country,
             timezone=timezone,
-            public_holidays=r.optional_text("public_holidays"),
+            public_holidays=holidays,
             callback_default=r.optional_text("callback_default"),
             fallback_email=r.text("fallback_email"),
         )
@@ -328,6 +436,7 @@ def semantic_errors(
                     )
                 )
             seen.add(item.id)
+    errors.extend(_field_errors(client, path, headers))
     if client.callback_default and client.callback_default not in people:
         errors.append(
             ClientFileError(
@@ -362,6 +471,80 @@ def semantic_errors(
                 f"{LABELS[problem.section]} {problem.index}",
             )
         )
+    return errors
+
+
+def _field_errors(
+    client: Client, path: str, headers: dict[tuple[str, int], int]
+) -> list[ClientFileError]:
+    """Numbers valid for the client's country (or E.164), one client per dialed line, e-mail
+    addresses that parse."""
+    errors: list[ClientFileError] = []
+
+    def fail(message: str, section: str = "client", index: int = 1) -> None:
+        label = "client" if section == "client" else f"{LABELS[section]} {index}"
+        errors.append(ClientFileError(path, message, headers.get((section, index)), label))
+
+    seen: dict[str, str] = {}
+    for line in client.lines:
+        problem = phone_problem("lijn", line, client.country)
+        if problem:
+            fail(problem)
+            continue
+        key = normalise(line, client.country)
+        if key in seen:
+            fail(f"lijn '{line}' staat twee keer in lines (ook als '{seen[key]}')")
+        seen[key] = line
+    problem = email_problem("fallback_email", client.fallback_email)
+    if problem:
+        fail(problem)
+    for index, person in enumerate(client.people, 1):
+        if person.phone:
+            problem = phone_problem("telefoonnummer", person.phone, client.country)
+            if problem:
+                fail(problem, "people", index)
+        problem = email_problem("e-mailadres", person.email)
+        if problem:
+            fail(problem, "people", index)
+    return errors
+
+
+def line_owners(clients: Iterable[Client]) -> dict[str, str]:
+    """{dialed line in E.164: client id} of these clients."""
+    return {normalise(line, c.country): c.id for c in clients for line in c.lines}
+
+
+#: where a client came from: (file, line of its `lines`) by client id, for messages
+Origins = dict[str, tuple[str, int | None]]
+
+
+def line_conflicts(
+    clients: Iterable[Client], existing: Iterable[Client], origin: Origins | None = None
+) -> list[ClientFileError]:
+    """A dialed line belongs to one client: every line of `clients` that another client of
+    this batch or of `existing` (the clients already stored) has too. `origin` names the file
+    and line of each client for the message."""
+    origin = origin or {}
+    clients = list(clients)
+    batch = {c.id for c in clients}
+    owners = {line: cid for line, cid in line_owners(existing).items() if cid not in batch}
+    errors: list[ClientFileError] = []
+    for client in clients:
+        for line in client.lines:
+            key = normalise(line, client.country)
+            owner = owners.setdefault(key, client.id)
+            if owner != client.id:
+                where = f" (in {origin[owner][0]})" if owner in origin else ""
+                path, at = origin.get(client.id, (client.id, None))
+                errors.append(
+                    ClientFileError(
+                        path,
+                        f"lijn '{line}' hoort al bij client '{owner}'{where}; "
+                        "een gekozen nummer hoort bij één client",
+                        at,
+                        "client",
+                    )
+                )
     return errors
 
 
@@ -400,14 +583,25 @@ def client_files(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
-def load_clients(paths: Iterable[str | Path]) -> list[Client]:
-    """Read every file; all problems of all files are raised together, nothing half-read."""
+def _key_line(text: str, key: str) -> int | None:
+    """The line of the first `key = ...` in a text, else of its [client] header."""
+    for number, raw in enumerate(text.splitlines(), 1):
+        if re.match(rf"^\s*{key}\s*=", raw):
+            return number
+    return _header_lines(text).get(("client", 1))
+
+
+def load_clients(paths: Iterable[str | Path], origins: Origins | None = None) -> list[Client]:
+    """Read every file; all problems of all files are raised together, nothing half-read.
+    `origins`, when given, receives the file and line of each client's dialed lines."""
     errors: list[ClientFileError] = []
     clients: list[Client] = []
     origin: dict[str, Path] = {}
+    where: Origins = {} if origins is None else origins
     for path in client_files(paths):
         try:
-            client = parse_client(path.read_text(encoding="utf-8"), str(path))
+            text = path.read_text(encoding="utf-8")
+            client = parse_client(text, str(path))
         except ImportErrors as exc:
             errors.extend(exc.errors)
             continue
@@ -420,7 +614,10 @@ def load_clients(paths: Iterable[str | Path]) -> list[Client]:
             )
             continue
         origin[client.id] = path
+        where[client.id] = (str(path), _key_line(text, "lines"))
         clients.append(client)
+    if not errors:
+        errors.extend(line_conflicts(clients, [], where))
     if errors:
         raise ImportErrors(errors)
     return clients

@@ -24,15 +24,16 @@ from kccdesk.dialing import clients_matching_digits
 from kccdesk.errors import StorageError
 from kccdesk.model import Client
 from kccdesk.notes import check_note
-from kccdesk.roster import DutyStatus, duty_at
+from kccdesk.roster import DutyStatus, OutOfRange, duty_at
 from kccdesk.roster_rules import RosterItem, entry_problems, kind_of
 from kccdesk.search import Catalog, Entry, Hit
 from kccdesk.transfers import TransferCheck, check_transfer
 
 if TYPE_CHECKING:
+    from kccdesk.clientfile import Origins
     from kccdesk.delivery import Outcome
     from kccdesk.settings import SmtpSettings
-    from kccdesk.storage import AuditRecord, NoteRecord, RosterEntry, Store
+    from kccdesk.storage import AuditRecord, ImportReport, NoteRecord, RosterEntry, Store
     from kccdesk.storage.changes import ChangeFeed
 
 #: how far back the caller's earlier notes are shown on a screen pop
@@ -66,7 +67,7 @@ def open_demo_store() -> Store:
 
     store = open_store(locations.demo_database_url())
     if not store.client_ids():
-        store.import_clients(load_clients([locations.demo_clients_dir()]))
+        store.import_clients(load_clients([locations.demo_clients_dir()]), user="demo", sources={})
     return store
 
 
@@ -75,6 +76,11 @@ def open_database(url: str, demo: bool = False) -> Store:
     from kccdesk.storage import open_store
 
     return open_demo_store() if demo else open_store(url)
+
+
+def _roster(client: Client) -> tuple[object, ...]:
+    """What a shift lead edits: a client's four kinds of roster entry."""
+    return (client.shifts, client.extra_shifts, client.absences, client.closures)
 
 
 class Desk:
@@ -166,6 +172,44 @@ class Desk:
         """Clients one of whose dialed lines contains these digits (the client switcher)."""
         return clients_matching_digits(self.clients, digits)
 
+    def import_clients(
+        self, clients: list[Client], source: str = "import", origins: Origins | None = None
+    ) -> ImportReport:
+        """Import clients read from files, all or nothing, as audited roster edits.
+
+        Checked against the clients already stored: a dialed line belongs to one client
+        (ImportErrors naming file and line). Changing the roster of a client that already
+        exists needs a shift lead (NotAllowed); a new client, or one whose roster stays as it
+        is, may be imported by anyone. Audit rows say "import <file name>" (from `origins`),
+        else `source`."""
+        from pathlib import PurePath
+
+        from kccdesk.clientfile import ImportErrors, line_conflicts
+
+        existing = {c.id: c for c in self._db.load_clients()}
+        errors = line_conflicts(clients, existing.values(), origins)
+        if errors:
+            raise ImportErrors(errors)
+        touched = [
+            c.id for c in clients if c.id in existing and _roster(existing[c.id]) != _roster(c)
+        ]
+        if touched and not self.actor.shift_lead:
+            raise NotAllowed(
+                f"alleen roosterbeheerders mogen het rooster van een bestaande client wijzigen "
+                f"('{self.actor.user}' is dat niet); niets geïmporteerd: {', '.join(touched)}"
+            )
+        sources = {
+            cid: f"import {PurePath(path).name}" for cid, (path, _line) in (origins or {}).items()
+        }
+        report = self._db.import_clients(
+            clients,
+            user=self.actor.user,
+            sources={c.id: sources.get(c.id, source) for c in clients},
+            now=self.clock(),
+        )
+        self.sync()
+        return report
+
     # --- search and duty -----------------------------------------------------------------
 
     @property
@@ -225,7 +269,12 @@ class Desk:
         return status
 
     def duty(self, client_id: str, at: datetime | None = None) -> DutyStatus:
-        return duty_at(self.client(client_id), at or self.clock())
+        """Who is on duty at `at` (default now); a moment the roster cannot answer for (near
+        the years 1 or 9999) is refused with one line (StorageError)."""
+        try:
+            return duty_at(self.client(client_id), at or self.clock())
+        except OutOfRange as exc:
+            raise StorageError(str(exc)) from None
 
     def check_transfer(
         self, client_id: str, person_id: str, status: DutyStatus | None = None

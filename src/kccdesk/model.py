@@ -59,6 +59,8 @@ class WeeklyShift:
     days: tuple[str, ...]
     start: time
     end: time
+    #: the stored entry's id (from the database or an exported file); equality ignores it
+    id: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ class ExtraShift:
     date: date
     start: time
     end: time
+    #: the stored entry's id (from the database or an exported file); equality ignores it
+    id: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,8 @@ class Absence:
     until: date  # inclusive
     reason: str = ""
     replaced_by: str | None = None
+    #: the stored entry's id (from the database or an exported file); equality ignores it
+    id: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,8 @@ class Closure:
     start: date  # inclusive
     until: date  # inclusive
     reason: str = ""
+    #: the stored entry's id (from the database or an exported file); equality ignores it
+    id: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,7 @@ class AuditRecord:
     action: str  # added | changed | removed
     before: dict[str, object] | None
     after: dict[str, object] | None
+    source: str = ""  # "rooster" (the roster pane), "import <file name>", ...
 
 
 @dataclass(frozen=True)

@@ -16,15 +16,32 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from kccdesk.errors import InputError
 from kccdesk.model import WEEKDAYS, Absence, Client
 from kccdesk.publicholidays import holidays_for
 
 #: How far ahead the next change of duty is looked for.
 LOOKAHEAD_DAYS = 8
-#: the days a roster can be asked about: far from the ends of Python's date range
-FIRST_DAY = date(1900, 1, 1)
-LAST_DAY = date(9998, 12, 31)
+
+#: The instants a duty question can be answered for: every day the computation looks at (the
+#: day before to the look-ahead) and its UTC conversion stay inside Python's datetime range.
+FIRST_ANSWERABLE = date.min + timedelta(days=3)
+LAST_ANSWERABLE = date.max - timedelta(days=LOOKAHEAD_DAYS + 3)
+
+_MIN_UTC = datetime.min.replace(tzinfo=UTC)
+_MAX_UTC = datetime.max.replace(tzinfo=UTC)
+
+
+class OutOfRange(ValueError):
+    """A moment the roster cannot answer for (outside FIRST_ANSWERABLE..LAST_ANSWERABLE)."""
+
+
+def _utc(moment: datetime) -> datetime:
+    """The instant in UTC, clamped to the datetime range at the edges of the calendar (an
+    absence until 9999-12-31 lasts until the end of time, it does not overflow)."""
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return _MAX_UTC if moment.year > 5000 else _MIN_UTC
 
 
 @dataclass(frozen=True)
@@ -40,8 +57,8 @@ class Occurrence:
 
     def __post_init__(self) -> None:
         # Converted once: every comparison happens on these instants.
-        object.__setattr__(self, "start_utc", self.start.astimezone(UTC))
-        object.__setattr__(self, "end_utc", self.end.astimezone(UTC))
+        object.__setattr__(self, "start_utc", _utc(self.start))
+        object.__setattr__(self, "end_utc", _utc(self.end))
 
     @property
     def hours(self) -> float:
@@ -155,9 +172,12 @@ def occurrences(client: Client, first: date, last: date) -> list[Occurrence]:
 
 
 def absence_window(absence: Absence, client: Client) -> tuple[datetime, datetime]:
-    """[first day 00:00, day after the last 00:00) in the client's zone, as UTC instants."""
-    start = wall_clock(absence.start, time(0), client).astimezone(UTC)
-    end = wall_clock(absence.until + timedelta(days=1), time(0), client).astimezone(UTC)
+    """[first day 00:00, day after the last 00:00) in the client's zone, as UTC instants;
+    clamped to the datetime range (an absence until 9999-12-31 never ends)."""
+    start = _utc(wall_clock(absence.start, time(0), client))
+    if absence.until >= date.max:
+        return start, _MAX_UTC
+    end = _utc(wall_clock(absence.until + timedelta(days=1), time(0), client))
     return start, end
 
 
@@ -210,15 +230,20 @@ def _duty_until(
 
 
 def _as_client_time(client: Client, at: datetime) -> datetime:
+    """The moment on the client's clock; OutOfRange when the roster cannot answer for it."""
     if at.tzinfo is None:
         raise ValueError("tijdstip zonder tijdzone")
-    # The day before and the lookahead after must exist as dates, in every zone.
-    if not FIRST_DAY <= at.date() <= LAST_DAY:
-        raise InputError(
-            f"tijdstip {at:%Y-%m-%d %H:%M} valt buiten het bereik van het rooster "
-            f"({FIRST_DAY:%Y} t/m {LAST_DAY:%Y})"
-        )
-    return at.astimezone(client.zone)
+    refusal = OutOfRange(
+        f"tijdstip {at.isoformat()} ligt buiten het bereik van het rooster "
+        f"({FIRST_ANSWERABLE.isoformat()} t/m {LAST_ANSWERABLE.isoformat()})"
+    )
+    try:
+        local = at.astimezone(client.zone)
+    except OverflowError:
+        raise refusal from None
+    if not FIRST_ANSWERABLE <= local.date() <= LAST_ANSWERABLE:
+        raise refusal
+    return local
 
 
 def duty_at(client: Client, at: datetime) -> DutyStatus:

@@ -12,18 +12,53 @@ it to every entry of a client, so an import refuses exactly what the pane refuse
 - a replacement who is absent in the same period, or who is needed as a replacement while
   being absent;
 - two shifts of one person that overlap (weekly with weekly on a shared day, dated with dated);
-- the same dated entry twice.
+- the same dated entry twice;
+- a date outside 2000–2100 (the years a roster can sensibly mean; also keeps every duty
+  computation far from the edges of the calendar), or a control character in a text.
+
+`date_problem` and `text_problem` are the field rules the client file applies to every other
+field too (topics, people, the client head), so a text or date means the same everywhere.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 
 from kccdesk.model import WEEKDAYS, Absence, Client, Closure, ExtraShift, WeeklyShift
 
 RosterItem = WeeklyShift | ExtraShift | Absence | Closure
+
+
+#: the years a date in client data may fall in (inclusive)
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
+#: line breaks and tabs are allowed only in multi-line texts (topic body, instructions,
+#: greeting); every other control character (C0, DEL, C1, line/paragraph separators) nowhere
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def date_problem(name: str, day: date) -> str | None:
+    """Why a date cannot be in client data (outside 2000–2100), else None."""
+    if FIRST_DAY <= day <= LAST_DAY:
+        return None
+    return f"{name} {day.isoformat()} ligt buiten {FIRST_DAY.year}–{LAST_DAY.year}"
+
+
+def text_problem(name: str, value: str, multiline: bool = False) -> str | None:
+    """Why a text cannot be stored (a control character; line breaks and tabs only where
+    `multiline`), else None."""
+    found = (_CONTROL_MULTILINE if multiline else _CONTROL).search(value)
+    if found is None:
+        return None
+    char = found.group()
+    if char in "\r\n\t" and not multiline:
+        return f"veld '{name}' mag geen regeleinde of tab bevatten"
+    return f"veld '{name}' bevat een stuurteken (U+{ord(char):04X})"
 
 
 @dataclass(frozen=True)
@@ -116,6 +151,14 @@ def entry_problems(
             if isinstance(other, ExtraShift) and other.person == item.person
             if _overlap(_dated_span(item), _dated_span(other))
         )
+    for name, day in _dates(item):
+        problem = date_problem(name, day)
+        if problem:
+            found.append(problem)
+    if isinstance(item, Absence | Closure):
+        problem = text_problem("reason", item.reason)
+        if problem:
+            found.append(problem)
     if isinstance(item, Absence | Closure) and item.until < item.start:
         noun = "afwezigheid" if isinstance(item, Absence) else "sluiting"
         found.append(f"{noun} eindigt voor ze begint")
@@ -124,6 +167,14 @@ def entry_problems(
     if isinstance(item, ExtraShift | Absence | Closure) and item in others:
         found.append("dit staat al in het rooster")
     return found
+
+
+def _dates(item: RosterItem) -> list[tuple[str, date]]:
+    if isinstance(item, ExtraShift):
+        return [("date", item.date)]
+    if isinstance(item, Absence | Closure):
+        return [("from", item.start), ("until", item.until)]
+    return []
 
 
 def _replacement_problems(

@@ -1,18 +1,28 @@
-"""Clients with their people, topics and roster, read whole and imported all or nothing."""
+"""Clients with their people, topics and roster, read whole and imported all or nothing; an
+import changes a roster as audited edits, never by replacing it."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
+from kccdesk.clock import system_clock
 from kccdesk.errors import StorageError
 from kccdesk.model import Client
 from kccdesk.records import ImportReport
+from kccdesk.roster_rules import KINDS
 from kccdesk.storage.base import StoreBase
-from kccdesk.storage.convert import ROSTER_TABLES, client_from_rows, columns, roster_values
+from kccdesk.storage.convert import (
+    ROSTER_TABLES,
+    client_from_rows,
+    columns,
+    roster_item,
+    roster_values,
+)
 from kccdesk.storage.engine import bump_counter
 from kccdesk.storage.tables import (
     AbsenceRow,
@@ -20,6 +30,7 @@ from kccdesk.storage.tables import (
     ClosureRow,
     ExtraShiftRow,
     PersonRow,
+    RosterAuditRow,
     ShiftRow,
     TopicRow,
 )
@@ -77,8 +88,21 @@ class ClientStore(StoreBase):
 
         return self._run(read)
 
-    def import_clients(self, clients: Iterable[Client]) -> ImportReport:
-        """Store all clients in one transaction; a client whose data is unchanged is skipped."""
+    def import_clients(
+        self,
+        clients: Iterable[Client],
+        *,
+        user: str = "import",
+        sources: Mapping[str, str] | None = None,
+        now: datetime | None = None,
+    ) -> ImportReport:
+        """Store all clients in one transaction; a client whose data is unchanged is skipped.
+
+        People, topics and the client head are replaced; the roster is merged as edits: an
+        entry is matched by its `id` (export writes it), else by its natural key (kind,
+        person, days/date/from, start). An unchanged entry keeps its id and version, a changed
+        one gets the next version, a missing one is removed — each change with an audit row
+        whose source is `sources[client id]` ("import <file name>")."""
         clients = list(clients)
         existing = {c.id: c for c in self.load_clients()}
         report = ImportReport([], [], [])
@@ -90,11 +114,14 @@ class ClientStore(StoreBase):
             else:
                 (report.updated if old else report.added).append(client.id)
                 changed.append(client)
+        moment = now or system_clock()
+        origin = sources or {}
 
         def write() -> None:
             with self._session() as s, s.begin():
                 for client in changed:
-                    _replace_client(s, client)
+                    source = origin.get(client.id, "import")
+                    _write_client(s, client, user, source, moment)
                     bump_counter(s.connection(), f"client:{client.id}")
 
         if changed:
@@ -102,8 +129,8 @@ class ClientStore(StoreBase):
         return report
 
 
-def _replace_client(s: Session, client: Client) -> None:
-    for table in (PersonRow, TopicRow, ShiftRow, ExtraShiftRow, AbsenceRow, ClosureRow):
+def _write_client(s: Session, client: Client, user: str, source: str, now: datetime) -> None:
+    for table in (PersonRow, TopicRow):
         s.exec(delete(table).where(table.client_id == client.id))
     head = s.get(ClientRow, client.id)
     if head is None:
@@ -117,11 +144,87 @@ def _replace_client(s: Session, client: Client) -> None:
         s.add(PersonRow(client_id=cid, position=position, **columns(person)))
     for position, topic in enumerate(client.topics):
         s.add(TopicRow(client_id=cid, position=position, **columns(topic)))
-    for kind, items in (
-        ("shift", client.shifts),
-        ("extra_shift", client.extra_shifts),
-        ("absence", client.absences),
-        ("closure", client.closures),
-    ):
-        for position, item in enumerate(items):
-            s.add(ROSTER_TABLES[kind](client_id=cid, position=position, **roster_values(item)))
+    for kind in KINDS:
+        _merge_roster(s, cid, kind.name, getattr(client, kind.section), user, source, now)
+
+
+def natural_key(kind: str, item) -> tuple:
+    """What identifies a roster entry in a file without ids: kind, person, days/date/from and
+    start."""
+    if kind == "shift":
+        return (item.person, tuple(item.days), item.start)
+    if kind == "extra_shift":
+        return (item.person, item.date, item.start)
+    if kind == "absence":
+        return (item.person, item.start)
+    return (item.start,)
+
+
+def _merge_roster(
+    s: Session, cid: str, kind: str, items: tuple, user: str, source: str, now: datetime
+) -> None:
+    table = ROSTER_TABLES[kind]
+    rows = list(
+        s.exec(select(table).where(table.client_id == cid).order_by(table.position, table.id))
+    )
+    free = {row.id: row for row in rows}
+    matches = [free.pop(item.id, None) if item.id is not None else None for item in items]
+    for i, item in enumerate(items):
+        if matches[i] is None:
+            key = natural_key(kind, item)
+            row = next(
+                (r for r in free.values() if natural_key(kind, roster_item(kind, r)) == key), None
+            )
+            if row is not None:
+                matches[i] = free.pop(row.id)
+
+    def audit(entry_id: int, action: str, before, after) -> None:
+        s.add(
+            RosterAuditRow(
+                client_id=cid,
+                kind=kind,
+                entry_id=entry_id,
+                action=action,
+                user=user,
+                source=source,
+                at=now,
+                before=before,
+                after=after,
+            )
+        )
+
+    def refuse() -> StorageError:
+        return StorageError(
+            f"het rooster van {cid} is tijdens de import gewijzigd; niets geïmporteerd, "
+            "probeer opnieuw"
+        )
+
+    for row in free.values():
+        before = roster_values(roster_item(kind, row), for_json=True)
+        removed = s.exec(
+            delete(table).where(table.id == row.id, table.version == row.version)
+        ).rowcount
+        if removed != 1:
+            raise refuse()
+        audit(row.id, "removed", before, None)
+    for position, (item, row) in enumerate(zip(items, matches, strict=True)):
+        after = roster_values(item, for_json=True)
+        if row is None:
+            new = table(client_id=cid, position=position, version=1, **roster_values(item))
+            s.add(new)
+            s.flush()
+            audit(new.id, "added", None, after)
+            continue
+        old = roster_item(kind, row)
+        if old == item and row.position == position:
+            continue
+        values = {"position": position}
+        if old != item:
+            values.update(version=table.version + 1, **roster_values(item))
+        updated = s.exec(
+            update(table).where(table.id == row.id, table.version == row.version).values(**values)
+        ).rowcount
+        if updated != 1:
+            raise refuse()
+        if old != item:
+            audit(row.id, "changed", roster_values(old, for_json=True), after)

@@ -72,13 +72,15 @@ def call_record(row: CallRow) -> CallRecord:
 def roster_item(kind: str, row):
     if kind == "shift":
         return WeeklyShift(
-            row.person, tuple(row.days), parse_clock(row.start), parse_clock(row.end)
+            row.person, tuple(row.days), parse_clock(row.start), parse_clock(row.end), row.id
         )
     if kind == "extra_shift":
-        return ExtraShift(row.person, row.date, parse_clock(row.start), parse_clock(row.end))
+        return ExtraShift(
+            row.person, row.date, parse_clock(row.start), parse_clock(row.end), row.id
+        )
     if kind == "absence":
-        return Absence(row.person, row.start, row.until, row.reason, row.replaced_by)
-    return Closure(row.start, row.until, row.reason)
+        return Absence(row.person, row.start, row.until, row.reason, row.replaced_by, row.id)
+    return Closure(row.start, row.until, row.reason, row.id)
 
 
 def roster_entry(kind: str, row) -> RosterEntry:

@@ -22,15 +22,34 @@ class StaleEntry(StorageError):
     """Someone saved this entry after it was opened; `current` is the newer version (None
     when it was removed)."""
 
-    def __init__(self, current: RosterEntry | None):
+    def __init__(self, current: RosterEntry | None, by: str = ""):
         self.current = current
+        self.by = by  # who changed it and how, from the audit: "marieke via import x.toml"
         if current is None:
-            super().__init__("dit item is intussen door iemand anders verwijderd")
+            super().__init__(f"dit item is intussen door {by or 'iemand anders'} verwijderd")
         else:
+            who = f", door {by}" if by else ""
             super().__init__(
-                f"dit item is intussen gewijzigd (nu versie {current.version}): "
+                f"dit item is intussen gewijzigd (nu versie {current.version}{who}): "
                 f"{describe(current.item)}; niets opgeslagen"
             )
+
+
+def _last_change(s, client_id: str, kind: str, entry_id: int) -> str:
+    """Who made the entry's latest change and through what, for a stale editor."""
+    row = s.exec(
+        select(RosterAuditRow)
+        .where(
+            RosterAuditRow.client_id == client_id,
+            RosterAuditRow.kind == kind,
+            RosterAuditRow.entry_id == entry_id,
+        )
+        .order_by(col(RosterAuditRow.id).desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return ""
+    return f"{row.user} via {row.source}" if row.source else row.user
 
 
 class RosterStore(StoreBase):
@@ -58,6 +77,7 @@ class RosterStore(StoreBase):
         version: int | None = None,
         *,
         now: datetime,
+        source: str = "rooster",
     ) -> RosterEntry:
         """Add (no id) or change an entry. A change is refused with StaleEntry when the
         stored version is no longer the one the editor started from: no lost update."""
@@ -80,7 +100,7 @@ class RosterStore(StoreBase):
                 else:
                     old = s.get(table, entry_id)
                     if old is None or old.client_id != client_id:
-                        raise StaleEntry(None)
+                        raise StaleEntry(None, _last_change(s, client_id, kind, entry_id))
                     before = roster_values(roster_entry(kind, old).item, for_json=True)
                     changed = s.exec(
                         update(table)
@@ -89,7 +109,9 @@ class RosterStore(StoreBase):
                     ).rowcount
                     if changed != 1:
                         s.refresh(old)
-                        raise StaleEntry(roster_entry(kind, old))
+                        raise StaleEntry(
+                            roster_entry(kind, old), _last_change(s, client_id, kind, entry_id)
+                        )
                     row = s.get(table, entry_id)
                     s.refresh(row)
                     action = "changed"
@@ -101,6 +123,7 @@ class RosterStore(StoreBase):
                         entry_id=entry.id,
                         action=action,
                         user=user,
+                        source=source,
                         at=now,
                         before=before,
                         after=roster_values(item, for_json=True),
@@ -112,7 +135,15 @@ class RosterStore(StoreBase):
         return self._run(write)
 
     def remove_roster_entry(
-        self, client_id: str, kind: str, entry_id: int, version: int, user: str, *, now: datetime
+        self,
+        client_id: str,
+        kind: str,
+        entry_id: int,
+        version: int,
+        user: str,
+        *,
+        now: datetime,
+        source: str = "rooster",
     ) -> None:
         table = ROSTER_TABLES[kind]
 
@@ -120,9 +151,11 @@ class RosterStore(StoreBase):
             with self._session() as s, s.begin():
                 old = s.get(table, entry_id)
                 if old is None or old.client_id != client_id:
-                    raise StaleEntry(None)
+                    raise StaleEntry(None, _last_change(s, client_id, kind, entry_id))
                 if old.version != version:
-                    raise StaleEntry(roster_entry(kind, old))
+                    raise StaleEntry(
+                        roster_entry(kind, old), _last_change(s, client_id, kind, entry_id)
+                    )
                 before = roster_values(roster_entry(kind, old).item, for_json=True)
                 removed = s.exec(
                     delete(table).where(table.id == entry_id, table.version == version)
@@ -136,6 +169,7 @@ class RosterStore(StoreBase):
                         entry_id=entry_id,
                         action="removed",
                         user=user,
+                        source=source,
                         at=now,
                         before=before,
                         after=None,
@@ -160,7 +194,8 @@ class RosterStore(StoreBase):
             )
             with self._session() as s:
                 return [
-                    AuditRecord(r.at, r.user, r.action, r.before, r.after) for r in s.exec(query)
+                    AuditRecord(r.at, r.user, r.action, r.before, r.after, r.source)
+                    for r in s.exec(query)
                 ]
 
         return self._run(read)

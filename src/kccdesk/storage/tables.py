@@ -197,6 +197,7 @@ class RosterAuditRow(SQLModel, table=True):
     entry_id: int
     action: str  # added | changed | removed
     user: str
+    source: str = ""  # "rooster" (the roster pane), "import <file name>", ...
     at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     before: dict | None = Field(default=None, sa_column=Column(JSON))
     after: dict | None = Field(default=None, sa_column=Column(JSON))

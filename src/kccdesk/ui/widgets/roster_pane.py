@@ -116,7 +116,7 @@ class RosterPane(Vertical):
             headers.append(f"{header} ✖" if closed[i] else header)
         table.add_columns(*headers)
         for person, cells in grid.items():
-            row = [_short_name(client.person_name(person))]
+            row: list[str | Text] = [_short_name(client.person_name(person))]
             for cell in cells:
                 row.append(Text(cell.text, style="red" if cell.absent else ""))
             table.add_row(*row, key=person)
