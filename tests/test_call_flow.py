@@ -3,9 +3,11 @@ the person actually put through, and "back at" instead of a bare "off duty"."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from datetime import timedelta
 
@@ -18,6 +20,14 @@ from kccdesk.ui.screens.transfer import TransferDialog
 
 PRACTICE = "huisartsen-de-linde"
 MUNI = "gemeente-oosterwold"
+BIKES = "fietsenmakerij-van-dijk"
+
+
+async def _wait_for(condition, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    return condition()
 
 
 async def _open_note_for(pilot, name: str) -> NoteForm:
@@ -184,3 +194,69 @@ async def test_keys_typed_ahead_land_in_the_field_they_were_typed_for(demo_store
             "0611223344",
             "Graag terugbellen",
         )
+
+
+async def test_a_refused_note_alerts_counts_and_can_go_to_someone_else(demo_store):
+    from kccdesk.settings import Settings, SmtpSettings
+    from kccdesk.ui.app import make_app
+    from test_delivery import Inbox, Server
+
+    inbox = Inbox()
+    inbox.refuse.add("lisa@fietsenvandijk.example.nl")
+    server = Server(inbox)
+    server.start()
+    try:
+        mail = SmtpSettings("127.0.0.1", server.port, "none", sender="kcc@example.nl", timeout=5)
+        settings = Settings(agent="Sanne", smtp=mail)
+        app = make_app(demo_store.url, clock=lambda: MONDAY_10, client_id=BIKES, settings=settings)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.desk.add_note(BIKES, "lisa", "Piet", "0612345678", "Offerte bakfiets")
+            app.wake_sender()
+            assert await _wait_for(lambda: len(app.failed) == 1)
+            await settle(pilot)
+            assert "1 notitie(s) niet verstuurd" in text_of(app, "#call-header")
+            alerts = [n.message for n in app._notifications if "NIET verstuurd" in n.message]
+            assert len(alerts) == 1 and "550" in alerts[0]
+            await pilot.press("f9")
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, NoteForm)
+            assert "Vorige poging mislukt" in text_of(app, "#resend-reason")
+            form.query_one("#recipient").value = "kees"
+            await settle(pilot)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert await _wait_for(lambda: len(inbox.messages) == 1)
+            assert await _wait_for(lambda: not app.failed)
+            await settle(pilot)
+            assert "niet verstuurd" not in text_of(app, "#call-header")
+        statuses = sorted((n.recipient, n.status) for n in demo_store.notes())
+        assert statuses == [("kees", "sent"), ("lisa", "replaced")]
+        assert inbox.messages[0]["To"] == "kees@fietsenvandijk.example.nl"
+    finally:
+        server.stop()
+
+
+async def test_without_mail_set_up_the_notes_say_so(demo_store):
+    app = build_app(demo_store.url, BIKES)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.desk.add_note(BIKES, "lisa", "Piet", "0612345678", "Offerte bakfiets")
+        app.notes_changed.publish(None)
+        await settle(pilot)
+        notes = text_of(app, "#notes")
+        assert "Mail is niet ingesteld" in notes and "bewaard, niet gemaild" in notes
+
+
+async def test_greeting_follows_the_part_of_the_day_and_the_header_says_closed(demo_store):
+    afternoon = MONDAY_10.replace(hour=12, minute=40)
+    app = build_app(demo_store.url, MUNI, now=afternoon)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Goedemiddag, gemeente Oosterwold" in text_of(app, "#call-header")
+    christmas = MONDAY_10.replace(month=12, day=25)
+    app = build_app(demo_store.url, MUNI, now=christmas)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "VANDAAG GESLOTEN" in text_of(app, "#call-header")

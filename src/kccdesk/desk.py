@@ -296,8 +296,10 @@ class Desk:
         urgency: str = "normaal",
         agent: str = "",
         keep_absent_recipient: bool = False,
+        replaces: int | None = None,
     ) -> NoteRecord:
-        """Check every rule, then store; raises NoteRefused with the reason."""
+        """Check every rule, then store; raises NoteRefused with the reason. `replaces` is a
+        failed note this one takes the place of (re-sent, perhaps to someone else)."""
         now = self.clock()
         checked = check_note(
             self.client(client_id),
@@ -310,7 +312,10 @@ class Desk:
             at=now,
             allow_absent=keep_absent_recipient,
         )
-        return self._db.add_note(checked, at=now, override=checked.override)
+        saved = self._db.add_note(checked, at=now, override=checked.override)
+        if replaces is not None:
+            self._db.mark_replaced(replaces)
+        return saved
 
     def notes(self, client_id: str | None = None, limit: int | None = None) -> list[NoteRecord]:
         return self._db.notes(client_id, limit=limit)
@@ -328,6 +333,14 @@ class Desk:
     def resend(self, note_id: int) -> bool:
         """Put a failed note back in the outbox."""
         return self._db.resend(note_id)
+
+    def failed_notes(self, limit: int = 50) -> list[NoteRecord]:
+        """Notes the mail server refused (or that could not be composed), newest first: they
+        need an agent until they are handled."""
+        return self._db.notes(status="failed", limit=limit)
+
+    def note(self, note_id: int) -> NoteRecord:
+        return self._db.note(note_id)
 
     def deliver_due(self, smtp: SmtpSettings) -> list[Outcome]:
         """One pass of the outbox (kccdesk.delivery)."""

@@ -7,7 +7,7 @@ rules can be computed and tested on them directly, and storage converts rows int
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -20,6 +20,13 @@ def within(day: date, valid_from: date | None, valid_until: date | None) -> bool
     if valid_from and day < valid_from:
         return False
     return not (valid_until and day > valid_until)
+
+
+def part_of_day(hour: int) -> str:
+    """How Dutch greets at this hour: goedemorgen until 12, goedemiddag until 18."""
+    if hour < 12:
+        return "goedemorgen"
+    return "goedemiddag" if hour < 18 else "goedenavond"
 
 
 @dataclass(frozen=True)
@@ -133,5 +140,11 @@ class Client:
         person = self.person(person_id)
         return person.name if person else (person_id or "")
 
-    def greeting_for(self, agent: str) -> str:
-        return self.greeting.replace("{agent}", agent)
+    def greeting_for(self, agent: str, at: datetime | None = None) -> str:
+        """The greeting script with the agent's name and, for `{dagdeel}`, the part of the
+        day on the client's clock (`{Dagdeel}` capitalised, to open a sentence)."""
+        text = self.greeting.replace("{agent}", agent)
+        if at is not None:
+            part = part_of_day(at.astimezone(self.zone).hour)
+            text = text.replace("{dagdeel}", part).replace("{Dagdeel}", part.capitalize())
+        return text

@@ -72,6 +72,19 @@ TIP_HELP = "Alle toetsen"
 
 # --- call screen -------------------------------------------------------------------------
 CALL_TIMER = "gesprek"
+OPEN_HOURS = "open {hours}"
+CLOSED_TODAY = "VANDAAG GESLOTEN ({reason})"
+NOTE_FAILED_ALERT = (
+    "Notitie voor {name} (beller {caller}) is NIET verstuurd: {reason}. "
+    "F9: opnieuw, eventueel naar een andere ontvanger."
+)
+NOTE_RESEND_TITLE = "Opnieuw: {client}"
+NOTE_RESEND_REASON = "Vorige poging mislukt: {reason}. Kies zo nodig een andere ontvanger."
+FAILED_TITLE = "Niet verstuurde notities"
+MAIL_NOT_SET_UP = (
+    "Mail is niet ingesteld ([smtp] in de instellingen): notities worden bewaard, niet verstuurd."
+)
+FAILED_COUNT = " {count} notitie(s) niet verstuurd — F9 "
 SEARCH_PLACEHOLDER = "Zoek persoon, afdeling of onderwerp…  (typfouten mogen)"
 SEARCH_PLACEHOLDER_ALL = "Zoek bij ALLE klanten…"
 NO_RESULTS = "Niets gevonden."
@@ -121,8 +134,10 @@ STATUS = {
     "sending": "wordt verzonden",
     "sent": "verzonden",
     "failed": "MISLUKT",
+    "replaced": "opnieuw opgenomen",
 }
 URGENT = "DRINGEND"
+NOT_MAILED = "bewaard, niet gemaild"
 
 # --- dialogs -----------------------------------------------------------------------------
 SWITCH_TITLE = "Andere klant"

@@ -51,8 +51,10 @@ class NoteStore(StoreBase):
         since: datetime | None = None,
         caller_phone: str | None = None,
         limit: int | None = None,
+        status: str | None = None,
     ) -> list[NoteRecord]:
-        """Notes newest first, optionally of one client, since an instant, from one number."""
+        """Notes newest first, optionally of one client, since an instant, from one number,
+        in one delivery status."""
 
         def read() -> list[NoteRecord]:
             query = select(NoteRow).order_by(col(NoteRow.created_at).desc(), col(NoteRow.id).desc())
@@ -62,6 +64,8 @@ class NoteStore(StoreBase):
                 query = query.where(NoteRow.created_at >= since)
             if caller_phone:
                 query = query.where(NoteRow.caller_phone == caller_phone)
+            if status:
+                query = query.where(NoteRow.status == status)
             if limit:
                 query = query.limit(limit)
             with self._session() as s:

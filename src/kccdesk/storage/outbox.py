@@ -76,6 +76,11 @@ class OutboxStore(StoreBase):
             note_id, "failed", status="queued", attempts=0, next_attempt_at=None, last_error=""
         )
 
+    def mark_replaced(self, note_id: int) -> bool:
+        """A failed note the agent has taken again (to the same or another recipient): it no
+        longer asks for attention, and it is never sent."""
+        return self._set_note(note_id, "failed", status="replaced")
+
     def release_stale(self, claimed_before: datetime) -> int:
         """Notes left 'sending' by a sender that died go back to the queue."""
 

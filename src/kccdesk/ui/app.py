@@ -27,6 +27,7 @@ from kccdesk.clock import Clock, system_clock
 from kccdesk.desk import Actor, Desk
 from kccdesk.drafts import DraftStore, NoteDraft
 from kccdesk.recent import LastClient
+from kccdesk.records import NoteRecord
 from kccdesk.settings import Settings
 from kccdesk.snapshot import ClientSnapshot
 
@@ -85,6 +86,9 @@ class KccDeskApp(App[None]):
         #: "the clients changed" and "the notes changed": every view that shows them listens
         self.clients_changed = Signal[None](self, "clients-changed")
         self.notes_changed = Signal[None](self, "notes-changed")
+        #: notes the mail server refused, as last read; alerted once each, counted until handled
+        self.failed: list[NoteRecord] = []
+        self._alerted: set[int] = set()
 
     def now(self) -> datetime:
         return self.desk.clock()
@@ -209,6 +213,12 @@ class KccDeskApp(App[None]):
         status: str
 
     @dataclass
+    class FailedNotes(Message):
+        """The notes that could not be delivered, as just read."""
+
+        notes: list[NoteRecord]
+
+    @dataclass
     class SenderFailed(Message):
         """One pass of the outbox sender failed; the sender goes on."""
 
@@ -236,6 +246,7 @@ class KccDeskApp(App[None]):
     def on_kcc_desk_app_synced(self, message: Synced) -> None:
         if message.changed:
             self.clients_changed.publish(None)
+        self.notes_changed.subscribe(self, lambda _: self.load_failed())
         self.notes_changed.publish(None)
         self.watch_changes()
         if self.settings.smtp is not None:
@@ -260,6 +271,32 @@ class KccDeskApp(App[None]):
                     self.post_message(self.ChangesArrived({"notes"}))
             self._pause_sender(SEND_INTERVAL)
             self._sender_wake.clear()
+
+    @work(thread=True, exclusive=True, group="failed", exit_on_error=False)
+    def load_failed(self) -> None:
+        self.post_message(self.FailedNotes(self.desk.failed_notes()))
+
+    def on_kcc_desk_app_failed_notes(self, message: FailedNotes) -> None:
+        """A refused note is an alert, once, and a count in the header until handled (F9)."""
+        from kccdesk.ui.widgets.call_header import CallHeader
+
+        self.failed = message.notes
+        for note in message.notes:
+            if note.id in self._alerted:
+                continue
+            self._alerted.add(note.id)
+            client = self.desk.client(note.client) if self.desk.has_client(note.client) else None
+            name = client.person_name(note.recipient) if client else note.recipient
+            self.notify(
+                texts.NOTE_FAILED_ALERT.format(
+                    name=name, caller=note.caller_name, reason=note.last_error
+                ),
+                severity="error",
+                timeout=30,
+            )
+        for screen in self.screen_stack:
+            for header in screen.query(CallHeader):
+                header.failed_notes = len(message.notes)
 
     def _pause_sender(self, seconds: float) -> None:
         """Until woken (a new note, the desk closing) or the pause is over. Polls rather than

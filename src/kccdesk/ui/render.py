@@ -236,10 +236,16 @@ def topics_panel(client: Client, today) -> Text:
     return text
 
 
-def notes_panel(notes: list[NoteRecord], client: Client | None, now: datetime) -> Text:
-    if not notes:
-        return Text(texts.NO_NOTES, style="italic dim")
+def notes_panel(
+    notes: list[NoteRecord], client: Client | None, now: datetime, mail: bool = True
+) -> Text:
+    """Today's notes with their delivery status; without mail set up, says so first."""
     text = Text()
+    if not mail:
+        text.append(texts.MAIL_NOT_SET_UP + "\n", "bold yellow")
+    if not notes:
+        text.append(texts.NO_NOTES, style="italic dim")
+        return text
     zone = client.zone if client else now.tzinfo
     for index, note in enumerate(notes):
         if index:
@@ -251,6 +257,8 @@ def notes_panel(notes: list[NoteRecord], client: Client | None, now: datetime) -
         text.append(f"→ {name}: ", "bold")
         text.append(f"{note.caller_name} {phone_display(note.caller_phone)} ")
         status = texts.STATUS.get(note.status, note.status)
+        if note.status == "queued" and not mail:
+            status = texts.NOT_MAILED
         text.append(f"[{status}]", "bold red" if note.status == "failed" else "dim")
         if note.status == "failed" and note.last_error:
             text.append(f" {note.last_error} — F9", "red")

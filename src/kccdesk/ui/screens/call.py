@@ -193,7 +193,7 @@ class CallScreen(Screen):
         client = self.client
         header = self.query_one(CallHeader)
         header.client_name = client.name
-        header.greeting = client.greeting_for(app_of(self).settings.agent_name)
+        header.greeting = client.greeting_for(app_of(self).settings.agent_name, self.now())
         instructions = self.query_one("#instructions", Static)
         instructions.update(client.instructions)
         instructions.display = bool(client.instructions)
@@ -264,7 +264,10 @@ class CallScreen(Screen):
         self._show_detail()
 
     def _tick(self) -> None:
-        self.query_one(CallHeader).now = self.now()
+        header = self.query_one(CallHeader)
+        header.now = self.now()
+        if self.client_id:  # the part of the day changes at 12:00 and 18:00
+            header.greeting = self.client.greeting_for(app_of(self).settings.agent_name, header.now)
 
     def refresh_duty(self) -> None:
         if not self.client_id:
@@ -272,6 +275,9 @@ class CallScreen(Screen):
         status = self.desk.duty(self.client_id, self.now())
         previous, self.status = self.status, status
         self.query_one(DutyPanel).show(status, self.client)
+        header = self.query_one(CallHeader)
+        header.closed = status.closed or ""
+        header.opening_hours = self.client.opening_hours
         if previous is None or _duty_changed(previous, status):
             self.search.set_status(status)
             self._show_detail()
@@ -437,7 +443,7 @@ class CallScreen(Screen):
             call=self.call.id if self.call else "",
         )
 
-    def open_note(self, draft: NoteDraft) -> None:
+    def open_note(self, draft: NoteDraft, replaces: NoteRecord | None = None) -> None:
         from kccdesk.ui.screens.note_form import NoteForm
 
         def closed(saved: NoteRecord | None) -> None:
@@ -447,7 +453,7 @@ class CallScreen(Screen):
                 self.query_one(NotesPanel).reload()
             self.action_focus_search()
 
-        self.app.push_screen(NoteForm(draft), closed)
+        self.app.push_screen(NoteForm(draft, replaces=replaces), closed)
 
     # --- roster pane -------------------------------------------------------------------
 
@@ -475,26 +481,38 @@ class CallScreen(Screen):
     # --- delivery ----------------------------------------------------------------------
 
     def action_resend(self) -> None:
-        failed = self.query_one(NotesPanel).first_failed()
-        if failed is None:
+        """F9: take a note the mail server refused again — in the note form, so the agent can
+        pick another recipient, with every rule checked as for a new note."""
+        from kccdesk.ui.screens.failed_notes import FailedNotesDialog
+
+        failed = [n for n in app_of(self).failed if self.desk.has_client(n.client)]
+        if not failed:
             self.notify(texts.NO_FAILED_NOTES, timeout=3)
             return
-        self.resend(failed.id)
+        if len(failed) == 1:
+            self.retake(failed[0])
+            return
 
-    class Resent(Message):
-        def __init__(self, note_id: int) -> None:
-            super().__init__()
-            self.note_id = note_id
+        def chosen(note: NoteRecord | None) -> None:
+            if note is not None:
+                self.retake(note)
 
-    @work(thread=True, group="db", exit_on_error=False)
-    def resend(self, note_id: int) -> None:
-        if self.desk.resend(note_id):
-            self.post_message(self.Resent(note_id))
+        self.app.push_screen(FailedNotesDialog(failed), chosen)
 
-    def on_call_screen_resent(self, message: Resent) -> None:
-        self.notify(texts.RESENT.format(id=message.note_id))
-        app_of(self).notes_changed.publish(None)
-        app_of(self).wake_sender()
+    def retake(self, note: NoteRecord) -> None:
+        client = self.desk.client(note.client)
+        if client.id != self.client_id:
+            self.show_client(client.id)
+        draft = NoteDraft(
+            client=client.id,
+            recipient=note.addressed_to or note.recipient,
+            caller_name=note.caller_name,
+            phone=phone_display(note.caller_phone, client.country),
+            message=note.message,
+            urgency=note.urgency,
+            call=self.call.id if self.call else "",
+        )
+        self.open_note(draft, replaces=note)
 
     def restore_draft(self, draft: NoteDraft) -> None:
         """Carry on with a draft of an earlier call (F12, or after a crash): its client

@@ -75,9 +75,11 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         Binding("f8", "discard", texts.KEY_DISCARD, id="discard-note"),
     ]
 
-    def __init__(self, draft: NoteDraft):
+    def __init__(self, draft: NoteDraft, replaces: NoteRecord | None = None):
+        """`replaces`: a failed note taken again (F9); saving this one settles it."""
         super().__init__()
         self.draft = draft
+        self.replaces = replaces
         self.phone_ok = False
         self._saving = False
         #: the chosen recipient's absence now (kept, so key checks need no roster work)
@@ -99,7 +101,12 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         ]
         recipient = self.draft.recipient if client.person(self.draft.recipient) else None
         with VerticalScroll(classes="dialog", id="note-box") as box:
-            box.border_title = texts.NOTE_TITLE.format(client=client.name)
+            box.border_title = (
+                texts.NOTE_RESEND_TITLE if self.replaces else texts.NOTE_TITLE
+            ).format(client=client.name)
+            if self.replaces:
+                reason = texts.NOTE_RESEND_REASON.format(reason=self.replaces.last_error)
+                yield Static(Text(reason, style="bold red"), id="resend-reason")
             yield Label(texts.NOTE_FOR)
             yield Select(
                 people,
@@ -329,6 +336,7 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
                 urgency=note.urgency,
                 agent=app_of(self).settings.agent_name,
                 keep_absent_recipient=keep_absent,
+                replaces=self.replaces.id if self.replaces else None,
             )
         except Exception as exc:
             self.post_message(self.Failed(str(exc)))

@@ -28,6 +28,11 @@ class CallHeader(Static):
     scope_all: reactive[bool] = reactive(False)
     #: one line while the desk cannot hear other desks (database gone), else empty
     connection: reactive[str] = reactive("")
+    opening_hours: reactive[str] = reactive("")
+    #: why the client is closed today (closure, public holiday), else empty
+    closed: reactive[str] = reactive("")
+    #: callback notes the mail server refused, until handled (F9)
+    failed_notes: reactive[int] = reactive(0)
 
     def render(self) -> Text:
         text = Text()
@@ -37,6 +42,14 @@ class CallHeader(Static):
             text.append(f"   {texts.CALL_TIMER} {texts.elapsed(seconds)}", "bold")
         if self.scope_all:
             text.append(f"   [{texts.KEY_ALL_CLIENTS}]", "bold reverse")
+        if self.closed:
+            text.append(f"   {texts.CLOSED_TODAY.format(reason=self.closed)}", "bold red")
+        elif self.opening_hours:
+            text.append(f"   {texts.OPEN_HOURS.format(hours=self.opening_hours)}", "dim")
+        if self.failed_notes:
+            text.append(
+                f"   {texts.FAILED_COUNT.format(count=self.failed_notes)}", "bold white on red"
+            )
         text.append("\n")
         text.append(f"“{self.greeting}”", "italic")
         if self.connection:

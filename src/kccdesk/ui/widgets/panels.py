@@ -110,7 +110,9 @@ class NotesPanel(_Panel):
             return
         self.notes = message.notes
         desk = desk_of(self)
-        self.update(render.notes_panel(message.notes, desk.client(message.client_id), desk.clock()))
+        mail = app_of(self).settings.smtp is not None
+        client = desk.client(message.client_id)
+        self.update(render.notes_panel(message.notes, client, desk.clock(), mail))
 
     def first_failed(self) -> NoteRecord | None:
         return next((n for n in self.notes if n.status == "failed"), None)
