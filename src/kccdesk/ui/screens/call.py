@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from kccdesk.records import NoteRecord
     from kccdesk.transfers import TransferCheck
 
+#: below this many rows the screen is laid out for a short terminal
+SHORT_TERMINAL = 32
 #: how often the duty panel and the call timer refresh by themselves (seconds)
 DUTY_REFRESH = 15.0
 
@@ -117,6 +119,11 @@ class CallScreen(Screen):
                 yield NotesPanel(id="notes-box")
             yield RosterPane(id="roster")
         yield Footer()
+
+    def on_resize(self) -> None:
+        """On a short terminal (80×24) the result list keeps its rows: instructions and
+        detail give way (they scroll)."""
+        self.set_class(self.size.height < SHORT_TERMINAL, "-short")
 
     def on_mount(self) -> None:
         self.query_one("#instructions").border_title = texts.INSTRUCTIONS
