@@ -140,3 +140,30 @@ def test_agent_desk_on_an_older_schema_leaves_the_upgrade_to_the_owner(team):
         assert str(refused.value).startswith("database wordt bijgewerkt door de beheerder")
     finally:
         drop_schema(schema)
+
+
+async def test_desk_of_an_agent_login_shows_the_roster_read_only_whatever_the_config(team):
+    import asyncio
+    import time as time_module
+
+    from desk_helpers import MONDAY_10, SIZE, settle, text_of
+    from kccdesk.settings import Settings
+    from kccdesk.ui.app import make_app
+    from kccdesk.ui.screens.roster_forms import KindChooser
+
+    _, _, agent, lead, url, _ = team
+    claims_lead = Settings(agent="Anna", user="marieke", shift_leads=("marieke",))
+    for login, editable in ((agent, False), (lead, True)):
+        login_url = url.replace("//postgres@", f"//{login}@")
+        app = make_app(login_url, clock=lambda: MONDAY_10, client_id=PRACTICE, settings=claims_lead)
+        async with app.run_test(size=SIZE) as pilot:
+            deadline = time_module.monotonic() + 5
+            while app.roster_rights is None and time_module.monotonic() < deadline:
+                await asyncio.sleep(0.05)  # asked of the database right after start-up
+            await settle(pilot)
+            await pilot.press("f10")
+            await settle(pilot)
+            read_only = "heeft de rol shift_lead niet" in text_of(app, "#roster-title")
+            await pilot.press("a")
+            await settle(pilot)
+            assert (read_only, isinstance(app.screen, KindChooser)) == (not editable, editable)

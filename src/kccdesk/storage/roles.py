@@ -84,5 +84,18 @@ class RoleStore(StoreBase):
     def create_roles(self, prefix: str = "kccdesk") -> list[str]:
         return self._run(lambda: create_roles(self.engine, prefix))
 
+    def may_edit_roster(self) -> bool | None:
+        """On PostgreSQL whether this login may change rosters; None elsewhere (config)."""
+        if self.engine.dialect.name != "postgresql":
+            return None
+
+        def read() -> bool:
+            with self.engine.connect() as c:
+                return bool(
+                    c.execute(text("SELECT has_table_privilege('shift', 'INSERT')")).scalar()
+                )
+
+        return self._run(read)
+
     def grant_role(self, login: str, role: str, prefix: str = "kccdesk") -> str:
         return self._run(lambda: grant(self.engine, login, role, prefix))

@@ -80,6 +80,8 @@ class KccDeskApp(App[None]):
         self.local_dir = local_dir
         self.ring_server: asyncio.AbstractServer | None = None
         self._sender_wake = threading.Event()
+        #: on PostgreSQL whether this login may edit rosters; None: the config decides
+        self.roster_rights: bool | None = None
 
     async def on_mount(self) -> None:
         from kccdesk.ui.screens.call import CallScreen
@@ -208,6 +210,7 @@ class KccDeskApp(App[None]):
                 self.snapshot.save(self.desk.clients)
             gc.freeze()
         self.desk.purge_expired(self.settings.retention_days)
+        self.roster_rights = self.desk.store.may_edit_roster()  # PostgreSQL: the login's role
         self.post_message(self.Synced(changed))
 
     def on_kcc_desk_app_synced(self, message: Synced) -> None:
@@ -247,7 +250,7 @@ class KccDeskApp(App[None]):
                 kinds = feed.wait(WATCH_TIMEOUT)
                 if feed.status != shown:  # database gone or back: say so once, in the header
                     shown = feed.status
-                    self.call_from_thread(self.show_connection, shown)
+                    self.from_thread(self.show_connection, shown)
                 if not kinds or worker.is_cancelled:
                     continue
                 for kind in kinds:

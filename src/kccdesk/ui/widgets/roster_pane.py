@@ -59,12 +59,16 @@ class RosterPane(Vertical):
 
     @property
     def can_edit(self) -> bool:
+        if self.app.roster_rights is not None:  # PostgreSQL: the database login decides
+            return self.app.roster_rights
         settings = self.app.settings
         return settings.user_name in settings.shift_leads
 
     def read_only_reason(self) -> str:
         from kccdesk import locations
 
+        if self.app.roster_rights is False:
+            return texts.ROSTER_READ_ONLY_ROLE
         return texts.ROSTER_READ_ONLY.format(
             user=self.app.settings.user_name, config=locations.config_file()
         )
