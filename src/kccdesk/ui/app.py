@@ -275,7 +275,8 @@ class KccDeskApp(App[None]):
 
         for screen in self.screen_stack:
             if isinstance(screen, CallScreen):
-                screen.query_one(CallHeader).connection = status
+                for header in screen.query(CallHeader):  # none while (un)mounting
+                    header.connection = status
 
     def refresh_call_screens(self, *, clients: bool, notes: bool) -> None:
         """Repaint what the re-read data changed, on the call screen under any dialogs."""
