@@ -60,11 +60,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("db", help="databaseschema: bekijken of bijwerken")
-    db = p.add_subparsers(dest="db_command", metavar="upgrade|current", required=True)
+    db = p.add_subparsers(dest="db_command", metavar="upgrade|current|roles|grant", required=True)
     up = db.add_parser("upgrade", help="werk het schema bij naar deze versie van kccdesk")
     up.add_argument("--json", action="store_true")
     cur = db.add_parser("current", help="toon de schemaversie van de database")
     cur.add_argument("--json", action="store_true")
+    roles = db.add_parser("roles", help="PostgreSQL: maak de rollen agent, shift_lead, team_lead")
+    grant = db.add_parser("grant", help="PostgreSQL: geef een login een rol")
+    grant.add_argument("login", metavar="LOGIN")
+    grant.add_argument("role", metavar="ROL", help="agent, shift_lead of team_lead")
+    for q in (roles, grant):
+        q.add_argument("--prefix", default="kccdesk", help="voorvoegsel van de rolnamen")
+        q.add_argument("--json", action="store_true")
 
     p = sub.add_parser("purge", help="verwijder notities en gesprekken ouder dan de bewaartermijn")
     p.add_argument("--days", type=int, default=None, help="bewaartermijn (standaard: instelling)")
@@ -126,7 +133,9 @@ def _desk(args):
         raise CliError(str(exc)) from None
     settings = load_settings()
     actor = Actor(settings.user_name, settings.user_name in settings.shift_leads)
-    return Desk(_store(args), clock=clock, actor=actor)
+    desk = Desk(_store(args), clock=clock, actor=actor)
+    desk.adopt_database_identity()
+    return desk
 
 
 def cmd_import(args) -> int:
@@ -319,6 +328,8 @@ def cmd_db(args) -> int:
 
     url = locations.demo_database_url() if args.demo else locations.database_url()
     store = Store(url)
+    if args.db_command in ("roles", "grant"):
+        return _db_roles(args, store)
     if args.db_command == "current":
         data = {"current": store.schema_revision(), "head": head_revision()}
     else:
@@ -330,6 +341,22 @@ def cmd_db(args) -> int:
         print(f"schema {data['current'] or '(leeg)'}; deze kccdesk: {data['head']}")
     else:
         print(f"schema {before or '(leeg)'} → {after}")
+    return 0
+
+
+def _db_roles(args, store) -> int:
+    if args.db_command == "roles":
+        store.upgrade_schema()  # the owner: the tables to grant on exist and are current
+        data = {"roles": store.create_roles(args.prefix)}
+        text = "rollen: " + ", ".join(data["roles"])
+    else:
+        role = store.grant_role(args.login, args.role, args.prefix)
+        data = {"login": args.login, "role": role}
+        text = f"{args.login} heeft nu de rol {role}"
+    if args.json:
+        _print_json(data)
+    else:
+        print(text)
     return 0
 
 

@@ -58,6 +58,8 @@ class Actor:
 
     user: str
     shift_lead: bool = False
+    #: true when the database said so (PostgreSQL login and role), not the local config
+    from_database: bool = False
 
 
 def open_demo_store() -> Store:
@@ -124,6 +126,13 @@ class Desk:
                 assert self._open_store is not None
                 self._store = self._open_store()
             return self._store
+
+    def adopt_database_identity(self) -> None:
+        """On PostgreSQL the login is the identity: whether it may edit rosters is the
+        database's answer (its role), not the config's; the database enforces it too."""
+        rights = self._db.may_edit_roster()
+        if rights is not None:
+            self.actor = Actor(self._db.login(), rights, from_database=True)
 
     def close(self) -> None:
         if self._store is not None:

@@ -199,6 +199,7 @@ RESENT = "Notitie #{id} staat weer klaar om te versturen."
 KEY_ROSTER = "Rooster"
 TIP_ROSTER = "Roosterpaneel openen of sluiten (diensten, afwezigheid, sluitingsdagen)"
 ROSTER_TITLE = "Rooster — {client} — week {week} ({first} – {last})"
+ROSTER_READ_ONLY_ROLE = "Alleen lezen: uw databaselogin heeft de rol shift_lead niet."
 ROSTER_READ_ONLY = "Alleen lezen: '{user}' staat niet bij shift_leads in {config}."
 ROSTER_HINT = (
     "[ ] week · Ins/Ctrl+E toevoegen · Enter wijzigen · Del verwijderen · "

@@ -29,6 +29,9 @@ def describe_error(exc: Exception, url: str) -> str:
     """One Dutch line for a driver error: where, and what, without the driver's noise."""
     text = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
     where = url.split("@")[-1] if "@" in url else url
+    denied = _denied(text)
+    if denied:
+        return denied
     if "too many clients" in text or "too many connections" in text:
         return f"database {where} heeft geen verbinding vrij (te veel desks); probeer het zo weer"
     if "unable to open database" in text or "no such table" in text or "connection" in text:
@@ -36,6 +39,36 @@ def describe_error(exc: Exception, url: str) -> str:
     if is_transient(exc):
         return f"database {where} is bezet door een ander proces; probeer het zo opnieuw"
     return f"databasefout bij {where}: {text}"
+
+
+#: what a login without the right role was trying to change, in the agent's words
+_GUARDED = {
+    "shift": "het rooster wijzigen (rol shift_lead nodig)",
+    "extra_shift": "het rooster wijzigen (rol shift_lead nodig)",
+    "absence": "het rooster wijzigen (rol shift_lead nodig)",
+    "closure": "het rooster wijzigen (rol shift_lead nodig)",
+    "roster_audit": "de roosterhistorie wijzigen (die kan alleen worden aangevuld)",
+    "client": "klantgegevens importeren (alleen de beheerder)",
+    "person": "klantgegevens importeren (alleen de beheerder)",
+    "topic": "klantgegevens importeren (alleen de beheerder)",
+    "callback_note": "notities opslaan (rol agent nodig)",
+}
+
+
+def _denied(text: str) -> str | None:
+    """One line for a refusal by the database's own rights (PostgreSQL roles)."""
+    if "insert-only" in text:
+        return "geweigerd: de roosterhistorie kan alleen worden aangevuld, niet gewijzigd"
+    if "permission denied for table" in text:
+        table = text.rsplit(" ", 1)[-1].strip('"')
+        what = _GUARDED.get(table, f"tabel {table} gebruiken")
+        return f"geweigerd door de database: uw login mag niet {what}"
+    if "must be owner" in text or "permission denied for schema" in text:
+        return (
+            "database wordt bijgewerkt door de beheerder (kccdesk db upgrade met de "
+            "eigenaar-login); probeer het daarna opnieuw"
+        )
+    return None
 
 
 class StoreBase:

@@ -239,6 +239,7 @@ class KccDeskApp(App[None]):
             if changed and self.snapshot:
                 self.snapshot.save(self.desk.clients)
             gc.freeze()
+        self.desk.adopt_database_identity()
         self.desk.purge_expired(self.settings.retention_days)
         self.drafts.purge(self.desk.clock() - timedelta(days=self.settings.retention_days))
         self.post_message(self.Synced(changed))

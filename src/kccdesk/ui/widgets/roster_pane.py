@@ -79,6 +79,8 @@ class RosterPane(Vertical):
     def read_only_reason(self) -> str:
         from kccdesk import locations
 
+        if self.desk.actor.from_database:
+            return texts.ROSTER_READ_ONLY_ROLE
         return texts.ROSTER_READ_ONLY.format(
             user=self.desk.actor.user, config=locations.config_file()
         )
