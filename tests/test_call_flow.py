@@ -260,3 +260,37 @@ async def test_greeting_follows_the_part_of_the_day_and_the_header_says_closed(d
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "VANDAAG GESLOTEN" in text_of(app, "#call-header")
+
+
+async def test_first_start_without_a_name_asks_once_and_saves_it(demo_store, tmp_path):
+    import tomllib
+
+    from kccdesk import locations
+    from kccdesk.settings import Settings
+    from kccdesk.ui.app import make_app
+    from kccdesk.ui.screens.agent_name import AgentNameDialog
+
+    locations.config_file().write_text('retention_days = 30\n\n[smtp]\nhost = "x"\n')
+    app = make_app(demo_store.url, clock=lambda: MONDAY_10, client_id=BIKES, settings=Settings())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, AgentNameDialog)
+        field = app.screen.query_one("#agent-name")
+        field.value = ""
+        await type_text(pilot, "Marieke")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CallScreen)
+        assert "u spreekt met Marieke" in text_of(app, "#call-header")
+    saved = tomllib.loads(locations.config_file().read_text())
+    assert saved == {"agent": "Marieke", "retention_days": 30, "smtp": {"host": "x"}}
+    assert oct(os.stat(locations.config_file()).st_mode & 0o777) == "0o600"
+
+
+async def test_the_command_palette_speaks_dutch(demo_store):
+    app = build_app(demo_store.url, BIKES)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Desk: afsluiten" in titles and "Gesprek: Doorverbinden" in titles
+        assert not [t for t in titles if t in ("Quit", "Theme", "Keys", "Screenshot")]

@@ -189,3 +189,31 @@ def test_unknown_client_is_one_line_without_traceback(imported):
 def test_bad_time_is_refused(imported):
     result = imported("duty", "--client", "huisartsen-de-linde", "--at", "gisteren")
     assert result.returncode == 2 and "ISO" in result.stderr
+
+
+def test_duty_and_note_list_speak_dutch_on_the_clients_clock(imported):
+    duty = imported("duty", "--client", "storingsdienst-warmtenet", "--at", "2026-12-25T23:30")
+    assert "Storingsdienst Warmtenet Noord — vr 25-12-2026 23:30" in duty.stdout
+    assert "tot za 07:00" in duty.stdout
+    added = imported(
+        "note", "add", "--client", "fietsenmakerij-van-dijk", "--to", "lisa", "--name", "Piet",
+        "--phone", "0612345678", "--message", "Offerte",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    listed = imported("note", "list").stdout
+    # KCCDESK_NOW is 10:00 in Amsterdam (09:00 UTC): shown on the client's clock, in Dutch.
+    assert "23-11 10:00" in listed and "[in wachtrij]" in listed
+
+
+def test_argparse_speaks_dutch(run):
+    missing = run("duty")
+    assert missing.returncode == 2
+    assert "gebruik: kccdesk duty" in missing.stderr
+    assert "fout: deze argumenten ontbreken: --client" in missing.stderr
+    assert "toon deze hulp" in run("--help").stdout
+
+
+def test_ring_without_a_desk_says_so(run):
+    result = run("ring", "--line", "+31412000000", "--caller", "0612345678")
+    assert result.returncode == 2
+    assert "er draait geen desk voor deze gebruiker (ook geen demo-desk)" in result.stderr

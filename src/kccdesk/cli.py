@@ -8,7 +8,7 @@ import argparse
 import json
 import sys
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 EXIT_REFUSED = 1  # the input was checked and refused (invalid number, note not allowed)
 EXIT_ERROR = 2  # bad usage, bad file, unknown id, database trouble
@@ -21,8 +21,45 @@ class CliError(Exception):
     pass
 
 
+#: argparse's own error phrases, in Dutch
+ARGPARSE_DUTCH = (
+    ("the following arguments are required", "deze argumenten ontbreken"),
+    ("unrecognized arguments", "onbekende argumenten"),
+    ("invalid choice", "ongeldige keuze"),
+    ("choose from", "kies uit"),
+    ("invalid int value", "geen geheel getal"),
+    ("expected one argument", "verwacht één waarde"),
+    ("not allowed with argument", "niet samen met"),
+    ("one of the arguments", "een van de argumenten"),
+    ("is required", "is verplicht"),
+)
+
+
+class _DutchHelp(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "gebruik: " if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its framing in Dutch: usage, headings, --help and errors."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _DutchHelp)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumenten"
+        self._optionals.title = "opties"
+        self.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
+
+    def error(self, message: str) -> NoReturn:
+        for english, dutch in ARGPARSE_DUTCH:
+            message = message.replace(english, dutch)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"{self.prog}: fout: {message}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="kccdesk",
         description="De desk van een klantcontactcentrum: zoeken, dienst, doorverbinden, "
         "terugbelnotities. Zonder opdracht opent de desk.",
@@ -108,6 +145,13 @@ def _parser() -> argparse.ArgumentParser:
     lst.add_argument("--limit", type=int, default=50)
     lst.add_argument("--json", action="store_true")
     return parser
+
+
+def _day(moment: datetime) -> str:
+    """'ma', 'di', …: Dutch day names whatever the machine's locale."""
+    from kccdesk.model import DUTCH_WEEKDAYS
+
+    return DUTCH_WEEKDAYS[moment.weekday()]
 
 
 def _print_json(data: Any) -> None:
@@ -236,19 +280,19 @@ def cmd_duty(args) -> int:
             }
         )
         return 0
-    print(f"{client.name} — {status.at:%a %d-%m-%Y %H:%M %Z}")
+    print(f"{client.name} — {_day(status.at)} {status.at:%d-%m-%Y %H:%M %Z}")
     if status.closed:
         print(f"Gesloten: {status.closed}")
     print("Dienst:" if status.on_duty else "Niemand heeft dienst.")
     for d in status.on_duty:
-        print(f"  {d.name} ({d.person}) tot {d.until:%a %H:%M}")
+        print(f"  {d.name} ({d.person}) tot {_day(d.until)} {d.until:%H:%M}")
     for a in status.absent:
         repl = f", vervangen door {a.replacement_name}" if a.replaced_by else ", geen vervanger"
         if a.replacement_absent:
             repl += " (die is ook afwezig!)"
         print(f"Afwezig: {a.name} ({a.reason}) t/m {a.until:%d-%m-%Y}{repl}")
     if status.next_change:
-        print(f"Volgende wissel: {status.next_change:%a %d-%m %H:%M}")
+        print(f"Volgende wissel: {_day(status.next_change)} {status.next_change:%d-%m %H:%M}")
     return 0
 
 
@@ -284,11 +328,16 @@ def cmd_note(args) -> int:
         notes = desk.notes(args.client, limit=args.limit)
         if args.json:
             _print_json([n.as_dict() for n in notes])
+        from kccdesk.texts import STATUS
+
         for n in [] if args.json else notes:
-            when = n.created_at.astimezone().strftime("%d-%m %H:%M")
+            # The client's own clock, as everywhere in the desk; statuses in Dutch.
+            zone = desk.client(n.client).zone if desk.has_client(n.client) else None
+            when = n.created_at.astimezone(zone).strftime("%d-%m %H:%M")
+            via = f" (voor {n.addressed_to})" if n.addressed_to else ""
             print(
-                f"#{n.id} {when} {n.client} → {n.recipient}: {n.caller_name} "
-                f"{display(n.caller_phone)} — {n.message} [{n.status}]"
+                f"#{n.id} {when} {n.client} → {n.recipient}{via}: {n.caller_name} "
+                f"{display(n.caller_phone)} — {n.message} [{STATUS.get(n.status, n.status)}]"
             )
         return 0
     agent = args.agent or load_settings().agent_name
@@ -386,11 +435,20 @@ def _url(args) -> str:
 def cmd_ring(args) -> int:
     from kccdesk import locations, ringing
 
-    path = ringing.socket_path(locations.local_dir(_url(args)))
-    try:
-        reply = ringing.ring(path, args.line, args.caller)
-    except OSError:
-        raise CliError("er draait geen desk voor deze gebruiker en database") from None
+    # The desk of this user's database; without --demo also the demo desk, so the README's
+    # softphone line works while someone tries `kccdesk demo`.
+    urls = [_url(args)] if args.demo else [_url(args), locations.demo_database_url()]
+    reply = None
+    for url in urls:
+        try:
+            reply = ringing.ring(
+                ringing.socket_path(locations.local_dir(url)), args.line, args.caller
+            )
+            break
+        except OSError:
+            continue
+    if reply is None:
+        raise CliError("er draait geen desk voor deze gebruiker (ook geen demo-desk)")
     if args.json:
         _print_json(reply)
     elif reply.get("ok"):

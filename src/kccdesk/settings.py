@@ -54,7 +54,7 @@ class Settings:
 
     @property
     def agent_name(self) -> str:
-        return self.agent or self.user_name.capitalize()
+        return self.agent or full_name() or self.user_name.capitalize()
 
     @property
     def user_name(self) -> str:
@@ -124,3 +124,38 @@ def _smtp(table: object, path) -> SmtpSettings | None:
         )
     except (TypeError, ValueError) as exc:
         raise SettingsError(f"{path}: ongeldige smtp-instelling: {exc}") from None
+
+
+def full_name() -> str:
+    """The OS account's full name (the GECOS field), '' when it has none."""
+    try:
+        import pwd
+
+        gecos = pwd.getpwuid(os.getuid()).pw_gecos
+    except (ImportError, KeyError, OSError):
+        return ""
+    return gecos.split(",")[0].strip()
+
+
+def save_agent(name: str) -> None:
+    """Remember the agent's name in the config file (asked once, on the first start). The
+    line goes first: top-level keys precede any [table] in TOML; the rest stays as it was."""
+    import json
+
+    from kccdesk.files import write_private_atomic
+
+    name = " ".join(name.split())
+    if not name:
+        raise SettingsError("een lege naam wordt niet bewaard")
+    path = locations.config_file()
+    try:
+        old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    except OSError as exc:
+        raise SettingsError(f"{path}: niet leesbaar: {exc}") from None
+    kept = [line for line in old.splitlines() if not line.strip().startswith("agent ")]
+    text = "\n".join([f"agent = {json.dumps(name, ensure_ascii=False)}", *kept]) + "\n"
+    try:
+        tomllib.loads(text)
+        write_private_atomic(path, text.encode("utf-8"))
+    except (tomllib.TOMLDecodeError, OSError) as exc:
+        raise SettingsError(f"{path}: naam niet bewaard: {exc}") from None

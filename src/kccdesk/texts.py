@@ -57,6 +57,21 @@ KEY_DISCARD = "Weggooien"
 KEY_LATER = "Later"
 KEY_KEEP = "Toch voor deze persoon"
 
+#: Textual's own command-palette entries, in Dutch (title → (title, help)); others are hidden
+SYSTEM_COMMANDS = {
+    "Quit": ("Desk: afsluiten", "De desk sluiten (een open notitie blijft bewaard)"),
+    "Theme": ("Desk: kleurenschema", "Een ander kleurenschema kiezen"),
+    "Keys": ("Desk: toetsenhulp", "Hulp bij het veld dat nu actief is, met alle toetsen"),
+    "Maximize": ("Desk: paneel vergroten", "Het actieve paneel schermvullend tonen"),
+    "Minimize": ("Desk: paneel verkleinen", "Het paneel weer normaal tonen"),
+}
+
+AGENT_TITLE = "Welkom bij kccdesk"
+AGENT_TEXT = "Met welke naam stelt u zich voor aan bellers? (staat in de begroeting)"
+AGENT_PLACEHOLDER = "Uw voornaam"
+AGENT_HINT = "Enter: bewaren · Esc: later (dan vraagt de desk het de volgende keer weer)"
+AGENT_SAVED = "Naam bewaard: {name}."
+
 CATEGORY_CALL = "Gesprek"
 CATEGORY_NOTE = "Notitie"
 CATEGORY_APP = "Desk"

@@ -9,7 +9,7 @@ import json
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -110,7 +110,9 @@ class KccDeskApp(App[None]):
         candidates = (self.start_client, remembered, self.fallback_client, *sorted(known))
         first = next((c for c in candidates if c in known), None)
         self.push_screen(CallScreen(first))
-        if self.drafts.left_behind():
+        if not self.settings.agent:
+            self.call_after_refresh(self.ask_agent_name)
+        elif self.drafts.left_behind():
             self.call_after_refresh(self.offer_drafts)
         # Database and socket work wait until the first screen is painted (call_after_refresh
         # runs after the next paint), and a moment more, so they never delay it.
@@ -353,6 +355,27 @@ class KccDeskApp(App[None]):
             self.notes_changed.publish(None)
             self.wake_sender()
 
+    def ask_agent_name(self) -> None:
+        """Asked once: the name the greeting uses, prefilled with the account's full name."""
+        from kccdesk.settings import SettingsError, full_name, save_agent
+        from kccdesk.ui.screens.agent_name import AgentNameDialog
+
+        def given(name: str | None) -> None:
+            if name:
+                try:
+                    save_agent(name)
+                except SettingsError as exc:
+                    self.notify(str(exc), severity="warning")
+                self.settings = replace(self.settings, agent=name)
+                self.clients_changed.publish(None)  # the greeting shows the name
+                self.notify(texts.AGENT_SAVED.format(name=name), timeout=3)
+            if self.drafts.left_behind():
+                self.offer_drafts()
+
+        self.push_screen(
+            AgentNameDialog(full_name() or self.settings.user_name.capitalize()), given
+        )
+
     def offer_drafts(self) -> None:
         """Unfinished notes of earlier calls (or of a desk that crashed): resume or discard."""
         from kccdesk.ui.screens.call import CallScreen
@@ -380,8 +403,12 @@ class KccDeskApp(App[None]):
             self.push_screen(HelpScreen(self.screen))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Every shown binding of the current screen, as 'category: action'."""
-        yield from super().get_system_commands(screen)
+        """Every shown binding of the current screen, as 'category: action', and Textual's own
+        commands in Dutch (a screenshot would put callers' data in a file: left out)."""
+        for command in super().get_system_commands(screen):
+            dutch = texts.SYSTEM_COMMANDS.get(command.title)
+            if dutch is not None:
+                yield SystemCommand(dutch[0], dutch[1], command.callback, command.discover)
         seen: set[str] = set()
         for key, active in screen.active_bindings.items():
             binding = active.binding
