@@ -152,3 +152,19 @@ async def test_note_form_says_for_whom_and_via_whom(demo_store):
         await settle(pilot)
     (note,) = demo_store.notes()
     assert (note.recipient, note.addressed_to) == ("mprins", "wmulder")
+
+
+async def test_overrides_are_listed_for_the_shift_lead(demo_store):
+    app = build_app(demo_store.url, MUNI)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "wouter mulder")
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        await type_text(pilot, "burgemeester belt zelf")
+        await pilot.press("enter")
+        await settle(pilot)
+    found = app.desk.overrides(MUNI)
+    assert [(o.kind, o.agent) for o in found] == [("doorverbonden", "Sanne"), ("gestopt", "Sanne")]
+    assert "reden: burgemeester belt zelf" in found[0].text

@@ -121,6 +121,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--caller", default="", metavar="BELLER", help="nummerweergave van de beller")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser(
+        "overrides", help="bewust genegeerde waarschuwingen en gestopte doorverbindingen"
+    )
+    p.add_argument("--client", metavar="ID")
+    p.add_argument("--days", type=int, default=7, help="zoveel dagen terug (standaard 7)")
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("send", help="verstuur de terugbelnotities die klaarstaan (één ronde)")
     p.add_argument("--json", action="store_true")
 
@@ -458,6 +465,25 @@ def cmd_ring(args) -> int:
     return 0 if reply.get("ok") else EXIT_REFUSED
 
 
+def cmd_overrides(args) -> int:
+    if not 1 <= args.days <= 3650:
+        raise CliError("--days moet tussen 1 en 3650 liggen")
+    desk = _desk(args)
+    if args.client:
+        desk.client(args.client)
+    found = desk.overrides(args.client, args.days)
+    if args.json:
+        _print_json([o.as_dict() for o in found])
+        return 0
+    if not found:
+        print(f"geen genegeerde waarschuwingen in de laatste {args.days} dagen")
+    for o in found:
+        zone = desk.client(o.client).zone if desk.has_client(o.client) else None
+        when = o.at.astimezone(zone)
+        print(f"{_day(when)} {when:%d-%m %H:%M}  {o.client}  {o.kind:<13} {o.agent}: {o.text}")
+    return 0
+
+
 def cmd_send(args) -> int:
     from kccdesk.settings import load_settings
 
@@ -491,6 +517,7 @@ COMMANDS = {
     "db": cmd_db,
     "ring": cmd_ring,
     "send": cmd_send,
+    "overrides": cmd_overrides,
     "purge": cmd_purge,
 }
 

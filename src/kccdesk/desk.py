@@ -62,6 +62,26 @@ class Actor:
     from_database: bool = False
 
 
+@dataclass(frozen=True)
+class Override:
+    """One warning an agent overrode (or a transfer the guard stopped)."""
+
+    at: datetime
+    client: str
+    kind: str  # doorverbonden | notitie | gestopt
+    agent: str
+    text: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "at": self.at.isoformat(),
+            "client": self.client,
+            "kind": self.kind,
+            "agent": self.agent,
+            "text": self.text,
+        }
+
+
 def open_demo_store() -> Store:
     """The demo database, filled from the bundled client files the first time."""
     from kccdesk.clientfile import load_clients
@@ -370,6 +390,27 @@ class Desk:
     def log_call(self, call: CallSession, agent: str) -> None:
         """Write a finished call to the call log (ended now)."""
         call.log_into(self._db, self.clock(), agent)
+
+    def overrides(self, client_id: str | None = None, days: int = 7) -> list[Override]:
+        """What agents knowingly did against a warning, and the transfers the guard stopped,
+        newest first: the list a shift lead or team lead goes through."""
+        since = self.clock() - timedelta(days=days)
+        found = [
+            Override(c.started_at, c.client, "doorverbonden", c.agent, c.warnings_overridden)
+            for c in self._db.calls(client_id, since=since)
+            if c.warnings_overridden
+        ]
+        found += [
+            Override(c.started_at, c.client, "gestopt", c.agent, c.stopped)
+            for c in self._db.calls(client_id, since=since)
+            if c.stopped
+        ]
+        found += [
+            Override(n.created_at, n.client, "notitie", n.agent, f"#{n.id}: {n.override}")
+            for n in self._db.notes(client_id, since=since)
+            if n.override
+        ]
+        return sorted(found, key=lambda o: o.at, reverse=True)
 
     # --- roster editing ------------------------------------------------------------------
 

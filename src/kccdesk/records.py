@@ -61,6 +61,7 @@ class CallRecord:
     transferred_to: str | None
     warnings_overridden: str
     stopped: str = ""  # transfers the guard stopped during the call (the attempt is recorded)
+    agent: str = ""
 
 
 @dataclass(frozen=True)

@@ -47,9 +47,16 @@ class CallStore(StoreBase):
 
         return self._run(write)
 
-    def calls(self, client_id: str | None = None, limit: int | None = None) -> list[CallRecord]:
+    def calls(
+        self,
+        client_id: str | None = None,
+        limit: int | None = None,
+        since: datetime | None = None,
+    ) -> list[CallRecord]:
         def read() -> list[CallRecord]:
             query = select(CallRow).order_by(col(CallRow.started_at).desc(), col(CallRow.id).desc())
+            if since is not None:
+                query = query.where(CallRow.started_at >= since)
             if client_id:
                 query = query.where(CallRow.client_id == client_id)
             if limit:

@@ -66,6 +66,7 @@ def call_record(row: CallRow) -> CallRecord:
         transferred_to=row.transferred_to,
         warnings_overridden=row.warnings_overridden,
         stopped=row.stopped,
+        agent=row.agent,
     )
 
 
