@@ -135,3 +135,21 @@ class Client:
 
     def greeting_for(self, agent: str) -> str:
         return self.greeting.replace("{agent}", agent)
+
+    @property
+    def head(self) -> ClientHead:
+        """The light directory entry of this client."""
+        return ClientHead(self.id, self.name, self.kind, self.lines, self.country)
+
+
+@dataclass(frozen=True)
+class ClientHead:
+    """What the client switcher, the screen pop and the local snapshot need of a client
+    (name, id, kind, dialed lines): a few hundred bytes, where the whole client with its
+    people, topics and roster is loaded only when it is shown."""
+
+    id: str
+    name: str
+    kind: str = ""
+    lines: tuple[str, ...] = ()
+    country: str = "NL"
