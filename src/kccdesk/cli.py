@@ -533,8 +533,8 @@ def _silence_stdout() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from kccdesk.clientfile import ImportErrors
-    from kccdesk.errors import InputError, StorageError  # light: no database layer for `ring`
+    # light: neither the database layer (for `ring`) nor the client-file reader
+    from kccdesk.errors import ImportErrors, InputError, StorageError
     from kccdesk.settings import SettingsError
 
     try:

@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from kccdesk.dialing import normalise
+from kccdesk.errors import ImportErrors
 from kccdesk.model import (
     WEEKDAYS,
     Absence,
@@ -120,14 +121,6 @@ class ClientFileError(Exception):
     def __str__(self) -> str:
         where = self.path + (f":{self.line}" if self.line else "")
         return f"{where}: {self.entry + ': ' if self.entry else ''}{self.message}"
-
-
-class ImportErrors(Exception):
-    """All problems found in a run; nothing is imported when there are any."""
-
-    def __init__(self, errors: list[ClientFileError]):
-        self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
 
 
 def _header_lines(text: str) -> dict[tuple[str, int], int]:

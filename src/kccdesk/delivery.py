@@ -7,6 +7,7 @@ a note and never keeps an agent waiting.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -36,7 +37,7 @@ class Outcome:
 
 
 def deliver_due(
-    store, clients: dict[str, Client], smtp: SmtpSettings, now: datetime
+    store, clients: Mapping[str, Client], smtp: SmtpSettings, now: datetime
 ) -> list[Outcome]:
     """One pass over the outbox at `now` (the caller's clock): send what is due, urgent first.
 

@@ -3,9 +3,10 @@ and rules.
 
 Every write checks its rules and permissions here (or in the domain module the rule belongs
 to), so no path — the roster pane, the command line, an import, a script using this class —
-can skip one. Every "now" comes from the injected clock. The clients are held as an immutable
-mapping that is replaced, never changed in place, so the interface thread can read it while a
-background thread re-reads the database.
+can skip one. Every "now" comes from the injected clock. A client is read from the database
+when first asked for, so a command about one client costs the same whatever else is stored;
+the loaded clients are held as an immutable mapping that is replaced, never changed in place,
+so the interface thread can read it while a background thread re-reads the database.
 """
 
 from __future__ import annotations
@@ -18,26 +19,28 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from kccdesk import locations
-from kccdesk.calls import CallSession
 from kccdesk.clock import Clock, system_clock
-from kccdesk.dialing import clients_matching_digits
 from kccdesk.errors import StorageError
-from kccdesk.model import Client
-from kccdesk.notes import check_note
+from kccdesk.model import Client, ClientHead
 from kccdesk.roster import DutyStatus, OutOfRange, duty_at
-from kccdesk.roster_rules import RosterItem, entry_problems, kind_of
-from kccdesk.search import Catalog, Entry, Hit
-from kccdesk.transfers import TransferCheck, check_transfer
 
+# The rule modules a command may not need (numbers, search, transfers, roster edits) are
+# imported where they are used: a command's start stays the cost of what it does.
 if TYPE_CHECKING:
+    from kccdesk.calls import CallSession
     from kccdesk.clientfile import Origins
     from kccdesk.delivery import Outcome
+    from kccdesk.roster_rules import RosterItem
+    from kccdesk.search import Catalog, Entry, Hit
     from kccdesk.settings import SmtpSettings
     from kccdesk.storage import AuditRecord, ImportReport, NoteRecord, RosterEntry, Store
     from kccdesk.storage.changes import ChangeFeed
+    from kccdesk.transfers import TransferCheck
 
 #: how far back the caller's earlier notes are shown on a screen pop
 CALLER_HISTORY_DAYS = 30
+#: client ids an "unknown client" error names (it stays one line on a large service)
+KNOWN_SHOWN = 12
 
 
 class NotAllowed(StorageError):
@@ -106,7 +109,9 @@ def _roster(client: Client) -> tuple[object, ...]:
 
 
 class Desk:
-    """Clients cached in memory (they change rarely), search indexes built on first use."""
+    """The service. Clients are loaded when first asked for (a command about one client reads
+    only that client); a light directory of all clients (id, name, kind, lines) answers the
+    client switcher and the screen pop; search indexes are built on first use."""
 
     def __init__(
         self,
@@ -114,30 +119,53 @@ class Desk:
         *,
         open_store: Callable[[], Store] | None = None,
         clients: list[Client] | None = None,
+        directory: list[ClientHead] | None = None,
         clock: Clock = system_clock,
         actor: Actor | None = None,
     ):
-        """Give a store, or a way to open one plus the clients to show until it is open."""
+        """Give a store, or a way to open one plus what to show until it is open.
+
+        `clients`: whole clients already at hand (a snapshot, a test); without `directory`
+        they are all the clients this desk knows. `directory`: every client's head (from a
+        snapshot). Without either, both are read from the store when first needed."""
         if (store is None) == (open_store is None):
             raise TypeError("Desk needs either a store or open_store")
         self._lock = threading.Lock()
+        #: held while clients are read and swapped in, never while the interface reads
+        self._loading = threading.RLock()
         self._store = store
         self._open_store = open_store
         self.clock = clock
         self.actor = actor or Actor("onbekend")
-        if clients is None:
-            clients = self._db.load_clients()
-        self._clients: Mapping[str, Client] = MappingProxyType({c.id: c for c in clients})
+        loaded = {c.id: c for c in clients or ()}
+        heads: dict[str, ClientHead] | None = None
+        if directory is not None:
+            heads = {h.id: h for h in directory}
+            loaded = {cid: c for cid, c in loaded.items() if cid in heads}
+        elif clients is not None:
+            heads = {cid: c.head for cid, c in loaded.items()}
+        # Both mappings are replaced, never changed in place: the interface thread reads
+        # them while a background thread re-reads the database.
+        self._loaded: Mapping[str, Client] = MappingProxyType(loaded)
+        self._heads: Mapping[str, ClientHead] | None = (
+            None if heads is None else MappingProxyType(heads)
+        )
+        #: every client is loaded (the all-clients search, export)
+        self._all_loaded = heads is not None and set(loaded) == set(heads)
         self._catalog: Catalog | None = None
         self._search_duty: dict[str, tuple[Client, DutyStatus]] = {}
 
     @classmethod
     def from_snapshot(
-        cls, open_store: Callable[[], Store], clients: list[Client], **kwargs
+        cls,
+        open_store: Callable[[], Store],
+        clients: list[Client],
+        directory: list[ClientHead] | None = None,
+        **kwargs,
     ) -> Desk:
         """A desk on the clients of a local snapshot; the store is opened on first use
         (sync() in the background does that right after start-up)."""
-        return cls(open_store=open_store, clients=clients, **kwargs)
+        return cls(open_store=open_store, clients=clients, directory=directory, **kwargs)
 
     @property
     def _db(self) -> Store:
@@ -160,46 +188,124 @@ class Desk:
 
     # --- clients -------------------------------------------------------------------------
 
+    def _directory(self) -> Mapping[str, ClientHead]:
+        heads = self._heads
+        if heads is None:
+            with self._loading:
+                if self._heads is None:
+                    self._heads = MappingProxyType({h.id: h for h in self._db.client_directory()})
+                heads = self._heads
+        return heads
+
     def sync(self) -> bool:
-        """Read the clients from the database; True when they differ from what was shown."""
-        fresh = {c.id: c for c in self._db.load_clients()}
-        if fresh == dict(self._clients):
-            return False
-        self._clients = MappingProxyType(fresh)
-        self._catalog = None
-        return True
+        """Re-read the directory and the loaded clients from the database; True when they
+        differ from what was shown."""
+        with self._loading:
+            if self._all_loaded:
+                fresh = {c.id: c for c in self._db.load_clients()}
+                heads = {cid: c.head for cid, c in fresh.items()}
+            else:
+                heads = {h.id: h for h in self._db.client_directory()}
+                fresh = {}
+                for cid in self._loaded:
+                    if cid in heads and (found := self._db.find_client(cid)) is not None:
+                        fresh[cid] = found
+            shown = heads if self._heads is None else dict(self._heads)  # None: not shown yet
+            if fresh == dict(self._loaded) and heads == shown:
+                self._heads = MappingProxyType(heads)
+                return False
+            self._loaded = MappingProxyType(fresh)
+            self._heads = MappingProxyType(heads)
+            self._catalog = None
+            return True
 
     @property
     def clients(self) -> list[Client]:
-        return sorted(self._clients.values(), key=lambda c: c.name.casefold())
+        """Every client, whole (loads them all: the all-clients search, export); the
+        switcher and the screen pop use the light `directory`."""
+        self.load_all()
+        return sorted(self._loaded.values(), key=lambda c: c.name.casefold())
+
+    @property
+    def directory(self) -> list[ClientHead]:
+        """Every client's id, name, kind and lines, by name (nothing else is loaded)."""
+        return sorted(self._directory().values(), key=lambda h: h.name.casefold())
+
+    @property
+    def loaded_clients(self) -> list[Client]:
+        """The clients loaded so far (what a local snapshot keeps whole)."""
+        return list(self._loaded.values())
+
+    def load_all(self) -> None:
+        """Load every client (once); the all-clients index needs them."""
+        if self._all_loaded:
+            return
+        with self._loading:
+            if self._all_loaded:
+                return
+            fresh = {c.id: c for c in self._db.load_clients()}
+            self._loaded = MappingProxyType(fresh)
+            self._heads = MappingProxyType({cid: c.head for cid, c in fresh.items()})
+            self._all_loaded = True
 
     def client(self, client_id: str) -> Client:
-        try:
-            return self._clients[client_id]
-        except KeyError:
-            known = ", ".join(sorted(self._clients)) or "geen; importeer eerst"
-            raise StorageError(f"onbekende client '{client_id}' (bekend: {known})") from None
+        """The whole client, read from the database the first time it is asked for."""
+        found = self._loaded.get(client_id)
+        if found is not None:
+            return found
+        heads = self._heads
+        if heads is None or client_id in heads:
+            with self._loading:
+                found = self._loaded.get(client_id)
+                if found is None:
+                    found = self._db.find_client(client_id)
+                    if found is not None:
+                        self._loaded = MappingProxyType({**self._loaded, client_id: found})
+                        if self._heads is not None:
+                            self._heads = MappingProxyType({**self._heads, client_id: found.head})
+            if found is not None:
+                return found
+        ids = sorted(self._directory())
+        known = ", ".join(ids[:KNOWN_SHOWN]) or "geen; importeer eerst"
+        if len(ids) > KNOWN_SHOWN:
+            known += f", … en {len(ids) - KNOWN_SHOWN} meer"
+        raise StorageError(f"onbekende client '{client_id}' (bekend: {known})")
 
     def has_client(self, client_id: str | None) -> bool:
-        return client_id in self._clients
+        if client_id is None:
+            return False
+        return client_id in self._loaded or client_id in self._directory()
 
     def reload(self, client_id: str) -> None:
-        """Re-read one client after a change (a removed one disappears)."""
-        fresh = dict(self._clients)
-        try:
-            fresh[client_id] = self._db.load_client(client_id)
-        except StorageError:
-            fresh.pop(client_id, None)
-            self._clients = MappingProxyType(fresh)
-            self._catalog = None
-            return
-        self._clients = MappingProxyType(fresh)
+        """Re-read one client after a change (a removed one disappears). A client that is
+        not loaded only has its directory entry read again."""
+        with self._loading:
+            if client_id not in self._loaded and not self._all_loaded:
+                if self._heads is not None:
+                    self._heads = MappingProxyType({h.id: h for h in self._db.client_directory()})
+                return
+            found = self._db.find_client(client_id)
+            loaded = {k: v for k, v in self._loaded.items() if k != client_id}
+            heads = {k: v for k, v in (self._heads or {}).items() if k != client_id}
+            if found is not None:
+                loaded[client_id] = found
+                heads[client_id] = found.head
+            self._loaded = MappingProxyType(loaded)
+            self._heads = MappingProxyType(heads)
         if self._catalog is not None:
-            self._catalog.update(fresh[client_id])
+            self._catalog.forget(client_id)
 
-    def find_clients_by_line(self, digits: str) -> list[Client]:
+    def find_clients_by_line(self, digits: str) -> list[ClientHead]:
         """Clients one of whose dialed lines contains these digits (the client switcher)."""
-        return clients_matching_digits(self.clients, digits)
+        from kccdesk.dialing import clients_matching_digits
+
+        return clients_matching_digits(self.directory, digits)
+
+    def client_for_line(self, dialed: str) -> ClientHead | None:
+        """The client whose dialed lines contain this number (the screen pop)."""
+        from kccdesk.dialing import client_for_line
+
+        return client_for_line(self.directory, dialed)
 
     def import_clients(
         self, clients: list[Client], source: str = "import", origins: Origins | None = None
@@ -244,11 +350,21 @@ class Desk:
     @property
     def catalog(self) -> Catalog:
         if self._catalog is None:
-            self._catalog = Catalog(self._clients.values())
+            from kccdesk.search import Catalog
+
+            self._catalog = Catalog(source=self.client, ids=lambda: list(self._directory()))
         return self._catalog
+
+    def _scope(self, client_id: str | None) -> None:
+        """Load what a search in this scope needs: the client, or (all clients) every one."""
+        if client_id is None:
+            self.load_all()
+        else:
+            self.client(client_id)
 
     def index_size(self, client_id: str | None) -> int:
         """Entries a search in this scope goes through (builds the index if needed)."""
+        self._scope(client_id)
         return len(self.catalog.index(client_id))
 
     def today(self, client_id: str | None = None) -> datetime:
@@ -261,6 +377,7 @@ class Desk:
     ) -> list[Hit]:
         """Ranked hits; of nearly equal ones people on duty first, absent ones last."""
         at = at or self.clock()
+        self._scope(client_id)
         if client_id is not None:
             today = at.astimezone(self.client(client_id).zone).date()
         else:
@@ -309,6 +426,8 @@ class Desk:
         self, client_id: str, person_id: str, status: DutyStatus | None = None
     ) -> TransferCheck:
         """The transfer guard (kccdesk.transfers) on the roster of now."""
+        from kccdesk.transfers import check_transfer
+
         client = self.client(client_id)
         return check_transfer(client, person_id, status or self.duty(client_id))
 
@@ -329,6 +448,8 @@ class Desk:
     ) -> NoteRecord:
         """Check every rule, then store; raises NoteRefused with the reason. `replaces` is a
         failed note this one takes the place of (re-sent, perhaps to someone else)."""
+        from kccdesk.notes import check_note
+
         now = self.clock()
         checked = check_note(
             self.client(client_id),
@@ -375,7 +496,7 @@ class Desk:
         """One pass of the outbox (kccdesk.delivery)."""
         from kccdesk.delivery import deliver_due
 
-        return deliver_due(self._db, dict(self._clients), smtp, self.clock())
+        return deliver_due(self._db, _ClientLookup(self), smtp, self.clock())
 
     def purge_expired(self, retention_days: int) -> dict[str, int]:
         """Delete notes and call logs older than the retention period (personal data)."""
@@ -432,6 +553,8 @@ class Desk:
     ) -> RosterEntry:
         """Add an entry (no `entry`) or change one, after the roster rules and the permission
         check; a change made by someone else since `entry` was read is refused (StaleEntry)."""
+        from kccdesk.roster_rules import entry_problems, kind_of
+
         self._require_shift_lead()
         client = self.client(client_id)
         current = self._db.roster_entries(client_id)
@@ -468,8 +591,26 @@ class Desk:
     def apply_changes(self, kinds: set[str]) -> bool:
         """Re-read what other desks changed; True when clients changed."""
         changed = False
-        for kind in kinds:
+        for kind in sorted(kinds):
             if kind.startswith("client:"):
                 self.reload(kind.removeprefix("client:"))
                 changed = True
         return changed
+
+
+class _ClientLookup(Mapping[str, Client]):
+    """The desk's clients as a mapping that loads a client when it is looked up."""
+
+    def __init__(self, desk: Desk):
+        self._desk = desk
+
+    def __getitem__(self, client_id: str) -> Client:
+        if not self._desk.has_client(client_id):
+            raise KeyError(client_id)
+        return self._desk.client(client_id)
+
+    def __iter__(self):
+        return iter(self._desk._directory())
+
+    def __len__(self) -> int:
+        return len(self._desk._directory())

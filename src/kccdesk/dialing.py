@@ -7,9 +7,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Protocol, TypeVar
 
-from kccdesk.model import Client
 from kccdesk.phones import check
+
+
+class HasLines(Protocol):
+    """A client, or its light directory entry (kccdesk.model.ClientHead)."""
+
+    @property
+    def lines(self) -> tuple[str, ...]: ...
+
+    @property
+    def country(self) -> str: ...
+
+
+C = TypeVar("C", bound=HasLines)
 
 
 def normalise(number: str, country: str = "NL") -> str:
@@ -20,7 +33,7 @@ def normalise(number: str, country: str = "NL") -> str:
     return "".join(ch for ch in number if ch.isdigit() or ch == "+")
 
 
-def client_for_line(clients: Iterable[Client], dialed: str) -> Client | None:
+def client_for_line(clients: Iterable[C], dialed: str) -> C | None:
     """The client whose dialed lines contain this number."""
     for client in clients:
         wanted = normalise(dialed, client.country)
@@ -39,7 +52,7 @@ def _digit_forms(line: str, country: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f for f in (digits, national) if f))
 
 
-def clients_matching_digits(clients: Iterable[Client], typed: str) -> list[Client]:
+def clients_matching_digits(clients: Iterable[C], typed: str) -> list[C]:
     """Clients one of whose lines contains the typed digits (in either form)."""
     wanted = "".join(ch for ch in typed if ch.isdigit())
     if not wanted:

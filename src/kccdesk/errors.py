@@ -1,6 +1,8 @@
 """Errors shown to users as one Dutch line. Kept apart so light modules can raise them
 without importing the database layer."""
 
+from typing import Any
+
 
 class InputError(ValueError):
     """A value the user gave cannot be used (e.g. a moment outside the supported years);
@@ -9,3 +11,13 @@ class InputError(ValueError):
 
 class StorageError(Exception):
     """The database could not do what was asked; str() is a message for the user."""
+
+
+class ImportErrors(Exception):
+    """All problems found in a run (kccdesk.clientfile.ClientFileError each); nothing is
+    imported when there are any. Here, not in clientfile, so that the command line can catch
+    it without loading the file reader."""
+
+    def __init__(self, errors: list[Any]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))

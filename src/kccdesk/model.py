@@ -148,3 +148,21 @@ class Client:
             part = part_of_day(at.astimezone(self.zone).hour)
             text = text.replace("{dagdeel}", part).replace("{Dagdeel}", part.capitalize())
         return text
+
+    @property
+    def head(self) -> ClientHead:
+        """The light directory entry of this client."""
+        return ClientHead(self.id, self.name, self.kind, self.lines, self.country)
+
+
+@dataclass(frozen=True)
+class ClientHead:
+    """What the client switcher, the screen pop and the local snapshot need of a client
+    (name, id, kind, dialed lines): a few hundred bytes, where the whole client with its
+    people, topics and roster is loaded only when it is shown."""
+
+    id: str
+    name: str
+    kind: str = ""
+    lines: tuple[str, ...] = ()
+    country: str = "NL"

@@ -22,6 +22,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -358,43 +359,68 @@ def entries_for(client) -> list[Entry]:
 
 class Catalog:
     """Search indexes per client, each built when first searched (so start-up stays fast),
-    plus one over all clients built when first asked for."""
+    plus one over all clients built when first asked for.
 
-    def __init__(self, clients: Iterable = ()):
+    The clients come from a list, or from `source` (a client by id, e.g. loaded on demand)
+    with `ids` (every client id) — then `forget` tells the catalog a client changed."""
+
+    def __init__(
+        self,
+        clients: Iterable = (),
+        *,
+        source: Callable[[str], Any] | None = None,
+        ids: Callable[[], Iterable[str]] | None = None,
+    ):
         self._clients = {client.id: client for client in clients}
+        self._source: Callable[[str], Any] = source or self._clients.__getitem__
+        self._ids: Callable[[], Iterable[str]] = ids or (lambda: list(self._clients))
         self._by_client: dict[str, SearchIndex] = {}
         self._all: SearchIndex | None = None
+        #: raised by every change: an all-clients index built meanwhile is not kept
+        self._generation = 0
         self._building = threading.Lock()  # two threads asking at once build an index once
+        #: one all-clients build at a time; it never holds `_building` for long, so a search
+        #: of one client is not kept waiting while the all-clients index is built
+        self._building_all = threading.Lock()
 
     def update(self, client) -> None:
         with self._building:  # a reader may be building an index from these right now
-            self._update(client)
+            self._clients[client.id] = client
+            self._forget(client.id)
 
-    def _update(self, client) -> None:
-        self._clients[client.id] = client
-        self._by_client.pop(client.id, None)
+    def forget(self, client_id: str) -> None:
+        """The client changed (or is gone): its indexes are built again when next asked."""
+        with self._building:
+            self._forget(client_id)
+
+    def _forget(self, client_id: str) -> None:
+        self._by_client.pop(client_id, None)
         self._all = None
+        self._generation += 1
 
     def clients(self) -> list[str]:
-        return sorted(self._clients)
+        return sorted(self._ids())
 
     def index(self, client_id: str | None = None) -> SearchIndex:
-        with self._building:
-            return self._index(client_id)
-
-    def _index(self, client_id: str | None) -> SearchIndex:
         if client_id is not None:
-            index = self._by_client.get(client_id)
-            if index is None:
-                index = self._by_client[client_id] = SearchIndex(
-                    entries_for(self._clients[client_id])
-                )
-            return index
-        if self._all is None:
-            self._all = SearchIndex(
-                [e for cid in sorted(self._clients) for e in self._index(cid).entries]
-            )
-        return self._all
+            with self._building:
+                index = self._by_client.get(client_id)
+                if index is None:
+                    index = self._by_client[client_id] = SearchIndex(
+                        entries_for(self._source(client_id))
+                    )
+                return index
+        with self._building_all:
+            with self._building:
+                if self._all is not None:
+                    return self._all
+                generation = self._generation
+            entries = [e for cid in sorted(self._ids()) for e in self.index(cid).entries]
+            built = SearchIndex(entries)
+            with self._building:
+                if self._generation == generation:
+                    self._all = built
+            return built
 
     def search(
         self,

@@ -8,11 +8,12 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from sqlalchemy import delete, update
+from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
 from kccdesk.clock import system_clock
 from kccdesk.errors import StorageError
-from kccdesk.model import Client
+from kccdesk.model import Client, ClientHead
 from kccdesk.records import ImportReport
 from kccdesk.roster_rules import KINDS
 from kccdesk.storage.base import StoreBase
@@ -44,11 +45,31 @@ class ClientStore(StoreBase):
 
         return self._run(read)
 
+    def client_directory(self) -> list[ClientHead]:
+        """Every client's id, name, kind, lines and country (one light query), by id."""
+
+        def read() -> list[ClientHead]:
+            table = ClientRow.__table__.c
+            query = core_select(table.id, table.name, table.kind, table.lines, table.country)
+            with self._session() as s:
+                rows = s.execute(query.order_by(table.id))
+                return [
+                    ClientHead(cid, name, kind, tuple(lines or ()), country)
+                    for cid, name, kind, lines, country in rows
+                ]
+
+        return self._run(read)
+
     def load_client(self, client_id: str) -> Client:
-        found = self._load(client_id)
-        if not found:
+        found = self.find_client(client_id)
+        if found is None:
             raise StorageError(f"onbekende client '{client_id}'")
-        return found[0]
+        return found
+
+    def find_client(self, client_id: str) -> Client | None:
+        """One client with its people, topics and roster; None when there is no such one."""
+        found = self._load(client_id)
+        return found[0] if found else None
 
     def load_clients(self) -> list[Client]:
         return self._load(None)

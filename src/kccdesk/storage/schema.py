@@ -19,6 +19,9 @@ from sqlalchemy.engine import Connection, Engine
 from kccdesk.errors import StorageError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+#: the newest migration of this kccdesk: a database already there is opened without loading
+#: Alembic at all (a test checks it against the migrations)
+HEAD_REVISION = "0007"
 
 
 def _config(connection=None):
@@ -48,6 +51,19 @@ def _revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
+def stored_revision(engine: Engine) -> str | None:
+    """The revision in alembic_version read with one plain query; None when there is none
+    (or no such table yet)."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with engine.connect() as connection:
+            rows = list(connection.execute(text("SELECT version_num FROM alembic_version")))
+    except DBAPIError:
+        return None
+    return rows[0][0] if len(rows) == 1 else None
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         return _revision(connection)
@@ -55,6 +71,10 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
     """Bring the schema to `revision`; returns (before, after). Refuses a newer schema."""
+    if revision == "head":
+        stored = stored_revision(engine)
+        if stored == HEAD_REVISION:
+            return stored, stored  # the usual start: one query, Alembic never imported
     script = _script()
     target = script.get_current_head() if revision == "head" else revision
     before = current_revision(engine)

@@ -105,7 +105,7 @@ class KccDeskApp(App[None]):
     async def on_mount(self) -> None:
         from kccdesk.ui.screens.call import CallScreen
 
-        known = {c.id for c in self.desk.clients}
+        known = {c.id for c in self.desk.directory}
         remembered = self.last_client.get() if self.last_client else None
         candidates = (self.start_client, remembered, self.fallback_client, *sorted(known))
         first = next((c for c in candidates if c in known), None)
@@ -168,7 +168,7 @@ class KccDeskApp(App[None]):
         from kccdesk import dialing
         from kccdesk.ui.screens.call import CallScreen
 
-        client = dialing.client_for_line(self.desk.clients, line)
+        client = self.desk.client_for_line(line)
         if client is None:
             self.notify(texts.RING_UNKNOWN_LINE.format(line=line), severity="warning", timeout=8)
             return {"ok": False, "error": f"onbekend nummer {line}: geen klant met deze lijn"}
@@ -185,7 +185,21 @@ class KccDeskApp(App[None]):
         screen.incoming_call(client.id, caller_e164)
         return {"ok": True, "client": client.id, "caller": caller_e164}
 
+    def save_snapshot(self) -> None:
+        """Keep the directory of every client and, whole, the client of the call (and the
+        demo's first client) for the next start."""
+        if self.snapshot is None:
+            return
+        keep = {self.start_client, self.fallback_client}
+        if self.last_client:
+            keep.add(self.last_client.get())
+        whole = [c for c in self.desk.loaded_clients if c.id in keep]
+        self.snapshot.save(whole, self.desk.directory)
+
     async def on_unmount(self) -> None:
+        if self.synced:  # the client shown last is the first one wanted next time
+            with contextlib.suppress(Exception):  # a snapshot only speeds up the next start
+                self.save_snapshot()
         self._stopping.set()
         self._sender_wake.set()  # let the sender see it now, not after its pause
         if self.ring_server is not None:
@@ -238,9 +252,8 @@ class KccDeskApp(App[None]):
         if not self.synced:
             changed = self.desk.sync()
             self.synced = True
-            if changed and self.snapshot:
-                self.snapshot.save(self.desk.clients)
             gc.freeze()
+        self.save_snapshot()
         self.desk.adopt_database_identity()
         self.desk.purge_expired(self.settings.retention_days)
         self.drafts.purge(self.desk.clock() - timedelta(days=self.settings.retention_days))
@@ -334,8 +347,8 @@ class KccDeskApp(App[None]):
                     self.post_message(self.ConnectionChanged(shown))
                 if not kinds or worker.is_cancelled:
                     continue
-                if self.desk.apply_changes(kinds) and self.snapshot:
-                    self.snapshot.save(self.desk.clients)
+                if self.desk.apply_changes(kinds):
+                    self.save_snapshot()
                 self.post_message(self.ChangesArrived(kinds))
         finally:
             feed.close()
@@ -451,16 +464,17 @@ def make_app(
     settings = settings or load_settings()
     local = locations.local_dir(url)
     snapshot = ClientSnapshot(local)
-    clients = snapshot.load()
+    kept = snapshot.read()
     opener = partial(_open_store, url, demo)
-    from_snapshot = bool(clients)
+    from_snapshot = bool(kept and (kept[0] or kept[1]))
     actor = Actor(settings.user_name, settings.user_name in settings.shift_leads)
-    if clients:
-        desk = Desk.from_snapshot(opener, clients, clock=clock, actor=actor)
+    if kept and from_snapshot:
+        desk = Desk.from_snapshot(opener, kept[0], kept[1], clock=clock, actor=actor)
     else:
+        # First start: the directory of every client now, whole clients as they are shown;
+        # the snapshot is written once the first screen is up (housekeeping).
         desk = Desk(opener(), clock=clock, actor=actor)
-    if not from_snapshot:
-        snapshot.save(desk.clients)
+        desk.directory  # noqa: B018 - read now, not on the first paint
     # What was loaded lives as long as the desk: keep it out of the collector's full passes,
     # which would otherwise land as pauses between an agent's keystrokes.
     gc.freeze()
@@ -485,7 +499,7 @@ def _open_store(url: str, demo: bool):
 
 def run_desk(demo: bool = False) -> int:
     app = make_app(demo=demo)
-    if not app.desk.clients:
+    if not app.desk.directory:
         print(
             "kccdesk: er zijn nog geen klanten; importeer ze met 'kccdesk import MAP' "
             "of probeer 'kccdesk demo'."

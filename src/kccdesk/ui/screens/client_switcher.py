@@ -13,13 +13,14 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kccdesk import texts
-from kccdesk.model import Client
+from kccdesk.model import ClientHead
 from kccdesk.search import normalize
 
 
-def find_clients(desk, query: str, limit: int = 12) -> list[Client]:
-    """Digits match the dialed lines (national or international form); text matches names."""
-    clients = desk.clients
+def find_clients(desk, query: str, limit: int = 12) -> list[ClientHead]:
+    """Digits match the dialed lines (national or international form); text matches names.
+    Only the light directory is searched: no client is loaded until it is chosen."""
+    clients = desk.directory
     query = query.strip()
     if not query:
         return clients[:limit]
@@ -44,7 +45,7 @@ class ClientSwitcher(ModalScreen[str | None]):
     def __init__(self, desk):
         super().__init__()
         self.desk = desk
-        self.found: list[Client] = []
+        self.found: list[ClientHead] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
