@@ -146,3 +146,18 @@ def test_bad_address_in_client_file_fails_that_note_alone(outbox, demo_clients, 
     assert [(o.note, o.result) for o in outcomes] == [(broken.id, "failed"), (fine.id, "sent")]
     assert outbox.note(broken.id).status == "failed"
     assert [message_of(m) for m in handler.messages] == ["gewoon"]
+
+
+def test_a_claim_left_by_a_sender_that_died_is_released_after_the_stale_time(store, demo_clients):
+    """release_stale: only claims older than the cut-off go back to the queue."""
+    from kccdesk.delivery import STALE_CLAIM
+
+    store.import_clients(demo_clients.values())
+    note = check_note(demo_clients[BIKES], "lisa", "Piet", "0612345678", "claimed", at=NOW)
+    saved = store.add_note(note, at=NOW)
+    (claimed,) = store.claim_due(NOW)
+    assert claimed.id == saved.id and store.note(saved.id).status == "sending"
+    assert store.release_stale(NOW - STALE_CLAIM) == 0  # the claim is fresh: keep it
+    assert store.note(saved.id).status == "sending"
+    assert store.release_stale(NOW + STALE_CLAIM) == 1  # the sender died long ago
+    assert store.note(saved.id).status == "queued"

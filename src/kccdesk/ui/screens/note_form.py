@@ -111,7 +111,7 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             yield Select(
                 people,
                 value=recipient if recipient else Select.NULL,
-                prompt="Kies ontvanger…",
+                prompt=texts.NOTE_CHOOSE_RECIPIENT,
                 id="recipient",
                 type_to_search=True,
             )

@@ -41,12 +41,12 @@ class RosterPane(Vertical):
 
     COMMAND_CATEGORY = texts.KEY_ROSTER
     BINDINGS = [
-        Binding("left_square_bracket,pageup", "week(-1)", "Vorige week", show=False),
-        Binding("right_square_bracket,pagedown", "week(1)", "Volgende week", show=False),
+        Binding("left_square_bracket,pageup", "week(-1)", texts.KEY_PREVIOUS_WEEK, show=False),
+        Binding("right_square_bracket,pagedown", "week(1)", texts.KEY_NEXT_WEEK, show=False),
         # No letters: a name typed while the pane has focus goes to the search field.
-        Binding("insert,ctrl+e", "add", "Toevoegen", id="roster-add"),
-        Binding("delete", "remove", "Verwijderen", id="roster-remove"),
-        Binding("ctrl+g", "history", "Geschiedenis", id="roster-history"),
+        Binding("insert,ctrl+e", "add", texts.KEY_ADD, id="roster-add"),
+        Binding("delete", "remove", texts.KEY_REMOVE, id="roster-remove"),
+        Binding("ctrl+g", "history", texts.KEY_HISTORY, id="roster-history"),
     ]
 
     @dataclass
