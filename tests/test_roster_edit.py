@@ -21,7 +21,7 @@ NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
         (Absence("hkaya", date(2026, 12, 5), date(2026, 12, 1)), "eindigt voor ze begint"),
         (Absence("hkaya", date(2026, 12, 1), date(2026, 12, 5), "vrij", "sbakker"), "zelf afwezig"),
         (Absence("mjansen", date(2026, 12, 1), date(2026, 12, 5), "vrij"), "vervangt sbakker"),
-        (WeeklyShift("hkaya", ("wed",), time(12), time(18)), "overlapt met dienst wed"),
+        (WeeklyShift("hkaya", ("wed",), time(12), time(18)), "overlapt met dienst wo"),
         (Closure(date(2026, 12, 31), date(2026, 12, 30), "x"), "eindigt voor ze begint"),
     ],
 )

@@ -91,7 +91,7 @@ async def test_impossible_shift_is_refused_as_you_type_and_nothing_is_saved(demo
         await settle(pilot)
         assert isinstance(app.screen, RosterEntryForm)
         await fill_shift(pilot, "hkaya", "wo", "12:00", "18:00")
-        assert "overlapt met dienst wed" in text_of(app, "#roster-check")
+        assert "overlapt met dienst wo" in text_of(app, "#roster-check")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, RosterEntryForm)

@@ -361,7 +361,7 @@ def week_grid(client: Client, monday: date) -> tuple[list[str | None], dict[str,
         for i, day in enumerate(days):
             absence = absence_at(client, person, wall_clock(day, time(12), client).astimezone(UTC))
             if absence:
-                row.append(WeekCell(f"✖ {(absence.reason or 'afwezig')[:7]}", absent=True))
+                row.append(WeekCell(f"✖ {(absence.reason or 'afwezig')[:5]}", absent=True))
             else:
                 row.append(WeekCell(", ".join(labels.get(person, [[]] * 7)[i])))
         if any(cell.text for cell in row):

@@ -27,7 +27,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
 
-from kccdesk.model import WEEKDAYS, Absence, Client, Closure, ExtraShift, WeeklyShift
+from kccdesk.model import (
+    DUTCH_WEEKDAYS,
+    WEEKDAYS,
+    Absence,
+    Client,
+    Closure,
+    ExtraShift,
+    WeeklyShift,
+)
 
 RosterItem = WeeklyShift | ExtraShift | Absence | Closure
 
@@ -138,7 +146,8 @@ def entry_problems(
             if d not in WEEKDAYS
         )
         found.extend(
-            f"overlapt met dienst {', '.join(shared)} {other.start:%H:%M}–{other.end:%H:%M}"
+            f"overlapt met dienst {', '.join(_dutch(d) for d in shared)} "
+            f"{other.start:%H:%M}–{other.end:%H:%M}"
             for other in others
             if isinstance(other, WeeklyShift) and other.person == item.person
             if (shared := [d for d in item.days if d in other.days])
@@ -200,6 +209,11 @@ def _replacement_problems(
                 f"{other.until:%d-%m-%Y}; kies eerst een andere vervanger"
             )
     return found
+
+
+def _dutch(day: str) -> str:
+    """'wed' → 'wo': messages speak the shift lead's language."""
+    return DUTCH_WEEKDAYS[WEEKDAYS.index(day)] if day in WEEKDAYS else day
 
 
 def _periods_meet(a: Absence, b: Absence) -> bool:

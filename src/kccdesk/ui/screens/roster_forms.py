@@ -195,6 +195,7 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
             problems = entry_problems(self.client, item, others)
         if problems:
             line.update(Text("✖ " + "\n✖ ".join(problems), style="bold red"))
+            line.scroll_visible(animate=False)  # a short terminal shows why, not just the field
         else:
             line.update(Text(texts.ROSTER_OK, style="bold green"))
         self.refresh_bindings()
@@ -230,9 +231,9 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
     def _refused(self, message: Refused) -> None:
         self._saving = False
         self.refresh_bindings()
-        self.query_one("#roster-check", Static).update(
-            Text(f"✖ {message.reason}", style="bold red")
-        )
+        check = self.query_one("#roster-check", Static)
+        check.update(Text(f"✖ {message.reason}", style="bold red"))
+        check.scroll_visible(animate=False)
 
     @on(Done)
     def _saved(self, message: Done) -> None:
