@@ -185,7 +185,7 @@ CASES = [
         'start = "16:00"\nend = "18:00"',
         27,
         "shift 1",
-        "overlapt met dienst tue 16:00–18:00",
+        "overlapt met dienst di 16:00–18:00",
     ),
     (
         'replaced_by = "bert"',

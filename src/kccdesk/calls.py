@@ -6,6 +6,25 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
+
+
+class CallLog(Protocol):
+    """Where a finished call is written (kccdesk.storage.Store provides it)."""
+
+    def log_call(
+        self,
+        client_id: str,
+        started_at: datetime,
+        outcome: str,
+        *,
+        ended_at: datetime,
+        caller: str = "",
+        transferred_to: str | None = None,
+        warnings_overridden: str = "",
+        stopped: str = "",
+        agent: str = "",
+    ) -> object: ...
 
 
 @dataclass
@@ -45,7 +64,7 @@ class CallSession:
             self.explicit or bool(self.caller) or self.outcome != "answered" or bool(self.stopped)
         )
 
-    def log_into(self, store, ended: datetime, agent: str):
+    def log_into(self, store: CallLog, ended: datetime, agent: str) -> object:
         return store.log_call(
             self.client,
             self.started,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import MISSING, dataclass, fields
 from datetime import date, time
 from email.utils import parseaddr
@@ -271,7 +271,7 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
     if not isinstance(head, dict):
         raise ImportErrors([ClientFileError(path, "sectie [client] ontbreekt", 1)])
 
-    def read_list(section: str, build) -> tuple:
+    def read_list(section: str, build: Callable[[dict[str, Any]], Any]) -> tuple[Any, ...]:
         items = []
         try:
             entries = _entries(data, section)

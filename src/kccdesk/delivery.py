@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from kccdesk.mail import PermanentFailure, TemporaryFailure, compose, recipient_address, send
 from kccdesk.model import Client
@@ -36,8 +37,18 @@ class Outcome:
     detail: str = ""
 
 
+class Outbox(Protocol):
+    """What the sender needs of the store (kccdesk.storage.Store provides it)."""
+
+    def release_stale(self, claimed_before: datetime) -> int: ...
+    def claim_due(self, now: datetime, limit: int = 20) -> list[NoteRecord]: ...
+    def mark_sent(self, note_id: int, at: datetime) -> None: ...
+    def mark_retry(self, note_id: int, next_attempt: datetime, error: str) -> None: ...
+    def mark_failed(self, note_id: int, error: str) -> None: ...
+
+
 def deliver_due(
-    store, clients: Mapping[str, Client], smtp: SmtpSettings, now: datetime
+    store: Outbox, clients: Mapping[str, Client], smtp: SmtpSettings, now: datetime
 ) -> list[Outcome]:
     """One pass over the outbox at `now` (the caller's clock): send what is due, urgent first.
 
@@ -47,7 +58,13 @@ def deliver_due(
     return [_deliver(store, note, clients, smtp, now) for note in store.claim_due(now)]
 
 
-def _deliver(store, note: NoteRecord, clients, smtp: SmtpSettings, now: datetime) -> Outcome:
+def _deliver(
+    store: Outbox,
+    note: NoteRecord,
+    clients: Mapping[str, Client],
+    smtp: SmtpSettings,
+    now: datetime,
+) -> Outcome:
     client = clients.get(note.client)
     if client is None:
         return _failed(store, note, f"klant '{note.client}' bestaat niet meer")
@@ -74,7 +91,7 @@ def _deliver(store, note: NoteRecord, clients, smtp: SmtpSettings, now: datetime
     return Outcome(note.id, "sent")
 
 
-def _failed(store, note: NoteRecord, reason: str) -> Outcome:
+def _failed(store: Outbox, note: NoteRecord, reason: str) -> Outcome:
     store.mark_failed(note.id, reason)
     return Outcome(note.id, "failed", reason)
 

@@ -11,6 +11,7 @@ import os
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 CACHE_VERSION = 1
 
@@ -34,7 +35,7 @@ def _compute(country: str, year: int) -> dict[str, str]:
     return {day.isoformat(): name for day, name in sorted(found.items())}
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -26,7 +26,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from kccdesk.model import within
+from kccdesk.model import Client, within
 from kccdesk.phonetic import PARTICLES, glue_particles, sound_key, split_particles, unglued
 
 #: field weights: a word in the title counts more than one in the body
@@ -317,7 +317,7 @@ def highlight_spans(title: str, matched: set[str]) -> tuple[tuple[int, int], ...
     return tuple(spans)
 
 
-def entries_for(client) -> list[Entry]:
+def entries_for(client: Client) -> list[Entry]:
     """A client's people, departments and topics as search entries."""
     entries: list[Entry] = []
     departments: dict[str, list[str]] = {}
@@ -366,7 +366,7 @@ class Catalog:
 
     def __init__(
         self,
-        clients: Iterable = (),
+        clients: Iterable[Client] = (),
         *,
         source: Callable[[str], Any] | None = None,
         ids: Callable[[], Iterable[str]] | None = None,
@@ -383,7 +383,7 @@ class Catalog:
         #: of one client is not kept waiting while the all-clients index is built
         self._building_all = threading.Lock()
 
-    def update(self, client) -> None:
+    def update(self, client: Client) -> None:
         with self._building:  # a reader may be building an index from these right now
             self._clients[client.id] = client
             self._forget(client.id)

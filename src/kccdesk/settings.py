@@ -21,6 +21,8 @@ import getpass
 import os
 import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from kccdesk import locations
 
@@ -68,7 +70,7 @@ class Settings:
 
 def load_settings() -> Settings:
     path = locations.config_file()
-    data: dict = {}
+    data: dict[str, Any] = {}
     if path.is_file():
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -95,7 +97,7 @@ def load_settings() -> Settings:
         raise SettingsError(f"{path}: ongeldige instelling: {exc}") from None
 
 
-def _smtp(table: object, path) -> SmtpSettings | None:
+def _smtp(table: object, path: Path) -> SmtpSettings | None:
     if os.environ.get("KCCDESK_SMTP_HOST"):
         table = {
             **(table if isinstance(table, dict) else {}),
