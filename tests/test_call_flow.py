@@ -152,6 +152,9 @@ async def test_the_alternative_put_through_is_what_the_detail_pane_shows(demo_st
         detail = text_of(app, "#detail")
         assert "dr. Mark Jansen" in detail and "020 555 12 41" in detail
         assert "Sanne Bakker" not in detail
+        await pilot.press("f6")  # a note now is for the person put through, as shown
+        await settle(pilot)
+        assert app.screen.current().recipient == "mjansen"
 
 
 async def test_off_duty_says_when_they_are_back(demo_store):
@@ -294,3 +297,21 @@ async def test_the_command_palette_speaks_dutch(demo_store):
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Desk: afsluiten" in titles and "Gesprek: Doorverbinden" in titles
         assert not [t for t in titles if t in ("Quit", "Theme", "Keys", "Screenshot")]
+
+
+async def test_a_burst_that_starts_with_f6_or_f7_lands_where_it_was_meant(demo_store):
+    app = build_app(demo_store.url, PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "hatice kaya")
+        _burst(app, ["f6", *"Anna"])  # the letters right behind F6 are the caller's name
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, NoteForm)
+        draft = form.current()
+        assert (draft.recipient, draft.caller_name) == ("hkaya", "Anna")
+        assert app.screen_stack[-2].query_one("#search").value == "hatice kaya"
+        await pilot.press("escape")
+        await settle(pilot)
+        _burst(app, ["f7", *"karin"])
+        await settle(pilot)
+        assert app.screen.query_one("#search").value == "karin"

@@ -475,10 +475,11 @@ class Desk:
         midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
         return self._db.notes(client_id, since=midnight)
 
-    def caller_notes(self, caller: str) -> list[NoteRecord]:
-        """The caller's notes of the last days, newest first (screen pop)."""
+    def caller_notes(self, caller: str, client_id: str) -> list[NoteRecord]:
+        """The caller's notes for this client of the last days, newest first (screen pop);
+        never another client's (a GP's callback is not the municipality's business)."""
         since = self.clock() - timedelta(days=CALLER_HISTORY_DAYS)
-        return self._db.notes(caller_phone=caller, since=since, limit=10)
+        return self._db.notes(client_id, caller_phone=caller, since=since, limit=10)
 
     def resend(self, note_id: int) -> bool:
         """Put a failed note back in the outbox."""

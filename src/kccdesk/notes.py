@@ -34,9 +34,7 @@ class RecipientAbsent(NoteRefused):
         reason = f" ({absence.reason})" if absence.reason else ""
         text = f"{name} is afwezig{reason} t/m {absence.until:%d-%m-%Y}"
         if absence.replaced_by:
-            text += (
-                f"; vervanger: {client.person_name(absence.replaced_by)} ({absence.replaced_by})"
-            )
+            text += f"; vervanger: {client.person_name(absence.replaced_by)}"
         else:
             text += "; er is geen vervanger opgegeven"
         super().__init__(text)

@@ -113,7 +113,7 @@ def person_detail(person: Person, client: Client, status: DutyStatus) -> Text:
     role = " · ".join(part for part in (person.role, person.department) if part)
     if role:
         text.append(f"\n{role}")
-    if person.phone:
+    if person.phone and person.transfer:  # never put through: no number to dial or give out
         text.append(f"\n{texts.DIRECT}: ", "dim")
         text.append(phone_display(person.phone, client.country), "bold")
     if person.email:

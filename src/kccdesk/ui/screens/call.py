@@ -52,25 +52,67 @@ class CallScreen(Screen):
         "../widgets/roster_pane.tcss",
     ]
     COMMAND_CATEGORY = texts.CATEGORY_CALL
+    # Function keys are priority bindings: handled before the next key of a burst reaches a
+    # field ("F6 Anna Tab 06…" typed at once puts Anna in the note form, not in the search).
     BINDINGS = [
-        Binding("f2", "focus_search", texts.KEY_SEARCH, id="search", tooltip=texts.TIP_SEARCH),
         Binding(
-            "f3", "switch_client", texts.KEY_SWITCH, id="switch-client", tooltip=texts.TIP_SWITCH
+            "f2",
+            "focus_search",
+            texts.KEY_SEARCH,
+            id="search",
+            tooltip=texts.TIP_SEARCH,
+            priority=True,
         ),
-        Binding("f4", "focus_duty", texts.KEY_DUTY, id="duty", tooltip=texts.TIP_DUTY),
-        Binding("f5", "transfer", texts.KEY_TRANSFER, id="transfer", tooltip=texts.TIP_TRANSFER),
-        Binding("f6", "note", texts.KEY_NOTE, id="note", tooltip=texts.TIP_NOTE),
-        Binding("f7", "new_call", texts.KEY_NEW_CALL, id="new-call", tooltip=texts.TIP_NEW_CALL),
+        Binding(
+            "f3",
+            "switch_client",
+            texts.KEY_SWITCH,
+            id="switch-client",
+            tooltip=texts.TIP_SWITCH,
+            priority=True,
+        ),
+        Binding(
+            "f4", "focus_duty", texts.KEY_DUTY, id="duty", tooltip=texts.TIP_DUTY, priority=True
+        ),
+        Binding(
+            "f5",
+            "transfer",
+            texts.KEY_TRANSFER,
+            id="transfer",
+            tooltip=texts.TIP_TRANSFER,
+            priority=True,
+        ),
+        Binding("f6", "note", texts.KEY_NOTE, id="note", tooltip=texts.TIP_NOTE, priority=True),
+        Binding(
+            "f7",
+            "new_call",
+            texts.KEY_NEW_CALL,
+            id="new-call",
+            tooltip=texts.TIP_NEW_CALL,
+            priority=True,
+        ),
         Binding(
             "f8",
             "toggle_scope",
             texts.KEY_ALL_CLIENTS,
             id="all-clients",
             tooltip=texts.TIP_ALL_CLIENTS,
+            priority=True,
         ),
-        Binding("f9", "resend", texts.KEY_RESEND, id="resend", tooltip=texts.TIP_RESEND),
-        Binding("f10", "toggle_roster", texts.KEY_ROSTER, id="roster", tooltip=texts.TIP_ROSTER),
-        Binding("f12", "drafts", texts.KEY_DRAFTS, id="drafts", tooltip=texts.TIP_DRAFTS),
+        Binding(
+            "f9", "resend", texts.KEY_RESEND, id="resend", tooltip=texts.TIP_RESEND, priority=True
+        ),
+        Binding(
+            "f10",
+            "toggle_roster",
+            texts.KEY_ROSTER,
+            id="roster",
+            tooltip=texts.TIP_ROSTER,
+            priority=True,
+        ),
+        Binding(
+            "f12", "drafts", texts.KEY_DRAFTS, id="drafts", tooltip=texts.TIP_DRAFTS, priority=True
+        ),
         Binding("ctrl+r", "toggle_roster", show=False, priority=True),
         # Control-key twins for keyboards without easy F-keys; priority beats the Input's own.
         Binding("ctrl+f", "focus_search", show=False, priority=True),
@@ -103,6 +145,8 @@ class CallScreen(Screen):
         self.call: CallSession | None = None
         self.caller_history: Text | None = None
         self.scope_all = False
+        #: the alternative the guard offered and the agent took: F6 is then about them
+        self.acted_on: tuple[Client, str] | None = None
 
     # --- layout ------------------------------------------------------------------------
 
@@ -260,7 +304,8 @@ class CallScreen(Screen):
 
     @work(thread=True, exclusive=True, group="caller", exit_on_error=False)
     def load_caller_history(self, caller: str) -> None:
-        self.post_message(self.CallerHistory(caller, self.desk.caller_notes(caller)))
+        client_id = self.client_id or ""
+        self.post_message(self.CallerHistory(caller, self.desk.caller_notes(caller, client_id)))
 
     def on_call_screen_caller_history(self, message: CallerHistory) -> None:
         if not self.call or self.call.caller != message.caller:
@@ -293,6 +338,7 @@ class CallScreen(Screen):
 
     @on(SearchPanel.Highlighted)
     def _highlight_changed(self) -> None:
+        self.acted_on = None  # the agent chose someone else: actions follow the highlight
         self._show_detail()
 
     def _show_detail(self, hit: Hit | None = None, person_id: str | None = None) -> None:
@@ -352,7 +398,10 @@ class CallScreen(Screen):
     # --- the person an action is about -------------------------------------------------
 
     def selected_person(self) -> tuple[Client, str] | None:
-        """The highlighted person, or the person a highlighted topic routes to."""
+        """The person put through after the guard offered them (shown in the detail pane),
+        else the highlighted person, or the person a highlighted topic routes to."""
+        if self.acted_on is not None:
+            return self.acted_on
         hit = self.selected
         if hit is None:
             return None
@@ -421,6 +470,7 @@ class CallScreen(Screen):
         self.notify(message.format(name=name), severity="warning" if warning else "information")
         if person_id != check.target.person:
             self._show_detail(person_id=person_id)
+            self.acted_on = (self.desk.client(check.client), person_id)
         self.begin_call(self.client_id, explicit=False)
 
     # --- callback note -----------------------------------------------------------------

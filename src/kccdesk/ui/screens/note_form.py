@@ -117,9 +117,10 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             )
             yield Static(id="recipient-status")
             yield Label(texts.NOTE_CALLER)
-            yield Input(self.draft.caller_name, id="caller-name")
+            # No select-all on focus: going back to a field continues it, never overwrites it.
+            yield Input(self.draft.caller_name, id="caller-name", select_on_focus=False)
             yield Label(texts.NOTE_PHONE)
-            yield Input(self.draft.phone, id="phone")
+            yield Input(self.draft.phone, id="phone", select_on_focus=False)
             yield Static(id="phone-check")
             yield Label(texts.NOTE_MESSAGE)
             yield TextArea(self.draft.message, id="message", soft_wrap=True)
@@ -240,8 +241,17 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         )
 
     def _store_draft(self) -> None:
-        if not self._saving:
-            app_of(self).drafts.save(self.current())
+        """Every change is on disk at once; a form nobody typed in (only what the desk
+        filled in: recipient, the caller's number) leaves no draft behind."""
+        if self._saving:
+            return
+        draft = self.current()
+        untouched = (
+            not (draft.caller_name.strip() or draft.message.strip())
+            and draft.phone == self.draft.phone
+        )
+        if not untouched:
+            app_of(self).drafts.save(draft)
 
     @on(Input.Changed)
     @on(TextArea.Changed)

@@ -4,15 +4,17 @@ A terminal delivers a paste, a text expander or a slow SSH/WSL link as one burst
 plain Tab binding moves the focus only when the key has bubbled up from the field, by which
 time the next keys are already queued for the old field ("Anna" Tab "0611…" became
 "Anna0611…"). As priority bindings the app handles Tab, Shift+Tab and Enter-in-a-field before
-it hands the next key to anyone, so the focus has moved when that key arrives.
+it hands the next key to anyone, so the focus has moved when that key arrives. Keys that come
+before the form has focused its first field reach the form itself, and go to that field.
 """
 
 from __future__ import annotations
 
+from textual import events
 from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 FIELD_KEYS = [
     Binding("tab", "next_field", show=False, priority=True),
@@ -23,6 +25,19 @@ FIELD_KEYS = [
 
 class TypingAhead(Screen):
     """Mixed into form screens: BINDINGS = [*FIELD_KEYS, ...]."""
+
+    def on_key(self, event: events.Key) -> None:
+        """A key that reached the form itself arrived before any field had the focus (a
+        burst right after the key that opened the form): it belongs to the focused field."""
+        field = self.focused
+        if not (event.is_printable and event.character):
+            return
+        if isinstance(field, Input):
+            event.stop()
+            field.insert_text_at_cursor(event.character)
+        elif isinstance(field, TextArea):
+            event.stop()
+            field.insert(event.character)
 
     def action_next_field(self) -> None:
         self.focus_next()

@@ -11,11 +11,11 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from kccdesk import texts
 from kccdesk.model import Client
@@ -58,6 +58,14 @@ class DutyPanel(_Panel):
 
     def show(self, status: DutyStatus, client: Client) -> None:
         self.update(render.duty_panel(status, client))
+
+    def on_key(self, event: events.Key) -> None:
+        """A name typed while reading the duty list is the next search."""
+        if event.is_printable and event.character:
+            event.stop()
+            search = self.screen.query_one("#search", Input)
+            search.focus()
+            search.insert_text_at_cursor(event.character)
 
 
 class TopicsPanel(_Panel):
