@@ -173,3 +173,19 @@ def test_messages_parse_to_dataclasses():
     assert isinstance(event, CallEvent) and (event.line, event.caller) == (LINE, CALLER)
     response = softphone.parse({"response": True, "ok": False, "data": "no", "token": "k1"})
     assert response == Response("k1", False, "no")
+
+
+def test_softphone_settings(tmp_path, monkeypatch):
+    from kccdesk.settings import SettingsError, SoftphoneSettings, load_settings
+
+    config = tmp_path / "config.toml"
+    assert load_settings().softphone is None  # no [softphone]: the desk as before
+    config.write_text('[softphone]\ncontrol = "127.0.0.1:4442"\ntransfer_domain = "pbx.nl"\n')
+    assert load_settings().softphone == SoftphoneSettings("baresip", "127.0.0.1:4442", "pbx.nl")
+    monkeypatch.setenv("KCCDESK_SOFTPHONE_CONTROL", "127.0.0.1:5555")
+    assert load_settings().softphone.control == "127.0.0.1:5555"
+    monkeypatch.delenv("KCCDESK_SOFTPHONE_CONTROL")
+    for bad in ('kind = "linphone"', 'control = "4444"', 'transfer_domain = "sip:x@y"', "x = 1"):
+        config.write_text(f"[softphone]\n{bad}\n")
+        with pytest.raises(SettingsError):
+            load_settings()

@@ -296,8 +296,8 @@ class PhoneLink:
 def run_link(
     link: PhoneLink,
     stopping: Callable[[], bool],
-    on_state: Callable[[bool, str], None],
-    on_message: Callable[[PhoneMessage], None],
+    on_state: Callable[[bool, str], object],
+    on_message: Callable[[PhoneMessage], object],
     poll: float = 0.1,
 ) -> None:
     """Keep the link up until `stopping()`: connect, report each message, reconnect with
