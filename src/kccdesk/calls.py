@@ -34,17 +34,31 @@ class CallSession:
     id: str = field(default_factory=lambda: uuid.uuid4().hex)  # drafts belong to one call
     caller: str = ""  # E.164 when the softphone told us
     explicit: bool = False  # started by a ring or by the agent, not just by opening the desk
-    outcome: str = "answered"  # answered | transferred | note
+    outcome: str = "answered"  # answered | transferred | note | missed | transfer_failed
+    phone_id: str = ""  # the softphone's call id, when the softphone drives this call
+    answered: bool = True  # False while a softphone call rings (the timer starts on answer)
     transferred_to: str | None = None
     overrides: list[str] = field(default_factory=list)
     stopped: list[str] = field(default_factory=list)  # transfers the guard stopped
     notes: list[int] = field(default_factory=list)
 
     def transferred(self, person: str, override: str = "") -> None:
+        self.answered = True
         self.outcome = "transferred"
         self.transferred_to = person
         if override:
             self.overrides.append(override)
+
+    def answered_at(self, when: datetime) -> None:
+        """The softphone says the call was answered: the real start of the call."""
+        self.started = when
+        self.answered = True
+
+    def transfer_failed(self, person: str, reason: str) -> None:
+        """The softphone could not put the caller through: recorded with the reason."""
+        if self.outcome in ("answered", "missed"):
+            self.outcome = "transfer_failed"
+        self.stopped.append(f"{person}: doorverbinden mislukt ({reason})")
 
     def transfer_stopped(self, person: str, reason: str) -> None:
         """The guard stopped a transfer: recorded whatever the agent does next."""
@@ -65,10 +79,11 @@ class CallSession:
         )
 
     def log_into(self, store: CallLog, ended: datetime, agent: str) -> object:
+        outcome = "missed" if not self.answered and self.outcome == "answered" else self.outcome
         return store.log_call(
             self.client,
             self.started,
-            self.outcome,
+            outcome,
             caller=self.caller,
             transferred_to=self.transferred_to,
             warnings_overridden="; ".join(self.overrides),

@@ -509,9 +509,9 @@ class Desk:
 
     # --- calls -------------------------------------------------------------------------
 
-    def log_call(self, call: CallSession, agent: str) -> None:
-        """Write a finished call to the call log (ended now)."""
-        call.log_into(self._db, self.clock(), agent)
+    def log_call(self, call: CallSession, agent: str, ended: datetime | None = None) -> None:
+        """Write a finished call to the call log (ended now, or when the softphone said)."""
+        call.log_into(self._db, ended or self.clock(), agent)
 
     def overrides(self, client_id: str | None = None, days: int = 7) -> list[Override]:
         """What agents knowingly did against a warning, and the transfers the guard stopped,

@@ -13,6 +13,11 @@ Example config.toml:
     security = "starttls"        # starttls | ssl | none
     user = "kcc@example.nl"      # password: environment variable KCCDESK_SMTP_PASSWORD
     from = "kcc@example.nl"
+
+    [softphone]                  # the desk drives the softphone; no [softphone]: kccdesk ring only
+    kind = "baresip"             # baresip's ctrl_tcp module
+    control = "127.0.0.1:4444"   # ctrl_tcp_listen of the agent's baresip
+    transfer_domain = "pbx.example.nl"   # a person's +31612345678 → sip:+31612345678@pbx.example.nl
 """
 
 from __future__ import annotations
@@ -47,12 +52,23 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True)
+class SoftphoneSettings:
+    """The agent's softphone: how to reach its control port and how a number becomes a SIP
+    URI for a transfer."""
+
+    kind: str = "baresip"
+    control: str = "127.0.0.1:4444"
+    transfer_domain: str = ""
+
+
+@dataclass(frozen=True)
 class Settings:
     agent: str = ""
     user: str = ""
     shift_leads: tuple[str, ...] = field(default=())
     retention_days: int = 90
     smtp: SmtpSettings | None = None
+    softphone: SoftphoneSettings | None = None
 
     @property
     def agent_name(self) -> str:
@@ -77,7 +93,8 @@ def load_settings() -> Settings:
         except (tomllib.TOMLDecodeError, OSError) as exc:
             raise SettingsError(f"{path}: instellingen niet leesbaar: {exc}") from None
     smtp = _smtp(data.pop("smtp", None), path)
-    known = set(Settings.__dataclass_fields__) - {"smtp"}
+    phone = _softphone(data.pop("softphone", None), path)
+    known = set(Settings.__dataclass_fields__) - {"smtp", "softphone"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise SettingsError(f"{path}: onbekende instelling '{unknown[0]}'")
@@ -92,6 +109,7 @@ def load_settings() -> Settings:
             shift_leads=tuple(str(u) for u in data.get("shift_leads", ())),
             retention_days=int(data.get("retention_days", 90)),
             smtp=smtp,
+            softphone=phone,
         )
     except (TypeError, ValueError) as exc:
         raise SettingsError(f"{path}: ongeldige instelling: {exc}") from None
@@ -126,6 +144,37 @@ def _smtp(table: object, path: Path) -> SmtpSettings | None:
         )
     except (TypeError, ValueError) as exc:
         raise SettingsError(f"{path}: ongeldige smtp-instelling: {exc}") from None
+
+
+def _softphone(table: object, path: Path) -> SoftphoneSettings | None:
+    """[softphone], or KCCDESK_SOFTPHONE_CONTROL / _KIND / _TRANSFER_DOMAIN."""
+    env = {
+        key: os.environ[f"KCCDESK_SOFTPHONE_{key.upper()}"]
+        for key in ("kind", "control", "transfer_domain")
+        if os.environ.get(f"KCCDESK_SOFTPHONE_{key.upper()}")
+    }
+    if env.get("control"):
+        table = {**(table if isinstance(table, dict) else {}), **env}
+    elif env and isinstance(table, dict):
+        table = {**table, **env}
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise SettingsError(f"{path}: [softphone] moet een tabel zijn")
+    unknown = sorted(set(table) - {"kind", "control", "transfer_domain"})
+    if unknown:
+        raise SettingsError(f"{path}: onbekende instelling 'softphone.{unknown[0]}'")
+    kind = str(table.get("kind", "baresip"))
+    if kind != "baresip":
+        raise SettingsError(f"{path}: softphone.kind kent alleen 'baresip'")
+    control = str(table.get("control", "127.0.0.1:4444"))
+    host, _, port = control.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise SettingsError(f"{path}: softphone.control moet host:poort zijn, niet '{control}'")
+    domain = str(table.get("transfer_domain", "")).strip()
+    if domain.startswith("sip:") or "@" in domain:
+        raise SettingsError(f"{path}: softphone.transfer_domain is alleen het domein")
+    return SoftphoneSettings(kind=kind, control=control, transfer_domain=domain)
 
 
 def full_name() -> str:

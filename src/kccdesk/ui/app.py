@@ -30,6 +30,7 @@ from kccdesk.recent import LastClient
 from kccdesk.records import NoteRecord
 from kccdesk.settings import Settings
 from kccdesk.snapshot import ClientSnapshot
+from kccdesk.softphone import CallEvent, Command, PhoneLink, PhoneMessage, Response
 
 #: seconds after start-up before the database is read in the background
 SYNC_DELAY = 0.25
@@ -89,6 +90,15 @@ class KccDeskApp(App[None]):
         #: notes the mail server refused, as last read; alerted once each, counted until handled
         self.failed: list[NoteRecord] = []
         self._alerted: set[int] = set()
+        #: the softphone's control link (None without [softphone] in the config)
+        self.phone: PhoneLink | None = None
+        self.phone_connected = False
+        #: softphone calls that rang while another call was active, by call id
+        self.waiting_calls: dict[str, CallEvent] = {}
+        #: perf_counter() when the last softphone command left, and when the last
+        #: CALL_INCOMING was read from the link (for measurements)
+        self.phone_sent_at = 0.0
+        self.phone_rang_at = 0.0
 
     def now(self) -> datetime:
         return self.desk.clock()
@@ -117,6 +127,9 @@ class KccDeskApp(App[None]):
         # Database and socket work wait until the first screen is painted (call_after_refresh
         # runs after the next paint), and a moment more, so they never delay it.
         self.call_after_refresh(self.set_timer, SYNC_DELAY, self.after_first_paint)
+        if self.settings.softphone is not None:
+            self.phone = PhoneLink(self.settings.softphone.control)
+            self.run_phone()
 
     async def after_first_paint(self) -> None:
         self.housekeeping()
@@ -163,7 +176,120 @@ class KccDeskApp(App[None]):
             await writer.drain()
             writer.close()
 
-    def incoming_call(self, line: str, caller: str) -> dict:
+    # --- the softphone -----------------------------------------------------------------------
+
+    @dataclass
+    class PhoneState(Message):
+        """The softphone's control link came up or went away."""
+
+        connected: bool
+        error: str
+
+    @dataclass
+    class PhoneSaid(Message):
+        """A call event or a command's answer from the softphone."""
+
+        message: PhoneMessage
+        read_at: float  # perf_counter() when it was read from the link
+
+    @work(thread=True, group=ENDLESS, exit_on_error=False)
+    def run_phone(self) -> None:
+        """Keep the link to the softphone up (reconnecting with growing pauses) and pass on
+        what it says; never touches the interface itself."""
+        from kccdesk.softphone import OtherEvent, run_link
+
+        worker = get_current_worker()
+        link = self.phone
+        assert link is not None
+
+        def said(message: PhoneMessage) -> None:
+            if not isinstance(message, OtherEvent):
+                self.post_message(self.PhoneSaid(message, time.perf_counter()))
+
+        run_link(
+            link,
+            lambda: worker.is_cancelled or self._stopping.is_set(),
+            lambda ok, error: self.post_message(self.PhoneState(ok, error)),
+            said,
+        )
+
+    def phone_send(self, command: Command) -> str:
+        """Send a command to the softphone; its token (PhoneError when unreachable)."""
+        from kccdesk.softphone import PhoneError
+
+        if self.phone is None:
+            raise PhoneError("geen softphone ingesteld")
+        token = self.phone.send(command)
+        self.phone_sent_at = time.perf_counter()
+        return token
+
+    def _call_screen(self):
+        from kccdesk.ui.screens.call import CallScreen
+
+        return next((s for s in self.screen_stack if isinstance(s, CallScreen)), None)
+
+    def on_kcc_desk_app_phone_state(self, message: PhoneState) -> None:
+        from kccdesk.ui.widgets.call_header import CallHeader
+
+        self.phone_connected = message.connected
+        for screen in self.screen_stack:
+            for header in screen.query(CallHeader):
+                header.phone = (
+                    texts.PHONE_CONNECTED if message.connected else texts.PHONE_UNREACHABLE
+                )
+                header.phone_ok = message.connected
+        if not message.connected:
+            self.waiting_calls.clear()
+            self._show_waiting()
+            screen = self._call_screen()
+            if screen is not None:
+                screen.phone_lost(message.error)
+
+    def on_kcc_desk_app_phone_said(self, message: PhoneSaid) -> None:
+        said = message.message
+        screen = self._call_screen()
+        if screen is None:
+            return
+        if isinstance(said, Response):
+            screen.phone_response(said)
+            return
+        assert isinstance(said, CallEvent)
+        if said.type == "CALL_INCOMING":
+            self.phone_rang_at = message.read_at
+            if screen.phone_call_active():
+                self.waiting_calls[said.call_id] = said
+                self._show_waiting()
+                self.notify(self._waiting_text(said), severity="warning", timeout=8)
+                return
+            self.incoming_call(said.line, said.caller, phone_call=said.call_id)
+            return
+        if said.type == "CALL_CLOSED" and said.call_id in self.waiting_calls:
+            del self.waiting_calls[said.call_id]
+            self._show_waiting()
+            return
+        ended = screen.phone_event(said)
+        if ended and self.waiting_calls:  # the next caller is still ringing: show them now
+            _, first = self.waiting_calls.popitem()
+            self._show_waiting()
+            self.incoming_call(first.line, first.caller, phone_call=first.call_id)
+
+    def _waiting_text(self, event: CallEvent) -> str:
+        from kccdesk import dialing
+
+        client = dialing.client_for_line(self.desk.clients, event.line)
+        if client is None:
+            return texts.PHONE_SECOND_UNKNOWN.format(line=event.line, caller=event.caller)
+        return texts.PHONE_SECOND_CALL.format(client=client.name, caller=event.caller)
+
+    def _show_waiting(self) -> None:
+        from kccdesk.ui.widgets.call_header import CallHeader
+
+        text = "; ".join(self._waiting_text(e) for e in self.waiting_calls.values())
+        for screen in self.screen_stack:
+            for header in screen.query(CallHeader):
+                header.waiting = text
+
+    def incoming_call(self, line: str, caller: str, phone_call: str = "") -> dict:
         """A call comes in on a dialed line: switch to its client, or say the line is unknown."""
         from kccdesk import dialing
         from kccdesk.ui.screens.call import CallScreen
@@ -182,7 +308,7 @@ class KccDeskApp(App[None]):
         if not isinstance(screen, CallScreen):
             return {"ok": False, "error": "de desk is nog niet klaar"}
         caller_e164 = dialing.normalise(caller, client.country) if caller else ""
-        screen.incoming_call(client.id, caller_e164)
+        screen.incoming_call(client.id, caller_e164, phone_call=phone_call)
         return {"ok": True, "client": client.id, "caller": caller_e164}
 
     def save_snapshot(self) -> None:

@@ -7,7 +7,7 @@ panel says which hit is chosen, the screen shows it in the detail panel and acts
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -36,7 +36,19 @@ from kccdesk.ui.widgets.search_panel import SearchPanel
 
 if TYPE_CHECKING:
     from kccdesk.records import NoteRecord
+    from kccdesk.softphone import CallEvent, Command, Response
     from kccdesk.transfers import TransferCheck
+
+
+@dataclass(frozen=True)
+class PendingTransfer:
+    """A transfer sent to the softphone: done when the call closes, failed when it says so."""
+
+    token: str
+    person: str
+    warning: str  # the override recorded when it goes through, else empty
+    name: str
+
 
 #: below this many rows the screen is laid out for a short terminal
 SHORT_TERMINAL = 32
@@ -113,6 +125,22 @@ class CallScreen(Screen):
         Binding(
             "f12", "drafts", texts.KEY_DRAFTS, id="drafts", tooltip=texts.TIP_DRAFTS, priority=True
         ),
+        Binding(
+            "ctrl+o",
+            "answer",
+            texts.KEY_ANSWER,
+            id="answer",
+            tooltip=texts.TIP_ANSWER,
+            priority=True,
+        ),
+        Binding(
+            "ctrl+l",
+            "hangup",
+            texts.KEY_HANGUP,
+            id="hangup",
+            tooltip=texts.TIP_HANGUP,
+            priority=True,
+        ),
         Binding("ctrl+r", "toggle_roster", show=False, priority=True),
         # Control-key twins for keyboards without easy F-keys; priority beats the Input's own.
         Binding("ctrl+f", "focus_search", show=False, priority=True),
@@ -147,6 +175,10 @@ class CallScreen(Screen):
         self.scope_all = False
         #: the alternative the guard offered and the agent took: F6 is then about them
         self.acted_on: tuple[Client, str] | None = None
+        #: the transfer sent to the softphone and not yet done or failed
+        self.pending_transfer: PendingTransfer | None = None
+        #: tokens of other commands sent to the softphone (accept, hangup) → what they were
+        self.pending_commands: dict[str, str] = {}
 
     # --- layout ------------------------------------------------------------------------
 
@@ -264,26 +296,37 @@ class CallScreen(Screen):
         header.now = self.call.started
         self.caller_history = None
 
-    def end_call(self, wait: bool = False) -> None:
+    def end_call(self, wait: bool = False, ended: datetime | None = None) -> None:
         """Log the call if anything happened; in the background unless asked to wait."""
         call, self.call = self.call, None
+        self.pending_transfer = None
+        for header in self.query(CallHeader):  # none left when the desk closes
+            header.ringing = False
         if call is None or not call.worth_logging:
             return
+        ended = ended or self.now()
         if wait:
-            self.desk.log_call(call, app_of(self).settings.agent_name)
+            self.desk.log_call(call, app_of(self).settings.agent_name, ended)
         else:
-            self._log_call(call)
+            self._log_call(call, ended)
 
     @work(thread=True, group="db", exit_on_error=False)
-    def _log_call(self, call: CallSession) -> None:
-        self.desk.log_call(call, app_of(self).settings.agent_name)
+    def _log_call(self, call: CallSession, ended: datetime) -> None:
+        self.desk.log_call(call, app_of(self).settings.agent_name, ended)
 
     def on_unmount(self) -> None:
         self.end_call(wait=True)  # the app is closing: no worker will run any more
 
-    def incoming_call(self, client_id: str, caller: str) -> None:
-        """The softphone rings on a line of this client (kccdesk ring)."""
+    def incoming_call(self, client_id: str, caller: str, phone_call: str = "") -> None:
+        """The softphone rings on a line of this client (kccdesk ring, or the softphone's
+        CALL_INCOMING: then the timer starts when the call is answered)."""
         self.begin_call(client_id, caller=caller, explicit=True)
+        if phone_call and self.call is not None:
+            self.call.phone_id = phone_call
+            self.call.answered = False
+            header = self.query_one(CallHeader)
+            header.started = None
+            header.ringing = True
         self.show_client(client_id)
         self.action_focus_search()
         self.caller_history = Text(
@@ -395,6 +438,156 @@ class CallScreen(Screen):
         self.action_focus_search()
         self.notify(texts.NEW_CALL_STARTED, timeout=2)
 
+    # --- the softphone ------------------------------------------------------------------
+
+    def phone_call_active(self) -> bool:
+        return self.call is not None and bool(self.call.phone_id)
+
+    def phone_event(self, event: CallEvent) -> bool:
+        """What the softphone says about the call of this screen; True when it ended."""
+        call = self.call
+        if call is None or event.call_id != call.phone_id:
+            return False
+        if event.type == "CALL_ESTABLISHED" and not call.answered:
+            now = self.now()
+            call.answered_at(now)
+            header = self.query_one(CallHeader)
+            header.ringing = False
+            header.started = now
+            header.now = now
+        elif event.type in ("CALL_TRANSFER_FAILED", "TRANSFER_FAILED"):
+            self._transfer_failed(event.param or "mislukt")
+        elif event.type == "CALL_CLOSED":
+            pending = self.pending_transfer
+            if pending is not None:
+                call.transferred(pending.person, pending.warning)
+                self.notify(
+                    (texts.TRANSFERRED_OVERRIDE if pending.warning else texts.TRANSFERRED).format(
+                        name=pending.name
+                    ),
+                    severity="warning" if pending.warning else "information",
+                )
+            self.end_call(ended=self.now())
+            self.begin_call(self.client_id, explicit=False)
+            return True
+        return False
+
+    def phone_response(self, response: Response) -> None:
+        pending = self.pending_transfer
+        if pending is not None and response.token == pending.token:
+            if not response.ok:
+                self._transfer_failed(response.data.strip() or "geweigerd door de telefoon")
+            return
+        what = self.pending_commands.pop(response.token, None)
+        if what is not None and not response.ok:
+            self.notify(
+                texts.PHONE_FAILED.format(error=response.data.strip() or what), severity="error"
+            )
+        elif what == "neerleggen" and self.phone_call_active():
+            # baresip announces CALL_CLOSED before this answer; after a failed transfer it
+            # ends the call without one: the agent hung up, so the call is over now.
+            self.end_call(ended=self.now())
+            self.begin_call(self.client_id, explicit=False)
+
+    def phone_lost(self, error: str) -> None:
+        """The softphone went away: a call it drove is over (logged as far as it went)."""
+        if self.pending_transfer is not None:
+            self._transfer_failed(texts.PHONE_UNREACHABLE)
+        if self.phone_call_active():
+            self.notify(texts.PHONE_LOST_CALL, severity="error", timeout=8)
+            self.end_call(ended=self.now())
+            self.begin_call(self.client_id, explicit=False)
+
+    def _transfer_failed(self, reason: str) -> None:
+        pending, self.pending_transfer = self.pending_transfer, None
+        if pending is None or self.call is None:
+            return
+        self.call.transfer_failed(pending.person, reason)
+        self.notify(
+            texts.TRANSFER_FAILED.format(name=pending.name, reason=reason),
+            severity="error",
+            timeout=10,
+        )
+
+    def _phone_command(self, command: Command, what: str) -> None:
+        from kccdesk.softphone import PhoneError
+
+        try:
+            token = app_of(self).phone_send(command)
+        except PhoneError as exc:
+            self.notify(texts.PHONE_FAILED.format(error=exc), severity="error")
+            return
+        self.pending_commands[token] = what
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("answer", "hangup"):
+            return app_of(self).settings.softphone is not None
+        return True
+
+    def action_answer(self) -> None:
+        from kccdesk.softphone import ACCEPT
+
+        if self.call is None or not self.call.phone_id or self.call.answered:
+            self.notify(texts.PHONE_NO_CALL, timeout=3)
+            return
+        self._phone_command(ACCEPT, "opnemen")
+
+    def action_hangup(self) -> None:
+        from kccdesk.softphone import HANGUP
+
+        if not self.phone_call_active():
+            self.notify(texts.PHONE_NO_CALL, timeout=3)
+            return
+        self._phone_command(HANGUP, "neerleggen")
+
+    def send_transfer(
+        self, check: TransferCheck, person_id: str, override: bool, reason: str = ""
+    ) -> None:
+        """Put the caller through on the softphone — only what the guard passed
+        (softphone.transfer_command refuses anything else). The call stays the current call
+        until the phone says the transfer is done (CALL_CLOSED) or failed."""
+        from kccdesk.softphone import PhoneError, TransferRefused, transfer_command
+
+        assert self.call is not None
+        app = app_of(self)
+        settings = app.settings.softphone
+        assert settings is not None
+        client = self.desk.client(check.client)
+        person = client.person(person_id)
+        name = client.person_name(person_id)
+        number = person.phone if person else ""
+        warning = check.override_warning(reason) if override else ""
+        try:
+            command = transfer_command(
+                check, person_id, number, settings.transfer_domain, override=override
+            )
+            token = app.phone_send(command)
+        except TransferRefused as exc:
+            self.call.transfer_failed(person_id, str(exc))
+            self.notify(texts.TRANSFER_FAILED.format(name=name, reason=exc), severity="error")
+            return
+        except PhoneError as exc:
+            self.call.transfer_failed(person_id, str(exc))
+            self.notify(texts.TRANSFER_FAILED.format(name=name, reason=exc), severity="error")
+            return
+        self.call.client = check.client
+        self.pending_transfer = PendingTransfer(token, person_id, warning, name)
+        self.notify(texts.TRANSFER_SENDING.format(name=name, number=number), timeout=4)
+        if person_id != check.target.person:
+            self._show_detail(person_id=person_id)
+
+    def put_through(
+        self, check: TransferCheck, person_id: str, override: bool, reason: str = ""
+    ) -> None:
+        """On the softphone when it drives this call, else logged for a transfer by hand."""
+        if self.phone_call_active() and self.call is not None:
+            if not self.call.answered:
+                self.notify(texts.PHONE_ANSWER_FIRST, severity="warning", timeout=3)
+                return
+            self.send_transfer(check, person_id, override, reason)
+        else:
+            self.log_transfer(check, person_id, override, reason)
+
     # --- the person an action is about -------------------------------------------------
 
     def selected_person(self) -> tuple[Client, str] | None:
@@ -439,7 +632,7 @@ class CallScreen(Screen):
         client, person_id = target
         check = self.desk.check_transfer(client.id, person_id)
         if check.allowed:
-            self.log_transfer(check, person_id, override=False)
+            self.put_through(check, person_id, override=False)
             return
 
         if self.call is not None:
@@ -452,7 +645,7 @@ class CallScreen(Screen):
                 self.open_note(self.new_draft(client, choice.person))
             else:
                 override = choice.how == "override"
-                self.log_transfer(check, choice.person, override, choice.reason)
+                self.put_through(check, choice.person, override, choice.reason)
 
         self.app.push_screen(TransferDialog(client, check), decided)
 

@@ -33,6 +33,14 @@ class CallHeader(Static):
     closed: reactive[str] = reactive("")
     #: callback notes the mail server refused, until handled (F9)
     failed_notes: reactive[int] = reactive(0)
+    #: the softphone's state ("telefoon verbonden" / "telefoon niet bereikbaar"), empty
+    #: when no softphone is configured
+    phone: reactive[str] = reactive("")
+    phone_ok: reactive[bool] = reactive(False)
+    #: the call rings on the softphone (the timer starts when it is answered)
+    ringing: reactive[bool] = reactive(False)
+    #: a second call waiting while this one is active, else empty
+    waiting: reactive[str] = reactive("")
 
     def render(self) -> Text:
         text = Text()
@@ -40,6 +48,10 @@ class CallHeader(Static):
         if self.started and self.now:
             seconds = (self.now - self.started).total_seconds()
             text.append(f"   {texts.CALL_TIMER} {texts.elapsed(seconds)}", "bold")
+        elif self.ringing:
+            text.append(f"   ☎ {texts.PHONE_RINGING}", "bold reverse")
+        if self.phone:
+            text.append(f"   ☎ {self.phone}", "green" if self.phone_ok else "bold red")
         if self.scope_all:
             text.append(f"   [{texts.KEY_ALL_CLIENTS}]", "bold reverse")
         if self.closed:
@@ -52,6 +64,8 @@ class CallHeader(Static):
             )
         text.append("\n")
         text.append(f"“{self.greeting}”", "italic")
+        if self.waiting:
+            text.append(f"   ☎ {self.waiting}", "bold yellow")
         if self.connection:
             text.append(f"\n⚠ {self.connection}", "bold yellow")
         return text
