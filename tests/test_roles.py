@@ -142,6 +142,34 @@ def test_agent_desk_on_an_older_schema_leaves_the_upgrade_to_the_owner(team):
         drop_schema(schema)
 
 
+def test_agent_desk_waits_while_the_owner_upgrades_then_opens(team, monkeypatch, capsys):
+    import threading
+
+    from kccdesk.ui import app as desk_app
+
+    _, _, agent, _, _, prefix = team
+    schema, url = postgres_schema_url()
+    try:
+        _admin(f"GRANT USAGE ON SCHEMA {schema} TO {prefix}_agent")
+        monkeypatch.setenv("KCCDESK_DATABASE_URL", url.replace("//postgres@", f"//{agent}@"))
+        monkeypatch.setattr(desk_app, "OWNER_UPGRADE_RETRY", 0.2)
+        opened: list[object] = []
+        waiting = threading.Thread(
+            target=lambda: opened.append(desk_app._make_app_waiting_for_owner(False))
+        )
+        waiting.start()
+        waiting.join(1.0)
+        assert waiting.is_alive() and opened == []  # waits, does not fail
+        owner = open_store(url)  # the owner upgrades, and grants the roles on the new tables
+        owner.create_roles(prefix)
+        owner.close()
+        waiting.join(20)
+        assert len(opened) == 1
+        assert "de desk wacht" in capsys.readouterr().out
+    finally:
+        drop_schema(schema)
+
+
 async def test_desk_of_an_agent_login_shows_the_roster_read_only_whatever_the_config(team):
     import asyncio
     import time as time_module

@@ -13,6 +13,15 @@ class StorageError(Exception):
     """The database could not do what was asked; str() is a message for the user."""
 
 
+#: how a refusal begins when the schema is older and only its owner may upgrade it
+AWAITING_OWNER = "database wordt bijgewerkt door de beheerder"
+
+
+def awaiting_owner(error: Exception) -> bool:
+    """An agent's login met a schema that only the owner may upgrade: wait, do not fail."""
+    return str(error).startswith(AWAITING_OWNER)
+
+
 class ImportErrors(Exception):
     """All problems found in a run (kccdesk.clientfile.ClientFileError each); nothing is
     imported when there are any. Here, not in clientfile, so that the command line can catch

@@ -12,7 +12,7 @@ from typing import TypeVar
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
-from kccdesk.errors import StorageError
+from kccdesk.errors import AWAITING_OWNER, StorageError
 from kccdesk.storage.engine import make_engine
 
 T = TypeVar("T")
@@ -65,8 +65,8 @@ def _denied(text: str) -> str | None:
         return f"geweigerd door de database: uw login mag niet {what}"
     if "must be owner" in text or "permission denied for schema" in text:
         return (
-            "database wordt bijgewerkt door de beheerder (kccdesk db upgrade met de "
-            "eigenaar-login); probeer het daarna opnieuw"
+            f"{AWAITING_OWNER} (kccdesk db upgrade met de eigenaar-login); probeer het daarna "
+            "opnieuw"
         )
     return None
 

@@ -623,8 +623,12 @@ def _open_store(url: str, demo: bool):
     return open_database(url, demo)
 
 
+#: seconds between tries while the owner upgrades the team database
+OWNER_UPGRADE_RETRY = 10.0
+
+
 def run_desk(demo: bool = False) -> int:
-    app = make_app(demo=demo)
+    app = _make_app_waiting_for_owner(demo)
     if not app.desk.directory:
         print(
             "kccdesk: er zijn nog geen klanten; importeer ze met 'kccdesk import MAP' "
@@ -633,3 +637,22 @@ def run_desk(demo: bool = False) -> int:
         return 2
     app.run()
     return 0
+
+
+def _make_app_waiting_for_owner(demo: bool) -> KccDeskApp:
+    """The desk; while the owner upgrades a team database the agent's login may not touch,
+    it says so once and waits (Ctrl+C stops), instead of failing."""
+    from kccdesk.errors import StorageError, awaiting_owner
+
+    said = False
+    while True:
+        try:
+            return make_app(demo=demo)
+        except StorageError as exc:
+            if not awaiting_owner(exc):
+                raise
+            if not said:
+                print(f"kccdesk: {exc} — de desk wacht en probeert het elke "
+                      f"{OWNER_UPGRADE_RETRY:.0f} s opnieuw (Ctrl+C stopt)")  # fmt: skip
+                said = True
+            time.sleep(OWNER_UPGRADE_RETRY)
