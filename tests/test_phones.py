@@ -80,3 +80,13 @@ def test_default_region_decides_national_numbers():
     assert check("0475123456", "BE").country == "BE"
     dutch = check("0475123456", "NL")  # 0475 is Roermond's area code in NL
     assert (dutch.country, dutch.e164) == ("NL", "+31475123456")
+
+
+@pytest.mark.parametrize(
+    ("typed", "count"),
+    [("06123", "06 + 8 cijfers, nu 3"), ("0612", "06 + 8 cijfers, nu 2"),
+     ("050-12345", "10 cijfers, nu 8"), ("020123456", "10 cijfers, nu 9")],
+)  # fmt: skip
+def test_the_digit_count_is_what_the_agent_typed(typed, count):
+    result = check(typed, "NL")
+    assert not result.valid and result.error is not None and result.error.endswith(count)

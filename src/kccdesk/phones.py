@@ -76,7 +76,8 @@ def _municipal(text: str, digits: str, region: str) -> PhoneCheck | None:
 
 
 def _why_invalid(number: phonenumbers.PhoneNumber, region: str | None) -> str:
-    nsn = phonenumbers.national_significant_number(number)
+    # Counted as the agent reads them: without a leading 0 the library may keep, plus the 0.
+    nsn = phonenumbers.national_significant_number(number).lstrip("0")
     reason = phonenumbers.is_possible_number_with_reason(number)
     if region == "NL":
         if nsn.startswith("6"):
