@@ -209,14 +209,19 @@ def cmd_duty(args) -> int:
                 "at": status.at.isoformat(),
                 "closed": status.closed,
                 "on_duty": [
-                    {"person": d.person, "name": d.name, "until": d.until.isoformat()}
+                    {
+                        "person": d.person,
+                        "name": d.name,
+                        "until": d.until.isoformat(),
+                        "covering": d.covering,
+                    }
                     for d in status.on_duty
                 ],
                 "absent": [
                     {
                         "person": a.person,
                         "name": a.name,
-                        "until": a.until.isoformat(),
+                        "until": a.until.isoformat() if a.until else None,
                         "reason": a.reason,
                         "replaced_by": a.replaced_by,
                         "replacement_absent": a.replacement_absent,
@@ -232,12 +237,13 @@ def cmd_duty(args) -> int:
         print(f"Gesloten: {status.closed}")
     print("Dienst:" if status.on_duty else "Niemand heeft dienst.")
     for d in status.on_duty:
-        print(f"  {d.name} ({d.person}) tot {d.until:%a %H:%M}")
+        print(f"  {d.label} ({d.person}) tot {d.until:%a %H:%M}")
     for a in status.absent:
         repl = f", vervangen door {a.replacement_name}" if a.replaced_by else ", geen vervanger"
         if a.replacement_absent:
             repl += " (die is ook afwezig!)"
-        print(f"Afwezig: {a.name} ({a.reason}) t/m {a.until:%d-%m-%Y}{repl}")
+        until = f"t/m {a.until:%d-%m-%Y}" if a.until else "tot nader bericht"
+        print(f"Afwezig: {a.name} ({a.reason}) {until}{repl}")
     if status.next_change:
         print(f"Volgende wissel: {status.next_change:%a %d-%m %H:%M}")
     return 0

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from kccdesk.model import DUTCH_WEEKDAYS, WEEKDAYS, Absence, ExtraShift, WeeklyShift
-from kccdesk.roster_rules import RosterItem
+from kccdesk.model import DUTCH_WEEKDAYS, WEEKDAYS, Absence, Coverage, ExtraShift, WeeklyShift
+from kccdesk.roster_rules import RosterItem, clock_text, period_text
 
 #: 'mon' → 'ma' and back: how Dutch rosters write the days
 DUTCH_DAY_NAMES = dict(zip(WEEKDAYS, DUTCH_WEEKDAYS, strict=True))
@@ -19,12 +19,22 @@ def describe(item: RosterItem, name: Callable[[str], str] = str) -> str:
     """A roster item in one Dutch line, for messages and lists; `name` turns ids into names."""
     if isinstance(item, WeeklyShift):
         days = ",".join(DUTCH_DAY_NAMES.get(d, d) for d in item.days)
-        return f"{name(item.person)} {days} {item.start:%H:%M}–{item.end:%H:%M}"
+        extra = " (ook op sluitingsdagen)" if item.on_closures else ""
+        return f"{name(item.person)} {days} {item.start:%H:%M}–{item.end:%H:%M}{extra}"
+    if isinstance(item, Coverage):
+        days = ",".join(DUTCH_DAY_NAMES.get(d, d) for d in item.days)
+        who = f"{item.min}× {item.department}" if item.department else f"{item.min}× iemand"
+        return f"dekking {days} {item.start:%H:%M}–{clock_text(item.end)}: {who}"
     if isinstance(item, ExtraShift):
         return f"{name(item.person)} {item.date:%d-%m-%Y} {item.start:%H:%M}–{item.end:%H:%M}"
     if isinstance(item, Absence):
         replaced = f" → {name(item.replaced_by)}" if item.replaced_by else ""
-        period = f"{item.start:%d-%m}–{item.until:%d-%m-%Y}"
+        if item.replaced_by and item.covers:
+            replaced += " (neemt dienst over)"
+        if item.start_time is None and item.until_time is None and item.until is not None:
+            period = f"{item.start:%d-%m}–{item.until:%d-%m-%Y}"
+        else:
+            period = period_text(item)
         return f"{name(item.person)} afwezig {period} {item.reason}{replaced}"
     return f"gesloten {item.start:%d-%m}–{item.until:%d-%m-%Y} {item.reason}"
 

@@ -12,7 +12,7 @@ but is recorded with the reason the desk gave.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from kccdesk.model import Client
 from kccdesk.notes import redirected
@@ -43,8 +43,8 @@ class TransferCheck:
         """Why the guard stopped it, in one line for the call log."""
         if self.rule:
             return self.rule
-        if self.target.absent_until is not None:
-            return f"afwezig t/m {self.target.absent_until}"
+        if self.target.absent:
+            return f"afwezig {_through(self.target.absent_until)}"
         return "geen dienst"
 
     def override_warning(self, reason: str = "") -> str:
@@ -58,11 +58,12 @@ class TransferCheck:
                 f"{FOR_REVIEW}: klantregel '{self.rule}' genegeerd voor {target.person}; "
                 f"reden: {reason.strip()}"
             )
-        if target.absent_until is not None:
-            state = f"afwezig t/m {target.absent_until}"
-        else:
-            state = "geen dienst"
+        state = f"afwezig {_through(target.absent_until)}" if target.absent else "geen dienst"
         return f"{state}; toch doorverbonden met {target.person}"
+
+
+def _through(day: date | None) -> str:
+    return "tot nader bericht" if day is None else f"t/m {day}"
 
 
 def check_transfer(client: Client, person_id: str, status: DutyStatus) -> TransferCheck:

@@ -44,7 +44,7 @@ def person_status(status: DutyStatus, person_id: str, client: Client | None = No
     absence = status.absence_of(person_id)
     if absence:
         line = Text(f"{AWAY} ", style="bold red")
-        line.append(texts.ABSENT_UNTIL.format(until=texts.short_date(absence.until)), "bold red")
+        line.append(texts.ABSENT_UNTIL.format(until=texts.through(absence.until)), "bold red")
         if absence.reason:
             line.append(f" ({absence.reason})", "red")
         line.append(" — ")
@@ -175,7 +175,7 @@ def duty_panel(status: DutyStatus, client: Client) -> Text:
         for absent in status.absent:
             text.append(f"\n{AWAY} ", "bold red")
             text.append(absent.name)
-            text.append(f" t/m {texts.short_date(absent.until)}", "dim")
+            text.append(f" {texts.through(absent.until)}", "dim")
             if absent.replaced_by:
                 text.append(f" → {absent.replacement_name}", "bold")
                 if absent.replacement_absent:
@@ -200,7 +200,7 @@ def _duty_list(text: Text, status: DutyStatus, client: Client, grouped: bool) ->
             department = _department_of(client, duty.person)
             text.append(f"\n{department or '—'}", "bold dim")
         text.append(f"\n{ON} ", "bold green")
-        text.append(duty.name)
+        text.append(duty.label)
         text.append(f"  tot {texts.until_text(duty.until, status.at)}", "dim")
 
 
