@@ -54,6 +54,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--at", metavar="ISO-TIJD", help="tijdstip; zonder offset: klok van de client")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser(
+        "gaps", help="dekkingsgaten: wanneer te weinig mensen dienst hebben (exit 1 bij een gat)"
+    )
+    p.add_argument("--client", metavar="ID", help="alleen deze client (standaard: alle)")
+    p.add_argument(
+        "--from",
+        dest="start",
+        metavar="WANNEER",
+        help="ISO-datum of -tijd (standaard nu); zonder offset: klok van de client",
+    )
+    p.add_argument("--days", type=float, default=14, help="aantal dagen vooruit (standaard 14)")
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("check-phone", help="controleer een telefoonnummer (exit 1 bij ongeldig)")
     p.add_argument("number", metavar="NUMMER")
     p.add_argument("--country", default="NL", help="standaardland: NL of BE")
@@ -249,6 +262,39 @@ def cmd_duty(args) -> int:
     return 0
 
 
+def _start(text: str | None):
+    """--from as a day or a time (aware, or naive: the client's wall clock); None: now."""
+    if not text:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+    except ValueError:
+        raise CliError(
+            f"--from '{text}' is geen ISO-datum of -tijd (bijv. 2026-12-24 of 2026-12-24T22:30)"
+        ) from None
+
+
+def cmd_gaps(args) -> int:
+    desk = _desk(args)
+    found = desk.gaps(args.client, _start(args.start), args.days)
+    if args.json:
+        _print_json([gap.as_dict() for gap in found])
+        return EXIT_REFUSED if found else 0
+    if not found:
+        print("Geen dekkingsgaten.")
+        return 0
+    for gap in found:
+        client = desk.client(gap.client)
+        who = gap.department or "iemand"
+        print(
+            f"{client.name} ({gap.client}): {gap.start:%a %d-%m %H:%M} – "
+            f"{gap.end:%a %d-%m %H:%M}  {who}: {gap.on_duty} van {gap.required} — {gap.reason}"
+        )
+    return EXIT_REFUSED
+
+
 def cmd_check_phone(args) -> int:
     from kccdesk.phones import SUPPORTED_COUNTRIES, check
 
@@ -407,6 +453,7 @@ COMMANDS = {
     "export": cmd_export,
     "search": cmd_search,
     "duty": cmd_duty,
+    "gaps": cmd_gaps,
     "check-phone": cmd_check_phone,
     "note": cmd_note,
     "db": cmd_db,

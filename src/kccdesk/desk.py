@@ -13,19 +13,20 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from kccdesk import locations
 from kccdesk.calls import CallSession
 from kccdesk.clock import Clock, system_clock
+from kccdesk.coverage import Gap, gaps
 from kccdesk.dialing import clients_matching_digits
 from kccdesk.errors import StorageError
 from kccdesk.model import Client
 from kccdesk.notes import check_note
 from kccdesk.roster import DutyStatus, OutOfRange, duty_at
-from kccdesk.roster_rules import RosterItem, entry_problems, kind_of
+from kccdesk.roster_rules import FIRST_DAY, LAST_DAY, RosterItem, entry_problems, kind_of
 from kccdesk.search import Catalog, Entry, Hit
 from kccdesk.transfers import TransferCheck, check_transfer
 
@@ -38,6 +39,10 @@ if TYPE_CHECKING:
 
 #: how far back the caller's earlier notes are shown on a screen pop
 CALLER_HISTORY_DAYS = 30
+#: the longest window `gaps` looks ahead (a year)
+MAX_GAP_DAYS = 366
+#: the duty panel warns of a gap now or within this many hours
+GAP_WARNING_HOURS = 12
 
 
 class NotAllowed(StorageError):
@@ -275,6 +280,41 @@ class Desk:
             return duty_at(self.client(client_id), at or self.clock())
         except OutOfRange as exc:
             raise StorageError(str(exc)) from None
+
+    def gaps(
+        self,
+        client_id: str | None = None,
+        start: date | datetime | None = None,
+        days: float = 14,
+    ) -> list[Gap]:
+        """Coverage shortfalls of one client (or all) from `start` (default now; a day means
+        its 00:00 on each client's clock, a time without offset the client's wall clock) for
+        `days` days. A window outside the years of client data is refused (StorageError)."""
+        if not 0 < days <= MAX_GAP_DAYS:
+            raise StorageError(f"--days moet tussen 1 en {MAX_GAP_DAYS} liggen")
+        clients = [self.client(client_id)] if client_id else self.clients
+        found: list[Gap] = []
+        for client in clients:
+            begin = self._moment(client, start)
+            found.extend(gaps(client, begin, begin + timedelta(days=days)))
+        return found
+
+    def _moment(self, client: Client, start: date | datetime | None) -> datetime:
+        if start is None:
+            moment = self.clock().astimezone(client.zone)
+        elif isinstance(start, datetime):
+            moment = start if start.tzinfo else start.replace(tzinfo=client.zone)
+        else:
+            moment = datetime.combine(start, time(0), tzinfo=client.zone)
+        if not FIRST_DAY <= moment.date() <= LAST_DAY:
+            raise StorageError(
+                f"tijdstip {moment.date().isoformat()} ligt buiten {FIRST_DAY.year}–{LAST_DAY.year}"
+            )
+        return moment
+
+    def gaps_soon(self, client_id: str, hours: float = GAP_WARNING_HOURS) -> list[Gap]:
+        """The client's gaps now or within the next `hours` (the duty panel's warning)."""
+        return self.gaps(client_id, self.clock(), days=hours / 24)
 
     def check_transfer(
         self, client_id: str, person_id: str, status: DutyStatus | None = None
