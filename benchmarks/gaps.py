@@ -5,7 +5,8 @@
 The synthetic clients (benchmarks/synthetic.py) get a realistic roster on top of their office
 shifts: an on-call department with day and night shifts that run through public holidays
 (`on_closures`), some of them absent (with or without `covers`), a closure day, public holidays,
-and coverage rows (office hours on weekdays for two departments, 24/7 for the on-call one).
+and coverage rows (office hours on weekdays for two departments, 24/7 through holidays for the
+on-call one).
 `kccdesk.coverage.gaps` runs over all clients; the baseline asks `duty_at` once per
 client-hour (as a script without the sweep would) on a sample of clients and is scaled to all.
 Both run in this process on the same data; the window starts on 2026-12-20 so Christmas is in.
@@ -28,7 +29,7 @@ from synthetic import make_clients
 
 from kccdesk.coverage import gaps
 from kccdesk.model import WEEKDAYS, Absence, Client, Closure, Coverage, WeeklyShift
-from kccdesk.roster import duty_at
+from kccdesk.roster import closure_reason, duty_at
 
 START = datetime(2026, 12, 20, tzinfo=ZoneInfo("Europe/Amsterdam"))
 OFFICE = ("mon", "tue", "wed", "thu", "fri")
@@ -69,7 +70,7 @@ def with_coverage(client: Client, rng: random.Random) -> Client:
         absences=tuple(absences),
         closures=(Closure(date(2026, 12, 31), date(2026, 12, 31), "oudejaarsdag"),),
         coverage=(
-            Coverage(WEEKDAYS, clock(0), None, department=on_call),
+            Coverage(WEEKDAYS, clock(0), None, department=on_call, on_closures=True),
             Coverage(OFFICE, clock(8, 30), clock(17), department=office_a),
             Coverage(OFFICE, clock(9), clock(16), department=office_b),
         ),
@@ -84,8 +85,9 @@ def naive_short_hours(client: Client, days: int) -> int:
         moment = START + timedelta(hours=hour)
         local = moment.astimezone(client.zone)
         status = duty_at(client, moment)
+        closed = closure_reason(client, local.date()) is not None
         for row in client.coverage:
-            if WEEKDAYS[local.weekday()] not in row.days:
+            if WEEKDAYS[local.weekday()] not in row.days or (closed and not row.on_closures):
                 continue
             start = row.start.hour * 60 + row.start.minute
             end = 1440 if row.end is None else row.end.hour * 60 + row.end.minute
@@ -117,6 +119,13 @@ def main() -> None:
     naive = sum(naive_short_hours(c, args.days) for c in sample)
     per_client = (time.perf_counter() - began) / len(sample)
 
+    swept_short = sum(
+        1
+        for c in sample
+        for hour in range(args.days * 24)
+        for g in found
+        if g.client == c.id and g.start <= START + timedelta(hours=hour) < g.end
+    )
     gap_clients = len({g.client for g in found})
     print(f"{len(clients)} clients × {args.days} days, coverage rows: 3 per client")
     print(
@@ -125,7 +134,8 @@ def main() -> None:
     )
     print(
         f"naive (duty/hour): {per_client * len(clients):7.3f} s scaled from {len(sample)} "
-        f"clients ({per_client * 1000:.0f} ms each; {naive} short client-hours in the sample)"
+        f"clients ({per_client * 1000:.0f} ms each; {naive} short client-hours in the sample, "
+        f"{swept_short} by the sweep)"
     )
     print(f"speed-up:          {per_client * len(clients) / swept:7.1f}×")
 

@@ -17,7 +17,7 @@ from kccdesk.roster import duty_at
 AMS = ZoneInfo("Europe/Amsterdam")
 ALL_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
-ALWAYS = Coverage(ALL_DAYS, time(0), None)
+ALWAYS = Coverage(ALL_DAYS, time(0), None, on_closures=True)
 
 PEOPLE = (
     Person("emulder", "Erik Mulder", department="Piket"),
@@ -161,9 +161,19 @@ def test_on_closures_shifts_keep_a_holiday_covered():
     assert duty_at(c, at("2027-03-26T12:00")).is_on_duty("rbos")
 
 
-def test_own_closure_is_named_as_closure():
+def test_office_cover_does_not_apply_when_the_office_is_closed():
     c = client(
         coverage=(Coverage(WEEKDAYS, time(9), time(17)),),
+        shifts=(WeeklyShift("balie", WEEKDAYS, time(9), time(17)),),
+        closures=(Closure(date(2026, 12, 31), date(2026, 12, 31), "oudejaarsdag"),),
+        public_holidays="NL",
+    )
+    assert gaps(c, at("2026-12-20T00:00"), at("2027-01-04T00:00")) == []
+
+
+def test_own_closure_is_named_as_closure():
+    c = client(
+        coverage=(Coverage(WEEKDAYS, time(9), time(17), on_closures=True),),
         shifts=(WeeklyShift("balie", WEEKDAYS, time(9), time(17)),),
         closures=(Closure(date(2026, 12, 31), date(2026, 12, 31), "oudejaarsdag"),),
     )

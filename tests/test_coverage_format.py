@@ -39,6 +39,7 @@ days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 start = "00:00"
 end = "24:00"
 department = "Piket"
+on_closures = true
 
 [[coverage]]
 days = ["mon"]
@@ -75,7 +76,7 @@ def at(text: str) -> datetime:
 def test_new_fields_are_read():
     client = parse_client(FULL)
     day_and_night, night = client.coverage
-    assert day_and_night == Coverage(ALL_DAYS, time(0), None, "Piket", 1)
+    assert day_and_night == Coverage(ALL_DAYS, time(0), None, "Piket", 1, on_closures=True)
     assert night == Coverage(("mon",), time(22), time(7), None, 2)
     assert client.shifts[0].on_closures is True
     open_ended, timed = client.absences
@@ -269,3 +270,23 @@ def test_migration_brings_an_older_database_to_the_coverage_schema(tmp_path):
     assert store.upgrade_schema() == ("0006", "0007")
     store.import_clients([parse_client(FULL)])
     assert store.load_client("warm").coverage[0].end is None
+
+
+def test_week_grid_shows_taken_over_shifts_and_keeps_to_its_week():
+    from kccdesk.roster import week_grid
+
+    sunday_night = WeeklyShift("emulder", ("sun",), time(22), time(7))
+    # The absence starts at midnight after the week's last night: the taken-over part of that
+    # night starts the next week and is not shown in this one.
+    c = warm(
+        shifts=(NIGHTS, sunday_night),
+        absences=(Absence("emulder", date(2026, 11, 25), None, replaced_by="rbos", covers=True),),
+    )
+    _, grid = week_grid(c, date(2026, 11, 23))
+    assert [cell.text for cell in grid["rbos"]] == ["", "", "22–7→ ⇄", "", "22–7→ ⇄", "", "22–7→ ⇄"]
+    later = warm(
+        shifts=(sunday_night,),
+        absences=(Absence("emulder", date(2026, 11, 30), None, replaced_by="rbos", covers=True),),
+    )
+    _, grid = week_grid(later, date(2026, 11, 23))
+    assert "rbos" not in grid

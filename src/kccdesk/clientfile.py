@@ -397,7 +397,9 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
         )
 
     def coverage(t: dict[str, Any]) -> Coverage:
-        r = _Reader(t, "coverage", ("id", "days", "start", "end", "department", "min"))
+        r = _Reader(
+            t, "coverage", ("id", "days", "start", "end", "department", "min", "on_closures")
+        )
         days = tuple(d.lower() for d in r.words("days"))
         for day in days:
             if day not in WEEKDAYS:
@@ -409,6 +411,7 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
             r.optional_text("department"),
             r.count("min", 1),
             r.entry_id(),
+            on_closures=r.flag("on_closures"),
         )
 
     def extra(t: dict[str, Any]) -> ExtraShift:

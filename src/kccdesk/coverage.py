@@ -7,8 +7,9 @@ and reason are merged. Duty is what `kccdesk.roster` says it is — the same exp
 occurrence in the client's zone (a DST night is 8 or 10 hours), absences beat shifts, closures
 and public holidays cancel weekly shifts except `on_closures` ones, `covers` puts the
 replacement on duty — computed here once per client and window with a sweep over the
-boundaries, not once per instant. A coverage row belongs to the day it starts on and applies
-on closure days too: a closed office that must be reachable is exactly what a gap is about.
+boundaries, not once per instant. A coverage row belongs to the day it starts on and, like a
+weekly shift, does not apply on closure days and public holidays unless it is marked
+`on_closures` (a 24/7 line must be covered on Christmas; a closed office need not be).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from kccdesk.model import WEEKDAYS, Client, Coverage
-from kccdesk.roster import Occurrence, absence_window, expand, wall_clock
+from kccdesk.roster import Occurrence, absence_window, closure_reason, expand, wall_clock
 
 #: reasons, short Dutch phrases for lists and the JSON of `kccdesk gaps`
 ABSENT = "afwezig zonder vervanging ({name})"
@@ -120,8 +121,9 @@ def gaps(client: Client, start: datetime, end: datetime) -> list[Gap]:
     day = first
     while day <= last:
         weekday = WEEKDAYS[day.weekday()]
+        closed = closure_reason(client, day) is not None
         for row in client.coverage:
-            if weekday in row.days:
+            if weekday in row.days and (row.on_closures or not closed):
                 s, e = coverage_span(client, row, day)
                 s, e = max(s, lo), min(e, hi)
                 if s < e:
@@ -229,6 +231,12 @@ def _reason(
             own = any(c.start <= day <= c.until for c in client.closures)
             return (CLOSED if own else HOLIDAY).format(name=why)
     return NO_SHIFT
+
+
+def describe_gap(gap: Gap) -> str:
+    """'Techniek: 0 van 1 in dienst tot 07:00 (geen dienst ingeroosterd)'."""
+    who = gap.department or "iemand"
+    return f"{who}: {gap.on_duty} van {gap.required} in dienst tot {gap.end:%H:%M} ({gap.reason})"
 
 
 def all_gaps(clients: Iterable[Client], start: datetime, end: datetime) -> list[Gap]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from kccdesk import locations
 from kccdesk.calls import CallSession
 from kccdesk.clock import Clock, system_clock
-from kccdesk.coverage import Gap, gaps
+from kccdesk.coverage import Gap, describe_gap, gaps
 from kccdesk.dialing import clients_matching_digits
 from kccdesk.errors import StorageError
 from kccdesk.model import Client
@@ -312,16 +312,22 @@ class Desk:
             )
         return moment
 
-    def gaps_soon(self, client_id: str, hours: float = GAP_WARNING_HOURS) -> list[Gap]:
-        """The client's gaps now or within the next `hours` (the duty panel's warning)."""
-        return self.gaps(client_id, self.clock(), days=hours / 24)
+    def gaps_soon(
+        self, client_id: str, at: datetime | None = None, hours: float = GAP_WARNING_HOURS
+    ) -> list[Gap]:
+        """The client's gaps at `at` (default now) or within the next `hours` (the duty
+        panel's warning, the transfer guard's note offer)."""
+        return self.gaps(client_id, at or self.clock(), days=hours / 24)
 
     def check_transfer(
         self, client_id: str, person_id: str, status: DutyStatus | None = None
     ) -> TransferCheck:
         """The transfer guard (kccdesk.transfers) on the roster of now."""
         client = self.client(client_id)
-        return check_transfer(client, person_id, status or self.duty(client_id))
+        status = status or self.duty(client_id)
+        now = self.gaps(client_id, status.at, days=1 / 1440) if client.coverage else []
+        gap = describe_gap(now[0]) if now and now[0].start <= status.at else ""
+        return check_transfer(client, person_id, status, gap)
 
     # --- notes -------------------------------------------------------------------------
 

@@ -129,7 +129,8 @@ class Absence:
 class Coverage:
     """Hours in which at least `min` people (of `department`, else anyone) must be on duty;
     `end` None means "24:00", the end of the day; an end before the start runs past
-    midnight. Belongs to the day it starts on, like a shift."""
+    midnight. Belongs to the day it starts on, like a shift; like a weekly shift it does not
+    apply on closure days and public holidays unless `on_closures` (a 24/7 line)."""
 
     days: tuple[str, ...]
     start: time
@@ -138,6 +139,8 @@ class Coverage:
     min: int = 1
     #: the stored entry's id (from the database or an exported file); equality ignores it
     id: int | None = field(default=None, compare=False)
+    #: also required on closure days and public holidays
+    on_closures: bool = False
 
 
 @dataclass(frozen=True)

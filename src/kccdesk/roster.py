@@ -422,9 +422,10 @@ def week_grid(client: Client, monday: date) -> tuple[list[str | None], dict[str,
             label += " +"
         if occ.covering:
             label += " ⇄"
-        labels.setdefault(occ.person, [[] for _ in days])[(occ.start.date() - monday).days].append(
-            label
-        )
+        index = (occ.start.date() - monday).days
+        if not 0 <= index < len(days):
+            continue  # the taken-over part of a shift of the week's last night, after midnight
+        labels.setdefault(occ.person, [[] for _ in days])[index].append(label)
     grid: dict[str, list[WeekCell]] = {}
     people = set(labels) | {a.person for a in client.absences}
     for person in sorted(people, key=lambda p: client.person_name(p).casefold()):

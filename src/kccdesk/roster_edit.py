@@ -5,9 +5,10 @@ live in kccdesk.roster_rules."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, time
 
 from kccdesk.model import DUTCH_WEEKDAYS, WEEKDAYS, Absence, Coverage, ExtraShift, WeeklyShift
+from kccdesk.roster import parse_clock
 from kccdesk.roster_rules import RosterItem, clock_text, period_text
 
 #: 'mon' → 'ma' and back: how Dutch rosters write the days
@@ -24,7 +25,8 @@ def describe(item: RosterItem, name: Callable[[str], str] = str) -> str:
     if isinstance(item, Coverage):
         days = ",".join(DUTCH_DAY_NAMES.get(d, d) for d in item.days)
         who = f"{item.min}× {item.department}" if item.department else f"{item.min}× iemand"
-        return f"dekking {days} {item.start:%H:%M}–{clock_text(item.end)}: {who}"
+        extra = " (ook op sluitingsdagen)" if item.on_closures else ""
+        return f"dekking {days} {item.start:%H:%M}–{clock_text(item.end)}: {who}{extra}"
     if isinstance(item, ExtraShift):
         return f"{name(item.person)} {item.date:%d-%m-%Y} {item.start:%H:%M}–{item.end:%H:%M}"
     if isinstance(item, Absence):
@@ -61,6 +63,22 @@ def parse_days(text: str) -> tuple[str, ...]:
     if not found:
         raise ValueError("geen dagen ingevuld")
     return tuple(dict.fromkeys(found))
+
+
+def parse_flag(text: str) -> bool:
+    """'j', 'ja', 'y' → True; 'n', 'nee' or empty → False."""
+    value = text.strip().lower()
+    if value in ("j", "ja", "y", "yes", "true"):
+        return True
+    if value in ("", "n", "nee", "no", "false"):
+        return False
+    raise ValueError(f"'{text}': vul j of n in")
+
+
+def parse_moment(text: str, today: date) -> tuple[date, time | None]:
+    """'24-12-2026' or '24-12-2026 17:00' (a moment on that day) → (day, time or None)."""
+    day, _, at = text.strip().partition(" ")
+    return parse_day(day, today), (parse_clock(at) if at.strip() else None)
 
 
 def parse_day(text: str, today: date) -> date:

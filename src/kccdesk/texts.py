@@ -200,6 +200,7 @@ ROSTER_KINDS = {
     "extra_shift": "Extra dienst (één datum)",
     "absence": "Afwezigheid met vervanger",
     "closure": "Sluitingsdag",
+    "coverage": "Dekking (wie er dienst moet hebben)",
 }
 ROSTER_NEW_TITLE = "Nieuw in het rooster"
 ROSTER_FORM_TITLE = {
@@ -207,6 +208,7 @@ ROSTER_FORM_TITLE = {
     "extra_shift": "Extra dienst",
     "absence": "Afwezigheid",
     "closure": "Sluiting",
+    "coverage": "Dekking",
 }
 ROSTER_FIELD = {
     "person": "Medewerker",
@@ -214,11 +216,21 @@ ROSTER_FIELD = {
     "date": "Datum (dd-mm-jjjj)",
     "start": "Begin (uu:mm)",
     "end": "Einde (uu:mm; vóór begin = over middernacht)",
-    "from": "Van (dd-mm-jjjj)",
-    "until": "Tot en met (dd-mm-jjjj)",
+    "from": "Van (dd-mm-jjjj, of dd-mm-jjjj uu:mm voor een deel van de dag)",
+    "until": "Tot en met (dd-mm-jjjj; met uu:mm: tot dat moment; leeg: tot nader bericht)",
     "reason": "Reden (zien agents)",
     "replaced_by": "Vervanger",
+    "covers": "Vervanger neemt de diensten over (j/n)",
+    "on_closures": "Ook op sluitings- en feestdagen (j/n)",
+    "department": "Afdeling (leeg: iedereen)",
+    "min": "Minimaal aantal in dienst",
 }
+ROSTER_GAPS = "⚠ Dekkingsgaten deze week: {gaps}"
+ROSTER_NO_GAPS = "✔ Geen dekkingsgaten deze week"
+GAP_NOW = "⚠ Dekkingsgat nu, tot {until}: {who} ({reason})"
+GAP_SOON = "⚠ Dekkingsgat vanaf {start}: {who} ({reason})"
+GAP_WHO = "{department}: {on_duty} van {required} in dienst"
+TRANSFER_GAP = "⚠ Dekkingsgat nu — {gap}."
 ROSTER_OK = "✔ kan worden opgeslagen"
 ROSTER_SAVED = "Rooster bijgewerkt: {what}"
 ROSTER_REMOVED = "Uit het rooster: {what}"

@@ -37,6 +37,7 @@ class TransferCheck:
     at: datetime
     note_to: str | None  # who a callback note should go to instead of a transfer
     rule: str = ""  # a client's standing rule that stops this transfer (NEVER_TRANSFER)
+    gap: str = ""  # a coverage gap now: why the note goes to the client's default recipient
 
     @property
     def stop_reason(self) -> str:
@@ -66,8 +67,12 @@ def _through(day: date | None) -> str:
     return "tot nader bericht" if day is None else f"t/m {day}"
 
 
-def check_transfer(client: Client, person_id: str, status: DutyStatus) -> TransferCheck:
-    """May the caller be put through to this person now, and if not, to whom instead."""
+def check_transfer(
+    client: Client, person_id: str, status: DutyStatus, gap: str = ""
+) -> TransferCheck:
+    """May the caller be put through to this person now, and if not, to whom instead.
+    `gap` describes a coverage gap at this moment: a stopped transfer then offers the note to
+    the client's default recipient, who handles what nobody on duty can."""
     target = person_state(client, status, person_id)
     person = client.person(person_id)
     rule = NEVER_TRANSFER if person is not None and not person.transfer else ""
@@ -100,8 +105,13 @@ def check_transfer(client: Client, person_id: str, status: DutyStatus) -> Transf
         replacement=replacement,
         closed=status.closed,
         at=status.at,
-        note_to=_note_recipient(client, status, person_id),
+        note_to=(
+            client.callback_default
+            if gap and client.callback_default and not (target.on_duty and not rule)
+            else _note_recipient(client, status, person_id)
+        ),
         rule=rule,
+        gap=gap,
     )
 
 

@@ -124,6 +124,7 @@ def roster_item(kind: str, row):
             row.department,
             row.min,
             row.id,
+            on_closures=bool(row.on_closures),
         )
     return Closure(row.start, row.until, row.reason, row.id)
 
@@ -150,6 +151,7 @@ def roster_values(item, for_json: bool = False) -> dict:
             "end": clock_text(item.end),
             "department": item.department,
             "min": item.min,
+            "on_closures": item.on_closures,
         }
     elif isinstance(item, ExtraShift):
         values = {

@@ -150,6 +150,7 @@ class CoverageRow(SQLModel, table=True):
     department: str | None = None
     min: int = 1
     version: int = 1
+    on_closures: bool = False  # also required on closure days and public holidays
 
 
 class NoteRow(SQLModel, table=True):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 
 from kccdesk import texts
+from kccdesk.coverage import Gap
 from kccdesk.model import Client, Person, Topic
 from kccdesk.phones import display as phone_display
 from kccdesk.roster import DutyStatus, OnDuty, person_state
@@ -158,8 +160,29 @@ def department_detail(name: str, client: Client, status: DutyStatus) -> Text:
     return text
 
 
-def duty_panel(status: DutyStatus, client: Client) -> Text:
+def gap_warning(gaps: Sequence[Gap], now: datetime) -> str:
+    """One Dutch line about the first coverage gap now or soon; '' when there is none."""
+    if not gaps:
+        return ""
+    gap = gaps[0]
+    who = texts.GAP_WHO.format(
+        department=gap.department or "iemand",
+        on_duty=gap.on_duty,
+        required=gap.required,
+    )
+    if gap.start <= now:
+        return texts.GAP_NOW.format(
+            until=texts.until_text(gap.end, now), who=who, reason=gap.reason
+        )
+    return texts.GAP_SOON.format(start=texts.until_text(gap.start, now), who=who, reason=gap.reason)
+
+
+def duty_panel(status: DutyStatus, client: Client, gaps: Sequence[Gap] = ()) -> Text:
     text = Text()
+    warning = gap_warning(gaps, status.at)
+    if warning:
+        text.append(warning, "bold yellow")
+        text.append("\n")
     if status.closed:
         text.append(f" {texts.CLOSED}: {status.closed} ", "bold white on red")
         text.append("\n")

@@ -271,7 +271,8 @@ class CallScreen(Screen):
             return
         status = self.desk.duty(self.client_id, self.now())
         previous, self.status = self.status, status
-        self.query_one(DutyPanel).show(status, self.client)
+        gaps = self.desk.gaps_soon(self.client_id, status.at)
+        self.query_one(DutyPanel).show(status, self.client, gaps)
         if previous is None or _duty_changed(previous, status):
             self.search.set_status(status)
             self._show_detail()

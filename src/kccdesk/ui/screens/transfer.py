@@ -69,6 +69,8 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
             problem += "\n" + texts.TRANSFER_CLOSED.format(
                 client=self.client.name, reason=check.closed
             )
+        if check.gap:
+            problem += "\n" + texts.TRANSFER_GAP.format(gap=check.gap)
         with Vertical(classes="dialog warning", id="transfer-dialog") as box:
             box.border_title = texts.TRANSFER_TITLE
             yield Static(Text(problem, style="bold"), id="transfer-problem")

@@ -21,6 +21,7 @@ from kccdesk.roster_edit import describe
 from kccdesk.ui.access import desk_of
 
 if TYPE_CHECKING:
+    from kccdesk.coverage import Gap
     from kccdesk.records import RosterEntry
 
 
@@ -34,6 +35,26 @@ def _short_name(name: str) -> str:
 
 def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+def gap_days_of(gaps: list[Gap], monday: date) -> set[date]:
+    """The days of the week (client's clock) that a gap touches."""
+    days: set[date] = set()
+    for gap in gaps:
+        day = gap.start.date()
+        last = (gap.end - timedelta(microseconds=1)).date()
+        while day <= last:
+            days.add(day)
+            day += timedelta(days=1)
+    return {d for d in days if monday <= d < monday + timedelta(days=7)}
+
+
+def gap_text(gap: Gap) -> str:
+    """'wo 22:00–07:00 Techniek (geen dienst ingeroosterd)'."""
+    who = f" {gap.department}" if gap.department else ""
+    return (
+        f"{texts.DAYS[gap.start.weekday()]} {gap.start:%H:%M}–{gap.end:%H:%M}{who} ({gap.reason})"
+    )
 
 
 class RosterPane(Vertical):
@@ -103,6 +124,16 @@ class RosterPane(Vertical):
             ),
             style="bold",
         )
+        gaps = self.desk.gaps(self.client_id, self.monday, days=7) if client.coverage else []
+        gap_days = gap_days_of(gaps, self.monday)
+        if client.coverage:
+            title.append("\n")
+            if gaps:
+                shown = "; ".join(gap_text(gap) for gap in gaps[:3])
+                more = f" (+{len(gaps) - 3})" if len(gaps) > 3 else ""
+                title.append(texts.ROSTER_GAPS.format(gaps=shown + more), style="bold yellow")
+            else:
+                title.append(texts.ROSTER_NO_GAPS, style="green")
         if not self.can_edit:
             title.append("\n" + self.read_only_reason(), style="yellow")
         self.query_one("#roster-title", Static).update(title)
@@ -113,7 +144,8 @@ class RosterPane(Vertical):
         for i in range(7):
             day = self.monday + timedelta(days=i)
             header = f"{texts.DAYS[i]} {day:%d}"
-            headers.append(f"{header} ✖" if closed[i] else header)
+            header = f"{header} ✖" if closed[i] else header
+            headers.append(f"{header} ⚠" if day in gap_days else header)
         table.add_columns(*headers)
         for person, cells in grid.items():
             row: list[str | Text] = [_short_name(client.person_name(person))]

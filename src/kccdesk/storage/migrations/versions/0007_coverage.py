@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("department", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("min", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("on_closures", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(["client_id"], ["client.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )
