@@ -285,12 +285,17 @@ def cmd_gaps(args) -> int:
     if not found:
         print("Geen dekkingsgaten.")
         return 0
+    from kccdesk.model import DUTCH_WEEKDAYS
+
+    def when(moment: datetime) -> str:
+        return f"{DUTCH_WEEKDAYS[moment.weekday()]} {moment:%d-%m-%Y %H:%M}"
+
     for gap in found:
         client = desk.client(gap.client)
         who = gap.department or "iemand"
         print(
-            f"{client.name} ({gap.client}): {gap.start:%a %d-%m %H:%M} – "
-            f"{gap.end:%a %d-%m %H:%M}  {who}: {gap.on_duty} van {gap.required} — {gap.reason}"
+            f"{client.name} ({gap.client}): {when(gap.start)} – {when(gap.end)}  "
+            f"{who}: {gap.on_duty} van {gap.required} in dienst — {gap.reason}"
         )
     return EXIT_REFUSED
 
