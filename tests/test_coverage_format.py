@@ -290,3 +290,29 @@ def test_week_grid_shows_taken_over_shifts_and_keeps_to_its_week():
     )
     _, grid = week_grid(later, date(2026, 11, 23))
     assert "rbos" not in grid
+
+
+def test_a_swap_is_an_absence_over_one_shift_taken_over_by_the_replacement():
+    from kccdesk.roster_edit import next_day_of, swap
+
+    c = warm(shifts=(NIGHTS,))
+    day = next_day_of(NIGHTS, date(2026, 11, 24))
+    assert day == date(2026, 11, 25)
+    absence = swap(NIGHTS, day, "rbos")
+    assert absence == Absence(
+        "emulder",
+        date(2026, 11, 25),
+        date(2026, 11, 26),
+        "ruil",
+        "rbos",
+        covers=True,
+        start_time=time(22),
+        until_time=time(7),
+    )
+    c = warm(shifts=(NIGHTS,), absences=(absence,))
+    assert entry_problems(c, absence, []) == []
+    night = duty_at(c, at("2026-11-25T23:00"))
+    assert [(d.person, d.covering) for d in night.on_duty] == [("rbos", "emulder")]
+    assert [d.person for d in duty_at(c, at("2026-11-27T23:00")).on_duty] == ["emulder"]
+    with pytest.raises(ValueError, match="loopt niet op di 24-11-2026"):
+        swap(NIGHTS, date(2026, 11, 24), "rbos")

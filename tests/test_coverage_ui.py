@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from desk_helpers import SIZE, build_app, settle, text_of
 from kccdesk.model import Coverage
+from kccdesk.roster import duty_at
 from kccdesk.settings import Settings
 from kccdesk.ui.app import make_app
 from kccdesk.ui.screens.roster_forms import RosterEntryForm
@@ -97,3 +98,59 @@ async def test_roster_pane_adds_a_coverage_row(demo_store):
         assert not isinstance(app.screen, RosterEntryForm)
     saved = demo_store.load_client("huisartsen-de-linde").coverage
     assert Coverage(("sat",), time(8), None, "Praktijk", 1, on_closures=True) in saved
+
+
+async def test_swapping_a_shift_takes_one_key_and_a_name(demo_store):
+    monday = datetime(2026, 11, 30, 10, 0, tzinfo=AMS)
+    app = make_app(demo_store.url, clock=lambda: monday, client_id=EMERGENCY, settings=LEAD)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f10")
+        await settle(pilot)
+        pane = app.screen.query_one(RosterPane)
+        index = next(
+            i
+            for i, e in enumerate(pane.entries)
+            if e.kind == "shift"
+            and e.item.person == "rbos"
+            and e.item.days == ("mon", "wed", "fri")
+        )
+        pane.query_one("#roster-entries").highlighted = index
+        pane.query_one("#roster-entries").focus()
+        await pilot.press("ctrl+w")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, RosterEntryForm) and form.kind == "absence"
+        assert form.query_one("#field-from").value == "30-11-2026 22:00"
+        assert form.query_one("#field-until").value == "01-12-2026 07:00"
+        assert form.query_one("#field-covers").value == "j"
+        form.query_one("#field-replaced_by").value = "shoekstra"
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, RosterEntryForm)
+    client = demo_store.load_client(EMERGENCY)
+    (swapped,) = [a for a in client.absences if a.reason == "ruil"]
+    assert (swapped.person, swapped.replaced_by, swapped.covers) == ("rbos", "shoekstra", True)
+    night = duty_at(client, datetime(2026, 11, 30, 23, 0, tzinfo=AMS))
+    assert [d.label for d in night.on_duty] == ["Sietske Hoekstra (neemt dienst over van Rik Bos)"]
+
+
+async def test_roster_pane_jumps_to_the_week_of_the_next_gap(demo_store):
+    app = make_app(
+        demo_store.url,
+        clock=lambda: datetime(2026, 11, 23, 10, 0, tzinfo=AMS),
+        client_id=EMERGENCY,
+        settings=LEAD,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f10")
+        await settle(pilot)
+        assert "Geen dekkingsgaten deze week" in text_of(app, "#roster-title")
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        title = text_of(app, "#roster-title")
+        assert "week 12 (22-03 – 28-03-2027)" in title
+        assert "vr 07:00–17:00 (feestdag (Goede vrijdag))" in title
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert "week 13 (29-03 – 04-04-2027)" in text_of(app, "#roster-title")

@@ -5,7 +5,7 @@ live in kccdesk.roster_rules."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from kccdesk.model import DUTCH_WEEKDAYS, WEEKDAYS, Absence, Coverage, ExtraShift, WeeklyShift
 from kccdesk.roster import parse_clock
@@ -63,6 +63,40 @@ def parse_days(text: str) -> tuple[str, ...]:
     if not found:
         raise ValueError("geen dagen ingevuld")
     return tuple(dict.fromkeys(found))
+
+
+def swap(
+    shift: WeeklyShift | ExtraShift, day: date, replacement: str | None = None, reason: str = "ruil"
+) -> Absence:
+    """The absence that swaps one occurrence of a shift (the one starting on `day`; an extra
+    shift's own date): from its start to its end, half-open, taken over by `replacement`."""
+    if isinstance(shift, ExtraShift):
+        day = shift.date
+    elif WEEKDAYS[day.weekday()] not in shift.days:
+        raise ValueError(
+            f"{describe(shift)} loopt niet op {DUTCH_WEEKDAYS[day.weekday()]} {day:%d-%m-%Y}"
+        )
+    end_day = day + timedelta(days=1) if shift.end <= shift.start else day
+    return Absence(
+        shift.person,
+        day,
+        end_day,
+        reason,
+        replacement,
+        covers=True,
+        start_time=shift.start,
+        until_time=shift.end,
+    )
+
+
+def next_day_of(shift: WeeklyShift | ExtraShift, today: date) -> date:
+    """The first day from `today` on which the shift starts (an extra shift: its date)."""
+    if isinstance(shift, ExtraShift):
+        return shift.date
+    day = today
+    while WEEKDAYS[day.weekday()] not in shift.days:
+        day += timedelta(days=1)
+    return day
 
 
 def parse_flag(text: str) -> bool:

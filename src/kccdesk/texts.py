@@ -192,7 +192,8 @@ ROSTER_TITLE = "Rooster — {client} — week {week} ({first} – {last})"
 ROSTER_READ_ONLY = "Alleen lezen: '{user}' staat niet bij shift_leads in {config}."
 ROSTER_HINT = (
     "[ ] week · Ins/Ctrl+E toevoegen · Enter wijzigen · Del verwijderen · "
-    "Ctrl+G geschiedenis · F10 sluiten · typen zoekt"
+    "Ctrl+G geschiedenis · Ctrl+W dienst ruilen · Ctrl+O volgend dekkingsgat · F10 sluiten · "
+    "typen zoekt"
 )
 ROSTER_PERSON = "Medewerker"
 ROSTER_KINDS = {
@@ -225,6 +226,8 @@ ROSTER_FIELD = {
     "department": "Afdeling (leeg: iedereen)",
     "min": "Minimaal aantal in dienst",
 }
+ROSTER_SWAP_ONLY_SHIFTS = "Ruilen kan alleen met een vaste of extra dienst."
+ROSTER_NO_NEXT_GAP = "Geen dekkingsgaten in de komende {days} dagen."
 ROSTER_GAPS = "⚠ Dekkingsgaten deze week: {gaps}"
 ROSTER_NO_GAPS = "✔ Geen dekkingsgaten deze week"
 GAP_NOW = "⚠ Dekkingsgat nu, tot {until}: {who} ({reason})"

@@ -135,12 +135,14 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
         Binding("escape", "dismiss(None)", texts.KEY_CLOSE),
     ]
 
-    def __init__(self, client_id: str, kind: str, entry=None, entries=lambda: []):
-        """`entries` gives the roster entries as last read (with ids), to check against."""
+    def __init__(self, client_id: str, kind: str, entry=None, entries=lambda: [], preset=None):
+        """`entries` gives the roster entries as last read (with ids), to check against;
+        `preset` fills a new entry's form (a swap: the absence for one shift)."""
         super().__init__()
         self.client_id = client_id
         self.kind = kind
         self.entry = entry
+        self.preset = preset
         self.entries = entries
         self.item = None
         self._saving = False
@@ -153,7 +155,7 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
         return desk_of(self).today(self.client_id).date()
 
     def compose(self) -> ComposeResult:
-        values = _form_values(self.kind, self.entry.item if self.entry else None)
+        values = _form_values(self.kind, self.entry.item if self.entry else self.preset)
         people = [(p.name, p.id) for p in self.client.people]
         with VerticalScroll(classes="dialog", id="roster-form") as box:
             box.border_title = texts.ROSTER_FORM_TITLE[self.kind] + (
@@ -178,7 +180,8 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(f"#field-{FIELDS[self.kind][0]}").focus()
+        first = "replaced_by" if self.preset is not None else FIELDS[self.kind][0]
+        self.query_one(f"#field-{first}").focus()
         self._check()
 
     def _value(self, name: str) -> str:

@@ -33,6 +33,10 @@ def _short_name(name: str) -> str:
     return name if len(name) <= NAME_WIDTH else name[: NAME_WIDTH - 1] + "…"
 
 
+#: how far ahead the next gap is looked for (Ctrl+O)
+NEXT_GAP_DAYS = 366
+
+
 def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
@@ -68,6 +72,8 @@ class RosterPane(Vertical):
         Binding("insert,ctrl+e", "add", "Toevoegen", id="roster-add"),
         Binding("delete", "remove", "Verwijderen", id="roster-remove"),
         Binding("ctrl+g", "history", "Geschiedenis", id="roster-history"),
+        Binding("ctrl+w", "swap", "Dienst ruilen", id="roster-swap"),
+        Binding("ctrl+o", "next_gap", "Volgend gat", id="roster-next-gap"),
     ]
 
     @dataclass
@@ -197,6 +203,18 @@ class RosterPane(Vertical):
             search.focus()
             search.insert_text_at_cursor(event.character)
 
+    def action_next_gap(self) -> None:
+        """To the week of the next coverage gap after this week (within the look-ahead)."""
+        if self.monday is None:
+            return
+        after = max(self.monday + timedelta(days=7), self.desk.today(self.client_id).date())
+        found = self.desk.gaps(self.client_id, after, days=NEXT_GAP_DAYS)
+        if not found:
+            self.notify(texts.ROSTER_NO_NEXT_GAP.format(days=NEXT_GAP_DAYS))
+            return
+        self.monday = monday_of(found[0].start.date())
+        self.refresh_view()
+
     def action_week(self, step: int) -> None:
         if self.monday is not None:
             self.monday += timedelta(weeks=step)
@@ -228,6 +246,25 @@ class RosterPane(Vertical):
         if entry is None or not self._editable():
             return
         form = RosterEntryForm(self.client_id, entry.kind, entry, lambda: self.entries)
+        self.app.push_screen(form, self._after_edit)
+
+    def action_swap(self) -> None:
+        """Swap the chosen shift's next occurrence: an absence from its start to its end that
+        the chosen replacement takes over (covers); the form asks only for the name."""
+        from kccdesk.roster_edit import next_day_of, swap
+        from kccdesk.ui.screens.roster_forms import RosterEntryForm
+
+        entry = self.selected
+        if entry is None or entry.kind not in ("shift", "extra_shift") or not self._editable():
+            if entry is not None and entry.kind not in ("shift", "extra_shift"):
+                self.notify(texts.ROSTER_SWAP_ONLY_SHIFTS, severity="warning")
+            return
+        today = self.desk.today(self.client_id).date()
+        start = max(today, self.monday) if self.monday else today
+        preset = swap(entry.item, next_day_of(entry.item, start))
+        form = RosterEntryForm(
+            self.client_id, "absence", entries=lambda: self.entries, preset=preset
+        )
         self.app.push_screen(form, self._after_edit)
 
     def action_remove(self) -> None:
