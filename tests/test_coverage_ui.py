@@ -154,3 +154,18 @@ async def test_roster_pane_jumps_to_the_week_of_the_next_gap(demo_store):
         await pilot.press("ctrl+o")
         await settle(pilot)
         assert "week 13 (29-03 – 04-04-2027)" in text_of(app, "#roster-title")
+
+
+async def test_f1_lists_the_roster_pane_keys_while_it_is_open(demo_store):
+    app = make_app(demo_store.url, clock=lambda: GOOD_FRIDAY_6, client_id=EMERGENCY, settings=LEAD)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f1")
+        await settle(pilot)
+        assert ("Ctrl+W", "Dienst ruilen") not in app.screen.rows
+        assert app.screen.rows[0][0] == "F2 / Ctrl+F"
+        await pilot.press("escape", "f10")
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert ("Ctrl+W", "Dienst ruilen") in app.screen.rows
+        assert ("Ctrl+O", "Volgend gat") in app.screen.rows
