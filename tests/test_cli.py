@@ -84,8 +84,9 @@ def test_duty_json_with_wall_clock_time(imported):
     data = json.loads(result.stdout)
     assert data["at"] == "2026-12-25T23:30:00+01:00"
     assert data["closed"] == "Eerste kerstdag"
-    assert [d["person"] for d in data["on_duty"]] == ["emulder"]
-    assert data["on_duty"][0]["until"] == "2026-12-26T07:00:00+01:00"
+    # Christmas extra shift, and the Friday night on-call shift that runs through holidays
+    assert [d["person"] for d in data["on_duty"]] == ["emulder", "rbos"]
+    assert [d["until"] for d in data["on_duty"]] == ["2026-12-26T07:00:00+01:00"] * 2
     assert data["absent"] == []
 
 

@@ -46,7 +46,9 @@ async def test_pane_shows_the_week_with_past_midnight_shifts_and_moves_weeks(dem
         assert "week 48" in text_of(app, "#roster-title")
         table = pane.query_one("#roster-week")
         rik = [str(c) for c in table.get_row("rbos")]
-        assert rik[1] == "22–7→"  # Monday night, shown on the day it starts
+        # Monday: Erik Mulder's evening, taken over while he is away (covers), and Rik's own
+        # night, shown on the day it starts
+        assert rik[1] == "17–22 ⇄, 22–7→"
         for _ in range(5):  # back to the week of the autumn DST night (25 October 2026)
             await pilot.press("left_square_bracket")
         await settle(pilot)

@@ -91,6 +91,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--at", metavar="ISO-TIJD", help="tijdstip; zonder offset: klok van de client")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser(
+        "gaps", help="dekkingsgaten: wanneer te weinig mensen dienst hebben (exit 1 bij een gat)"
+    )
+    p.add_argument("--client", metavar="ID", help="alleen deze client (standaard: alle)")
+    p.add_argument(
+        "--from",
+        dest="start",
+        metavar="WANNEER",
+        help="ISO-datum of -tijd (standaard nu); zonder offset: klok van de client",
+    )
+    p.add_argument("--days", type=float, default=14, help="aantal dagen vooruit (standaard 14)")
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("check-phone", help="controleer een telefoonnummer (exit 1 bij ongeldig)")
     p.add_argument("number", metavar="NUMMER")
     p.add_argument("--country", default="NL", help="standaardland: NL of BE")
@@ -269,14 +282,19 @@ def cmd_duty(args) -> int:
                 "at": status.at.isoformat(),
                 "closed": status.closed,
                 "on_duty": [
-                    {"person": d.person, "name": d.name, "until": d.until.isoformat()}
+                    {
+                        "person": d.person,
+                        "name": d.name,
+                        "until": d.until.isoformat(),
+                        "covering": d.covering,
+                    }
                     for d in status.on_duty
                 ],
                 "absent": [
                     {
                         "person": a.person,
                         "name": a.name,
-                        "until": a.until.isoformat(),
+                        "until": a.until.isoformat() if a.until else None,
                         "reason": a.reason,
                         "replaced_by": a.replaced_by,
                         "replacement_absent": a.replacement_absent,
@@ -292,15 +310,54 @@ def cmd_duty(args) -> int:
         print(f"Gesloten: {status.closed}")
     print("Dienst:" if status.on_duty else "Niemand heeft dienst.")
     for d in status.on_duty:
-        print(f"  {d.name} ({d.person}) tot {_day(d.until)} {d.until:%H:%M}")
+        print(f"  {d.label} ({d.person}) tot {_day(d.until)} {d.until:%H:%M}")
     for a in status.absent:
         repl = f", vervangen door {a.replacement_name}" if a.replaced_by else ", geen vervanger"
         if a.replacement_absent:
             repl += " (die is ook afwezig!)"
-        print(f"Afwezig: {a.name} ({a.reason}) t/m {a.until:%d-%m-%Y}{repl}")
+        until = f"t/m {a.until:%d-%m-%Y}" if a.until else "tot nader bericht"
+        print(f"Afwezig: {a.name} ({a.reason}) {until}{repl}")
     if status.next_change:
         print(f"Volgende wissel: {_day(status.next_change)} {status.next_change:%d-%m %H:%M}")
     return 0
+
+
+def _start(text: str | None):
+    """--from as a day or a time (aware, or naive: the client's wall clock); None: now."""
+    if not text:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+    except ValueError:
+        raise CliError(
+            f"--from '{text}' is geen ISO-datum of -tijd (bijv. 2026-12-24 of 2026-12-24T22:30)"
+        ) from None
+
+
+def cmd_gaps(args) -> int:
+    desk = _desk(args)
+    found = desk.gaps(args.client, _start(args.start), args.days)
+    if args.json:
+        _print_json([gap.as_dict() for gap in found])
+        return EXIT_REFUSED if found else 0
+    if not found:
+        print("Geen dekkingsgaten.")
+        return 0
+    from kccdesk.model import DUTCH_WEEKDAYS
+
+    def when(moment: datetime) -> str:
+        return f"{DUTCH_WEEKDAYS[moment.weekday()]} {moment:%d-%m-%Y %H:%M}"
+
+    for gap in found:
+        client = desk.client(gap.client)
+        who = gap.department or "iemand"
+        print(
+            f"{client.name} ({gap.client}): {when(gap.start)} – {when(gap.end)}  "
+            f"{who}: {gap.on_duty} van {gap.required} in dienst — {gap.reason}"
+        )
+    return EXIT_REFUSED
 
 
 def cmd_check_phone(args) -> int:
@@ -512,6 +569,7 @@ COMMANDS = {
     "export": cmd_export,
     "search": cmd_search,
     "duty": cmd_duty,
+    "gaps": cmd_gaps,
     "check-phone": cmd_check_phone,
     "note": cmd_note,
     "db": cmd_db,

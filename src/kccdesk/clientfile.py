@@ -9,7 +9,7 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import MISSING, dataclass, fields
-from datetime import date, time
+from datetime import date, datetime, time
 from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +23,7 @@ from kccdesk.model import (
     Absence,
     Client,
     Closure,
+    Coverage,
     ExtraShift,
     Person,
     Topic,
@@ -215,6 +216,38 @@ class _Reader:
             raise ValueError(f"veld '{key}' moet een tijd zijn (\"UU:MM\")")
         return parse_clock(value)
 
+    def moment(self, key: str, required: bool = False) -> tuple[date | None, time | None]:
+        """A day (2026-12-22) or a local date-time (2026-12-22T17:00) as (day, time)."""
+        value = self.table.get(key)
+        if isinstance(value, datetime) or (isinstance(value, str) and "T" in value):
+            moment: datetime | None = value if isinstance(value, datetime) else None
+            if isinstance(value, str):
+                with contextlib.suppress(ValueError):
+                    moment = datetime.fromisoformat(value)
+            if moment is None or moment.tzinfo is not None or moment.second or moment.microsecond:
+                raise ValueError(
+                    f"veld '{key}' moet een datum (JJJJ-MM-DD) of een lokale tijd "
+                    f"(JJJJ-MM-DDTUU:MM, zonder tijdzone) zijn, niet '{value}'"
+                )
+            problem = date_problem(key, moment.date())
+            if problem:
+                raise ValueError(problem)
+            return moment.date(), moment.time()
+        return self.day(key, required=required), None
+
+    def end_clock(self, key: str) -> time | None:
+        """A time, or "24:00" (the end of the day) as None."""
+        value = self.table.get(key)
+        if isinstance(value, str) and value.strip() == "24:00":
+            return None
+        return self.clock(key)
+
+    def count(self, key: str, default: int) -> int:
+        value = self.table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"veld '{key}' moet een geheel getal zijn")
+        return value
+
     def entry_id(self) -> int | None:
         """The stored entry's id that export writes (optional; matches the entry on import)."""
         value = self.table.get("id")
@@ -238,10 +271,33 @@ def _entries(data: dict[str, Any], section: str) -> list[dict[str, Any]]:
     return value
 
 
+#: a local date-time without seconds as a value (`from = 2026-12-22T17:00`): TOML 1.1, which
+#: Python 3.11's tomllib (TOML 1.0) does not read yet
+_SHORT_DATETIME = re.compile(
+    r"^(\s*[A-Za-z_][A-Za-z0-9_-]*\s*=\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2})(?=\s*(?:#.*)?$)",
+    re.MULTILINE,
+)
+
+
+def _loads(text: str) -> dict[str, Any]:
+    """TOML 1.0, and TOML 1.1's local date-times without seconds (DESIGN.md writes them)."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        widened = _SHORT_DATETIME.sub(r"\1:00", text)
+        if widened == text:
+            raise
+        try:
+            return tomllib.loads(widened)
+        except tomllib.TOMLDecodeError:
+            pass
+        raise
+
+
 def parse_client(text: str, path: str = "<tekst>") -> Client:
     """Parse one client file's text; raises ImportErrors listing every problem found."""
     try:
-        data = tomllib.loads(text)
+        data = _loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None)
         if line is None:
@@ -319,13 +375,36 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
         return result
 
     def shift(t: dict[str, Any]) -> WeeklyShift:
-        r = _Reader(t, "shift", ("id", "person", "days", "start", "end"))
+        r = _Reader(t, "shift", ("id", "person", "days", "start", "end", "on_closures"))
         days = tuple(d.lower() for d in r.words("days"))
         for day in days:
             if day not in WEEKDAYS:
                 raise ValueError(f"onbekende dag '{day}' (gebruik {', '.join(WEEKDAYS)})")
         return WeeklyShift(
-            r.text("person", required=True), days, r.clock("start"), r.clock("end"), r.entry_id()
+            r.text("person", required=True),
+            days,
+            r.clock("start"),
+            r.clock("end"),
+            r.entry_id(),
+            on_closures=r.flag("on_closures"),
+        )
+
+    def coverage(t: dict[str, Any]) -> Coverage:
+        r = _Reader(
+            t, "coverage", ("id", "days", "start", "end", "department", "min", "on_closures")
+        )
+        days = tuple(d.lower() for d in r.words("days"))
+        for day in days:
+            if day not in WEEKDAYS:
+                raise ValueError(f"onbekende dag '{day}' (gebruik {', '.join(WEEKDAYS)})")
+        return Coverage(
+            days,
+            r.clock("start"),
+            r.end_clock("end"),
+            r.optional_text("department"),
+            r.count("min", 1),
+            r.entry_id(),
+            on_closures=r.flag("on_closures"),
         )
 
     def extra(t: dict[str, Any]) -> ExtraShift:
@@ -339,14 +418,22 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
         )
 
     def absence(t: dict[str, Any]) -> Absence:
-        r = _Reader(t, "absence", ("id", "person", "from", "until", "reason", "replaced_by"))
+        r = _Reader(
+            t, "absence", ("id", "person", "from", "until", "reason", "replaced_by", "covers")
+        )
+        start, start_time = r.moment("from", required=True)
+        until, until_time = r.moment("until")
+        assert start is not None  # moment() raised when it was missing
         return Absence(
             person=r.text("person", required=True),
-            start=r.required_day("from"),
-            until=r.required_day("until"),
+            start=start,
+            until=until,
             reason=r.text("reason"),
             replaced_by=r.optional_text("replaced_by"),
             id=r.entry_id(),
+            covers=r.flag("covers"),
+            start_time=start_time,
+            until_time=until_time,
         )
 
     def closure(t: dict[str, Any]) -> Closure:
@@ -398,6 +485,7 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
         extra_shifts=read_list("extra_shifts", extra),
         absences=read_list("absences", absence),
         closures=read_list("closures", closure),
+        coverage=read_list("coverage", coverage),
     )
     errors.extend(semantic_errors(client, path, headers))
     if errors:
@@ -637,6 +725,14 @@ def _table(item: Any) -> dict[str, Any]:
         if not f.init or f.name in LABELS:
             continue
         value = getattr(item, f.name)
+        if isinstance(item, Absence) and f.name in ("start_time", "until_time"):
+            continue  # written with their day
+        if isinstance(item, Absence) and f.name == "start" and item.start_time is not None:
+            value = datetime.combine(item.start, item.start_time)
+        if isinstance(item, Absence) and f.name == "until" and item.until_time is not None:
+            value = datetime.combine(value, item.until_time)
+        if isinstance(item, Coverage) and f.name == "end" and value is None:
+            value = "24:00"
         default = f.default if f.default is not MISSING else None
         if value is None or value == default or value in ("", ()):
             continue

@@ -14,15 +14,20 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from kccdesk import locations
 from kccdesk.clock import Clock, system_clock
+from kccdesk.coverage import Gap, describe_gap, gaps
+from kccdesk.dialing import clients_matching_digits
 from kccdesk.errors import StorageError
 from kccdesk.model import Client, ClientHead
 from kccdesk.roster import DutyStatus, OutOfRange, duty_at
+from kccdesk.roster_rules import FIRST_DAY, LAST_DAY, RosterItem, entry_problems, kind_of
+from kccdesk.search import Catalog, Entry, Hit
+from kccdesk.transfers import TransferCheck, check_transfer
 
 # The rule modules a command may not need (numbers, search, transfers, roster edits) are
 # imported where they are used: a command's start stays the cost of what it does.
@@ -41,6 +46,10 @@ if TYPE_CHECKING:
 CALLER_HISTORY_DAYS = 30
 #: client ids an "unknown client" error names (it stays one line on a large service)
 KNOWN_SHOWN = 12
+#: the longest window `gaps` looks ahead (a year)
+MAX_GAP_DAYS = 366
+#: the duty panel warns of a gap now or within this many hours
+GAP_WARNING_HOURS = 12
 
 
 class NotAllowed(StorageError):
@@ -297,7 +306,6 @@ class Desk:
 
     def find_clients_by_line(self, digits: str) -> list[ClientHead]:
         """Clients one of whose dialed lines contains these digits (the client switcher)."""
-        from kccdesk.dialing import clients_matching_digits
 
         return clients_matching_digits(self.directory, digits)
 
@@ -422,14 +430,54 @@ class Desk:
         except OutOfRange as exc:
             raise StorageError(str(exc)) from None
 
+    def gaps(
+        self,
+        client_id: str | None = None,
+        start: date | datetime | None = None,
+        days: float = 14,
+    ) -> list[Gap]:
+        """Coverage shortfalls of one client (or all) from `start` (default now; a day means
+        its 00:00 on each client's clock, a time without offset the client's wall clock) for
+        `days` days. A window outside the years of client data is refused (StorageError)."""
+        if not 0 < days <= MAX_GAP_DAYS:
+            raise StorageError(f"--days moet tussen 1 en {MAX_GAP_DAYS} liggen")
+        clients = [self.client(client_id)] if client_id else self.clients
+        found: list[Gap] = []
+        for client in clients:
+            begin = self._moment(client, start)
+            found.extend(gaps(client, begin, begin + timedelta(days=days)))
+        return found
+
+    def _moment(self, client: Client, start: date | datetime | None) -> datetime:
+        if start is None:
+            moment = self.clock().astimezone(client.zone)
+        elif isinstance(start, datetime):
+            moment = start if start.tzinfo else start.replace(tzinfo=client.zone)
+        else:
+            moment = datetime.combine(start, time(0), tzinfo=client.zone)
+        if not FIRST_DAY <= moment.date() <= LAST_DAY:
+            raise StorageError(
+                f"tijdstip {moment.date().isoformat()} ligt buiten {FIRST_DAY.year}–{LAST_DAY.year}"
+            )
+        return moment
+
+    def gaps_soon(
+        self, client_id: str, at: datetime | None = None, hours: float = GAP_WARNING_HOURS
+    ) -> list[Gap]:
+        """The client's gaps at `at` (default now) or within the next `hours` (the duty
+        panel's warning, the transfer guard's note offer)."""
+        return self.gaps(client_id, at or self.clock(), days=hours / 24)
+
     def check_transfer(
         self, client_id: str, person_id: str, status: DutyStatus | None = None
     ) -> TransferCheck:
         """The transfer guard (kccdesk.transfers) on the roster of now."""
-        from kccdesk.transfers import check_transfer
 
         client = self.client(client_id)
-        return check_transfer(client, person_id, status or self.duty(client_id))
+        status = status or self.duty(client_id)
+        now = self.gaps(client_id, status.at, days=1 / 1440) if client.coverage else []
+        gap = describe_gap(now[0]) if now and now[0].start <= status.at else ""
+        return check_transfer(client, person_id, status, gap)
 
     # --- notes -------------------------------------------------------------------------
 
@@ -554,7 +602,6 @@ class Desk:
     ) -> RosterEntry:
         """Add an entry (no `entry`) or change one, after the roster rules and the permission
         check; a change made by someone else since `entry` was read is refused (StaleEntry)."""
-        from kccdesk.roster_rules import entry_problems, kind_of
 
         self._require_shift_lead()
         client = self.client(client_id)

@@ -7,7 +7,7 @@ rules can be computed and tested on them directly, and storage converts rows int
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -68,6 +68,8 @@ class WeeklyShift:
     end: time
     #: the stored entry's id (from the database or an exported file); equality ignores it
     id: int | None = field(default=None, compare=False)
+    #: keeps running on closure days and public holidays (on-call rotations)
+    on_closures: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,13 +84,70 @@ class ExtraShift:
 
 @dataclass(frozen=True)
 class Absence:
+    """Absent from the first day (or, with `start_time`, from that moment) until the last day
+    inclusive (or, with `until_time`, until that moment, half-open); no `until`: open-ended,
+    "tot nader bericht"."""
+
     person: str
     start: date  # "from" in the file; inclusive
-    until: date  # inclusive
+    until: date | None = None  # inclusive; None: open-ended
     reason: str = ""
     replaced_by: str | None = None
     #: the stored entry's id (from the database or an exported file); equality ignores it
     id: int | None = field(default=None, compare=False)
+    #: the replacement is on duty in the absent person's shifts meanwhile
+    covers: bool = False
+    #: local wall-clock time on `start` the absence begins (part of a day)
+    start_time: time | None = None
+    #: local wall-clock time on `until` the absence ends (exclusive)
+    until_time: time | None = None
+
+    @property
+    def begins(self) -> datetime:
+        """The first local moment of the absence (naive, the client's wall clock)."""
+        return datetime.combine(self.start, self.start_time or time(0))
+
+    @property
+    def ends(self) -> datetime | None:
+        """The local moment the absence is over (exclusive; naive); None: open-ended."""
+        if self.until is None:
+            return None
+        if self.until_time is not None:
+            return datetime.combine(self.until, self.until_time)
+        if self.until >= date.max:
+            return datetime.max
+        return datetime.combine(self.until + timedelta(days=1), time(0))
+
+    @property
+    def last_day(self) -> date | None:
+        """The last day the absence touches (None: open-ended)."""
+        ends = self.ends
+        if ends is None or ends == datetime.max:
+            return self.until
+        return (ends - timedelta(microseconds=1)).date()
+
+    def meets(self, other: Absence) -> bool:
+        """Whether two absences share a moment (half-open)."""
+        a_end, b_end = self.ends, other.ends
+        return (b_end is None or self.begins < b_end) and (a_end is None or other.begins < a_end)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Hours in which at least `min` people (of `department`, else anyone) must be on duty;
+    `end` None means "24:00", the end of the day; an end before the start runs past
+    midnight. Belongs to the day it starts on, like a shift; like a weekly shift it does not
+    apply on closure days and public holidays unless `on_closures` (a 24/7 line)."""
+
+    days: tuple[str, ...]
+    start: time
+    end: time | None
+    department: str | None = None
+    min: int = 1
+    #: the stored entry's id (from the database or an exported file); equality ignores it
+    id: int | None = field(default=None, compare=False)
+    #: also required on closure days and public holidays
+    on_closures: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,6 +179,7 @@ class Client:
     extra_shifts: tuple[ExtraShift, ...] = ()
     absences: tuple[Absence, ...] = ()
     closures: tuple[Closure, ...] = ()
+    coverage: tuple[Coverage, ...] = ()
     _people_by_id: dict[str, Person] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )

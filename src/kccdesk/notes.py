@@ -32,7 +32,8 @@ class RecipientAbsent(NoteRefused):
         self.replacement = absence.replaced_by
         name = client.person_name(person)
         reason = f" ({absence.reason})" if absence.reason else ""
-        text = f"{name} is afwezig{reason} t/m {absence.until:%d-%m-%Y}"
+        until = f"t/m {absence.until:%d-%m-%Y}" if absence.until else "tot nader bericht"
+        text = f"{name} is afwezig{reason} {until}"
         if absence.replaced_by:
             text += f"; vervanger: {client.person_name(absence.replaced_by)}"
         else:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from kccdesk.model import Absence, Closure, ExtraShift, WeeklyShift
+from kccdesk.model import Absence, Closure, Coverage, ExtraShift, WeeklyShift
 
 
 @dataclass(frozen=True)
@@ -68,10 +68,10 @@ class CallRecord:
 class RosterEntry:
     """One editable roster line with its version, for optimistic locking."""
 
-    kind: str  # shift | extra_shift | absence | closure
+    kind: str  # shift | extra_shift | absence | closure | coverage
     id: int
     version: int
-    item: WeeklyShift | ExtraShift | Absence | Closure
+    item: WeeklyShift | ExtraShift | Absence | Closure | Coverage
 
 
 @dataclass(frozen=True)

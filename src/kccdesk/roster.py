@@ -6,8 +6,10 @@ clock says) and compared as UTC instants, because Python compares two datetimes 
 tzinfo by their wall-clock fields, which is wrong across a DST change.
 
 Precedence (DESIGN.md): an absence beats any shift; on a closure day or a public holiday weekly
-shifts do not run but dated extra shifts do; a shift belongs to the day it starts on; intervals
-are half-open [start, end).
+shifts do not run (unless marked `on_closures`, on-call rotations) but dated extra shifts do; a
+shift belongs to the day it starts on; intervals are half-open [start, end). An absence with
+`covers` puts its replacement on duty in the absent person's shifts while it lasts (from the
+absence's first moment, also when that falls inside a shift); without it nobody takes over.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ class Occurrence:
     start: datetime
     end: datetime
     extra: bool = False
+    #: the absent person whose shift this replacement took over (`covers`), else None
+    covering: str | None = None
     start_utc: datetime = field(init=False, repr=False, compare=False)
     end_utc: datetime = field(init=False, repr=False, compare=False)
 
@@ -73,17 +77,29 @@ class OnDuty:
     person: str
     name: str
     until: datetime  # end of unbroken duty, client zone
+    #: taking over the shift of this absent person (`covers`), else None
+    covering: str | None = None
+    covering_name: str | None = None
+
+    @property
+    def label(self) -> str:
+        """'Rik Bos (neemt dienst over van Erik Mulder)' or just the name."""
+        if self.covering_name:
+            return f"{self.name} (neemt dienst over van {self.covering_name})"
+        return self.name
 
 
 @dataclass(frozen=True)
 class AbsentNow:
     person: str
     name: str
-    until: date  # inclusive last day of the absence
+    until: date | None  # inclusive last day of the absence; None: "tot nader bericht"
     reason: str
     replaced_by: str | None
     replacement_name: str | None
     replacement_absent: bool
+    covers: bool = False
+    ends: datetime | None = None  # the moment it is over (client zone); None: open-ended
 
 
 @dataclass(frozen=True)
@@ -141,21 +157,33 @@ def _end_of(day: date, start: time, end: time, client: Client) -> datetime:
 
 
 def occurrences(client: Client, first: date, last: date) -> list[Occurrence]:
-    """All concrete shifts that start on days first..last (inclusive), in start order."""
+    """All concrete shifts that start on days first..last (inclusive), in start order,
+    including the parts a replacement takes over (`covers`)."""
+    return expand(client, first, last)[0]
+
+
+def expand(
+    client: Client, first: date, last: date
+) -> tuple[list[Occurrence], list[tuple[Occurrence, str]]]:
+    """(occurrences as `occurrences` gives them, weekly shifts that a closure or public
+    holiday cancelled with the closure's reason)."""
     found: list[Occurrence] = []
+    cancelled: list[tuple[Occurrence, str]] = []
     day = first
     while day <= last:
         weekday = WEEKDAYS[day.weekday()]
-        if closure_reason(client, day) is None:
-            for shift in client.shifts:
-                if weekday in shift.days:
-                    found.append(
-                        Occurrence(
-                            shift.person,
-                            wall_clock(day, shift.start, client),
-                            _end_of(day, shift.start, shift.end, client),
-                        )
-                    )
+        closed = closure_reason(client, day)
+        for shift in client.shifts:
+            if weekday in shift.days:
+                occ = Occurrence(
+                    shift.person,
+                    wall_clock(day, shift.start, client),
+                    _end_of(day, shift.start, shift.end, client),
+                )
+                if closed is None or shift.on_closures:
+                    found.append(occ)
+                else:
+                    cancelled.append((occ, closed))
         for extra in client.extra_shifts:
             if extra.date == day:
                 found.append(
@@ -167,18 +195,44 @@ def occurrences(client: Client, first: date, last: date) -> list[Occurrence]:
                     )
                 )
         day += timedelta(days=1)
+    found.extend(_taken_over(client, found))
     found.sort(key=lambda o: (o.start_utc, o.person))
-    return found
+    return found, cancelled
+
+
+def _taken_over(client: Client, occs: list[Occurrence]) -> list[Occurrence]:
+    """The parts of absent people's shifts that their replacement takes over (`covers`)."""
+    taken: list[Occurrence] = []
+    for absence in client.absences:
+        if not absence.covers or not absence.replaced_by:
+            continue
+        begin, end = absence_window(absence, client)
+        for occ in occs:
+            if occ.person != absence.person:
+                continue
+            start, stop = max(occ.start_utc, begin), min(occ.end_utc, end)
+            if start < stop:
+                taken.append(
+                    Occurrence(
+                        absence.replaced_by,
+                        start.astimezone(client.zone),
+                        stop.astimezone(client.zone),
+                        extra=occ.extra,
+                        covering=absence.person,
+                    )
+                )
+    return taken
 
 
 def absence_window(absence: Absence, client: Client) -> tuple[datetime, datetime]:
-    """[first day 00:00, day after the last 00:00) in the client's zone, as UTC instants;
-    clamped to the datetime range (an absence until 9999-12-31 never ends)."""
-    start = _utc(wall_clock(absence.start, time(0), client))
-    if absence.until >= date.max:
+    """[first moment, moment it is over) in the client's zone — whole days run from 00:00 to
+    00:00 after the last day — as UTC instants; clamped to the datetime range (an open-ended
+    absence, or one until 9999-12-31, never ends)."""
+    start = _utc(absence.begins.replace(tzinfo=client.zone))
+    ends = absence.ends
+    if ends is None or ends == datetime.max:
         return start, _MAX_UTC
-    end = _utc(wall_clock(absence.until + timedelta(days=1), time(0), client))
-    return start, end
+    return start, _utc(ends.replace(tzinfo=client.zone))
 
 
 def absence_at(client: Client, person: str, instant_utc: datetime) -> Absence | None:
@@ -229,6 +283,14 @@ def _duty_until(
     return until.astimezone(client.zone)
 
 
+def _covering(mine: list[Occurrence], instant_utc: datetime) -> str | None:
+    """Whose shift this person is on duty in by taking it over; None when by their own."""
+    now = [o for o in mine if o.covers(instant_utc)]
+    if any(o.covering is None for o in now):
+        return None
+    return now[0].covering if now else None
+
+
 def _as_client_time(client: Client, at: datetime) -> datetime:
     """The moment on the client's clock; OutOfRange when the roster cannot answer for it."""
     if at.tzinfo is None:
@@ -262,9 +324,14 @@ def duty_at(client: Client, at: datetime) -> DutyStatus:
         sorted(
             (
                 OnDuty(
-                    pid, client.person_name(pid), _duty_until(client, pid, by_person[pid], instant)
+                    pid,
+                    client.person_name(pid),
+                    _duty_until(client, pid, by_person[pid], instant),
+                    covering,
+                    client.person_name(covering) if covering else None,
                 )
                 for pid in current
+                for covering in [_covering(by_person[pid], instant)]
             ),
             key=lambda d: (d.until.astimezone(UTC), d.name),
         )
@@ -280,13 +347,15 @@ def duty_at(client: Client, at: datetime) -> DutyStatus:
             AbsentNow(
                 person=absence.person,
                 name=client.person_name(absence.person),
-                until=absence.until,
+                until=absence.last_day,
                 reason=absence.reason,
                 replaced_by=replacement,
                 replacement_name=client.person_name(replacement) if replacement else None,
                 replacement_absent=bool(
                     replacement and absence_at(client, replacement, instant) is not None
                 ),
+                covers=absence.covers,
+                ends=None if end == _MAX_UTC else end.astimezone(client.zone),
             )
         )
     absent.sort(key=lambda a: a.name)
@@ -351,9 +420,12 @@ def week_grid(client: Client, monday: date) -> tuple[list[str | None], dict[str,
             label += f" ({occ.hours:g}u)"
         if occ.extra:
             label += " +"
-        labels.setdefault(occ.person, [[] for _ in days])[(occ.start.date() - monday).days].append(
-            label
-        )
+        if occ.covering:
+            label += " ⇄"
+        index = (occ.start.date() - monday).days
+        if not 0 <= index < len(days):
+            continue  # the taken-over part of a shift of the week's last night, after midnight
+        labels.setdefault(occ.person, [[] for _ in days])[index].append(label)
     grid: dict[str, list[WeekCell]] = {}
     people = set(labels) | {a.person for a in client.absences}
     for person in sorted(people, key=lambda p: client.person_name(p).casefold()):
@@ -413,11 +485,12 @@ class PersonState:
     name: str
     department: str
     on_duty_until: datetime | None  # None: not on duty now
-    absent_until: date | None = None  # last day of the absence, when absent
+    absent_until: date | None = None  # last day of the absence (None: open-ended or not absent)
     absent_reason: str = ""
     replaced_by: str | None = None  # while absent
     back_at: datetime | None = None  # next start of duty when not on duty now
     is_replacement: bool = False  # named as replacement of the person asked about
+    away: bool = False  # absent now (also when open-ended, "tot nader bericht")
 
     @property
     def on_duty(self) -> bool:
@@ -425,7 +498,7 @@ class PersonState:
 
     @property
     def absent(self) -> bool:
-        return self.absent_until is not None
+        return self.away
 
 
 def person_state(
@@ -441,6 +514,7 @@ def person_state(
         department=person.department if person else "",
         on_duty_until=duty.until if duty else None,
         absent_until=absence.until if absence else None,
+        away=absence is not None,
         absent_reason=absence.reason if absence else "",
         replaced_by=absence.replaced_by if absence else None,
         back_at=None if duty else next_duty_start(client, person_id, status.at),

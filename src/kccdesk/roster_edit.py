@@ -5,10 +5,11 @@ live in kccdesk.roster_rules."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, time, timedelta
 
-from kccdesk.model import DUTCH_WEEKDAYS, WEEKDAYS, Absence, ExtraShift, WeeklyShift
-from kccdesk.roster_rules import RosterItem
+from kccdesk.model import DUTCH_WEEKDAYS, WEEKDAYS, Absence, Coverage, ExtraShift, WeeklyShift
+from kccdesk.roster import parse_clock
+from kccdesk.roster_rules import RosterItem, clock_text, period_text
 
 #: 'mon' → 'ma' and back: how Dutch rosters write the days
 DUTCH_DAY_NAMES = dict(zip(WEEKDAYS, DUTCH_WEEKDAYS, strict=True))
@@ -19,12 +20,23 @@ def describe(item: RosterItem, name: Callable[[str], str] = str) -> str:
     """A roster item in one Dutch line, for messages and lists; `name` turns ids into names."""
     if isinstance(item, WeeklyShift):
         days = ",".join(DUTCH_DAY_NAMES.get(d, d) for d in item.days)
-        return f"{name(item.person)} {days} {item.start:%H:%M}–{item.end:%H:%M}"
+        extra = " (ook op sluitingsdagen)" if item.on_closures else ""
+        return f"{name(item.person)} {days} {item.start:%H:%M}–{item.end:%H:%M}{extra}"
+    if isinstance(item, Coverage):
+        days = ",".join(DUTCH_DAY_NAMES.get(d, d) for d in item.days)
+        who = f"{item.min}× {item.department}" if item.department else f"{item.min}× iemand"
+        extra = " (ook op sluitingsdagen)" if item.on_closures else ""
+        return f"dekking {days} {item.start:%H:%M}–{clock_text(item.end)}: {who}{extra}"
     if isinstance(item, ExtraShift):
         return f"{name(item.person)} {item.date:%d-%m-%Y} {item.start:%H:%M}–{item.end:%H:%M}"
     if isinstance(item, Absence):
         replaced = f" → {name(item.replaced_by)}" if item.replaced_by else ""
-        period = f"{item.start:%d-%m}–{item.until:%d-%m-%Y}"
+        if item.replaced_by and item.covers:
+            replaced += " (neemt dienst over)"
+        if item.start_time is None and item.until_time is None and item.until is not None:
+            period = f"{item.start:%d-%m}–{item.until:%d-%m-%Y}"
+        else:
+            period = period_text(item)
         return f"{name(item.person)} afwezig {period} {item.reason}{replaced}"
     return f"gesloten {item.start:%d-%m}–{item.until:%d-%m-%Y} {item.reason}"
 
@@ -51,6 +63,56 @@ def parse_days(text: str) -> tuple[str, ...]:
     if not found:
         raise ValueError("geen dagen ingevuld")
     return tuple(dict.fromkeys(found))
+
+
+def swap(
+    shift: WeeklyShift | ExtraShift, day: date, replacement: str | None = None, reason: str = "ruil"
+) -> Absence:
+    """The absence that swaps one occurrence of a shift (the one starting on `day`; an extra
+    shift's own date): from its start to its end, half-open, taken over by `replacement`."""
+    if isinstance(shift, ExtraShift):
+        day = shift.date
+    elif WEEKDAYS[day.weekday()] not in shift.days:
+        raise ValueError(
+            f"{describe(shift)} loopt niet op {DUTCH_WEEKDAYS[day.weekday()]} {day:%d-%m-%Y}"
+        )
+    end_day = day + timedelta(days=1) if shift.end <= shift.start else day
+    return Absence(
+        shift.person,
+        day,
+        end_day,
+        reason,
+        replacement,
+        covers=True,
+        start_time=shift.start,
+        until_time=shift.end,
+    )
+
+
+def next_day_of(shift: WeeklyShift | ExtraShift, today: date) -> date:
+    """The first day from `today` on which the shift starts (an extra shift: its date)."""
+    if isinstance(shift, ExtraShift):
+        return shift.date
+    day = today
+    while WEEKDAYS[day.weekday()] not in shift.days:
+        day += timedelta(days=1)
+    return day
+
+
+def parse_flag(text: str) -> bool:
+    """'j', 'ja', 'y' → True; 'n', 'nee' or empty → False."""
+    value = text.strip().lower()
+    if value in ("j", "ja", "y", "yes", "true"):
+        return True
+    if value in ("", "n", "nee", "no", "false"):
+        return False
+    raise ValueError(f"'{text}': vul j of n in")
+
+
+def parse_moment(text: str, today: date) -> tuple[date, time | None]:
+    """'24-12-2026' or '24-12-2026 17:00' (a moment on that day) → (day, time or None)."""
+    day, _, at = text.strip().partition(" ")
+    return parse_day(day, today), (parse_clock(at) if at.strip() else None)
 
 
 def parse_day(text: str, today: date) -> date:

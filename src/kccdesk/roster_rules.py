@@ -1,13 +1,16 @@
 """The rules every roster entry must pass, whichever way it arrives: typed in the roster pane,
 imported from a client file, or written through the service from the command line.
 
-One registry names the four kinds of roster entry (weekly shift, extra shift, absence,
-closure) so no other module dispatches on strings or types of its own. One function,
-`entry_problems`, says why an entry cannot stand beside the others; `client_problems` applies
-it to every entry of a client, so an import refuses exactly what the pane refuses:
+One registry names the five kinds of roster entry (weekly shift, extra shift, absence, closure,
+coverage — the hours in which someone must be on duty) so no other module dispatches on strings
+or types of its own. One function, `entry_problems`, says why an entry cannot stand beside the
+others; `client_problems` applies it to every entry of a client, so an import refuses exactly
+what the pane refuses:
 
 - a person (or replacement) who is not of this client, or someone replacing themselves;
-- a shift whose start equals its end, a weekly shift without (valid) days;
+- a shift or coverage row whose start equals its end, one without (valid) days;
+- a coverage row with `min` below 1, of a department no person of the client is in, or
+  overlapping another coverage row of the same department on a shared day;
 - a period that ends before it starts;
 - a replacement who is absent in the same period, or who is needed as a replacement while
   being absent;
@@ -33,11 +36,12 @@ from kccdesk.model import (
     Absence,
     Client,
     Closure,
+    Coverage,
     ExtraShift,
     WeeklyShift,
 )
 
-RosterItem = WeeklyShift | ExtraShift | Absence | Closure
+RosterItem = WeeklyShift | ExtraShift | Absence | Closure | Coverage
 
 
 #: the years a date in client data may fall in (inclusive)
@@ -84,6 +88,7 @@ KINDS = (
     RosterKind("extra_shift", "extra_shifts", ExtraShift, "extra shift"),
     RosterKind("absence", "absences", Absence, "absence"),
     RosterKind("closure", "closures", Closure, "closure"),
+    RosterKind("coverage", "coverage", Coverage, "coverage"),
 )
 BY_NAME = {k.name: k for k in KINDS}
 BY_SECTION = {k.section: k for k in KINDS}
@@ -137,6 +142,8 @@ def entry_problems(
         found.append(f"persoon '{person}' bestaat niet bij {client.id}")
     if isinstance(item, WeeklyShift | ExtraShift) and item.start == item.end:
         found.append("begin en einde zijn gelijk")
+    if isinstance(item, Coverage):
+        found.extend(_coverage_problems(client, item, others))
     if isinstance(item, WeeklyShift):
         if not item.days:
             found.append("geen dagen opgegeven")
@@ -168,12 +175,15 @@ def entry_problems(
         problem = text_problem("reason", item.reason)
         if problem:
             found.append(problem)
-    if isinstance(item, Absence | Closure) and item.until < item.start:
-        noun = "afwezigheid" if isinstance(item, Absence) else "sluiting"
-        found.append(f"{noun} eindigt voor ze begint")
+    if isinstance(item, Closure) and item.until < item.start:
+        found.append("sluiting eindigt voor ze begint")
+    if isinstance(item, Absence) and item.ends is not None and item.ends <= item.begins:
+        found.append("afwezigheid eindigt voor ze begint")
+    if isinstance(item, Absence) and item.until is None and item.until_time is not None:
+        found.append("een eindtijd zonder einddatum")
     if isinstance(item, Absence):
         found.extend(_replacement_problems(client, item, others, known))
-    if isinstance(item, ExtraShift | Absence | Closure) and item in others:
+    if isinstance(item, ExtraShift | Absence | Closure | Coverage) and item in others:
         found.append("dit staat al in het rooster")
     return found
 
@@ -181,8 +191,10 @@ def entry_problems(
 def _dates(item: RosterItem) -> list[tuple[str, date]]:
     if isinstance(item, ExtraShift):
         return [("date", item.date)]
-    if isinstance(item, Absence | Closure):
+    if isinstance(item, Closure):
         return [("from", item.start), ("until", item.until)]
+    if isinstance(item, Absence):
+        return [("from", item.start)] + ([("until", item.until)] if item.until else [])
     return []
 
 
@@ -196,18 +208,17 @@ def _replacement_problems(
     if replacement == item.person:
         found.append("iemand kan zichzelf niet vervangen")
     for other in others:
-        if not isinstance(other, Absence) or not _periods_meet(item, other):
+        if not isinstance(other, Absence) or not item.meets(other):
             continue
         if replacement and replacement != item.person and other.person == replacement:
-            found.append(
-                f"vervanger '{replacement}' is zelf afwezig van {other.start:%d-%m-%Y} "
-                f"t/m {other.until:%d-%m-%Y}"
-            )
+            found.append(f"vervanger '{replacement}' is zelf afwezig {period_text(other)}")
         if other.replaced_by == item.person:
             found.append(
-                f"{item.person} vervangt {other.person} van {other.start:%d-%m} t/m "
-                f"{other.until:%d-%m-%Y}; kies eerst een andere vervanger"
+                f"{item.person} vervangt {other.person} {period_text(other)}; "
+                "kies eerst een andere vervanger"
             )
+    if item.covers and replacement is None:
+        found.append("dienst overnemen (covers) kan alleen met een vervanger")
     return found
 
 
@@ -216,8 +227,60 @@ def _dutch(day: str) -> str:
     return DUTCH_WEEKDAYS[WEEKDAYS.index(day)] if day in WEEKDAYS else day
 
 
-def _periods_meet(a: Absence, b: Absence) -> bool:
-    return a.start <= b.until and b.start <= a.until
+def period_text(absence: Absence) -> str:
+    """'van 24-12-2026 t/m 26-12-2026', 'van 22-12-2026 17:00 tot 23-12-2026 08:00' or
+    'vanaf 23-11-2026 tot nader bericht'."""
+    start = f"{absence.start:%d-%m-%Y}"
+    if absence.start_time is not None:
+        start += f" {absence.start_time:%H:%M}"
+    if absence.until is None:
+        return f"vanaf {start} tot nader bericht"
+    if absence.until_time is not None:
+        return f"van {start} tot {absence.until:%d-%m-%Y} {absence.until_time:%H:%M}"
+    return f"van {start} t/m {absence.until:%d-%m-%Y}"
+
+
+def clock_text(at: time | None) -> str:
+    """'08:30'; None (the end of the day) as '24:00'."""
+    return "24:00" if at is None else f"{at:%H:%M}"
+
+
+def _coverage_problems(client: Client, item: Coverage, others: Sequence[RosterItem]) -> list[str]:
+    found: list[str] = []
+    if item.end is not None and item.start == item.end:
+        found.append("begin en einde zijn gelijk")
+    if not item.days:
+        found.append("geen dagen opgegeven")
+    found.extend(
+        f"onbekende dag '{d}' (gebruik {', '.join(WEEKDAYS)})"
+        for d in item.days
+        if d not in WEEKDAYS
+    )
+    if isinstance(item.min, bool) or item.min < 1:
+        found.append(f"min moet 1 of meer zijn, niet {item.min}")
+    if item.department is not None:
+        problem = text_problem("department", item.department)
+        if problem:
+            found.append(problem)
+        elif not any(p.department == item.department for p in client.people):
+            found.append(f"afdeling '{item.department}' bestaat niet bij {client.id}")
+    found.extend(
+        f"overlapt met dekking {', '.join(shared)} "
+        f"{clock_text(other.start)}–{clock_text(other.end)}"
+        for other in others
+        if isinstance(other, Coverage) and other.department == item.department
+        if (shared := [d for d in item.days if d in other.days])
+        and _overlap(_coverage_span(item), _coverage_span(other))
+    )
+    return found
+
+
+def _coverage_span(item: Coverage) -> tuple[int, int]:
+    start = _minutes(item.start)
+    if item.end is None:
+        return start, 1440
+    end = _minutes(item.end)
+    return start, end if end > start else end + 1440
 
 
 def _minutes(at: time) -> int:

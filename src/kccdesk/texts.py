@@ -31,6 +31,11 @@ def short_date(day: date) -> str:
     return f"{day:%d-%m-%Y}"
 
 
+def through(day: date | None) -> str:
+    """'t/m 24-12-2026', or 'tot nader bericht' for an open-ended absence."""
+    return "tot nader bericht" if day is None else f"t/m {day:%d-%m-%Y}"
+
+
 def elapsed(seconds: float) -> str:
     seconds = max(0, int(seconds))
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
@@ -48,6 +53,8 @@ KEY_NEXT_WEEK = "Volgende week"
 KEY_ADD = "Toevoegen"
 KEY_REMOVE = "Verwijderen"
 KEY_HISTORY = "Geschiedenis"
+KEY_SWAP = "Dienst ruilen"
+KEY_NEXT_GAP = "Volgend gat"
 KEY_NEW_CALL = "Nieuw"
 KEY_HELP = "Help"
 KEY_QUIT = "Afsluiten"
@@ -133,7 +140,7 @@ BACK_ON_DUTY = "weer in dienst {when}"
 NEVER_TRANSFER = "⛔ nooit doorverbinden (afspraak met de klant)"
 NEVER_TRANSFER_MARK = "⛔ niet doorverbinden"
 NOTES_GO_TO = "notities naar {name}"
-ABSENT_UNTIL = "afwezig t/m {until}"
+ABSENT_UNTIL = "afwezig {until}"
 REPLACED_BY = "vervanger: {name}"
 NO_REPLACEMENT = "geen vervanger opgegeven"
 REPLACEMENT_ABSENT_TOO = "vervanger is óók afwezig"
@@ -166,11 +173,11 @@ TRANSFER_TITLE = "Niet doorverbinden?"
 TRANSFER_NOT_ON_DUTY = "{name} heeft nu geen dienst."
 TRANSFER_BACK_AT = " Weer in dienst {when}."
 TRANSFER_REPLACEMENT_OFF = "Vervanger {name} heeft nu geen dienst{back}."
-TRANSFER_REPLACEMENT_ABSENT = "Vervanger {name} is zelf afwezig t/m {until}."
+TRANSFER_REPLACEMENT_ABSENT = "Vervanger {name} is zelf afwezig {until}."
 TRANSFER_REASON_PLACEHOLDER = "Waarom toch? (verplicht; de teamleider ziet het)"
 TRANSFER_REASON_HINT = "Typ de reden en Enter: toch doorverbinden · Esc: terug"
 TRANSFER_NOTE_OFFER = "F6: terugbelnotitie voor {name}"
-TRANSFER_ABSENT = "{name} is afwezig{reason} t/m {until}."
+TRANSFER_ABSENT = "{name} is afwezig{reason} {until}."
 TRANSFER_CLOSED = "{client} is vandaag gesloten: {reason}."
 TRANSFER_ALTERNATIVES = "Wel in dienst — Enter kiest:"
 TRANSFER_NO_ALTERNATIVES = "Er heeft nu niemand anders dienst. Overweeg een terugbelnotitie."
@@ -186,8 +193,8 @@ NOTE_URGENT = "Dringend"
 NOTE_PHONE_EMPTY = "Vul het nummer in zoals de beller het zegt."
 NOTE_PHONE_OK = "✔ {display} · {type} ({country})"
 NOTE_PHONE_BAD = "✖ {error}"
-NOTE_RECIPIENT_ABSENT = "⚠ {name} is afwezig t/m {until}. Ctrl+R: naar vervanger {replacement}."
-NOTE_RECIPIENT_ABSENT_NONE = "⚠ {name} is afwezig t/m {until}; geen vervanger opgegeven."
+NOTE_RECIPIENT_ABSENT = "⚠ {name} is afwezig {until}. Ctrl+R: naar vervanger {replacement}."
+NOTE_RECIPIENT_ABSENT_NONE = "⚠ {name} is afwezig {until}; geen vervanger opgegeven."
 NOTE_RECIPIENT_ON_DUTY = "● {name} heeft dienst tot {until}."
 NOTE_FIX_PHONE = "Niet opgeslagen: het terugbelnummer is nog niet geldig (zie hierboven)."
 NOTE_CHOOSE_RECIPIENT = "Kies ontvanger…"
@@ -224,7 +231,8 @@ ROSTER_READ_ONLY_ROLE = "Alleen lezen: uw databaselogin heeft de rol shift_lead 
 ROSTER_READ_ONLY = "Alleen lezen: '{user}' staat niet bij shift_leads in {config}."
 ROSTER_HINT = (
     "[ ] week · Ins/Ctrl+E toevoegen · Enter wijzigen · Del verwijderen · "
-    "Ctrl+G geschiedenis · F10 sluiten · typen zoekt"
+    "Ctrl+G geschiedenis · Ctrl+W dienst ruilen · Ctrl+B volgend dekkingsgat · F10 sluiten · "
+    "typen zoekt"
 )
 ROSTER_PERSON = "Medewerker"
 ROSTER_KINDS = {
@@ -232,6 +240,7 @@ ROSTER_KINDS = {
     "extra_shift": "Extra dienst (één datum)",
     "absence": "Afwezigheid met vervanger",
     "closure": "Sluitingsdag",
+    "coverage": "Dekking (wie er dienst moet hebben)",
 }
 ROSTER_NEW_TITLE = "Nieuw in het rooster"
 ROSTER_FORM_TITLE = {
@@ -239,6 +248,7 @@ ROSTER_FORM_TITLE = {
     "extra_shift": "Extra dienst",
     "absence": "Afwezigheid",
     "closure": "Sluiting",
+    "coverage": "Dekking",
 }
 ROSTER_FIELD = {
     "person": "Medewerker",
@@ -246,11 +256,23 @@ ROSTER_FIELD = {
     "date": "Datum (dd-mm-jjjj)",
     "start": "Begin (uu:mm)",
     "end": "Einde (uu:mm; vóór begin = over middernacht)",
-    "from": "Van (dd-mm-jjjj)",
-    "until": "Tot en met (dd-mm-jjjj)",
+    "from": "Van (dd-mm-jjjj, of dd-mm-jjjj uu:mm voor een deel van de dag)",
+    "until": "Tot en met (dd-mm-jjjj; met uu:mm: tot dat moment; leeg: tot nader bericht)",
     "reason": "Reden (zien agents)",
     "replaced_by": "Vervanger",
+    "covers": "Vervanger neemt de diensten over (j/n)",
+    "on_closures": "Ook op sluitings- en feestdagen (j/n)",
+    "department": "Afdeling (leeg: iedereen)",
+    "min": "Minimaal aantal in dienst",
 }
+ROSTER_SWAP_ONLY_SHIFTS = "Ruilen kan alleen met een vaste of extra dienst."
+ROSTER_NO_NEXT_GAP = "Geen dekkingsgaten in de komende {days} dagen."
+ROSTER_GAPS = "⚠ Dekkingsgaten deze week: {gaps}"
+ROSTER_NO_GAPS = "✔ Geen dekkingsgaten deze week"
+GAP_NOW = "⚠ Dekkingsgat nu, tot {until}: {who} ({reason})"
+GAP_SOON = "⚠ Dekkingsgat vanaf {start}: {who} ({reason})"
+GAP_WHO = "{department}: {on_duty} van {required} in dienst"
+TRANSFER_GAP = "⚠ Dekkingsgat nu — {gap}."
 ROSTER_OK = "✔ kan worden opgeslagen"
 ROSTER_SAVED = "Rooster bijgewerkt: {what}"
 ROSTER_REMOVED = "Uit het rooster: {what}"

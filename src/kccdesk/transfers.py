@@ -12,7 +12,7 @@ but is recorded with the reason the desk gave.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from kccdesk.model import Client
 from kccdesk.notes import redirected
@@ -37,14 +37,15 @@ class TransferCheck:
     at: datetime
     note_to: str | None  # who a callback note should go to instead of a transfer
     rule: str = ""  # a client's standing rule that stops this transfer (NEVER_TRANSFER)
+    gap: str = ""  # a coverage gap now: why the note goes to the client's default recipient
 
     @property
     def stop_reason(self) -> str:
         """Why the guard stopped it, in one line for the call log."""
         if self.rule:
             return self.rule
-        if self.target.absent_until is not None:
-            return f"afwezig t/m {self.target.absent_until}"
+        if self.target.absent:
+            return f"afwezig {_through(self.target.absent_until)}"
         return "geen dienst"
 
     def override_warning(self, reason: str = "") -> str:
@@ -58,15 +59,20 @@ class TransferCheck:
                 f"{FOR_REVIEW}: klantregel '{self.rule}' genegeerd voor {target.person}; "
                 f"reden: {reason.strip()}"
             )
-        if target.absent_until is not None:
-            state = f"afwezig t/m {target.absent_until}"
-        else:
-            state = "geen dienst"
+        state = f"afwezig {_through(target.absent_until)}" if target.absent else "geen dienst"
         return f"{state}; toch doorverbonden met {target.person}"
 
 
-def check_transfer(client: Client, person_id: str, status: DutyStatus) -> TransferCheck:
-    """May the caller be put through to this person now, and if not, to whom instead."""
+def _through(day: date | None) -> str:
+    return "tot nader bericht" if day is None else f"t/m {day}"
+
+
+def check_transfer(
+    client: Client, person_id: str, status: DutyStatus, gap: str = ""
+) -> TransferCheck:
+    """May the caller be put through to this person now, and if not, to whom instead.
+    `gap` describes a coverage gap at this moment: a stopped transfer then offers the note to
+    the client's default recipient, who handles what nobody on duty can."""
     target = person_state(client, status, person_id)
     person = client.person(person_id)
     rule = NEVER_TRANSFER if person is not None and not person.transfer else ""
@@ -99,8 +105,13 @@ def check_transfer(client: Client, person_id: str, status: DutyStatus) -> Transf
         replacement=replacement,
         closed=status.closed,
         at=status.at,
-        note_to=_note_recipient(client, status, person_id),
+        note_to=(
+            client.callback_default
+            if gap and client.callback_default and not (target.on_duty and not rule)
+            else _note_recipient(client, status, person_id)
+        ),
         rule=rule,
+        gap=gap,
     )
 
 

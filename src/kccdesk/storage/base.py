@@ -61,6 +61,8 @@ def _denied(text: str) -> str | None:
         return "geweigerd: de roosterhistorie kan alleen worden aangevuld, niet gewijzigd"
     if "permission denied for table" in text:
         table = text.rsplit(" ", 1)[-1].strip('"')
+        if table == "alembic_version":  # upgraded, not yet granted (`db roles`): still the owner's
+            return f"{AWAITING_OWNER} (kccdesk db roles na de upgrade); probeer het daarna opnieuw"
         what = _GUARDED.get(table, f"tabel {table} gebruiken")
         return f"geweigerd door de database: uw login mag niet {what}"
     if "must be owner" in text or "permission denied for schema" in text:

@@ -29,6 +29,7 @@ from kccdesk.storage.tables import (
     AbsenceRow,
     ClientRow,
     ClosureRow,
+    CoverageRow,
     ExtraShiftRow,
     PersonRow,
     RosterAuditRow,
@@ -94,6 +95,7 @@ class ClientStore(StoreBase):
                 people, topics = rows(PersonRow), rows(TopicRow)
                 shifts, extras = rows(ShiftRow), rows(ExtraShiftRow)
                 absences, closures = rows(AbsenceRow), rows(ClosureRow)
+                coverage = rows(CoverageRow)
             return [
                 client_from_rows(
                     heads[cid][0],
@@ -103,6 +105,7 @@ class ClientStore(StoreBase):
                     extras[cid],
                     absences[cid],
                     closures[cid],
+                    coverage[cid],
                 )
                 for cid in sorted(heads)
             ]
@@ -177,7 +180,9 @@ def natural_key(kind: str, item) -> tuple:
     if kind == "extra_shift":
         return (item.person, item.date, item.start)
     if kind == "absence":
-        return (item.person, item.start)
+        return (item.person, item.start, item.start_time)
+    if kind == "coverage":
+        return (tuple(item.days), item.start, item.department)
     return (item.start,)
 
 

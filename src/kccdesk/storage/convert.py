@@ -5,13 +5,24 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from kccdesk.model import Absence, Client, Closure, ExtraShift, Person, Topic, WeeklyShift
+from kccdesk.model import (
+    Absence,
+    Client,
+    Closure,
+    Coverage,
+    ExtraShift,
+    Person,
+    Topic,
+    WeeklyShift,
+)
 from kccdesk.records import CallRecord, NoteRecord, RosterEntry
 from kccdesk.roster import parse_clock
+from kccdesk.roster_rules import clock_text
 from kccdesk.storage.tables import (
     AbsenceRow,
     CallRow,
     ClosureRow,
+    CoverageRow,
     ExtraShiftRow,
     NoteRow,
     ShiftRow,
@@ -22,15 +33,25 @@ ROSTER_TABLES = {
     "extra_shift": ExtraShiftRow,
     "absence": AbsenceRow,
     "closure": ClosureRow,
+    "coverage": CoverageRow,
 }
 ROSTER_KIND = {
     WeeklyShift: "shift",
     ExtraShift: "extra_shift",
     Absence: "absence",
     Closure: "closure",
+    Coverage: "coverage",
 }
 #: the parts of a Client that are rows of their own tables
-CLIENT_SECTIONS = ("people", "topics", "shifts", "extra_shifts", "absences", "closures")
+CLIENT_SECTIONS = (
+    "people",
+    "topics",
+    "shifts",
+    "extra_shifts",
+    "absences",
+    "closures",
+    "coverage",
+)
 
 
 def note_record(row: NoteRow) -> NoteRecord:
@@ -73,14 +94,39 @@ def call_record(row: CallRow) -> CallRecord:
 def roster_item(kind: str, row):
     if kind == "shift":
         return WeeklyShift(
-            row.person, tuple(row.days), parse_clock(row.start), parse_clock(row.end), row.id
+            row.person,
+            tuple(row.days),
+            parse_clock(row.start),
+            parse_clock(row.end),
+            row.id,
+            on_closures=bool(row.on_closures),
         )
     if kind == "extra_shift":
         return ExtraShift(
             row.person, row.date, parse_clock(row.start), parse_clock(row.end), row.id
         )
     if kind == "absence":
-        return Absence(row.person, row.start, row.until, row.reason, row.replaced_by, row.id)
+        return Absence(
+            row.person,
+            row.start,
+            row.until,
+            row.reason,
+            row.replaced_by,
+            row.id,
+            covers=bool(row.covers),
+            start_time=parse_clock(row.start_time) if row.start_time else None,
+            until_time=parse_clock(row.until_time) if row.until_time else None,
+        )
+    if kind == "coverage":
+        return Coverage(
+            tuple(row.days),
+            parse_clock(row.start),
+            None if row.end == "24:00" else parse_clock(row.end),
+            row.department,
+            row.min,
+            row.id,
+            on_closures=bool(row.on_closures),
+        )
     return Closure(row.start, row.until, row.reason, row.id)
 
 
@@ -97,6 +143,16 @@ def roster_values(item, for_json: bool = False) -> dict:
             "days": list(item.days),
             "start": f"{item.start:%H:%M}",
             "end": f"{item.end:%H:%M}",
+            "on_closures": item.on_closures,
+        }
+    elif isinstance(item, Coverage):
+        values = {
+            "days": list(item.days),
+            "start": f"{item.start:%H:%M}",
+            "end": clock_text(item.end),
+            "department": item.department,
+            "min": item.min,
+            "on_closures": item.on_closures,
         }
     elif isinstance(item, ExtraShift):
         values = {
@@ -112,6 +168,9 @@ def roster_values(item, for_json: bool = False) -> dict:
             "until": item.until,
             "reason": item.reason,
             "replaced_by": item.replaced_by,
+            "covers": item.covers,
+            "start_time": f"{item.start_time:%H:%M}" if item.start_time else None,
+            "until_time": f"{item.until_time:%H:%M}" if item.until_time else None,
         }
     else:
         values = {"start": item.start, "until": item.until, "reason": item.reason}
@@ -140,7 +199,9 @@ def record(cls, row, **sections):
     return cls(**values, **sections)
 
 
-def client_from_rows(head, people, topics, shifts, extras, absences, closures) -> Client:
+def client_from_rows(
+    head, people, topics, shifts, extras, absences, closures, coverage=()
+) -> Client:
     return record(
         Client,
         head,
@@ -150,4 +211,5 @@ def client_from_rows(head, people, topics, shifts, extras, absences, closures) -
         extra_shifts=tuple(roster_item("extra_shift", row) for row in extras),
         absences=tuple(roster_item("absence", row) for row in absences),
         closures=tuple(roster_item("closure", row) for row in closures),
+        coverage=tuple(roster_item("coverage", row) for row in coverage),
     )

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 
 from kccdesk.errors import StorageError
-from kccdesk.model import Absence, Closure, ExtraShift, WeeklyShift
+from kccdesk.model import Absence, Closure, Coverage, ExtraShift, WeeklyShift
 from kccdesk.records import AuditRecord, RosterEntry
 from kccdesk.roster_edit import describe
 from kccdesk.storage.base import StoreBase
@@ -71,7 +71,7 @@ class RosterStore(StoreBase):
     def save_roster_entry(
         self,
         client_id: str,
-        item: WeeklyShift | ExtraShift | Absence | Closure,
+        item: WeeklyShift | ExtraShift | Absence | Closure | Coverage,
         user: str,
         entry_id: int | None = None,
         version: int | None = None,

@@ -95,6 +95,7 @@ class ShiftRow(SQLModel, table=True):
     start: str  # "HH:MM" wall clock in the client's zone
     end: str
     version: int = 1
+    on_closures: bool = False  # keeps running on closure days and public holidays
 
 
 class ExtraShiftRow(SQLModel, table=True):
@@ -116,10 +117,13 @@ class AbsenceRow(SQLModel, table=True):
     position: int = 0
     person: str
     start: date
-    until: date
+    until: date | None = None  # None: open-ended ("tot nader bericht")
     reason: str = ""
     replaced_by: str | None = None
     version: int = 1
+    covers: bool = False  # the replacement takes over the absent person's shifts
+    start_time: str | None = None  # "HH:MM": begins at that moment of `start`
+    until_time: str | None = None  # "HH:MM": ends (exclusive) at that moment of `until`
 
 
 class ClosureRow(SQLModel, table=True):
@@ -131,6 +135,22 @@ class ClosureRow(SQLModel, table=True):
     until: date
     reason: str = ""
     version: int = 1
+
+
+class CoverageRow(SQLModel, table=True):
+    """Hours in which at least `min` people (of `department`) must be on duty."""
+
+    __tablename__ = "coverage"
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: str = Field(sa_column=_client_fk())
+    position: int = 0
+    days: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    start: str  # "HH:MM" wall clock in the client's zone
+    end: str  # "HH:MM" or "24:00"
+    department: str | None = None
+    min: int = 1
+    version: int = 1
+    on_closures: bool = False  # also required on closure days and public holidays
 
 
 class NoteRow(SQLModel, table=True):
@@ -193,7 +213,7 @@ class RosterAuditRow(SQLModel, table=True):
     __table_args__ = (Index("ix_roster_audit_entry", "client_id", "kind", "entry_id"),)
     id: int | None = Field(default=None, primary_key=True)
     client_id: str
-    kind: str  # shift | extra_shift | absence | closure
+    kind: str  # shift | extra_shift | absence | closure | coverage
     entry_id: int
     action: str  # added | changed | removed
     user: str

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 
 from kccdesk import texts
+from kccdesk.coverage import Gap
 from kccdesk.model import Client, Person, Topic
 from kccdesk.phones import display as phone_display
 from kccdesk.roster import DutyStatus, OnDuty, person_state
@@ -44,7 +46,7 @@ def person_status(status: DutyStatus, person_id: str, client: Client | None = No
     absence = status.absence_of(person_id)
     if absence:
         line = Text(f"{AWAY} ", style="bold red")
-        line.append(texts.ABSENT_UNTIL.format(until=texts.short_date(absence.until)), "bold red")
+        line.append(texts.ABSENT_UNTIL.format(until=texts.through(absence.until)), "bold red")
         if absence.reason:
             line.append(f" ({absence.reason})", "red")
         line.append(" — ")
@@ -158,8 +160,29 @@ def department_detail(name: str, client: Client, status: DutyStatus) -> Text:
     return text
 
 
-def duty_panel(status: DutyStatus, client: Client) -> Text:
+def gap_warning(gaps: Sequence[Gap], now: datetime) -> str:
+    """One Dutch line about the first coverage gap now or soon; '' when there is none."""
+    if not gaps:
+        return ""
+    gap = gaps[0]
+    who = texts.GAP_WHO.format(
+        department=gap.department or "iemand",
+        on_duty=gap.on_duty,
+        required=gap.required,
+    )
+    if gap.start <= now:
+        return texts.GAP_NOW.format(
+            until=texts.until_text(gap.end, now), who=who, reason=gap.reason
+        )
+    return texts.GAP_SOON.format(start=texts.until_text(gap.start, now), who=who, reason=gap.reason)
+
+
+def duty_panel(status: DutyStatus, client: Client, gaps: Sequence[Gap] = ()) -> Text:
     text = Text()
+    warning = gap_warning(gaps, status.at)
+    if warning:
+        text.append(warning, "bold yellow")
+        text.append("\n")
     if status.closed:
         text.append(f" {texts.CLOSED}: {status.closed} ", "bold white on red")
         text.append("\n")
@@ -175,7 +198,7 @@ def duty_panel(status: DutyStatus, client: Client) -> Text:
         for absent in status.absent:
             text.append(f"\n{AWAY} ", "bold red")
             text.append(absent.name)
-            text.append(f" t/m {texts.short_date(absent.until)}", "dim")
+            text.append(f" {texts.through(absent.until)}", "dim")
             if absent.replaced_by:
                 text.append(f" → {absent.replacement_name}", "bold")
                 if absent.replacement_absent:
@@ -200,7 +223,7 @@ def _duty_list(text: Text, status: DutyStatus, client: Client, grouped: bool) ->
             department = _department_of(client, duty.person)
             text.append(f"\n{department or '—'}", "bold dim")
         text.append(f"\n{ON} ", "bold green")
-        text.append(duty.name)
+        text.append(duty.label)
         text.append(f"  tot {texts.until_text(duty.until, status.at)}", "dim")
 
 

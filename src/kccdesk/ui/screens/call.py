@@ -369,7 +369,8 @@ class CallScreen(Screen):
             return
         status = self.desk.duty(self.client_id, self.now())
         previous, self.status = self.status, status
-        self.query_one(DutyPanel).show(status, self.client)
+        gaps = self.desk.gaps_soon(self.client_id, status.at)
+        self.query_one(DutyPanel).show(status, self.client, gaps)
         header = self.query_one(CallHeader)
         header.closed = status.closed or ""
         header.opening_hours = self.client.opening_hours

@@ -19,12 +19,20 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         self.underneath = underneath
 
+    def _open_panes(self) -> list:
+        """The roster pane's keys too, while it is open beside the desk."""
+        from kccdesk.ui.widgets.roster_pane import RosterPane
+
+        return [pane for pane in self.underneath.query(RosterPane) if pane.display]
+
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=False, padding=(0, 2))
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()
         seen = set()
-        for node in (self.underneath, self.app):
+        #: (keys, what they do) as listed, in order
+        self.rows: list[tuple[str, str]] = []
+        for node in (self.underneath, *self._open_panes(), self.app):
             for binding in node.BINDINGS:
                 if not isinstance(binding, Binding) or not binding.description:
                     continue
@@ -34,7 +42,8 @@ class HelpScreen(ModalScreen[None]):
                 alternate = getattr(node, "ALTERNATE_KEYS", {}).get(binding.action)
                 all_keys = binding.key.split(",") + ([alternate] if alternate else [])
                 keys = " / ".join(k.strip().upper().replace("CTRL+", "Ctrl+") for k in all_keys)
-                table.add_row(keys, binding.tooltip or binding.description)
+                self.rows.append((keys, binding.tooltip or binding.description))
+                table.add_row(*self.rows[-1])
         table.add_row("Ctrl+P", "Opdrachtenpalet: alle acties op naam")
         with VerticalScroll(classes="dialog") as box:
             box.border_title = texts.HELP_TITLE

@@ -194,7 +194,7 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
                 style="bold magenta",
             )
         if absence:
-            until = texts.short_date(absence.until)
+            until = texts.through(absence.until)
             if absence.replaced_by:
                 text = texts.NOTE_RECIPIENT_ABSENT.format(
                     name=name, until=until, replacement=absence.replacement_name

@@ -15,10 +15,17 @@ from textual.widgets.option_list import Option
 
 from kccdesk import texts
 from kccdesk.errors import StorageError
-from kccdesk.model import Absence, Closure, ExtraShift, WeeklyShift
+from kccdesk.model import Absence, Closure, Coverage, ExtraShift, WeeklyShift
 from kccdesk.roster import parse_clock
-from kccdesk.roster_edit import DUTCH_DAY_NAMES, describe, parse_day, parse_days
-from kccdesk.roster_rules import entry_problems
+from kccdesk.roster_edit import (
+    DUTCH_DAY_NAMES,
+    describe,
+    parse_day,
+    parse_days,
+    parse_flag,
+    parse_moment,
+)
+from kccdesk.roster_rules import clock_text, entry_problems
 from kccdesk.ui.access import desk_of
 from kccdesk.ui.screens.typing_ahead import FIELD_KEYS, TypingAhead
 
@@ -40,11 +47,22 @@ class Done(Message):
 
 
 FIELDS = {
-    "shift": ("person", "days", "start", "end"),
+    "shift": ("person", "days", "start", "end", "on_closures"),
     "extra_shift": ("person", "date", "start", "end"),
-    "absence": ("person", "from", "until", "reason", "replaced_by"),
+    "absence": ("person", "from", "until", "reason", "replaced_by", "covers"),
     "closure": ("from", "until", "reason"),
+    "coverage": ("days", "start", "end", "department", "min", "on_closures"),
 }
+
+
+def _flag(value: bool) -> str:
+    return "j" if value else "n"
+
+
+def _moment(day, at) -> str:
+    if day is None:
+        return ""
+    return f"{day:%d-%m-%Y}" + (f" {at:%H:%M}" if at is not None else "")
 
 
 class KindChooser(ModalScreen[str | None]):
@@ -73,6 +91,25 @@ def _form_values(kind: str, item) -> dict[str, str]:
             "days": days,
             "start": f"{item.start:%H:%M}",
             "end": f"{item.end:%H:%M}",
+            "on_closures": _flag(item.on_closures),
+        }
+    if kind == "coverage":
+        return {
+            "days": ",".join(DUTCH_DAY_NAMES[d] for d in item.days),
+            "start": f"{item.start:%H:%M}",
+            "end": clock_text(item.end),
+            "department": item.department or "",
+            "min": str(item.min),
+            "on_closures": _flag(item.on_closures),
+        }
+    if kind == "absence":
+        return {
+            "person": item.person,
+            "from": _moment(item.start, item.start_time),
+            "until": _moment(item.until, item.until_time),
+            "reason": item.reason,
+            "replaced_by": item.replaced_by or "",
+            "covers": _flag(item.covers),
         }
     if kind == "extra_shift":
         return {
@@ -81,14 +118,11 @@ def _form_values(kind: str, item) -> dict[str, str]:
             "start": f"{item.start:%H:%M}",
             "end": f"{item.end:%H:%M}",
         }
-    values = {
+    return {
         "from": f"{item.start:%d-%m-%Y}",
         "until": f"{item.until:%d-%m-%Y}",
         "reason": item.reason,
     }
-    if kind == "absence":
-        values |= {"person": item.person, "replaced_by": item.replaced_by or ""}
-    return values
 
 
 class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
@@ -101,12 +135,14 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
         Binding("escape", "dismiss(None)", texts.KEY_CLOSE),
     ]
 
-    def __init__(self, client_id: str, kind: str, entry=None, entries=lambda: []):
-        """`entries` gives the roster entries as last read (with ids), to check against."""
+    def __init__(self, client_id: str, kind: str, entry=None, entries=lambda: [], preset=None):
+        """`entries` gives the roster entries as last read (with ids), to check against;
+        `preset` fills a new entry's form (a swap: the absence for one shift)."""
         super().__init__()
         self.client_id = client_id
         self.kind = kind
         self.entry = entry
+        self.preset = preset
         self.entries = entries
         self.item = None
         self._saving = False
@@ -119,7 +155,7 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
         return desk_of(self).today(self.client_id).date()
 
     def compose(self) -> ComposeResult:
-        values = _form_values(self.kind, self.entry.item if self.entry else None)
+        values = _form_values(self.kind, self.entry.item if self.entry else self.preset)
         people = [(p.name, p.id) for p in self.client.people]
         with VerticalScroll(classes="dialog", id="roster-form") as box:
             box.border_title = texts.ROSTER_FORM_TITLE[self.kind] + (
@@ -144,7 +180,8 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(f"#field-{FIELDS[self.kind][0]}").focus()
+        first = "replaced_by" if self.preset is not None else FIELDS[self.kind][0]
+        self.query_one(f"#field-{first}").focus()
         self._check()
 
     def _value(self, name: str) -> str:
@@ -156,7 +193,23 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
         v = self._value
         if self.kind == "shift":
             return WeeklyShift(
-                v("person"), parse_days(v("days")), parse_clock(v("start")), parse_clock(v("end"))
+                v("person"),
+                parse_days(v("days")),
+                parse_clock(v("start")),
+                parse_clock(v("end")),
+                on_closures=parse_flag(v("on_closures")),
+            )
+        if self.kind == "coverage":
+            minimum = v("min").strip() or "1"
+            if not minimum.isdigit():
+                raise ValueError(f"minimaal aantal '{minimum}' is geen getal")
+            return Coverage(
+                parse_days(v("days")),
+                parse_clock(v("start")),
+                None if v("end").strip() == "24:00" else parse_clock(v("end")),
+                v("department").strip() or None,
+                int(minimum),
+                on_closures=parse_flag(v("on_closures")),
             )
         if self.kind == "extra_shift":
             return ExtraShift(
@@ -166,12 +219,19 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
                 parse_clock(v("end")),
             )
         if self.kind == "absence":
+            start, start_time = parse_moment(v("from"), self.today())
+            until, until_time = (
+                parse_moment(v("until"), self.today()) if v("until").strip() else (None, None)
+            )
             return Absence(
                 v("person"),
-                parse_day(v("from"), self.today()),
-                parse_day(v("until"), self.today()),
+                start,
+                until,
                 v("reason").strip(),
                 v("replaced_by") or None,
+                covers=parse_flag(v("covers")),
+                start_time=start_time,
+                until_time=until_time,
             )
         return Closure(
             parse_day(v("from"), self.today()),

@@ -52,10 +52,10 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
         target = check.target
         if check.rule:
             problem = f"{target.name} {check.rule}."
-        elif target.absent_until is not None:
+        elif target.absent:
             reason = f" ({target.absent_reason})" if target.absent_reason else ""
             problem = texts.TRANSFER_ABSENT.format(
-                name=target.name, reason=reason, until=texts.short_date(target.absent_until)
+                name=target.name, reason=reason, until=texts.through(target.absent_until)
             )
         else:
             problem = texts.TRANSFER_NOT_ON_DUTY.format(name=target.name)
@@ -69,6 +69,8 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
             problem += "\n" + texts.TRANSFER_CLOSED.format(
                 client=self.client.name, reason=check.closed
             )
+        if check.gap:
+            problem += "\n" + texts.TRANSFER_GAP.format(gap=check.gap)
         with Vertical(classes="dialog warning", id="transfer-dialog") as box:
             box.border_title = texts.TRANSFER_TITLE
             yield Static(Text(problem, style="bold"), id="transfer-problem")
@@ -167,9 +169,9 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
 
 def _replacement_state(replacement: PersonState, check: TransferCheck) -> str:
     """The replacement is always named, with why they cannot take the call either."""
-    if replacement.absent_until is not None:
+    if replacement.absent:
         return texts.TRANSFER_REPLACEMENT_ABSENT.format(
-            name=replacement.name, until=texts.short_date(replacement.absent_until)
+            name=replacement.name, until=texts.through(replacement.absent_until)
         )
     back = (
         f"; weer in dienst {texts.back_text(replacement.back_at, check.at)}"

@@ -6,6 +6,7 @@ off the main loop, because notes change by other desks' hands.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from kccdesk import texts
+from kccdesk.coverage import Gap
 from kccdesk.model import Client
 from kccdesk.roster import DutyStatus
 from kccdesk.ui import render
@@ -56,8 +58,9 @@ class DutyPanel(_Panel):
     TITLE = texts.DUTY
     INNER_ID = "duty"
 
-    def show(self, status: DutyStatus, client: Client) -> None:
-        self.update(render.duty_panel(status, client))
+    def show(self, status: DutyStatus, client: Client, gaps: Sequence[Gap] = ()) -> None:
+        """`gaps`: the client's coverage gaps now or soon; the first is warned of on top."""
+        self.update(render.duty_panel(status, client, gaps))
 
     def on_key(self, event: events.Key) -> None:
         """A name typed while reading the duty list is the next search."""

@@ -21,6 +21,7 @@ from kccdesk.roster_edit import describe
 from kccdesk.ui.access import desk_of
 
 if TYPE_CHECKING:
+    from kccdesk.coverage import Gap
     from kccdesk.records import RosterEntry
 
 
@@ -32,8 +33,32 @@ def _short_name(name: str) -> str:
     return name if len(name) <= NAME_WIDTH else name[: NAME_WIDTH - 1] + "…"
 
 
+#: how far ahead the next gap is looked for (Ctrl+B)
+NEXT_GAP_DAYS = 366
+
+
 def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+def gap_days_of(gaps: list[Gap], monday: date) -> set[date]:
+    """The days of the week (client's clock) that a gap touches."""
+    days: set[date] = set()
+    for gap in gaps:
+        day = gap.start.date()
+        last = (gap.end - timedelta(microseconds=1)).date()
+        while day <= last:
+            days.add(day)
+            day += timedelta(days=1)
+    return {d for d in days if monday <= d < monday + timedelta(days=7)}
+
+
+def gap_text(gap: Gap) -> str:
+    """'wo 22:00–07:00 Techniek (geen dienst ingeroosterd)'."""
+    who = f" {gap.department}" if gap.department else ""
+    return (
+        f"{texts.DAYS[gap.start.weekday()]} {gap.start:%H:%M}–{gap.end:%H:%M}{who} ({gap.reason})"
+    )
 
 
 class RosterPane(Vertical):
@@ -47,6 +72,9 @@ class RosterPane(Vertical):
         Binding("insert,ctrl+e", "add", texts.KEY_ADD, id="roster-add"),
         Binding("delete", "remove", texts.KEY_REMOVE, id="roster-remove"),
         Binding("ctrl+g", "history", texts.KEY_HISTORY, id="roster-history"),
+        Binding("ctrl+w", "swap", texts.KEY_SWAP, id="roster-swap"),
+        # not Ctrl+O: that answers the softphone
+        Binding("ctrl+b", "next_gap", texts.KEY_NEXT_GAP, id="roster-next-gap"),
     ]
 
     @dataclass
@@ -105,6 +133,16 @@ class RosterPane(Vertical):
             ),
             style="bold",
         )
+        gaps = self.desk.gaps(self.client_id, self.monday, days=7) if client.coverage else []
+        gap_days = gap_days_of(gaps, self.monday)
+        if client.coverage:
+            title.append("\n")
+            if gaps:
+                shown = "; ".join(gap_text(gap) for gap in gaps[:3])
+                more = f" (+{len(gaps) - 3})" if len(gaps) > 3 else ""
+                title.append(texts.ROSTER_GAPS.format(gaps=shown + more), style="bold yellow")
+            else:
+                title.append(texts.ROSTER_NO_GAPS, style="green")
         if not self.can_edit:
             title.append("\n" + self.read_only_reason(), style="yellow")
         self.query_one("#roster-title", Static).update(title)
@@ -115,7 +153,8 @@ class RosterPane(Vertical):
         for i in range(7):
             day = self.monday + timedelta(days=i)
             header = f"{texts.DAYS[i]} {day:%d}"
-            headers.append(f"{header} ✖" if closed[i] else header)
+            header = f"{header} ✖" if closed[i] else header
+            headers.append(f"{header} ⚠" if day in gap_days else header)
         table.add_columns(*headers)
         for person, cells in grid.items():
             row: list[str | Text] = [_short_name(client.person_name(person))]
@@ -167,6 +206,18 @@ class RosterPane(Vertical):
             search.focus()
             search.insert_text_at_cursor(event.character)
 
+    def action_next_gap(self) -> None:
+        """To the week of the next coverage gap after this week (within the look-ahead)."""
+        if self.monday is None:
+            return
+        after = max(self.monday + timedelta(days=7), self.desk.today(self.client_id).date())
+        found = self.desk.gaps(self.client_id, after, days=NEXT_GAP_DAYS)
+        if not found:
+            self.notify(texts.ROSTER_NO_NEXT_GAP.format(days=NEXT_GAP_DAYS))
+            return
+        self.monday = monday_of(found[0].start.date())
+        self.refresh_view()
+
     def action_week(self, step: int) -> None:
         if self.monday is not None:
             self.monday += timedelta(weeks=step)
@@ -198,6 +249,25 @@ class RosterPane(Vertical):
         if entry is None or not self._editable():
             return
         form = RosterEntryForm(self.client_id, entry.kind, entry, lambda: self.entries)
+        self.app.push_screen(form, self._after_edit)
+
+    def action_swap(self) -> None:
+        """Swap the chosen shift's next occurrence: an absence from its start to its end that
+        the chosen replacement takes over (covers); the form asks only for the name."""
+        from kccdesk.roster_edit import next_day_of, swap
+        from kccdesk.ui.screens.roster_forms import RosterEntryForm
+
+        entry = self.selected
+        if entry is None or entry.kind not in ("shift", "extra_shift") or not self._editable():
+            if entry is not None and entry.kind not in ("shift", "extra_shift"):
+                self.notify(texts.ROSTER_SWAP_ONLY_SHIFTS, severity="warning")
+            return
+        today = self.desk.today(self.client_id).date()
+        start = max(today, self.monday) if self.monday else today
+        preset = swap(entry.item, next_day_of(entry.item, start))
+        form = RosterEntryForm(
+            self.client_id, "absence", entries=lambda: self.entries, preset=preset
+        )
         self.app.push_screen(form, self._after_edit)
 
     def action_remove(self) -> None:
