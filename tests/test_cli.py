@@ -10,14 +10,15 @@ import pytest
 from conftest import DEMO_DIR
 
 
-@pytest.fixture
-def run(tmp_path):
+def cli_runner(tmp_path, **extra_env: str):
+    """`kccdesk ...` as a real subprocess on a database and data dir of its own."""
     env = {
         **os.environ,
         "KCCDESK_DATA_DIR": str(tmp_path / "data"),
         "KCCDESK_CONFIG": str(tmp_path / "config.toml"),
         "KCCDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
         "KCCDESK_AGENT": "Test",
+        **extra_env,
     }
 
     def call(*args: str) -> subprocess.CompletedProcess:
@@ -30,6 +31,11 @@ def run(tmp_path):
         )
 
     return call
+
+
+@pytest.fixture
+def run(tmp_path):
+    return cli_runner(tmp_path)
 
 
 @pytest.fixture

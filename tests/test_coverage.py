@@ -2,9 +2,6 @@
 holidays, absences with and without cover, departments and `min`; the `gaps` command."""
 
 import json
-import os
-import subprocess
-import sys
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -13,6 +10,7 @@ import pytest
 from kccdesk.coverage import gaps
 from kccdesk.model import Absence, Client, Closure, Coverage, Person, WeeklyShift
 from kccdesk.roster import duty_at
+from test_cli import cli_runner
 
 AMS = ZoneInfo("Europe/Amsterdam")
 ALL_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -268,24 +266,7 @@ end = "22:00"
 
 @pytest.fixture
 def run(tmp_path):
-    env = {
-        **os.environ,
-        "KCCDESK_DATA_DIR": str(tmp_path / "data"),
-        "KCCDESK_CONFIG": str(tmp_path / "config.toml"),
-        "KCCDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-        "KCCDESK_NOW": "2026-11-23T12:00:00+01:00",
-    }
-
-    def call(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "kccdesk", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=60,
-        )
-
-    return call
+    return cli_runner(tmp_path, KCCDESK_NOW="2026-11-23T12:00:00+01:00")
 
 
 def test_gaps_command_json_shape_and_exit_1(run, tmp_path):
