@@ -144,6 +144,7 @@ def test_agent_desk_on_an_older_schema_leaves_the_upgrade_to_the_owner(team):
 
 def test_agent_desk_waits_while_the_owner_upgrades_then_opens(team, monkeypatch, capsys):
     import threading
+    import time as time_module
 
     from kccdesk.ui import app as desk_app
 
@@ -158,7 +159,10 @@ def test_agent_desk_waits_while_the_owner_upgrades_then_opens(team, monkeypatch,
             target=lambda: opened.append(desk_app._make_app_waiting_for_owner(False))
         )
         waiting.start()
-        waiting.join(1.0)
+        # Polled, not join(timeout): a timed join never returns under faketime (CI's +3y run).
+        deadline = time_module.monotonic() + 1.0
+        while time_module.monotonic() < deadline:
+            time_module.sleep(0.05)
         assert waiting.is_alive() and opened == []  # waits, does not fail
         owner = open_store(url)  # the owner upgrades, and grants the roles on the new tables
         owner.create_roles(prefix)
