@@ -529,17 +529,10 @@ class Desk:
         since = self.clock() - timedelta(days=CALLER_HISTORY_DAYS)
         return self._db.notes(client_id, caller_phone=caller, since=since, limit=10)
 
-    def resend(self, note_id: int) -> bool:
-        """Put a failed note back in the outbox."""
-        return self._db.resend(note_id)
-
     def failed_notes(self, limit: int = 50) -> list[NoteRecord]:
         """Notes the mail server refused (or that could not be composed), newest first: they
         need an agent until they are handled."""
         return self._db.notes(status="failed", limit=limit)
-
-    def note(self, note_id: int) -> NoteRecord:
-        return self._db.note(note_id)
 
     def deliver_due(self, smtp: SmtpSettings) -> list[Outcome]:
         """One pass of the outbox (kccdesk.delivery)."""
