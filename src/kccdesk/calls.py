@@ -24,6 +24,9 @@ class CallLog(Protocol):
         warnings_overridden: str = "",
         stopped: str = "",
         agent: str = "",
+        uuid: str = "",
+        timing: str = "desk",
+        shown: dict | None = None,
     ) -> object: ...
 
 
@@ -41,11 +44,21 @@ class CallSession:
     overrides: list[str] = field(default_factory=list)
     stopped: list[str] = field(default_factory=list)  # transfers the guard stopped
     notes: list[int] = field(default_factory=list)
+    #: the person the agent last acted on (transfer or attempt), for what the desk showed
+    acted_on: str = ""
+    #: what the desk showed when the agent acted (kccdesk.shown), recorded at that moment
+    shown: dict | None = None
+
+    @property
+    def timing(self) -> str:
+        """Where the call's start and end come from: the softphone or the desk's timer."""
+        return "softphone" if self.phone_id else "desk"
 
     def transferred(self, person: str, override: str = "") -> None:
         self.answered = True
         self.outcome = "transferred"
         self.transferred_to = person
+        self.acted_on = person
         if override:
             self.overrides.append(override)
 
@@ -63,6 +76,7 @@ class CallSession:
     def transfer_stopped(self, person: str, reason: str) -> None:
         """The guard stopped a transfer: recorded whatever the agent does next."""
         self.stopped.append(f"{person}: {reason}")
+        self.acted_on = self.acted_on or person
 
     def note_taken(self, note_id: int, override: str = "") -> None:
         self.notes.append(note_id)
@@ -78,7 +92,10 @@ class CallSession:
             self.explicit or bool(self.caller) or self.outcome != "answered" or bool(self.stopped)
         )
 
-    def log_into(self, store: CallLog, ended: datetime, agent: str) -> object:
+    def log_into(
+        self, store: CallLog, ended: datetime, agent: str, shown: dict | None = None
+    ) -> object:
+        """Write the call; `shown`: what the desk showed, when not recorded as it happened."""
         outcome = "missed" if not self.answered and self.outcome == "answered" else self.outcome
         return store.log_call(
             self.client,
@@ -90,4 +107,7 @@ class CallSession:
             stopped="; ".join(self.stopped),
             agent=agent,
             ended_at=ended,
+            uuid=self.id,
+            timing=self.timing,
+            shown=self.shown or shown,
         )

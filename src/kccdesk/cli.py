@@ -188,7 +188,7 @@ def _store(args):
 
 def _desk(args):
     from kccdesk.clock import clock_from_environment
-    from kccdesk.desk import Actor, Desk
+    from kccdesk.desk import Desk
     from kccdesk.settings import load_settings
 
     try:
@@ -196,7 +196,7 @@ def _desk(args):
     except ValueError as exc:
         raise CliError(str(exc)) from None
     settings = load_settings()
-    actor = Actor(settings.user_name, settings.user_name in settings.shift_leads)
+    actor = settings.actor()
     desk = Desk(_store(args), clock=clock, actor=actor)
     desk.adopt_database_identity()
     return desk

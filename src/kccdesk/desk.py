@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from kccdesk import locations
+from kccdesk.actor import Actor
 from kccdesk.clock import Clock, system_clock
 from kccdesk.coverage import Gap, describe_gap, gaps
 from kccdesk.dialing import clients_matching_digits
 from kccdesk.errors import StorageError
 from kccdesk.model import Client, ClientHead
+from kccdesk.review import Override
 from kccdesk.roster import DutyStatus, OutOfRange, duty_at
 from kccdesk.roster_rules import FIRST_DAY, LAST_DAY, RosterItem, entry_problems, kind_of
 from kccdesk.search import Catalog, Entry, Hit
@@ -35,6 +37,11 @@ if TYPE_CHECKING:
     from kccdesk.calls import CallSession
     from kccdesk.clientfile import Origins
     from kccdesk.delivery import Outcome
+    from kccdesk.feedback import FeedbackChange
+    from kccdesk.patterns import Pattern
+    from kccdesk.reconstruction import Reconstruction
+    from kccdesk.records import CallRecord, FeedbackRecord
+    from kccdesk.review import Review
     from kccdesk.roster_rules import RosterItem
     from kccdesk.search import Catalog, Entry, Hit
     from kccdesk.settings import SmtpSettings
@@ -48,6 +55,8 @@ CALLER_HISTORY_DAYS = 30
 KNOWN_SHOWN = 12
 #: the longest window `gaps` looks ahead (a year)
 MAX_GAP_DAYS = 366
+#: the answering service's own calendar (its review day), whatever the clients' zones
+SERVICE_ZONE = ZoneInfo("Europe/Amsterdam")
 #: the duty panel warns of a gap now or within this many hours
 GAP_WARNING_HOURS = 12
 
@@ -62,36 +71,6 @@ class RosterRefused(StorageError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("; ".join(problems))
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who works at this desk or runs this command, and what they may change."""
-
-    user: str
-    shift_lead: bool = False
-    #: true when the database said so (PostgreSQL login and role), not the local config
-    from_database: bool = False
-
-
-@dataclass(frozen=True)
-class Override:
-    """One warning an agent overrode (or a transfer the guard stopped)."""
-
-    at: datetime
-    client: str
-    kind: str  # doorverbonden | notitie | gestopt
-    agent: str
-    text: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "at": self.at.isoformat(),
-            "client": self.client,
-            "kind": self.kind,
-            "agent": self.agent,
-            "text": self.text,
-        }
 
 
 def open_demo_store() -> Store:
@@ -189,7 +168,8 @@ class Desk:
         database's answer (its role), not the config's; the database enforces it too."""
         rights = self._db.may_edit_roster()
         if rights is not None:
-            self.actor = Actor(self._db.login(), rights, from_database=True)
+            team_lead = bool(self._db.is_team_lead())
+            self.actor = Actor(self._db.login(), rights, from_database=True, team_lead=team_lead)
 
     def close(self) -> None:
         if self._store is not None:
@@ -493,14 +473,17 @@ class Desk:
         agent: str = "",
         keep_absent_recipient: bool = False,
         replaces: int | None = None,
+        call: str = "",
     ) -> NoteRecord:
-        """Check every rule, then store; raises NoteRefused with the reason. `replaces` is a
-        failed note this one takes the place of (re-sent, perhaps to someone else)."""
+        """Check every rule, then store with what the desk showed; raises NoteRefused with the
+        reason. `replaces` is a failed note this one takes the place of (re-sent, perhaps to
+        someone else); `call` the id of the call it was taken in."""
         from kccdesk.notes import check_note
 
         now = self.clock()
+        client = self.client(client_id)
         checked = check_note(
-            self.client(client_id),
+            client,
             recipient,
             caller_name,
             phone,
@@ -510,7 +493,12 @@ class Desk:
             at=now,
             allow_absent=keep_absent_recipient,
         )
-        saved = self._db.add_note(checked, at=now, override=checked.override)
+        shown = self.shown(
+            client_id, checked.addressed_to or checked.recipient, checked.override, now
+        )
+        saved = self._db.add_note(
+            checked, at=now, override=checked.override, call_uuid=call, shown=shown
+        )
         if replaces is not None:
             self._db.mark_replaced(replaces)
         return saved
@@ -551,8 +539,28 @@ class Desk:
     # --- calls -------------------------------------------------------------------------
 
     def log_call(self, call: CallSession, agent: str, ended: datetime | None = None) -> None:
-        """Write a finished call to the call log (ended now, or when the softphone said)."""
-        call.log_into(self._db, ended or self.clock(), agent)
+        """Write a finished call to the call log (ended now, or when the softphone said),
+        with what the desk showed when the agent acted (at the call's start when the screen
+        did not record it then)."""
+        shown = None
+        if call.shown is None and self.has_client(call.client):
+            shown = self.shown(call.client, call.acted_on, "; ".join(call.overrides), call.started)
+        call.log_into(self._db, ended or self.clock(), agent, shown)
+
+    def shown(
+        self, client_id: str, person: str = "", warning: str = "", at: datetime | None = None
+    ) -> dict[str, object] | None:
+        """What the call screen shows for this client at `at` (default now), as stored with
+        calls and notes for a later review (kccdesk.shown); None when it cannot be known."""
+        from kccdesk.notes import instructions_version
+        from kccdesk.shown import shown_now
+
+        try:
+            client = self.client(client_id)
+            status = self.duty(client_id, at or self.clock())
+        except StorageError:
+            return None
+        return shown_now(client, status, instructions_version(client), person, warning).as_dict()
 
     def overrides(self, client_id: str | None = None, days: int = 7) -> list[Override]:
         """What agents knowingly did against a warning, and the transfers the guard stopped,
@@ -574,6 +582,179 @@ class Desk:
             if n.override
         ]
         return sorted(found, key=lambda o: o.at, reverse=True)
+
+    # --- feedback and the team lead's review ----------------------------------------------
+
+    def _require_feedback_rights(self) -> None:
+        if not self.actor.may_record_feedback:
+            raise NotAllowed(
+                f"alleen roosterbeheerders en teamleiders houden het feedbacklog bij "
+                f"('{self.actor.user}' is dat niet)"
+            )
+
+    def _require_team_lead(self) -> None:
+        if not self.actor.team_lead:
+            raise NotAllowed(
+                f"alleen teamleiders zien het dagoverzicht en de rapportage ('{self.actor.user}' "
+                "is dat niet; SQLite: zet de gebruiker in team_leads, PostgreSQL: rol team_lead)"
+            )
+
+    def feedback_candidates(
+        self, client_id: str, day: date, phone: str = "", recipient: str = ""
+    ) -> tuple[list[NoteRecord], list[CallRecord]]:
+        """The notes and calls of that day (the client's calendar day) that fit the caller's
+        number and/or the person it went to: what a feedback item may be about."""
+        from kccdesk.feedback import matching
+
+        client = self.client(client_id)
+        if phone:
+            from kccdesk.phones import check
+
+            checked = check(phone, client.country)
+            if not checked.valid:
+                raise StorageError(f"'{phone}' is geen geldig telefoonnummer: {checked.error}")
+            phone = checked.e164 or phone
+        if recipient and client.person(recipient) is None:
+            raise StorageError(f"onbekende persoon '{recipient}' bij {client_id}")
+        since = datetime.combine(day, time(0), tzinfo=client.zone)
+        until = datetime.combine(day + timedelta(days=1), time(0), tzinfo=client.zone)
+        notes = self._db.notes(client_id, since=since, until=until)
+        calls = self._db.calls(client_id, since=since, until=until)
+        return matching(notes, calls, phone, recipient)
+
+    def add_feedback(
+        self,
+        client_id: str,
+        category: str,
+        said: str,
+        *,
+        at: datetime | None = None,
+        note_id: int | None = None,
+        call_id: int | None = None,
+        person: str = "",
+        cause: str = "onbekend",
+    ) -> FeedbackRecord:
+        """Record client feedback after its rules (kccdesk.feedback); FeedbackRefused or
+        StorageError (unknown note or call) say why nothing was stored."""
+        from kccdesk.feedback import check_new
+
+        self._require_feedback_rights()
+        client = self.client(client_id)
+        note = self._db.note(note_id) if note_id is not None else None
+        call = None
+        if call_id is not None:
+            call = self._db.call(call_id)
+            if call is None:
+                raise StorageError(f"onbekend gesprek {call_id}")
+        checked = check_new(
+            client,
+            category=category,
+            said=said,
+            now=self.clock(),
+            happened_at=at,
+            note=note,
+            call=call,
+            person=person,
+            cause=cause,
+        )
+        return self._db.add_feedback(checked, user=self.actor.user, at=self.clock())
+
+    def feedback_item(self, feedback_id: int) -> FeedbackRecord:
+        return self._db.feedback_item(feedback_id)
+
+    def feedback(
+        self,
+        client_id: str | None = None,
+        days: int | None = None,
+        open_only: bool = False,
+    ) -> list[FeedbackRecord]:
+        """Feedback newest event first: of one client or all, of the last `days`, or only the
+        items still open."""
+        from kccdesk.feedback import OPEN_STATUSES
+
+        if client_id:
+            self.client(client_id)  # an unknown client is an error, not an empty list
+        since = self.clock() - timedelta(days=days) if days else None
+        return self._db.feedback(
+            client_id, since=since, statuses=OPEN_STATUSES if open_only else ()
+        )
+
+    def update_feedback(self, feedback_id: int, change: FeedbackChange) -> FeedbackRecord:
+        """Set status, action, owner or cause after the rules (an action needs an owner)."""
+        from kccdesk.feedback import check_change
+
+        self._require_feedback_rights()
+        current = self._db.feedback_item(feedback_id)
+        checked = check_change(change, current.action, current.owner)
+        return self._db.update_feedback(feedback_id, checked, user=self.actor.user, at=self.clock())
+
+    def reconstruct(self, feedback_id: int) -> Reconstruction:
+        """The item joined with its note or call, what the desk showed then and the roster
+        changes around it (kccdesk.reconstruction)."""
+        from kccdesk.reconstruction import AUDIT_WINDOW
+
+        item = self._db.feedback_item(feedback_id)
+        return self._reconstruct(item, AUDIT_WINDOW)
+
+    def _reconstruct(self, item: FeedbackRecord, window: timedelta) -> Reconstruction:
+        from kccdesk.reconstruction import reconstruct
+
+        client = self.client(item.client)
+        note = call = None
+        if item.note_id is not None:
+            try:
+                note = self._db.note(item.note_id)
+            except StorageError:
+                note = None  # purged after the retention period
+        if item.call_id is not None:
+            call = self._db.call(item.call_id)
+        if call is None and note is not None and note.call_uuid:
+            call = self._db.call_by_uuid(note.call_uuid)
+        event = note.created_at if note else call.started_at if call else item.happened_at
+        audit = self._db.roster_audit(item.client, event - window, event + window)
+        return reconstruct(client, item, note, call, audit)
+
+    def patterns(
+        self, client_id: str | None = None, until: datetime | None = None
+    ) -> list[Pattern]:
+        """Recurring causes in the fortnight before `until` (default now)."""
+        from kccdesk.patterns import WINDOW, recurring
+
+        until = until or self.clock()
+        items = self._db.feedback(client_id, since=until - WINDOW, until=until)
+        late = {i.id for i in items if self._late(i)}
+        clients = {cid: self.client(cid) for cid in {i.client for i in items}}
+        return recurring(items, clients, until, late)
+
+    def _late(self, item: FeedbackRecord) -> bool:
+        """Whether the client's roster change for this item reached us after the call."""
+        from kccdesk.reconstruction import AUDIT_WINDOW
+
+        if item.note_id is None and item.call_id is None:
+            return False
+        return bool(self._reconstruct(item, AUDIT_WINDOW).late_changes)
+
+    def review(self, day: date | None = None) -> Review:
+        """The team lead's daily review of `day` (default yesterday, on the service's clock):
+        that day's feedback and every open item, overridden warnings, failed notes, patterns."""
+        from kccdesk.feedback import OPEN_STATUSES
+        from kccdesk.review import build_review
+
+        self._require_team_lead()
+        now = self.clock()
+        day = day or (now.astimezone(SERVICE_ZONE).date() - timedelta(days=1))
+        start = datetime.combine(day, time(0), tzinfo=SERVICE_ZONE)
+        end = start + timedelta(days=1)
+        recent = self._db.feedback(since=start, until=end)
+        still_open = self._db.feedback(statuses=OPEN_STATUSES)
+        items = {i.id: i for i in [*recent, *still_open]}
+        feedback = sorted(items.values(), key=lambda i: i.happened_at, reverse=True)
+        overrides = [
+            o for o in self.overrides(days=max(1, (now - start).days + 1)) if start <= o.at < end
+        ]
+        failed = self.failed_notes()
+        names = {h.id: h.name for h in self.directory}
+        return build_review(day, names, feedback, self.patterns(until=now), overrides, failed)
 
     # --- roster editing ------------------------------------------------------------------
 

@@ -29,6 +29,11 @@ class NoteRecord:
     next_attempt_at: datetime | None = None
     #: the person the caller asked for, when the client's rule sent the note to `recipient`
     addressed_to: str = ""
+    #: the call (CallSession.id) the note was taken in, when known
+    call_uuid: str = ""
+    #: what the desk showed when the note was saved (kccdesk.shown), for a later review
+    shown: dict[str, object] | None = None
+    instructions_version: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -47,6 +52,7 @@ class NoteRecord:
             "attempts": self.attempts,
             "last_error": self.last_error,
             "override": self.override,
+            "call": self.call_uuid or None,
         }
 
 
@@ -62,6 +68,34 @@ class CallRecord:
     warnings_overridden: str
     stopped: str = ""  # transfers the guard stopped during the call (the attempt is recorded)
     agent: str = ""
+    uuid: str = ""  # the call's own id (CallSession.id): notes taken in it name it
+    #: where start and end come from: "softphone" (real answer and hang-up) or "desk" (timer)
+    timing: str = "desk"
+    #: what the desk showed when the agent acted (kccdesk.shown), for a later review
+    shown: dict[str, object] | None = None
+
+    @property
+    def handling_seconds(self) -> float | None:
+        """Start to end, note-taking included; None for a call without an end."""
+        if self.ended_at is None:
+            return None
+        return max(0.0, (self.ended_at - self.started_at).total_seconds())
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "uuid": self.uuid,
+            "client": self.client,
+            "caller": self.caller,
+            "started_at": self.started_at.isoformat(),
+            "ended_at": self.ended_at.isoformat() if self.ended_at else None,
+            "timing": self.timing,
+            "outcome": self.outcome,
+            "transferred_to": self.transferred_to,
+            "warnings_overridden": self.warnings_overridden,
+            "stopped": self.stopped,
+            "agent": self.agent,
+        }
 
 
 @dataclass(frozen=True)
@@ -82,6 +116,8 @@ class AuditRecord:
     before: dict[str, object] | None
     after: dict[str, object] | None
     source: str = ""  # "rooster" (the roster pane), "import <file name>", ...
+    kind: str = ""  # shift | extra_shift | absence | closure | coverage
+    entry_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -89,3 +125,45 @@ class ImportReport:
     added: list[str]
     updated: list[str]
     unchanged: list[str]
+
+
+@dataclass(frozen=True)
+class FeedbackRecord:
+    """One piece of client feedback about a mistake, and what the team does about it."""
+
+    id: int
+    client: str
+    happened_at: datetime  # when the event the client speaks of took place
+    category: str  # kccdesk.feedback.CATEGORIES
+    said: str  # what the client said, in their words
+    status: str  # kccdesk.feedback.STATUSES
+    cause: str  # ons | client | onbekend
+    action: str
+    owner: str
+    person: str  # the person of the client it was about (who was wrongly called, say)
+    note_id: int | None
+    call_id: int | None
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+    updated_by: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "client": self.client,
+            "happened_at": self.happened_at.isoformat(),
+            "category": self.category,
+            "said": self.said,
+            "status": self.status,
+            "cause": self.cause,
+            "action": self.action,
+            "owner": self.owner,
+            "person": self.person or None,
+            "note": self.note_id,
+            "call": self.call_id,
+            "created_at": self.created_at.isoformat(),
+            "created_by": self.created_by,
+            "updated_at": self.updated_at.isoformat(),
+            "updated_by": self.updated_by,
+        }

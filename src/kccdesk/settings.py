@@ -4,7 +4,9 @@ Example config.toml:
 
     agent = "Marieke"            # name in the greeting and on notes
     user = "marieke"             # who the audit trail says made a change
-    shift_leads = ["marieke"]    # users who may edit rosters
+    shift_leads = ["marieke"]    # users who may edit rosters (and record client feedback)
+    team_leads = ["ilse"]        # users who review feedback and make client reports (SQLite;
+                                 # on PostgreSQL the database role decides)
     retention_days = 90          # callback notes and call logs are purged after this
 
     [smtp]                       # where callback notes are mailed; no [smtp]: not mailed
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from kccdesk import locations
+from kccdesk.actor import Actor
 
 
 class SettingsError(Exception):
@@ -66,9 +69,16 @@ class Settings:
     agent: str = ""
     user: str = ""
     shift_leads: tuple[str, ...] = field(default=())
+    team_leads: tuple[str, ...] = field(default=())
     retention_days: int = 90
     smtp: SmtpSettings | None = None
     softphone: SoftphoneSettings | None = None
+
+    def actor(self) -> Actor:
+        """Who this user is and what the config lets them do (PostgreSQL's roles overrule it
+        when the desk adopts the database identity)."""
+        user = self.user_name
+        return Actor(user, user in self.shift_leads, team_lead=user in self.team_leads)
 
     @property
     def agent_name(self) -> str:
@@ -101,12 +111,13 @@ def load_settings() -> Settings:
     for key in known:
         env = os.environ.get(f"KCCDESK_{key.upper()}")
         if env is not None:
-            data[key] = env.split(",") if key == "shift_leads" else env
+            data[key] = env.split(",") if key in ("shift_leads", "team_leads") else env
     try:
         return Settings(
             agent=str(data.get("agent", "")),
             user=str(data.get("user", "")),
             shift_leads=tuple(str(u) for u in data.get("shift_leads", ())),
+            team_leads=tuple(str(u) for u in data.get("team_leads", ())),
             retention_days=int(data.get("retention_days", 90)),
             smtp=smtp,
             softphone=phone,

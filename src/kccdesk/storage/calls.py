@@ -27,6 +27,9 @@ class CallStore(StoreBase):
         warnings_overridden: str = "",
         stopped: str = "",
         agent: str = "",
+        uuid: str = "",
+        timing: str = "desk",
+        shown: dict | None = None,
     ) -> CallRecord:
         def write() -> CallRecord:
             row = CallRow(
@@ -39,6 +42,9 @@ class CallStore(StoreBase):
                 warnings_overridden=warnings_overridden,
                 stopped=stopped,
                 agent=agent,
+                uuid=uuid,
+                timing=timing,
+                shown=shown,
             )
             with self._session() as s:
                 s.add(row)
@@ -52,17 +58,44 @@ class CallStore(StoreBase):
         client_id: str | None = None,
         limit: int | None = None,
         since: datetime | None = None,
+        until: datetime | None = None,
+        caller: str | None = None,
     ) -> list[CallRecord]:
+        """Calls newest first, optionally of one client, started in [since, until), from one
+        number."""
+
         def read() -> list[CallRecord]:
             query = select(CallRow).order_by(col(CallRow.started_at).desc(), col(CallRow.id).desc())
             if since is not None:
                 query = query.where(CallRow.started_at >= since)
+            if until is not None:
+                query = query.where(CallRow.started_at < until)
+            if caller:
+                query = query.where(CallRow.caller == caller)
             if client_id:
                 query = query.where(CallRow.client_id == client_id)
             if limit:
                 query = query.limit(limit)
             with self._session() as s:
                 return [call_record(r) for r in s.exec(query)]
+
+        return self._run(read)
+
+    def call(self, call_id: int) -> CallRecord | None:
+        def read() -> CallRecord | None:
+            with self._session() as s:
+                row = s.get(CallRow, call_id)
+                return call_record(row) if row is not None else None
+
+        return self._run(read)
+
+    def call_by_uuid(self, uuid: str) -> CallRecord | None:
+        """The logged call with this CallSession id (the one a note was taken in)."""
+
+        def read() -> CallRecord | None:
+            with self._session() as s:
+                row = s.exec(select(CallRow).where(CallRow.uuid == uuid).limit(1)).first()
+                return call_record(row) if row is not None else None
 
         return self._run(read)
 

@@ -15,7 +15,7 @@ from kccdesk.model import (
     Topic,
     WeeklyShift,
 )
-from kccdesk.records import CallRecord, NoteRecord, RosterEntry
+from kccdesk.records import CallRecord, FeedbackRecord, NoteRecord, RosterEntry
 from kccdesk.roster import parse_clock
 from kccdesk.roster_rules import clock_text
 from kccdesk.storage.tables import (
@@ -24,6 +24,7 @@ from kccdesk.storage.tables import (
     ClosureRow,
     CoverageRow,
     ExtraShiftRow,
+    FeedbackRow,
     NoteRow,
     ShiftRow,
 )
@@ -73,6 +74,9 @@ def note_record(row: NoteRow) -> NoteRecord:
         override=row.override,
         sent_at=row.sent_at,
         next_attempt_at=row.next_attempt_at,
+        call_uuid=row.call_uuid,
+        shown=row.shown,
+        instructions_version=row.instructions_version,
     )
 
 
@@ -88,6 +92,30 @@ def call_record(row: CallRow) -> CallRecord:
         warnings_overridden=row.warnings_overridden,
         stopped=row.stopped,
         agent=row.agent,
+        uuid=row.uuid,
+        timing=row.timing,
+        shown=row.shown,
+    )
+
+
+def feedback_record(row: FeedbackRow) -> FeedbackRecord:
+    return FeedbackRecord(
+        id=row.id or 0,
+        client=row.client_id,
+        happened_at=row.happened_at,
+        category=row.category,
+        said=row.said,
+        status=row.status,
+        cause=row.cause,
+        action=row.action,
+        owner=row.owner,
+        person=row.person,
+        note_id=row.note_id,
+        call_id=row.call_id,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        updated_at=row.updated_at,
+        updated_by=row.updated_by,
     )
 
 

@@ -17,9 +17,18 @@ from kccdesk.storage.tables import NoteRow
 
 
 class NoteStore(StoreBase):
-    def add_note(self, note: CheckedNote, *, at: datetime, override: str = "") -> NoteRecord:
+    def add_note(
+        self,
+        note: CheckedNote,
+        *,
+        at: datetime,
+        override: str = "",
+        call_uuid: str = "",
+        shown: dict | None = None,
+    ) -> NoteRecord:
         """Store a checked note, created `at` (the caller's clock), with a new UUID: the
-        identity its mail carries, the same on every attempt."""
+        identity its mail carries, the same on every attempt. `shown`: what the desk showed
+        (kccdesk.shown), `call_uuid`: the call it was taken in."""
         row = NoteRow(
             uuid=str(uuid4()),
             client_id=note.client,
@@ -33,6 +42,8 @@ class NoteStore(StoreBase):
             created_at=at,
             instructions_version=note.instructions_version,
             override=override,
+            call_uuid=call_uuid,
+            shown=shown,
         )
 
         def write() -> NoteRecord:
@@ -52,8 +63,9 @@ class NoteStore(StoreBase):
         caller_phone: str | None = None,
         limit: int | None = None,
         status: str | None = None,
+        until: datetime | None = None,
     ) -> list[NoteRecord]:
-        """Notes newest first, optionally of one client, since an instant, from one number,
+        """Notes newest first, optionally of one client, in [since, until), from one number,
         in one delivery status."""
 
         def read() -> list[NoteRecord]:
@@ -62,6 +74,8 @@ class NoteStore(StoreBase):
                 query = query.where(NoteRow.client_id == client_id)
             if since:
                 query = query.where(NoteRow.created_at >= since)
+            if until:
+                query = query.where(NoteRow.created_at < until)
             if caller_phone:
                 query = query.where(NoteRow.caller_phone == caller_phone)
             if status:

@@ -1,20 +1,21 @@
 """The one door to the database: plain records in, plain records out, Dutch errors.
 
 `Store` is a facade assembled from one mixin per aggregate (clients, notes, outbox, roster,
-calls, roles); each lives in its own module beside this one.
+calls, roles, feedback); each lives in its own module beside this one.
 """
 
 from __future__ import annotations
 
 from kccdesk.storage.calls import CallStore
 from kccdesk.storage.clients import ClientStore
+from kccdesk.storage.feedback import FeedbackStore
 from kccdesk.storage.notes import NoteStore
 from kccdesk.storage.outbox import OutboxStore
 from kccdesk.storage.roles import RoleStore
 from kccdesk.storage.roster import RosterStore
 
 
-class Store(ClientStore, NoteStore, OutboxStore, RosterStore, CallStore, RoleStore):
+class Store(ClientStore, NoteStore, OutboxStore, RosterStore, CallStore, RoleStore, FeedbackStore):
     """Repository over one database URL (SQLite file or PostgreSQL)."""
 
 

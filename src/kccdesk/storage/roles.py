@@ -1,8 +1,10 @@
 """Who may do what, enforced by PostgreSQL itself: three group roles, granted to logins.
 
     agent       read everything; take notes, log calls, purge them after retention
-    shift_lead  an agent who also edits rosters (and so adds to the roster audit)
-    team_lead   an agent who reads everything (reports); edits no rosters
+    shift_lead  an agent who also edits rosters (and so adds to the roster audit) and
+                records client feedback
+    team_lead   an agent who reads everything (review, reports) and keeps the feedback log;
+                edits no rosters
 
 Client data (imports) and schema upgrades stay with the owner of the tables. The roster
 audit is insert-only for everyone and records the login (migration 0005). Role names are
@@ -64,6 +66,7 @@ def create_roles(engine: Engine, prefix: str = "kccdesk") -> list[str]:
         c.execute(text(f"GRANT {agent} TO {lead}, {team}"))
         c.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(ROSTER_TABLES)} TO {lead}"))
         c.execute(text(f"GRANT INSERT ON roster_audit TO {lead}"))
+        c.execute(text(f"GRANT INSERT, UPDATE ON feedback TO {lead}, {team}"))
     return [agent, lead, team]
 
 
@@ -102,6 +105,24 @@ class RoleStore(StoreBase):
             with self.engine.connect() as c:
                 return bool(
                     c.execute(text("SELECT has_table_privilege('shift', 'INSERT')")).scalar()
+                )
+
+        return self._run(read)
+
+    def is_team_lead(self) -> bool | None:
+        """On PostgreSQL whether this login holds a team-lead role; None elsewhere (config)."""
+        if self.engine.dialect.name != "postgresql":
+            return None
+
+        def read() -> bool:
+            with self.engine.connect() as c:
+                return bool(
+                    c.execute(
+                        text(
+                            "SELECT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname LIKE "
+                            "'%\\_team\\_lead' AND pg_has_role(current_user, r.oid, 'MEMBER'))"
+                        )
+                    ).scalar()
                 )
 
         return self._run(read)

@@ -193,9 +193,30 @@ class RosterStore(StoreBase):
                 .order_by(col(RosterAuditRow.at).desc(), col(RosterAuditRow.id).desc())
             )
             with self._session() as s:
-                return [
-                    AuditRecord(r.at, r.user, r.action, r.before, r.after, r.source)
-                    for r in s.exec(query)
-                ]
+                return [_audit_record(r) for r in s.exec(query)]
 
         return self._run(read)
+
+    def roster_audit(
+        self, client_id: str, since: datetime, until: datetime | None = None
+    ) -> list[AuditRecord]:
+        """A client's roster changes made in [since, until), oldest first: to tell what the
+        roster said at a moment, and when the client's change reached us."""
+
+        def read() -> list[AuditRecord]:
+            query = select(RosterAuditRow).where(
+                RosterAuditRow.client_id == client_id, RosterAuditRow.at >= since
+            )
+            if until is not None:
+                query = query.where(RosterAuditRow.at < until)
+            query = query.order_by(col(RosterAuditRow.at), col(RosterAuditRow.id))
+            with self._session() as s:
+                return [_audit_record(r) for r in s.exec(query)]
+
+        return self._run(read)
+
+
+def _audit_record(row: RosterAuditRow) -> AuditRecord:
+    return AuditRecord(
+        row.at, row.user, row.action, row.before, row.after, row.source, row.kind, row.entry_id
+    )

@@ -180,6 +180,9 @@ class NoteRow(SQLModel, table=True):
     override: str = ""  # why a rule was knowingly overridden (e.g. absent recipient kept)
     next_attempt_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    call_uuid: str = ""  # the call it was taken in (CallRow.uuid), when known
+    #: what the desk showed when the note was saved (kccdesk.shown)
+    shown: dict | None = Field(default=None, sa_column=Column(JSON))
 
 
 class CallRow(SQLModel, table=True):
@@ -195,6 +198,33 @@ class CallRow(SQLModel, table=True):
     warnings_overridden: str = ""
     stopped: str = ""  # transfers the guard stopped during the call
     agent: str = ""
+    uuid: str = Field(default="", index=True)  # CallSession.id: notes of the call name it
+    timing: str = "desk"  # softphone (real answer/hang-up) | desk (the desk's call timer)
+    #: what the desk showed when the agent acted (kccdesk.shown)
+    shown: dict | None = Field(default=None, sa_column=Column(JSON))
+
+
+class FeedbackRow(SQLModel, table=True):
+    """Client feedback about a mistake, and what the team does about it (kccdesk.feedback)."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (Index("ix_feedback_client_happened", "client_id", "happened_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: str
+    happened_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    category: str
+    said: str
+    status: str = "nieuw"
+    cause: str = "onbekend"
+    action: str = ""
+    owner: str = ""
+    person: str = ""
+    note_id: int | None = None  # not a foreign key: notes are purged after retention
+    call_id: int | None = None
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    created_by: str = ""
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    updated_by: str = ""
 
 
 class ChangeRow(SQLModel, table=True):

@@ -24,7 +24,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from kccdesk import texts
 from kccdesk.clock import Clock, system_clock
-from kccdesk.desk import Actor, Desk
+from kccdesk.desk import Desk
 from kccdesk.drafts import DraftStore, NoteDraft
 from kccdesk.recent import LastClient
 from kccdesk.records import NoteRecord
@@ -593,7 +593,7 @@ def make_app(
     kept = snapshot.read()
     opener = partial(_open_store, url, demo)
     from_snapshot = bool(kept and (kept[0] or kept[1]))
-    actor = Actor(settings.user_name, settings.user_name in settings.shift_leads)
+    actor = settings.actor()
     if kept and from_snapshot:
         desk = Desk.from_snapshot(opener, kept[0], kept[1], clock=clock, actor=actor)
     else:
