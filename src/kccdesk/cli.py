@@ -164,6 +164,10 @@ def _parser() -> argparse.ArgumentParser:
     lst.add_argument("--client", metavar="ID")
     lst.add_argument("--limit", type=int, default=50)
     lst.add_argument("--json", action="store_true")
+
+    from kccdesk.cli_feedback import add_parser as add_feedback_parser
+
+    add_feedback_parser(sub)
     return parser
 
 
@@ -541,6 +545,12 @@ def cmd_overrides(args) -> int:
     return 0
 
 
+def cmd_feedback(args) -> int:
+    from kccdesk.cli_feedback import run
+
+    return run(args, _desk(args), _instant, _print_json)
+
+
 def cmd_send(args) -> int:
     from kccdesk.settings import load_settings
 
@@ -576,6 +586,7 @@ COMMANDS = {
     "ring": cmd_ring,
     "send": cmd_send,
     "overrides": cmd_overrides,
+    "feedback": cmd_feedback,
     "purge": cmd_purge,
 }
 

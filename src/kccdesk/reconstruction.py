@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from kccdesk.model import Absence, Client, Closure, ExtraShift, WeeklyShift
+from kccdesk.phones import display
 from kccdesk.records import AuditRecord, CallRecord, FeedbackRecord, NoteRecord
 from kccdesk.roster import parse_clock
 from kccdesk.roster_edit import describe
@@ -229,17 +230,29 @@ def reconstruct(
             )
         )
     changes.sort(key=lambda c: c.at)
-    cause, verdict = _verdict(client, shown, note, call, changes)
+    cause, verdict = _verdict(item.category, client, shown, note, call, changes)
     return Reconstruction(item, event, note, call, shown, tuple(changes), cause, verdict)
 
 
 def _verdict(
+    category: str,
     client: Client,
     shown: Shown | None,
     note: NoteRecord | None,
     call: CallRecord | None,
     changes: list[RosterChange],
 ) -> tuple[str, str]:
+    if category == "fout-nummer" and note is not None:
+        number = display(note.caller_phone, client.country)
+        return UNKNOWN, (
+            f"het nummer {number} was geldig en is zo opgeslagen: verkeerd verstaan of niet "
+            "teruggelezen? (de desk controleert alleen of een nummer kan bestaan)"
+        )
+    if category == "verkeerde-ontvanger" and note is not None and note.addressed_to:
+        return LATE, (
+            f"volgens de afspraak van de klant (notes_to) ging de notitie voor "
+            f"{client.person_name(note.addressed_to)} naar {client.person_name(note.recipient)}"
+        )
     late = [c for c in changes if c.late]
     state = STATE_TEXT.get(shown.state, "") if shown else ""
     warning = shown.warning if shown else ""
@@ -292,7 +305,8 @@ def lines(client: Client, r: Reconstruction) -> list[str]:
         via = f" (gevraagd: {name(n.addressed_to)})" if n.addressed_to else ""
         out.append(
             f"Notitie #{n.id} {n.created_at.astimezone(zone):%d-%m %H:%M} voor "
-            f"{name(n.recipient)}{via}, agent {n.agent or '?'}: {n.caller_name} {n.caller_phone}"
+            f"{name(n.recipient)}{via}, agent {n.agent or '?'}: {n.caller_name} "
+            f"{display(n.caller_phone, client.country)}"
         )
     s = r.shown
     if s is None:
