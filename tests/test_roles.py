@@ -199,3 +199,29 @@ async def test_desk_of_an_agent_login_shows_the_roster_read_only_whatever_the_co
             await pilot.press("insert")
             await settle(pilot)
             assert (read_only, isinstance(app.screen, KindChooser)) == (not editable, editable)
+
+
+def test_feedback_is_kept_by_leads_and_the_team_lead_role_is_read_from_the_database(team):
+    from kccdesk.desk import Desk
+    from kccdesk.feedback import FeedbackInput
+
+    owner, as_login, agent, lead, url, prefix = team
+    team_lead = f"{prefix}_ilse"
+    _admin(f"CREATE ROLE {team_lead} LOGIN")
+    try:
+        owner.grant_role(team_lead, "team_lead", prefix)
+        item = FeedbackInput(PRACTICE, NOW, "anders", "x")
+        with pytest.raises(StorageError, match="feedback vastleggen"):
+            as_login(agent).add_feedback(item, user="anna", at=NOW)
+        assert as_login(lead).add_feedback(item, user="x", at=NOW).id > 0
+        desk = Desk(as_login(team_lead), clock=lambda: NOW)
+        desk.adopt_database_identity()
+        assert desk.actor.team_lead and not desk.actor.shift_lead
+        assert desk.actor.user == team_lead
+        assert desk.review().clients  # the lead's item, still open
+        agent_desk = Desk(as_login(agent), clock=lambda: NOW)
+        agent_desk.adopt_database_identity()
+        assert not agent_desk.actor.team_lead
+    finally:
+        _admin(f"DROP OWNED BY {team_lead}")
+        _admin(f"DROP ROLE IF EXISTS {team_lead}")

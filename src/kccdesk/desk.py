@@ -717,11 +717,13 @@ class Desk:
     def patterns(
         self, client_id: str | None = None, until: datetime | None = None
     ) -> list[Pattern]:
-        """Recurring causes in the fortnight before `until` (default now)."""
+        """Recurring causes in the fortnight up to `until` (default now)."""
         from kccdesk.patterns import WINDOW, recurring
 
         until = until or self.clock()
-        items = self._db.feedback(client_id, since=until - WINDOW, until=until)
+        items = self._db.feedback(
+            client_id, since=until - WINDOW, until=until + timedelta(microseconds=1)
+        )
         late = {i.id for i in items if self._late(i)}
         clients = {cid: self.client(cid) for cid in {i.client for i in items}}
         return recurring(items, clients, until, late)

@@ -67,13 +67,13 @@ def recurring(
     until: datetime,
     late: set[int] | frozenset[int] = frozenset(),
 ) -> list[Pattern]:
-    """The patterns in the fortnight before `until`: per client and category, the items about
+    """The patterns in the fortnight up to and including `until`: per client and category, the items about
     one person (or else one department, or else the category as a whole) at least THRESHOLD
     times. `late`: ids of items whose roster change came after the call."""
     since = until - WINDOW
     groups: dict[tuple[str, str], list[FeedbackRecord]] = defaultdict(list)
     for item in items:
-        if since <= item.happened_at < until and item.status in COUNTED_STATUSES:
+        if since < item.happened_at <= until and item.status in COUNTED_STATUSES:
             groups[(item.client, item.category)].append(item)
     found = []
     for (client_id, category), group in sorted(groups.items()):

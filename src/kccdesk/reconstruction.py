@@ -34,7 +34,7 @@ KIND_TEXT = {
     "coverage": "dekking",
 }
 #: the suggested cause: with the client (late roster), with us (warning overridden), unknown
-LATE = "client"
+CLIENT = "client"
 OURS = "ons"
 UNKNOWN = "onbekend"
 
@@ -50,12 +50,15 @@ class RosterChange:
     kind: str
     text: str  # the entry after the change (or before, when removed), in Dutch
     after_event: timedelta  # negative: made before the event
-    covers_event: bool  # the entry (before or after) is about the moment of the event
+    #: the change takes someone off duty at the moment of the event (an absence or closure
+    #: that now covers it, a shift that no longer does)
+    takes_duty_away: bool
 
     @property
     def late(self) -> bool:
-        """Made after the event about the event: the desk could not have known."""
-        return self.covers_event and self.after_event > timedelta(0)
+        """Took someone off duty at the event, but was made after it: the desk could not
+        have known."""
+        return self.takes_duty_away and self.after_event > timedelta(0)
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ class Reconstruction:
                     "kind": c.kind,
                     "entry": c.text,
                     "minutes_after_event": round(c.after_event.total_seconds() / 60),
-                    "about_event": c.covers_event,
+                    "takes_duty_away": c.takes_duty_away,
                     "late": c.late,
                 }
                 for c in self.changes
@@ -214,7 +217,8 @@ def reconstruct(
         concerned = {_person_of(before), _person_of(after)} - {None}
         if row.kind != "closure" and not (concerned & people):
             continue
-        if not any(x is not None and _about_moment(x, local) for x in (before, after)):
+        was, now = (x is not None and _about_moment(x, local) for x in (before, after))
+        if not (was or now):
             continue  # a change about other days says nothing about this call
         shown_item = after if after is not None else before
         changes.append(
@@ -226,7 +230,7 @@ def reconstruct(
                 kind=row.kind,
                 text=describe(shown_item, client.person_name),  # type: ignore[arg-type]
                 after_event=row.at - event,
-                covers_event=True,
+                takes_duty_away=now if row.kind in ("absence", "closure") else was and not now,
             )
         )
     changes.sort(key=lambda c: c.at)
@@ -249,7 +253,7 @@ def _verdict(
             "teruggelezen? (de desk controleert alleen of een nummer kan bestaan)"
         )
     if category == "verkeerde-ontvanger" and note is not None and note.addressed_to:
-        return LATE, (
+        return CLIENT, (
             f"volgens de afspraak van de klant (notes_to) ging de notitie voor "
             f"{client.person_name(note.addressed_to)} naar {client.person_name(note.recipient)}"
         )
@@ -269,9 +273,12 @@ def _verdict(
         first = late[0]
         what = f"{KIND_TEXT.get(first.kind, first.kind)} {ACTION_TEXT.get(first.action, '')}"
         said = f"; de desk toonde toen '{state}'" if state else ""
-        return LATE, f"{what} {relative(first.after_event)} het gesprek{said}: oorzaak bij de klant"
+        return (
+            CLIENT,
+            f"{what} {relative(first.after_event)} het gesprek{said}: oorzaak bij de klant",
+        )
     just_before = [
-        c for c in changes if c.covers_event and -JUST_BEFORE < c.after_event <= timedelta(0)
+        c for c in changes if c.takes_duty_away and -JUST_BEFORE < c.after_event <= timedelta(0)
     ]
     if just_before:
         c = just_before[-1]

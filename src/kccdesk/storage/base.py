@@ -47,6 +47,8 @@ _GUARDED = {
     "extra_shift": "het rooster wijzigen (rol shift_lead nodig)",
     "absence": "het rooster wijzigen (rol shift_lead nodig)",
     "closure": "het rooster wijzigen (rol shift_lead nodig)",
+    "coverage": "het rooster wijzigen (rol shift_lead nodig)",
+    "feedback": "feedback vastleggen of bijwerken (rol shift_lead of team_lead nodig)",
     "roster_audit": "de roosterhistorie wijzigen (die kan alleen worden aangevuld)",
     "client": "klantgegevens importeren (alleen de beheerder)",
     "person": "klantgegevens importeren (alleen de beheerder)",

@@ -22,7 +22,7 @@ from kccdesk.errors import StorageError
 from kccdesk.storage.base import StoreBase
 
 ROLES = ("agent", "shift_lead", "team_lead")
-ROSTER_TABLES = ("shift", "extra_shift", "absence", "closure")
+ROSTER_TABLES = ("shift", "extra_shift", "absence", "closure", "coverage")
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,50}$")
 
 
