@@ -205,7 +205,7 @@ def test_feedback_is_kept_by_leads_and_the_team_lead_role_is_read_from_the_datab
     from kccdesk.desk import Desk
     from kccdesk.feedback import FeedbackInput
 
-    owner, as_login, agent, lead, url, prefix = team
+    owner, as_login, agent, lead, _url, prefix = team
     team_lead = f"{prefix}_ilse"
     _admin(f"CREATE ROLE {team_lead} LOGIN")
     try:

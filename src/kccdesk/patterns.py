@@ -67,9 +67,9 @@ def recurring(
     until: datetime,
     late: set[int] | frozenset[int] = frozenset(),
 ) -> list[Pattern]:
-    """The patterns in the fortnight up to and including `until`: per client and category, the items about
-    one person (or else one department, or else the category as a whole) at least THRESHOLD
-    times. `late`: ids of items whose roster change came after the call."""
+    """The patterns in the fortnight up to and including `until`: per client and category,
+    the items about one person (or else one department, or else the category as a whole) at
+    least THRESHOLD times. `late`: ids of items whose roster change came after the call."""
     since = until - WINDOW
     groups: dict[tuple[str, str], list[FeedbackRecord]] = defaultdict(list)
     for item in items:
