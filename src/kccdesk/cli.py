@@ -182,15 +182,17 @@ def _print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def _store(args):
+def _store(args, clock):
     from kccdesk import locations
     from kccdesk.desk import open_demo_store
     from kccdesk.storage import open_store
 
-    return open_demo_store() if args.demo else open_store(locations.database_url())
+    return open_demo_store(clock) if args.demo else open_store(locations.database_url())
 
 
 def _desk(args):
+    from dataclasses import replace
+
     from kccdesk.clock import clock_from_environment
     from kccdesk.desk import Desk
     from kccdesk.settings import load_settings
@@ -201,7 +203,9 @@ def _desk(args):
         raise CliError(str(exc)) from None
     settings = load_settings()
     actor = settings.actor()
-    desk = Desk(_store(args), clock=clock, actor=actor)
+    if args.demo:  # the demo is a sandbox: its user may try the team lead's review
+        actor = replace(actor, team_lead=True)
+    desk = Desk(_store(args, clock), clock=clock, actor=actor)
     desk.adopt_database_identity()
     return desk
 
@@ -233,7 +237,7 @@ def cmd_export(args) -> int:
     written = []
     try:  # a folder that cannot be made or written to (e.g. under /proc) is one line
         target.mkdir(parents=True, exist_ok=True)
-        for client in _store(args).load_clients():
+        for client in _desk(args).clients:
             path = target / f"{client.id}.toml"
             path.write_text(dump_client(client), encoding="utf-8")
             written.append(str(path))

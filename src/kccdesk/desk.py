@@ -73,22 +73,28 @@ class RosterRefused(StorageError):
         super().__init__("; ".join(problems))
 
 
-def open_demo_store() -> Store:
-    """The demo database, filled from the bundled client files the first time."""
+def open_demo_store(clock: Clock = system_clock) -> Store:
+    """The demo database, filled from the bundled client files the first time, with a
+    fortnight of calls, notes and feedback before the clock's now (kccdesk.demo_history)."""
     from kccdesk.clientfile import load_clients
+    from kccdesk.demo_history import DAYS, fill
     from kccdesk.storage import open_store
 
     store = open_store(locations.demo_database_url())
     if not store.client_ids():
-        store.import_clients(load_clients([locations.demo_clients_dir()]), user="demo", sources={})
+        clients = load_clients([locations.demo_clients_dir()])
+        now = clock()
+        # The roster as it stood before the history: imported a day before its first call.
+        store.import_clients(clients, user="demo", sources={}, now=now - timedelta(days=DAYS + 1))
+        fill(store, clients, now)
     return store
 
 
-def open_database(url: str, demo: bool = False) -> Store:
+def open_database(url: str, demo: bool = False, clock: Clock = system_clock) -> Store:
     """The store on a URL (its schema brought up to date), or the demo database."""
     from kccdesk.storage import open_store
 
-    return open_demo_store() if demo else open_store(url)
+    return open_demo_store(clock) if demo else open_store(url)
 
 
 def _roster(client: Client) -> tuple[object, ...]:

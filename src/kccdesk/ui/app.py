@@ -591,9 +591,11 @@ def make_app(
     local = locations.local_dir(url)
     snapshot = ClientSnapshot(local)
     kept = snapshot.read()
-    opener = partial(_open_store, url, demo)
+    opener = partial(_open_store, url, demo, clock)
     from_snapshot = bool(kept and (kept[0] or kept[1]))
     actor = settings.actor()
+    if demo:  # the demo is a sandbox: its user may try the team lead's review
+        actor = replace(actor, team_lead=True)
     if kept and from_snapshot:
         desk = Desk.from_snapshot(opener, kept[0], kept[1], clock=clock, actor=actor)
     else:
@@ -617,10 +619,10 @@ def make_app(
     )
 
 
-def _open_store(url: str, demo: bool):
+def _open_store(url: str, demo: bool, clock: Clock):
     from kccdesk.desk import open_database
 
-    return open_database(url, demo)
+    return open_database(url, demo, clock)
 
 
 #: seconds between tries while the owner upgrades the team database

@@ -1,0 +1,52 @@
+"""The demo's fortnight of calls, notes and feedback: made relative to the clock, so the
+review and the chart show something on any date, and the built-in pattern reconstructs as a
+late roster change at the client."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from kccdesk.actor import Actor
+from kccdesk.desk import Desk, open_demo_store
+from kccdesk.shown import Shown
+
+HEAT = "storingsdienst-warmtenet"
+
+
+@pytest.mark.parametrize(
+    "now", [datetime(2026, 11, 25, 9, 0, tzinfo=UTC), datetime(2030, 3, 31, 7, 0, tzinfo=UTC)]
+)
+def test_a_fortnight_before_the_clock_with_the_pattern(now):
+    store = open_demo_store(lambda: now)
+    try:
+        desk = Desk(store, clock=lambda: now, actor=Actor("ilse", team_lead=True))
+        calls = store.calls()
+        assert calls and all(now - timedelta(days=15) < c.started_at < now for c in calls)
+        assert {c.client for c in calls} >= {HEAT, "gemeente-oosterwold"}
+        assert all(Shown.from_dict(c.shown) is not None for c in calls)
+        notes = store.notes()
+        assert notes and sum(n.status == "sent" for n in notes) > len(notes) * 0.8
+        assert all(n.call_uuid for n in notes)
+        assert desk.purge_expired(90) == {"notes": 0, "calls": 0}  # retention keeps it all
+        (pattern,) = desk.patterns(HEAT)
+        assert pattern.late == 2 and "rooster 2× te laat bijgewerkt" in pattern.text
+        first, second, third = (desk.reconstruct(i) for i in pattern.items)
+        assert first.cause == second.cause == "client" and third.cause == "ons"
+        review = desk.review()
+        assert review.open_items >= 3
+        assert review.clients[0].client == HEAT  # the client with a pattern comes first
+    finally:
+        store.close()
+
+
+def test_the_same_clock_gives_the_same_history(tmp_path, monkeypatch):
+    now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    counts = []
+    for run in range(2):
+        monkeypatch.setenv("KCCDESK_DATA_DIR", str(tmp_path / f"run{run}"))
+        store = open_demo_store(lambda: now)
+        counts.append((len(store.calls()), len(store.notes()), len(store.feedback())))
+        store.close()
+    assert counts[0] == counts[1]
