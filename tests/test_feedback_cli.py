@@ -121,3 +121,72 @@ def test_an_agent_may_not_keep_the_log(tmp_path):
         "2026-11-23T09:00",
     )  # fmt: skip
     assert result.returncode == 2 and "feedbacklog" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [
+            "add",
+            "--client",
+            HEAT,
+            "--category",
+            "anders",
+            "--said",
+            "x",
+            "--at",
+            "9999-12-31T23:59:59-23:59",
+        ],
+        [
+            "add",
+            "--client",
+            HEAT,
+            "--category",
+            "anders",
+            "--said",
+            "x",
+            "--at",
+            "0001-01-01T00:00",
+        ],
+        [
+            "add",
+            "--client",
+            HEAT,
+            "--category",
+            "anders",
+            "--said",
+            "x",
+            "--at",
+            "2026-03-29T02:30",
+        ],
+        ["add", "--client", HEAT, "--category", "anders", "--said", "x", "--phone", "0" * 5000],
+        ["add", "--client", HEAT, "--category", "anders", "--said", "x", "--to", "../../etc"],
+        [
+            "add",
+            "--client",
+            HEAT,
+            "--category",
+            "anders",
+            "--said",
+            "x",
+            "--note",
+            "99999999999999999999",
+        ],
+        ["show", "99999999999999999999"],
+        ["show", "-1"],
+        ["show", "abc"],
+        ["update", "1", "--owner", "\x07"],
+        ["list", "--days", "99999999999"],
+        ["list", "--client", "../../etc"],
+    ],
+)
+def test_odd_input_is_one_line_never_a_traceback(lead, args):
+    result = lead("feedback", *args)
+    assert result.returncode in (0, 1, 2)
+    assert "Traceback" not in result.stderr and len(result.stderr) < 1000
+
+
+@pytest.mark.parametrize("limit", ["99999999999999999999", "0", "-5", "abc"])
+def test_note_list_limit_out_of_range_is_refused(lead, limit):
+    result = lead("note", "list", "--limit", limit)
+    assert result.returncode == 2 and "Traceback" not in result.stderr

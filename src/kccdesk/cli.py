@@ -58,6 +58,20 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"{self.prog}: fout: {message}\n")
 
 
+#: the most rows a list prints (a larger --limit is refused, not sent to the database)
+MAX_LIMIT = 100_000
+
+
+def _limit(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text[:30]}' is geen geheel getal") from None
+    if not 1 <= value <= MAX_LIMIT:
+        raise argparse.ArgumentTypeError(f"{text[:30]} ligt niet tussen 1 en {MAX_LIMIT}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="kccdesk",
@@ -162,7 +176,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--json", action="store_true")
     lst = notes.add_parser("list", help="toon terugbelnotities, nieuwste eerst")
     lst.add_argument("--client", metavar="ID")
-    lst.add_argument("--limit", type=int, default=50)
+    lst.add_argument("--limit", type=_limit, default=50)
     lst.add_argument("--json", action="store_true")
 
     from kccdesk.cli_feedback import add_parser as add_feedback_parser

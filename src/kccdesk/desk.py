@@ -618,7 +618,8 @@ class Desk:
 
             checked = check(phone, client.country)
             if not checked.valid:
-                raise StorageError(f"'{phone}' is geen geldig telefoonnummer: {checked.error}")
+                shown = phone if len(phone) <= 30 else phone[:29] + "…"
+                raise StorageError(f"'{shown}' is geen geldig telefoonnummer: {checked.error}")
             phone = checked.e164 or phone
         if recipient and client.person(recipient) is None:
             raise StorageError(f"onbekende persoon '{recipient}' bij {client_id}")

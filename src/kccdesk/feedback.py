@@ -108,7 +108,10 @@ def check_new(
             raise FeedbackRefused("wanneer gebeurde het? geef --at, een notitie of een gesprek")
     if happened_at.tzinfo is None:
         happened_at = happened_at.replace(tzinfo=client.zone)
-    local = happened_at.astimezone(client.zone)
+    try:
+        local = happened_at.astimezone(client.zone)
+    except OverflowError:  # the edge of the calendar (9999-12-31 with a negative offset)
+        local = happened_at
     if not FIRST_DAY <= local.date() <= LAST_DAY:
         raise FeedbackRefused(
             f"tijdstip {local.date().isoformat()} ligt buiten {FIRST_DAY.year}–{LAST_DAY.year}"
