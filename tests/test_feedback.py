@@ -318,3 +318,37 @@ def test_old_rows_without_a_record_of_the_screen(lead, clock, demo_store):
 )
 def test_relative_times_read_naturally(minutes, text):
     assert relative(timedelta(minutes=minutes)) == text
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_calls_and_notes_from_before_the_upgrade_read_as_unrecorded(engine, tmp_path, demo_clients):
+    from sqlalchemy import text
+
+    from conftest import drop_schema, postgres_schema_url
+    from kccdesk.storage import Store
+    from kccdesk.storage.schema import HEAD_REVISION, upgrade
+
+    schema = None
+    if engine == "sqlite":
+        url = f"sqlite:///{tmp_path / 'old.db'}"
+    else:
+        schema, url = postgres_schema_url()
+    store = Store(url)
+    try:
+        assert upgrade(store.engine, "0008") == (None, "0008")
+        with store.engine.begin() as c:
+            c.execute(
+                text(
+                    "INSERT INTO call_log (client_id, caller, started_at, outcome, "
+                    "warnings_overridden, stopped, agent) VALUES "
+                    "('x', '+31612345678', '2026-11-23 09:00:00', 'answered', '', '', 'Sanne')"
+                )
+            )
+        assert store.upgrade_schema() == ("0008", HEAD_REVISION)
+        (call,) = store.calls()
+        assert (call.uuid, call.timing, call.shown) == ("", "desk", None)
+        assert store.feedback() == []
+    finally:
+        store.close()
+        if schema:
+            drop_schema(schema)
