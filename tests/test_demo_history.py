@@ -50,3 +50,24 @@ def test_the_same_clock_gives_the_same_history(tmp_path, monkeypatch):
         counts.append((len(store.calls()), len(store.notes()), len(store.feedback())))
         store.close()
     assert counts[0] == counts[1]
+
+
+async def test_the_demo_desk_writes_its_history_after_the_first_screen():
+    from desk_helpers import MONDAY_10, SIZE, settle
+    from kccdesk.settings import Settings
+    from kccdesk.ui.app import make_app
+    from kccdesk.ui.screens.call import CallScreen
+
+    app = make_app(demo=True, clock=lambda: MONDAY_10, settings=Settings(agent="Sanne"))
+    assert app.desk._db.feedback() == []  # not before the first screen
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, CallScreen)
+        assert app.desk.actor.team_lead  # the demo user may try the review
+        for _ in range(200):  # housekeeping starts a moment after the first paint
+            if app.synced and app.desk._db.feedback():
+                break
+            await pilot.pause(0.05)
+        await settle(pilot)
+        assert len(app.desk._db.feedback()) >= 5
+        assert app.desk._db.calls(limit=1)[0].started_at < MONDAY_10

@@ -73,28 +73,32 @@ class RosterRefused(StorageError):
         super().__init__("; ".join(problems))
 
 
-def open_demo_store(clock: Clock = system_clock) -> Store:
-    """The demo database, filled from the bundled client files the first time, with a
-    fortnight of calls, notes and feedback before the clock's now (kccdesk.demo_history)."""
+def open_demo_store(clock: Clock = system_clock, history: bool = True) -> Store:
+    """The demo database, filled from the bundled client files the first time and (unless
+    `history` is false: the desk writes it after its first screen) with a fortnight of calls,
+    notes and feedback before the clock's now (kccdesk.demo_history)."""
     from kccdesk.clientfile import load_clients
-    from kccdesk.demo_history import DAYS, fill
+    from kccdesk.demo_history import DAYS
     from kccdesk.storage import open_store
 
     store = open_store(locations.demo_database_url())
     if not store.client_ids():
         clients = load_clients([locations.demo_clients_dir()])
-        now = clock()
         # The roster as it stood before the history: imported a day before its first call.
-        store.import_clients(clients, user="demo", sources={}, now=now - timedelta(days=DAYS + 1))
-        fill(store, clients, now)
+        before = clock() - timedelta(days=DAYS + 1)
+        store.import_clients(clients, user="demo", sources={}, now=before)
+    if history:
+        Desk(store, clock=clock).fill_demo_history()
     return store
 
 
-def open_database(url: str, demo: bool = False, clock: Clock = system_clock) -> Store:
+def open_database(
+    url: str, demo: bool = False, clock: Clock = system_clock, history: bool = True
+) -> Store:
     """The store on a URL (its schema brought up to date), or the demo database."""
     from kccdesk.storage import open_store
 
-    return open_demo_store(clock) if demo else open_store(url)
+    return open_demo_store(clock, history) if demo else open_store(url)
 
 
 def _roster(client: Client) -> tuple[object, ...]:
@@ -533,6 +537,16 @@ class Desk:
         from kccdesk.delivery import deliver_due
 
         return deliver_due(self._db, _ClientLookup(self), smtp, self.clock())
+
+    def fill_demo_history(self) -> bool:
+        """Write the demo's fortnight of history if this demo database has none yet (it
+        always holds feedback once written); True when it was written now."""
+        from kccdesk.demo_history import fill
+
+        if self._db.feedback() or self._db.calls(limit=1):
+            return False
+        fill(self._db, self.clients, self.clock())
+        return True
 
     def purge_expired(self, retention_days: int) -> dict[str, int]:
         """Delete notes and call logs older than the retention period (personal data)."""

@@ -67,8 +67,11 @@ class KccDeskApp(App[None]):
         snapshot: ClientSnapshot | None = None,
         synced: bool = True,
         local_dir: Path | None = None,
+        demo: bool = False,
     ):
         super().__init__()
+        #: the demo sandbox: its fortnight of history is written after the first screen
+        self.demo = demo
         self.desk = desk
         self.settings = settings
         self.drafts = drafts
@@ -380,6 +383,8 @@ class KccDeskApp(App[None]):
             self.synced = True
             gc.freeze()
         self.save_snapshot()
+        if self.demo and self.desk.fill_demo_history():
+            changed = True  # a new demo database: its calls, notes and feedback are there now
         self.desk.adopt_database_identity()
         self.desk.purge_expired(self.settings.retention_days)
         self.drafts.purge(self.desk.clock() - timedelta(days=self.settings.retention_days))
@@ -616,13 +621,15 @@ def make_app(
         snapshot=snapshot,
         synced=not from_snapshot,
         local_dir=local,
+        demo=demo,
     )
 
 
 def _open_store(url: str, demo: bool, clock: Clock):
     from kccdesk.desk import open_database
 
-    return open_database(url, demo, clock)
+    # The demo's history is written by the housekeeping worker, after the first screen.
+    return open_database(url, demo, clock, history=False)
 
 
 #: seconds between tries while the owner upgrades the team database
