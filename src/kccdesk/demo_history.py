@@ -47,9 +47,18 @@ MESSAGES = (
 
 @dataclass
 class _Numbers:
-    """A pool of callers' numbers per client, so some callers call again (repeat calls)."""
+    """A pool of callers' numbers per client, so some callers call again (repeat calls);
+    and the one note that failed delivery (yesterday's first: one alert, not a pile)."""
 
     rng: random.Random
+    fail_on: date
+    failed: bool = False
+
+    def fails(self, at: datetime) -> bool:
+        if self.failed or at.date() != self.fail_on:
+            return False
+        self.failed = True
+        return True
 
     def pick(self, client: Client) -> str:
         base = 612000000 + (sum(map(ord, client.id)) % 997) * 100
@@ -61,7 +70,7 @@ class _Numbers:
 def fill(store: Store, clients: list[Client], now: datetime) -> None:
     """Write the fortnight before `now` into a freshly imported demo database."""
     rng = random.Random(SEED)
-    numbers = _Numbers(rng)
+    numbers = _Numbers(rng, (now - timedelta(days=1)).date())
     for client in sorted(clients, key=lambda c: c.id):
         for back in range(DAYS, 0, -1):
             day = (now.astimezone(client.zone) - timedelta(days=back)).date()
@@ -114,7 +123,8 @@ def _call(
             recipient = absent.replaced_by
         if not status.is_on_duty(recipient) and rng.random() < 0.3:
             stopped = f"{recipient}: geen dienst"
-        if _note(store, client, rng, recipient, caller, agent, at + timedelta(minutes=2), call_id):
+        note_at = at + timedelta(minutes=2)
+        if _note(store, client, rng, recipient, caller, agent, note_at, call_id, numbers):
             outcome, person = "note", recipient
             minutes += rng.uniform(1.0, 3.0)  # the note is part of the handling time
     store.log_call(
@@ -141,6 +151,7 @@ def _note(
     agent: str,
     at: datetime,
     call_id: str,
+    numbers: _Numbers,
 ) -> bool:
     try:
         checked = check_note(
@@ -152,7 +163,7 @@ def _note(
     shown = _shown(client, status, checked.addressed_to or checked.recipient)
     store.add_note(checked, at=at, call_uuid=call_id, shown=shown)
     for sent in store.claim_due(at + timedelta(minutes=1)):  # the outbox, as the sender does
-        if rng.random() < 0.97:
+        if not numbers.fails(at):
             store.mark_sent(sent.id, at + timedelta(minutes=1))
         else:
             store.mark_failed(sent.id, "550 5.1.1 mailbox onbekend")
