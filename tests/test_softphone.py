@@ -136,8 +136,10 @@ def test_the_link_reports_a_killed_phone_and_reconnects(phones, tmp_path):
         _until(lambda: not states[-1][0])
         phone.start()
         _until(lambda: states[-1][0], seconds=8)
-        # Connected, lost, connected again (a busy machine may report a state twice).
-        assert [ok for ok, _ in itertools.groupby(ok for ok, _ in states)] == [True, False, True]
+        # Connected, lost, connected again (a busy machine may report a state twice, and a
+        # phone that is still starting may drop the first connection once more).
+        runs = [ok for ok, _ in itertools.groupby(ok for ok, _ in states)]
+        assert runs[:3] == [True, False, True] and runs[-1] is True
     finally:
         stop.set()
         runner.join(5)
