@@ -36,7 +36,7 @@ class HelpScreen(ModalScreen[None]):
             for binding in node.BINDINGS:
                 if not isinstance(binding, Binding) or not binding.description:
                     continue
-                if binding.action in seen:
+                if binding.action in seen or _hidden(node, binding.action):
                     continue
                 seen.add(binding.action)
                 alternate = getattr(node, "ALTERNATE_KEYS", {}).get(binding.action)
@@ -49,3 +49,10 @@ class HelpScreen(ModalScreen[None]):
             box.border_title = texts.HELP_TITLE
             yield Static(table)
             yield Static(texts.HELP_HINT, classes="hint")
+
+
+def _hidden(node, action: str) -> bool:
+    """A key the screen hides from this user (the footer and the palette leave it out too):
+    its check_action says False, e.g. the team lead's review for an agent."""
+    check = getattr(node, "check_action", None)
+    return check is not None and check(action.split("(", 1)[0], ()) is False
