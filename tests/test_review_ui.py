@@ -75,7 +75,10 @@ def build_review_data(store) -> dict[str, int]:
         )
         ids[f"warmtenet-{call.started_at.astimezone(MONDAY_10.tzinfo).day}"] = item.id
     item = desk.add_feedback(
-        PRACTICE, "verkeerde-ontvanger", "De notitie ging naar de dokter met verlof", note_id=note.id
+        PRACTICE,
+        "verkeerde-ontvanger",
+        "De notitie ging naar de dokter met verlof",
+        note_id=note.id,
     )
     ids["practice"] = item.id
     ids["failed-note"] = failed.id
@@ -128,8 +131,8 @@ async def test_review_lists_items_per_client_with_the_structural_mark(demo_store
         assert "3× doorverbonden zonder dienst" in rows[f"p:{WARMTENET}:0"].prompt.plain
         assert "steeds J. Dekker" in rows[f"p:{WARMTENET}:0"].prompt.plain
         for key in warmtenet:
-            assert "⚑ structureel" in rows[key].prompt.plain
-        assert "⚑ structureel" not in rows[f"f:{ids['practice']}"].prompt.plain
+            assert rows[key].prompt.plain.startswith("  ⚑ #")
+        assert not rows[f"f:{ids['practice']}"].prompt.plain.startswith("  ⚑")
         assert "zo 22-11-2026 (gisteren)" in str(screen.query_one("#review-title").render())
         # The first feedback item is highlighted and explained beside the list.
         detail = str(screen.query_one("#review-detail").render())
@@ -281,7 +284,7 @@ async def test_the_review_key_is_in_footer_palette_and_help_for_a_team_lead(demo
         await pilot.press("escape")
         screen = await open_review(pilot)
         titles = [c.title for c in app.get_system_commands(screen)]
-        for action in ("Reconstructie", "Actie", "Afsluiten", "Grafiek", "Naar de desk"):
+        for action in ("Reconstructie", "Actie", "Afsluiten", "Grafiek", "Desk"):
             assert f"Dagoverzicht: {action}" in titles
 
 

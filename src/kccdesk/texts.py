@@ -304,7 +304,7 @@ KEY_END_CALL = "Einde gesprek"
 TIP_END_CALL = (
     "Gesprek beëindigen: de behandeltijd stopt hier (met softphone: ophangen op de telefoon)"
 )
-CALL_ENDED = "gesprek beëindigd (F7: nieuw gesprek)"
+CALL_ENDED = "gesprek beëindigd"
 CALL_ENDED_LOGGED = "Gesprek beëindigd ({elapsed}) en gelogd."
 CALL_ENDED_NOT_LOGGED = "Gesprek beëindigd; niet gelogd: er gebeurde niets (F7 begint een gesprek)."
 NO_CALL_TO_END = "Er loopt geen gesprek. F7 begint een nieuw gesprek."
@@ -321,9 +321,9 @@ KEY_CLOSE_ITEM = "Afsluiten"
 TIP_CLOSE_ITEM = "Feedback afsluiten: afgerond, of onterecht"
 KEY_CHART = "Grafiek"
 TIP_CHART = "Grafiek van de laatste 8 weken van deze klant tonen of verbergen"
-KEY_PREVIOUS_DAY = "Vorige dag"
-KEY_NEXT_DAY = "Volgende dag"
-KEY_TO_DESK = "Naar de desk"
+KEY_PREVIOUS_DAY = "Dag terug"
+KEY_NEXT_DAY = "Dag verder"
+KEY_TO_DESK = "Desk"
 TIP_TO_DESK = "Terug naar het gespreksscherm (Ctrl+Y opent het dagoverzicht weer)"
 REVIEW_TITLE = "Dagoverzicht {day} — {open} open feedback"
 REVIEW_TODAY = " (vandaag)"
@@ -333,14 +333,11 @@ REVIEW_EMPTY = (
     "Niets te bespreken op {day}: geen feedback, geen genegeerde waarschuwingen, geen mislukte "
     "notities. [ en ] kiezen een andere dag."
 )
-REVIEW_HINT = (
-    "↑/↓ kiest · Enter: reconstructie · Ctrl+A: actie uitzetten · Ctrl+X: afsluiten · "
-    "Ctrl+G: grafiek · [ ]: andere dag · Esc: desk"
-)
-REVIEW_CLIENT = "{name}"
-REVIEW_CLIENT_COUNTS = "  {feedback} feedback · {overrides} genegeerd · {failed} mislukt"
+REVIEW_COUNT_FEEDBACK = "{count} feedback"
+REVIEW_COUNT_OVERRIDES = "{count} genegeerd"
+REVIEW_COUNT_FAILED = "{count} mislukt"
+REVIEW_DETAIL_TITLE = "Toelichting"
 REVIEW_PATTERN = "⚑ {text}"
-REVIEW_STRUCTURAL = "⚑ structureel"
 REVIEW_OVERRIDE_KIND = {
     "doorverbonden": "toch doorverbonden",
     "gestopt": "gestopt door de desk",

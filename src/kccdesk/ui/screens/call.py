@@ -103,6 +103,15 @@ class CallScreen(Screen):
             tooltip=texts.TIP_NEW_CALL,
             priority=True,
         ),
+        # The pair of every call: F7 starts it, Ctrl+L ends it (shown next to each other).
+        Binding(
+            "ctrl+l",
+            "finish_call",
+            texts.KEY_END_CALL,
+            id="end-call",
+            tooltip=texts.TIP_END_CALL,
+            priority=True,
+        ),
         Binding(
             "f8",
             "toggle_scope",
@@ -131,14 +140,6 @@ class CallScreen(Screen):
             texts.KEY_ANSWER,
             id="answer",
             tooltip=texts.TIP_ANSWER,
-            priority=True,
-        ),
-        Binding(
-            "ctrl+l",
-            "finish_call",
-            texts.KEY_END_CALL,
-            id="end-call",
-            tooltip=texts.TIP_END_CALL,
             priority=True,
         ),
         Binding(

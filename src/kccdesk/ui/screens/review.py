@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from kccdesk import texts
 from kccdesk.desk import SERVICE_ZONE
-from kccdesk.patterns import CATEGORY_TEXT, short_name
+from kccdesk.patterns import CATEGORY_TEXT
 from kccdesk.ui.access import desk_of
 from kccdesk.ui.widgets.week_chart import WeekChart, WeekPoint, points_from
 
@@ -88,15 +88,19 @@ def _client_rows(desk: Desk, entry: ClientReview) -> list[Row]:
     def name(person: str) -> str:
         return client.person_name(person) if client and person else person
 
-    counts = texts.REVIEW_CLIENT_COUNTS.format(
-        feedback=len(entry.feedback),
-        overrides=len(entry.overrides),
-        failed=len(entry.failed_notes),
+    counts = " · ".join(
+        template.format(count=count)
+        for template, count in (
+            (texts.REVIEW_COUNT_FEEDBACK, len(entry.feedback)),
+            (texts.REVIEW_COUNT_OVERRIDES, len(entry.overrides)),
+            (texts.REVIEW_COUNT_FAILED, len(entry.failed_notes)),
+        )
+        if count
     )
     header = Text(entry.name, "bold reverse")
-    header.append(counts, "bold")
+    header.append(f"  {counts}", "bold")
     summary = Text(entry.name + "\n", "bold")
-    summary.append(counts.strip() + "\n")
+    summary.append(counts + "\n")
     for pattern in entry.patterns:
         summary.append(texts.REVIEW_PATTERN.format(text=pattern.text) + "\n", "bold magenta")
     rows = [Row(f"c:{entry.client}", "client", entry.client, header, summary)]
@@ -107,14 +111,14 @@ def _client_rows(desk: Desk, entry: ClientReview) -> list[Row]:
         rows.append(Row(f"p:{entry.client}:{n}", "pattern", entry.client, line, detail))
     patterns = {i: p for p in entry.patterns for i in p.items}
     for item in entry.feedback:
-        line = Text(f"  #{item.id} ", "bold")
+        # The structural mark leads, so a cut-off line (80 columns) still shows it.
+        line = Text("  ⚑ " if item.id in entry.structural else "    ", "bold magenta")
+        line.append(f"#{item.id} ", "bold")
+        line.append(f"{item.status:<15}", STATUS_STYLE.get(item.status, ""))
         line.append(_when(item.happened_at, zone) + "  ", "dim")
         line.append(CATEGORY_TEXT.get(item.category, item.category))
         if item.person:
-            line.append(f" · {short_name(name(item.person))}")
-        line.append(f"  {item.status}", STATUS_STYLE.get(item.status, ""))
-        if item.id in entry.structural:
-            line.append(f"  {texts.REVIEW_STRUCTURAL}", "bold magenta")
+            line.append(f" · {name(item.person)}")
         detail = _feedback_detail(item, zone, name)
         if item.id in patterns:
             detail.append(
@@ -139,9 +143,6 @@ def _client_rows(desk: Desk, entry: ClientReview) -> list[Row]:
         detail.append(f"{_when(note.created_at, zone)} · {note.caller_name} {note.caller_phone}\n")
         detail.append(note.message)
         rows.append(Row(f"n:{note.id}", "failed", entry.client, line, detail))
-    for row in rows:
-        row.prompt.no_wrap = True
-        row.prompt.overflow = "ellipsis"
     return rows
 
 
@@ -206,12 +207,12 @@ class ReviewScreen(Screen):
             id="review-close",
             tooltip=texts.TIP_CLOSE_ITEM,
         ),
+        Binding("escape", "leave", texts.KEY_TO_DESK, id="review-leave", tooltip=texts.TIP_TO_DESK),
         Binding(
             "ctrl+g", "toggle_chart", texts.KEY_CHART, id="review-chart", tooltip=texts.TIP_CHART
         ),
         Binding("[", "day(-1)", texts.KEY_PREVIOUS_DAY, id="review-previous-day"),
         Binding("]", "day(1)", texts.KEY_NEXT_DAY, id="review-next-day"),
-        Binding("escape", "leave", texts.KEY_TO_DESK, id="review-leave", tooltip=texts.TIP_TO_DESK),
     ]
 
     def __init__(self, day: date | None = None):
@@ -241,7 +242,7 @@ class ReviewScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#review-detail-box").border_title = texts.KEY_RECONSTRUCT
+        self.query_one("#review-detail-box").border_title = texts.REVIEW_DETAIL_TITLE
         self.query_one("#review-list").focus()
         self._layout()
         self.load()
@@ -322,10 +323,7 @@ class ReviewScreen(Screen):
             label += texts.REVIEW_TODAY
         elif day == today - timedelta(days=1):
             label += texts.REVIEW_YESTERDAY
-        title = Text(texts.REVIEW_TITLE.format(day=label, open=review.open_items), "bold")
-        if self.size.width >= NARROW:
-            title.append("   " + texts.REVIEW_HINT, "dim")
-        return title
+        return Text(texts.REVIEW_TITLE.format(day=label, open=review.open_items), "bold")
 
     # --- the highlighted row -----------------------------------------------------------------
 

@@ -25,6 +25,8 @@ from kccdesk.ui.screens.typing_ahead import FIELD_KEYS, TypingAhead
 if TYPE_CHECKING:
     from kccdesk.records import FeedbackRecord
 
+#: below this many rows the action form's fields go without borders
+SHORT_FORM = 30
 #: the command line's flag named at the end of a rule's reason: "(--owner)"
 _FLAG = re.compile(r"\s*\(--[a-z-]+\)")
 
@@ -115,19 +117,22 @@ class ActionForm(TypingAhead, ModalScreen["FeedbackRecord | None"]):
         action, owner, cause = self.drafts.get(
             self.item.id, (self.item.action, self.item.owner, self.item.cause)
         )
-        with Vertical(classes="dialog", id="action-box") as box:
+        # On a short terminal (80×24) the fields go without borders: the whole form fits.
+        compact = self.app.size.height < SHORT_FORM
+        with VerticalScroll(classes="dialog", id="action-box") as box:
             box.border_title = texts.ACTION_TITLE.format(id=self.item.id)
             yield Static(Text(f"“{self.item.said}”", "italic"), id="action-said")
             yield Label(texts.ACTION_WHAT)
-            yield Input(action, id="action-what", select_on_focus=False)
+            yield Input(action, id="action-what", select_on_focus=False, compact=compact)
             yield Label(texts.ACTION_OWNER)
-            yield Input(owner, id="action-owner", select_on_focus=False)
+            yield Input(owner, id="action-owner", select_on_focus=False, compact=compact)
             yield Label(texts.ACTION_CAUSE)
             yield Select(
                 [(texts.CAUSES.get(c, c), c) for c in CAUSES],
                 value=cause if cause in CAUSES else "onbekend",
                 allow_blank=False,
                 id="action-cause",
+                compact=compact,
             )
             yield Static(id="action-error", classes="error-text")
             yield Static(texts.ACTION_HINT, classes="hint")
@@ -177,6 +182,7 @@ class ActionForm(TypingAhead, ModalScreen["FeedbackRecord | None"]):
         text = reason_text(reason)
         error = self.query_one("#action-error", Static)
         error.update(texts.ACTION_REFUSED.format(reason=text))
+        error.scroll_visible(animate=False)
         if "eigenaar" in text or "wie pakt" in text:
             self.query_one("#action-owner").focus()
         elif "actie" in text:

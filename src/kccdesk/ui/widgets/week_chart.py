@@ -91,6 +91,9 @@ class WeekChart(Vertical):
         border-title-color: $primary;
         padding: 0 1;
     }
+    WeekChart.-empty {
+        height: auto;
+    }
     WeekChart PlotextPlot {
         height: 1fr;
     }
@@ -114,6 +117,7 @@ class WeekChart(Vertical):
 
     def show_message(self, title: str, message: str) -> None:
         self.border_title = title
+        self.add_class("-empty")
         self.points = []
         self.query_one("#chart-message", Static).update(message)
         self.query_one("#chart-message").display = True
@@ -126,6 +130,7 @@ class WeekChart(Vertical):
             self.show_message(self.border_title, texts.CHART_NONE)
             return
         self.points = points
+        self.remove_class("-empty")
         self.query_one("#chart-message").display = False
         plot = self.query_one(PlotextPlot)
         plot.display = True
@@ -147,7 +152,6 @@ class WeekChart(Vertical):
         known = [(x, v) for x, v in known if v is not None]
         if known:
             right.plot([x for x, _ in known], [v for _, v in known], color="green")
-            right.scatter([x for x, _ in known], [v for _, v in known], color="green")
             low = max(0, math.floor(min(v for _, v in known) / 10) * 10)
             right.ylim(low, 100)
             right.yticks([low, 100], [str(low), "100"])
