@@ -3,7 +3,7 @@ agent acted — driven through the real app with Pilot, data built through the s
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -11,7 +11,9 @@ from desk_helpers import MONDAY_10, settle, type_text
 from kccdesk.actor import Actor
 from kccdesk.calls import CallSession
 from kccdesk.desk import Desk
+from kccdesk.model import ExtraShift
 from kccdesk.settings import Settings
+from kccdesk.storage import open_store
 from kccdesk.ui.app import make_app
 from kccdesk.ui.screens.call import CallScreen
 from kccdesk.ui.screens.help import HelpScreen
@@ -33,6 +35,16 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+@pytest.fixture
+def review_store(sqlite_url, demo_clients):
+    """The demo clients, imported long before the week under review: the roster audit has no
+    change near the calls, whatever day the suite runs on (the demo fixture imports "now")."""
+    store = open_store(sqlite_url)
+    store.import_clients(demo_clients.values(), now=MONDAY_10 - timedelta(days=60))
+    yield store
+    store.close()
 
 
 def build_review_data(store) -> dict[str, int]:
@@ -64,6 +76,11 @@ def build_review_data(store) -> dict[str, int]:
             store.mark_failed(failed.id, "550 mailbox unavailable")
         else:
             store.mark_sent(claimed.id, clock.now)
+    # Monday 08:00 the client reports that Jelle was on call on Sunday night after all: a
+    # roster change made after the call it is about (the reconstruction marks it ⚠).
+    clock.now = MONDAY_10 - timedelta(hours=2)
+    lead = Desk(store, clock=clock, actor=Actor("marieke", shift_lead=True))
+    lead.save_roster_entry(WARMTENET, ExtraShift("jdekker", date(2026, 11, 22), time(22), time(7)))
     clock.now = MONDAY_10
     ids = {}
     for call in sorted(store.calls(WARMTENET), key=lambda c: c.started_at):
@@ -112,9 +129,9 @@ async def highlight(pilot, screen: ReviewScreen, key: str) -> None:
 # --- the review screen --------------------------------------------------------------------
 
 
-async def test_review_lists_items_per_client_with_the_structural_mark(demo_store):
-    ids = build_review_data(demo_store)
-    app = lead_app(demo_store.url)
+async def test_review_lists_items_per_client_with_the_structural_mark(review_store):
+    ids = build_review_data(review_store)
+    app = lead_app(review_store.url)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_review(pilot)
         keys = keys_of(screen)
@@ -140,9 +157,9 @@ async def test_review_lists_items_per_client_with_the_structural_mark(demo_store
         assert "3× doorverbonden zonder dienst" in detail
 
 
-async def test_reconstruction_shows_what_the_desk_showed(demo_store):
-    ids = build_review_data(demo_store)
-    app = lead_app(demo_store.url)
+async def test_reconstruction_shows_what_the_desk_showed(review_store):
+    ids = build_review_data(review_store)
+    app = lead_app(review_store.url)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_review(pilot)
         await highlight(pilot, screen, f"f:{ids['warmtenet-22']}")
@@ -153,15 +170,18 @@ async def test_reconstruction_shows_what_the_desk_showed(demo_store):
         text = "\n".join(dialog.lines)
         assert "doorverbonden met Jelle Dekker" in text
         assert "De desk toonde Jelle Dekker: geen dienst" in text
+        assert any(
+            line.startswith("  ⚠ 23-11 08:00 extra dienst toegevoegd") for line in dialog.lines
+        )
         assert dialog.lines[-1].startswith("Oordeel: doorverbonden terwijl de desk")
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
 
 
-async def test_setting_an_action_needs_an_owner_and_loses_nothing(demo_store):
-    ids = build_review_data(demo_store)
-    app = lead_app(demo_store.url)
+async def test_setting_an_action_needs_an_owner_and_loses_nothing(review_store):
+    ids = build_review_data(review_store)
+    app = lead_app(review_store.url)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_review(pilot)
         key = f"f:{ids['practice']}"
@@ -189,7 +209,7 @@ async def test_setting_an_action_needs_an_owner_and_loses_nothing(demo_store):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is screen
-        saved = demo_store.feedback_item(ids["practice"])
+        saved = review_store.feedback_item(ids["practice"])
         assert (saved.status, saved.action, saved.owner) == (
             "actie-uitgezet",
             "Afwezigheden in de notitieregels",
@@ -199,9 +219,9 @@ async def test_setting_an_action_needs_an_owner_and_loses_nothing(demo_store):
         assert screen.current.key == key
 
 
-async def test_closing_an_item_as_done_or_unfounded(demo_store):
-    ids = build_review_data(demo_store)
-    app = lead_app(demo_store.url)
+async def test_closing_an_item_as_done_or_unfounded(review_store):
+    ids = build_review_data(review_store)
+    app = lead_app(review_store.url)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_review(pilot)
         await highlight(pilot, screen, f"f:{ids['warmtenet-22']}")
@@ -210,23 +230,23 @@ async def test_closing_an_item_as_done_or_unfounded(demo_store):
         assert isinstance(app.screen, CloseDialog)
         await pilot.press("enter")
         await settle(pilot)
-        assert demo_store.feedback_item(ids["warmtenet-22"]).status == "afgerond"
+        assert review_store.feedback_item(ids["warmtenet-22"]).status == "afgerond"
         assert "afgerond" in screen.rows[f"f:{ids['warmtenet-22']}"].prompt.plain
         await highlight(pilot, screen, f"f:{ids['practice']}")
         await pilot.press("ctrl+x")
         await settle(pilot)
         await pilot.press("o")
         await settle(pilot)
-        assert demo_store.feedback_item(ids["practice"]).status == "onterecht"
+        assert review_store.feedback_item(ids["practice"]).status == "onterecht"
         # Yesterday's items stay in yesterday's review, closed; Esc goes back to the desk.
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, CallScreen)
 
 
-async def test_item_keys_do_nothing_on_rows_that_are_not_feedback(demo_store):
-    ids = build_review_data(demo_store)
-    app = lead_app(demo_store.url)
+async def test_item_keys_do_nothing_on_rows_that_are_not_feedback(review_store):
+    ids = build_review_data(review_store)
+    app = lead_app(review_store.url)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_review(pilot)
         await highlight(pilot, screen, f"n:{ids['failed-note']}")
@@ -237,9 +257,9 @@ async def test_item_keys_do_nothing_on_rows_that_are_not_feedback(demo_store):
             assert app.screen is screen
 
 
-async def test_previous_and_next_day(demo_store):
-    build_review_data(demo_store)
-    app = lead_app(demo_store.url)
+async def test_previous_and_next_day(review_store):
+    build_review_data(review_store)
+    app = lead_app(review_store.url)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_review(pilot)
         await pilot.press("[")
@@ -253,8 +273,8 @@ async def test_previous_and_next_day(demo_store):
         assert screen.view.review.day.isoformat() == "2026-11-23"
 
 
-async def test_the_review_key_is_for_team_leads_only(demo_store):
-    app = lead_app(demo_store.url, settings=AGENT)
+async def test_the_review_key_is_for_team_leads_only(review_store):
+    app = lead_app(review_store.url, settings=AGENT)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         titles = [c.title for c in app.get_system_commands(app.screen)]
@@ -270,8 +290,8 @@ async def test_the_review_key_is_for_team_leads_only(demo_store):
         assert ("Ctrl+L", texts_tip_end_call()) in app.screen.rows
 
 
-async def test_the_review_key_is_in_footer_palette_and_help_for_a_team_lead(demo_store):
-    app = lead_app(demo_store.url)
+async def test_the_review_key_is_in_footer_palette_and_help_for_a_team_lead(review_store):
+    app = lead_app(review_store.url)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         titles = [c.title for c in app.get_system_commands(app.screen)]
@@ -288,9 +308,9 @@ async def test_the_review_key_is_in_footer_palette_and_help_for_a_team_lead(demo
             assert f"Dagoverzicht: {action}" in titles
 
 
-async def test_the_review_opens_on_start_for_kccdesk_review(demo_store):
-    build_review_data(demo_store)
-    app = lead_app(demo_store.url, review=True)
+async def test_the_review_opens_on_start_for_kccdesk_review(review_store):
+    build_review_data(review_store)
+    app = lead_app(review_store.url, review=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
@@ -300,8 +320,8 @@ async def test_the_review_opens_on_start_for_kccdesk_review(demo_store):
         assert isinstance(app.screen, CallScreen)
 
 
-async def test_a_non_team_lead_who_gets_there_sees_why_not(demo_store):
-    app = lead_app(demo_store.url, settings=AGENT, review=True)
+async def test_a_non_team_lead_who_gets_there_sees_why_not(review_store):
+    app = lead_app(review_store.url, settings=AGENT, review=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         title = str(app.screen.query_one("#review-title").render())
@@ -338,9 +358,9 @@ class WithSeries(Desk):
         return WEEKS[-weeks:]
 
 
-async def test_the_chart_shows_the_last_weeks_of_the_highlighted_client(demo_store):
-    build_review_data(demo_store)
-    app = lead_app(demo_store.url)
+async def test_the_chart_shows_the_last_weeks_of_the_highlighted_client(review_store):
+    build_review_data(review_store)
+    app = lead_app(review_store.url)
     app.desk.__class__ = WithSeries
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_review(pilot)
@@ -352,9 +372,9 @@ async def test_the_chart_shows_the_last_weeks_of_the_highlighted_client(demo_sto
         assert "week W47: 149 gesprekken · eerste keer goed 90% · 3 feedback" in latest
 
 
-async def test_without_weekly_figures_the_chart_says_so(demo_store):
-    build_review_data(demo_store)
-    app = lead_app(demo_store.url)
+async def test_without_weekly_figures_the_chart_says_so(review_store):
+    build_review_data(review_store)
+    app = lead_app(review_store.url)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_review(pilot)
         chart = screen.query_one(WeekChart)
@@ -363,9 +383,9 @@ async def test_without_weekly_figures_the_chart_says_so(demo_store):
         assert "Nog geen weekcijfers" in str(chart.query_one("#chart-message").render())
 
 
-async def test_at_80x24_the_chart_waits_for_ctrl_g(demo_store):
-    build_review_data(demo_store)
-    app = lead_app(demo_store.url)
+async def test_at_80x24_the_chart_waits_for_ctrl_g(review_store):
+    build_review_data(review_store)
+    app = lead_app(review_store.url)
     app.desk.__class__ = WithSeries
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_review(pilot)
@@ -382,9 +402,9 @@ async def test_at_80x24_the_chart_waits_for_ctrl_g(demo_store):
 # --- the end-call key and what the desk showed --------------------------------------------------
 
 
-async def test_end_call_key_logs_the_call_with_its_end_and_stops_the_timer(demo_store):
+async def test_end_call_key_logs_the_call_with_its_end_and_stops_the_timer(review_store):
     clock = Clock(MONDAY_10)
-    app = lead_app(demo_store.url, clock=clock, settings=AGENT)
+    app = lead_app(review_store.url, clock=clock, settings=AGENT)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f7")  # a caller: the call starts now
@@ -394,7 +414,7 @@ async def test_end_call_key_logs_the_call_with_its_end_and_stops_the_timer(demo_
         await settle(pilot)
         screen = app.screen
         assert screen.call is None
-        (logged,) = demo_store.calls(PRACTICE)
+        (logged,) = review_store.calls(PRACTICE)
         assert logged.started_at == MONDAY_10
         assert logged.ended_at == MONDAY_10 + timedelta(minutes=4, seconds=10)
         assert logged.timing == "desk"
@@ -405,16 +425,16 @@ async def test_end_call_key_logs_the_call_with_its_end_and_stops_the_timer(demo_
         # Nothing more is logged until the next call; F7 starts one.
         await pilot.press("ctrl+l")
         await settle(pilot)
-        assert len(demo_store.calls(PRACTICE)) == 1
+        assert len(review_store.calls(PRACTICE)) == 1
         await pilot.press("f7")
         await settle(pilot)
         assert screen.call is not None and screen.call.started == clock.now
         assert "gesprek 00:00" in str(screen.query_one("#call-header").render())
 
 
-async def test_a_transfer_after_the_end_belongs_to_a_new_call(demo_store):
+async def test_a_transfer_after_the_end_belongs_to_a_new_call(review_store):
     clock = Clock(MONDAY_10)
-    app = lead_app(demo_store.url, clock=clock, settings=AGENT)
+    app = lead_app(review_store.url, clock=clock, settings=AGENT)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f7")
@@ -424,14 +444,14 @@ async def test_a_transfer_after_the_end_belongs_to_a_new_call(demo_store):
         await type_text(pilot, "mark jansen")
         await pilot.press("f5")
         await settle(pilot)
-        calls = sorted(demo_store.calls(PRACTICE), key=lambda c: c.started_at)
+        calls = sorted(review_store.calls(PRACTICE), key=lambda c: c.started_at)
         assert [c.outcome for c in calls] == ["answered", "transferred"]
         assert calls[1].started_at == MONDAY_10 + timedelta(minutes=2)
 
 
-async def test_a_stopped_transfer_keeps_what_the_desk_showed_then(demo_store):
+async def test_a_stopped_transfer_keeps_what_the_desk_showed_then(review_store):
     clock = Clock(MONDAY_10)
-    app = lead_app(demo_store.url, clock=clock, settings=AGENT)
+    app = lead_app(review_store.url, clock=clock, settings=AGENT)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f7")
@@ -444,15 +464,15 @@ async def test_a_stopped_transfer_keeps_what_the_desk_showed_then(demo_store):
         clock.now = MONDAY_10 + timedelta(minutes=3)
         await pilot.press("ctrl+l")
         await settle(pilot)
-        (logged,) = demo_store.calls(PRACTICE)
+        (logged,) = review_store.calls(PRACTICE)
         assert logged.shown["person"] == "sbakker"
         assert "sbakker" in logged.shown["absent"]
         assert logged.shown["at"] == (MONDAY_10 + timedelta(minutes=1)).isoformat()
 
 
-async def test_a_transfer_keeps_what_the_desk_showed_at_that_moment(demo_store):
+async def test_a_transfer_keeps_what_the_desk_showed_at_that_moment(review_store):
     clock = Clock(MONDAY_10)
-    app = lead_app(demo_store.url, clock=clock, settings=AGENT)
+    app = lead_app(review_store.url, clock=clock, settings=AGENT)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f7")
@@ -460,15 +480,15 @@ async def test_a_transfer_keeps_what_the_desk_showed_at_that_moment(demo_store):
         await type_text(pilot, "mark jansen")
         await pilot.press("f5")
         await settle(pilot)
-        (logged,) = demo_store.calls(PRACTICE)
+        (logged,) = review_store.calls(PRACTICE)
         assert logged.transferred_to == "mjansen"
         assert logged.shown["person"] == "mjansen"
         assert "mjansen" in logged.shown["on_duty"]
         assert logged.shown["at"] == (MONDAY_10 + timedelta(minutes=2)).isoformat()
 
 
-async def test_a_note_names_the_call_it_was_taken_in(demo_store):
-    app = lead_app(demo_store.url, settings=AGENT)
+async def test_a_note_names_the_call_it_was_taken_in(review_store):
+    app = lead_app(review_store.url, settings=AGENT)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f7")
@@ -485,9 +505,52 @@ async def test_a_note_names_the_call_it_was_taken_in(demo_store):
         await type_text(pilot, "Terugbellen")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        (note,) = demo_store.notes(PRACTICE)
+        (note,) = review_store.notes(PRACTICE)
         assert note.call_uuid == call_id
         assert note.shown["person"] == "mjansen"
+
+
+# --- pictures ---------------------------------------------------------------------------------
+
+
+def quiet(*keys: str):
+    """run_before for snap_compare: settle, press keys, and drop the toasts (the failed-note
+    alert) so the picture shows the screen."""
+
+    async def run(pilot) -> None:
+        await settle(pilot)
+        for _ in range(200):  # the failed-note alert comes once the desk has synced
+            if pilot.app.failed:
+                break
+            await pilot.pause(0.05)
+        pilot.app.clear_notifications()  # before any dialog: a screen underneath keeps its toasts
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        pilot.app.clear_notifications()
+        await settle(pilot)
+
+    return run
+
+
+def test_review_screen_at_80x24(snap_compare, review_store):
+    build_review_data(review_store)
+    app = lead_app(review_store.url, review=True)
+    assert snap_compare(app, terminal_size=SMALL, run_before=quiet())
+
+
+def test_review_screen_with_the_chart_at_120x35(snap_compare, review_store):
+    build_review_data(review_store)
+    app = lead_app(review_store.url, review=True)
+    app.desk.__class__ = WithSeries
+    assert snap_compare(app, terminal_size=SIZE, run_before=quiet())
+
+
+def test_reconstruction_at_80x24(snap_compare, review_store):
+    build_review_data(review_store)
+    app = lead_app(review_store.url, review=True)
+    assert snap_compare(app, terminal_size=SMALL, run_before=quiet("enter"))
 
 
 def texts_tip_end_call() -> str:

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -84,15 +86,30 @@ class ReconstructionDialog(ModalScreen[str | None]):
 
     def on_reconstruction_dialog_loaded(self, message: Loaded) -> None:
         self.lines = message.lines
-        text = Text()
+        shown = []
         for line in message.lines:
             if line.startswith("Oordeel:"):
-                text.append(line + "\n", "bold")
+                shown.append(_hanging(line, "bold"))
             elif "⚠" in line:
-                text.append(line + "\n", "bold yellow")
+                shown.append(_hanging(line, "bold yellow"))
             else:
-                text.append(line + "\n")
-        self.query_one("#reconstruction-lines", Static).update(text)
+                shown.append(_hanging(line, ""))
+        self.query_one("#reconstruction-lines", Static).update(Group(*shown))
+
+
+def _hanging(line: str, style: str) -> RenderableType:
+    """A line whose wrapped part lines up under its text, not under its indent or mark."""
+    body = line.lstrip(" ")
+    if body.startswith("⚠ "):
+        body = body[2:]
+    indent = len(line) - len(body)
+    if not indent:
+        return Text(line, style)
+    grid = Table.grid()
+    grid.add_column(width=indent, no_wrap=True)
+    grid.add_column()
+    grid.add_row(Text(line[:indent], style), Text(body, style))
+    return grid
 
 
 class ActionForm(TypingAhead, ModalScreen["FeedbackRecord | None"]):
