@@ -29,6 +29,7 @@ def isolated_environment(tmp_path, monkeypatch):
     monkeypatch.delenv("KCCDESK_DATABASE_URL", raising=False)
     monkeypatch.delenv("KCCDESK_USER", raising=False)
     monkeypatch.delenv("KCCDESK_SHIFT_LEADS", raising=False)
+    monkeypatch.delenv("KCCDESK_TEAM_LEADS", raising=False)
     yield
 
 

@@ -3,6 +3,7 @@ agent acted — driven through the real app with Pilot, data built through the s
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -508,6 +509,32 @@ async def test_a_note_names_the_call_it_was_taken_in(review_store):
         (note,) = review_store.notes(PRACTICE)
         assert note.call_uuid == call_id
         assert note.shown["person"] == "mjansen"
+
+
+# --- kccdesk review on the command line ----------------------------------------------------------
+
+
+def test_review_json_for_a_team_lead_and_the_reason_for_anyone_else(tmp_path, review_store):
+    from test_cli import cli_runner
+
+    build_review_data(review_store)
+    url = review_store.url
+    lead = cli_runner(
+        tmp_path, KCCDESK_DATABASE_URL=url, KCCDESK_USER="ilse", KCCDESK_TEAM_LEADS="ilse"
+    )
+    result = lead("review", "--json")
+    assert result.returncode == 0, result.stderr
+    review = json.loads(result.stdout)
+    assert review["day"] == "2026-11-22" and review["open_feedback"] == 4
+    assert [c["client"] for c in review["clients"]] == [WARMTENET, PRACTICE]
+    assert lead("review", "--json", "--day", "2026-11-20").returncode == 0
+    wrong = lead("review", "--day", "gisteren")
+    assert wrong.returncode == 2 and "geen datum" in wrong.stderr
+    agent = cli_runner(tmp_path, KCCDESK_DATABASE_URL=url, KCCDESK_USER="sanne")
+    for args in (("review",), ("review", "--json")):
+        refused = agent(*args)
+        assert refused.returncode == 2
+        assert "alleen teamleiders" in refused.stderr and refused.stdout == ""
 
 
 # --- pictures ---------------------------------------------------------------------------------

@@ -62,9 +62,9 @@ def points_from(series: Iterable[object]) -> list[WeekPoint]:
         found.append(
             WeekPoint(
                 str(label),
-                int(calls or 0),  # type: ignore[call-overload]
-                None if ftr is None else float(ftr),  # type: ignore[arg-type]
-                int(feedback or 0),  # type: ignore[call-overload]
+                int(calls or 0),
+                None if ftr is None else float(ftr),
+                int(feedback or 0),
             )
         )
     return found
@@ -137,7 +137,7 @@ class WeekChart(Vertical):
         plt = plot.plt
         plt.clear_figure()
         plt.subplots(1, 2)
-        xs = list(range(1, len(points) + 1))
+        xs = [float(x) for x in range(1, len(points) + 1)]
         ticks = [p.tick for p in points]
         calls = plt.subplot(1, 1)
         calls.title(texts.CHART_CALLS)
@@ -148,8 +148,11 @@ class WeekChart(Vertical):
         calls.yticks([0, top // 2, top], ["0", str(top // 2), str(top)])
         right = plt.subplot(1, 2)
         right.title(texts.CHART_FIRST_TIME_RIGHT)
-        known = [(x, p.first_time_right) for x, p in zip(xs, points, strict=True)]
-        known = [(x, v) for x, v in known if v is not None]
+        known = [
+            (x, p.first_time_right)
+            for x, p in zip(xs, points, strict=True)
+            if p.first_time_right is not None
+        ]
         if known:
             right.plot([x for x, _ in known], [v for _, v in known], color="green")
             low = max(0, math.floor(min(v for _, v in known) / 10) * 10)
