@@ -398,7 +398,8 @@ class KccDeskApp(App[None]):
     def on_kcc_desk_app_synced(self, message: Synced) -> None:
         if message.changed:
             self.clients_changed.publish(None)
-        self.screen.refresh_bindings()  # the database may have said who this is (team lead)
+        for screen in self.screen_stack:  # the database may have said who this is (team lead)
+            screen.refresh_bindings()
         self.notes_changed.subscribe(self, lambda _: self.load_failed())
         self.notes_changed.publish(None)
         self.watch_changes()
