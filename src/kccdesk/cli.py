@@ -155,6 +155,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, default=7, help="zoveel dagen terug (standaard 7)")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser(
+        "review",
+        help="dagoverzicht teamleider: feedback, genegeerde waarschuwingen, mislukte notities",
+    )
+    p.add_argument("--day", metavar="JJJJ-MM-DD", help="deze dag (standaard: gisteren)")
+    p.add_argument("--json", action="store_true", help="druk het overzicht af, zonder desk")
+
     p = sub.add_parser("send", help="verstuur de terugbelnotities die klaarstaan (één ronde)")
     p.add_argument("--json", action="store_true")
 
@@ -586,6 +593,29 @@ def cmd_send(args) -> int:
     return 0
 
 
+def cmd_review(args) -> int:
+    """The team lead's daily review: printed with --json, else the desk opens on it."""
+    from datetime import date
+
+    day = None
+    if args.day:
+        try:
+            day = date.fromisoformat(args.day)
+        except ValueError:
+            raise CliError(f"--day '{args.day}' is geen datum (JJJJ-MM-DD)") from None
+    desk = _desk(args)
+    try:
+        review = desk.review(day)  # refused here, before any screen, for a non-team-lead
+    finally:
+        desk.close()
+    if args.json:
+        _print_json(review.as_dict())
+        return 0
+    from kccdesk.ui.app import run_desk
+
+    return run_desk(demo=args.demo, review=True, review_day=day)
+
+
 def cmd_desk(args, demo: bool) -> int:
     from kccdesk.ui.app import run_desk
 
@@ -606,6 +636,7 @@ COMMANDS = {
     "overrides": cmd_overrides,
     "feedback": cmd_feedback,
     "purge": cmd_purge,
+    "review": cmd_review,
 }
 
 

@@ -344,9 +344,9 @@ def lines(client: Client, r: Reconstruction) -> list[str]:
         for change in r.changes:
             via = f" via {change.source}" if change.source else ""
             mark = "  ⚠ " if change.late else "  "
+            kind = KIND_TEXT.get(change.kind, change.kind)
             out.append(
-                f"{mark}{change.at.astimezone(zone):%d-%m %H:%M} "
-                f"{KIND_TEXT.get(change.kind, change.kind)} "
+                f"{mark}{change.at.astimezone(zone):%d-%m %H:%M} {kind} "
                 f"{ACTION_TEXT.get(change.action, change.action)} door {change.user}{via} "
                 f"({relative(change.after_event)} het gesprek): {change.text}"
             )

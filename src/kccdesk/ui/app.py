@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -68,10 +68,16 @@ class KccDeskApp(App[None]):
         synced: bool = True,
         local_dir: Path | None = None,
         demo: bool = False,
+        review: bool = False,
+        review_day: date | None = None,
     ):
+        """`review`: open on the team lead's daily review (of `review_day`, default
+        yesterday), with the desk underneath."""
         super().__init__()
         #: the demo sandbox: its fortnight of history is written after the first screen
         self.demo = demo
+        self.open_review = review
+        self.review_day = review_day
         self.desk = desk
         self.settings = settings
         self.drafts = drafts
@@ -123,6 +129,10 @@ class KccDeskApp(App[None]):
         candidates = (self.start_client, remembered, self.fallback_client, *sorted(known))
         first = next((c for c in candidates if c in known), None)
         self.push_screen(CallScreen(first))
+        if self.open_review:
+            from kccdesk.ui.screens.review import ReviewScreen
+
+            self.push_screen(ReviewScreen(self.review_day))
         if not self.settings.agent:
             self.call_after_refresh(self.ask_agent_name)
         elif self.drafts.left_behind():
@@ -393,6 +403,8 @@ class KccDeskApp(App[None]):
     def on_kcc_desk_app_synced(self, message: Synced) -> None:
         if message.changed:
             self.clients_changed.publish(None)
+        for screen in self.screen_stack:  # the database may have said who this is (team lead)
+            screen.refresh_bindings()
         self.notes_changed.subscribe(self, lambda _: self.load_failed())
         self.notes_changed.publish(None)
         self.watch_changes()
@@ -585,6 +597,8 @@ def make_app(
     client_id: str | None = None,
     settings: Settings | None = None,
     app_class: type[KccDeskApp] = KccDeskApp,
+    review: bool = False,
+    review_day: date | None = None,
 ) -> KccDeskApp:
     """Build the desk exactly as users run it; tests pass a temporary database and a clock."""
     from kccdesk import locations
@@ -622,6 +636,8 @@ def make_app(
         synced=not from_snapshot,
         local_dir=local,
         demo=demo,
+        review=review,
+        review_day=review_day,
     )
 
 
@@ -636,8 +652,9 @@ def _open_store(url: str, demo: bool, clock: Clock):
 OWNER_UPGRADE_RETRY = 10.0
 
 
-def run_desk(demo: bool = False) -> int:
-    app = _make_app_waiting_for_owner(demo)
+def run_desk(demo: bool = False, review: bool = False, review_day: date | None = None) -> int:
+    """The desk; with `review` it opens on the team lead's daily review."""
+    app = _make_app_waiting_for_owner(demo, review, review_day)
     if not app.desk.directory:
         print(
             "kccdesk: er zijn nog geen klanten; importeer ze met 'kccdesk import MAP' "
@@ -648,7 +665,9 @@ def run_desk(demo: bool = False) -> int:
     return 0
 
 
-def _make_app_waiting_for_owner(demo: bool) -> KccDeskApp:
+def _make_app_waiting_for_owner(
+    demo: bool, review: bool = False, review_day: date | None = None
+) -> KccDeskApp:
     """The desk; while the owner upgrades a team database the agent's login may not touch,
     it says so once and waits (Ctrl+C stops), instead of failing."""
     from kccdesk.errors import StorageError, awaiting_owner
@@ -656,7 +675,7 @@ def _make_app_waiting_for_owner(demo: bool) -> KccDeskApp:
     said = False
     while True:
         try:
-            return make_app(demo=demo)
+            return make_app(demo=demo, review=review, review_day=review_day)
         except StorageError as exc:
             if not awaiting_owner(exc):
                 raise

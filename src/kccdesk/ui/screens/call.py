@@ -103,6 +103,15 @@ class CallScreen(Screen):
             tooltip=texts.TIP_NEW_CALL,
             priority=True,
         ),
+        # The pair of every call: F7 starts it, Ctrl+L ends it (shown next to each other).
+        Binding(
+            "ctrl+l",
+            "finish_call",
+            texts.KEY_END_CALL,
+            id="end-call",
+            tooltip=texts.TIP_END_CALL,
+            priority=True,
+        ),
         Binding(
             "f8",
             "toggle_scope",
@@ -134,11 +143,11 @@ class CallScreen(Screen):
             priority=True,
         ),
         Binding(
-            "ctrl+l",
-            "hangup",
-            texts.KEY_HANGUP,
-            id="hangup",
-            tooltip=texts.TIP_HANGUP,
+            "ctrl+y",
+            "review",
+            texts.KEY_REVIEW,
+            id="review",
+            tooltip=texts.TIP_REVIEW,
             priority=True,
         ),
         Binding("ctrl+r", "toggle_roster", show=False, priority=True),
@@ -294,6 +303,7 @@ class CallScreen(Screen):
         header = self.query_one(CallHeader)
         header.started = self.call.started
         header.now = self.call.started
+        header.ended = False
         self.caller_history = None
 
     def end_call(self, wait: bool = False, ended: datetime | None = None) -> None:
@@ -309,6 +319,21 @@ class CallScreen(Screen):
             self.desk.log_call(call, app_of(self).settings.agent_name, ended)
         else:
             self._log_call(call, ended)
+
+    def finish_call(self, ended: datetime) -> None:
+        """The call is over (the end-call key, or the softphone hung up): logged with this
+        end, the timer stops and says so; the next ring or F7 starts a new call."""
+        self.end_call(ended=ended)
+        for header in self.query(CallHeader):
+            header.started = None
+            header.ended = True
+
+    def ensure_call(self) -> CallSession | None:
+        """After the end-call key there is no call until the next ring or F7; acting for a
+        caller (a transfer, a note) starts one at that moment."""
+        if self.call is None and self.client_id:
+            self.begin_call(self.client_id)
+        return self.call
 
     @work(thread=True, group="db", exit_on_error=False)
     def _log_call(self, call: CallSession, ended: datetime) -> None:
@@ -468,8 +493,7 @@ class CallScreen(Screen):
                     ),
                     severity="warning" if pending.warning else "information",
                 )
-            self.end_call(ended=self.now())
-            self.begin_call(self.client_id, explicit=False)
+            self.finish_call(self.now())
             return True
         return False
 
@@ -487,8 +511,7 @@ class CallScreen(Screen):
         elif what == "neerleggen" and self.phone_call_active():
             # baresip announces CALL_CLOSED before this answer; after a failed transfer it
             # ends the call without one: the agent hung up, so the call is over now.
-            self.end_call(ended=self.now())
-            self.begin_call(self.client_id, explicit=False)
+            self.finish_call(self.now())
 
     def phone_lost(self, error: str) -> None:
         """The softphone went away: a call it drove is over (logged as far as it went)."""
@@ -496,8 +519,7 @@ class CallScreen(Screen):
             self._transfer_failed(texts.PHONE_UNREACHABLE)
         if self.phone_call_active():
             self.notify(texts.PHONE_LOST_CALL, severity="error", timeout=8)
-            self.end_call(ended=self.now())
-            self.begin_call(self.client_id, explicit=False)
+            self.finish_call(self.now())
 
     def _transfer_failed(self, reason: str) -> None:
         pending, self.pending_transfer = self.pending_transfer, None
@@ -521,8 +543,10 @@ class CallScreen(Screen):
         self.pending_commands[token] = what
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("answer", "hangup"):
+        if action == "answer":
             return app_of(self).settings.softphone is not None
+        if action == "review":  # only team leads see the key (the service checks it too)
+            return self.desk.actor.team_lead
         return True
 
     def action_answer(self) -> None:
@@ -533,13 +557,36 @@ class CallScreen(Screen):
             return
         self._phone_command(ACCEPT, "opnemen")
 
-    def action_hangup(self) -> None:
+    def action_finish_call(self) -> None:
+        """Ctrl+L, "Einde gesprek": the handling time ends here, notes included. A call the
+        softphone drives is hung up there and ends when the phone says so (CALL_CLOSED); any
+        other call ends at once. The next ring or F7 starts a new one."""
         from kccdesk.softphone import HANGUP
 
-        if not self.phone_call_active():
-            self.notify(texts.PHONE_NO_CALL, timeout=3)
+        if self.phone_call_active():
+            self._phone_command(HANGUP, "neerleggen")
             return
-        self._phone_command(HANGUP, "neerleggen")
+        call = self.call
+        if call is None:
+            self.notify(texts.NO_CALL_TO_END, timeout=3)
+            return
+        ended = self.now()
+        logged = call.worth_logging
+        self.finish_call(ended)
+        if logged:
+            elapsed = texts.elapsed((ended - call.started).total_seconds())
+            self.notify(texts.CALL_ENDED_LOGGED.format(elapsed=elapsed), timeout=3)
+        else:
+            self.notify(texts.CALL_ENDED_NOT_LOGGED, timeout=4)
+        self.action_focus_search()
+
+    def action_review(self) -> None:
+        """Ctrl+Y: the team lead's daily review, over the desk (Esc returns here)."""
+        from kccdesk.ui.screens.review import ReviewScreen
+
+        if not self.desk.actor.team_lead:
+            return
+        self.app.push_screen(ReviewScreen())
 
     def send_transfer(
         self, check: TransferCheck, person_id: str, override: bool, reason: str = ""
@@ -572,6 +619,8 @@ class CallScreen(Screen):
             self.notify(texts.TRANSFER_FAILED.format(name=name, reason=exc), severity="error")
             return
         self.call.client = check.client
+        self.call.acted_on = person_id
+        self.record_shown(check.client, person_id, warning)
         self.pending_transfer = PendingTransfer(token, person_id, warning, name)
         self.notify(texts.TRANSFER_SENDING.format(name=name, number=number), timeout=4)
         if person_id != check.target.person:
@@ -588,6 +637,12 @@ class CallScreen(Screen):
             self.send_transfer(check, person_id, override, reason)
         else:
             self.log_transfer(check, person_id, override, reason)
+
+    def record_shown(self, client_id: str, person_id: str, warning: str = "") -> None:
+        """Keep with the call what the desk showed at the moment the agent acted (a transfer,
+        or a transfer the guard stopped), so a later review sees that, not the call's start."""
+        if self.call is not None:
+            self.call.shown = self.desk.shown(client_id, person_id, warning, self.now())
 
     # --- the person an action is about -------------------------------------------------
 
@@ -631,6 +686,7 @@ class CallScreen(Screen):
             self.notify(texts.CHOOSE_PERSON_FIRST, severity="warning", timeout=3)
             return
         client, person_id = target
+        self.ensure_call()
         check = self.desk.check_transfer(client.id, person_id)
         if check.allowed:
             self.put_through(check, person_id, override=False)
@@ -638,6 +694,7 @@ class CallScreen(Screen):
 
         if self.call is not None:
             self.call.transfer_stopped(person_id, check.stop_reason)
+            self.record_shown(client.id, person_id)
 
         def decided(choice: TransferChoice | None) -> None:
             if choice is None:
@@ -659,6 +716,7 @@ class CallScreen(Screen):
         warning = check.override_warning(reason) if override else ""
         self.call.client = check.client
         self.call.transferred(person_id, warning)
+        self.record_shown(check.client, person_id, warning)
         name = self.desk.client(check.client).person_name(person_id)
         message = texts.TRANSFERRED_OVERRIDE if warning else texts.TRANSFERRED
         self.notify(message.format(name=name), severity="warning" if warning else "information")
@@ -678,6 +736,7 @@ class CallScreen(Screen):
             client, recipient = target
         else:
             client, recipient = self.client, self.client.callback_default or ""
+        self.ensure_call()
         call_id = self.call.id if self.call else ""
         for draft in app_of(self).drafts.of_call(call_id):
             if draft.client == client.id and (target is None or draft.recipient == recipient):
@@ -754,6 +813,7 @@ class CallScreen(Screen):
         client = self.desk.client(note.client)
         if client.id != self.client_id:
             self.show_client(client.id)
+        self.ensure_call()
         draft = NoteDraft(
             client=client.id,
             recipient=note.addressed_to or note.recipient,
@@ -770,6 +830,7 @@ class CallScreen(Screen):
         becomes the client of the call, and the draft now belongs to this call."""
         if self.desk.has_client(draft.client) and draft.client != self.client_id:
             self.show_client(draft.client)
+        self.ensure_call()
         self.open_note(replace(draft, call=self.call.id if self.call else ""))
 
     def action_drafts(self) -> None:

@@ -36,12 +36,12 @@ class HelpScreen(ModalScreen[None]):
             for binding in node.BINDINGS:
                 if not isinstance(binding, Binding) or not binding.description:
                     continue
-                if binding.action in seen:
+                if binding.action in seen or _hidden(node, binding.action):
                     continue
                 seen.add(binding.action)
                 alternate = getattr(node, "ALTERNATE_KEYS", {}).get(binding.action)
                 all_keys = binding.key.split(",") + ([alternate] if alternate else [])
-                keys = " / ".join(k.strip().upper().replace("CTRL+", "Ctrl+") for k in all_keys)
+                keys = " / ".join(_key_name(k) for k in all_keys)
                 self.rows.append((keys, binding.tooltip or binding.description))
                 table.add_row(*self.rows[-1])
         table.add_row("Ctrl+P", "Opdrachtenpalet: alle acties op naam")
@@ -49,3 +49,19 @@ class HelpScreen(ModalScreen[None]):
             box.border_title = texts.HELP_TITLE
             yield Static(table)
             yield Static(texts.HELP_HINT, classes="hint")
+
+
+def _hidden(node, action: str) -> bool:
+    """A key the screen hides from this user (the footer and the palette leave it out too):
+    its check_action says False, e.g. the team lead's review for an agent."""
+    check = getattr(node, "check_action", None)
+    return check is not None and check(action.split("(", 1)[0], ()) is False
+
+
+#: keys written as on the keyboard, not as Textual names them
+KEY_NAMES = {"escape": "Esc", "enter": "Enter", "insert": "Insert", "delete": "Delete"}
+
+
+def _key_name(key: str) -> str:
+    key = key.strip()
+    return KEY_NAMES.get(key) or key.upper().replace("CTRL+", "Ctrl+")

@@ -347,6 +347,7 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
                 agent=app_of(self).settings.agent_name,
                 keep_absent_recipient=keep_absent,
                 replaces=self.replaces.id if self.replaces else None,
+                call=note.call,
             )
         except Exception as exc:
             self.post_message(self.Failed(str(exc)))

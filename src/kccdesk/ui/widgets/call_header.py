@@ -39,6 +39,8 @@ class CallHeader(Static):
     phone_ok: reactive[bool] = reactive(False)
     #: the call rings on the softphone (the timer starts when it is answered)
     ringing: reactive[bool] = reactive(False)
+    #: the call was ended (Ctrl+L or the softphone): no timer until the next call
+    ended: reactive[bool] = reactive(False)
     #: a second call waiting while this one is active, else empty
     waiting: reactive[str] = reactive("")
 
@@ -50,6 +52,8 @@ class CallHeader(Static):
             text.append(f"   {texts.CALL_TIMER} {texts.elapsed(seconds)}", "bold")
         elif self.ringing:
             text.append(f"   ☎ {texts.PHONE_RINGING}", "bold reverse")
+        elif self.ended:
+            text.append(f"   {texts.CALL_ENDED}", "bold dim")
         if self.phone:
             text.append(f"   ☎ {self.phone}", "green" if self.phone_ok else "bold red")
         if self.scope_all:
