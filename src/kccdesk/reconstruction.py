@@ -56,9 +56,9 @@ class RosterChange:
 
     @property
     def late(self) -> bool:
-        """Took someone off duty at the event, but was made after it: the desk could not
-        have known."""
-        return self.takes_duty_away and self.after_event > timedelta(0)
+        """Made after the event about its moment, either way (an absence entered afterwards,
+        a forgotten extra shift added): the desk could not have shown it. Marked ⚠."""
+        return self.after_event > timedelta(0)
 
 
 @dataclass(frozen=True)
