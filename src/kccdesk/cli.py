@@ -141,6 +141,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, default=7, help="zoveel dagen terug (standaard 7)")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser(
+        "report",
+        help="rapportage per klant en week: kerncijfers, feedback, patronen, wat wij vragen",
+    )
+    p.add_argument("--client", required=True, metavar="ID")
+    p.add_argument(
+        "--week", metavar="JJJJ-Www", help="ISO-week, bijv. 2026-W48 (standaard: vorige week)"
+    )
+    form = p.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true")
+    form.add_argument("--csv", action="store_true", help="één tabel: kerncijfers en feedback")
+    form.add_argument("--md", action="store_true", help="Markdown, om te mailen of te printen")
+
     p = sub.add_parser("send", help="verstuur de terugbelnotities die klaarstaan (één ronde)")
     p.add_argument("--json", action="store_true")
 
@@ -558,6 +571,24 @@ def cmd_send(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from kccdesk import report
+    from kccdesk.indicators import parse_week
+
+    week = parse_week(args.week, "--week") if args.week is not None else None
+    made = _desk(args).report(args.client, week)
+    if args.json:
+        text = report.to_json(made) + "\n"
+    elif args.csv:
+        text = report.to_csv(made)
+    elif args.md:
+        text = report.to_markdown(made)
+    else:
+        text = report.to_text(made)
+    sys.stdout.write(text)
+    return 0
+
+
 def cmd_desk(args, demo: bool) -> int:
     from kccdesk.ui.app import run_desk
 
@@ -577,6 +608,7 @@ COMMANDS = {
     "send": cmd_send,
     "overrides": cmd_overrides,
     "purge": cmd_purge,
+    "report": cmd_report,
 }
 
 
