@@ -26,7 +26,7 @@ class CallLog(Protocol):
         agent: str = "",
         uuid: str = "",
         timing: str = "desk",
-        shown: dict | None = None,
+        shown: dict[str, object] | None = None,
     ) -> object: ...
 
 
@@ -47,7 +47,7 @@ class CallSession:
     #: the person the agent last acted on (transfer or attempt), for what the desk showed
     acted_on: str = ""
     #: what the desk showed when the agent acted (kccdesk.shown), recorded at that moment
-    shown: dict | None = None
+    shown: dict[str, object] | None = None
 
     @property
     def timing(self) -> str:
@@ -93,7 +93,7 @@ class CallSession:
         )
 
     def log_into(
-        self, store: CallLog, ended: datetime, agent: str, shown: dict | None = None
+        self, store: CallLog, ended: datetime, agent: str, shown: dict[str, object] | None = None
     ) -> object:
         """Write the call; `shown`: what the desk showed, when not recorded as it happened."""
         outcome = "missed" if not self.answered and self.outcome == "answered" else self.outcome

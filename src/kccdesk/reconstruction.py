@@ -320,13 +320,14 @@ def lines(client: Client, r: Reconstruction) -> list[str]:
             out.append(f"  instructies versie {s.instructions}")
     if r.changes:
         out.append("Roosterwijzigingen rond het gesprek:")
-        for c in r.changes:
-            via = f" via {c.source}" if c.source else ""
-            mark = "  ⚠ " if c.late else "  "
+        for change in r.changes:
+            via = f" via {change.source}" if change.source else ""
+            mark = "  ⚠ " if change.late else "  "
             out.append(
-                f"{mark}{c.at.astimezone(zone):%d-%m %H:%M} {KIND_TEXT.get(c.kind, c.kind)} "
-                f"{ACTION_TEXT.get(c.action, c.action)} door {c.user}{via} "
-                f"({relative(c.after_event)} het gesprek): {c.text}"
+                f"{mark}{change.at.astimezone(zone):%d-%m %H:%M} "
+                f"{KIND_TEXT.get(change.kind, change.kind)} "
+                f"{ACTION_TEXT.get(change.action, change.action)} door {change.user}{via} "
+                f"({relative(change.after_event)} het gesprek): {change.text}"
             )
     else:
         out.append("Geen roosterwijzigingen rond het gesprek.")
