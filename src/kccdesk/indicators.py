@@ -45,7 +45,10 @@ DEFINITIONS = {
         "klok van de klant; een gesprek over middernacht telt in de week waarin het begon); "
         "gemiste oproepen tellen niet mee"
     ),
-    "missed": "oproepen die niemand aannam (softphone); niet in gesprekken, tijd of FTR",
+    "missed": (
+        "oproepen die niemand aannam (softphone); niet in gesprekken, gesprekstijd of "
+        "first-time-right"
+    ),
     "average_handling_seconds": (
         "gemiddelde tijd van begin tot einde van een aangenomen gesprek, het opnemen van de "
         "notitie inbegrepen; begin en einde komen van de softphone (opnemen en neerleggen) of "
@@ -72,7 +75,7 @@ DEFINITIONS = {
         "nummer voor deze klant binnen 7 dagen na het begin; percentage van de gesprekken met "
         "een nummer van de beller — gesprekken zonder nummer zijn niet te beoordelen"
     ),
-    "not_measured": "roostertrouw van agents: er zijn geen agentroosters, dus niet gemeten",
+    "not_measured": "roostertrouw van agents: kccdesk kent geen agentroosters",
 }
 
 
@@ -382,4 +385,6 @@ def average_text(seconds: float | None) -> str:
         return "n.v.t."
     whole = round(seconds)
     minutes, rest = divmod(whole, 60)
-    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
+    if not minutes:
+        return f"{rest} s"
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"

@@ -98,7 +98,7 @@ INDICATOR_LABELS = {
     "first_time_right": "First-time-right (gesprekken)",
     "judgeable": "Te beoordelen gesprekken",
     "not_judgeable": "Niet te beoordelen (geen nummer)",
-    "not_measured": "Roostertrouw",
+    "not_measured": "Niet gemeten",
 }
 STATUS_TEXT = {
     "nieuw": "nieuw",
@@ -338,6 +338,7 @@ def to_text(report: ClientReport) -> str:
     out = [
         f"{LABELS['title']} {report.name} ({report.client}) — week {report.indicators.week.label}",
         f"{LABELS['period']}: {_period(report)}",
+        f"{LABELS['made']}: {_when(report, report.made_at):%d-%m-%Y %H:%M}",
         "",
         LABELS["indicators"],
     ]
