@@ -4,6 +4,7 @@ week, repeat calls within and after 7 days, feedback linked through a note of th
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -128,6 +129,19 @@ def test_known_week_on_hand_made_call_log(bikes_store, demo_clients):
     assert data["first_time_right"]["pct"] == 20.0
     assert "zonder nummer" in data["definitions"]["first_time_right"]
     assert "geen agentroosters" in data["definitions"]["not_measured"]
+
+
+def test_light_reads_are_the_records_without_what_the_desk_showed(bikes_store, demo_clients):
+    """The indicators read calls and notes without `shown` (as plain tuples): the same records
+    otherwise, on both engines."""
+    known_week(bikes_store, demo_clients[BIKES])
+    bikes_store.log_call(BIKES, LATER, "answered", ended_at=LATER, shown={"at": "x"})
+    full_calls, full_notes = bikes_store.calls(), bikes_store.notes()
+    assert any(c.shown for c in full_calls)
+    assert bikes_store.calls(shown=False) == [replace(c, shown=None) for c in full_calls]
+    assert bikes_store.notes(shown=False) == [replace(n, shown=None) for n in full_notes]
+    some = [full_calls[0].id, full_calls[2].id]
+    assert [c.id for c in bikes_store.calls(BIKES, ids=some)] == some
 
 
 def test_next_week_counts_the_call_across_midnight_once(bikes_store, demo_clients):

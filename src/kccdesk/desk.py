@@ -776,13 +776,13 @@ class Desk:
         self, client: Client, weeks: list[IsoWeek], feedback_since: datetime | None = None
     ) -> tuple[list[CallRecord], list[NoteRecord], list[FeedbackRecord]]:
         """What these weeks' indicators need, one query per kind for all of them: calls and
-        notes from the day before to the repeat window after, feedback from a week before
-        (an item's moment may precede its call) or `feedback_since`, whichever is earlier."""
+        notes as far as `indicators.reach`, feedback from a week before (an item's moment may
+        precede its call) or `feedback_since`, whichever is earlier."""
         from kccdesk.indicators import reach
 
-        since, until = reach(weeks, client.zone)
-        calls = self._db.calls(client.id, since=since, until=until)
-        notes = self._db.notes(client.id, since=since, until=until)
+        since, calls_until, notes_until = reach(weeks, client.zone)
+        calls = self._db.calls(client.id, since=since, until=calls_until, shown=False)
+        notes = self._db.notes(client.id, since=since, until=notes_until, shown=False)
         earliest = since - FEEDBACK_REACH
         if feedback_since is not None:
             earliest = min(earliest, feedback_since)
@@ -830,7 +830,7 @@ class Desk:
         calls, notes, feedback = self._activity(client, [found], feedback_since=end - WINDOW)
         figures = compute(client.id, found, client.zone, calls, notes, feedback, now)
         window = [i for i in feedback if end - WINDOW <= i.happened_at < end]
-        rebuilt = self._reconstruct_all(client, window, calls, notes)
+        rebuilt = self._reconstruct_all(client, window, calls)
         late = {i for i, r in rebuilt.items() if r.late_changes}
         patterns = recurring(window, {client.id: client}, end, late)
         week_items = [i for i in window if start <= i.happened_at < end]
@@ -841,19 +841,29 @@ class Desk:
         client: Client,
         items: list[FeedbackRecord],
         calls: list[CallRecord],
-        notes: list[NoteRecord],
     ) -> dict[int, Reconstruction]:
-        """The reconstructions `_reconstruct` makes of the linked items, from the calls and
-        notes at hand (a lookup only for one outside them) and one read of the roster audit."""
+        """The reconstructions `_reconstruct` makes of the linked items, from one read of
+        their notes and calls (found through the light records at hand; one lookup each only
+        for those outside them) and one read of the roster audit."""
         from kccdesk.reconstruction import AUDIT_WINDOW, reconstruct
 
+        items = [i for i in items if i.note_id is not None or i.call_id is not None]
+        if not items:
+            return {}
+        note_ids = {i.note_id for i in items if i.note_id is not None}
+        notes = self._db.notes(client.id, ids=note_ids) if note_ids else []
         notes_by_id = {n.id: n for n in notes}
-        calls_by_id = {c.id: c for c in calls}
-        calls_by_uuid = {c.uuid: c for c in calls if c.uuid}
+        light_by_uuid = {c.uuid: c for c in calls if c.uuid}
+        call_ids = {i.call_id for i in items if i.call_id is not None} | {
+            light_by_uuid[n.call_uuid].id
+            for n in notes_by_id.values()
+            if n.call_uuid in light_by_uuid
+        }
+        full = self._db.calls(client.id, ids=call_ids) if call_ids else []
+        calls_by_id = {c.id: c for c in full}
+        calls_by_uuid = {c.uuid: c for c in calls_by_id.values() if c.uuid}
         linked = []
         for item in items:
-            if item.note_id is None and item.call_id is None:
-                continue
             note = call = None
             if item.note_id is not None:
                 note = notes_by_id.get(item.note_id)
@@ -868,8 +878,6 @@ class Desk:
                 call = calls_by_uuid.get(note.call_uuid) or self._db.call_by_uuid(note.call_uuid)
             event = note.created_at if note else call.started_at if call else item.happened_at
             linked.append((item, note, call, event))
-        if not linked:
-            return {}
         audit = self._db.roster_audit(
             client.id,
             min(e for *_, e in linked) - AUDIT_WINDOW,

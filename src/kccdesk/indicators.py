@@ -25,6 +25,8 @@ from kccdesk.records import CallRecord, FeedbackRecord, NoteRecord
 
 #: a call is first-time-right only if the same number did not call the client again this soon
 REPEAT_WINDOW = timedelta(days=7)
+#: a note is taken during its call, which may run past midnight into the next week
+NOTE_REACH = timedelta(days=1)
 #: feedback the team found unfounded says nothing against the call
 UNFOUNDED = "onterecht"
 #: the call outcome of a call nobody answered (softphone)
@@ -246,6 +248,9 @@ class WeekPoint(NamedTuple):
 
 
 def _parts(text: str) -> list[str]:
+    """'a; b' → ['a', 'b'] (how a call lists its overrides and stopped transfers)."""
+    if not text:
+        return []
     return [p.strip() for p in text.split(";") if p.strip()]
 
 
@@ -278,9 +283,9 @@ def compute(
     feedback: list[FeedbackRecord],
     now: datetime,
 ) -> Indicators:
-    """The week's figures. `calls` and `notes` must cover at least the day before the week
-    to 7 days after it (repeat calls, notes of a call across midnight), `feedback` every item
-    that may be linked to the week's calls; anything outside the week is used only for that."""
+    """The week's figures. `calls` and `notes` must cover at least `reach` (repeat calls,
+    notes of a call across midnight), `feedback` every item that may be linked to the week's
+    calls; anything outside the week is used only for that."""
     start, end = week.bounds(zone)
     in_week = [c for c in calls if start <= c.started_at < end]
     handled = [c for c in in_week if c.outcome != MISSED]
@@ -314,7 +319,11 @@ def compute(
     timed = [j.seconds for j in judgements if j.seconds is not None]
     judged = [j for j in judgements if j.judgeable]
     overrides = sum(len(_parts(c.warnings_overridden)) for c in in_week)
-    overridden_in_call = {c.uuid: set(_parts(c.warnings_overridden)) for c in calls if c.uuid}
+    overridden_in_call = {
+        c.uuid: set(_parts(c.warnings_overridden))
+        for c in calls
+        if c.uuid and c.warnings_overridden
+    }
     week_notes = [n for n in notes if start <= n.created_at < end and n.status != REPLACED_NOTE]
     for note in week_notes:
         if note.override and note.override.strip() not in overridden_in_call.get(
@@ -371,12 +380,20 @@ def series(
     return points
 
 
-def reach(weeks: list[IsoWeek], zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The span calls and notes must be read for to compute these weeks: from the day before
-    the first to the repeat window after the last."""
+class Reach(NamedTuple):
+    """What must be read to compute some weeks: calls from the day before the first week (a
+    note after midnight names its call) to the repeat window after the last; notes to a day
+    after the last week (a note is taken during its call)."""
+
+    since: datetime
+    calls_until: datetime
+    notes_until: datetime
+
+
+def reach(weeks: list[IsoWeek], zone: ZoneInfo) -> Reach:
     first = min(w.bounds(zone)[0] for w in weeks)
     last = max(w.bounds(zone)[1] for w in weeks)
-    return first - timedelta(days=1), last + REPEAT_WINDOW
+    return Reach(first - NOTE_REACH, last + REPEAT_WINDOW, last + NOTE_REACH)
 
 
 def average_text(seconds: float | None) -> str:
