@@ -20,7 +20,7 @@ from kccdesk.storage import open_store
 from test_indicators import AMS, BIKES, IMPORTED, desk_on, local, log
 
 #: what the client said, as awkward as it gets: newline, quotes, emoji, right-to-left text
-SAID = 'Lisa was "ziek", zei ze; 🤒\nde beller — שלום — werd boos, | echt'
+SAID = 'Lisa was "ziek", zei ze; 🤒\nde beller — שלום — werd boos, | <b>echt</b>'
 
 
 def the_week(store, client) -> dict[str, object]:
@@ -169,7 +169,7 @@ def test_markdown_has_headings_and_tables(week_store):
     )
     row = next(line for line in lines if "ziek" in line)
     assert row.count(" | ") == 7  # the pipe in what was said does not add a column
-    assert "werd boos, \\| echt" in row and "<br>" in row
+    assert "werd boos, \\| &lt;b&gt;echt&lt;/b&gt;" in row and "<br>" in row
     assert "- **Afwezigheden uiterlijk de dag ervoor doorgeven** (1×)" in text
     assert "tijden: softphone 1, desk-timer 0" in text
 

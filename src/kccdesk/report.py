@@ -16,6 +16,7 @@ No caller numbers are in any format: the report goes to the client.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from dataclasses import dataclass
@@ -374,9 +375,15 @@ def to_text(report: ClientReport) -> str:
     return "\n".join(out) + "\n"
 
 
+def _plain(text: str) -> str:
+    """Text as Markdown shows it literally: no HTML of its own (a mail client renders it)."""
+    return html.escape(text, quote=False)
+
+
 def _cell(text: str) -> str:
-    """Text in a Markdown table cell: pipes escaped, line breaks as <br>."""
-    flat = "<br>".join(line.strip() for line in text.strip().splitlines())
+    """Text in a Markdown table cell: HTML and pipes escaped, line breaks as <br>."""
+    lines = (_plain(line.strip()) for line in text.strip().splitlines())
+    flat = "<br>".join(lines)
     return flat.replace("\\", "\\\\").replace("|", "\\|") or "—"
 
 
@@ -423,10 +430,10 @@ def to_markdown(report: ClientReport) -> str:
     else:
         out.append(f"_{LABELS['no_feedback']}_")
     out += ["", f"## {LABELS['patterns']}", ""]
-    out += [f"- {p.text}" for p in report.patterns] or [f"_{LABELS['no_patterns']}_"]
+    out += [f"- {_plain(p.text)}" for p in report.patterns] or [f"_{LABELS['no_patterns']}_"]
     out += ["", f"## {LABELS['asks']}", ""]
     for ask in report.asks:
-        why = "; ".join(ask.reasons)
+        why = _plain("; ".join(ask.reasons))
         out.append(f"- **{ask.text[0].upper()}{ask.text[1:]}** ({len(ask.items)}×) — {why}")
     if not report.asks:
         out.append(f"_{LABELS['no_asks']}_")
