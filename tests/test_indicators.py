@@ -144,6 +144,20 @@ def test_light_reads_are_the_records_without_what_the_desk_showed(bikes_store, d
     assert [c.id for c in bikes_store.calls(BIKES, ids=some)] == some
 
 
+def test_calls_after_the_week_are_read_only_for_numbers_of_the_week(
+    bikes_store, demo_clients, monkeypatch
+):
+    """Only the week's numbers can make a repeat call; with too many numbers to list, every
+    call after the week is read instead. Either way the same figures."""
+    import kccdesk.desk
+
+    known_week(bikes_store, demo_clients[BIKES])
+    listed = desk_on(bikes_store).indicators(BIKES, "2026-W48")
+    monkeypatch.setattr(kccdesk.desk, "MAX_LISTED_CALLERS", 1)
+    unlisted = desk_on(bikes_store).indicators(BIKES, "2026-W48")
+    assert listed == unlisted and listed.repeated == 2
+
+
 def test_next_week_counts_the_call_across_midnight_once(bikes_store, demo_clients):
     known_week(bikes_store, demo_clients[BIKES])
     w49 = desk_on(bikes_store).indicators(BIKES, "2026-W49")

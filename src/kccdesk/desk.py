@@ -63,6 +63,8 @@ SERVICE_ZONE = ZoneInfo("Europe/Amsterdam")
 GAP_WARNING_HOURS = 12
 #: the longest weekly series a chart asks for (two years)
 MAX_SERIES_WEEKS = 104
+#: more numbers than this are not listed in one query (database parameter limits)
+MAX_LISTED_CALLERS = 900
 #: feedback about a week's calls may be dated up to this long before the first of them
 FEEDBACK_REACH = timedelta(days=7)
 
@@ -778,12 +780,22 @@ class Desk:
         """What these weeks' indicators need, one query per kind for all of them: calls and
         notes as far as `indicators.reach`, feedback from a week before (an item's moment may
         precede its call) or `feedback_since`, whichever is earlier."""
-        from kccdesk.indicators import reach
+        from kccdesk.indicators import callers_of, reach
 
-        since, calls_until, notes_until = reach(weeks, client.zone)
-        calls = self._db.calls(client.id, since=since, until=calls_until, shown=False)
-        notes = self._db.notes(client.id, since=since, until=notes_until, shown=False)
-        earliest = since - FEEDBACK_REACH
+        span = reach(weeks, client.zone)
+        calls = self._db.calls(client.id, since=span.since, until=span.until, shown=False)
+        callers = callers_of(calls)
+        if callers:  # who called again: few rows, however busy the client's line
+            few = len(callers) <= MAX_LISTED_CALLERS
+            calls += self._db.calls(
+                client.id,
+                since=span.until,
+                until=span.repeats_until,
+                callers=callers if few else None,
+                shown=False,
+            )
+        notes = self._db.notes(client.id, since=span.since, until=span.notes_until, shown=False)
+        earliest = span.since - FEEDBACK_REACH
         if feedback_since is not None:
             earliest = min(earliest, feedback_since)
         return calls, notes, self._db.feedback(client.id, since=earliest)

@@ -254,9 +254,12 @@ def _parts(text: str) -> list[str]:
     return [p.strip() for p in text.split(";") if p.strip()]
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _has_number(caller: str) -> bool:
     """A caller id with digits (not empty, not 'anonymous')."""
-    return any(ch.isdigit() for ch in caller)
+    return bool(caller) and _DIGIT.search(caller) is not None
 
 
 def _next_calls(calls: Iterable[CallRecord]) -> dict[int, CallRecord]:
@@ -284,8 +287,9 @@ def compute(
     now: datetime,
 ) -> Indicators:
     """The week's figures. `calls` and `notes` must cover at least `reach` (repeat calls,
-    notes of a call across midnight), `feedback` every item that may be linked to the week's
-    calls; anything outside the week is used only for that."""
+    notes of a call across midnight: calls after the week from other numbers change nothing),
+    `feedback` every item that may be linked to the week's calls; anything outside the week
+    is used only for that."""
     start, end = week.bounds(zone)
     in_week = [c for c in calls if start <= c.started_at < end]
     handled = [c for c in in_week if c.outcome != MISSED]
@@ -382,18 +386,25 @@ def series(
 
 class Reach(NamedTuple):
     """What must be read to compute some weeks: calls from the day before the first week (a
-    note after midnight names its call) to the repeat window after the last; notes to a day
-    after the last week (a note is taken during its call)."""
+    note after midnight names its call) to the end of the last; after it, to the end of the
+    repeat window, only the calls from numbers that called in the weeks; notes to a day after
+    the last week (a note is taken during its call)."""
 
     since: datetime
-    calls_until: datetime
+    until: datetime  # the end of the last week
+    repeats_until: datetime
     notes_until: datetime
 
 
 def reach(weeks: list[IsoWeek], zone: ZoneInfo) -> Reach:
     first = min(w.bounds(zone)[0] for w in weeks)
     last = max(w.bounds(zone)[1] for w in weeks)
-    return Reach(first - NOTE_REACH, last + REPEAT_WINDOW, last + NOTE_REACH)
+    return Reach(first - NOTE_REACH, last, last + REPEAT_WINDOW, last + NOTE_REACH)
+
+
+def callers_of(calls: Iterable[CallRecord]) -> set[str]:
+    """The numbers these calls came from (who may have called again)."""
+    return {c.caller for c in calls if _has_number(c.caller)}
 
 
 def average_text(seconds: float | None) -> str:

@@ -64,10 +64,12 @@ class CallStore(StoreBase):
         caller: str | None = None,
         *,
         ids: Collection[int] | None = None,
+        callers: Collection[str] | None = None,
         shown: bool = True,
     ) -> list[CallRecord]:
         """Calls newest first, optionally of one client, started in [since, until), from one
-        number, with one of `ids`; without `shown` (what the desk showed) when not needed."""
+        number (or one of `callers`), with one of `ids`; without `shown` (what the desk
+        showed) when not needed."""
 
         def read() -> list[CallRecord]:
             # Plain rows, not ORM objects: a busy client's week is hundreds of calls, and an
@@ -79,6 +81,8 @@ class CallStore(StoreBase):
             )
             if ids is not None:
                 query = query.where(col(CallRow.id).in_(list(ids)))
+            if callers is not None:
+                query = query.where(col(CallRow.caller).in_(list(callers)))
             if since is not None:
                 query = query.where(CallRow.started_at >= since)
             if until is not None:
