@@ -162,6 +162,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--day", metavar="JJJJ-MM-DD", help="deze dag (standaard: gisteren)")
     p.add_argument("--json", action="store_true", help="druk het overzicht af, zonder desk")
 
+    p = sub.add_parser(
+        "report",
+        help="rapportage per klant en week: kerncijfers, feedback, patronen, wat wij vragen",
+    )
+    p.add_argument("--client", required=True, metavar="ID")
+    p.add_argument(
+        "--week", metavar="JJJJ-Www", help="ISO-week, bijv. 2026-W48 (standaard: vorige week)"
+    )
+    form = p.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true")
+    form.add_argument("--csv", action="store_true", help="één tabel: kerncijfers en feedback")
+    form.add_argument("--md", action="store_true", help="Markdown, om te mailen of te printen")
+
     p = sub.add_parser("send", help="verstuur de terugbelnotities die klaarstaan (één ronde)")
     p.add_argument("--json", action="store_true")
 
@@ -616,6 +629,24 @@ def cmd_review(args) -> int:
     return run_desk(demo=args.demo, review=True, review_day=day)
 
 
+def cmd_report(args) -> int:
+    from kccdesk import report
+    from kccdesk.indicators import parse_week
+
+    week = parse_week(args.week, "--week") if args.week is not None else None
+    made = _desk(args).report(args.client, week)
+    if args.json:
+        text = report.to_json(made) + "\n"
+    elif args.csv:
+        text = report.to_csv(made)
+    elif args.md:
+        text = report.to_markdown(made)
+    else:
+        text = report.to_text(made)
+    sys.stdout.write(text)
+    return 0
+
+
 def cmd_desk(args, demo: bool) -> int:
     from kccdesk.ui.app import run_desk
 
@@ -637,6 +668,7 @@ COMMANDS = {
     "feedback": cmd_feedback,
     "purge": cmd_purge,
     "review": cmd_review,
+    "report": cmd_report,
 }
 
 

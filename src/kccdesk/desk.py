@@ -23,7 +23,7 @@ from kccdesk.actor import Actor
 from kccdesk.clock import Clock, system_clock
 from kccdesk.coverage import Gap, describe_gap, gaps
 from kccdesk.dialing import clients_matching_digits
-from kccdesk.errors import StorageError
+from kccdesk.errors import InputError, StorageError
 from kccdesk.model import Client, ClientHead
 from kccdesk.review import Override
 from kccdesk.roster import DutyStatus, OutOfRange, duty_at
@@ -38,9 +38,11 @@ if TYPE_CHECKING:
     from kccdesk.clientfile import Origins
     from kccdesk.delivery import Outcome
     from kccdesk.feedback import FeedbackChange
+    from kccdesk.indicators import Indicators, IsoWeek, WeekPoint
     from kccdesk.patterns import Pattern
     from kccdesk.reconstruction import Reconstruction
     from kccdesk.records import CallRecord, FeedbackRecord
+    from kccdesk.report import ClientReport
     from kccdesk.review import Review
     from kccdesk.roster_rules import RosterItem
     from kccdesk.search import Catalog, Entry, Hit
@@ -59,6 +61,12 @@ MAX_GAP_DAYS = 366
 SERVICE_ZONE = ZoneInfo("Europe/Amsterdam")
 #: the duty panel warns of a gap now or within this many hours
 GAP_WARNING_HOURS = 12
+#: the longest weekly series a chart asks for (two years)
+MAX_SERIES_WEEKS = 104
+#: more numbers than this are not listed in one query (database parameter limits)
+MAX_LISTED_CALLERS = 900
+#: feedback about a week's calls may be dated up to this long before the first of them
+FEEDBACK_REACH = timedelta(days=7)
 
 
 class NotAllowed(StorageError):
@@ -778,6 +786,148 @@ class Desk:
         failed = self.failed_notes()
         names = {h.id: h.name for h in self.directory}
         return build_review(day, names, feedback, self.patterns(until=now), overrides, failed)
+
+    # --- indicators and the client report --------------------------------------------------
+
+    def _report_week(self, client: Client, week: str | IsoWeek | None) -> IsoWeek:
+        """A week as text ('2026-W48') or IsoWeek; None: last week on the client's clock."""
+        from kccdesk.indicators import IsoWeek, parse_week
+
+        if week is None:
+            return IsoWeek.containing(self.clock(), client.zone).shifted(-1)
+        return parse_week(week) if isinstance(week, str) else week
+
+    def _activity(
+        self, client: Client, weeks: list[IsoWeek], feedback_since: datetime | None = None
+    ) -> tuple[list[CallRecord], list[NoteRecord], list[FeedbackRecord]]:
+        """What these weeks' indicators need, one query per kind for all of them: calls and
+        notes as far as `indicators.reach`, feedback from a week before (an item's moment may
+        precede its call) or `feedback_since`, whichever is earlier."""
+        from kccdesk.indicators import callers_of, reach
+
+        span = reach(weeks, client.zone)
+        calls = self._db.calls(client.id, since=span.since, until=span.until, shown=False)
+        callers = callers_of(calls)
+        if callers:  # who called again: few rows, however busy the client's line
+            few = len(callers) <= MAX_LISTED_CALLERS
+            calls += self._db.calls(
+                client.id,
+                since=span.until,
+                until=span.repeats_until,
+                callers=callers if few else None,
+                shown=False,
+            )
+        notes = self._db.notes(client.id, since=span.since, until=span.notes_until, shown=False)
+        earliest = span.since - FEEDBACK_REACH
+        if feedback_since is not None:
+            earliest = min(earliest, feedback_since)
+        return calls, notes, self._db.feedback(client.id, since=earliest)
+
+    def indicators(self, client_id: str, week: str | IsoWeek | None = None) -> Indicators:
+        """The client's figures for one ISO week (default last week), team leads only."""
+        from kccdesk.indicators import compute
+
+        self._require_team_lead()
+        client = self.client(client_id)
+        found = self._report_week(client, week)
+        calls, notes, feedback = self._activity(client, [found])
+        return compute(client.id, found, client.zone, calls, notes, feedback, self.clock())
+
+    def weekly_series(
+        self, client_id: str, weeks: int = 8, last: str | IsoWeek | None = None
+    ) -> list[WeekPoint]:
+        """(week, calls, first-time-right %, feedback) for `weeks` weeks up to `last` (default
+        last week: a running week would show as a dip), oldest first: the review's chart."""
+        from kccdesk.indicators import series
+
+        self._require_team_lead()
+        if not 1 <= weeks <= MAX_SERIES_WEEKS:
+            raise InputError(f"aantal weken {weeks}: kies 1 tot en met {MAX_SERIES_WEEKS}")
+        client = self.client(client_id)
+        final = self._report_week(client, last)
+        span = [final.shifted(-n) for n in range(weeks - 1, -1, -1)]
+        calls, notes, feedback = self._activity(client, span)
+        return series(client.id, span, client.zone, calls, notes, feedback, self.clock())
+
+    def report(self, client_id: str, week: str | IsoWeek | None = None) -> ClientReport:
+        """The client report of one week (default last week), team leads only: indicators, the
+        week's feedback, the patterns as of the week's end (as `patterns(client, until=end)`)
+        and what we ask of the client. A handful of queries per client-week, none per call."""
+        from kccdesk.indicators import compute
+        from kccdesk.patterns import WINDOW, recurring
+        from kccdesk.report import build_report
+
+        self._require_team_lead()
+        client = self.client(client_id)
+        found = self._report_week(client, week)
+        start, end = found.bounds(client.zone)
+        now = self.clock()
+        calls, notes, feedback = self._activity(client, [found], feedback_since=end - WINDOW)
+        figures = compute(client.id, found, client.zone, calls, notes, feedback, now)
+        window = [i for i in feedback if end - WINDOW <= i.happened_at < end]
+        rebuilt = self._reconstruct_all(client, window, calls)
+        late = {i for i, r in rebuilt.items() if r.late_changes}
+        patterns = recurring(window, {client.id: client}, end, late)
+        week_items = [i for i in window if start <= i.happened_at < end]
+        return build_report(client, figures, week_items, rebuilt, patterns, now)
+
+    def _reconstruct_all(
+        self,
+        client: Client,
+        items: list[FeedbackRecord],
+        calls: list[CallRecord],
+    ) -> dict[int, Reconstruction]:
+        """The reconstructions `_reconstruct` makes of the linked items, from one read of
+        their notes and calls (found through the light records at hand; one lookup each only
+        for those outside them) and one read of the roster audit."""
+        from kccdesk.reconstruction import AUDIT_WINDOW, reconstruct
+
+        items = [i for i in items if i.note_id is not None or i.call_id is not None]
+        if not items:
+            return {}
+        note_ids = {i.note_id for i in items if i.note_id is not None}
+        notes = self._db.notes(client.id, ids=note_ids) if note_ids else []
+        notes_by_id = {n.id: n for n in notes}
+        light_by_uuid = {c.uuid: c for c in calls if c.uuid}
+        call_ids = {i.call_id for i in items if i.call_id is not None} | {
+            light_by_uuid[n.call_uuid].id
+            for n in notes_by_id.values()
+            if n.call_uuid in light_by_uuid
+        }
+        full = self._db.calls(client.id, ids=call_ids) if call_ids else []
+        calls_by_id = {c.id: c for c in full}
+        calls_by_uuid = {c.uuid: c for c in calls_by_id.values() if c.uuid}
+        linked = []
+        for item in items:
+            note = call = None
+            if item.note_id is not None:
+                note = notes_by_id.get(item.note_id)
+                if note is None:
+                    try:
+                        note = self._db.note(item.note_id)
+                    except StorageError:
+                        note = None  # purged after the retention period
+            if item.call_id is not None:
+                call = calls_by_id.get(item.call_id) or self._db.call(item.call_id)
+            if call is None and note is not None and note.call_uuid:
+                call = calls_by_uuid.get(note.call_uuid) or self._db.call_by_uuid(note.call_uuid)
+            event = note.created_at if note else call.started_at if call else item.happened_at
+            linked.append((item, note, call, event))
+        audit = self._db.roster_audit(
+            client.id,
+            min(e for *_, e in linked) - AUDIT_WINDOW,
+            max(e for *_, e in linked) + AUDIT_WINDOW,
+        )
+        return {
+            item.id: reconstruct(
+                client,
+                item,
+                note,
+                call,
+                [a for a in audit if event - AUDIT_WINDOW <= a.at < event + AUDIT_WINDOW],
+            )
+            for item, note, call, event in linked
+        }
 
     # --- roster editing ------------------------------------------------------------------
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import delete
+from sqlalchemy import select as plain_select
 from sqlmodel import col, select
 
 from kccdesk.records import CallRecord
 from kccdesk.storage.base import StoreBase
-from kccdesk.storage.convert import call_record
+from kccdesk.storage.convert import CALL_COLUMNS, call_record, call_record_from_columns
 from kccdesk.storage.engine import bump_counter
 from kccdesk.storage.tables import CallRow, NoteRow
 
@@ -60,12 +62,27 @@ class CallStore(StoreBase):
         since: datetime | None = None,
         until: datetime | None = None,
         caller: str | None = None,
+        *,
+        ids: Collection[int] | None = None,
+        callers: Collection[str] | None = None,
+        shown: bool = True,
     ) -> list[CallRecord]:
         """Calls newest first, optionally of one client, started in [since, until), from one
-        number."""
+        number (or one of `callers`), with one of `ids`; without `shown` (what the desk
+        showed) when not needed."""
 
         def read() -> list[CallRecord]:
-            query = select(CallRow).order_by(col(CallRow.started_at).desc(), col(CallRow.id).desc())
+            # Plain rows, not ORM objects: a busy client's week is hundreds of calls, and an
+            # ORM object per row costs more than the query; without `shown`, plain tuples.
+            table = CallRow.__table__
+            columns = [table] if shown else [table.c[name] for name in CALL_COLUMNS]
+            query = plain_select(*columns).order_by(
+                col(CallRow.started_at).desc(), col(CallRow.id).desc()
+            )
+            if ids is not None:
+                query = query.where(col(CallRow.id).in_(list(ids)))
+            if callers is not None:
+                query = query.where(col(CallRow.caller).in_(list(callers)))
             if since is not None:
                 query = query.where(CallRow.started_at >= since)
             if until is not None:
@@ -76,8 +93,9 @@ class CallStore(StoreBase):
                 query = query.where(CallRow.client_id == client_id)
             if limit:
                 query = query.limit(limit)
+            convert = call_record if shown else call_record_from_columns
             with self._session() as s:
-                return [call_record(r) for r in s.exec(query)]
+                return [convert(r) for r in s.execute(query)]
 
         return self._run(read)
 

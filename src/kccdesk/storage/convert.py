@@ -98,6 +98,59 @@ def call_record(row: CallRow) -> CallRecord:
     )
 
 
+#: a CallRecord's fields in order, as columns, without `shown` (what the desk showed, JSON):
+#: the cheap read of many calls, a plain tuple per row (the week's indicators)
+CALL_COLUMNS = (
+    "id",
+    "client_id",
+    "caller",
+    "started_at",
+    "ended_at",
+    "outcome",
+    "transferred_to",
+    "warnings_overridden",
+    "stopped",
+    "agent",
+    "uuid",
+    "timing",
+)
+
+
+def call_record_from_columns(values: tuple) -> CallRecord:
+    """A CallRecord (without `shown`) from a row of CALL_COLUMNS."""
+    return CallRecord(*values)
+
+
+#: a NoteRecord's fields in order, as columns; `shown` (None) is selected as a constant
+NOTE_COLUMNS = (
+    "id",
+    "uuid",
+    "client_id",
+    "recipient",
+    "caller_name",
+    "caller_phone",
+    "message",
+    "urgency",
+    "agent",
+    "created_at",
+    "status",
+    "attempts",
+    "last_error",
+    "override",
+    "sent_at",
+    "next_attempt_at",
+    "addressed_to",
+    "call_uuid",
+    "shown",
+    "instructions_version",
+)
+
+
+def note_record_from_columns(values: tuple) -> NoteRecord:
+    """A NoteRecord (without `shown`) from a row of NOTE_COLUMNS."""
+    return NoteRecord(*values)
+
+
 def feedback_record(row: FeedbackRow) -> FeedbackRecord:
     return FeedbackRecord(
         id=row.id or 0,

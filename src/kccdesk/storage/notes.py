@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from uuid import uuid4
 
-from sqlmodel import col, select
+from sqlalchemy import literal, select
+from sqlmodel import col
 
 from kccdesk.errors import StorageError
 from kccdesk.notes import CheckedNote
 from kccdesk.records import NoteRecord
 from kccdesk.storage.base import StoreBase
-from kccdesk.storage.convert import note_record
+from kccdesk.storage.convert import NOTE_COLUMNS, note_record, note_record_from_columns
 from kccdesk.storage.engine import bump_counter
 from kccdesk.storage.tables import NoteRow
+
+
+def _columns(shown: bool) -> list:
+    """The whole row, or a NoteRecord's fields without `shown` (the JSON of what the desk
+    showed, the costliest column; selected as None) as a plain tuple."""
+    table = NoteRow.__table__
+    if shown:
+        return [table]
+    return [
+        literal(None).label(name) if name == "shown" else table.c[name] for name in NOTE_COLUMNS
+    ]
 
 
 class NoteStore(StoreBase):
@@ -64,12 +77,20 @@ class NoteStore(StoreBase):
         limit: int | None = None,
         status: str | None = None,
         until: datetime | None = None,
+        *,
+        ids: Collection[int] | None = None,
+        shown: bool = True,
     ) -> list[NoteRecord]:
         """Notes newest first, optionally of one client, in [since, until), from one number,
-        in one delivery status."""
+        in one delivery status, with one of `ids`; without `shown` when not needed."""
 
         def read() -> list[NoteRecord]:
-            query = select(NoteRow).order_by(col(NoteRow.created_at).desc(), col(NoteRow.id).desc())
+            # Plain rows, not ORM objects (cheaper per row; see CallStore.calls).
+            query = select(*_columns(shown)).order_by(
+                col(NoteRow.created_at).desc(), col(NoteRow.id).desc()
+            )
+            if ids is not None:
+                query = query.where(col(NoteRow.id).in_(list(ids)))
             if client_id:
                 query = query.where(NoteRow.client_id == client_id)
             if since:
@@ -82,8 +103,9 @@ class NoteStore(StoreBase):
                 query = query.where(NoteRow.status == status)
             if limit:
                 query = query.limit(limit)
+            convert = note_record if shown else note_record_from_columns
             with self._session() as s:
-                return [note_record(r) for r in s.exec(query)]
+                return [convert(r) for r in s.execute(query)]
 
         return self._run(read)
 
