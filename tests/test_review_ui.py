@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from desk_helpers import MONDAY_10, settle, type_text
+from kccdesk import indicators
 from kccdesk.actor import Actor
 from kccdesk.calls import CallSession
 from kccdesk.desk import Desk
@@ -333,27 +334,24 @@ async def test_a_non_team_lead_who_gets_there_sees_why_not(review_store):
 
 
 WEEKS = [
-    ("2026-W40", 120, 92.0, 1),
-    ("2026-W41", 130, 90.0, 0),
-    ("2026-W42", 98, 95.0, 0),
-    ("2026-W43", 150, 88.0, 2),
-    ("2026-W44", 143, 91.0, 1),
-    ("2026-W45", 160, 93.0, 0),
-    ("2026-W46", 155, 85.0, 3),
-    ("2026-W47", 149, 90.0, 3),
+    indicators.WeekPoint("2026-W40", 120, 92.0, 1),
+    indicators.WeekPoint("2026-W41", 130, 90.0, 0),
+    indicators.WeekPoint("2026-W42", 98, 95.0, 0),
+    indicators.WeekPoint("2026-W43", 150, 88.0, 2),
+    indicators.WeekPoint("2026-W44", 143, 91.0, 1),
+    indicators.WeekPoint("2026-W45", 160, 93.0, 0),
+    indicators.WeekPoint("2026-W46", 155, 85.0, 3),
+    indicators.WeekPoint("2026-W47", 149, 90.0, 3),
 ]
 
 
-def test_points_from_accepts_tuples_records_and_dicts():
+def test_points_come_from_the_services_weeks():
     assert points_from(WEEKS)[0] == WeekPoint("2026-W40", 120, 92.0, 1)
-    assert points_from([{"week": "2026-W47", "calls": 3, "feedback": 1}]) == [
-        WeekPoint("2026-W47", 3, None, 1)
-    ]
     assert points_from(WEEKS)[-1].tick == "W47"
 
 
 class WithSeries(Desk):
-    """The service as it will be once `Desk.weekly_series` lands (figures by hand)."""
+    """Fixed figures for the chart's picture (the real series is tested below)."""
 
     def weekly_series(self, client_id: str, weeks: int = 8):
         return WEEKS[-weeks:]
@@ -373,15 +371,29 @@ async def test_the_chart_shows_the_last_weeks_of_the_highlighted_client(review_s
         assert "week W47: 149 gesprekken · eerste keer goed 90% · 3 feedback" in latest
 
 
-async def test_without_weekly_figures_the_chart_says_so(review_store):
+async def test_the_chart_draws_the_services_own_weeks(review_store):
+    """Calls logged in earlier weeks reach the chart through Desk.weekly_series."""
+    for weeks_back, count in ((1, 3), (2, 1)):
+        for n in range(count):
+            at = MONDAY_10 - timedelta(weeks=weeks_back) + timedelta(hours=n)
+            review_store.log_call(
+                WARMTENET,
+                at,
+                "answered",
+                ended_at=at + timedelta(minutes=2),
+                caller=f"+3161234567{n}",
+            )
     build_review_data(review_store)
     app = lead_app(review_store.url)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_review(pilot)
         chart = screen.query_one(WeekChart)
-        if hasattr(app.desk, "weekly_series"):
-            pytest.skip("Desk.weekly_series exists: the chart has figures")
-        assert "Nog geen weekcijfers" in str(chart.query_one("#chart-message").render())
+        for _ in range(100):
+            if chart.points:
+                break
+            await pilot.pause(0.05)
+        by_week = {p.tick: p.calls for p in chart.points}
+        assert by_week["W47"] == 3 + 3 and by_week["W46"] == 1  # W47 holds the data's 3 calls
 
 
 async def test_at_80x24_the_chart_waits_for_ctrl_g(review_store):

@@ -363,12 +363,13 @@ class ReviewScreen(Screen):
 
     @work(thread=True, exclusive=True, group="chart", exit_on_error=False)
     def load_chart(self, client_id: str) -> None:
-        """The client's last weeks, when the service offers them (Desk.weekly_series)."""
+        """The client's last weeks (Desk.weekly_series); None when the client is gone."""
         desk = self.desk
-        name = desk.client(client_id).name if desk.has_client(client_id) else client_id
-        series = getattr(desk, "weekly_series", None)
-        points = points_from(series(client_id, weeks=CHART_WEEKS)) if series else None
-        self.post_message(self.ChartLoaded(client_id, name, points))
+        if not desk.has_client(client_id):
+            self.post_message(self.ChartLoaded(client_id, client_id, None))
+            return
+        points = points_from(desk.weekly_series(client_id, weeks=CHART_WEEKS))
+        self.post_message(self.ChartLoaded(client_id, desk.client(client_id).name, points))
 
     def on_review_screen_chart_loaded(self, message: ChartLoaded) -> None:
         if message.client != self._chart_client:

@@ -7,7 +7,7 @@ takes plain points, so a test or a fixture can hand it figures worked out by han
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from kccdesk import texts
+from kccdesk import indicators, texts
 
 
 @dataclass(frozen=True)
@@ -33,41 +33,9 @@ class WeekPoint:
         return self.label.rsplit("-", 1)[-1]
 
 
-def _field(item: object, *names: str) -> object:
-    for name in names:
-        if isinstance(item, Mapping) and name in item:
-            return item[name]
-        if hasattr(item, name):
-            return getattr(item, name)
-    return None
-
-
-def points_from(series: Iterable[object]) -> list[WeekPoint]:
-    """The service's weekly figures as chart points: WeekPoints, tuples (label, calls,
-    first-time-right %, feedback), or records / dicts with those fields by name."""
-    found = []
-    for item in series:
-        if isinstance(item, WeekPoint):
-            found.append(item)
-            continue
-        if isinstance(item, tuple):
-            label, calls, *rest = item
-            ftr = rest[0] if rest else None
-            feedback = rest[1] if len(rest) > 1 else 0
-        else:
-            label = _field(item, "label", "week")
-            calls = _field(item, "calls")
-            ftr = _field(item, "first_time_right_pct", "first_time_right", "ftr")
-            feedback = _field(item, "feedback", "feedback_items")
-        found.append(
-            WeekPoint(
-                str(label),
-                int(calls or 0),
-                None if ftr is None else float(ftr),
-                int(feedback or 0),
-            )
-        )
-    return found
+def points_from(series: Iterable[indicators.WeekPoint]) -> list[WeekPoint]:
+    """The service's weekly figures (Desk.weekly_series) as chart points."""
+    return [WeekPoint(p.week, p.calls, p.first_time_right_pct, p.feedback) for p in series]
 
 
 def _nice_top(value: float) -> int:
