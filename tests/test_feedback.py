@@ -352,3 +352,25 @@ def test_calls_and_notes_from_before_the_upgrade_read_as_unrecorded(engine, tmp_
         store.close()
         if schema:
             drop_schema(schema)
+
+
+def test_short_names_keep_titles_and_particles():
+    from kccdesk.patterns import short_name
+
+    assert short_name("Erik Mulder") == "E. Mulder"
+    assert short_name("Lieke van den Berg") == "L. van den Berg"
+    assert short_name("dr. Sanne Bakker") == "dr. S. Bakker"
+    assert short_name("Meldkamer") == "Meldkamer"
+
+
+def test_a_notes_override_is_listed_once(lead, clock):
+    """The note keeps its override, and the call it was taken in repeats it: one entry."""
+    call = CallSession(HEAT, clock.now, caller="+31612345678", explicit=True)
+    note = lead.add_note(
+        HEAT, "emulder", "Piet", "0612345678", "x", agent="Sanne", keep_absent_recipient=True,
+        call=call.id,
+    )  # fmt: skip
+    call.note_taken(note.id, note.override)
+    lead.log_call(call, "Sanne")
+    found = lead.overrides(HEAT)
+    assert [o.kind for o in found] == ["notitie"]

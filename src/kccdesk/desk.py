@@ -594,20 +594,24 @@ class Desk:
         """What agents knowingly did against a warning, and the transfers the guard stopped,
         newest first: the list a shift lead or team lead goes through."""
         since = self.clock() - timedelta(days=days)
-        found = [
-            Override(c.started_at, c.client, "doorverbonden", c.agent, c.warnings_overridden)
-            for c in self._db.calls(client_id, since=since)
-            if c.warnings_overridden
-        ]
-        found += [
-            Override(c.started_at, c.client, "gestopt", c.agent, c.stopped)
-            for c in self._db.calls(client_id, since=since)
-            if c.stopped
-        ]
+        calls = self._db.calls(client_id, since=since)
+        notes = [n for n in self._db.notes(client_id, since=since) if n.override]
+        # A note's override is listed with the note; its call repeats it, so not twice.
+        of_notes = {(n.call_uuid, n.override) for n in notes if n.call_uuid}
+        found = []
+        for c in calls:
+            own = [
+                w for w in c.warnings_overridden.split("; ") if w and (c.uuid, w) not in of_notes
+            ]
+            if own:
+                found.append(
+                    Override(c.started_at, c.client, "doorverbonden", c.agent, "; ".join(own))
+                )
+            if c.stopped:
+                found.append(Override(c.started_at, c.client, "gestopt", c.agent, c.stopped))
         found += [
             Override(n.created_at, n.client, "notitie", n.agent, f"#{n.id}: {n.override}")
-            for n in self._db.notes(client_id, since=since)
-            if n.override
+            for n in notes
         ]
         return sorted(found, key=lambda o: o.at, reverse=True)
 

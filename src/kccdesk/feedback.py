@@ -178,9 +178,9 @@ def check_change(
         raise FeedbackRefused("wat de klant zei kan niet leeg worden")
     if status == "actie-uitgezet":
         if not (action if action is not None else current_action):
-            raise FeedbackRefused("actie uitzetten: beschrijf de actie (--action)")
+            raise FeedbackRefused("actie uitzetten: beschrijf de actie")
         if not (owner if owner is not None else current_owner):
-            raise FeedbackRefused("actie uitzetten: wie pakt het op? (--owner)")
+            raise FeedbackRefused("actie uitzetten: wie pakt het op? (eigenaar)")
     if all(v is None for v in (status, cause, category, action, owner, said)):
         raise FeedbackRefused("niets te wijzigen: geef --status, --action, --owner, --cause, ...")
     return FeedbackChange(status, cause, action, owner, category, said)

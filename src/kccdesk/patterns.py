@@ -54,11 +54,15 @@ class Pattern:
 
 
 def short_name(name: str) -> str:
-    """'Erik Mulder' → 'E. Mulder', 'Lieke van den Berg' → 'L. van den Berg'."""
+    """'Erik Mulder' → 'E. Mulder', 'Lieke van den Berg' → 'L. van den Berg', 'dr. Sanne
+    Bakker' → 'dr. S. Bakker'."""
     parts = name.split()
+    title = []
+    while len(parts) > 2 and parts[0].endswith("."):  # "dr. Sanne Bakker" → "dr. S. Bakker"
+        title.append(parts.pop(0))
     if len(parts) < 2:
         return name
-    return f"{parts[0][0]}. {' '.join(parts[1:])}"
+    return " ".join([*title, f"{parts[0][0]}.", *parts[1:]])
 
 
 def recurring(

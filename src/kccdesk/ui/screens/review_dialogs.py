@@ -4,7 +4,6 @@ kccdesk.feedback's, applied by the service; these screens show its answer."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -29,13 +28,6 @@ if TYPE_CHECKING:
 
 #: below this many rows the action form's fields go without borders
 SHORT_FORM = 30
-#: the command line's flag named at the end of a rule's reason: "(--owner)"
-_FLAG = re.compile(r"\s*\(--[a-z-]+\)")
-
-
-def reason_text(reason: object) -> str:
-    """A refusal as the form shows it: without the command line's flag names."""
-    return _FLAG.sub("", str(reason))
 
 
 class ReconstructionDialog(ModalScreen[str | None]):
@@ -196,7 +188,7 @@ class ActionForm(TypingAhead, ModalScreen["FeedbackRecord | None"]):
         self._save(change)
 
     def _refused(self, reason: object) -> None:
-        text = reason_text(reason)
+        text = str(reason)
         error = self.query_one("#action-error", Static)
         error.update(texts.ACTION_REFUSED.format(reason=text))
         error.scroll_visible(animate=False)
