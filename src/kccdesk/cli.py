@@ -21,6 +21,10 @@ class CliError(Exception):
     pass
 
 
+#: desks this command opened; closed before a quick exit (their database connections)
+_OPENED: list[Any] = []
+
+
 #: argparse's own error phrases, in Dutch
 ARGPARSE_DUTCH = (
     ("the following arguments are required", "deze argumenten ontbreken"),
@@ -198,6 +202,7 @@ def _desk(args):
     settings = load_settings()
     actor = Actor(settings.user_name, settings.user_name in settings.shift_leads)
     desk = Desk(_store(args), clock=clock, actor=actor)
+    _OPENED.append(desk)
     desk.adopt_database_identity()
     return desk
 
@@ -614,3 +619,26 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+
+
+def run() -> NoReturn:
+    """The console entry (`kccdesk`, `python -m kccdesk`): main, then a quick exit.
+
+    Tearing down the interpreter (some 700 modules of SQLAlchemy and the rest) costs a
+    one-client command about a sixth of its time, for nothing: the output is flushed and the
+    database connections are closed here first. A desk whose threads still run gets the
+    normal exit, which waits for them."""
+    import os
+    import threading
+
+    code = main()
+    try:
+        for desk in _OPENED:
+            desk.close()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        raise SystemExit(code) from None
+    if threading.active_count() > 1:
+        raise SystemExit(code)
+    os._exit(code)

@@ -20,20 +20,17 @@ from typing import TYPE_CHECKING
 
 from kccdesk import locations
 from kccdesk.clock import Clock, system_clock
-from kccdesk.coverage import Gap, describe_gap, gaps
-from kccdesk.dialing import clients_matching_digits
 from kccdesk.errors import StorageError
 from kccdesk.model import Client, ClientHead
 from kccdesk.roster import DutyStatus, OutOfRange, duty_at
-from kccdesk.roster_rules import FIRST_DAY, LAST_DAY, RosterItem, entry_problems, kind_of
-from kccdesk.search import Catalog, Entry, Hit
-from kccdesk.transfers import TransferCheck, check_transfer
 
-# The rule modules a command may not need (numbers, search, transfers, roster edits) are
-# imported where they are used: a command's start stays the cost of what it does.
+# The rule modules a command may not need (numbers, search, coverage, transfers, roster
+# edits) are imported where they are used: a command's start stays the cost of what it does
+# (a test checks that `duty` loads neither phonenumbers nor rapidfuzz).
 if TYPE_CHECKING:
     from kccdesk.calls import CallSession
     from kccdesk.clientfile import Origins
+    from kccdesk.coverage import Gap
     from kccdesk.delivery import Outcome
     from kccdesk.roster_rules import RosterItem
     from kccdesk.search import Catalog, Entry, Hit
@@ -306,6 +303,7 @@ class Desk:
 
     def find_clients_by_line(self, digits: str) -> list[ClientHead]:
         """Clients one of whose dialed lines contains these digits (the client switcher)."""
+        from kccdesk.dialing import clients_matching_digits
 
         return clients_matching_digits(self.directory, digits)
 
@@ -439,6 +437,8 @@ class Desk:
         """Coverage shortfalls of one client (or all) from `start` (default now; a day means
         its 00:00 on each client's clock, a time without offset the client's wall clock) for
         `days` days. A window outside the years of client data is refused (StorageError)."""
+        from kccdesk.coverage import gaps
+
         if not 0 < days <= MAX_GAP_DAYS:
             raise StorageError(f"--days moet tussen 1 en {MAX_GAP_DAYS} liggen")
         clients = [self.client(client_id)] if client_id else self.clients
@@ -449,6 +449,8 @@ class Desk:
         return found
 
     def _moment(self, client: Client, start: date | datetime | None) -> datetime:
+        from kccdesk.roster_rules import FIRST_DAY, LAST_DAY
+
         if start is None:
             moment = self.clock().astimezone(client.zone)
         elif isinstance(start, datetime):
@@ -472,6 +474,8 @@ class Desk:
         self, client_id: str, person_id: str, status: DutyStatus | None = None
     ) -> TransferCheck:
         """The transfer guard (kccdesk.transfers) on the roster of now."""
+        from kccdesk.coverage import describe_gap
+        from kccdesk.transfers import check_transfer
 
         client = self.client(client_id)
         status = status or self.duty(client_id)
@@ -595,6 +599,7 @@ class Desk:
     ) -> RosterEntry:
         """Add an entry (no `entry`) or change one, after the roster rules and the permission
         check; a change made by someone else since `entry` was read is refused (StaleEntry)."""
+        from kccdesk.roster_rules import entry_problems, kind_of
 
         self._require_shift_lead()
         client = self.client(client_id)

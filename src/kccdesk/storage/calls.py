@@ -1,17 +1,17 @@
-"""The call log, and the retention purge of callers' personal data (notes and calls)."""
+"""The call log, and the retention purge of callers' personal data (notes and calls). The
+call log is read with Core (light.py); writes use the SQLModel tables, imported there."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
-from sqlmodel import col, select
+from sqlalchemy import delete, select
 
 from kccdesk.records import CallRecord
 from kccdesk.storage.base import StoreBase
 from kccdesk.storage.convert import call_record
 from kccdesk.storage.engine import bump_counter
-from kccdesk.storage.tables import CallRow, NoteRow
+from kccdesk.storage.light import call_log
 
 
 class CallStore(StoreBase):
@@ -28,6 +28,8 @@ class CallStore(StoreBase):
         stopped: str = "",
         agent: str = "",
     ) -> CallRecord:
+        from kccdesk.storage.tables import CallRow
+
         def write() -> CallRecord:
             row = CallRow(
                 client_id=client_id,
@@ -54,20 +56,22 @@ class CallStore(StoreBase):
         since: datetime | None = None,
     ) -> list[CallRecord]:
         def read() -> list[CallRecord]:
-            query = select(CallRow).order_by(col(CallRow.started_at).desc(), col(CallRow.id).desc())
+            table = call_log.c
+            query = select(call_log).order_by(table.started_at.desc(), table.id.desc())
             if since is not None:
-                query = query.where(CallRow.started_at >= since)
+                query = query.where(table.started_at >= since)
             if client_id:
-                query = query.where(CallRow.client_id == client_id)
+                query = query.where(table.client_id == client_id)
             if limit:
                 query = query.limit(limit)
-            with self._session() as s:
-                return [call_record(r) for r in s.exec(query)]
+            with self._reading() as c:
+                return [call_record(r) for r in c.execute(query)]
 
         return self._run(read)
 
     def purge(self, older_than: datetime) -> dict[str, int]:
         """Delete callback notes and call logs (callers' personal data) from before a moment."""
+        from kccdesk.storage.tables import CallRow, NoteRow
 
         def write() -> dict[str, int]:
             with self._session() as s, s.begin():

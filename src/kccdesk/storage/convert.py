@@ -1,5 +1,6 @@
 """Rows to records and back. Rows never leave the storage package; these are the only
-functions that know both shapes."""
+functions that know both shapes. A row is an ORM row of `tables.py` or a Core row of
+`light.py` (the same column names), so this module imports neither."""
 
 from __future__ import annotations
 
@@ -18,23 +19,7 @@ from kccdesk.model import (
 from kccdesk.records import CallRecord, NoteRecord, RosterEntry
 from kccdesk.roster import parse_clock
 from kccdesk.roster_rules import clock_text
-from kccdesk.storage.tables import (
-    AbsenceRow,
-    CallRow,
-    ClosureRow,
-    CoverageRow,
-    ExtraShiftRow,
-    NoteRow,
-    ShiftRow,
-)
 
-ROSTER_TABLES = {
-    "shift": ShiftRow,
-    "extra_shift": ExtraShiftRow,
-    "absence": AbsenceRow,
-    "closure": ClosureRow,
-    "coverage": CoverageRow,
-}
 ROSTER_KIND = {
     WeeklyShift: "shift",
     ExtraShift: "extra_shift",
@@ -54,7 +39,7 @@ CLIENT_SECTIONS = (
 )
 
 
-def note_record(row: NoteRow) -> NoteRecord:
+def note_record(row) -> NoteRecord:
     return NoteRecord(
         id=row.id or 0,
         uuid=row.uuid,
@@ -76,7 +61,7 @@ def note_record(row: NoteRow) -> NoteRecord:
     )
 
 
-def call_record(row: CallRow) -> CallRecord:
+def call_record(row) -> CallRecord:
     return CallRecord(
         id=row.id or 0,
         client=row.client_id,

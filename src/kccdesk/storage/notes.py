@@ -1,26 +1,39 @@
-"""Callback notes: saved first (durably), read back newest first."""
+"""Callback notes: saved first (durably), read back newest first. Both with Core on the
+clauses of light.py: `note add` and `note list` start without SQLModel."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from uuid import uuid4
 
-from sqlmodel import col, select
+from sqlalchemy import insert, select
 
 from kccdesk.errors import StorageError
-from kccdesk.notes import CheckedNote
 from kccdesk.records import NoteRecord
 from kccdesk.storage.base import StoreBase
 from kccdesk.storage.convert import note_record
 from kccdesk.storage.engine import bump_counter
-from kccdesk.storage.tables import NoteRow
+from kccdesk.storage.light import callback_note
+
+if TYPE_CHECKING:
+    from kccdesk.notes import CheckedNote
+
+#: a new note's delivery state (NoteRow's defaults)
+NEW_NOTE = {
+    "status": "queued",
+    "attempts": 0,
+    "last_error": "",
+    "next_attempt_at": None,
+    "sent_at": None,
+}
 
 
 class NoteStore(StoreBase):
     def add_note(self, note: CheckedNote, *, at: datetime, override: str = "") -> NoteRecord:
         """Store a checked note, created `at` (the caller's clock), with a new UUID: the
         identity its mail carries, the same on every attempt."""
-        row = NoteRow(
+        values = dict(
             uuid=str(uuid4()),
             client_id=note.client,
             recipient=note.recipient,
@@ -33,15 +46,15 @@ class NoteStore(StoreBase):
             created_at=at,
             instructions_version=note.instructions_version,
             override=override,
+            **NEW_NOTE,
         )
+        query = insert(callback_note).values(values).returning(*callback_note.c)
 
         def write() -> NoteRecord:
-            with self._session() as s:
-                fresh = NoteRow.model_validate(row.model_dump())
-                s.add(fresh)
-                bump_counter(s.connection(), "notes")
-                s.commit()
-                return note_record(fresh)
+            with self.engine.begin() as c:
+                row = c.execute(query).one()
+                bump_counter(c, "notes")
+                return note_record(row)
 
         return self._run(write)
 
@@ -57,26 +70,28 @@ class NoteStore(StoreBase):
         in one delivery status."""
 
         def read() -> list[NoteRecord]:
-            query = select(NoteRow).order_by(col(NoteRow.created_at).desc(), col(NoteRow.id).desc())
+            table = callback_note.c
+            query = select(callback_note).order_by(table.created_at.desc(), table.id.desc())
             if client_id:
-                query = query.where(NoteRow.client_id == client_id)
+                query = query.where(table.client_id == client_id)
             if since:
-                query = query.where(NoteRow.created_at >= since)
+                query = query.where(table.created_at >= since)
             if caller_phone:
-                query = query.where(NoteRow.caller_phone == caller_phone)
+                query = query.where(table.caller_phone == caller_phone)
             if status:
-                query = query.where(NoteRow.status == status)
+                query = query.where(table.status == status)
             if limit:
                 query = query.limit(limit)
-            with self._session() as s:
-                return [note_record(r) for r in s.exec(query)]
+            with self._reading() as c:
+                return [note_record(r) for r in c.execute(query)]
 
         return self._run(read)
 
     def note(self, note_id: int) -> NoteRecord:
         def read() -> NoteRecord:
-            with self._session() as s:
-                row = s.get(NoteRow, note_id)
+            with self._reading() as c:
+                query = select(callback_note).where(callback_note.c.id == note_id)
+                row = c.execute(query).first()
                 if row is None:
                     raise StorageError(f"onbekende notitie {note_id}")
                 return note_record(row)
