@@ -242,14 +242,15 @@ class Desk:
         """The clients loaded so far (what a local snapshot keeps whole)."""
         return list(self._loaded.values())
 
-    def load_all(self) -> None:
-        """Load every client (once); the all-clients index needs them."""
+    def load_all(self, pause: Callable[[], None] | None = None) -> None:
+        """Load every client (once); the all-clients index needs them. `pause`: see
+        index_size."""
         if self._all_loaded:
             return
         with self._loading:
             if self._all_loaded:
                 return
-            fresh = {c.id: c for c in self._db.load_clients()}
+            fresh = {c.id: c for c in self._db.load_clients(pause)}
             self._loaded = MappingProxyType(fresh)
             self._heads = MappingProxyType({cid: c.head for cid, c in fresh.items()})
             self._all_loaded = True
@@ -361,17 +362,22 @@ class Desk:
             self._catalog = Catalog(source=self.client, ids=lambda: list(self._directory()))
         return self._catalog
 
-    def _scope(self, client_id: str | None) -> None:
+    def _scope(self, client_id: str | None, pause: Callable[[], None] | None = None) -> None:
         """Load what a search in this scope needs: the client, or (all clients) every one."""
         if client_id is None:
-            self.load_all()
+            self.load_all(pause)
         else:
             self.client(client_id)
 
-    def index_size(self, client_id: str | None) -> int:
-        """Entries a search in this scope goes through (builds the index if needed)."""
-        self._scope(client_id)
-        return len(self.catalog.index(client_id))
+    def index_size(self, client_id: str | None, pause: Callable[[], None] | None = None) -> int:
+        """Entries a search in this scope goes through (builds the index if needed).
+
+        `pause` is called every few milliseconds of the work of all clients (loading them,
+        building their index): a build in a background thread gives the interface thread
+        its turn there, which Python's lock between threads would otherwise hand out only
+        every 5 ms (sys.getswitchinterval) at every step of a keystroke."""
+        self._scope(client_id, pause)
+        return len(self.catalog.index(client_id, pause))
 
     def today(self, client_id: str | None = None) -> datetime:
         """Now, in the client's zone (UTC for all clients)."""

@@ -4,7 +4,7 @@ import changes a roster as audited edits, never by replacing it."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,13 @@ from kccdesk.storage.engine import bump_counter
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
+#: a load of all clients calls its `pause` after this many rows (a few milliseconds of work)
+ROWS_PER_PAUSE = 200
+
+
+def _no_pause() -> None:
+    pass
 
 
 class ClientStore(StoreBase):
@@ -58,10 +65,12 @@ class ClientStore(StoreBase):
         found = self._load(client_id)
         return found[0] if found else None
 
-    def load_clients(self) -> list[Client]:
-        return self._load(None)
+    def load_clients(self, pause: Callable[[], None] | None = None) -> list[Client]:
+        """Every client, whole. `pause` is called every few hundred rows and clients: a
+        load in a background thread (the desk's F8) lets the interface thread run."""
+        return self._load(None, pause or _no_pause)
 
-    def _load(self, client_id: str | None) -> list[Client]:
+    def _load(self, client_id: str | None, pause: Callable[[], None] = _no_pause) -> list[Client]:
         """Clients (one, or all) read with Core queries, one per table, in one transaction."""
 
         def read() -> list[Client]:
@@ -69,7 +78,7 @@ class ClientStore(StoreBase):
                 query = select(light.client)
                 if client_id is not None:
                     query = query.where(light.client.c.id == client_id)
-                heads = {row.id: row for row in c.execute(query)}
+                heads = {row.id: row for row in c.execute(query).all()}
                 if not heads:
                     return []
                 parts = []
@@ -78,13 +87,16 @@ class ClientStore(StoreBase):
                     if client_id is not None:
                         query = query.where(table.c.client_id == client_id)
                     grouped = defaultdict(list)
-                    for row in c.execute(query):
-                        grouped[row.client_id].append(row)
+                    for rows in c.execute(query).partitions(ROWS_PER_PAUSE):
+                        for row in rows:
+                            grouped[row.client_id].append(row)
+                        pause()
                     parts.append(grouped)
-            return [
-                client_from_rows(heads[cid], *(part[cid] for part in parts))
-                for cid in sorted(heads)
-            ]
+            clients = []
+            for cid in sorted(heads):
+                clients.append(client_from_rows(heads[cid], *(part[cid] for part in parts)))
+                pause()
+            return clients
 
         return self._run(read)
 

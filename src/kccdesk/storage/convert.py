@@ -5,6 +5,7 @@ functions that know both shapes. A row is an ORM row of `tables.py` or a Core ro
 from __future__ import annotations
 
 from dataclasses import fields
+from functools import cache
 
 from kccdesk.model import (
     Absence,
@@ -168,18 +169,22 @@ def columns(record) -> dict:
     """A record's fields as column values (tuples become JSON lists); rows and records
     share their field names for the client head, people and topics."""
     return {
-        f.name: list(value) if isinstance(value := getattr(record, f.name), tuple) else value
-        for f in fields(record)
-        if f.init and f.name not in CLIENT_SECTIONS
+        name: list(value) if isinstance(value := getattr(record, name), tuple) else value
+        for name in _column_names(type(record))
     }
+
+
+@cache
+def _column_names(cls) -> tuple[str, ...]:
+    """The fields of a record class that are columns of its row (asked per row: cached)."""
+    return tuple(f.name for f in fields(cls) if f.init and f.name not in CLIENT_SECTIONS)
 
 
 def record(cls, row, **sections):
     """The record of a row: the same names, JSON lists back to tuples."""
     values = {
-        f.name: tuple(value) if isinstance(value := getattr(row, f.name), list) else value
-        for f in fields(cls)
-        if f.init and f.name not in CLIENT_SECTIONS
+        name: tuple(value) if isinstance(value := getattr(row, name), list) else value
+        for name in _column_names(cls)
     }
     return cls(**values, **sections)
 
