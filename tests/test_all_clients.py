@@ -13,6 +13,7 @@ from kccdesk.search import Catalog, SearchIndex, entries_for
 from kccdesk.ui.app import KccDeskApp
 
 MUNI = "gemeente-oosterwold"
+BIKES = "fietsenmakerij-van-dijk"
 
 
 def _first_result(app) -> str:
@@ -127,3 +128,55 @@ def test_the_build_steps_aside_while_the_agent_types(demo_store):
     while builder.is_alive() and time.monotonic() < deadline:  # polled: faketime-safe
         time.sleep(0.01)
     assert not builder.is_alive()
+
+
+def _poll(condition, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def test_one_client_loads_while_all_clients_are_being_loaded(demo_store):
+    """The switcher's client does not wait for F8's load of everyone."""
+    from kccdesk.desk import Desk
+
+    desk = Desk(demo_store)
+    desk.directory  # noqa: B018 - the directory is read, no client yet
+    started: list[int] = []
+    released: list[int] = []
+
+    def pause() -> None:
+        started.append(1)
+        while not released:
+            time.sleep(0.01)
+
+    loader = threading.Thread(target=desk.load_all, args=(pause,), daemon=True)
+    loader.start()
+    _poll(lambda: bool(started))
+    got: list = []
+    switcher = threading.Thread(target=lambda: got.append(desk.client(BIKES)), daemon=True)
+    switcher.start()
+    _poll(lambda: bool(got))
+    released.append(1)
+    _poll(lambda: not loader.is_alive())
+    assert got and got[0].id == BIKES
+    assert desk._all_loaded and len(desk.loaded_clients) == len(desk.directory)
+
+
+def test_a_client_read_again_during_the_load_of_all_is_not_overwritten(demo_store):
+    from kccdesk.desk import Desk
+
+    desk = Desk(demo_store)
+    desk.client(BIKES)
+    reads: list[int] = []
+    original = demo_store.load_clients
+
+    def counted(pause=None):
+        reads.append(1)
+        if len(reads) == 1:
+            desk.reload(BIKES)  # another desk changed it while everyone was being read
+        return original(pause)
+
+    demo_store.load_clients = counted
+    desk.load_all()
+    assert len(reads) == 2 and desk._all_loaded

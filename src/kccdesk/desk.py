@@ -139,6 +139,11 @@ class Desk:
         self._lock = threading.Lock()
         #: held while clients are read and swapped in, never while the interface reads
         self._loading = threading.RLock()
+        #: one load of every client at a time; held while it reads, without `_loading`
+        self._loading_all = threading.Lock()
+        #: raised whenever loaded clients are read again (a load of all started before is
+        #: then out of date)
+        self._generation = 0
         self._store = store
         self._open_store = open_store
         self.clock = clock
@@ -223,6 +228,7 @@ class Desk:
             self._loaded = MappingProxyType(fresh)
             self._heads = MappingProxyType(heads)
             self._catalog = None
+            self._generation += 1
             return True
 
     @property
@@ -247,13 +253,27 @@ class Desk:
         index_size."""
         if self._all_loaded:
             return
-        with self._loading:
-            if self._all_loaded:
-                return
-            fresh = {c.id: c for c in self._db.load_clients(pause)}
-            self._loaded = MappingProxyType(fresh)
-            self._heads = MappingProxyType({cid: c.head for cid, c in fresh.items()})
-            self._all_loaded = True
+        with self._loading_all:
+            # Read without holding `_loading`: the interface thread may meanwhile load the
+            # one client it shows (the switcher) without waiting for all of them. A client
+            # read again meanwhile (another desk changed it) makes the read stale: again.
+            for _attempt in range(2):
+                if self._all_loaded:
+                    return
+                generation = self._generation
+                fresh = self._db.load_clients(pause)
+                with self._loading:
+                    if self._generation == generation:
+                        self._take_all(fresh)
+                        return
+            with self._loading:  # changes keep coming: once more, with none in between
+                if not self._all_loaded:
+                    self._take_all(self._db.load_clients(pause))
+
+    def _take_all(self, clients: list[Client]) -> None:
+        self._loaded = MappingProxyType({c.id: c for c in clients})
+        self._heads = MappingProxyType({c.id: c.head for c in clients})
+        self._all_loaded = True
 
     def client(self, client_id: str) -> Client:
         """The whole client, read from the database the first time it is asked for."""
@@ -288,9 +308,11 @@ class Desk:
         not loaded only has its directory entry read again."""
         with self._loading:
             if client_id not in self._loaded and not self._all_loaded:
+                self._generation += 1
                 if self._heads is not None:
                     self._heads = MappingProxyType({h.id: h for h in self._db.client_directory()})
                 return
+            self._generation += 1
             found = self._db.find_client(client_id)
             loaded = {k: v for k, v in self._loaded.items() if k != client_id}
             heads = {k: v for k, v in (self._heads or {}).items() if k != client_id}
