@@ -14,7 +14,6 @@ from kccdesk.clock import system_clock
 from kccdesk.errors import StorageError
 from kccdesk.model import Client, ClientHead
 from kccdesk.records import ImportReport
-from kccdesk.roster_rules import KINDS
 from kccdesk.storage import light
 from kccdesk.storage.base import StoreBase
 from kccdesk.storage.convert import client_from_rows, columns, roster_item, roster_values
@@ -142,6 +141,7 @@ class ClientStore(StoreBase):
 
 
 def _write_client(s: Session, client: Client, user: str, source: str, now: datetime) -> None:
+    from kccdesk.roster_rules import KINDS
     from kccdesk.storage.tables import ClientRow, PersonRow, TopicRow
 
     for table in (PersonRow, TopicRow):

@@ -19,7 +19,6 @@ from kccdesk.model import (
 )
 from kccdesk.records import CallRecord, NoteRecord, RosterEntry
 from kccdesk.roster import parse_clock
-from kccdesk.roster_rules import clock_text
 
 ROSTER_KIND = {
     WeeklyShift: "shift",
@@ -122,6 +121,8 @@ def roster_entry(kind: str, row) -> RosterEntry:
 
 def roster_values(item, for_json: bool = False) -> dict:
     """Column values of a roster item; with for_json dates and times as text (audit)."""
+    from kccdesk.roster_rules import clock_text  # the roster rules: only when writing
+
     values: dict[str, object]
     if isinstance(item, WeeklyShift):
         values = {

@@ -10,7 +10,6 @@ from sqlalchemy import delete, func, select, update
 from kccdesk.errors import StorageError
 from kccdesk.model import Absence, Closure, Coverage, ExtraShift, WeeklyShift
 from kccdesk.records import AuditRecord, RosterEntry
-from kccdesk.roster_edit import describe
 from kccdesk.storage import light
 from kccdesk.storage.base import StoreBase
 from kccdesk.storage.convert import ROSTER_KIND, roster_entry, roster_values
@@ -22,6 +21,8 @@ class StaleEntry(StorageError):
     when it was removed)."""
 
     def __init__(self, current: RosterEntry | None, by: str = ""):
+        from kccdesk.roster_edit import describe
+
         self.current = current
         self.by = by  # who changed it and how, from the audit: "marieke via import x.toml"
         if current is None:
