@@ -6,7 +6,11 @@ A command about one client should cost the same whatever else is stored (issue 1
 1.5x), and the command-line start itself stays small (target <= 0.3 s on one client). Both
 databases (the same client-007, 500 entries each by default) are built once and cached in the
 temp dir. Each command runs in a fresh interpreter, as an agent's softphone would start it;
-the figure is the median wall time of `--runs` runs after one warm-up.
+the figure is the median wall time of `--runs` runs after one warm-up. The runs may write
+bytecode (PYTHONDONTWRITEBYTECODE is dropped), as an installed kccdesk has it.
+
+`--imports` adds where the start of `duty` goes: `python -X importtime` summed per package
+(each module's own time, so a package's figure is what it costs whoever imports it).
 """
 
 from __future__ import annotations
@@ -52,14 +56,19 @@ def database(clients: int, entries: int) -> str:
     return url
 
 
-def wall(url: str, command: list[str], runs: int, src: str | None = None) -> float:
+def _env(url: str, src: str | None) -> dict[str, str]:
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
         **({"PYTHONPATH": src} if src else {}),
         "KCCDESK_DATABASE_URL": url,
         "KCCDESK_NOW": "2026-03-04T10:00+01:00",
         "KCCDESK_DATA_DIR": tempfile.mkdtemp(prefix="kccdesk-bench-"),
     }
+    return env
+
+
+def wall(url: str, command: list[str], runs: int, src: str | None = None) -> float:
+    env = _env(url, src)
     timings = []
     for _ in range(runs + 1):
         started = time.perf_counter()
@@ -70,6 +79,31 @@ def wall(url: str, command: list[str], runs: int, src: str | None = None) -> flo
     return statistics.median(timings[1:])
 
 
+def imports(url: str, command: list[str], top: int = 14) -> None:
+    """Each package's own import time (ms) in one run of the command, largest first."""
+    env = _env(url, None)
+    subprocess.run([sys.executable, "-m", "kccdesk", *command], env=env, capture_output=True)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "kccdesk", *command],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    per: dict[str, int] = {}
+    for line in result.stderr.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        own, _cumulative, name = line.removeprefix("import time:").split("|")
+        root = name.strip().split(".")[0]
+        if root == "kccdesk":
+            root = ".".join(name.strip().split(".")[:2])
+        per[root] = per.get(root, 0) + int(own)
+    total = sum(per.values())
+    print(f"\n`{' '.join(command[:1])}` imports: {total / 1000:.0f} ms under -X importtime")
+    for name, own in sorted(per.items(), key=lambda kv: -kv[1])[:top]:
+        print(f"  {name:<28} {own / 1000:6.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
@@ -78,6 +112,7 @@ def main() -> None:
     parser.add_argument(
         "--before", metavar="SRC", help="also time this source tree (e.g. of main) first"
     )
+    parser.add_argument("--imports", action="store_true", help="import time of `duty`")
     args = parser.parse_args()
     one = database(1, args.entries)
     many = database(args.clients, args.entries)
@@ -93,6 +128,8 @@ def main() -> None:
         for name, src in ([("before", args.before)] if args.before else []) + [("now", None)]:
             a, b = wall(one, command, args.runs, src), wall(many, command, args.runs, src)
             print(f"  {label:<14} {name:<7}{a * 1000:8.0f} ms {b * 1000:10.0f} ms {b / a:6.2f}x")
+    if args.imports:
+        imports(one, COMMANDS[0])
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ class TimedDesk(KccDeskApp):
             self.pending_key = time.perf_counter()
         await super().on_event(event)
 
-    def on_call_screen_results_shown(self, message: CallScreen.ResultsShown) -> None:
+    def on_search_panel_results_shown(self, message: CallScreen.ResultsShown) -> None:
         self.painted.setdefault(message.query, message.painted_at)
 
 

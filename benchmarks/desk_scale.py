@@ -59,6 +59,8 @@ def run(url: str, data_dir: str, src: str | None) -> dict:
         "KCCDESK_DATABASE_URL": url,
         "KCCDESK_DATA_DIR": data_dir,
         "KCCDESK_NOW": "2026-03-04T10:00+01:00",
+        "KCCDESK_AGENT": "Bench",  # else the first start asks the agent's name
+        "KCCDESK_CONFIG": os.path.join(data_dir, "config.toml"),
     }
     result = subprocess.run(
         [sys.executable, "-c", CODE % CLIENT], env=env, capture_output=True, text=True

@@ -1,3 +1,3 @@
-from kccdesk.cli import main
+from kccdesk.cli import run
 
-raise SystemExit(main())
+run()

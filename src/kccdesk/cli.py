@@ -21,6 +21,12 @@ class CliError(Exception):
     pass
 
 
+#: desks this command opened; closed before a quick exit (their database connections)
+_OPENED: list[Any] = []
+#: the command that ran prints and ends (not the desk, whose interface tidies up at exit)
+_QUICK_EXIT: list[bool] = []
+
+
 #: argparse's own error phrases, in Dutch
 ARGPARSE_DUTCH = (
     ("the following arguments are required", "deze argumenten ontbreken"),
@@ -240,6 +246,7 @@ def _desk(args):
     if args.demo:  # the demo is a sandbox: its user may try the team lead's review
         actor = replace(actor, team_lead=True)
     desk = Desk(_store(args, clock), clock=clock, actor=actor)
+    _OPENED.append(desk)
     desk.adopt_database_identity()
     return desk
 
@@ -690,6 +697,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command in (None, "desk", "demo"):
             return cmd_desk(args, demo=args.demo or args.command == "demo")
+        _QUICK_EXIT.append(True)
         code = COMMANDS[args.command](args)
         sys.stdout.flush()  # a reader that went away shows here, where it is handled
         return code
@@ -706,3 +714,28 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+
+
+def run() -> NoReturn:
+    """The console entry (`kccdesk`, `python -m kccdesk`): main, then a quick exit.
+
+    Tearing down the interpreter (some 350 modules, most of them SQLAlchemy's) costs a
+    one-client command 40-60 ms, a seventh of its time, for nothing: the output is flushed
+    and the database connections are closed here first. The desk, or anything that left a thread
+    running, gets the normal exit."""
+    import os
+    import threading
+
+    code = main()
+    if not _QUICK_EXIT:
+        raise SystemExit(code)
+    try:
+        for desk in _OPENED:
+            desk.close()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        raise SystemExit(code) from None
+    if threading.active_count() > 1:
+        raise SystemExit(code)
+    os._exit(code)

@@ -21,21 +21,18 @@ from zoneinfo import ZoneInfo
 from kccdesk import locations
 from kccdesk.actor import Actor
 from kccdesk.clock import Clock, system_clock
-from kccdesk.coverage import Gap, describe_gap, gaps
-from kccdesk.dialing import clients_matching_digits
 from kccdesk.errors import InputError, StorageError
 from kccdesk.model import Client, ClientHead
 from kccdesk.review import Override
 from kccdesk.roster import DutyStatus, OutOfRange, duty_at
-from kccdesk.roster_rules import FIRST_DAY, LAST_DAY, RosterItem, entry_problems, kind_of
-from kccdesk.search import Catalog, Entry, Hit
-from kccdesk.transfers import TransferCheck, check_transfer
 
-# The rule modules a command may not need (numbers, search, transfers, roster edits) are
-# imported where they are used: a command's start stays the cost of what it does.
+# The rule modules a command may not need (numbers, search, coverage, transfers, roster
+# edits) are imported where they are used: a command's start stays the cost of what it does
+# (a test checks that `duty` loads neither phonenumbers nor rapidfuzz).
 if TYPE_CHECKING:
     from kccdesk.calls import CallSession
     from kccdesk.clientfile import Origins
+    from kccdesk.coverage import Gap
     from kccdesk.delivery import Outcome
     from kccdesk.feedback import FeedbackChange
     from kccdesk.indicators import Indicators, IsoWeek, WeekPoint
@@ -139,6 +136,11 @@ class Desk:
         self._lock = threading.Lock()
         #: held while clients are read and swapped in, never while the interface reads
         self._loading = threading.RLock()
+        #: one load of every client at a time; held while it reads, without `_loading`
+        self._loading_all = threading.Lock()
+        #: raised whenever loaded clients are read again (a load of all started before is
+        #: then out of date)
+        self._generation = 0
         self._store = store
         self._open_store = open_store
         self.clock = clock
@@ -224,6 +226,7 @@ class Desk:
             self._loaded = MappingProxyType(fresh)
             self._heads = MappingProxyType(heads)
             self._catalog = None
+            self._generation += 1
             return True
 
     @property
@@ -243,17 +246,32 @@ class Desk:
         """The clients loaded so far (what a local snapshot keeps whole)."""
         return list(self._loaded.values())
 
-    def load_all(self) -> None:
-        """Load every client (once); the all-clients index needs them."""
+    def load_all(self, pause: Callable[[], None] | None = None) -> None:
+        """Load every client (once); the all-clients index needs them. `pause`: see
+        index_size."""
         if self._all_loaded:
             return
-        with self._loading:
-            if self._all_loaded:
-                return
-            fresh = {c.id: c for c in self._db.load_clients()}
-            self._loaded = MappingProxyType(fresh)
-            self._heads = MappingProxyType({cid: c.head for cid, c in fresh.items()})
-            self._all_loaded = True
+        with self._loading_all:
+            # Read without holding `_loading`: the interface thread may meanwhile load the
+            # one client it shows (the switcher) without waiting for all of them. A client
+            # read again meanwhile (another desk changed it) makes the read stale: again.
+            for _attempt in range(2):
+                if self._all_loaded:
+                    return
+                generation = self._generation
+                fresh = self._db.load_clients(pause)
+                with self._loading:
+                    if self._generation == generation:
+                        self._take_all(fresh)
+                        return
+            with self._loading:  # changes keep coming: once more, with none in between
+                if not self._all_loaded:
+                    self._take_all(self._db.load_clients(pause))
+
+    def _take_all(self, clients: list[Client]) -> None:
+        self._loaded = MappingProxyType({c.id: c for c in clients})
+        self._heads = MappingProxyType({c.id: c.head for c in clients})
+        self._all_loaded = True
 
     def client(self, client_id: str) -> Client:
         """The whole client, read from the database the first time it is asked for."""
@@ -288,9 +306,11 @@ class Desk:
         not loaded only has its directory entry read again."""
         with self._loading:
             if client_id not in self._loaded and not self._all_loaded:
+                self._generation += 1
                 if self._heads is not None:
                     self._heads = MappingProxyType({h.id: h for h in self._db.client_directory()})
                 return
+            self._generation += 1
             found = self._db.find_client(client_id)
             loaded = {k: v for k, v in self._loaded.items() if k != client_id}
             heads = {k: v for k, v in (self._heads or {}).items() if k != client_id}
@@ -304,6 +324,7 @@ class Desk:
 
     def find_clients_by_line(self, digits: str) -> list[ClientHead]:
         """Clients one of whose dialed lines contains these digits (the client switcher)."""
+        from kccdesk.dialing import clients_matching_digits
 
         return clients_matching_digits(self.directory, digits)
 
@@ -361,17 +382,22 @@ class Desk:
             self._catalog = Catalog(source=self.client, ids=lambda: list(self._directory()))
         return self._catalog
 
-    def _scope(self, client_id: str | None) -> None:
+    def _scope(self, client_id: str | None, pause: Callable[[], None] | None = None) -> None:
         """Load what a search in this scope needs: the client, or (all clients) every one."""
         if client_id is None:
-            self.load_all()
+            self.load_all(pause)
         else:
             self.client(client_id)
 
-    def index_size(self, client_id: str | None) -> int:
-        """Entries a search in this scope goes through (builds the index if needed)."""
-        self._scope(client_id)
-        return len(self.catalog.index(client_id))
+    def index_size(self, client_id: str | None, pause: Callable[[], None] | None = None) -> int:
+        """Entries a search in this scope goes through (builds the index if needed).
+
+        `pause` is called every few milliseconds of the work of all clients (loading them,
+        building their index): a build in a background thread gives the interface thread
+        its turn there, which Python's lock between threads would otherwise hand out only
+        every 5 ms (sys.getswitchinterval) at every step of a keystroke."""
+        self._scope(client_id, pause)
+        return len(self.catalog.index(client_id, pause))
 
     def today(self, client_id: str | None = None) -> datetime:
         """Now, in the client's zone (UTC for all clients)."""
@@ -437,6 +463,8 @@ class Desk:
         """Coverage shortfalls of one client (or all) from `start` (default now; a day means
         its 00:00 on each client's clock, a time without offset the client's wall clock) for
         `days` days. A window outside the years of client data is refused (StorageError)."""
+        from kccdesk.coverage import gaps
+
         if not 0 < days <= MAX_GAP_DAYS:
             raise StorageError(f"--days moet tussen 1 en {MAX_GAP_DAYS} liggen")
         clients = [self.client(client_id)] if client_id else self.clients
@@ -447,6 +475,8 @@ class Desk:
         return found
 
     def _moment(self, client: Client, start: date | datetime | None) -> datetime:
+        from kccdesk.roster_rules import FIRST_DAY, LAST_DAY
+
         if start is None:
             moment = self.clock().astimezone(client.zone)
         elif isinstance(start, datetime):
@@ -470,6 +500,8 @@ class Desk:
         self, client_id: str, person_id: str, status: DutyStatus | None = None
     ) -> TransferCheck:
         """The transfer guard (kccdesk.transfers) on the roster of now."""
+        from kccdesk.coverage import describe_gap
+        from kccdesk.transfers import check_transfer
 
         client = self.client(client_id)
         status = status or self.duty(client_id)
@@ -953,6 +985,7 @@ class Desk:
     ) -> RosterEntry:
         """Add an entry (no `entry`) or change one, after the roster rules and the permission
         check; a change made by someone else since `entry` was read is refused (StaleEntry)."""
+        from kccdesk.roster_rules import entry_problems, kind_of
 
         self._require_shift_lead()
         client = self.client(client_id)

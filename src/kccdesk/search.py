@@ -42,11 +42,19 @@ SOUNDS_ALIKE = 0.9
 #: whole title looks like the query, then yields: "paspoort" matches a keyword of several
 #: people, whose names resemble "paspoort" more or less by chance.
 SAME_MATCH = 0.25
+#: a background build calls its `pause` after this many entries (a few milliseconds of work)
+PAUSE_EVERY = 200
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _no_pause() -> None:
+    pass
 
 
 def normalize(text: str) -> str:
     """Case- and accent-free form: 'Zoë Müller-Dijkstra' → 'zoe muller dijkstra'."""
+    if text.isascii():  # most text: nothing to decompose (the all-clients index, 100k entries)
+        return " ".join(_WORD.findall(text.lower()))
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(_WORD.findall(plain))
@@ -108,25 +116,41 @@ class Hit:
 class SearchIndex:
     """An inverted index over the distinct words of a set of entries."""
 
-    def __init__(self, entries: Sequence[Entry]):
+    def __init__(self, entries: Sequence[Entry], pause: Callable[[], None] | None = None):
+        """`pause` is called every few hundred entries or words: a build of all clients in
+        a background thread lets the interface thread in there (see Catalog.index)."""
+        pause = pause or _no_pause
         self.entries = list(entries)
         postings: dict[str, dict[int, float]] = {}
         made: dict[str, dict[int, float]] = {}
+        split: dict[str, list[str]] = {}  # texts repeat (departments, keywords, bodies)
+        loose: dict[str, str | None] = {}  # a title word without its glued particles
+        self._titles: list[str] = []
+        self._has_particles: list[bool] = []
         for index, entry in enumerate(self.entries):
+            if index % PAUSE_EVERY == 0:
+                pause()
             for text, weight in entry.fields():
-                found = words(text)
+                found = split.get(text)
+                if found is None:
+                    found = split[text] = words(text)
                 for word in found:
                     bucket = postings.setdefault(word, {})
                     if bucket.get(index, 0.0) < weight:
                         bucket[index] = weight
                 if weight == TITLE:
+                    self._titles.append(" ".join(found))
+                    self._has_particles.append(not PARTICLES.isdisjoint(found))
                     for word in found[1:]:  # not a first name: Vanessa
-                        rest = unglued(word)
+                        if word not in loose:
+                            loose[word] = unglued(word)
+                        rest = loose[word]
                         if rest is not None:
                             made.setdefault(rest, {})[index] = TITLE
         for word in [w for w in made if w in postings]:
             for index, weight in made.pop(word).items():
                 postings[word][index] = max(weight, postings[word].get(index, 0.0))
+        pause()
         #: the words of the entries, sorted, for typo and prefix matching
         self.vocabulary: list[str] = sorted(postings)
         #: names cut loose from their glued particles ('berghe' of Vandenberghe), sorted,
@@ -138,22 +162,24 @@ class SearchIndex:
         self._postings: list[list[tuple[int, float]]] = [
             list(postings[w].items()) for w in self.vocabulary
         ] + [list(made[w].items()) for w in self._made]
+        pause()
         # Words that sound alike share a key ("meier", "meijer", "meyer").
         self._sounds: dict[str, list[int]] = {}
         for wid, word in enumerate(self._words):
+            if wid % PAUSE_EVERY == 0:
+                pause()
             if len(word) >= 3 and word.isalpha():
                 self._sounds.setdefault(sound_key(word), []).append(wid)
         # For a typo inside a partly typed word ("burgerz" → "burgerzaken"): the distinct
         # prefixes of each length, each pointing at the words that start with it.
         self._prefixes: dict[int, tuple[list[str], list[list[int]]]] = {}
         for length in range(4, 13):
+            pause()
             grouped: dict[str, list[int]] = {}
             for wid, word in enumerate(self.vocabulary):
                 if len(word) > length:
                     grouped.setdefault(word[:length], []).append(wid)
             self._prefixes[length] = (list(grouped), list(grouped.values()))
-        self._titles = [normalize(e.title) for e in self.entries]
-        self._has_particles = [not PARTICLES.isdisjoint(t.split()) for t in self._titles]
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -401,7 +427,13 @@ class Catalog:
     def clients(self) -> list[str]:
         return sorted(self._ids())
 
-    def index(self, client_id: str | None = None) -> SearchIndex:
+    def index(
+        self, client_id: str | None = None, pause: Callable[[], None] | None = None
+    ) -> SearchIndex:
+        """The index of one client, or (None) of all clients. The all-clients index is built
+        from the clients' entries, not from their indexes (a client's own index is built
+        only when that client is searched); `pause` is called between clients and every few
+        hundred entries, so a build in a background thread lets the interface thread run."""
         if client_id is not None:
             with self._building:
                 index = self._by_client.get(client_id)
@@ -410,17 +442,23 @@ class Catalog:
                         entries_for(self._source(client_id))
                     )
                 return index
+        pause = pause or _no_pause
         with self._building_all:
             with self._building:
                 if self._all is not None:
                     return self._all
                 generation = self._generation
-            entries = [e for cid in sorted(self._ids()) for e in self.index(cid).entries]
-            built = SearchIndex(entries)
+            entries: list[Entry] = []
+            for cid in sorted(self._ids()):
+                with self._building:
+                    built = self._by_client.get(cid)
+                entries += built.entries if built else entries_for(self._source(cid))
+                pause()
+            made = SearchIndex(entries, pause)
             with self._building:
                 if self._generation == generation:
-                    self._all = built
-            return built
+                    self._all = made
+            return made
 
     def search(
         self,

@@ -115,6 +115,7 @@ FAILED_COUNT = " {count} notitie(s) niet verstuurd — F9 "
 SEARCH_PLACEHOLDER = "Zoek persoon, afdeling of onderwerp…  (typfouten mogen)"
 SEARCH_PLACEHOLDER_ALL = "Zoek bij ALLE klanten…"
 NO_RESULTS = "Niets gevonden."
+SEARCHING_ALL = "Zoekt… (alle klanten worden geladen; typ gerust door)"
 RESULTS_HINT = (
     "Typ een paar letters van een naam, afdeling of onderwerp — typfouten mogen.\n"
     "↑/↓ kiest · F5 doorverbinden · F6 terugbelnotitie · F3 andere klant · F1 alle toetsen"

@@ -2,7 +2,6 @@
 
 from kccdesk.errors import StorageError
 from kccdesk.records import AuditRecord, CallRecord, ImportReport, NoteRecord, RosterEntry
-from kccdesk.roster_edit import describe
 from kccdesk.storage.repository import Store, open_store
 from kccdesk.storage.roster import StaleEntry
 
@@ -15,6 +14,5 @@ __all__ = [
     "StaleEntry",
     "StorageError",
     "Store",
-    "describe",
     "open_store",
 ]

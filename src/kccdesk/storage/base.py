@@ -7,13 +7,16 @@ import random
 import time as systime
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlmodel import Session
 
 from kccdesk.errors import AWAITING_OWNER, StorageError
 from kccdesk.storage.engine import make_engine
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+    from sqlmodel import Session
 
 T = TypeVar("T")
 #: attempts for a write that finds the database locked, with growing, jittered pauses
@@ -116,5 +119,14 @@ class StoreBase:
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
+        """An ORM session, for the writes on the SQLModel tables (loads SQLModel)."""
+        from sqlmodel import Session
+
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """A connection for Core reads (light.py): one transaction, so one consistent view."""
+        with self.engine.connect() as connection:
+            yield connection

@@ -1,19 +1,18 @@
-"""The call log, and the retention purge of callers' personal data (notes and calls)."""
+"""The call log, and the retention purge of callers' personal data (notes and calls). The
+call log is read with Core (light.py); writes use the SQLModel tables, imported there."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import delete
-from sqlalchemy import select as plain_select
-from sqlmodel import col, select
+from sqlalchemy import delete, select
 
 from kccdesk.records import CallRecord
 from kccdesk.storage.base import StoreBase
 from kccdesk.storage.convert import CALL_COLUMNS, call_record, call_record_from_columns
 from kccdesk.storage.engine import bump_counter
-from kccdesk.storage.tables import CallRow, NoteRow
+from kccdesk.storage.light import call_log
 
 
 class CallStore(StoreBase):
@@ -33,6 +32,8 @@ class CallStore(StoreBase):
         timing: str = "desk",
         shown: dict | None = None,
     ) -> CallRecord:
+        from kccdesk.storage.tables import CallRow
+
         def write() -> CallRecord:
             row = CallRow(
                 client_id=client_id,
@@ -72,53 +73,49 @@ class CallStore(StoreBase):
         showed) when not needed."""
 
         def read() -> list[CallRecord]:
-            # Plain rows, not ORM objects: a busy client's week is hundreds of calls, and an
-            # ORM object per row costs more than the query; without `shown`, plain tuples.
-            table = CallRow.__table__
-            columns = [table] if shown else [table.c[name] for name in CALL_COLUMNS]
-            query = plain_select(*columns).order_by(
-                col(CallRow.started_at).desc(), col(CallRow.id).desc()
-            )
+            # Plain rows: a busy client's week is hundreds of calls; without `shown` (what the
+            # desk showed, the costliest column) plain tuples.
+            table = call_log.c
+            columns = [call_log] if shown else [table[name] for name in CALL_COLUMNS]
+            query = select(*columns).order_by(table.started_at.desc(), table.id.desc())
             if ids is not None:
-                query = query.where(col(CallRow.id).in_(list(ids)))
+                query = query.where(table.id.in_(list(ids)))
             if callers is not None:
-                query = query.where(col(CallRow.caller).in_(list(callers)))
+                query = query.where(table.caller.in_(list(callers)))
             if since is not None:
-                query = query.where(CallRow.started_at >= since)
+                query = query.where(table.started_at >= since)
             if until is not None:
-                query = query.where(CallRow.started_at < until)
+                query = query.where(table.started_at < until)
             if caller:
-                query = query.where(CallRow.caller == caller)
+                query = query.where(table.caller == caller)
             if client_id:
-                query = query.where(CallRow.client_id == client_id)
+                query = query.where(table.client_id == client_id)
             if limit:
                 query = query.limit(limit)
             convert = call_record if shown else call_record_from_columns
-            with self._session() as s:
-                return [convert(r) for r in s.execute(query)]
+            with self._reading() as c:
+                return [convert(r) for r in c.execute(query)]
 
         return self._run(read)
 
     def call(self, call_id: int) -> CallRecord | None:
-        def read() -> CallRecord | None:
-            with self._session() as s:
-                row = s.get(CallRow, call_id)
-                return call_record(row) if row is not None else None
-
-        return self._run(read)
+        return self._one_call(call_log.c.id == call_id)
 
     def call_by_uuid(self, uuid: str) -> CallRecord | None:
         """The logged call with this CallSession id (the one a note was taken in)."""
+        return self._one_call(call_log.c.uuid == uuid)
 
+    def _one_call(self, where) -> CallRecord | None:
         def read() -> CallRecord | None:
-            with self._session() as s:
-                row = s.exec(select(CallRow).where(CallRow.uuid == uuid).limit(1)).first()
+            with self._reading() as c:
+                row = c.execute(select(call_log).where(where).limit(1)).first()
                 return call_record(row) if row is not None else None
 
         return self._run(read)
 
     def purge(self, older_than: datetime) -> dict[str, int]:
         """Delete callback notes and call logs (callers' personal data) from before a moment."""
+        from kccdesk.storage.tables import CallRow, NoteRow
 
         def write() -> dict[str, int]:
             with self._session() as s, s.begin():

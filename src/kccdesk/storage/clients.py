@@ -4,45 +4,37 @@ import changes a roster as audited edits, never by replacing it."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, update
-from sqlalchemy import select as core_select
-from sqlmodel import Session, select
+from sqlalchemy import delete, select, update
 
 from kccdesk.clock import system_clock
 from kccdesk.errors import StorageError
 from kccdesk.model import Client, ClientHead
 from kccdesk.records import ImportReport
-from kccdesk.roster_rules import KINDS
+from kccdesk.storage import light
 from kccdesk.storage.base import StoreBase
-from kccdesk.storage.convert import (
-    ROSTER_TABLES,
-    client_from_rows,
-    columns,
-    roster_item,
-    roster_values,
-)
+from kccdesk.storage.convert import client_from_rows, columns, roster_item, roster_values
 from kccdesk.storage.engine import bump_counter
-from kccdesk.storage.tables import (
-    AbsenceRow,
-    ClientRow,
-    ClosureRow,
-    CoverageRow,
-    ExtraShiftRow,
-    PersonRow,
-    RosterAuditRow,
-    ShiftRow,
-    TopicRow,
-)
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+#: a load of all clients calls its `pause` after this many rows (a few milliseconds of work)
+ROWS_PER_PAUSE = 200
+
+
+def _no_pause() -> None:
+    pass
 
 
 class ClientStore(StoreBase):
     def client_ids(self) -> list[str]:
         def read() -> list[str]:
-            with self._session() as s:
-                return list(s.exec(select(ClientRow.id).order_by(ClientRow.id)))
+            with self._reading() as c:
+                return list(c.scalars(select(light.client.c.id).order_by(light.client.c.id)))
 
         return self._run(read)
 
@@ -50,10 +42,10 @@ class ClientStore(StoreBase):
         """Every client's id, name, kind, lines and country (one light query), by id."""
 
         def read() -> list[ClientHead]:
-            table = ClientRow.__table__.c
-            query = core_select(table.id, table.name, table.kind, table.lines, table.country)
-            with self._session() as s:
-                rows = s.execute(query.order_by(table.id))
+            table = light.client.c
+            query = select(table.id, table.name, table.kind, table.lines, table.country)
+            with self._reading() as c:
+                rows = c.execute(query.order_by(table.id))
                 return [
                     ClientHead(cid, name, kind, tuple(lines or ()), country)
                     for cid, name, kind, lines, country in rows
@@ -72,43 +64,38 @@ class ClientStore(StoreBase):
         found = self._load(client_id)
         return found[0] if found else None
 
-    def load_clients(self) -> list[Client]:
-        return self._load(None)
+    def load_clients(self, pause: Callable[[], None] | None = None) -> list[Client]:
+        """Every client, whole. `pause` is called every few hundred rows and clients: a
+        load in a background thread (the desk's F8) lets the interface thread run."""
+        return self._load(None, pause or _no_pause)
 
-    def _load(self, client_id: str | None) -> list[Client]:
+    def _load(self, client_id: str | None, pause: Callable[[], None] = _no_pause) -> list[Client]:
+        """Clients (one, or all) read with Core queries, one per table, in one transaction."""
+
         def read() -> list[Client]:
-            with self._session() as s:
-
-                def rows(table):
-                    query = select(table)
+            with self._reading() as c:
+                query = select(light.client)
+                if client_id is not None:
+                    query = query.where(light.client.c.id == client_id)
+                heads = {row.id: row for row in c.execute(query).all()}
+                if not heads:
+                    return []
+                parts = []
+                for table in light.CLIENT_PARTS:
+                    query = select(table).order_by(table.c.client_id, table.c.position, table.c.id)
                     if client_id is not None:
-                        column = table.id if table is ClientRow else table.client_id
-                        query = query.where(column == client_id)
-                    if hasattr(table, "position"):
-                        query = query.order_by(table.position)
+                        query = query.where(table.c.client_id == client_id)
                     grouped = defaultdict(list)
-                    for row in s.exec(query):
-                        grouped[row.id if table is ClientRow else row.client_id].append(row)
-                    return grouped
-
-                heads = rows(ClientRow)
-                people, topics = rows(PersonRow), rows(TopicRow)
-                shifts, extras = rows(ShiftRow), rows(ExtraShiftRow)
-                absences, closures = rows(AbsenceRow), rows(ClosureRow)
-                coverage = rows(CoverageRow)
-            return [
-                client_from_rows(
-                    heads[cid][0],
-                    people[cid],
-                    topics[cid],
-                    shifts[cid],
-                    extras[cid],
-                    absences[cid],
-                    closures[cid],
-                    coverage[cid],
-                )
-                for cid in sorted(heads)
-            ]
+                    for rows in c.execute(query).partitions(ROWS_PER_PAUSE):
+                        for row in rows:
+                            grouped[row.client_id].append(row)
+                        pause()
+                    parts.append(grouped)
+            clients = []
+            for cid in sorted(heads):
+                clients.append(client_from_rows(heads[cid], *(part[cid] for part in parts)))
+                pause()
+            return clients
 
         return self._run(read)
 
@@ -154,6 +141,9 @@ class ClientStore(StoreBase):
 
 
 def _write_client(s: Session, client: Client, user: str, source: str, now: datetime) -> None:
+    from kccdesk.roster_rules import KINDS
+    from kccdesk.storage.tables import ClientRow, PersonRow, TopicRow
+
     for table in (PersonRow, TopicRow):
         s.exec(delete(table).where(table.client_id == client.id))
     head = s.get(ClientRow, client.id)
@@ -189,6 +179,10 @@ def natural_key(kind: str, item) -> tuple:
 def _merge_roster(
     s: Session, cid: str, kind: str, items: tuple, user: str, source: str, now: datetime
 ) -> None:
+    from sqlmodel import select
+
+    from kccdesk.storage.tables import ROSTER_TABLES, RosterAuditRow
+
     table = ROSTER_TABLES[kind]
     rows = list(
         s.exec(select(table).where(table.client_id == cid).order_by(table.position, table.id))

@@ -1,9 +1,11 @@
 """Rows to records and back. Rows never leave the storage package; these are the only
-functions that know both shapes."""
+functions that know both shapes. A row is an ORM row of `tables.py` or a Core row of
+`light.py` (the same column names), so this module imports neither."""
 
 from __future__ import annotations
 
 from dataclasses import fields
+from functools import cache
 
 from kccdesk.model import (
     Absence,
@@ -17,25 +19,7 @@ from kccdesk.model import (
 )
 from kccdesk.records import CallRecord, FeedbackRecord, NoteRecord, RosterEntry
 from kccdesk.roster import parse_clock
-from kccdesk.roster_rules import clock_text
-from kccdesk.storage.tables import (
-    AbsenceRow,
-    CallRow,
-    ClosureRow,
-    CoverageRow,
-    ExtraShiftRow,
-    FeedbackRow,
-    NoteRow,
-    ShiftRow,
-)
 
-ROSTER_TABLES = {
-    "shift": ShiftRow,
-    "extra_shift": ExtraShiftRow,
-    "absence": AbsenceRow,
-    "closure": ClosureRow,
-    "coverage": CoverageRow,
-}
 ROSTER_KIND = {
     WeeklyShift: "shift",
     ExtraShift: "extra_shift",
@@ -55,7 +39,7 @@ CLIENT_SECTIONS = (
 )
 
 
-def note_record(row: NoteRow) -> NoteRecord:
+def note_record(row) -> NoteRecord:
     return NoteRecord(
         id=row.id or 0,
         uuid=row.uuid,
@@ -80,7 +64,7 @@ def note_record(row: NoteRow) -> NoteRecord:
     )
 
 
-def call_record(row: CallRow) -> CallRecord:
+def call_record(row) -> CallRecord:
     return CallRecord(
         id=row.id or 0,
         client=row.client_id,
@@ -151,7 +135,7 @@ def note_record_from_columns(values: tuple) -> NoteRecord:
     return NoteRecord(*values)
 
 
-def feedback_record(row: FeedbackRow) -> FeedbackRecord:
+def feedback_record(row) -> FeedbackRecord:
     return FeedbackRecord(
         id=row.id or 0,
         client=row.client_id,
@@ -217,6 +201,8 @@ def roster_entry(kind: str, row) -> RosterEntry:
 
 def roster_values(item, for_json: bool = False) -> dict:
     """Column values of a roster item; with for_json dates and times as text (audit)."""
+    from kccdesk.roster_rules import clock_text  # the roster rules: only when writing
+
     values: dict[str, object]
     if isinstance(item, WeeklyShift):
         values = {
@@ -264,18 +250,22 @@ def columns(record) -> dict:
     """A record's fields as column values (tuples become JSON lists); rows and records
     share their field names for the client head, people and topics."""
     return {
-        f.name: list(value) if isinstance(value := getattr(record, f.name), tuple) else value
-        for f in fields(record)
-        if f.init and f.name not in CLIENT_SECTIONS
+        name: list(value) if isinstance(value := getattr(record, name), tuple) else value
+        for name in _column_names(type(record))
     }
+
+
+@cache
+def _column_names(cls) -> tuple[str, ...]:
+    """The fields of a record class that are columns of its row (asked per row: cached)."""
+    return tuple(f.name for f in fields(cls) if f.init and f.name not in CLIENT_SECTIONS)
 
 
 def record(cls, row, **sections):
     """The record of a row: the same names, JSON lists back to tuples."""
     values = {
-        f.name: tuple(value) if isinstance(value := getattr(row, f.name), list) else value
-        for f in fields(cls)
-        if f.init and f.name not in CLIENT_SECTIONS
+        name: tuple(value) if isinstance(value := getattr(row, name), list) else value
+        for name in _column_names(cls)
     }
     return cls(**values, **sections)
 

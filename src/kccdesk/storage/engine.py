@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlmodel import create_engine
 
 #: how long a writer waits for SQLite's lock before the retry logic takes over (ms)
 SQLITE_BUSY_TIMEOUT_MS = 5000

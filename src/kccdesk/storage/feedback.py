@@ -1,22 +1,28 @@
 """The feedback log: client feedback items, written by shift and team leads, read by the
-review and the client report."""
+review and the client report. Read with Core (light.py); written through the SQLModel table,
+imported where it is written."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlmodel import col, select
+from sqlalchemy import select
 
 from kccdesk.errors import StorageError
-from kccdesk.feedback import FeedbackChange, FeedbackInput
 from kccdesk.records import FeedbackRecord
 from kccdesk.storage.base import StoreBase
 from kccdesk.storage.convert import feedback_record
-from kccdesk.storage.tables import FeedbackRow
+from kccdesk.storage.light import feedback as feedback_table
+
+if TYPE_CHECKING:
+    from kccdesk.feedback import FeedbackChange, FeedbackInput
 
 
 class FeedbackStore(StoreBase):
     def add_feedback(self, item: FeedbackInput, *, user: str, at: datetime) -> FeedbackRecord:
+        from kccdesk.storage.tables import FeedbackRow
+
         def write() -> FeedbackRecord:
             row = FeedbackRow(
                 client_id=item.client,
@@ -44,8 +50,9 @@ class FeedbackStore(StoreBase):
 
     def feedback_item(self, feedback_id: int) -> FeedbackRecord:
         def read() -> FeedbackRecord:
-            with self._session() as s:
-                row = s.get(FeedbackRow, feedback_id)
+            with self._reading() as c:
+                query = select(feedback_table).where(feedback_table.c.id == feedback_id)
+                row = c.execute(query).first()
                 if row is None:
                     raise StorageError(f"onbekend feedbackitem {feedback_id}")
                 return feedback_record(row)
@@ -63,25 +70,26 @@ class FeedbackStore(StoreBase):
         [since, until), in one of `statuses`."""
 
         def read() -> list[FeedbackRecord]:
-            query = select(FeedbackRow).order_by(
-                col(FeedbackRow.happened_at).desc(), col(FeedbackRow.id).desc()
-            )
+            table = feedback_table.c
+            query = select(feedback_table).order_by(table.happened_at.desc(), table.id.desc())
             if client_id:
-                query = query.where(FeedbackRow.client_id == client_id)
+                query = query.where(table.client_id == client_id)
             if since is not None:
-                query = query.where(FeedbackRow.happened_at >= since)
+                query = query.where(table.happened_at >= since)
             if until is not None:
-                query = query.where(FeedbackRow.happened_at < until)
+                query = query.where(table.happened_at < until)
             if statuses:
-                query = query.where(col(FeedbackRow.status).in_(statuses))
-            with self._session() as s:
-                return [feedback_record(r) for r in s.exec(query)]
+                query = query.where(table.status.in_(statuses))
+            with self._reading() as c:
+                return [feedback_record(r) for r in c.execute(query)]
 
         return self._run(read)
 
     def update_feedback(
         self, feedback_id: int, change: FeedbackChange, *, user: str, at: datetime
     ) -> FeedbackRecord:
+        from kccdesk.storage.tables import FeedbackRow
+
         def write() -> FeedbackRecord:
             with self._session() as s:
                 row = s.get(FeedbackRow, feedback_id)

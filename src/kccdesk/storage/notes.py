@@ -1,31 +1,43 @@
-"""Callback notes: saved first (durably), read back newest first."""
+"""Callback notes: saved first (durably), read back newest first. Both with Core on the
+clauses of light.py: `note add` and `note list` start without SQLModel."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import TYPE_CHECKING
 from uuid import uuid4
 
-from sqlalchemy import literal, select
-from sqlmodel import col
+from sqlalchemy import insert, literal, select
 
 from kccdesk.errors import StorageError
-from kccdesk.notes import CheckedNote
 from kccdesk.records import NoteRecord
 from kccdesk.storage.base import StoreBase
 from kccdesk.storage.convert import NOTE_COLUMNS, note_record, note_record_from_columns
 from kccdesk.storage.engine import bump_counter
-from kccdesk.storage.tables import NoteRow
+from kccdesk.storage.light import callback_note
+
+if TYPE_CHECKING:
+    from kccdesk.notes import CheckedNote
+
+#: a new note's delivery state (NoteRow's defaults)
+NEW_NOTE = {
+    "status": "queued",
+    "attempts": 0,
+    "last_error": "",
+    "next_attempt_at": None,
+    "sent_at": None,
+}
 
 
 def _columns(shown: bool) -> list:
     """The whole row, or a NoteRecord's fields without `shown` (the JSON of what the desk
     showed, the costliest column; selected as None) as a plain tuple."""
-    table = NoteRow.__table__
     if shown:
-        return [table]
+        return [callback_note]
     return [
-        literal(None).label(name) if name == "shown" else table.c[name] for name in NOTE_COLUMNS
+        literal(None).label(name) if name == "shown" else callback_note.c[name]
+        for name in NOTE_COLUMNS
     ]
 
 
@@ -42,7 +54,7 @@ class NoteStore(StoreBase):
         """Store a checked note, created `at` (the caller's clock), with a new UUID: the
         identity its mail carries, the same on every attempt. `shown`: what the desk showed
         (kccdesk.shown), `call_uuid`: the call it was taken in."""
-        row = NoteRow(
+        values = dict(
             uuid=str(uuid4()),
             client_id=note.client,
             recipient=note.recipient,
@@ -57,15 +69,15 @@ class NoteStore(StoreBase):
             override=override,
             call_uuid=call_uuid,
             shown=shown,
+            **NEW_NOTE,
         )
+        query = insert(callback_note).values(values).returning(*callback_note.c)
 
         def write() -> NoteRecord:
-            with self._session() as s:
-                fresh = NoteRow.model_validate(row.model_dump())
-                s.add(fresh)
-                bump_counter(s.connection(), "notes")
-                s.commit()
-                return note_record(fresh)
+            with self.engine.begin() as c:
+                row = c.execute(query).one()
+                bump_counter(c, "notes")
+                return note_record(row)
 
         return self._run(write)
 
@@ -85,34 +97,34 @@ class NoteStore(StoreBase):
         in one delivery status, with one of `ids`; without `shown` when not needed."""
 
         def read() -> list[NoteRecord]:
-            # Plain rows, not ORM objects (cheaper per row; see CallStore.calls).
-            query = select(*_columns(shown)).order_by(
-                col(NoteRow.created_at).desc(), col(NoteRow.id).desc()
-            )
+            table = callback_note.c
+            # Plain rows; without `shown` (see _columns) when the caller does not need it.
+            query = select(*_columns(shown)).order_by(table.created_at.desc(), table.id.desc())
             if ids is not None:
-                query = query.where(col(NoteRow.id).in_(list(ids)))
+                query = query.where(table.id.in_(list(ids)))
             if client_id:
-                query = query.where(NoteRow.client_id == client_id)
+                query = query.where(table.client_id == client_id)
             if since:
-                query = query.where(NoteRow.created_at >= since)
+                query = query.where(table.created_at >= since)
             if until:
-                query = query.where(NoteRow.created_at < until)
+                query = query.where(table.created_at < until)
             if caller_phone:
-                query = query.where(NoteRow.caller_phone == caller_phone)
+                query = query.where(table.caller_phone == caller_phone)
             if status:
-                query = query.where(NoteRow.status == status)
+                query = query.where(table.status == status)
             if limit:
                 query = query.limit(limit)
             convert = note_record if shown else note_record_from_columns
-            with self._session() as s:
-                return [convert(r) for r in s.execute(query)]
+            with self._reading() as c:
+                return [convert(r) for r in c.execute(query)]
 
         return self._run(read)
 
     def note(self, note_id: int) -> NoteRecord:
         def read() -> NoteRecord:
-            with self._session() as s:
-                row = s.get(NoteRow, note_id)
+            with self._reading() as c:
+                query = select(callback_note).where(callback_note.c.id == note_id)
+                row = c.execute(query).first()
                 if row is None:
                     raise StorageError(f"onbekende notitie {note_id}")
                 return note_record(row)

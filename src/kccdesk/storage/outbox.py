@@ -1,24 +1,27 @@
 """The outbox: notes are claimed by one sender (a conditional update), then marked sent,
-queued for a retry, or failed; a failed note can be put back, a dead sender's claim released."""
+queued for a retry, or failed; a failed note can be put back, a dead sender's claim released.
+The SQLModel tables are imported by the methods that write: a command that sends no mail
+never loads them."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from sqlalchemy import or_, update
-from sqlmodel import select
 
 from kccdesk.records import NoteRecord
 from kccdesk.storage.base import StoreBase
 from kccdesk.storage.convert import note_record
 from kccdesk.storage.engine import bump_counter
-from kccdesk.storage.tables import NoteRow
 
 
 class OutboxStore(StoreBase):
     def claim_due(self, now: datetime, limit: int = 20) -> list[NoteRecord]:
         """Queued notes that are due, urgent first, each claimed by this sender alone: the
         claim is a conditional update, so two desks never both send one note."""
+        from sqlmodel import select
+
+        from kccdesk.storage.tables import NoteRow
 
         def work() -> list[NoteRecord]:
             due = or_(NoteRow.next_attempt_at.is_(None), NoteRow.next_attempt_at <= now)
@@ -47,6 +50,8 @@ class OutboxStore(StoreBase):
         return self._run(work)
 
     def _set_note(self, note_id: int, where_status: str | None, **values) -> bool:
+        from kccdesk.storage.tables import NoteRow
+
         def write() -> bool:
             with self._session() as s, s.begin():
                 query = update(NoteRow).where(NoteRow.id == note_id)
@@ -83,6 +88,7 @@ class OutboxStore(StoreBase):
 
     def release_stale(self, claimed_before: datetime) -> int:
         """Notes left 'sending' by a sender that died go back to the queue."""
+        from kccdesk.storage.tables import NoteRow
 
         def write() -> int:
             with self._session() as s, s.begin():

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, update
-from sqlmodel import col, select
+from sqlalchemy import delete, func, select, update
 
 from kccdesk.errors import StorageError
 from kccdesk.model import Absence, Closure, Coverage, ExtraShift, WeeklyShift
 from kccdesk.records import AuditRecord, RosterEntry
-from kccdesk.roster_edit import describe
+from kccdesk.storage import light
 from kccdesk.storage.base import StoreBase
-from kccdesk.storage.convert import ROSTER_KIND, ROSTER_TABLES, roster_entry, roster_values
+from kccdesk.storage.convert import ROSTER_KIND, roster_entry, roster_values
 from kccdesk.storage.engine import bump_counter
-from kccdesk.storage.tables import RosterAuditRow
 
 
 class StaleEntry(StorageError):
@@ -23,6 +21,8 @@ class StaleEntry(StorageError):
     when it was removed)."""
 
     def __init__(self, current: RosterEntry | None, by: str = ""):
+        from kccdesk.roster_edit import describe
+
         self.current = current
         self.by = by  # who changed it and how, from the audit: "marieke via import x.toml"
         if current is None:
@@ -37,6 +37,10 @@ class StaleEntry(StorageError):
 
 def _last_change(s, client_id: str, kind: str, entry_id: int) -> str:
     """Who made the entry's latest change and through what, for a stale editor."""
+    from sqlmodel import col, select
+
+    from kccdesk.storage.tables import RosterAuditRow
+
     row = s.exec(
         select(RosterAuditRow)
         .where(
@@ -55,15 +59,15 @@ def _last_change(s, client_id: str, kind: str, entry_id: int) -> str:
 class RosterStore(StoreBase):
     def roster_entries(self, client_id: str) -> list[RosterEntry]:
         def read() -> list[RosterEntry]:
-            with self._session() as s:
+            with self._reading() as c:
                 found = []
-                for kind, table in ROSTER_TABLES.items():
+                for kind, table in light.ROSTER.items():
                     query = (
                         select(table)
-                        .where(table.client_id == client_id)
-                        .order_by(table.position, table.id)
+                        .where(table.c.client_id == client_id)
+                        .order_by(table.c.position, table.c.id)
                     )
-                    found.extend(roster_entry(kind, row) for row in s.exec(query))
+                    found.extend(roster_entry(kind, row) for row in c.execute(query))
                 return found
 
         return self._run(read)
@@ -81,6 +85,10 @@ class RosterStore(StoreBase):
     ) -> RosterEntry:
         """Add (no id) or change an entry. A change is refused with StaleEntry when the
         stored version is no longer the one the editor started from: no lost update."""
+        from sqlmodel import select
+
+        from kccdesk.storage.tables import ROSTER_TABLES, RosterAuditRow
+
         kind = ROSTER_KIND[type(item)]
         table = ROSTER_TABLES[kind]
         values = roster_values(item)
@@ -145,6 +153,8 @@ class RosterStore(StoreBase):
         now: datetime,
         source: str = "rooster",
     ) -> None:
+        from kccdesk.storage.tables import ROSTER_TABLES, RosterAuditRow
+
         table = ROSTER_TABLES[kind]
 
         def write() -> None:
@@ -181,6 +191,9 @@ class RosterStore(StoreBase):
 
     def roster_history(self, client_id: str, kind: str, entry_id: int) -> list[AuditRecord]:
         """The entry's changes, newest first."""
+        from sqlmodel import col, select
+
+        from kccdesk.storage.tables import RosterAuditRow
 
         def read() -> list[AuditRecord]:
             query = (
@@ -202,6 +215,9 @@ class RosterStore(StoreBase):
     ) -> list[AuditRecord]:
         """A client's roster changes made in [since, until), oldest first: to tell what the
         roster said at a moment, and when the client's change reached us."""
+        from sqlmodel import col, select
+
+        from kccdesk.storage.tables import RosterAuditRow
 
         def read() -> list[AuditRecord]:
             query = select(RosterAuditRow).where(
@@ -216,7 +232,7 @@ class RosterStore(StoreBase):
         return self._run(read)
 
 
-def _audit_record(row: RosterAuditRow) -> AuditRecord:
+def _audit_record(row) -> AuditRecord:
     return AuditRecord(
         row.at, row.user, row.action, row.before, row.after, row.source, row.kind, row.entry_id
     )

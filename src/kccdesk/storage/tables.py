@@ -1,33 +1,18 @@
 """Database tables. Rows never leave the storage package: the repository turns them into the
 plain records of kccdesk.model and kccdesk.records.
+
+Importing this module costs a command line most of its start (pydantic, the ORM): it is
+imported where a write needs it; reads use the Core clauses of `light.py`.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, String, TypeDecorator
+from sqlalchemy import JSON, Column, ForeignKey, Index, String
 from sqlmodel import Field, SQLModel
 
-
-class UTCDateTime(TypeDecorator):
-    """Aware datetimes stored as UTC on every engine, returned aware in UTC."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime cannot be stored unambiguously")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+from kccdesk.storage.light import UTCDateTime
 
 
 def _client_fk() -> Column:
@@ -251,3 +236,13 @@ class RosterAuditRow(SQLModel, table=True):
     at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     before: dict | None = Field(default=None, sa_column=Column(JSON))
     after: dict | None = Field(default=None, sa_column=Column(JSON))
+
+
+#: the roster kinds' tables, by kind name
+ROSTER_TABLES = {
+    "shift": ShiftRow,
+    "extra_shift": ExtraShiftRow,
+    "absence": AbsenceRow,
+    "closure": ClosureRow,
+    "coverage": CoverageRow,
+}

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -42,6 +42,11 @@ ENDLESS = "endless"
 SEND_INTERVAL = 5.0
 #: how often a pausing sender looks whether it was woken
 SENDER_POLL = 0.1
+#: after a key (or a paste) a background build steps aside this long: the keystroke is
+#: handled and painted without sharing the interpreter with it
+TYPING_QUIET = 0.06
+#: how long a stepped-aside build sleeps before it looks again
+QUIET_POLL = 0.005
 
 
 class KccDeskApp(App[None]):
@@ -108,6 +113,21 @@ class KccDeskApp(App[None]):
         #: CALL_INCOMING was read from the link (for measurements)
         self.phone_sent_at = 0.0
         self.phone_rang_at = 0.0
+        #: perf_counter() until which background builds step aside (the agent is typing)
+        self._typing_until = 0.0
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.Paste):
+            self._typing_until = time.perf_counter() + TYPING_QUIET
+        await super().on_event(event)
+
+    def background_pause(self) -> None:
+        """Called by a background build (F8's index of all clients) every few milliseconds
+        of its work: while the agent types it sleeps, so the keystroke has the interpreter
+        to itself; else it only lets the interface thread in if it is waiting."""
+        while time.perf_counter() < self._typing_until and not self._stopping.is_set():
+            time.sleep(QUIET_POLL)
+        time.sleep(0)
 
     def now(self) -> datetime:
         return self.desk.clock()

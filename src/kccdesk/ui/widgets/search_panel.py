@@ -22,7 +22,7 @@ from kccdesk.model import Person
 from kccdesk.roster import DutyStatus
 from kccdesk.search import Hit
 from kccdesk.ui import render
-from kccdesk.ui.access import desk_of
+from kccdesk.ui.access import app_of, desk_of
 
 if TYPE_CHECKING:
     from kccdesk.desk import Desk
@@ -49,6 +49,8 @@ class SearchPanel(Vertical):
         query: str
         count: int
         painted_at: float
+        #: the answer is still to come: "zoekt…" while the all-clients index is built
+        pending: bool = False
 
     @dataclass
     class Highlighted(Message):
@@ -75,6 +77,8 @@ class SearchPanel(Vertical):
         self.all_clients = False
         #: index sizes per search scope once built; a scope not built yet searches in a worker
         self._ready: dict[str | None, int] = {}
+        #: the results wait for the all-clients index ("zoekt…")
+        self._pending = False
 
     def compose(self) -> ComposeResult:
         # F2 selects what was typed on purpose; focus alone (Esc, typing from another pane)
@@ -104,7 +108,10 @@ class SearchPanel(Vertical):
         if rebuild:
             self._ready.clear()
         if scope not in self._ready:
-            self.prepare(scope)
+            if scope is None:
+                self.prepare_all()
+            else:
+                self.prepare(scope)
 
     def clear(self) -> None:
         self.field.value = ""
@@ -140,6 +147,8 @@ class SearchPanel(Vertical):
         size = self._ready.get(self.scope)
         if size is not None and size <= INLINE_SEARCH_ENTRIES:
             self._show(query, self._search(query, self.scope))
+        elif size is None and self.scope is None and query.strip():
+            self._show(query, [], pending=True)  # the index of all clients is being built
         else:
             self.run_search(query, self.scope)
 
@@ -152,9 +161,22 @@ class SearchPanel(Vertical):
         gc.freeze()
         self.post_message(self.IndexReady(scope, size))
 
+    @work(thread=True, group="prepare-all", exit_on_error=False)
+    def prepare_all(self) -> None:
+        """Build the index of all clients (F8) while the agent goes on typing: the build
+        steps aside at every keystroke (KccDeskApp.background_pause); what is typed
+        meanwhile shows "zoekt…" and is searched when the index is ready. Not exclusive:
+        leaving F8 and coming back does not start the work over."""
+        size = desk_of(self).index_size(None, pause=app_of(self).background_pause)
+        gc.freeze()
+        self.post_message(self.IndexReady(None, size))
+
     def on_search_panel_index_ready(self, message: IndexReady) -> None:
         message.stop()
+        waiting = message.scope not in self._ready
         self._ready[message.scope] = message.size
+        if waiting and message.scope is None and self.scope is None:
+            self.search_for(self.value)  # what was typed while it was built
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, query: str, scope: str | None) -> None:
@@ -167,16 +189,17 @@ class SearchPanel(Vertical):
         if message.scope == self.scope:
             self._show(message.query, message.hits)
 
-    def _show(self, query: str, hits: list[Hit]) -> None:
+    def _show(self, query: str, hits: list[Hit], pending: bool = False) -> None:
         if query != self.value:
             return  # a newer keystroke is on its way
         self.hits = hits
+        self._pending = pending
         self.repaint()
         self.post_message(self.Highlighted(self.selected))
-        self.call_after_refresh(self._painted, query, len(hits))
+        self.call_after_refresh(self._painted, query, len(hits), pending)
 
-    def _painted(self, query: str, count: int) -> None:
-        self.post_message(self.ResultsShown(query, count, perf_counter()))
+    def _painted(self, query: str, count: int, pending: bool) -> None:
+        self.post_message(self.ResultsShown(query, count, perf_counter(), pending))
 
     def repaint(self) -> None:
         results = self.query_one("#results", OptionList)
@@ -184,7 +207,10 @@ class SearchPanel(Vertical):
         results.clear_options()
         if not self.hits:
             typed = self.value.strip()
-            hint = Text(texts.NO_RESULTS if typed else texts.RESULTS_HINT, style="dim italic")
+            if self._pending:
+                hint = Text(texts.SEARCHING_ALL, style="dim italic")
+            else:
+                hint = Text(texts.NO_RESULTS if typed else texts.RESULTS_HINT, style="dim italic")
             results.add_option(Option(hint, disabled=True))
             return
         status = self.status if not self.all_clients else None

@@ -1,0 +1,182 @@
+"""F8, all clients: the index is built in a worker while the agent goes on typing; what is
+typed meanwhile says "zoekt…" and gets the hits of all clients once the index is there. The
+build steps aside at every keystroke (KccDeskApp.background_pause)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from desk_helpers import SIZE, build_app, settle
+from kccdesk import texts
+from kccdesk.search import Catalog, SearchIndex, entries_for
+from kccdesk.ui.app import KccDeskApp
+
+MUNI = "gemeente-oosterwold"
+BIKES = "fietsenmakerij-van-dijk"
+
+
+def _first_result(app) -> str:
+    return str(app.screen.query_one("#results").get_option_at_index(0).prompt)
+
+
+async def _wait_for(pilot, condition, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        await pilot.pause(0.05)
+
+
+async def test_f8_while_the_index_builds_says_searching_then_shows_all_clients(
+    demo_store, monkeypatch
+):
+    released: list[bool] = []
+
+    def held(self: KccDeskApp) -> None:
+        """The build waits for the test (polling: timed waits hang under faketime)."""
+        while not released and not self._stopping.is_set():
+            time.sleep(0.01)
+
+    monkeypatch.setattr(KccDeskApp, "background_pause", held)
+    app = build_app(demo_store.url, MUNI)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("f8")
+            await pilot.press(*"paspoort")
+            await pilot.pause()
+            panel = app.screen.search
+            assert panel.value == "paspoort"  # typing was not held up
+            assert app.screen.hits == [] and None not in panel._ready
+            assert _first_result(app) == texts.SEARCHING_ALL
+            released.append(True)
+            await _wait_for(pilot, lambda: bool(app.screen.hits))
+            await settle(pilot)
+            clients = {h.entry.client for h in app.screen.hits}
+            assert {"gemeente-kempenhout", MUNI} <= clients
+            assert panel.value == "paspoort"
+    finally:
+        released.append(True)
+
+
+async def test_what_is_shown_while_building_is_marked_pending(demo_store, monkeypatch):
+    """Benchmarks and tests tell "zoekt…" from an answer by ResultsShown.pending."""
+    released: list[bool] = []
+    shown: list[tuple[str, bool]] = []
+
+    def held(self: KccDeskApp) -> None:
+        while not released and not self._stopping.is_set():
+            time.sleep(0.01)
+
+    monkeypatch.setattr(KccDeskApp, "background_pause", held)
+
+    class Watching(KccDeskApp):
+        def on_search_panel_results_shown(self, message) -> None:
+            shown.append((message.query, message.pending))
+
+    from desk_helpers import MONDAY_10
+    from kccdesk.settings import Settings
+    from kccdesk.ui.app import make_app
+
+    app = make_app(
+        demo_store.url,
+        clock=lambda: MONDAY_10,
+        client_id=MUNI,
+        settings=Settings(agent="Sanne"),
+        app_class=Watching,
+    )
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("f8", "w", "o")
+            await _wait_for(pilot, lambda: ("wo", True) in shown)
+            assert ("wo", True) in shown
+            released.append(True)
+            await _wait_for(pilot, lambda: ("wo", False) in shown)
+            assert ("wo", False) in shown
+    finally:
+        released.append(True)
+
+
+def test_the_all_clients_index_pauses_between_clients_and_entries(demo_clients):
+    calls: list[int] = []
+    catalog = Catalog(demo_clients.values())
+    index = catalog.index(None, pause=lambda: calls.append(1))
+    assert len(calls) >= len(demo_clients)  # at least once per client
+    assert len(index) == sum(len(entries_for(c)) for c in demo_clients.values())
+    # built from the clients' entries: no client's own index was made on the way
+    assert catalog._by_client == {}
+
+
+def test_a_paused_build_finds_what_an_unpaused_one_finds(demo_clients):
+    entries = [e for c in demo_clients.values() for e in entries_for(c)]
+    paused = SearchIndex(entries, pause=lambda: None)
+    plain = SearchIndex(entries)
+    for query in ("paspoort", "meier", "vandenberg", "storing verwarming"):
+        assert paused.search(query) == plain.search(query)
+
+
+def test_the_build_steps_aside_while_the_agent_types(demo_store):
+    """background_pause sleeps as long as keys keep coming, and goes on when they stop."""
+    app = build_app(demo_store.url, MUNI)
+    app._typing_until = time.perf_counter() + 3600  # the agent types on and on
+    builder = threading.Thread(target=app.background_pause, daemon=True)
+    builder.start()
+    time.sleep(0.2)
+    assert builder.is_alive()
+    app._typing_until = 0.0  # the typing stopped
+    deadline = time.monotonic() + 10
+    while builder.is_alive() and time.monotonic() < deadline:  # polled: faketime-safe
+        time.sleep(0.01)
+    assert not builder.is_alive()
+
+
+def _poll(condition, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def test_one_client_loads_while_all_clients_are_being_loaded(demo_store):
+    """The switcher's client does not wait for F8's load of everyone."""
+    from kccdesk.desk import Desk
+
+    desk = Desk(demo_store)
+    desk.directory  # noqa: B018 - the directory is read, no client yet
+    started: list[int] = []
+    released: list[int] = []
+
+    def pause() -> None:
+        started.append(1)
+        while not released:
+            time.sleep(0.01)
+
+    loader = threading.Thread(target=desk.load_all, args=(pause,), daemon=True)
+    loader.start()
+    _poll(lambda: bool(started))
+    got: list = []
+    switcher = threading.Thread(target=lambda: got.append(desk.client(BIKES)), daemon=True)
+    switcher.start()
+    _poll(lambda: bool(got))
+    released.append(1)
+    _poll(lambda: not loader.is_alive())
+    assert got and got[0].id == BIKES
+    assert desk._all_loaded and len(desk.loaded_clients) == len(desk.directory)
+
+
+def test_a_client_read_again_during_the_load_of_all_is_not_overwritten(demo_store):
+    from kccdesk.desk import Desk
+
+    desk = Desk(demo_store)
+    desk.client(BIKES)
+    reads: list[int] = []
+    original = demo_store.load_clients
+
+    def counted(pause=None):
+        reads.append(1)
+        if len(reads) == 1:
+            desk.reload(BIKES)  # another desk changed it while everyone was being read
+        return original(pause)
+
+    demo_store.load_clients = counted
+    desk.load_all()
+    assert len(reads) == 2 and desk._all_loaded
