@@ -37,20 +37,14 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).parent))
 from synthetic import make_clients
 
+from kccdesk.feedback import CATEGORIES
+
 WEEK = "2026-W48"
 AMS = ZoneInfo("Europe/Amsterdam")
 FIRST_DAY = datetime(2026, 11, 16, tzinfo=AMS)  # Monday of W47
 DAYS = 21  # W47, W48 and W49: the pattern window before and the repeat window after
 NOW = datetime(2026, 12, 10, 9, tzinfo=UTC)
 IMPORTED = datetime(2026, 1, 5, 9, tzinfo=UTC)
-CATEGORIES = (
-    "doorverbonden-zonder-dienst",
-    "verkeerde-ontvanger",
-    "fout-nummer",
-    "informatie-ontbrak",
-    "rooster-niet-actueel",
-    "anders",
-)
 SHOWN = {
     "at": "2026-11-23T09:00:00+00:00",
     "on_duty": ["p0", "p7", "p14"],
