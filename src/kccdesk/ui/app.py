@@ -421,6 +421,8 @@ class KccDeskApp(App[None]):
         self.post_message(self.Synced(changed))
 
     def on_kcc_desk_app_synced(self, message: Synced) -> None:
+        if not self.is_running:  # the desk closed while the background sync was finishing
+            return
         if message.changed:
             self.clients_changed.publish(None)
         for screen in self.screen_stack:  # the database may have said who this is (team lead)
