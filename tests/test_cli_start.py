@@ -74,6 +74,8 @@ def test_a_one_client_command_loads_no_orm_no_alembic_no_interface(imported, tmp
 def test_duty_loads_neither_number_checks_nor_fuzzy_search(imported, tmp_path):
     _code, modules = _loaded(tmp_path, COMMANDS["duty"])
     assert "phonenumbers" not in modules and "rapidfuzz" not in modules
+    # nor the team lead's rules, which only the feedback command needs
+    assert "kccdesk.feedback" not in modules and "kccdesk.reconstruction" not in modules
 
 
 def test_the_console_entry_prints_everything_before_its_quick_exit(imported):

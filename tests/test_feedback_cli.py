@@ -71,7 +71,11 @@ def test_nothing_found_for_a_number_is_refused(lead):
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--category", "kapot", "--said", "x", "--at", "2026-11-23T09:00"], 2, "ongeldige keuze"),
+        (
+            ["--category", "kapot", "--said", "x", "--at", "2026-11-23T09:00"],
+            1,
+            "onbekende categorie",
+        ),
         (["--category", "anders", "--said", "", "--at", "2026-11-23T09:00"], 1, "leeg"),
         (["--category", "anders", "--said", "a\x07b", "--at", "2026-11-23T09:00"], 1, "stuurteken"),
         (["--category", "anders", "--said", "x", "--at", "morgen"], 2, "geen ISO-tijd"),
@@ -190,3 +194,11 @@ def test_odd_input_is_one_line_never_a_traceback(lead, args):
 def test_note_list_limit_out_of_range_is_refused(lead, limit):
     result = lead("note", "list", "--limit", limit)
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_the_help_names_every_category():
+    """The parser lists the categories without importing the rules; they must agree."""
+    from kccdesk.cli_feedback import CATEGORY_HELP
+    from kccdesk.feedback import CATEGORIES
+
+    assert all(c in CATEGORY_HELP for c in CATEGORIES)

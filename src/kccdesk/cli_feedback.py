@@ -7,12 +7,17 @@ import sys
 from datetime import date, datetime
 
 from kccdesk.errors import InputError
-from kccdesk.feedback import CATEGORIES, CAUSES, STATUSES
 
 #: refused input: the item was checked and not stored
 EXIT_REFUSED = 1
 
 
+#: the categories for --help; the rule that checks them is kccdesk.feedback.CATEGORIES (not
+#: imported here: building the parser must stay cheap for every command)
+CATEGORY_HELP = (
+    "doorverbonden-zonder-dienst, verkeerde-ontvanger, fout-nummer, informatie-ontbrak, "
+    "rooster-niet-actueel of anders"
+)
 #: the largest id a database row can have (SQLite and PostgreSQL bigint)
 MAX_ID = 2**63 - 1
 
@@ -36,7 +41,7 @@ def add_parser(sub) -> None:
 
     add = fb.add_parser("add", help="leg feedback van een klant vast")
     add.add_argument("--client", required=True, metavar="ID")
-    add.add_argument("--category", required=True, choices=CATEGORIES, metavar="CATEGORIE")
+    add.add_argument("--category", required=True, metavar="CATEGORIE", help=CATEGORY_HELP)
     add.add_argument("--said", required=True, metavar="TEKST", help="wat de klant zei")
     add.add_argument(
         "--at", metavar="ISO-TIJD", help="wanneer het gebeurde (zonder offset: klok van de client)"
@@ -47,7 +52,7 @@ def add_parser(sub) -> None:
     add.add_argument("--phone", metavar="NUMMER", help="zoek de notitie/het gesprek op nummer")
     add.add_argument("--to", metavar="PERSOON", help="zoek de notitie/het gesprek op ontvanger")
     add.add_argument("--person", default="", metavar="PERSOON", help="over wie het ging")
-    add.add_argument("--cause", default="onbekend", choices=CAUSES)
+    add.add_argument("--cause", default="onbekend", help="ons, client of onbekend")
     add.add_argument("--json", action="store_true")
 
     lst = fb.add_parser("list", help="toon feedback, nieuwste eerst (structureel gemarkeerd)")
@@ -62,11 +67,11 @@ def add_parser(sub) -> None:
 
     upd = fb.add_parser("update", help="zet status, actie, eigenaar of oorzaak")
     upd.add_argument("id", type=record_id, metavar="ID")
-    upd.add_argument("--status", choices=STATUSES)
+    upd.add_argument("--status", help="nieuw, actie-uitgezet, afgerond of onterecht")
     upd.add_argument("--action", metavar="TEKST")
     upd.add_argument("--owner", metavar="WIE")
-    upd.add_argument("--cause", choices=CAUSES)
-    upd.add_argument("--category", choices=CATEGORIES)
+    upd.add_argument("--cause", help="ons, client of onbekend")
+    upd.add_argument("--category", metavar="CATEGORIE", help=CATEGORY_HELP)
     upd.add_argument("--json", action="store_true")
 
 
