@@ -86,7 +86,7 @@ async def test_transfer_to_off_duty_person_offers_alternative_and_logs_override_
         assert isinstance(app.screen, CallScreen)
         (call,) = demo_store.calls(MUNI)
         assert call.transferred_to == "mvanbeek"
-        assert "afwezig t/m 2026-11-27" in call.warnings_overridden
+        assert "afwezig t/m 27-11-2026" in call.warnings_overridden
 
 
 async def test_transfer_dialog_picks_the_alternative_with_enter(demo_store):

@@ -212,7 +212,7 @@ async def test_f5_to_someone_off_duty_sends_nothing_until_the_override(demo_stor
         await settle(pilot)
         [logged] = demo_store.calls(PRACTICE)
         assert logged.transferred_to == "hkaya"
-        assert "toch doorverbonden met hkaya" in logged.warnings_overridden
+        assert "dr. Hatice Kaya: geen dienst; toch doorverbonden" in logged.warnings_overridden
         assert "hkaya: geen dienst" in logged.stopped
 
 

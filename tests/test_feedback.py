@@ -374,3 +374,14 @@ def test_a_notes_override_is_listed_once(lead, clock):
     lead.log_call(call, "Sanne")
     found = lead.overrides(HEAT)
     assert [o.kind for o in found] == ["notitie"]
+
+
+def test_one_overridden_warning_counts_once_in_the_figures(lead, clock):
+    """A warning's text holds '; ' itself ('… geen dienst; toch doorverbonden'): one override
+    in the call is one in the week's figures and one line in the overrides list."""
+    transfer_call(
+        lead, clock, "shoekstra", override="Sietske Hoekstra: geen dienst; toch doorverbonden"
+    )
+    clock.now = MONDAY_10 + timedelta(days=7)
+    assert lead.indicators(HEAT, "2026-W48").overrides == 1
+    assert [o.kind for o in lead.overrides(HEAT, days=8)] == ["doorverbonden"]

@@ -8,6 +8,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+#: between the warnings one call overrode, as stored: a warning's own text has "; " in it
+OVERRIDE_SEPARATOR = "\n"
+
+
+def overrides_of(stored: str) -> list[str]:
+    """The warnings a logged call overrode, one per entry (a row from before the separator
+    was a line break counts as one)."""
+    return [part.strip() for part in stored.split(OVERRIDE_SEPARATOR) if part.strip()]
+
 
 class CallLog(Protocol):
     """Where a finished call is written (kccdesk.storage.Store provides it)."""
@@ -103,7 +112,7 @@ class CallSession:
             outcome,
             caller=self.caller,
             transferred_to=self.transferred_to,
-            warnings_overridden="; ".join(self.overrides),
+            warnings_overridden=OVERRIDE_SEPARATOR.join(self.overrides),
             stopped="; ".join(self.stopped),
             agent=agent,
             ended_at=ended,

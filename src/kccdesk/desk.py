@@ -625,6 +625,8 @@ class Desk:
     def overrides(self, client_id: str | None = None, days: int = 7) -> list[Override]:
         """What agents knowingly did against a warning, and the transfers the guard stopped,
         newest first: the list a shift lead or team lead goes through."""
+        from kccdesk.calls import overrides_of
+
         since = self.clock() - timedelta(days=days)
         calls = self._db.calls(client_id, since=since)
         notes = [n for n in self._db.notes(client_id, since=since) if n.override]
@@ -632,20 +634,29 @@ class Desk:
         of_notes = {(n.call_uuid, n.override) for n in notes if n.call_uuid}
         found = []
         for c in calls:
-            own = [
-                w for w in c.warnings_overridden.split("; ") if w and (c.uuid, w) not in of_notes
-            ]
+            own = [w for w in overrides_of(c.warnings_overridden) if (c.uuid, w) not in of_notes]
             if own:
-                found.append(
-                    Override(c.started_at, c.client, "doorverbonden", c.agent, "; ".join(own))
-                )
+                text = " · ".join(own)
+                found.append(Override(c.started_at, c.client, "doorverbonden", c.agent, text))
             if c.stopped:
-                found.append(Override(c.started_at, c.client, "gestopt", c.agent, c.stopped))
+                text = self._named_stops(c.client, c.stopped)
+                found.append(Override(c.started_at, c.client, "gestopt", c.agent, text))
         found += [
             Override(n.created_at, n.client, "notitie", n.agent, f"#{n.id}: {n.override}")
             for n in notes
         ]
         return sorted(found, key=lambda o: o.at, reverse=True)
+
+    def _named_stops(self, client_id: str, stopped: str) -> str:
+        """'jdekker: geen dienst; …' as people read it: 'Jelle Dekker: geen dienst · …'."""
+        if not self.has_client(client_id):
+            return stopped
+        client = self.client(client_id)
+        parts = []
+        for part in stopped.split("; "):
+            person, sep, reason = part.partition(": ")
+            parts.append(f"{client.person_name(person)}{sep}{reason}" if sep else part)
+        return " · ".join(parts)
 
     # --- feedback and the team lead's review ----------------------------------------------
 

@@ -20,6 +20,7 @@ from itertools import pairwise
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from kccdesk.calls import overrides_of
 from kccdesk.errors import InputError
 from kccdesk.records import CallRecord, FeedbackRecord, NoteRecord
 
@@ -322,9 +323,9 @@ def compute(
         )
     timed = [j.seconds for j in judgements if j.seconds is not None]
     judged = [j for j in judgements if j.judgeable]
-    overrides = sum(len(_parts(c.warnings_overridden)) for c in in_week)
+    overrides = sum(len(overrides_of(c.warnings_overridden)) for c in in_week)
     overridden_in_call = {
-        c.uuid: set(_parts(c.warnings_overridden))
+        c.uuid: set(overrides_of(c.warnings_overridden))
         for c in calls
         if c.uuid and c.warnings_overridden
     }

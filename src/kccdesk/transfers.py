@@ -56,15 +56,15 @@ class TransferCheck:
             if not reason.strip():
                 raise ValueError("een klantregel negeren kan alleen met een reden")
             return (
-                f"{FOR_REVIEW}: klantregel '{self.rule}' genegeerd voor {target.person}; "
+                f"{FOR_REVIEW}: klantregel '{self.rule}' genegeerd voor {target.name}; "
                 f"reden: {reason.strip()}"
             )
         state = f"afwezig {_through(target.absent_until)}" if target.absent else "geen dienst"
-        return f"{state}; toch doorverbonden met {target.person}"
+        return f"{target.name}: {state}; toch doorverbonden"
 
 
 def _through(day: date | None) -> str:
-    return "tot nader bericht" if day is None else f"t/m {day}"
+    return "tot nader bericht" if day is None else f"t/m {day:%d-%m-%Y}"
 
 
 def check_transfer(
