@@ -898,8 +898,9 @@ class Desk:
 
     def report(self, client_id: str, week: str | IsoWeek | None = None) -> ClientReport:
         """The client report of one week (default last week), team leads only: indicators, the
-        week's feedback, the patterns as of the week's end (as `patterns(client, until=end)`)
-        and what we ask of the client. A handful of queries per client-week, none per call."""
+        week's feedback, the patterns that recurred during the week (a fortnight's window
+        ending in it) and what we ask of the client. A handful of queries per client-week,
+        none per call."""
         from kccdesk.indicators import compute
         from kccdesk.patterns import WINDOW, recurring
         from kccdesk.report import build_report
@@ -909,12 +910,14 @@ class Desk:
         found = self._report_week(client, week)
         start, end = found.bounds(client.zone)
         now = self.clock()
-        calls, notes, feedback = self._activity(client, [found], feedback_since=end - WINDOW)
+        calls, notes, feedback = self._activity(client, [found], feedback_since=start - WINDOW)
         figures = compute(client.id, found, client.zone, calls, notes, feedback, now)
-        window = [i for i in feedback if end - WINDOW <= i.happened_at < end]
+        window = [i for i in feedback if start - WINDOW < i.happened_at < end]
         rebuilt = self._reconstruct_all(client, window, calls)
         late = {i for i, r in rebuilt.items() if r.late_changes}
-        patterns = recurring(window, {client.id: client}, end, late)
+        # What recurred during the week, though it may have begun the week before.
+        last = end - timedelta(microseconds=1)
+        patterns = recurring(window, {client.id: client}, last, late, since=start)
         week_items = [i for i in window if start <= i.happened_at < end]
         return build_report(client, figures, week_items, rebuilt, patterns, now)
 

@@ -70,20 +70,24 @@ def recurring(
     clients: dict[str, Client],
     until: datetime,
     late: set[int] | frozenset[int] = frozenset(),
+    since: datetime | None = None,
 ) -> list[Pattern]:
-    """The patterns in the fortnight up to and including `until`: per client and category,
-    the items about one person (or else one department, or else the category as a whole) at
-    least THRESHOLD times. `late`: ids of items whose roster change came after the call."""
-    since = until - WINDOW
+    """The patterns: per client and category, the items about one person (or else one
+    department, or else the category as a whole) at least THRESHOLD times within WINDOW.
+    The window ends at `until` (the review: what recurs now) or, with `since`, at any item
+    from `since` to `until` (a week's report: what recurred during that week, though it began
+    the week before). `late`: ids of items whose roster change came after the call."""
+    since = until if since is None else since
     groups: dict[tuple[str, str], list[FeedbackRecord]] = defaultdict(list)
     for item in items:
-        if since < item.happened_at <= until and item.status in COUNTED_STATUSES:
+        if since - WINDOW < item.happened_at <= until and item.status in COUNTED_STATUSES:
             groups[(item.client, item.category)].append(item)
     found = []
     for (client_id, category), group in sorted(groups.items()):
         client = clients.get(client_id)
         group.sort(key=lambda i: (i.happened_at, i.id))
-        for person, department, members in _subgroups(group, client):
+        for person, department, candidates in _subgroups(group, client):
+            members = _densest(candidates, since, until)
             if len(members) < THRESHOLD:
                 continue
             ids = tuple(i.id for i in members)
@@ -100,6 +104,18 @@ def recurring(
                 )
             )
     return found
+
+
+def _densest(items: list[FeedbackRecord], since: datetime, until: datetime) -> list[FeedbackRecord]:
+    """The most items inside one WINDOW ending at `until` or at an item from `since` on (the
+    latest such window on a tie)."""
+    ends = {until, *(i.happened_at for i in items if since <= i.happened_at <= until)}
+    best: list[FeedbackRecord] = []
+    for end in sorted(ends):
+        inside = [i for i in items if end - WINDOW < i.happened_at <= end]
+        if len(inside) >= len(best):
+            best = inside
+    return best
 
 
 def _subgroups(
