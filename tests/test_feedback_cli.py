@@ -202,3 +202,97 @@ def test_the_help_names_every_category():
     from kccdesk.feedback import CATEGORIES
 
     assert all(c in CATEGORY_HELP for c in CATEGORIES)
+
+
+def _raw(tmp_path, *args: str, stdin=None, stdout=None):
+    """`kccdesk` with raw argument bytes and chosen standard streams."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "KCCDESK_DATA_DIR": str(tmp_path / "data"),
+        "KCCDESK_CONFIG": str(tmp_path / "config.toml"),
+        "KCCDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "KCCDESK_USER": "ilse",
+        "KCCDESK_TEAM_LEADS": "ilse",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "kccdesk", *args],
+        env=env, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, timeout=60,
+    )  # fmt: skip
+
+
+def test_bytes_that_are_not_utf8_are_one_line(lead, tmp_path):
+    import os
+
+    said = os.fsdecode(b"bad\xffbyte")
+    result = _raw(tmp_path, "feedback", "add", "--client", HEAT, "--category", "anders",
+                  "--said", said, "--at", "2026-11-23T09:00")  # fmt: skip
+    assert result.returncode == 2 and b"geen geldige UTF-8" in result.stderr
+    assert b"Traceback" not in result.stderr
+
+
+def test_output_that_cannot_be_written_is_one_line(lead, tmp_path):
+    with open("/dev/full", "wb") as full:
+        result = _raw(tmp_path, "feedback", "list", stdout=full)
+    assert result.returncode == 2 and b"uitvoer niet te schrijven" in result.stderr
+    assert b"Traceback" not in result.stderr
+
+
+def test_the_review_screen_without_a_terminal_says_so_and_ends(lead, tmp_path):
+    import subprocess
+
+    result = _raw(tmp_path, "review", stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    assert result.returncode == 2 and b"terminal" in result.stderr
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2101-01-01"])
+def test_review_days_outside_the_years_are_refused(lead, day):
+    result = lead("review", "--json", "--day", day)
+    assert result.returncode == 2 and "ligt buiten" in result.stderr
+
+
+def test_escape_sequences_in_arguments_are_shown_not_obeyed(lead):
+    result = lead("feedback", "list", "--client", "\x1b]0;pwned\x07")
+    assert result.returncode == 2 and "\x1b" not in result.stderr and "\\x1b" in result.stderr
+
+
+def test_feedback_text_rules_at_the_edges(lead):
+    base = ["feedback", "add", "--client", HEAT, "--category", "anders", "--at", "2026-11-23T09:00"]
+    bidi = lead(*base, "--said", "prima \u202eredro")
+    assert bidi.returncode == 1 and "richtingsteken" in bidi.stderr
+    invisible = lead(*base, "--said", "\u200b")
+    assert invisible.returncode == 1 and "leeg" in invisible.stderr
+    windows = lead(*base, "--said", "regel een\r\nregel twee", "--cause", "klant", "--json")
+    assert windows.returncode == 0, windows.stderr
+    item = json.loads(windows.stdout)
+    assert item["said"] == "regel een\nregel twee" and item["cause"] == "client"
+    shown = lead("feedback", "show", str(item["id"])).stdout
+    assert "\nregel twee" not in shown  # a second line stays under its label
+
+
+def test_links_that_contradict_each_other_are_refused(lead):
+    note_id = note(lead)
+    both = lead("feedback", "add", "--client", HEAT, "--category", "fout-nummer", "--said", "x",
+                "--note", str(note_id), "--phone", "0612345678")  # fmt: skip
+    assert both.returncode == 2 and "niet beide" in both.stderr
+    far = lead("feedback", "add", "--client", HEAT, "--category", "fout-nummer", "--said", "x",
+               "--note", str(note_id), "--at", "2026-11-01T09:00")  # fmt: skip
+    assert far.returncode == 1 and "past niet bij notitie" in far.stderr
+    by_name = lead("feedback", "add", "--client", HEAT, "--category", "fout-nummer",
+                   "--said", "x", "--to", "Rik Bos", "--json")  # fmt: skip
+    assert by_name.returncode == 0 and json.loads(by_name.stdout)["note"] == note_id
+
+
+def test_an_action_set_out_keeps_its_action_and_owner(lead):
+    added = lead("feedback", "add", "--client", HEAT, "--category", "anders", "--said", "x",
+                 "--at", "2026-11-23T09:00", "--json")  # fmt: skip
+    item = str(json.loads(added.stdout)["id"])
+    ok = lead("feedback", "update", item, "--status", "actie-uitgezet", "--action", "oefenen",
+              "--owner", "ilse")  # fmt: skip
+    assert ok.returncode == 0 and "actie bij ilse" in ok.stdout
+    for field in ("--action", "--owner"):
+        emptied = lead("feedback", "update", item, field, "")
+        assert emptied.returncode == 1, field

@@ -289,3 +289,14 @@ def test_a_team_lead_need_not_be_a_shift_lead(week_store):
     store, _ = week_store
     lead = desk_on(store, actor=Actor("ilse", team_lead=True))
     assert lead.report(BIKES, "2026-W48").indicators.calls == 1
+
+
+def test_markdown_shows_typed_markup_literally():
+    """What a client said or a team lead typed never becomes bold, a link or an image when
+    the Markdown report is mailed."""
+    from kccdesk.report import _cell
+
+    cell = _cell("**vet** [klik](http://evil) ![img](http://evil/p.png) `code` <b>x</b> a|b")
+    assert "**" not in cell.replace("\\*", "")
+    assert "[klik]" not in cell and "![img]" not in cell and "`code`" not in cell
+    assert "<b>" not in cell and "a\\|b" in cell

@@ -619,10 +619,14 @@ def cmd_review(args) -> int:
 
     day = None
     if args.day:
+        from kccdesk.roster_rules import FIRST_DAY, LAST_DAY
+
         try:
             day = date.fromisoformat(args.day)
         except ValueError:
             raise CliError(f"--day '{args.day}' is geen datum (JJJJ-MM-DD)") from None
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise CliError(f"--day {day.isoformat()} ligt buiten {FIRST_DAY.year}–{LAST_DAY.year}")
     desk = _desk(args)
     try:
         review = desk.review(day)  # refused here, before any screen, for a non-team-lead
@@ -631,6 +635,7 @@ def cmd_review(args) -> int:
     if args.json:
         _print_json(review.as_dict())
         return 0
+    _require_terminal()
     from kccdesk.ui.app import run_desk
 
     return run_desk(demo=args.demo, review=True, review_day=day)
@@ -688,14 +693,54 @@ def _silence_stdout() -> None:
     os.close(devnull)
 
 
+def _printable(text: str) -> str:
+    """A message as it is safe to show on a terminal: escape sequences, other control
+    characters and bidi overrides someone typed into an argument are shown, not obeyed."""
+    import unicodedata
+
+    return "".join(
+        f"\\x{ord(ch):02x}" if unicodedata.category(ch) in ("Cc", "Cs") else
+        f"\\u{ord(ch):04x}" if unicodedata.category(ch) == "Cf" and ch not in "\u200d" else ch
+        for ch in text
+    )  # fmt: skip
+
+
+def _argument_trouble(argv: list[str]) -> str | None:
+    """Why the arguments cannot be used as text: bytes that are not UTF-8 (a terminal in
+    another encoding, a pasted binary) arrive as lone surrogates."""
+    for arg in argv:
+        if any("\ud800" <= ch <= "\udfff" for ch in arg):
+            return f"argument {_printable(arg)[:60]!r} is geen geldige UTF-8-tekst"
+    return None
+
+
+def _require_terminal() -> None:
+    """The desk (and the review without --json) is a full-screen program: without a terminal
+    it would wait for keys that never come."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise CliError(
+            "dit is een schermprogramma en heeft een terminal nodig (voor een overzicht zonder "
+            "scherm: --json)"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
+    raw = sys.argv[1:] if argv is None else argv
+    trouble = _argument_trouble(raw)
+    if trouble:
+        print(f"kccdesk: {trouble}", file=sys.stderr)
+        return EXIT_ERROR
     args = _parser().parse_args(argv)
+    if sys.stdout is None:  # started with standard output closed (>&-)
+        print("kccdesk: geen standaarduitvoer om naar te schrijven", file=sys.stderr)
+        return EXIT_ERROR
     # light: neither the database layer (for `ring`) nor the client-file reader
     from kccdesk.errors import ImportErrors, InputError, StorageError
     from kccdesk.settings import SettingsError
 
     try:
         if args.command in (None, "desk", "demo"):
+            _require_terminal()
             return cmd_desk(args, demo=args.demo or args.command == "demo")
         _QUICK_EXIT.append(True)
         code = COMMANDS[args.command](args)
@@ -710,7 +755,14 @@ def main(argv: list[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_PIPE
     except (CliError, StorageError, SettingsError, InputError) as exc:
-        print(f"kccdesk: {exc}", file=sys.stderr)
+        print(f"kccdesk: {_printable(str(exc))}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:  # standard output full or gone (>/dev/full)
+        _silence_stdout()
+        print(
+            f"kccdesk: uitvoer niet te schrijven (schijf vol of gesloten; fout {exc.errno})",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130

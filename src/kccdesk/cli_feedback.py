@@ -92,8 +92,11 @@ def _add(args, desk, instant, print_json) -> int:
     client = desk.client(args.client)
     at = instant(args.at, client.zone)
     note_id, call_id = args.note, args.call
+    if (note_id or call_id) and (args.phone or args.to):
+        raise InputError("kies óf --note/--call óf --phone/--to om te koppelen, niet beide")
     if note_id is None and call_id is None and (args.phone or args.to):
-        note_id, call_id = _pick(desk, client, at, args.phone or "", args.to or "")
+        recipient = _person_id(client, args.to or "")
+        note_id, call_id = _pick(desk, client, at, args.phone or "", recipient)
     try:
         item = desk.add_feedback(
             client.id,
@@ -131,7 +134,8 @@ def _pick(desk, client, at: datetime | None, phone: str, recipient: str):
     if len(notes) == 1:
         note = notes[0]
         call = next((c for c in calls if note.call_uuid and c.uuid == note.call_uuid), None)
-        return note.id, call.id if call else None
+        if all(c is call for c in calls):  # no other call fits: the note and its call
+            return note.id, call.id if call else None
     if not notes and len(calls) == 1:
         return None, calls[0].id
     if not notes and not calls:
@@ -146,6 +150,15 @@ def _pick(desk, client, at: datetime | None, phone: str, recipient: str):
         f"meerdere passen bij {what} op {day:%d-%m-%Y}: {', '.join(options)}; kies met "
         "--note of --call"
     )
+
+
+def _person_id(client, text: str) -> str:
+    """--to as an id, or as a name when exactly one person of the client has it."""
+    if not text or client.person(text) is not None:
+        return text
+    wanted = text.casefold().strip()
+    named = [p.id for p in client.people if p.name.casefold() == wanted]
+    return named[0] if len(named) == 1 else text
 
 
 def _list(args, desk, print_json) -> int:
@@ -169,7 +182,7 @@ def _list(args, desk, print_json) -> int:
     for i in items:
         zone = desk.client(i.client).zone if desk.has_client(i.client) else None
         mark = "  ⚑ structureel" if i.id in structural else ""
-        owner = f" → {i.owner}: {i.action}" if i.action else ""
+        owner = f" → {i.owner or '?'}: {_one_line(i.action, 40)}" if i.action else ""
         print(
             f"#{i.id} {i.happened_at.astimezone(zone):%d-%m %H:%M} {i.client} {i.category} "
             f"[{i.status}] {_one_line(i.said)}{owner}{mark}"
@@ -193,9 +206,9 @@ def _show(args, desk, print_json) -> int:
     client = desk.client(i.client)
     print(f"Feedback #{i.id} — {client.name}, {i.category} [{i.status}], oorzaak {i.cause}")
     print(f"  gebeurd {i.happened_at.astimezone(client.zone):%d-%m-%Y %H:%M}; door {i.created_by}")
-    print(f"  de klant: {i.said}")
+    print("  de klant: " + i.said.replace("\n", "\n            "))  # under its own label
     if i.action:
-        print(f"  actie ({i.owner}): {i.action}")
+        print(f"  actie ({i.owner}): " + i.action.replace("\n", "\n    "))
     for line in lines(client, r):
         print(line)
     return 0
@@ -219,7 +232,6 @@ def _update(args, desk, print_json) -> int:
     if args.json:
         print_json(item.as_dict())
     else:
-        print(
-            f"feedback #{item.id}: {item.status}" + (f", actie {item.owner}" if item.owner else "")
-        )
+        owner = f", actie bij {item.owner}" if item.owner else ""
+        print(f"feedback #{item.id}: {item.status}{owner}")
     return 0

@@ -761,7 +761,7 @@ class Desk:
 
         self._require_feedback_rights()
         current = self._db.feedback_item(feedback_id)
-        checked = check_change(change, current.action, current.owner)
+        checked = check_change(change, current.action, current.owner, current.status)
         return self._db.update_feedback(feedback_id, checked, user=self.actor.user, at=self.clock())
 
     def reconstruct(self, feedback_id: int) -> Reconstruction:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from kccdesk.errors import InputError
 from kccdesk.model import Client
@@ -35,6 +35,9 @@ CAUSES = ("ons", "client", "onbekend")
 #: what the client said may be long, but not a book
 MAX_TEXT = 4000
 MAX_SHORT = 300
+#: how far a given moment may lie from the linked note's or call's (the client remembers
+#: roughly)
+LINK_SLACK = timedelta(hours=24)
 
 
 class FeedbackRefused(InputError):
@@ -58,11 +61,30 @@ class FeedbackInput:
     owner: str = ""
 
 
+#: characters that turn the direction of the text around them: in a report they can make
+#: what the client said read differently from what was typed
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _text(value: str, what: str, limit: int, lines: bool = False) -> str:
-    """Trimmed text without control characters (line breaks allowed where `lines`)."""
+    """Trimmed text without control characters (line breaks allowed where `lines`; a
+    Windows line end is a line break) and without direction overrides."""
     allowed = "\n\t" if lines else ""
-    if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value):
-        raise FeedbackRefused(f"{what} bevat een stuurteken; typ het opnieuw")
+    if lines:
+        value = value.replace("\r\n", "\n")
+    for ch in value:
+        if unicodedata.category(ch) == "Cc" and ch not in allowed:
+            raise FeedbackRefused(
+                f"{what} bevat een stuurteken (U+{ord(ch):04X}) op positie "
+                f"{value.index(ch) + 1}; typ het opnieuw"
+            )
+        if ch in BIDI_CONTROLS:
+            raise FeedbackRefused(
+                f"{what} bevat een richtingsteken (U+{ord(ch):04X}) dat de tekst anders laat "
+                "lezen dan getypt; typ het opnieuw"
+            )
+    if not "".join(ch for ch in value if unicodedata.category(ch) != "Cf").strip():
+        value = ""  # only invisible characters: nothing was said
     value = value.strip()
     if len(value) > limit:
         raise FeedbackRefused(f"{what} is te lang ({len(value)} tekens; hooguit {limit})")
@@ -73,6 +95,14 @@ def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
     if value not in allowed:
         raise FeedbackRefused(f"onbekende {what} '{value}' (kies uit {', '.join(allowed)})")
     return value
+
+
+#: what people type for a cause, as the codes the log keeps
+CAUSE_WORDS = {"klant": "client", "wij": "ons"}
+
+
+def cause_code(value: str) -> str:
+    return CAUSE_WORDS.get(value.strip().lower(), value.strip().lower())
 
 
 def check_new(
@@ -90,7 +120,7 @@ def check_new(
     """A new item, or FeedbackRefused saying what is wrong. The moment defaults to the linked
     note's or call's; a linked note or call must be of this client."""
     category = _choice(category, CATEGORIES, "categorie")
-    cause = _choice(cause, CAUSES, "oorzaak")
+    cause = _choice(cause_code(cause), CAUSES, "oorzaak")
     said = _text(said, "wat de klant zei", MAX_TEXT, lines=True)
     if not said:
         raise FeedbackRefused("wat de klant zei is leeg; noteer de feedback in hun woorden")
@@ -98,6 +128,17 @@ def check_new(
         if linked is not None and linked.client != client.id:
             raise FeedbackRefused(
                 f"{what} #{linked.id} hoort bij {linked.client}, niet bij {client.id}"
+            )
+    linked_at = note.created_at if note else call.started_at if call else None
+    if happened_at is not None and linked_at is not None:
+        if happened_at.tzinfo is None:
+            happened_at = happened_at.replace(tzinfo=client.zone)
+        if abs(happened_at - linked_at) > LINK_SLACK:
+            what = f"notitie #{note.id}" if note else f"gesprek #{call.id}"  # type: ignore[union-attr]
+            raise FeedbackRefused(
+                f"--at {happened_at.astimezone(client.zone):%d-%m-%Y %H:%M} past niet bij {what} "
+                f"van {linked_at.astimezone(client.zone):%d-%m-%Y %H:%M}; laat --at weg of "
+                "koppel het juiste item"
             )
     if happened_at is None:
         if note is not None:
@@ -160,12 +201,17 @@ class FeedbackChange:
 
 
 def check_change(
-    change: FeedbackChange, current_action: str = "", current_owner: str = ""
+    change: FeedbackChange,
+    current_action: str = "",
+    current_owner: str = "",
+    current_status: str = "nieuw",
 ) -> FeedbackChange:
     """A checked update: known status, category and cause; an action set out names what and
     who (status actie-uitgezet needs both)."""
     status = _choice(change.status, STATUSES, "status") if change.status is not None else None
-    cause = _choice(change.cause, CAUSES, "oorzaak") if change.cause is not None else None
+    cause = (
+        _choice(cause_code(change.cause), CAUSES, "oorzaak") if change.cause is not None else None
+    )
     category = (
         _choice(change.category, CATEGORIES, "categorie") if change.category is not None else None
     )
@@ -176,7 +222,7 @@ def check_change(
     )
     if said is not None and not said:
         raise FeedbackRefused("wat de klant zei kan niet leeg worden")
-    if status == "actie-uitgezet":
+    if (status or current_status) == "actie-uitgezet":
         if not (action if action is not None else current_action):
             raise FeedbackRefused("actie uitzetten: beschrijf de actie")
         if not (owner if owner is not None else current_owner):

@@ -316,6 +316,16 @@ def lines(client: Client, r: Reconstruction) -> list[str]:
             f"{display(n.caller_phone, client.country)}"
         )
     s = r.shown
+    gone = [
+        f"{what} #{ident}"
+        for what, ident, found in (
+            ("notitie", r.feedback.note_id, r.note),
+            ("gesprek", r.feedback.call_id, r.call),
+        )
+        if ident is not None and found is None
+    ]
+    if gone:
+        out.append(f"{' en '.join(gone)} niet meer aanwezig (verwijderd na de bewaartermijn)")
     if s is None:
         out.append("De desk toonde: niet vastgelegd (van vóór deze versie, of geen koppeling)")
     else:

@@ -375,16 +375,22 @@ def to_text(report: ClientReport) -> str:
     return "\n".join(out) + "\n"
 
 
+#: characters that make markup in the middle of a line (emphasis, links and images need a
+#: "[", code a backtick, tables a pipe); "-", "." or "(" do nothing there and stay readable
+MARKDOWN_SPECIAL = "\\`*_[]|<>~"
+
+
 def _plain(text: str) -> str:
-    """Text as Markdown shows it literally: no HTML of its own (a mail client renders it)."""
-    return html.escape(text, quote=False)
+    """Text as Markdown shows it literally: what people typed never becomes bold, a link, an
+    image or HTML when the report is mailed (a mail client renders it)."""
+    escaped = "".join(f"\\{ch}" if ch in MARKDOWN_SPECIAL else ch for ch in text)
+    return html.escape(escaped, quote=False).replace("\\&lt;", "&lt;").replace("\\&gt;", "&gt;")
 
 
 def _cell(text: str) -> str:
-    """Text in a Markdown table cell: HTML and pipes escaped, line breaks as <br>."""
+    """Text in a Markdown table cell: markup escaped, line breaks as <br>."""
     lines = (_plain(line.strip()) for line in text.strip().splitlines())
-    flat = "<br>".join(lines)
-    return flat.replace("\\", "\\\\").replace("|", "\\|") or "—"
+    return "<br>".join(lines) or "—"
 
 
 def to_markdown(report: ClientReport) -> str:
