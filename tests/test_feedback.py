@@ -385,3 +385,12 @@ def test_one_overridden_warning_counts_once_in_the_figures(lead, clock):
     clock.now = MONDAY_10 + timedelta(days=7)
     assert lead.indicators(HEAT, "2026-W48").overrides == 1
     assert [o.kind for o in lead.overrides(HEAT, days=8)] == ["doorverbonden"]
+
+
+def test_a_call_ended_within_seconds_with_nothing_done_is_not_logged():
+    started = MONDAY_10
+    idle = CallSession(HEAT, started, explicit=True)
+    assert not idle.worth_logging_until(started + timedelta(seconds=3))
+    assert idle.worth_logging_until(started + timedelta(seconds=40))  # a short question
+    asked = CallSession(HEAT, started, caller="+31612345678", explicit=True)
+    assert asked.worth_logging_until(started + timedelta(seconds=3))

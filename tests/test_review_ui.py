@@ -451,6 +451,7 @@ async def test_a_transfer_after_the_end_belongs_to_a_new_call(review_store):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f7")
+        clock.now = MONDAY_10 + timedelta(seconds=30)  # a short question, then the end
         await pilot.press("ctrl+l")
         await settle(pilot)
         clock.now = MONDAY_10 + timedelta(minutes=2)

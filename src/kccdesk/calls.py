@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
+#: an answered call shorter than this in which nothing happened is not logged
+TOO_SHORT = timedelta(seconds=10)
 #: between the warnings one call overrode, as stored: a warning's own text has "; " in it
 OVERRIDE_SEPARATOR = "\n"
 
@@ -100,6 +102,14 @@ class CallSession:
         return (
             self.explicit or bool(self.caller) or self.outcome != "answered" or bool(self.stopped)
         )
+
+    def worth_logging_until(self, ended: datetime) -> bool:
+        """As `worth_logging`, but a call started by F7 and ended within seconds with nothing
+        done (a key pressed twice) is no call either: it would only skew the figures."""
+        if not self.worth_logging:
+            return False
+        idle = not (self.caller or self.stopped or self.notes or self.phone_id)
+        return not (idle and self.outcome == "answered" and ended - self.started < TOO_SHORT)
 
     def log_into(
         self, store: CallLog, ended: datetime, agent: str, shown: dict[str, object] | None = None

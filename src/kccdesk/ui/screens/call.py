@@ -312,9 +312,9 @@ class CallScreen(Screen):
         self.pending_transfer = None
         for header in self.query(CallHeader):  # none left when the desk closes
             header.ringing = False
-        if call is None or not call.worth_logging:
-            return
         ended = ended or self.now()
+        if call is None or not call.worth_logging_until(ended):
+            return
         if wait:
             self.desk.log_call(call, app_of(self).settings.agent_name, ended)
         else:
@@ -571,7 +571,7 @@ class CallScreen(Screen):
             self.notify(texts.NO_CALL_TO_END, timeout=3)
             return
         ended = self.now()
-        logged = call.worth_logging
+        logged = call.worth_logging_until(ended)
         self.finish_call(ended)
         if logged:
             elapsed = texts.elapsed((ended - call.started).total_seconds())
