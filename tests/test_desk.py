@@ -239,6 +239,32 @@ async def test_every_action_is_in_the_palette_and_help(demo_store):
         assert isinstance(app.screen, CallScreen)
 
 
+async def test_the_palette_its_footer_key_and_its_messages_are_dutch(demo_store):
+    from textual.command import CommandInput, CommandList
+    from textual.widgets._footer import FooterKey
+
+    from kccdesk import texts
+    from kccdesk.ui.palette import DeskPalette
+
+    app = build_app(demo_store.url, MUNI)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        palette_key = [k for k in app.screen.query(FooterKey) if k.action == "command_palette"]
+        assert [k.description for k in palette_key] == [texts.KEY_PALETTE]
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Desk: toetsenhulp" not in titles and "Keys" not in titles
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskPalette)
+        assert app.screen.query_one(CommandInput).placeholder == texts.PALETTE_PLACEHOLDER
+        await type_text(pilot, "qqqzzz")
+        await pilot.pause(DeskPalette._NO_MATCHES_COUNTDOWN + 0.2)
+        await settle(pilot)
+        options = app.screen.query_one(CommandList)
+        shown = str(options.get_option_at_index(0).prompt.renderable)
+        assert texts.PALETTE_NO_MATCHES in shown and "No matches" not in shown
+
+
 async def test_search_all_clients_toggle(demo_store):
     app = build_app(demo_store.url, MUNI)
     async with app.run_test(size=SIZE) as pilot:

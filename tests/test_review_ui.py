@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from desk_helpers import MONDAY_10, settle, type_text
-from kccdesk import indicators
+from kccdesk import indicators, texts
 from kccdesk.actor import Actor
 from kccdesk.calls import CallSession
 from kccdesk.desk import Desk
@@ -233,7 +233,11 @@ async def test_closing_an_item_as_done_or_unfounded(review_store):
         await pilot.press("enter")
         await settle(pilot)
         assert review_store.feedback_item(ids["warmtenet-22"]).status == "afgerond"
-        assert "afgerond" in screen.rows[f"f:{ids['warmtenet-22']}"].prompt.plain
+        closed = screen.rows[f"f:{ids['warmtenet-22']}"]
+        assert "afgerond" in closed.prompt.plain
+        # A handled item asks for no action any more.
+        assert texts.REVIEW_DETAIL_NO_ACTION not in closed.detail.plain
+        assert texts.REVIEW_DETAIL_CLOSED_NO_ACTION in closed.detail.plain
         await highlight(pilot, screen, f"f:{ids['practice']}")
         await pilot.press("ctrl+x")
         await settle(pilot)
@@ -246,17 +250,35 @@ async def test_closing_an_item_as_done_or_unfounded(review_store):
         assert isinstance(app.screen, CallScreen)
 
 
-async def test_item_keys_do_nothing_on_rows_that_are_not_feedback(review_store):
+async def test_item_keys_on_rows_that_are_not_feedback_say_where_they_work(review_store):
     ids = build_review_data(review_store)
     app = lead_app(review_store.url)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_review(pilot)
         await highlight(pilot, screen, f"n:{ids['failed-note']}")
         assert "550 mailbox unavailable" in str(screen.query_one("#review-detail").render())
-        for key in ("enter", "ctrl+a", "ctrl+x"):
+        for key, action in (
+            ("enter", "reconstruct"),
+            ("ctrl+a", "set_action"),
+            ("ctrl+x", "close_item"),
+        ):
+            app.clear_notifications()
             await pilot.press(key)
             await settle(pilot)
             assert app.screen is screen
+            said = [n.message for n in app._notifications]
+            assert said == [texts.REVIEW_ONLY_FEEDBACK[action]]
+        # The same from the palette: the command explains itself instead of doing nothing.
+        app.clear_notifications()
+        command = next(
+            c for c in app.get_system_commands(screen) if c.title.endswith(texts.KEY_RECONSTRUCT)
+        )
+        await command.callback()
+        await settle(pilot)
+        assert app.screen is screen
+        assert [n.message for n in app._notifications] == [
+            texts.REVIEW_ONLY_FEEDBACK["reconstruct"]
+        ]
 
 
 async def test_previous_and_next_day(review_store):
@@ -306,8 +328,15 @@ async def test_the_review_key_is_in_footer_palette_and_help_for_a_team_lead(revi
         await pilot.press("escape")
         screen = await open_review(pilot)
         titles = [c.title for c in app.get_system_commands(screen)]
-        for action in ("Reconstructie", "Actie", "Afsluiten", "Grafiek", "Desk"):
+        for action in ("Reconstructie", "Actie", "Item afronden", "Grafiek", "Desk"):
             assert f"Dagoverzicht: {action}" in titles
+        helps = [c.help for c in app.get_system_commands(screen)]
+        assert f"{texts.KEY_PREVIOUS_DAY} ([)" in helps and f"{texts.KEY_NEXT_DAY} (])" in helps
+        assert not [h for h in helps if "square_bracket" in h]
+        await pilot.press("f1")
+        await settle(pilot)
+        described = dict(app.screen.rows)
+        assert described["Ctrl+X"] != described["Ctrl+Q"]
 
 
 async def test_the_review_opens_on_start_for_kccdesk_review(review_store):

@@ -56,8 +56,14 @@ KEY_HISTORY = "Geschiedenis"
 KEY_SWAP = "Dienst ruilen"
 KEY_NEXT_GAP = "Volgend gat"
 KEY_NEW_CALL = "Nieuw"
-KEY_HELP = "Help"
+KEY_HELP = "Hulp"
 KEY_QUIT = "Afsluiten"
+TIP_QUIT = "De desk sluiten (een open notitie blijft bewaard)"
+KEY_PALETTE = "palet"
+TIP_PALETTE = "Opdrachtenpalet: alle acties op naam"
+PALETTE_PLACEHOLDER = "Zoek een opdracht…"
+PALETTE_NO_MATCHES = "Geen opdracht gevonden"
+PALETTE_THEMES = "Zoek een kleurenschema…"
 KEY_SAVE = "Opslaan"
 KEY_CLOSE = "Sluiten"
 KEY_REPLACEMENT = "Vervanger"
@@ -70,10 +76,10 @@ KEY_LATER = "Later"
 KEY_KEEP = "Toch voor deze persoon"
 
 #: Textual's own command-palette entries, in Dutch (title → (title, help)); others are hidden
+#: (Keys: F1 lists every key in Dutch; Screenshot: a file with callers' data)
 SYSTEM_COMMANDS = {
-    "Quit": ("Desk: afsluiten", "De desk sluiten (een open notitie blijft bewaard)"),
+    "Quit": ("Desk: afsluiten", TIP_QUIT),
     "Theme": ("Desk: kleurenschema", "Een ander kleurenschema kiezen"),
-    "Keys": ("Desk: toetsenhulp", "Hulp bij het veld dat nu actief is, met alle toetsen"),
     "Maximize": ("Desk: paneel vergroten", "Het actieve paneel schermvullend tonen"),
     "Minimize": ("Desk: paneel verkleinen", "Het paneel weer normaal tonen"),
 }
@@ -318,8 +324,8 @@ KEY_RECONSTRUCT = "Reconstructie"
 TIP_RECONSTRUCT = "Wat de desk toen liet zien, de roosterwijzigingen eromheen en het oordeel"
 KEY_SET_ACTION = "Actie"
 TIP_SET_ACTION = "Verbeteractie uitzetten: wat en wie (status actie-uitgezet)"
-KEY_CLOSE_ITEM = "Afsluiten"
-TIP_CLOSE_ITEM = "Feedback afsluiten: afgerond, of onterecht"
+KEY_CLOSE_ITEM = "Item afronden"
+TIP_CLOSE_ITEM = "Feedback afronden: afgerond, of onterecht"
 KEY_CHART = "Grafiek"
 TIP_CHART = "Grafiek van de laatste 8 weken van deze klant tonen of verbergen"
 KEY_PREVIOUS_DAY = "Dag terug"
@@ -351,6 +357,13 @@ REVIEW_DETAIL_ABOUT = "over {person}"
 REVIEW_DETAIL_STATUS = "status: {status} · oorzaak: {cause}"
 REVIEW_DETAIL_ACTION = "actie: {action} — {owner}"
 REVIEW_DETAIL_NO_ACTION = "nog geen actie — Ctrl+A zet er een uit"
+REVIEW_DETAIL_CLOSED_NO_ACTION = "afgerond zonder actie"
+#: an item key pressed on a row that is not feedback (a client, pattern, warning, failed note)
+REVIEW_ONLY_FEEDBACK = {
+    "reconstruct": "Enter toont wat de desk toen liet zien, alleen op een feedbackregel (#nummer).",
+    "set_action": "Ctrl+A zet een actie uit, alleen op een feedbackregel (#nummer).",
+    "close_item": "Ctrl+X rondt een item af, alleen op een feedbackregel (#nummer).",
+}
 REVIEW_DETAIL_LINKED_CALL = "gesprek #{id}"
 REVIEW_DETAIL_LINKED_NOTE = "notitie #{id}"
 REVIEW_DETAIL_HINT = "Enter: wat de desk toen liet zien"

@@ -57,7 +57,26 @@ class KccDeskApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("f1", "help", texts.KEY_HELP, id="help", tooltip=texts.TIP_HELP),
-        Binding("ctrl+q", "quit", texts.KEY_QUIT, id="quit", priority=True, show=False),
+        Binding(
+            "ctrl+q",
+            "quit",
+            texts.KEY_QUIT,
+            id="quit",
+            priority=True,
+            show=False,
+            tooltip=texts.TIP_QUIT,
+        ),
+        # Textual's own palette binding, with the footer's label in Dutch (Textual adds its
+        # English one only when no binding runs the palette)
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            texts.KEY_PALETTE,
+            id="command-palette",
+            priority=True,
+            show=False,
+            tooltip=texts.TIP_PALETTE,
+        ),
     ]
 
     def __init__(
@@ -580,9 +599,26 @@ class KccDeskApp(App[None]):
         else:
             self.push_screen(HelpScreen(self.screen))
 
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        from kccdesk.ui.palette import DeskPalette
+
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(DeskPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        from kccdesk.ui.palette import DeskPalette
+
+        self.push_screen(DeskPalette(providers=[ThemeProvider], placeholder=texts.PALETTE_THEMES))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every shown binding of the current screen, as 'category: action', and Textual's own
         commands in Dutch (a screenshot would put callers' data in a file: left out)."""
+        from kccdesk.ui.screens.help import key_name
+
         for command in super().get_system_commands(screen):
             dutch = texts.SYSTEM_COMMANDS.get(command.title)
             if dutch is not None:
@@ -594,11 +630,20 @@ class KccDeskApp(App[None]):
                 continue
             seen.add(binding.action)
             category = getattr(active.node, "COMMAND_CATEGORY", texts.CATEGORY_APP)
+            shown_key = binding.key_display or key_name(key)
             yield SystemCommand(
                 f"{category}: {binding.description}",
-                f"{binding.tooltip or binding.description} ({key})",
-                partial(self.run_action, binding.action, active.node),
+                f"{binding.tooltip or binding.description} ({shown_key})",
+                partial(self._palette_action, binding.action, active.node),
             )
+
+    async def _palette_action(self, action: str, node) -> None:
+        """A command chosen in the palette; one the screen has no use for right now (a dimmed
+        key) is explained by the screen, if it can, instead of doing nothing."""
+        if not await self.run_action(action, node):
+            explain = getattr(node, "explain_unavailable", None)
+            if explain is not None:
+                explain(action)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Any failed background job becomes a visible, friendly message; nothing crashes."""

@@ -41,10 +41,9 @@ class HelpScreen(ModalScreen[None]):
                 seen.add(binding.action)
                 alternate = getattr(node, "ALTERNATE_KEYS", {}).get(binding.action)
                 all_keys = binding.key.split(",") + ([alternate] if alternate else [])
-                keys = " / ".join(_key_name(k) for k in all_keys)
+                keys = " / ".join(key_name(k) for k in all_keys)
                 self.rows.append((keys, binding.tooltip or binding.description))
                 table.add_row(*self.rows[-1])
-        table.add_row("Ctrl+P", "Opdrachtenpalet: alle acties op naam")
         with VerticalScroll(classes="dialog") as box:
             box.border_title = texts.HELP_TITLE
             yield Static(table)
@@ -62,6 +61,6 @@ def _hidden(node, action: str) -> bool:
 KEY_NAMES = {"escape": "Esc", "enter": "Enter", "insert": "Insert", "delete": "Delete"}
 
 
-def _key_name(key: str) -> str:
+def key_name(key: str) -> str:
     key = key.strip()
     return KEY_NAMES.get(key) or key.upper().replace("CTRL+", "Ctrl+")

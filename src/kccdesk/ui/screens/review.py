@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -45,6 +45,10 @@ STATUS_STYLE = {
     "afgerond": "green",
     "onterecht": "dim",
 }
+#: statuses of a handled item: no action is asked for any more
+CLOSED = ("afgerond", "onterecht")
+#: the keys that work on a feedback row, by their action
+ITEM_KEYS = {"enter": "reconstruct", "ctrl+a": "set_action", "ctrl+x": "close_item"}
 
 
 @dataclass(frozen=True)
@@ -169,6 +173,8 @@ def _feedback_detail(item: FeedbackRecord, zone, name) -> Text:
         detail.append(
             texts.REVIEW_DETAIL_ACTION.format(action=item.action or "?", owner=item.owner or "?")
         )
+    elif item.status in CLOSED:
+        detail.append(texts.REVIEW_DETAIL_CLOSED_NO_ACTION, "dim")
     else:
         detail.append(texts.REVIEW_DETAIL_NO_ACTION, "dim")
     linked = [
@@ -211,8 +217,8 @@ class ReviewScreen(Screen):
         Binding(
             "ctrl+g", "toggle_chart", texts.KEY_CHART, id="review-chart", tooltip=texts.TIP_CHART
         ),
-        Binding("[", "day(-1)", texts.KEY_PREVIOUS_DAY, id="review-previous-day"),
-        Binding("]", "day(1)", texts.KEY_NEXT_DAY, id="review-next-day"),
+        Binding("[", "day(-1)", texts.KEY_PREVIOUS_DAY, id="review-previous-day", key_display="["),
+        Binding("]", "day(1)", texts.KEY_NEXT_DAY, id="review-next-day", key_display="]"),
     ]
 
     def __init__(self, day: date | None = None):
@@ -345,6 +351,24 @@ class ReviewScreen(Screen):
             self._chart_client = row.client
             self.query_one(WeekChart).show_message("", texts.CHART_LOADING)
             self.load_chart(row.client)
+
+    def on_key(self, event: events.Key) -> None:
+        """A dimmed item key pressed on a row that is not feedback says where it works
+        (Textual would let it pass silently)."""
+        action = ITEM_KEYS.get(event.key)
+        if action is None or self.view is None or not self.view.rows:
+            return
+        row = self.current
+        if row is not None and row.feedback is None:
+            event.stop()
+            event.prevent_default()
+            self.explain_unavailable(action)
+
+    def explain_unavailable(self, action: str) -> None:
+        """Why an item key does nothing here (also for the command palette)."""
+        text = texts.REVIEW_ONLY_FEEDBACK.get(action)
+        if text is not None:
+            self.notify(text, timeout=4)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The item keys work on feedback; on other rows they are shown dimmed."""
