@@ -626,3 +626,25 @@ def texts_tip_end_call() -> str:
     from kccdesk import texts
 
     return texts.TIP_END_CALL
+
+
+async def test_a_control_character_in_the_action_form_is_refused_and_kept(review_store):
+    """A pasted escape sequence in the action or owner: refused in the form, nothing stored,
+    the text still there to correct."""
+    ids = build_review_data(review_store)
+    app = lead_app(review_store.url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        await highlight(pilot, screen, f"f:{ids['practice']}")
+        await pilot.press("ctrl+a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ActionForm)
+        form.query_one("#action-what").value = "bellen\x1b[31m"
+        form.query_one("#action-owner").value = "Marieke"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert "stuurteken" in str(form.query_one("#action-error").render())
+        assert form.current()[0] == "bellen\x1b[31m"
+        assert review_store.feedback_item(ids["practice"]).status == "nieuw"

@@ -68,14 +68,20 @@ class _Parser(argparse.ArgumentParser):
 MAX_LIMIT = 100_000
 
 
-def _limit(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text[:30]}' is geen geheel getal") from None
-    if not 1 <= value <= MAX_LIMIT:
-        raise argparse.ArgumentTypeError(f"{text[:30]} ligt niet tussen 1 en {MAX_LIMIT}")
-    return value
+def whole_number(low: int, high: int):
+    """An argparse type: a whole number in [low, high], refused with a Dutch line (a huge
+    number would otherwise reach the database as an overflow)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text[:30]}' is geen geheel getal") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text[:30]} ligt niet tussen {low} en {high}")
+        return value
+
+    return parse
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -202,7 +208,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--json", action="store_true")
     lst = notes.add_parser("list", help="toon terugbelnotities, nieuwste eerst")
     lst.add_argument("--client", metavar="ID")
-    lst.add_argument("--limit", type=_limit, default=50)
+    lst.add_argument("--limit", type=whole_number(1, MAX_LIMIT), default=50)
     lst.add_argument("--json", action="store_true")
 
     from kccdesk.cli_feedback import add_parser as add_feedback_parser

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from datetime import date, datetime
 
+from kccdesk.cli import whole_number
 from kccdesk.errors import InputError
 
 #: refused input: the item was checked and not stored
@@ -20,19 +21,7 @@ CATEGORY_HELP = (
 )
 #: the largest id a database row can have (SQLite and PostgreSQL bigint)
 MAX_ID = 2**63 - 1
-
-
-def record_id(text: str) -> int:
-    """An id as typed: a whole number a database can hold (argparse names the option)."""
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text[:30]}' is geen nummer") from None
-    if not 1 <= value <= MAX_ID:
-        raise argparse.ArgumentTypeError(f"{text[:30]} is geen bestaand nummer")
-    return value
+RECORD_ID = whole_number(1, MAX_ID)
 
 
 def add_parser(sub) -> None:
@@ -47,8 +36,8 @@ def add_parser(sub) -> None:
         "--at", metavar="ISO-TIJD", help="wanneer het gebeurde (zonder offset: klok van de client)"
     )
     link = add.add_mutually_exclusive_group()
-    link.add_argument("--note", type=record_id, metavar="N", help="de notitie waar het over gaat")
-    link.add_argument("--call", type=record_id, metavar="N", help="het gesprek waar het over gaat")
+    link.add_argument("--note", type=RECORD_ID, metavar="N", help="de notitie waar het over gaat")
+    link.add_argument("--call", type=RECORD_ID, metavar="N", help="het gesprek waar het over gaat")
     add.add_argument("--phone", metavar="NUMMER", help="zoek de notitie/het gesprek op nummer")
     add.add_argument("--to", metavar="PERSOON", help="zoek de notitie/het gesprek op ontvanger")
     add.add_argument("--person", default="", metavar="PERSOON", help="over wie het ging")
@@ -62,11 +51,11 @@ def add_parser(sub) -> None:
     lst.add_argument("--json", action="store_true")
 
     show = fb.add_parser("show", help="één item met wat de desk toen toonde en het rooster")
-    show.add_argument("id", type=record_id, metavar="ID")
+    show.add_argument("id", type=RECORD_ID, metavar="ID")
     show.add_argument("--json", action="store_true")
 
     upd = fb.add_parser("update", help="zet status, actie, eigenaar of oorzaak")
-    upd.add_argument("id", type=record_id, metavar="ID")
+    upd.add_argument("id", type=RECORD_ID, metavar="ID")
     upd.add_argument("--status", help="nieuw, actie-uitgezet, afgerond of onterecht")
     upd.add_argument("--action", metavar="TEKST")
     upd.add_argument("--owner", metavar="WIE")
