@@ -193,7 +193,7 @@ CASES = [
         'until = 2026-12-10\nreplaced_by = "anna"',
         33,
         "absence 1",
-        "vervanger 'bert' is zelf afwezig van 04-12-2026",
+        "vervangers vormen een kring: anna → bert → anna (vanaf 04-12-2026)",
     ),
 ]
 
@@ -247,13 +247,32 @@ def test_a_replacement_cycle_is_refused(tmp_path, stored, capsys):
     before = stored.load_clients()
     assert main(["import", str(path)]) == 2
     messages = [m.strip() for m in capsys.readouterr().err.splitlines()[1:]]
-    assert f"{path}:33: absence 1: vervanger 'bert' is zelf afwezig van 03-12-2026 t/m " in (
-        "\n".join(messages)
+    assert (
+        f"{path}:33: absence 1: vervangers vormen een kring: anna → bert → anna "
+        "(vanaf 03-12-2026)" in messages
     )
-    assert any(
-        m.startswith(f"{path}:39: absence 2: ") and "anna vervangt" not in m for m in messages
+    assert (
+        f"{path}:39: absence 2: vervangers vormen een kring: bert → anna → bert "
+        "(vanaf 03-12-2026)" in messages
     )
     assert stored.load_clients() == before
+
+
+def test_a_replacement_away_too_is_imported_with_a_warning(tmp_path, stored, capsys):
+    """Anna is replaced by Bert, who has a day off in that week: an ordinary week."""
+    path = tmp_path / "uden.toml"
+    away = '\n[[absences]]\nperson = "bert"\nfrom = 2026-12-03\nuntil = 2026-12-03\nreason = "cursus"\n'
+    path.write_text(
+        BASE.replace("fallback_email", 'callback_default = "bert"\nfallback_email') + away,
+        encoding="utf-8",
+    )
+    assert main(["import", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "Let op: uden: Anna de Vries afwezig en vervanger Bert Smit ook afwezig "
+        "van 03-12-2026 t/m 03-12-2026: er is dan niemand voor notities" in out
+    ) or "Let op: uden: Anna de Vries afwezig en vervanger Bert Smit ook afwezig" in out
+    assert "uden" in stored.client_ids()
 
 
 def test_a_line_of_a_client_in_the_database_is_refused(tmp_path, stored, capsys):

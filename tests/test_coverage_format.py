@@ -1,6 +1,7 @@
 """The new client-file fields: coverage rows, on_closures, covers, open-ended and timed
 absences — read, validated, stored, exported back, and what they do to `duty_at`."""
 
+from dataclasses import replace
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -9,7 +10,7 @@ import pytest
 from kccdesk.clientfile import ImportErrors, dump_client, parse_client
 from kccdesk.model import Absence, Client, Coverage, Person, WeeklyShift
 from kccdesk.roster import duty_at, person_state
-from kccdesk.roster_rules import entry_problems
+from kccdesk.roster_rules import entry_problems, replacement_warnings
 
 AMS = ZoneInfo("Europe/Amsterdam")
 ALL_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -148,11 +149,14 @@ def test_coverage_rows_of_other_departments_may_overlap():
     assert entry_problems(client, Coverage(("tue",), time(8), time(17))) == []
 
 
-def test_replacement_absent_during_an_open_ended_absence_is_refused():
+def test_replacement_absent_during_an_open_ended_absence_is_accepted_with_a_warning():
     client = parse_client(HEAD)
     emulder = Absence("emulder", date(2026, 11, 23), None, replaced_by="rbos")
     rbos_later = Absence("rbos", date(2027, 5, 1), date(2027, 5, 3))
-    assert any("zelf afwezig" in p for p in entry_problems(client, emulder, [rbos_later]))
+    assert entry_problems(client, emulder, [rbos_later]) == []
+    both = replace(client, absences=(emulder, rbos_later))
+    (warning,) = replacement_warnings(both)
+    assert "ook afwezig van 01-05-2027 t/m 03-05-2027" in warning
 
 
 # --- what they do to duty ------------------------------------------------------------------

@@ -7,7 +7,7 @@ import pytest
 
 from kccdesk.model import Absence, Client, Closure, ExtraShift, Person, WeeklyShift
 from kccdesk.roster import duty_at, occurrences, parse_clock
-from kccdesk.roster_rules import Problem, client_problems, entry_problems
+from kccdesk.roster_rules import Problem, client_problems, replacement_warnings
 
 AMS = ZoneInfo("Europe/Amsterdam")
 ALL_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -98,13 +98,27 @@ def test_absence_beats_shift_and_names_replacement():
     assert on_duty(c, "2026-12-26T16:59") == set()
 
 
-def test_absence_starting_mid_shift_cuts_until_short():
+def test_timed_absence_starting_mid_shift_cuts_until_short():
+    c = client(
+        shifts=(WeeklyShift("anna", ALL_DAYS, time(20), time(8)),),
+        absences=(Absence("anna", date(2026, 12, 2), date(2026, 12, 3), start_time=time(2)),),
+    )
+    status = duty_at(c, at("2026-12-01T22:00"))
+    assert status.on_duty[0].until == at("2026-12-02T02:00")
+
+
+def test_night_shift_started_the_day_before_a_date_absence_runs_to_its_end():
     c = client(
         shifts=(WeeklyShift("anna", ALL_DAYS, time(20), time(8)),),
         absences=(Absence("anna", date(2026, 12, 2), date(2026, 12, 3)),),
     )
     status = duty_at(c, at("2026-12-01T22:00"))
-    assert status.on_duty[0].until == at("2026-12-02T00:00")
+    assert status.on_duty[0].until == at("2026-12-02T08:00")
+    assert on_duty(c, "2026-12-02T07:59") == {"anna"}
+    # ...and the night shift starting on the last absent day is cancelled to its end.
+    assert on_duty(c, "2026-12-04T01:00") == set()
+    assert duty_at(c, at("2026-12-04T01:00")).absence_of("anna") is not None
+    assert on_duty(c, "2026-12-04T20:00") == {"anna"}
 
 
 def test_replacement_who_is_absent_too_is_reported():
@@ -117,7 +131,10 @@ def test_replacement_who_is_absent_too_is_reported():
     status = duty_at(c, at("2026-12-05T10:00"))
     assert status.absence_of("anna").replacement_absent is True
     assert duty_at(c, at("2026-12-04T10:00")).absence_of("anna").replacement_absent is False
-    assert any("zelf afwezig" in m for m in entry_problems(c, c.absences[0]))
+    # An ordinary week: accepted; the shift lead is warned with the days.
+    assert client_problems(c) == []
+    (warning,) = replacement_warnings(c)
+    assert "Anna afwezig en vervanger Bert ook afwezig van 05-12-2026 t/m 06-12-2026" in warning
 
 
 def test_closure_stops_weekly_shifts_but_not_extra_shifts():

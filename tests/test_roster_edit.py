@@ -19,8 +19,10 @@ NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
         (WeeklyShift("lisa", ("mon",), time(9), time(12)), "'lisa' bestaat niet"),
         (ExtraShift("nobody", date(2026, 12, 1), time(9), time(12)), "'nobody' bestaat niet"),
         (Absence("hkaya", date(2026, 12, 5), date(2026, 12, 1)), "eindigt voor ze begint"),
-        (Absence("hkaya", date(2026, 12, 1), date(2026, 12, 5), "vrij", "sbakker"), "zelf afwezig"),
-        (Absence("mjansen", date(2026, 12, 1), date(2026, 12, 5), "vrij"), "vervangt sbakker"),
+        (
+            Absence("mjansen", date(2026, 12, 1), date(2026, 12, 5), "vrij", "sbakker"),
+            "vervangers vormen een kring: mjansen → sbakker → mjansen (vanaf 01-12-2026)",
+        ),
         (WeeklyShift("hkaya", ("wed",), time(12), time(18)), "overlapt met dienst wo"),
         (Closure(date(2026, 12, 31), date(2026, 12, 30), "x"), "eindigt voor ze begint"),
     ],
@@ -28,6 +30,19 @@ NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 def test_impossible_entries_are_refused_with_a_reason(demo_clients, item, fragment):
     found = problems_with(demo_clients[PRACTICE], item)
     assert any(fragment in message for message in found), found
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        # the replacement (sbakker) is on leave herself: her replacement takes over
+        Absence("hkaya", date(2026, 12, 1), date(2026, 12, 5), "vrij", "sbakker"),
+        # the replacement of sbakker takes a course: notes then go to the default
+        Absence("mjansen", date(2026, 12, 21), date(2026, 12, 23), "cursus"),
+    ],
+)
+def test_a_replacement_away_too_is_an_ordinary_week(demo_clients, item):
+    assert problems_with(demo_clients[PRACTICE], item) == []
 
 
 def test_a_sound_entry_passes_and_does_not_conflict_with_itself(demo_clients):

@@ -103,7 +103,7 @@ async def test_impossible_shift_is_refused_as_you_type_and_nothing_is_saved(demo
     assert demo_store.load_client(PRACTICE).shifts == before
 
 
-async def test_absence_with_absent_replacement_is_refused(demo_store):
+async def test_absence_with_absent_replacement_is_accepted_with_a_warning(demo_store):
     app = lead_app(demo_store.url)
     async with app.run_test(size=SIZE) as pilot:
         await open_pane(pilot)
@@ -116,7 +116,12 @@ async def test_absence_with_absent_replacement_is_refused(demo_store):
             form.query_one(f"#field-{field}").value = value
         form.query_one("#field-replaced_by").value = "sbakker"
         await settle(pilot)
-        assert "zelf afwezig" in text_of(app, "#roster-check")
+        check = text_of(app, "#roster-check")
+        assert "kan worden opgeslagen" in check
+        assert (
+            "⚠ dr. Hatice Kaya afwezig en vervanger dr. Sanne Bakker ook afwezig van 01-12-2026 "
+            "t/m 05-12-2026: notities gaan dan naar dr. Mark Jansen"
+        ) in check
         form.query_one("#field-until").value = "30-11-2026"
         form.query_one("#field-from").value = "05-12-2026"
         await settle(pilot)

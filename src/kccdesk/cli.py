@@ -270,6 +270,8 @@ def cmd_import(args) -> int:
             f"{len(report.added)} nieuw, {len(report.updated)} bijgewerkt, "
             f"{len(report.unchanged)} ongewijzigd"
         )
+        for warning in report.warnings:
+            print(f"Let op: {warning}")
     return 0
 
 
@@ -327,6 +329,8 @@ def _instant(text: str | None, zone) -> datetime | None:
 
 
 def cmd_duty(args) -> int:
+    from kccdesk import texts
+
     desk = _desk(args)
     client = desk.client(args.client)
     status = desk.duty(client.id, _instant(args.at, client.zone))
@@ -353,6 +357,9 @@ def cmd_duty(args) -> int:
                         "reason": a.reason,
                         "replaced_by": a.replaced_by,
                         "replacement_absent": a.replacement_absent,
+                        "ends": a.ends.isoformat() if a.ends else None,
+                        "notes_to": a.route.recipient if a.route else a.replaced_by,
+                        "chain": [step.person for step in a.route.skipped] if a.route else [],
                     }
                     for a in status.absent
                 ],
@@ -367,11 +374,12 @@ def cmd_duty(args) -> int:
     for d in status.on_duty:
         print(f"  {d.label} ({d.person}) tot {_day(d.until)} {d.until:%H:%M}")
     for a in status.absent:
+        if a.route is not None and (len(a.route.skipped) > 1 or a.route.by_default):
+            print(f"Afwezig: {texts.route_text(client, a.route, status.at)}")
+            continue
         repl = f", vervangen door {a.replacement_name}" if a.replaced_by else ", geen vervanger"
-        if a.replacement_absent:
-            repl += " (die is ook afwezig!)"
-        until = f"t/m {a.until:%d-%m-%Y}" if a.until else "tot nader bericht"
-        print(f"Afwezig: {a.name} ({a.reason}) {until}{repl}")
+        reason = f" ({a.reason})" if a.reason else ""
+        print(f"Afwezig: {a.name}{reason} {texts.absent_until(a.absence, status.at)}{repl}")
     if status.next_change:
         print(f"Volgende wissel: {_day(status.next_change)} {status.next_change:%d-%m %H:%M}")
     return 0
@@ -393,7 +401,7 @@ def _start(text: str | None):
 
 def cmd_gaps(args) -> int:
     desk = _desk(args)
-    found = desk.gaps(args.client, _start(args.start), args.days)
+    found = desk.gaps(args.client, _start(args.start), args.days, replacements=True)
     if args.json:
         _print_json([gap.as_dict() for gap in found])
         return EXIT_REFUSED if found else 0
@@ -407,6 +415,12 @@ def cmd_gaps(args) -> int:
 
     for gap in found:
         client = desk.client(gap.client)
+        if gap.kind == "replacement":
+            print(
+                f"{client.name} ({gap.client}): {when(gap.start)} – {when(gap.end)}  "
+                f"vervangingsgat — {gap.reason}"
+            )
+            continue
         who = gap.department or "iemand"
         print(
             f"{client.name} ({gap.client}): {when(gap.start)} – {when(gap.end)}  "

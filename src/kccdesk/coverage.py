@@ -27,6 +27,9 @@ REPLACEMENT_ABSENT = "vervanger ook afwezig ({name})"
 HOLIDAY = "feestdag ({name})"
 CLOSED = "gesloten ({name})"
 NO_SHIFT = "geen dienst ingeroosterd"
+REPLACEMENT_AWAY = "{name} afwezig, vervanger {replacement} ook afwezig: {target}"
+NOTES_TO = "notities naar {name}"
+NOTES_NOWHERE = "niemand voor notities"
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,11 @@ class Gap:
     required: int
     on_duty: int
     reason: str
+    #: "coverage": too few on duty; "replacement": an absent person's replacement is away
+    #: too (notes then follow the replacement chain, see `kccdesk.roster.note_route`)
+    kind: str = "coverage"
+    #: of a replacement gap: the absent person whose replacement is away too
+    person: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -48,6 +56,7 @@ class Gap:
             "required": self.required,
             "on_duty": self.on_duty,
             "reason": self.reason,
+            "kind": self.kind,
         }
 
     @property
@@ -233,12 +242,54 @@ def _reason(
     return NO_SHIFT
 
 
+def replacement_gaps(client: Client, start: datetime, end: datetime) -> list[Gap]:
+    """The "vervangingsgaten" in [start, end): periods in which an absent person's
+    replacement is away too, each saying where notes go then (the replacement chain)."""
+    from kccdesk.roster import note_route
+
+    lo, hi = start.astimezone(UTC), end.astimezone(UTC)
+    found: list[Gap] = []
+    for absence in client.absences:
+        replacement = absence.replaced_by
+        if replacement is None or replacement == absence.person:
+            continue
+        a_start, a_end = absence_window(absence, client)
+        for away in client.absences:
+            if away.person != replacement:
+                continue
+            b_start, b_end = absence_window(away, client)
+            s, e = max(a_start, b_start, lo), min(a_end, b_end, hi)
+            if s >= e:
+                continue
+            route = note_route(client, absence.person, s)
+            target = (
+                NOTES_TO.format(name=client.person_name(route.recipient))
+                if route.recipient
+                else NOTES_NOWHERE
+            )
+            reason = REPLACEMENT_AWAY.format(
+                name=client.person_name(absence.person),
+                replacement=client.person_name(replacement),
+                target=target,
+            )
+            found.append(
+                Gap(
+                    client.id,
+                    s.astimezone(client.zone),
+                    e.astimezone(client.zone),
+                    None,
+                    1,
+                    0,
+                    reason,
+                    kind="replacement",
+                    person=absence.person,
+                )
+            )
+    found.sort(key=lambda g: (g.start.astimezone(UTC), g.reason))
+    return found
+
+
 def describe_gap(gap: Gap) -> str:
     """'Techniek: 0 van 1 in dienst tot 07:00 (geen dienst ingeroosterd)'."""
     who = gap.department or "iemand"
     return f"{who}: {gap.on_duty} van {gap.required} in dienst tot {gap.end:%H:%M} ({gap.reason})"
-
-
-def all_gaps(clients: Iterable[Client], start: datetime, end: datetime) -> list[Gap]:
-    """Gaps of every client, by client then time."""
-    return [gap for client in clients for gap in gaps(client, start, end)]

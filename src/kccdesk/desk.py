@@ -22,7 +22,7 @@ from kccdesk import locations
 from kccdesk.actor import Actor
 from kccdesk.clock import Clock, system_clock
 from kccdesk.errors import InputError, StorageError
-from kccdesk.model import Client, ClientHead
+from kccdesk.model import Absence, Client, ClientHead
 from kccdesk.review import Override
 from kccdesk.roster import DutyStatus, OutOfRange, duty_at
 
@@ -107,8 +107,11 @@ def open_database(
 
 
 def _roster(client: Client) -> tuple[object, ...]:
-    """What a shift lead edits: a client's four kinds of roster entry."""
-    return (client.shifts, client.extra_shifts, client.absences, client.closures)
+    """What a shift lead edits: every kind of roster entry (the one list of kinds), so an
+    import that changes coverage needs a shift lead as the pane does."""
+    from kccdesk.roster_rules import KINDS, items_of
+
+    return tuple(items_of(client, kind) for kind in KINDS)
 
 
 class Desk:
@@ -370,6 +373,13 @@ class Desk:
             now=self.clock(),
         )
         self.sync()
+        from kccdesk.roster_rules import replacement_warnings
+
+        report.warnings.extend(
+            f"{client.id}: {warning}"
+            for client in clients
+            for warning in replacement_warnings(client)
+        )
         return report
 
     # --- search and duty -----------------------------------------------------------------
@@ -459,11 +469,14 @@ class Desk:
         client_id: str | None = None,
         start: date | datetime | None = None,
         days: float = 14,
+        replacements: bool = False,
     ) -> list[Gap]:
         """Coverage shortfalls of one client (or all) from `start` (default now; a day means
         its 00:00 on each client's clock, a time without offset the client's wall clock) for
-        `days` days. A window outside the years of client data is refused (StorageError)."""
-        from kccdesk.coverage import gaps
+        `days` days; with `replacements` also the periods in which an absent person's
+        replacement is away too. A window outside the years of client data is refused
+        (StorageError)."""
+        from kccdesk.coverage import gaps, replacement_gaps
 
         if not 0 < days <= MAX_GAP_DAYS:
             raise StorageError(f"--days moet tussen 1 en {MAX_GAP_DAYS} liggen")
@@ -472,6 +485,8 @@ class Desk:
         for client in clients:
             begin = self._moment(client, start)
             found.extend(gaps(client, begin, begin + timedelta(days=days)))
+            if replacements:
+                found.extend(replacement_gaps(client, begin, begin + timedelta(days=days)))
         return found
 
     def _moment(self, client: Client, start: date | datetime | None) -> datetime:
@@ -1020,6 +1035,13 @@ class Desk:
             now=self.clock(),
         )
         self.reload(client_id)
+        if isinstance(item, Absence):
+            from dataclasses import replace
+
+            from kccdesk.roster_rules import replacement_warnings
+
+            warnings = replacement_warnings(self.client(client_id), about=item)
+            saved = replace(saved, warnings=tuple(warnings))
         return saved
 
     def remove_roster_entry(self, client_id: str, entry: RosterEntry) -> None:

@@ -183,6 +183,11 @@ class Client:
     _people_by_id: dict[str, Person] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )
+    #: answers worked out once per loaded client (a client is immutable: a roster change
+    #: loads a new one), e.g. the span of each absence
+    memo: dict[object, object] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_people_by_id", {p.id: p for p in self.people})

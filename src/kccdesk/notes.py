@@ -10,9 +10,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from kccdesk.model import Absence, Client
+from kccdesk.model import Client
 from kccdesk.phones import PhoneCheck, check
-from kccdesk.roster import absence_at
+from kccdesk.roster import NoteRoute, note_route
+from kccdesk.texts import absent_until, route_text
 
 URGENCIES = ("normaal", "dringend")
 #: the override recorded when a note is kept for an absent recipient on purpose
@@ -24,18 +25,22 @@ class NoteRefused(Exception):
 
 
 class RecipientAbsent(NoteRefused):
-    """The recipient is absent now; the caller of the rule can offer the replacement."""
+    """The recipient is absent now; the caller of the rule can offer who stands in: the end
+    of the replacement chain (`replacement`), which is never someone absent."""
 
-    def __init__(self, client: Client, person: str, absence: Absence):
-        self.person = person
-        self.absence = absence
-        self.replacement = absence.replaced_by
-        name = client.person_name(person)
+    def __init__(self, client: Client, route: NoteRoute, at: datetime | None = None):
+        self.person = route.asked
+        self.absence = route.skipped[0].absence
+        self.route = route
+        self.replacement = route.recipient
+        absence = self.absence
+        name = client.person_name(self.person)
         reason = f" ({absence.reason})" if absence.reason else ""
-        until = f"t/m {absence.until:%d-%m-%Y}" if absence.until else "tot nader bericht"
-        text = f"{name} is afwezig{reason} {until}"
-        if absence.replaced_by:
-            text += f"; vervanger: {client.person_name(absence.replaced_by)}"
+        text = f"{name} is afwezig{reason} {absent_until(absence, at)}"
+        if len(route.skipped) > 1 or route.by_default:
+            text = route_text(client, route, at)
+        elif route.recipient:
+            text += f"; vervanger: {client.person_name(route.recipient)}"
         else:
             text += "; er is geen vervanger opgegeven"
         super().__init__(text)
@@ -124,9 +129,10 @@ def check_note(
     checked = check(phone, client.country)
     if not checked.valid:
         raise NoteRefused(f"telefoonnummer '{phone}': {checked.error}")
-    absence = absence_at(client, recipient, at.astimezone(UTC))
-    if absence is not None and not allow_absent:
-        raise RecipientAbsent(client, recipient, absence)
+    route = note_route(client, recipient, at.astimezone(UTC))
+    absent = route.rerouted
+    if absent and not allow_absent:
+        raise RecipientAbsent(client, route, at.astimezone(client.zone))
     return CheckedNote(
         client=client.id,
         recipient=recipient,
@@ -137,5 +143,5 @@ def check_note(
         urgency=urgency,
         agent=agent,
         instructions_version=instructions_version(client),
-        override=ABSENT_KEPT if absence is not None else "",
+        override=ABSENT_KEPT if absent else "",
     )

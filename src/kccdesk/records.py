@@ -3,7 +3,7 @@ interface and the command line can use them without loading SQLAlchemy."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from kccdesk.model import Absence, Closure, Coverage, ExtraShift, WeeklyShift
@@ -106,6 +106,8 @@ class RosterEntry:
     id: int
     version: int
     item: WeeklyShift | ExtraShift | Absence | Closure | Coverage
+    #: what the shift lead is told after saving it (accepted, but unusual)
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,8 @@ class ImportReport:
     added: list[str]
     updated: list[str]
     unchanged: list[str]
+    #: accepted but unusual (a replacement who is away too): told to whoever imported
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

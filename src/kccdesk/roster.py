@@ -100,6 +100,59 @@ class AbsentNow:
     replacement_absent: bool
     covers: bool = False
     ends: datetime | None = None  # the moment it is over (client zone); None: open-ended
+    #: the entry itself: whether its bounds are dates or times decides how it is shown
+    absence: Absence | None = None
+    #: where this person's notes go meanwhile, through the replacement chain
+    route: NoteRoute | None = None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """One absent person a note passes on its way to someone who is there."""
+
+    person: str
+    absence: Absence
+
+
+@dataclass(frozen=True)
+class NoteRoute:
+    """Where a note for `asked` goes at one moment: past every absent person of the
+    replacement chain (`skipped`, in order) to `recipient`, the first one who is not absent —
+    or, when the chain ends or loops, the client's default recipient (`by_default`); None
+    when nobody is left."""
+
+    asked: str
+    skipped: tuple[Skipped, ...]
+    recipient: str | None
+    by_default: bool = False
+
+    @property
+    def rerouted(self) -> bool:
+        return bool(self.skipped)
+
+
+def note_route(client: Client, person_id: str, instant_utc: datetime) -> NoteRoute:
+    """The replacement chain at an instant: the replacement's replacement while both are
+    absent, then the client's default recipient (following its own replacement if it is
+    absent too); never someone absent, never a loop."""
+    skipped: list[Skipped] = []
+    seen: set[str] = set()
+    current: str | None = person_id
+    by_default = False
+    while current is not None:
+        absence = absence_at(client, current, instant_utc)
+        if absence is None:
+            break
+        skipped.append(Skipped(current, absence))
+        seen.add(current)
+        following = absence.replaced_by
+        if following is None or following in seen:
+            if by_default or client.callback_default in seen:
+                following = None
+            else:
+                following, by_default = client.callback_default, True
+        current = following
+    return NoteRoute(person_id, tuple(skipped), current, by_default and current is not None)
 
 
 @dataclass(frozen=True)
@@ -167,6 +220,17 @@ def expand(
 ) -> tuple[list[Occurrence], list[tuple[Occurrence, str]]]:
     """(occurrences as `occurrences` gives them, weekly shifts that a closure or public
     holiday cancelled with the closure's reason)."""
+    found, cancelled = _scheduled(client, first, last)
+    found.extend(_taken_over(client, found))
+    found.sort(key=lambda o: (o.start_utc, o.person))
+    return found, cancelled
+
+
+def _scheduled(
+    client: Client, first: date, last: date
+) -> tuple[list[Occurrence], list[tuple[Occurrence, str]]]:
+    """The people's own shifts starting on days first..last (no take-overs), and the weekly
+    ones a closure cancelled."""
     found: list[Occurrence] = []
     cancelled: list[tuple[Occurrence, str]] = []
     day = first
@@ -195,8 +259,6 @@ def expand(
                     )
                 )
         day += timedelta(days=1)
-    found.extend(_taken_over(client, found))
-    found.sort(key=lambda o: (o.start_utc, o.person))
     return found, cancelled
 
 
@@ -225,14 +287,44 @@ def _taken_over(client: Client, occs: list[Occurrence]) -> list[Occurrence]:
 
 
 def absence_window(absence: Absence, client: Client) -> tuple[datetime, datetime]:
-    """[first moment, moment it is over) in the client's zone — whole days run from 00:00 to
-    00:00 after the last day — as UTC instants; clamped to the datetime range (an open-ended
+    """[first moment, moment it is over) of an absence as UTC instants: the one answer to
+    "is this person away now", asked by duty, gaps, the guard, `covers`, notes and the
+    reconstruction alike.
+
+    A date-*time* bound is exact. A *date* bound follows "a shift belongs to the day it
+    starts on": the absence covers every shift of the person that starts on one of its days,
+    to that shift's end (a night shift starting on the last day is cancelled to its morning
+    end), and every other moment of those days, except that a shift which started the day
+    before the first day runs to its end. Clamped to the datetime range (an open-ended
     absence, or one until 9999-12-31, never ends)."""
+    key = ("absence_window", absence)
+    known = client.memo.get(key)
+    if known is None:
+        known = _absence_span(absence, client)
+        client.memo[key] = known
+    return known  # type: ignore[return-value]
+
+
+def _absence_span(absence: Absence, client: Client) -> tuple[datetime, datetime]:
     start = _utc(absence.begins.replace(tzinfo=client.zone))
+    if absence.start_time is None and absence.start > FIRST_ANSWERABLE:
+        # A shift that started the day before runs to its end.
+        eve = absence.start - timedelta(days=1)
+        for occ in _scheduled(client, eve, eve)[0]:
+            if occ.person == absence.person and occ.start_utc < start < occ.end_utc:
+                start = occ.end_utc
     ends = absence.ends
     if ends is None or ends == datetime.max:
         return start, _MAX_UTC
-    return start, _utc(ends.replace(tzinfo=client.zone))
+    end = _utc(ends.replace(tzinfo=client.zone))
+    if absence.until_time is None and absence.until is not None:
+        last = absence.until
+        if last < LAST_ANSWERABLE:
+            # The shifts starting on the last day are cancelled whole, to their end.
+            for occ in _scheduled(client, last, last)[0]:
+                if occ.person == absence.person and occ.end_utc > end:
+                    end = occ.end_utc
+    return start, max(start, end)
 
 
 def absence_at(client: Client, person: str, instant_utc: datetime) -> Absence | None:
@@ -356,6 +448,8 @@ def duty_at(client: Client, at: datetime) -> DutyStatus:
                 ),
                 covers=absence.covers,
                 ends=None if end == _MAX_UTC else end.astimezone(client.zone),
+                absence=absence,
+                route=note_route(client, absence.person, instant),
             )
         )
     absent.sort(key=lambda a: a.name)
@@ -491,6 +585,9 @@ class PersonState:
     back_at: datetime | None = None  # next start of duty when not on duty now
     is_replacement: bool = False  # named as replacement of the person asked about
     away: bool = False  # absent now (also when open-ended, "tot nader bericht")
+    absence: Absence | None = None  # the absence now, if any (its bounds decide the wording)
+    absent_ends: datetime | None = None  # the moment it is over (client zone); None: open
+    route: NoteRoute | None = None  # while absent: where notes go (the replacement chain)
 
     @property
     def on_duty(self) -> bool:
@@ -517,6 +614,9 @@ def person_state(
         away=absence is not None,
         absent_reason=absence.reason if absence else "",
         replaced_by=absence.replaced_by if absence else None,
+        absence=absence.absence if absence else None,
+        absent_ends=absence.ends if absence else None,
+        route=absence.route if absence else None,
         back_at=None if duty else next_duty_start(client, person_id, status.at),
         is_replacement=is_replacement,
     )

@@ -12,12 +12,15 @@ what the pane refuses:
 - a coverage row with `min` below 1, of a department no person of the client is in, or
   overlapping another coverage row of the same department on a shared day;
 - a period that ends before it starts;
-- a replacement who is absent in the same period, or who is needed as a replacement while
-  being absent;
+- two overlapping absences of one person with different replacements (who replaces then?),
+  or replacements that lead back to someone already absent at the same moment (a loop);
 - two shifts of one person that overlap (weekly with weekly on a shared day, dated with dated);
 - the same dated entry twice;
 - a date outside 2000–2100 (the years a roster can sensibly mean; also keeps every duty
   computation far from the edges of the calendar), or a control character in a text.
+
+A replacement who is away too is not refused: the replacement chain takes over, and
+`replacement_warnings` tells the shift lead (an ordinary week, DESIGN.md).
 
 `date_problem` and `text_problem` are the field rules the client file applies to every other
 field too (topics, people, the client head), so a text or date means the same everywhere.
@@ -28,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from kccdesk.model import (
     DUTCH_WEEKDAYS,
@@ -201,25 +204,110 @@ def _dates(item: RosterItem) -> list[tuple[str, date]]:
 def _replacement_problems(
     client: Client, item: Absence, others: Sequence[RosterItem], known: set[str]
 ) -> list[str]:
+    """What cannot be true of a replacement: unknown, oneself, two at once, a loop.
+
+    A replacement who is away too is *not* among them: the replacement chain takes over
+    (kccdesk.roster.note_route) and `replacement_warnings` tells the shift lead."""
     found: list[str] = []
     replacement = item.replaced_by
     if replacement is not None and replacement not in known:
         found.append(f"vervanger '{replacement}' bestaat niet bij {client.id}")
     if replacement == item.person:
         found.append("iemand kan zichzelf niet vervangen")
-    for other in others:
-        if not isinstance(other, Absence) or not item.meets(other):
-            continue
-        if replacement and replacement != item.person and other.person == replacement:
-            found.append(f"vervanger '{replacement}' is zelf afwezig {period_text(other)}")
-        if other.replaced_by == item.person:
-            found.append(
-                f"{item.person} vervangt {other.person} {period_text(other)}; "
-                "kies eerst een andere vervanger"
-            )
+    absences = [o for o in others if isinstance(o, Absence)]
+    for other in absences:
+        if other.person == item.person and other.replaced_by != item.replaced_by:
+            if item.meets(other):
+                found.append(
+                    f"overlapt met afwezigheid {period_text(other)} met een andere vervanger "
+                    "(wie vervangt er dan?)"
+                )
+    loop = _replacement_loop(item, absences)
+    if loop:
+        found.append(f"vervangers vormen een kring: {loop}")
     if item.covers and replacement is None:
         found.append("dienst overnemen (covers) kan alleen met een vervanger")
     return found
+
+
+def _replacement_loop(item: Absence, others: Sequence[Absence]) -> str:
+    """'a → b → a (vanaf 21-12-2026)' when, at some moment of the item, following the
+    replacements of absent people comes back to someone already passed; else ''."""
+    if item.replaced_by is None or item.replaced_by == item.person:
+        return ""
+    everyone = [item, *others]
+    moments = {item.begins} | {o.begins for o in others if item.meets(o) and o.begins > item.begins}
+    for moment in sorted(moments):
+        passed = [item.person]
+        current: str | None = item.replaced_by
+        while current is not None:
+            if current in passed:
+                return f"{' → '.join([*passed, current])} (vanaf {_moment_text(moment)})"
+            passed.append(current)
+            now = next((a for a in everyone if a.person == current and _during(a, moment)), None)
+            current = now.replaced_by if now is not None else None
+    return ""
+
+
+def _during(absence: Absence, moment: datetime) -> bool:
+    ends = absence.ends
+    return absence.begins <= moment and (ends is None or moment < ends)
+
+
+def _moment_text(moment: datetime) -> str:
+    return f"{moment:%d-%m-%Y}" if moment.time() == time(0) else f"{moment:%d-%m-%Y %H:%M}"
+
+
+def replacement_warnings(client: Client, about: Absence | None = None) -> list[str]:
+    """Periods in which an absent person's replacement is away too — accepted, an ordinary
+    week, but the shift lead is told the days and where notes go then (the chain's end).
+    With `about`, only the periods this absence takes part in."""
+    from kccdesk.roster import note_route  # the roster rules: only when warning
+
+    found: list[str] = []
+    for absence in client.absences:
+        replacement = absence.replaced_by
+        if replacement is None or replacement == absence.person:
+            continue
+        for away in client.absences:
+            if away.person != replacement or not absence.meets(away):
+                continue
+            if about is not None and about not in (absence, away):
+                continue
+            begins = max(absence.begins, away.begins)
+            ends = _earliest(absence.ends, away.ends)
+            moment = datetime.combine(begins.date(), begins.time(), tzinfo=client.zone)
+            route = note_route(client, absence.person, moment.astimezone(UTC))
+            where = (
+                f"notities gaan dan naar {client.person_name(route.recipient)}"
+                if route.recipient
+                else "er is dan niemand voor notities (geen standaardontvanger)"
+            )
+            found.append(
+                f"{client.person_name(absence.person)} afwezig en vervanger "
+                f"{client.person_name(replacement)} ook afwezig {_span_text(begins, ends)}: "
+                f"{where}"
+            )
+    return found
+
+
+def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
+    if a is None:
+        return b
+    return a if b is None else min(a, b)
+
+
+def _span_text(begins: datetime, ends: datetime | None) -> str:
+    """A local period as a shift lead writes it: 'van 21-12-2026 t/m 23-12-2026' when it is
+    whole days, else with its times."""
+    if ends is None:
+        return f"vanaf {_moment_text(begins)} tot nader bericht"
+    if ends == datetime.max:
+        return f"vanaf {_moment_text(begins)}"
+    if begins.time() == time(0) and ends.time() == time(0):
+        last = (ends - timedelta(days=1)).date()
+        return f"van {begins:%d-%m-%Y} t/m {last:%d-%m-%Y}"
+    return f"van {_moment_text(begins)} tot {_moment_text(ends)}"
 
 
 def _dutch(day: str) -> str:

@@ -6,9 +6,14 @@ hints and formats live here so another language can be added as a sibling module
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from kccdesk.model import DUTCH_WEEKDAYS
+
+if TYPE_CHECKING:
+    from kccdesk.model import Absence, Client
+    from kccdesk.roster import NoteRoute
 
 DAYS = DUTCH_WEEKDAYS
 
@@ -34,6 +39,69 @@ def short_date(day: date) -> str:
 def through(day: date | None) -> str:
     """'t/m 24-12-2026', or 'tot nader bericht' for an open-ended absence."""
     return "tot nader bericht" if day is None else f"t/m {day:%d-%m-%Y}"
+
+
+def _moment_text(moment: datetime, now: datetime | None) -> str:
+    """'07:00' later today, 'wo 07:00' within the week ahead, else '14-12-2026 07:00'."""
+    if now is not None:
+        today = now.replace(tzinfo=None).date()
+        if moment.date() == today:
+            return f"{moment:%H:%M}"
+        if today <= moment.date() < today + timedelta(days=6):
+            return day_time(moment)
+    return f"{moment:%d-%m-%Y %H:%M}"
+
+
+def absent_until(absence: Absence | None, now: datetime | None = None) -> str:
+    """How long an absence lasts, as its entry says it: 't/m 24-12-2026' for dates,
+    'tot wo 07:00' for one that ends at a time (an agent must not read "all Wednesday"),
+    'tot nader bericht' when open-ended. The one wording for duty, guard, note and CLI."""
+    if absence is None or absence.until is None:
+        return "tot nader bericht"
+    ends = absence.ends
+    if absence.until_time is not None and ends is not None:
+        return f"tot {_moment_text(ends, now)}"
+    return through(absence.until)
+
+
+def absent_period(absence: Absence, now: datetime | None = None) -> str:
+    """'t/m 24-12-2026', or with a start still ahead that begins within a day
+    'vanaf di 17:00 tot wo 07:00' / 'vanaf 24-12-2026 t/m 26-12-2026'."""
+    until = absent_until(absence, now)
+    if now is not None and absence.begins <= now.replace(tzinfo=None):
+        return until
+    start = (
+        _moment_text(absence.begins, now)
+        if absence.start_time is not None
+        else f"{absence.start:%d-%m-%Y}"
+    )
+    return f"vanaf {start} {until}"
+
+
+def route_text(client: Client, route: NoteRoute, now: datetime | None = None) -> str:
+    """The replacement chain in one line: 'dr. de Vries afwezig (verlof) t/m 15-01-2027 →
+    vervanger dr. Bakker ook afwezig (cursus) t/m 23-12-2026 → notities naar dr. Jansen'."""
+    parts: list[str] = []
+    for i, step in enumerate(route.skipped):
+        name = client.person_name(step.person)
+        reason = f" ({step.absence.reason})" if step.absence.reason else ""
+        until = absent_until(step.absence, now)
+        if i == 0:
+            parts.append(f"{name} afwezig{reason} {until}")
+        else:
+            parts.append(f"vervanger {name} ook afwezig{reason} {until}")
+    if route.recipient is None:
+        parts.append(ROUTE_NOBODY)
+    elif route.by_default:
+        parts.append(ROUTE_DEFAULT.format(name=client.person_name(route.recipient)))
+    else:
+        parts.append(ROUTE_TO.format(name=client.person_name(route.recipient)))
+    return " → ".join(parts)
+
+
+ROUTE_TO = "notities naar {name}"
+ROUTE_DEFAULT = "notities naar {name} (standaardontvanger)"
+ROUTE_NOBODY = "geen vervanger bereikbaar: notities naar niemand"
 
 
 def elapsed(seconds: float) -> str:
@@ -180,7 +248,10 @@ TRANSFER_TITLE = "Niet doorverbinden?"
 TRANSFER_NOT_ON_DUTY = "{name} heeft nu geen dienst."
 TRANSFER_BACK_AT = " Weer in dienst {when}."
 TRANSFER_REPLACEMENT_OFF = "Vervanger {name} heeft nu geen dienst{back}."
+ROSTER_WARNING = "Let op"
 TRANSFER_REPLACEMENT_ABSENT = "Vervanger {name} is zelf afwezig {until}."
+NOTE_RECIPIENT_CHAIN = "⚠ {chain}."
+NOTE_CHAIN_KEY = " Ctrl+R: naar {name}."
 TRANSFER_REASON_PLACEHOLDER = "Waarom toch? (verplicht; de teamleider ziet het)"
 TRANSFER_REASON_HINT = "Typ de reden en Enter: toch doorverbinden · Esc: terug"
 TRANSFER_NOTE_OFFER = "F6: terugbelnotitie voor {name}"

@@ -12,11 +12,12 @@ but is recorded with the reason the desk gave.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, datetime
 
 from kccdesk.model import Client
 from kccdesk.notes import redirected
-from kccdesk.roster import DutyStatus, PersonState, person_state
+from kccdesk.roster import DutyStatus, PersonState, note_route, person_state
+from kccdesk.texts import absent_until
 
 #: why a transfer to someone the client never wants callers put through to is stopped
 NEVER_TRANSFER = "wordt nooit doorverbonden (afspraak met de klant)"
@@ -45,7 +46,7 @@ class TransferCheck:
         if self.rule:
             return self.rule
         if self.target.absent:
-            return f"afwezig {_through(self.target.absent_until)}"
+            return f"afwezig {absent_until(self.target.absence, self.at)}"
         return "geen dienst"
 
     def override_warning(self, reason: str = "") -> str:
@@ -59,12 +60,10 @@ class TransferCheck:
                 f"{FOR_REVIEW}: klantregel '{self.rule}' genegeerd voor {target.name}; "
                 f"reden: {reason.strip()}"
             )
-        state = f"afwezig {_through(target.absent_until)}" if target.absent else "geen dienst"
+        state = (
+            f"afwezig {absent_until(target.absence, self.at)}" if target.absent else "geen dienst"
+        )
         return f"{target.name}: {state}; toch doorverbonden"
-
-
-def _through(day: date | None) -> str:
-    return "tot nader bericht" if day is None else f"t/m {day:%d-%m-%Y}"
 
 
 def check_transfer(
@@ -122,12 +121,6 @@ def _may_take_calls(client: Client, person_id: str) -> bool:
 
 def _note_recipient(client: Client, status: DutyStatus, person_id: str) -> str | None:
     """A note for the person asked for (or whom the client's rule sends their notes to) —
-    or, while that one is absent, for their replacement, else for the client's default
-    recipient: never silently for someone absent."""
-    recipient = redirected(client, person_id)
-    absence = status.absence_of(recipient)
-    if absence is None:
-        return recipient
-    if absence.replaced_by and status.absence_of(absence.replaced_by) is None:
-        return absence.replaced_by
-    return client.callback_default
+    or, while that one is absent, for the end of the replacement chain: never silently for
+    someone absent."""
+    return note_route(client, redirected(client, person_id), status.at.astimezone(UTC)).recipient

@@ -46,11 +46,22 @@ def person_status(status: DutyStatus, person_id: str, client: Client | None = No
     absence = status.absence_of(person_id)
     if absence:
         line = Text(f"{AWAY} ", style="bold red")
-        line.append(texts.ABSENT_UNTIL.format(until=texts.through(absence.until)), "bold red")
+        line.append(
+            texts.ABSENT_UNTIL.format(until=texts.absent_until(absence.absence, status.at)),
+            "bold red",
+        )
         if absence.reason:
             line.append(f" ({absence.reason})", "red")
         line.append(" — ")
-        if absence.replaced_by:
+        route = absence.route
+        if (
+            client is not None
+            and route is not None
+            and (len(route.skipped) > 1 or route.by_default)
+        ):
+            # The replacement is away too: the chain says where notes go now.
+            line.append(texts.route_text(client, route, status.at), "bold")
+        elif absence.replaced_by:
             line.append(texts.REPLACED_BY.format(name=absence.replacement_name), "bold")
             line.append(" ")
             line.append_text(person_mark(status, absence.replaced_by))
@@ -198,11 +209,17 @@ def duty_panel(status: DutyStatus, client: Client, gaps: Sequence[Gap] = ()) -> 
         for absent in status.absent:
             text.append(f"\n{AWAY} ", "bold red")
             text.append(absent.name)
-            text.append(f" {texts.through(absent.until)}", "dim")
+            text.append(f" {texts.absent_until(absent.absence, status.at)}", "dim")
             if absent.replaced_by:
                 text.append(f" → {absent.replacement_name}", "bold")
                 if absent.replacement_absent:
                     text.append(f" ({texts.REPLACEMENT_ABSENT_TOO})", "bold red")
+                    route = absent.route
+                    if route is not None and route.recipient:
+                        text.append(
+                            " → " + texts.ROUTE_TO.format(name=client.person_name(route.recipient)),
+                            "bold",
+                        )
     if status.next_change:
         text.append(f"\n{texts.NEXT_CHANGE}: {texts.day_time(status.next_change)}", "dim")
     return text

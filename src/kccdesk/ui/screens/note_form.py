@@ -194,8 +194,17 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
                 style="bold magenta",
             )
         if absence:
-            until = texts.through(absence.until)
-            if absence.replaced_by:
+            until = texts.absent_until(absence.absence, status.at)
+            route = absence.route
+            if route is not None and (len(route.skipped) > 1 or route.by_default):
+                text = texts.NOTE_RECIPIENT_CHAIN.format(
+                    chain=texts.route_text(self.client, route, status.at)
+                )
+                if route.recipient:
+                    text += texts.NOTE_CHAIN_KEY.format(
+                        name=self.client.person_name(route.recipient)
+                    )
+            elif absence.replaced_by:
                 text = texts.NOTE_RECIPIENT_ABSENT.format(
                     name=name, until=until, replacement=absence.replacement_name
                 )
@@ -221,8 +230,18 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         if action == "save":
             return not self._saving
         if action == "use_replacement":
-            return True if self._absence and self._absence.replaced_by else None
+            return True if self._stand_in() else None
         return True
+
+    def _stand_in(self) -> str | None:
+        """Who a note for the absent recipient goes to instead: the end of the replacement
+        chain (the replacement, or theirs while they are away too, or the default)."""
+        absence = self._absence
+        if absence is None:
+            return None
+        if absence.route is not None:
+            return absence.route.recipient
+        return absence.replaced_by
 
     # --- drafts ------------------------------------------------------------------------
 
@@ -268,8 +287,9 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
     # --- actions -----------------------------------------------------------------------
 
     def action_use_replacement(self) -> None:
-        if self._absence and self._absence.replaced_by:
-            self.query_one("#recipient", Select).value = self._absence.replaced_by
+        stand_in = self._stand_in()
+        if stand_in:
+            self.query_one("#recipient", Select).value = stand_in
 
     def _show_error(self, text: str) -> None:
         error = self.query_one("#form-error", Static)

@@ -3,6 +3,8 @@ confirm a removal, read an entry's history."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,7 +27,7 @@ from kccdesk.roster_edit import (
     parse_flag,
     parse_moment,
 )
-from kccdesk.roster_rules import clock_text, entry_problems
+from kccdesk.roster_rules import clock_text, entry_problems, replacement_warnings
 from kccdesk.ui.access import desk_of
 from kccdesk.ui.screens.typing_ahead import FIELD_KEYS, TypingAhead
 
@@ -41,9 +43,10 @@ class Refused(Message):
 class Done(Message):
     """The roster change is stored; `what` describes it."""
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: str, warnings: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.what = what
+        self.warnings = warnings
 
 
 FIELDS = {
@@ -257,7 +260,13 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
             line.update(Text("✖ " + "\n✖ ".join(problems), style="bold red"))
             line.scroll_visible(animate=False)  # a short terminal shows why, not just the field
         else:
-            line.update(Text(texts.ROSTER_OK, style="bold green"))
+            verdict = Text(texts.ROSTER_OK, style="bold green")
+            if isinstance(self.item, Absence):
+                # Accepted, but unusual: say now where notes go while the replacement is away.
+                with_item = replace(self.client, absences=(*others, self.item))
+                for warning in replacement_warnings(with_item, about=self.item):
+                    verdict.append(f"\n⚠ {warning}", style="bold yellow")
+            line.update(verdict)
         self.refresh_bindings()
         return problems
 
@@ -281,11 +290,11 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
     @work(thread=True, exclusive=True, group="roster-save", exit_on_error=False)
     def _save(self, item) -> None:
         try:
-            desk_of(self).save_roster_entry(self.client_id, item, self.entry)
+            saved = desk_of(self).save_roster_entry(self.client_id, item, self.entry)
         except StorageError as exc:
             self.post_message(Refused(str(exc)))
             return
-        self.post_message(Done(describe(item, self.client.person_name)))
+        self.post_message(Done(describe(item, self.client.person_name), saved.warnings))
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:
@@ -298,6 +307,11 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
     @on(Done)
     def _saved(self, message: Done) -> None:
         self.notify(texts.ROSTER_SAVED.format(what=message.what))
+        for warning in message.warnings:
+            # Accepted, but the shift lead must know where notes go meanwhile.
+            self.notify(
+                warning, title=texts.ROSTER_WARNING, severity="warning", timeout=15, markup=False
+            )
         self.dismiss(message.what)
 
 

@@ -55,7 +55,7 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
         elif target.absent:
             reason = f" ({target.absent_reason})" if target.absent_reason else ""
             problem = texts.TRANSFER_ABSENT.format(
-                name=target.name, reason=reason, until=texts.through(target.absent_until)
+                name=target.name, reason=reason, until=texts.absent_until(target.absence, check.at)
             )
         else:
             problem = texts.TRANSFER_NOT_ON_DUTY.format(name=target.name)
@@ -171,7 +171,7 @@ def _replacement_state(replacement: PersonState, check: TransferCheck) -> str:
     """The replacement is always named, with why they cannot take the call either."""
     if replacement.absent:
         return texts.TRANSFER_REPLACEMENT_ABSENT.format(
-            name=replacement.name, until=texts.through(replacement.absent_until)
+            name=replacement.name, until=texts.absent_until(replacement.absence, check.at)
         )
     back = (
         f"; weer in dienst {texts.back_text(replacement.back_at, check.at)}"
