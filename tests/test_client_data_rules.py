@@ -259,19 +259,20 @@ def test_a_replacement_cycle_is_refused(tmp_path, stored, capsys):
 
 
 def test_a_replacement_away_too_is_imported_with_a_warning(tmp_path, stored, capsys):
-    """Anna is replaced by Bert, who has a day off in that week: an ordinary week."""
+    """Anna is replaced by Bert, who has a course that week: an ordinary week, imported; the
+    shift lead is told the day and where notes go then (no default recipient: nobody)."""
     path = tmp_path / "uden.toml"
-    away = '\n[[absences]]\nperson = "bert"\nfrom = 2026-12-03\nuntil = 2026-12-03\nreason = "cursus"\n'
-    path.write_text(
-        BASE.replace("fallback_email", 'callback_default = "bert"\nfallback_email') + away,
-        encoding="utf-8",
+    away = (
+        '\n[[absences]]\nperson = "bert"\nfrom = 2026-12-03\nuntil = 2026-12-03\n'
+        'reason = "cursus"\n'
     )
+    path.write_text(BASE + away, encoding="utf-8")
     assert main(["import", str(path)]) == 0
     out = capsys.readouterr().out
     assert (
-        "Let op: uden: Anna de Vries afwezig en vervanger Bert Smit ook afwezig "
-        "van 03-12-2026 t/m 03-12-2026: er is dan niemand voor notities" in out
-    ) or "Let op: uden: Anna de Vries afwezig en vervanger Bert Smit ook afwezig" in out
+        "Let op: uden: Anna de Vries afwezig en vervanger Bert Smit ook afwezig van 03-12-2026 "
+        "t/m 03-12-2026: er is dan niemand voor notities (geen standaardontvanger)"
+    ) in out
     assert "uden" in stored.client_ids()
 
 

@@ -23,7 +23,7 @@ from kccdesk.actor import Actor
 from kccdesk.clock import Clock, system_clock
 from kccdesk.errors import InputError, StorageError
 from kccdesk.model import Absence, Client, ClientHead
-from kccdesk.review import Override
+from kccdesk.review import STOPPED, Override
 from kccdesk.roster import DutyStatus, OutOfRange, duty_at
 
 # The rule modules a command may not need (numbers, search, coverage, transfers, roster
@@ -655,7 +655,7 @@ class Desk:
                 found.append(Override(c.started_at, c.client, "doorverbonden", c.agent, text))
             if c.stopped:
                 text = self._named_stops(c.client, c.stopped)
-                found.append(Override(c.started_at, c.client, "gestopt", c.agent, text))
+                found.append(Override(c.started_at, c.client, STOPPED, c.agent, text))
         found += [
             Override(n.created_at, n.client, "notitie", n.agent, f"#{n.id}: {n.override}")
             for n in notes

@@ -171,6 +171,10 @@ def _about_moment(item: object, local: datetime) -> bool:
     wall = local.replace(tzinfo=None)
     if isinstance(item, Absence):
         ends = item.ends
+        if ends is not None and item.until_time is None and ends < datetime.max - timedelta(1):
+            # A date absence also covers the night shift starting on its last day, to its
+            # morning end (kccdesk.roster.absence_window).
+            ends += timedelta(days=1)
         return item.begins <= wall and (ends is None or wall < ends)
     if isinstance(item, Closure):
         return item.start <= day <= item.until

@@ -11,6 +11,10 @@ from kccdesk.patterns import Pattern
 from kccdesk.records import FeedbackRecord, NoteRecord
 
 
+#: the kind of an Override that is a transfer the guard stopped (not a warning ignored)
+STOPPED = "gestopt"
+
+
 @dataclass(frozen=True)
 class Override:
     """A warning an agent overrode (or a transfer the guard stopped)."""
@@ -42,6 +46,17 @@ class ClientReview:
     failed_notes: list[NoteRecord] = field(default_factory=list)
 
     @property
+    def ignored(self) -> list[Override]:
+        """Warnings an agent knowingly overrode ("genegeerd")."""
+        return [o for o in self.overrides if o.kind != STOPPED]
+
+    @property
+    def stopped(self) -> list[Override]:
+        """Transfers the guard stopped and the agent did not force ("gestopt"): the guard
+        working, not an agent ignoring it, so counted apart."""
+        return [o for o in self.overrides if o.kind == STOPPED]
+
+    @property
     def empty(self) -> bool:
         return not (self.feedback or self.overrides or self.failed_notes or self.patterns)
 
@@ -54,6 +69,8 @@ class ClientReview:
             ],
             "patterns": [p.as_dict() for p in self.patterns],
             "overrides": [o.as_dict() for o in self.overrides],
+            "ignored": len(self.ignored),
+            "stopped": len(self.stopped),
             "failed_notes": [n.as_dict() for n in self.failed_notes],
         }
 
@@ -107,6 +124,6 @@ def build_review(
         of(note.client).failed_notes.append(note)
     ordered = sorted(
         by_client.values(),
-        key=lambda c: (-len(c.patterns), -len(c.feedback), -len(c.overrides), c.name.casefold()),
+        key=lambda c: (-len(c.patterns), -len(c.feedback), -len(c.ignored), c.name.casefold()),
     )
     return Review(day, ordered)

@@ -216,12 +216,15 @@ def _replacement_problems(
         found.append("iemand kan zichzelf niet vervangen")
     absences = [o for o in others if isinstance(o, Absence)]
     for other in absences:
-        if other.person == item.person and other.replaced_by != item.replaced_by:
-            if item.meets(other):
-                found.append(
-                    f"overlapt met afwezigheid {period_text(other)} met een andere vervanger "
-                    "(wie vervangt er dan?)"
-                )
+        if (
+            other.person == item.person
+            and other.replaced_by != item.replaced_by
+            and item.meets(other)
+        ):
+            found.append(
+                f"overlapt met afwezigheid {period_text(other)} met een andere vervanger "
+                "(wie vervangt er dan?)"
+            )
     loop = _replacement_loop(item, absences)
     if loop:
         found.append(f"vervangers vormen een kring: {loop}")

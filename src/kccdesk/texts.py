@@ -413,6 +413,7 @@ REVIEW_EMPTY = (
 )
 REVIEW_COUNT_FEEDBACK = "{count} feedback"
 REVIEW_COUNT_OVERRIDES = "{count} genegeerd"
+REVIEW_COUNT_STOPPED = "{count} gestopt"
 REVIEW_COUNT_FAILED = "{count} mislukt"
 REVIEW_DETAIL_TITLE = "Toelichting"
 REVIEW_PATTERN = "⚑ {text}"

@@ -96,7 +96,8 @@ def _client_rows(desk: Desk, entry: ClientReview) -> list[Row]:
         template.format(count=count)
         for template, count in (
             (texts.REVIEW_COUNT_FEEDBACK, len(entry.feedback)),
-            (texts.REVIEW_COUNT_OVERRIDES, len(entry.overrides)),
+            (texts.REVIEW_COUNT_OVERRIDES, len(entry.ignored)),
+            (texts.REVIEW_COUNT_STOPPED, len(entry.stopped)),
             (texts.REVIEW_COUNT_FAILED, len(entry.failed_notes)),
         )
         if count
