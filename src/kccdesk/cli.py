@@ -364,12 +364,19 @@ def cmd_duty(args) -> int:
                     for a in status.absent
                 ],
                 "next_change": status.next_change.isoformat() if status.next_change else None,
+                "open": status.open,
+                "opens_at": status.opens_at.isoformat() if status.opens_at else None,
             }
         )
         return 0
     print(f"{client.name} — {_day(status.at)} {status.at:%d-%m-%Y %H:%M %Z}")
     if status.closed:
         print(f"Gesloten: {status.closed}")
+    opening = texts.opening_line(status, client.opening_hours)
+    if opening:
+        print(opening[0].upper() + opening[1:])
+    if status.open is False and client.after_hours:
+        print(texts.AFTER_HOURS.format(text=client.after_hours))
     print("Dienst:" if status.on_duty else "Niemand heeft dienst.")
     for d in status.on_duty:
         print(f"  {d.label} ({d.person}) tot {_day(d.until)} {d.until:%H:%M}")

@@ -25,6 +25,7 @@ from kccdesk.model import (
     Closure,
     Coverage,
     ExtraShift,
+    Opening,
     Person,
     Topic,
     WeeklyShift,
@@ -107,7 +108,11 @@ def phone_problem(name: str, value: str, country: str) -> str | None:
 
 
 #: entry label used in messages, per section
-LABELS = {"people": "person", "topics": "topic"} | {s: k.label for s, k in BY_SECTION.items()}
+LABELS = (
+    {"people": "person", "topics": "topic"}
+    | {s: k.label for s, k in BY_SECTION.items()}
+    | {"opening": "opening"}
+)
 
 
 @dataclass
@@ -436,13 +441,26 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
             until_time=until_time,
         )
 
+    def opening(t: dict[str, Any]) -> Opening:
+        r = _Reader(t, "opening", ("days", "start", "end", "on_closures"))
+        days = tuple(d.lower() for d in r.words("days"))
+        if not days:
+            raise ValueError("geen dagen opgegeven")
+        for day in days:
+            if day not in WEEKDAYS:
+                raise ValueError(f"onbekende dag '{day}' (gebruik {', '.join(WEEKDAYS)})")
+        row = Opening(days, r.clock("start"), r.end_clock("end"), r.flag("on_closures"))
+        if row.end == row.start:
+            raise ValueError("begin en einde zijn gelijk")
+        return row
+
     def closure(t: dict[str, Any]) -> Closure:
         r = _Reader(t, "closure", ("id", "from", "until", "reason"))
         return Closure(
             r.required_day("from"), r.required_day("until"), r.text("reason"), r.entry_id()
         )
 
-    client_fields = set(Client.__dataclass_fields__) - set(LABELS) - {"_people_by_id"}
+    client_fields = set(Client.__dataclass_fields__) - set(LABELS) - {"_people_by_id", "memo"}
     try:
         r = _Reader(head, "client", client_fields)
         client_id = r.text("id", required=True)
@@ -472,6 +490,8 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
             public_holidays=holidays,
             callback_default=r.optional_text("callback_default"),
             fallback_email=r.text("fallback_email"),
+            after_hours=r.text("after_hours"),
+            after_hours_route=r.optional_text("after_hours_route"),
         )
     except ValueError as exc:
         fail(str(exc))
@@ -486,6 +506,7 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
         absences=read_list("absences", absence),
         closures=read_list("closures", closure),
         coverage=read_list("coverage", coverage),
+        opening=read_list("opening", opening),
     )
     errors.extend(semantic_errors(client, path, headers))
     if errors:
@@ -527,6 +548,18 @@ def semantic_errors(
                 "client",
             )
         )
+    route = client.after_hours_route
+    if route and route not in people:
+        wrong = phone_problem("after_hours_route", route, client.country)
+        if wrong:
+            errors.append(
+                ClientFileError(
+                    path,
+                    f"{wrong} (en geen medewerker van {client.id})",
+                    headers.get(("client", 1)),
+                    "client",
+                )
+            )
     for index, person in enumerate(client.people, 1):
         redirect = redirect_problem(client, person)
         if redirect:
@@ -731,7 +764,7 @@ def _table(item: Any) -> dict[str, Any]:
             value = datetime.combine(item.start, item.start_time)
         if isinstance(item, Absence) and f.name == "until" and item.until_time is not None:
             value = datetime.combine(value, item.until_time)
-        if isinstance(item, Coverage) and f.name == "end" and value is None:
+        if isinstance(item, Coverage | Opening) and f.name == "end" and value is None:
             value = "24:00"
         default = f.default if f.default is not MISSING else None
         if value is None or value == default or value in ("", ()):

@@ -151,6 +151,20 @@ class Coverage:
 
 
 @dataclass(frozen=True)
+class Opening:
+    """One row of a client's opening hours: open on these days from start to end (`end`
+    None: "24:00"; an end before the start runs past midnight). Like a weekly shift it
+    belongs to the day it starts on and does not apply on closure days and public holidays
+    unless `on_closures` (a 24/7 line)."""
+
+    days: tuple[str, ...]
+    start: time
+    end: time | None
+    #: also open on closure days and public holidays (a 24/7 line)
+    on_closures: bool = False
+
+
+@dataclass(frozen=True)
 class Closure:
     start: date  # inclusive
     until: date  # inclusive
@@ -180,6 +194,12 @@ class Client:
     absences: tuple[Absence, ...] = ()
     closures: tuple[Closure, ...] = ()
     coverage: tuple[Coverage, ...] = ()
+    #: structured opening hours; none: only the free-text `opening_hours` line is known
+    opening: tuple[Opening, ...] = ()
+    #: what an agent tells an urgent caller outside opening hours
+    after_hours: str = ""
+    #: where urgent callers go outside opening hours: a person id or a phone number
+    after_hours_route: str | None = None
     _people_by_id: dict[str, Person] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )

@@ -10,7 +10,6 @@ from datetime import date, datetime
 from kccdesk.patterns import Pattern
 from kccdesk.records import FeedbackRecord, NoteRecord
 
-
 #: the kind of an Override that is a transfer the guard stopped (not a warning ignored)
 STOPPED = "gestopt"
 

@@ -163,6 +163,12 @@ class DutyStatus:
     on_duty: tuple[OnDuty, ...]
     absent: tuple[AbsentNow, ...]
     next_change: datetime | None
+    #: within the client's opening hours now; None: the client has no opening rows
+    open: bool | None = None
+    #: when closed: the next moment it opens (client zone), None if not within two weeks
+    opens_at: datetime | None = None
+    #: when open: the moment it closes (client zone)
+    closes_at: datetime | None = None
 
     def duty_of(self, person_id: str) -> OnDuty | None:
         return next((d for d in self.on_duty if d.person == person_id), None)
@@ -454,6 +460,7 @@ def duty_at(client: Client, at: datetime) -> DutyStatus:
         )
     absent.sort(key=lambda a: a.name)
 
+    hours = opening_at(client, local)
     return DutyStatus(
         client=client.id,
         at=local,
@@ -461,7 +468,68 @@ def duty_at(client: Client, at: datetime) -> DutyStatus:
         on_duty=on_duty,
         absent=tuple(absent),
         next_change=_next_change(client, occs, windows, instant, current),
+        open=hours.open,
+        opens_at=hours.opens_at,
+        closes_at=hours.closes_at,
     )
+
+
+# --- opening hours ---------------------------------------------------------------------------
+
+#: how far ahead the next opening is looked for (a fortnight spans Christmas and New Year)
+OPENING_LOOKAHEAD_DAYS = 14
+
+
+@dataclass(frozen=True)
+class OpeningState:
+    open: bool | None  # None: no opening rows, only the free-text line
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None  # None while open: not within the look-ahead
+
+
+def opening_spans(client: Client, first: date, last: date) -> list[tuple[datetime, datetime]]:
+    """The client's open intervals of rows starting on days first..last, as UTC instants,
+    merged; closure days and public holidays close them."""
+    spans: list[tuple[datetime, datetime]] = []
+    day = first
+    while day <= last:
+        weekday = WEEKDAYS[day.weekday()]
+        closed = closure_reason(client, day) is not None
+        for row in client.opening:
+            if weekday not in row.days or (closed and not row.on_closures):
+                continue
+            if row.end is None:
+                end = wall_clock(day + timedelta(days=1), time(0), client)
+            else:
+                end = _end_of(day, row.start, row.end, client)
+            spans.append((_utc(wall_clock(day, row.start, client)), _utc(end)))
+        day += timedelta(days=1)
+    merged: list[tuple[datetime, datetime]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def opening_at(client: Client, at: datetime) -> OpeningState:
+    """Open or closed at an instant by the client's opening rows, and when that changes."""
+    if not client.opening:
+        return OpeningState(None)
+    local = _as_client_time(client, at)
+    instant = local.astimezone(UTC)
+    today = local.date()
+    last = min(today + timedelta(days=OPENING_LOOKAHEAD_DAYS), LAST_ANSWERABLE)
+    horizon = _utc(wall_clock(last, time(0), client))
+    for start, end in opening_spans(client, today - timedelta(days=1), last):
+        if start <= instant < end:
+            # Open around the clock for the whole look-ahead: no closing time to speak of.
+            closes = None if end >= horizon else end.astimezone(client.zone)
+            return OpeningState(True, closes_at=closes)
+        if start > instant:
+            return OpeningState(False, opens_at=start.astimezone(client.zone))
+    return OpeningState(False)
 
 
 def _next_change(

@@ -13,7 +13,7 @@ from kccdesk.model import DUTCH_WEEKDAYS
 
 if TYPE_CHECKING:
     from kccdesk.model import Absence, Client
-    from kccdesk.roster import NoteRoute
+    from kccdesk.roster import DutyStatus, NoteRoute
 
 DAYS = DUTCH_WEEKDAYS
 
@@ -104,6 +104,20 @@ ROUTE_DEFAULT = "notities naar {name} (standaardontvanger)"
 ROUTE_NOBODY = "geen vervanger bereikbaar: notities naar niemand"
 
 
+def opening_line(status: DutyStatus, free_text: str) -> str:
+    """The header's word on opening hours: 'open tot 17:00', 'gesloten — open ma 08:30', or
+    the client's free-text line where it has no opening rows."""
+    if status.open is None:
+        return OPEN_HOURS.format(hours=free_text) if free_text else ""
+    if status.open:
+        if status.closes_at is None:  # around the clock
+            return OPEN_HOURS.format(hours=free_text) if free_text else OPEN_ALWAYS
+        return OPEN_UNTIL.format(until=until_text(status.closes_at, status.at))
+    if status.opens_at is None:
+        return CLOSED_NOW
+    return CLOSED_OPENS.format(when=until_text(status.opens_at, status.at))
+
+
 def elapsed(seconds: float) -> str:
     seconds = max(0, int(seconds))
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
@@ -174,6 +188,12 @@ TIP_HELP = "Alle toetsen"
 # --- call screen -------------------------------------------------------------------------
 CALL_TIMER = "gesprek"
 OPEN_HOURS = "open {hours}"
+OPEN_UNTIL = "open tot {until}"
+OPEN_ALWAYS = "open"
+CLOSED_NOW = "gesloten"
+CLOSED_OPENS = "gesloten — open {when}"
+AFTER_HOURS = "⚠ {text}"
+AFTER_HOURS_ROUTE = "Spoedlijn buiten openingstijd: {route}"
 CLOSED_TODAY = "VANDAAG GESLOTEN ({reason})"
 NOTE_FAILED_ALERT = (
     "Notitie voor {name} (beller {caller}) is NIET verstuurd: {reason}. "

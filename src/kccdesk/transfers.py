@@ -39,6 +39,11 @@ class TransferCheck:
     note_to: str | None  # who a callback note should go to instead of a transfer
     rule: str = ""  # a client's standing rule that stops this transfer (NEVER_TRANSFER)
     gap: str = ""  # a coverage gap now: why the note goes to the client's default recipient
+    #: outside opening hours: what the client wants urgent callers told (said first)
+    after_hours: str = ""
+    #: outside opening hours: the number urgent callers go to (`after_hours_route`), if a
+    #: number; a person of the client is offered as the first alternative instead
+    after_hours_number: str = ""
 
     @property
     def stop_reason(self) -> str:
@@ -96,6 +101,16 @@ def check_transfer(
     ordered.extend(c for c in others if c.department == target.department)
     if not rule:  # a client's rule is about this person: colleagues elsewhere do not help
         ordered.extend(c for c in others if c.department != target.department)
+    closed_now = status.open is False
+    route = client.after_hours_route if closed_now else None
+    number = ""
+    if route and client.person(route) is not None:
+        # Outside opening hours the client's own route for urgent callers comes first.
+        ordered = [c for c in ordered if c.person != route]
+        if route != person_id and _may_take_calls(client, route):
+            ordered.insert(0, person_state(client, status, route))
+    elif route:
+        number = route
     return TransferCheck(
         client=client.id,
         target=target,
@@ -111,6 +126,8 @@ def check_transfer(
         ),
         rule=rule,
         gap=gap,
+        after_hours=client.after_hours if closed_now else "",
+        after_hours_number=number,
     )
 
 

@@ -13,6 +13,7 @@ from kccdesk.model import (
     Closure,
     Coverage,
     ExtraShift,
+    Opening,
     Person,
     Topic,
     WeeklyShift,
@@ -249,10 +250,33 @@ def roster_values(item, for_json: bool = False) -> dict:
 def columns(record) -> dict:
     """A record's fields as column values (tuples become JSON lists); rows and records
     share their field names for the client head, people and topics."""
-    return {
+    values = {
         name: list(value) if isinstance(value := getattr(record, name), tuple) else value
         for name in _column_names(type(record))
     }
+    if isinstance(record, Client):
+        values["opening"] = [_opening_json(row) for row in record.opening]
+    return values
+
+
+def _opening_json(row: Opening) -> dict:
+    end = "24:00" if row.end is None else f"{row.end:%H:%M}"
+    return {
+        "days": list(row.days),
+        "start": f"{row.start:%H:%M}",
+        "end": end,
+        "on_closures": row.on_closures,
+    }
+
+
+def _opening_row(value: dict) -> Opening:
+    end = value["end"]
+    return Opening(
+        tuple(value["days"]),
+        parse_clock(value["start"]),
+        None if end == "24:00" else parse_clock(end),
+        bool(value.get("on_closures", False)),
+    )
 
 
 @cache
@@ -267,6 +291,8 @@ def record(cls, row, **sections):
         name: tuple(value) if isinstance(value := getattr(row, name), list) else value
         for name in _column_names(cls)
     }
+    if cls is Client:
+        values["opening"] = tuple(_opening_row(v) for v in (getattr(row, "opening", None) or ()))
     return cls(**values, **sections)
 
 

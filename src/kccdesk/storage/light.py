@@ -45,6 +45,8 @@ client = table(
     column("lines", JSON),
     *_text("greeting", "instructions", "opening_hours", "country", "timezone"),
     *_text("public_holidays", "callback_default", "fallback_email"),
+    column("opening", JSON),
+    *_text("after_hours", "after_hours_route"),
 )
 person = table(
     "person",

@@ -35,6 +35,10 @@ class ClientRow(SQLModel, table=True):
     public_holidays: str | None = None
     callback_default: str | None = None
     fallback_email: str = ""
+    #: opening rows as [{"days": [...], "start": "08:30", "end": "17:00" or "24:00"}]
+    opening: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    after_hours: str = ""
+    after_hours_route: str | None = None
 
 
 class PersonRow(SQLModel, table=True):

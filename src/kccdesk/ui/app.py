@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gc
 import json
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -18,6 +19,7 @@ from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -51,6 +53,28 @@ QUIET_POLL = 0.005
 
 class KccDeskApp(App[None]):
     """One desk: the call screen, with dialogs on top of it."""
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A toast shows its text as written: a message names callers, clients and errors,
+        any of which may hold `[`…`]` (kccdesk.ui.plain); the desk never styles a toast with
+        markup, so it is off whatever a caller of notify asks."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def _print_error_renderables(self) -> None:
+        """An unhandled error is reported by `run_desk` in one line with a log; Textual's
+        own screen of traceback is kept out of the agent's terminal."""
+        if self._exception is not None:
+            self._exit_renderables.clear()
+            return
+        super()._print_error_renderables()
 
     TITLE = "kccdesk"
     CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute: subclasses live elsewhere
@@ -729,7 +753,35 @@ def run_desk(demo: bool = False, review: bool = False, review_day: date | None =
         )
         return 2
     app.run()
+    if app.return_code:
+        return _report_crash(app)
     return 0
+
+
+#: where the desk writes why it stopped, beside its database (owner-only)
+CRASH_LOG = "crash.log"
+
+
+def _report_crash(app: KccDeskApp) -> int:
+    """A desk that stopped on an error exits non-zero with one line saying why and where the
+    whole traceback is, never with a screen of it (nor with 0, as if all went well)."""
+    import traceback
+
+    from kccdesk import locations
+    from kccdesk.files import write_private_atomic
+
+    error = app._exception
+    reason = f"{type(error).__name__}: {error}" if error else "onbekende fout"
+    reason = " ".join(reason.split())[:300]
+    path = locations.data_dir() / CRASH_LOG
+    details = "".join(traceback.format_exception(error)) if error else reason
+    try:
+        write_private_atomic(path, f"{app.desk.clock().isoformat()}\n{details}".encode())
+        where = f"; details in {path}"
+    except OSError:
+        where = ""
+    print(f"kccdesk: de desk is gestopt door een fout ({reason}){where}", file=sys.stderr)
+    return app.return_code or 1
 
 
 def _make_app_waiting_for_owner(

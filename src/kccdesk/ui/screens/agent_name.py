@@ -7,9 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from kccdesk import texts
+from kccdesk.ui.plain import Static
 
 
 class AgentNameDialog(ModalScreen[str | None]):

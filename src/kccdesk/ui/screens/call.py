@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from kccdesk import texts
 from kccdesk.calls import CallSession
@@ -29,6 +29,7 @@ from kccdesk.roster import DutyStatus
 from kccdesk.search import Hit
 from kccdesk.ui import render
 from kccdesk.ui.access import app_of
+from kccdesk.ui.plain import Static
 from kccdesk.ui.widgets.call_header import CallHeader
 from kccdesk.ui.widgets.panels import DetailPanel, DutyPanel, NotesPanel, TopicsPanel
 from kccdesk.ui.widgets.roster_pane import RosterPane
@@ -398,7 +399,8 @@ class CallScreen(Screen):
         self.query_one(DutyPanel).show(status, self.client, gaps)
         header = self.query_one(CallHeader)
         header.closed = status.closed or ""
-        header.opening_hours = self.client.opening_hours
+        header.opening_hours = texts.opening_line(status, self.client.opening_hours)
+        header.after_hours = status.open is False
         if previous is None or _duty_changed(previous, status):
             self.search.set_status(status)
             self._show_detail()

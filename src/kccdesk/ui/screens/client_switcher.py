@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input
 from textual.widgets.option_list import Option
 
 from kccdesk import texts
 from kccdesk.model import ClientHead
 from kccdesk.search import normalize
+from kccdesk.ui.plain import OptionList, Static
 
 
 def find_clients(desk, query: str, limit: int = 12) -> list[ClientHead]:

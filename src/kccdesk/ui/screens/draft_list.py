@@ -9,12 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from kccdesk import texts
 from kccdesk.drafts import NoteDraft
 from kccdesk.ui.access import app_of, desk_of
+from kccdesk.ui.plain import OptionList, Static
 
 
 class DraftList(ModalScreen[NoteDraft | None]):

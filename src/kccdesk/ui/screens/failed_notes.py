@@ -8,12 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from kccdesk import texts
 from kccdesk.records import NoteRecord
 from kccdesk.ui.access import desk_of
+from kccdesk.ui.plain import OptionList
 
 
 class FailedNotesDialog(ModalScreen[NoteRecord | None]):

@@ -7,9 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
 
 from kccdesk import texts
+from kccdesk.ui.plain import Static
 
 
 class HelpScreen(ModalScreen[None]):

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Footer, Input, Select, TextArea
 
 from kccdesk import texts
 from kccdesk.drafts import NoteDraft
@@ -27,6 +27,7 @@ from kccdesk.notes import (
 from kccdesk.phones import check, display
 from kccdesk.roster import person_state
 from kccdesk.ui.access import app_of, desk_of
+from kccdesk.ui.plain import Label, Static, plain
 from kccdesk.ui.screens.typing_ahead import FIELD_KEYS, TypingAhead
 
 if TYPE_CHECKING:
@@ -96,14 +97,19 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
     def compose(self) -> ComposeResult:
         client = self.client
         people = [
-            (f"{p.name}" + (f" — {p.role or p.department}" if p.role or p.department else ""), p.id)
+            (
+                Text(p.name + (f" — {p.role or p.department}" if p.role or p.department else "")),
+                p.id,
+            )
             for p in client.people
         ]
         recipient = self.draft.recipient if client.person(self.draft.recipient) else None
         with VerticalScroll(classes="dialog", id="note-box") as box:
-            box.border_title = (
-                texts.NOTE_RESEND_TITLE if self.replaces else texts.NOTE_TITLE
-            ).format(client=client.name)
+            box.border_title = plain(
+                (texts.NOTE_RESEND_TITLE if self.replaces else texts.NOTE_TITLE).format(
+                    client=client.name
+                )
+            )
             if self.replaces:
                 reason = texts.NOTE_RESEND_REASON.format(reason=self.replaces.last_error)
                 yield Static(Text(reason, style="bold red"), id="resend-reason")

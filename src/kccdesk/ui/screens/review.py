@@ -18,13 +18,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer
 from textual.widgets.option_list import Option
 
 from kccdesk import texts
 from kccdesk.desk import SERVICE_ZONE
 from kccdesk.patterns import CATEGORY_TEXT
 from kccdesk.ui.access import desk_of
+from kccdesk.ui.plain import OptionList, Static
 from kccdesk.ui.widgets.week_chart import WeekChart, WeekPoint, points_from
 
 if TYPE_CHECKING:

@@ -16,11 +16,12 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Footer, Input, Select
 
 from kccdesk import texts
 from kccdesk.feedback import CAUSES
 from kccdesk.ui.access import desk_of
+from kccdesk.ui.plain import Label, Static
 from kccdesk.ui.screens.typing_ahead import FIELD_KEYS, TypingAhead
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, OptionList, Select, Static
+from textual.widgets import Footer, Input, Select
 from textual.widgets.option_list import Option
 
 from kccdesk import texts
@@ -29,6 +29,7 @@ from kccdesk.roster_edit import (
 )
 from kccdesk.roster_rules import clock_text, entry_problems, replacement_warnings
 from kccdesk.ui.access import desk_of
+from kccdesk.ui.plain import Label, OptionList, Static, plain
 from kccdesk.ui.screens.typing_ahead import FIELD_KEYS, TypingAhead
 
 
@@ -159,7 +160,7 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         values = _form_values(self.kind, self.entry.item if self.entry else self.preset)
-        people = [(p.name, p.id) for p in self.client.people]
+        people = [(Text(p.name), p.id) for p in self.client.people]
         with VerticalScroll(classes="dialog", id="roster-form") as box:
             box.border_title = texts.ROSTER_FORM_TITLE[self.kind] + (
                 f" (v{self.entry.version})" if self.entry else ""
@@ -366,7 +367,7 @@ class HistoryDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog") as box:
-            box.border_title = f"{texts.ROSTER_HISTORY_TITLE}: {describe(self.entry.item)}"
+            box.border_title = plain(f"{texts.ROSTER_HISTORY_TITLE}: {describe(self.entry.item)}")
             yield Static(id="history-text")
 
     def on_mount(self) -> None:

@@ -11,13 +11,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input
 from textual.widgets.option_list import Option
 
 from kccdesk import texts
 from kccdesk.model import Client
+from kccdesk.phones import display as phone_display
 from kccdesk.roster import PersonState
 from kccdesk.transfers import TransferCheck
+from kccdesk.ui.plain import OptionList, Static
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,15 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
                 problem += texts.TRANSFER_BACK_AT.format(
                     when=texts.back_text(target.back_at, check.at)
                 )
+        if check.after_hours or check.after_hours_number:
+            # Closed: where urgent callers go is what the agent needs first.
+            lines = []
+            if check.after_hours:
+                lines.append(texts.AFTER_HOURS.format(text=check.after_hours))
+            if check.after_hours_number:
+                number = phone_display(check.after_hours_number, self.client.country)
+                lines.append(texts.AFTER_HOURS_ROUTE.format(route=number))
+            problem = "\n".join(lines) + "\n" + problem
         if check.replacement is not None and not check.replacement.on_duty:
             problem += "\n" + _replacement_state(check.replacement, check)
         if check.closed:

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from rich.text import Text
 from textual.reactive import reactive
-from textual.widgets import Static
 
 from kccdesk import texts
+from kccdesk.ui.plain import Static
 
 
 class CallHeader(Static):
@@ -28,7 +28,10 @@ class CallHeader(Static):
     scope_all: reactive[bool] = reactive(False)
     #: one line while the desk cannot hear other desks (database gone), else empty
     connection: reactive[str] = reactive("")
+    #: 'open tot 17:00', 'gesloten — open ma 08:30' or the free-text line
     opening_hours: reactive[str] = reactive("")
+    #: outside opening hours (from the client's opening rows)
+    after_hours: reactive[bool] = reactive(False)
     #: why the client is closed today (closure, public holiday), else empty
     closed: reactive[str] = reactive("")
     #: callback notes the mail server refused, until handled (F9)
@@ -61,7 +64,8 @@ class CallHeader(Static):
         if self.closed:
             text.append(f"   {texts.CLOSED_TODAY.format(reason=self.closed)}", "bold red")
         elif self.opening_hours:
-            text.append(f"   {texts.OPEN_HOURS.format(hours=self.opening_hours)}", "dim")
+            style = "bold red" if self.after_hours else "dim"
+            text.append(f"   {self.opening_hours}", style)
         if self.failed_notes:
             text.append(
                 f"   {texts.FAILED_COUNT.format(count=self.failed_notes)}", "bold white on red"

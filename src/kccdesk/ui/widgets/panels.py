@@ -16,7 +16,7 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from kccdesk import texts
 from kccdesk.coverage import Gap
@@ -24,6 +24,7 @@ from kccdesk.model import Client
 from kccdesk.roster import DutyStatus
 from kccdesk.ui import render
 from kccdesk.ui.access import app_of, desk_of
+from kccdesk.ui.plain import Static
 
 if TYPE_CHECKING:
     from kccdesk.records import NoteRecord

@@ -12,13 +12,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets import DataTable, Input
 from textual.widgets.option_list import Option
 
 from kccdesk import texts
 from kccdesk.roster import week_grid
 from kccdesk.roster_edit import describe
 from kccdesk.ui.access import desk_of
+from kccdesk.ui.plain import OptionList, Static
 
 if TYPE_CHECKING:
     from kccdesk.coverage import Gap
@@ -157,7 +158,7 @@ class RosterPane(Vertical):
             headers.append(f"{header} ⚠" if day in gap_days else header)
         table.add_columns(*headers)
         for person, cells in grid.items():
-            row: list[str | Text] = [_short_name(client.person_name(person))]
+            row: list[str | Text] = [Text(_short_name(client.person_name(person)))]
             for cell in cells:
                 row.append(Text(cell.text, style="red" if cell.absent else ""))
             table.add_row(*row, key=person)

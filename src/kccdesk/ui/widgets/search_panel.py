@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, OptionList
+from textual.widgets import Input
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -23,6 +23,7 @@ from kccdesk.roster import DutyStatus
 from kccdesk.search import Hit
 from kccdesk.ui import render
 from kccdesk.ui.access import app_of, desk_of
+from kccdesk.ui.plain import OptionList
 
 if TYPE_CHECKING:
     from kccdesk.desk import Desk

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from kccdesk import indicators, texts
+from kccdesk.ui.plain import Static
 
 
 @dataclass(frozen=True)
