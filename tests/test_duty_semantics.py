@@ -379,3 +379,132 @@ def test_the_review_counts_stopped_transfers_apart_from_ignored_warnings():
     assert (len(entry.ignored), len(entry.stopped)) == (1, 3)
     data = entry.as_dict()
     assert (data["ignored"], data["stopped"]) == (1, 3)
+
+
+# --- open and closed, from data ----------------------------------------------------------
+
+
+def practice_with_hours(**kwargs) -> Client:
+    from kccdesk.model import Opening
+
+    people = (Person("arts", "dr. Jansen"), Person("post", "Dienstdoende arts"))
+    return Client(
+        id="linde",
+        name="De Linde",
+        people=people,
+        opening=(Opening(("mon", "tue", "wed", "thu", "fri"), time(8), time(17)),),
+        after_hours="Spoed buiten openingstijd: huisartsenpost 088 003 0600",
+        after_hours_route="+31880030600",
+        public_holidays="NL",
+        shifts=(WeeklyShift("arts", ("mon", "tue", "wed", "thu", "fri"), time(8), time(17)),),
+        **kwargs,
+    )
+
+
+def test_closed_looks_closed_and_says_when_it_opens():
+    from kccdesk.texts import opening_line
+
+    c = practice_with_hours()
+    night = duty_at(c, at("2026-12-02T22:48"))
+    assert (night.open, night.opens_at) == (False, at("2026-12-03T08:00"))
+    assert opening_line(night, "ma–vr 08:00–17:00") == "gesloten — open do 08:00"
+    day = duty_at(c, at("2026-12-03T10:00"))
+    assert (day.open, day.closes_at) == (True, at("2026-12-03T17:00"))
+    assert opening_line(day, "ma–vr 08:00–17:00") == "open tot 17:00"
+    # Friday evening: open again on Monday; Christmas (a public holiday) stays closed.
+    assert duty_at(c, at("2026-12-04T18:00")).opens_at == at("2026-12-07T08:00")
+    assert duty_at(c, at("2026-12-24T18:00")).opens_at == at("2026-12-28T08:00")
+    # Without rows only the free text is known.
+    bare = Client(id="x", name="X")
+    assert duty_at(bare, at("2026-12-02T22:48")).open is None
+    assert opening_line(duty_at(bare, at("2026-12-02T22:48")), "ma–vr") == "open ma–vr"
+
+
+def test_the_guard_after_hours_says_where_urgent_callers_go():
+    c = practice_with_hours()
+    check = check_transfer(c, "arts", duty_at(c, at("2026-12-02T22:48")))
+    assert not check.allowed
+    assert check.after_hours == "Spoed buiten openingstijd: huisartsenpost 088 003 0600"
+    assert check.after_hours_number == "+31880030600"
+    in_hours = check_transfer(c, "post", duty_at(c, at("2026-12-02T10:00")))
+    assert (in_hours.after_hours, in_hours.after_hours_number) == ("", "")
+
+
+def test_a_person_as_after_hours_route_is_the_first_alternative():
+    from dataclasses import replace
+
+    c = practice_with_hours()
+    c = replace(
+        c,
+        after_hours_route="post",
+        shifts=(*c.shifts, WeeklyShift("post", ALL, time(17), time(8))),
+    )
+    check = check_transfer(c, "arts", duty_at(c, at("2026-12-02T22:48")))
+    assert [a.person for a in check.alternatives][:1] == ["post"]
+
+
+def test_opening_rows_round_trip_and_old_files_still_import():
+    from kccdesk.clientfile import dump_client
+
+    text = PRACTICE.replace(
+        'callback_default = "jansen"',
+        'callback_default = "jansen"\nafter_hours = "Spoed: huisartsenpost"\n'
+        'after_hours_route = "088 003 0600"',
+    ) + (
+        '\n[[opening]]\ndays = ["mon", "tue"]\nstart = "08:00"\nend = "17:00"\n'
+        '\n[[opening]]\ndays = ["sat"]\nstart = "22:00"\nend = "24:00"\non_closures = true\n'
+    )
+    c = parse_client(text)
+    assert len(c.opening) == 2 and c.opening[1].end is None and c.opening[1].on_closures
+    again = parse_client(dump_client(c))
+    assert (again.opening, again.after_hours, again.after_hours_route) == (
+        c.opening,
+        c.after_hours,
+        c.after_hours_route,
+    )
+    assert parse_client(PRACTICE).opening == ()  # a file without them means what it meant
+
+
+@pytest.mark.parametrize(
+    ("addition", "fragment"),
+    [
+        ('\n[[opening]]\ndays = ["mon"]\nstart = "08:00"\nend = "08:00"\n', "begin en einde"),
+        ('\n[[opening]]\ndays = ["maandag"]\nstart = "08:00"\nend = "17:00"\n', "onbekende dag"),
+        ('\n[[opening]]\ndays = []\nstart = "08:00"\nend = "17:00"\n', "geen dagen"),
+    ],
+)
+def test_impossible_opening_rows_are_refused_with_file_and_line(addition, fragment):
+    from kccdesk.clientfile import ImportErrors
+
+    with pytest.raises(ImportErrors) as refused:
+        parse_client(PRACTICE + addition, "linde.toml")
+    assert "linde.toml:" in str(refused.value) and fragment in str(refused.value)
+
+
+def test_an_after_hours_route_must_be_a_person_or_a_valid_number():
+    from kccdesk.clientfile import ImportErrors
+
+    text = PRACTICE.replace(
+        'callback_default = "jansen"', 'callback_default = "jansen"\nafter_hours_route = "12ab"'
+    )
+    with pytest.raises(ImportErrors) as refused:
+        parse_client(text, "linde.toml")
+    assert "after_hours_route" in str(refused.value)
+
+
+def test_duty_json_says_open_and_opens_at(cli_db, tmp_path, capsys):
+    text = PRACTICE + '\n[[opening]]\ndays = ["mon", "tue", "wed", "thu", "fri"]\n'
+    text += 'start = "08:00"\nend = "17:00"\n'
+    path = tmp_path / "linde.toml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["import", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["duty", "--client", "linde", "--at", "2026-12-02T22:48", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["open"], data["opens_at"]) == (False, "2026-12-03T08:00:00+01:00")
+    assert main(["duty", "--client", "linde", "--at", "2026-12-02T22:48"]) == 0
+    assert "Gesloten — open do 08:00" in capsys.readouterr().out
+    # ...and export writes the rows back.
+    out = tmp_path / "out"
+    assert main(["export", str(out)]) == 0
+    assert "[[opening]]" in (out / "linde.toml").read_text(encoding="utf-8")
