@@ -12,7 +12,7 @@ from kccdesk.records import CallRecord
 from kccdesk.storage.base import StoreBase
 from kccdesk.storage.convert import CALL_COLUMNS, call_record, call_record_from_columns
 from kccdesk.storage.engine import bump_counter
-from kccdesk.storage.light import call_log
+from kccdesk.storage.light import call_log, callback_note
 
 
 class CallStore(StoreBase):
@@ -114,15 +114,19 @@ class CallStore(StoreBase):
         return self._run(read)
 
     def purge(self, older_than: datetime) -> dict[str, int]:
-        """Delete callback notes and call logs (callers' personal data) from before a moment."""
-        from kccdesk.storage.tables import CallRow, NoteRow
+        """Delete callback notes and call logs (callers' personal data) from before a moment.
+
+        Core clauses (light.py), not the ORM: a desk runs this at every start, and loading
+        SQLModel for it cost the desk half a second of CPU beside the agent's first keys."""
 
         def write() -> dict[str, int]:
-            with self._session() as s, s.begin():
-                notes = s.exec(delete(NoteRow).where(NoteRow.created_at < older_than))
-                calls = s.exec(delete(CallRow).where(CallRow.started_at < older_than))
+            with self.engine.begin() as c:
+                notes = c.execute(
+                    delete(callback_note).where(callback_note.c.created_at < older_than)
+                )
+                calls = c.execute(delete(call_log).where(call_log.c.started_at < older_than))
                 if notes.rowcount:
-                    bump_counter(s.connection(), "notes")
+                    bump_counter(c, "notes")
                 return {"notes": notes.rowcount or 0, "calls": calls.rowcount or 0}
 
         return self._run(write)

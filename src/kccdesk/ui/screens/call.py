@@ -189,6 +189,8 @@ class CallScreen(Screen):
         self.pending_transfer: PendingTransfer | None = None
         #: tokens of other commands sent to the softphone (accept, hangup) → what they were
         self.pending_commands: dict[str, str] = {}
+        #: what the detail panel shows and the data it was drawn from (kept to skip redraws)
+        self._detail_shown: tuple[object, tuple[object, ...]] | None = None
 
     # --- layout ------------------------------------------------------------------------
 
@@ -213,6 +215,7 @@ class CallScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#instructions").border_title = texts.INSTRUCTIONS
+        self.search.on_highlight = self._highlighted_now
         self.set_interval(1.0, self._tick)
         self.set_interval(DUTY_REFRESH, self.refresh_duty)
         app = app_of(self)
@@ -409,14 +412,36 @@ class CallScreen(Screen):
 
     @on(SearchPanel.Highlighted)
     def _highlight_changed(self) -> None:
+        self._highlighted_now()
+
+    def _highlighted_now(self, hit: Hit | None = None) -> None:
+        """The search panel's chosen hit changed (told at once, in the keystroke's turn)."""
         self.acted_on = None  # the agent chose someone else: actions follow the highlight
         self._show_detail()
 
     def _show_detail(self, hit: Hit | None = None, person_id: str | None = None) -> None:
         """The chosen hit in the detail panel — or, after an alternative was chosen in the
-        transfer guard, that person: what the agent acts on is what the screen shows."""
-        detail = self.query_one(DetailPanel)
+        transfer guard, that person: what the agent acts on is what the screen shows.
+        Nothing is redrawn when the same thing is shown from the same data (most keystrokes
+        keep the top hit): a redraw of the panel costs a layout of the whole screen."""
         hit = hit or self.selected
+        # What the panel is drawn from; the objects are compared by identity (a roster
+        # change or a new minute brings a new status, a reload a new client).
+        source = (
+            self.desk.client(hit.entry.client) if hit else None,
+            self.status,
+            self.caller_history,
+        )
+        what = ((hit.entry.client, hit.kind, hit.entry.id) if hit else None, person_id)
+        last = self._detail_shown
+        if (
+            last is not None
+            and last[0] == what
+            and all(a is b for a, b in zip(last[1], source, strict=True))
+        ):
+            return
+        self._detail_shown = (what, source)
+        detail = self.query_one(DetailPanel)
         if (hit is None and person_id is None) or self.status is None:
             detail.update(self.caller_history or "")
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from dataclasses import dataclass
 from time import perf_counter
 from typing import TYPE_CHECKING
@@ -80,6 +81,8 @@ class SearchPanel(Vertical):
         self._ready: dict[str | None, int] = {}
         #: the results wait for the all-clients index ("zoekt…")
         self._pending = False
+        #: told the chosen hit at once (the call screen); else a Highlighted message is sent
+        self.on_highlight: Callable[[Hit | None], None] | None = None
 
     def compose(self) -> ComposeResult:
         # F2 selects what was typed on purpose; focus alone (Esc, typing from another pane)
@@ -89,6 +92,7 @@ class SearchPanel(Vertical):
 
     def on_mount(self) -> None:
         self.query_one("#results", OptionList).can_focus = True
+        self.watch(self.field, "value", self._typed, init=False)
 
     @property
     def field(self) -> Input:
@@ -136,8 +140,13 @@ class SearchPanel(Vertical):
 
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.search_for(event.value)
+        event.stop()  # searched already, in the keystroke's own turn (`_typed`)
+
+    def _typed(self, value: str) -> None:
+        """The search field's value changed: search and show at once, inside the turn that
+        handled the key (a watcher, not the Input.Changed message a turn later), so the
+        field, the results and the detail are laid out and painted together, once."""
+        self.search_for(value)
 
     def _search(self, query: str, scope: str | None) -> list[Hit]:
         if not query.strip():
@@ -196,8 +205,17 @@ class SearchPanel(Vertical):
         self.hits = hits
         self._pending = pending
         self.repaint()
-        self.post_message(self.Highlighted(self.selected))
+        self._highlighted()
         self.call_after_refresh(self._painted, query, len(hits), pending)
+
+    def _highlighted(self) -> None:
+        """Tell the screen which hit is chosen now. In the same turn as the new results when
+        it listens (`on_highlight`), so a keystroke costs one layout of the screen, not one
+        for the list and another for the detail a message later."""
+        if self.on_highlight is not None:
+            self.on_highlight(self.selected)
+        else:
+            self.post_message(self.Highlighted(self.selected))
 
     def _painted(self, query: str, count: int, pending: bool) -> None:
         self.post_message(self.ResultsShown(query, count, perf_counter(), pending))
@@ -205,26 +223,29 @@ class SearchPanel(Vertical):
     def repaint(self) -> None:
         results = self.query_one("#results", OptionList)
         highlighted = results.highlighted
-        results.clear_options()
         if not self.hits:
             typed = self.value.strip()
             if self._pending:
                 hint = Text(texts.SEARCHING_ALL, style="dim italic")
             else:
                 hint = Text(texts.NO_RESULTS if typed else texts.RESULTS_HINT, style="dim italic")
-            results.add_option(Option(hint, disabled=True))
+            with results.prevent(OptionList.OptionHighlighted):
+                results.set_options([Option(hint, disabled=True)])
             return
         status = self.status if not self.all_clients else None
         desk = desk_of(self)
-        results.add_options(
-            Option(
-                render.hit_prompt(h, status, self.all_clients, _person_of(desk, h)),
-                id=f"hit-{i}",
-            )
-            for i, h in enumerate(self.hits)
-        )
         keep = highlighted if highlighted is not None and highlighted < len(self.hits) else 0
-        results.highlighted = keep
+        # One replacement of the options (not a clear and an add): one layout per keystroke;
+        # the screen is told of the highlight once, by `_highlighted`.
+        with results.prevent(OptionList.OptionHighlighted):
+            results.set_options(
+                Option(
+                    render.hit_prompt(h, status, self.all_clients, _person_of(desk, h)),
+                    id=f"hit-{i}",
+                )
+                for i, h in enumerate(self.hits)
+            )
+            results.highlighted = keep
 
     # --- the chosen hit ----------------------------------------------------------------
 
@@ -247,7 +268,7 @@ class SearchPanel(Vertical):
     @on(Input.Submitted, "#search")
     def _chosen(self, event: Message) -> None:
         event.stop()
-        self.post_message(self.Highlighted(self.selected))
+        self._highlighted()
 
 
 def _person_of(desk: Desk, hit: Hit) -> Person | None:
