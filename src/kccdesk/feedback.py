@@ -9,7 +9,6 @@ whether the client's roster change came after the call.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,6 +16,7 @@ from kccdesk.errors import InputError
 from kccdesk.model import Client
 from kccdesk.records import CallRecord, NoteRecord
 from kccdesk.roster_rules import FIRST_DAY, LAST_DAY
+from kccdesk.text_rule import blank, forbidden
 
 #: what went wrong, as the client reports it
 CATEGORIES = (
@@ -61,29 +61,23 @@ class FeedbackInput:
     owner: str = ""
 
 
-#: characters that turn the direction of the text around them: in a report they can make
-#: what the client said read differently from what was typed
-BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
 def _text(value: str, what: str, limit: int, lines: bool = False) -> str:
     """Trimmed text without control characters (line breaks allowed where `lines`; a
     Windows line end is a line break) and without direction overrides."""
-    allowed = "\n\t" if lines else ""
     if lines:
         value = value.replace("\r\n", "\n")
-    for ch in value:
-        if unicodedata.category(ch) == "Cc" and ch not in allowed:
-            raise FeedbackRefused(
-                f"{what} bevat een stuurteken (U+{ord(ch):04X}) op positie "
-                f"{value.index(ch) + 1}; typ het opnieuw"
-            )
-        if ch in BIDI_CONTROLS:
-            raise FeedbackRefused(
-                f"{what} bevat een richtingsteken (U+{ord(ch):04X}) dat de tekst anders laat "
-                "lezen dan getypt; typ het opnieuw"
-            )
-    if not "".join(ch for ch in value if unicodedata.category(ch) != "Cf").strip():
+    wrong = forbidden(value, lines=lines)
+    if wrong is not None and wrong.kind == "direction":
+        raise FeedbackRefused(
+            f"{what} bevat een richtingsteken ({wrong.code}) dat de tekst anders laat "
+            "lezen dan getypt; typ het opnieuw"
+        )
+    if wrong is not None:
+        raise FeedbackRefused(
+            f"{what} bevat een stuurteken ({wrong.code}) op positie "
+            f"{wrong.position}; typ het opnieuw"
+        )
+    if blank(value):
         value = ""  # only invisible characters: nothing was said
     value = value.strip()
     if len(value) > limit:

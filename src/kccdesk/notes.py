@@ -6,13 +6,13 @@ A note that cannot be acted on is worse than none, because the caller believes h
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from kccdesk.model import Client
 from kccdesk.phones import PhoneCheck, check
 from kccdesk.roster import NoteRoute, note_route
+from kccdesk.text_rule import blank, forbidden
 from kccdesk.texts import absent_until, route_text
 
 URGENCIES = ("normaal", "dringend")
@@ -62,12 +62,6 @@ class CheckedNote:
     addressed_to: str = ""  # the person asked for, when the client's rule sent it elsewhere
 
 
-def _has_control(text: str, allowed: str = "") -> bool:
-    """Control characters (C0, DEL, C1) end up in mail headers and logs; none belong in a
-    name, and a message only needs line breaks and tabs."""
-    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
-
-
 def redirected(client: Client, person_id: str) -> str:
     """Who a note for this person goes to: their `notes_to` when the client set one (the
     client file guarantees the target exists and is not redirected in turn), else them."""
@@ -113,16 +107,29 @@ def check_note(
         # The client's rule: notes for this person go to someone else, who is the recipient;
         # the absence rule below then applies to them.
         addressed_to, recipient = recipient, target
-    if not caller_name.strip():
+    # The one text rule (kccdesk.text_rule): the name goes into the mail's Subject.
+    if blank(caller_name):
         raise NoteRefused("naam van de beller ontbreekt")
-    if _has_control(caller_name):
+    wrong = forbidden(caller_name)
+    if wrong is not None and wrong.kind == "direction":
+        raise NoteRefused(
+            f"naam van de beller bevat een richtingsteken ({wrong.code}) dat de naam anders "
+            "laat lezen dan getypt; typ alleen de naam"
+        )
+    if wrong is not None:
         raise NoteRefused(
             "naam van de beller bevat een regeleinde of stuurteken; typ alleen de naam"
         )
     message = message.replace("\r\n", "\n")
-    if not message.strip():
+    if blank(message):
         raise NoteRefused("bericht ontbreekt")
-    if _has_control(message, allowed="\n\t"):
+    wrong = forbidden(message, lines=True)
+    if wrong is not None and wrong.kind == "direction":
+        raise NoteRefused(
+            f"bericht bevat een richtingsteken ({wrong.code}) dat de tekst anders laat lezen "
+            "dan getypt"
+        )
+    if wrong is not None:
         raise NoteRefused("bericht bevat een stuurteken (alleen regeleinden en tabs mogen)")
     if urgency not in URGENCIES:
         raise NoteRefused(f"urgentie '{urgency}' onbekend (kies uit {', '.join(URGENCIES)})")

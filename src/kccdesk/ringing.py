@@ -13,9 +13,10 @@ import json
 import os
 import socket
 import struct
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+
+from kccdesk.text_rule import forbidden
 
 #: how long `kccdesk ring` waits for the desk's answer (seconds)
 RING_TIMEOUT = 2.0
@@ -62,7 +63,7 @@ def parse_request(raw: bytes | None) -> tuple[str, str]:
             raise RingRefused(f"onleesbaar verzoek: '{name}' moet tekst zijn")
         if len(value) > MAX_NUMBER:
             raise RingRefused(f"'{name}' is te lang (hoogstens {MAX_NUMBER} tekens)")
-        if any(unicodedata.category(ch) == "Cc" for ch in value):
+        if forbidden(value) is not None:  # the one text rule (kccdesk.text_rule)
             raise RingRefused(f"'{name}' bevat stuurtekens")
     if not line.strip():
         raise RingRefused("'line' (het gekozen nummer) ontbreekt")

@@ -28,7 +28,6 @@ field too (topics, people, the client head), so a text or date means the same ev
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -43,6 +42,7 @@ from kccdesk.model import (
     ExtraShift,
     WeeklyShift,
 )
+from kccdesk.text_rule import forbidden
 
 RosterItem = WeeklyShift | ExtraShift | Absence | Closure | Coverage
 
@@ -50,11 +50,6 @@ RosterItem = WeeklyShift | ExtraShift | Absence | Closure | Coverage
 #: the years a date in client data may fall in (inclusive)
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2100, 12, 31)
-
-#: line breaks and tabs are allowed only in multi-line texts (topic body, instructions,
-#: greeting); every other control character (C0, DEL, C1, line/paragraph separators) nowhere
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def date_problem(name: str, day: date) -> str | None:
@@ -65,15 +60,19 @@ def date_problem(name: str, day: date) -> str | None:
 
 
 def text_problem(name: str, value: str, multiline: bool = False) -> str | None:
-    """Why a text cannot be stored (a control character; line breaks and tabs only where
-    `multiline`), else None."""
-    found = (_CONTROL_MULTILINE if multiline else _CONTROL).search(value)
+    """Why a text cannot be stored (kccdesk.text_rule: a control character, a separator, a
+    direction override; line breaks and tabs only where `multiline`), else None."""
+    found = forbidden(value, lines=multiline, carriage_returns=multiline)
     if found is None:
         return None
-    char = found.group()
-    if char in "\r\n\t" and not multiline:
+    if found.kind == "break":
         return f"veld '{name}' mag geen regeleinde of tab bevatten"
-    return f"veld '{name}' bevat een stuurteken (U+{ord(char):04X})"
+    if found.kind == "direction":
+        return (
+            f"veld '{name}' bevat een richtingsteken ({found.code}) dat de tekst anders laat "
+            "lezen dan getypt"
+        )
+    return f"veld '{name}' bevat een stuurteken ({found.code})"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,62 @@
+"""One rule for every text a person types or a file carries: no control characters, no line
+or paragraph separators, no direction overrides; and text of only invisible characters is
+no text at all.
+
+Notes, feedback, client files, roster edits and rings from the softphone all ask this one
+module, so a caller name with U+202E (which turns the text around it, also in a mail's
+Subject) or U+2028 is refused everywhere alike, and a name of zero-width spaces counts as
+missing. Line breaks and tabs are allowed only where a text has lines (a message, a topic's
+body, instructions). Each caller words its own refusal; what is forbidden is decided here.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+#: characters that turn the direction of the text around them (embeddings, overrides and
+#: isolates): what is shown would read differently from what was typed
+DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: line and paragraph separators: a line break that is not one, in a header or a log
+SEPARATORS = frozenset("\u2028\u2029\x85")
+#: allowed in texts with lines
+LINE_BREAKS = frozenset("\n\t")
+
+
+@dataclass(frozen=True)
+class Forbidden:
+    """The first character a text may not hold: where (1-based) and of which kind."""
+
+    char: str
+    position: int
+    kind: str  # "break" (a line break or tab where none may be), "control", "direction"
+
+    @property
+    def code(self) -> str:
+        return f"U+{ord(self.char):04X}"
+
+
+def forbidden(value: str, lines: bool = False, carriage_returns: bool = False) -> Forbidden | None:
+    """The first character this text may not hold, or None when it is sound. With `lines`
+    line breaks and tabs are allowed; `carriage_returns` also allows CR in them (a client
+    file's text keeps the line ends it was written with)."""
+    for position, ch in enumerate(value, 1):
+        if ch in LINE_BREAKS or ch == "\r":
+            if not lines:
+                return Forbidden(ch, position, "break")
+            if ch != "\r" or carriage_returns:
+                continue
+            return Forbidden(ch, position, "control")
+        if ch in DIRECTION_CONTROLS:
+            return Forbidden(ch, position, "direction")
+        if ch in SEPARATORS or unicodedata.category(ch) == "Cc":
+            return Forbidden(ch, position, "control")
+    return None
+
+
+def blank(value: str) -> bool:
+    """Whether nothing visible was typed: only spaces and invisible characters (zero-width
+    spaces and joiners, soft hyphens and other format characters)."""
+    return not any(
+        not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Zs", "Mn") for ch in value
+    )
