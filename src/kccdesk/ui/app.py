@@ -49,6 +49,8 @@ SENDER_POLL = 0.1
 TYPING_QUIET = 0.06
 #: how long a stepped-aside build sleeps before it looks again
 QUIET_POLL = 0.005
+#: keys typed while a form opens wait for it at most this long (then go where they may)
+HOLD_KEYS_AT_MOST = 1.0
 
 
 class KccDeskApp(App[None]):
@@ -158,11 +160,42 @@ class KccDeskApp(App[None]):
         self.phone_rang_at = 0.0
         #: perf_counter() until which background builds step aside (the agent is typing)
         self._typing_until = 0.0
+        #: keys typed while a form was opening, for it (see on_event)
+        self._held_keys: list[events.Event] = []
+        self._held_since = 0.0
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.Paste):
             self._typing_until = time.perf_counter() + TYPING_QUIET
+            if self._held_keys or self._form_opening():
+                # A form is opening (F6 in a burst): its fields do not exist yet, so the
+                # keys typed for them wait, in order, until it has focused its first field.
+                self._held_keys.append(event)
+                self._held_since = self._held_since or time.perf_counter()
+                if time.perf_counter() - self._held_since > HOLD_KEYS_AT_MOST:
+                    await self.release_held_keys()  # never held for good
+                return
         await super().on_event(event)
+
+    def _form_opening(self) -> bool:
+        from kccdesk.ui.screens.typing_ahead import TypingAhead
+
+        try:
+            screen = self.screen
+        except Exception:  # no screen yet (starting) or none left (closing)
+            return False
+        return isinstance(screen, TypingAhead) and not screen.typing_ready
+
+    async def release_held_keys(self) -> None:
+        """Hand the keys typed while a form opened to it, in the order they were typed; a
+        key among them that opens the next form holds the rest for that one."""
+        held, self._held_keys, self._held_since = self._held_keys, [], 0.0
+        for index, event in enumerate(held):
+            if self._form_opening():
+                self._held_keys = held[index:]
+                self._held_since = time.perf_counter()
+                return
+            await super().on_event(event)
 
     def background_pause(self) -> None:
         """Called by a background build (F8's index of all clients) every few milliseconds

@@ -313,6 +313,14 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         self.dismiss(None)
 
     def action_save(self, keep_absent: bool = False) -> None:
+        # In a burst (a paste, a text expander, a slow link) Ctrl+S comes while the letters
+        # typed before it still wait in the fields: save what was typed, all of it.
+        self.after_typed(lambda: self._save_typed(keep_absent))
+
+    def _save_typed(self, keep_absent: bool) -> None:
+        if self._saving or not self.is_attached:
+            return
+        self._check_phone()  # from the field itself, not a Changed message still on its way
         if not self.phone_ok:
             # Say why nothing is saved, and go where it can be fixed.
             self._show_error(texts.NOTE_FIX_PHONE)

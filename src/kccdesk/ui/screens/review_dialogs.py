@@ -175,7 +175,13 @@ class ActionForm(TypingAhead, ModalScreen["FeedbackRecord | None"]):
         self.dismiss(None)
 
     def action_save(self) -> None:
+        self.after_typed(self._save_typed)  # what was typed before Ctrl+S, all of it
+
+    def _save_typed(self) -> None:
         from kccdesk.feedback import FeedbackChange, FeedbackRefused, check_change
+
+        if not self.is_attached:
+            return
 
         action, owner, cause = self.current()
         change = FeedbackChange(status="actie-uitgezet", action=action, owner=owner, cause=cause)

@@ -282,7 +282,10 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
         return True
 
     def action_save(self) -> None:
-        if self._check() or self.item is None:
+        self.after_typed(self._save_typed)  # what was typed before Ctrl+S, all of it
+
+    def _save_typed(self) -> None:
+        if self._saving or not self.is_attached or self._check() or self.item is None:
             return
         self._saving = True
         self.refresh_bindings()

@@ -10,6 +10,8 @@ before the form has focused its first field reach the form itself, and go to tha
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import events
 from textual.actions import SkipAction
 from textual.binding import Binding
@@ -24,7 +26,25 @@ FIELD_KEYS = [
 
 
 class TypingAhead(Screen):
-    """Mixed into form screens: BINDINGS = [*FIELD_KEYS, ...]."""
+    """Mixed into form screens: BINDINGS = [*FIELD_KEYS, ...].
+
+    Keys that arrive while the form is still opening (the F6 of a burst came just before
+    them) are held by the app and handed to the form once it has focused its first field
+    (`typing_ready`), Tab and Ctrl+S included, in the order they were typed."""
+
+    #: the form has composed and focused its first field: keys may come in
+    typing_ready = False
+
+    def on_mount(self) -> None:
+        # After the refresh that follows mounting: the form's own on_mount has asked for
+        # the focus of its first field by then, and that has been given.
+        self.call_after_refresh(self._ready_for_keys)
+
+    async def _ready_for_keys(self) -> None:
+        self.typing_ready = True
+        release = getattr(self.app, "release_held_keys", None)
+        if release is not None:
+            await release()
 
     def on_key(self, event: events.Key) -> None:
         """A key that reached the form itself arrived before any field had the focus (a
@@ -38,6 +58,27 @@ class TypingAhead(Screen):
         elif isinstance(field, TextArea):
             event.stop()
             field.insert(event.character)
+
+    def after_typed(self, callback: Callable[[], object]) -> None:
+        """Run `callback` once every field has taken the keys already sent to it.
+
+        Tab and Ctrl+S are priority keys: the app acts on them as they arrive, while the
+        letters before them may still wait in a field's queue. A save must read what was
+        typed, so it waits for those queues (a callback posted behind their keys)."""
+        fields = [*self.query(Input), *self.query(TextArea)]
+        waiting = len(fields)
+        if not waiting:
+            callback()
+            return
+
+        def done() -> None:
+            nonlocal waiting
+            waiting -= 1
+            if waiting == 0:
+                self.call_later(callback)
+
+        for field in fields:
+            field.call_later(done)
 
     def action_next_field(self) -> None:
         self.focus_next()
