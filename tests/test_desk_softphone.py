@@ -139,6 +139,16 @@ async def test_a_second_call_is_shown_not_switched_to(demo_store, phones, tmp_pa
             await settle(pilot)
             assert screen.client_id == PRACTICE and screen.call is first
             assert "Tweede oproep: Gemeente Oosterwold" in _header(app)
+            # Ctrl+L hangs up the call in progress, not the one waiting (issue 23).
+            other.events()  # what the second phone saw so far
+            await pilot.press("ctrl+l")
+            caller.event("CALL_CLOSED")
+            await _until(lambda: screen.call is not first, seconds=8)
+            assert "CALL_CLOSED" not in other.events(wait=0.5)  # still ringing
+            await settle(pilot)
+            # ...and the desk now shows the waiting caller as the call, ringing.
+            assert screen.call is not None and screen.client_id == "gemeente-oosterwold"
+            assert not screen.call.answered
     finally:
         second.stop()
 

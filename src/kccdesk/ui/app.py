@@ -154,6 +154,8 @@ class KccDeskApp(App[None]):
         self.phone_connected = False
         #: softphone calls that rang while another call was active, by call id
         self.waiting_calls: dict[str, CallEvent] = {}
+        #: the account (the dialed line's AOR) each call on the softphone came in on
+        self.phone_accounts: dict[str, str] = {}
         #: perf_counter() when the last softphone command left, and when the last
         #: CALL_INCOMING was read from the link (for measurements)
         self.phone_sent_at = 0.0
@@ -365,6 +367,7 @@ class KccDeskApp(App[None]):
         assert isinstance(said, CallEvent)
         if said.type == "CALL_INCOMING":
             self.phone_rang_at = message.read_at
+            self.phone_accounts[said.call_id] = said.account
             if screen.phone_call_active():
                 self.waiting_calls[said.call_id] = said
                 self._show_waiting()
@@ -372,6 +375,8 @@ class KccDeskApp(App[None]):
                 return
             self.incoming_call(said.line, said.caller, phone_call=said.call_id)
             return
+        if said.type == "CALL_CLOSED":
+            self.phone_accounts.pop(said.call_id, None)
         if said.type == "CALL_CLOSED" and said.call_id in self.waiting_calls:
             del self.waiting_calls[said.call_id]
             self._show_waiting()

@@ -189,6 +189,8 @@ class CallScreen(Screen):
         self.pending_transfer: PendingTransfer | None = None
         #: tokens of other commands sent to the softphone (accept, hangup) → what they were
         self.pending_commands: dict[str, str] = {}
+        #: the softphone call Ctrl+L hung up (its answer must end that one, no other)
+        self._hanging_up = ""
         #: what the detail panel shows and the data it was drawn from (kept to skip redraws)
         self._detail_shown: tuple[object, tuple[object, ...]] | None = None
 
@@ -535,9 +537,15 @@ class CallScreen(Screen):
             self.notify(
                 texts.PHONE_FAILED.format(error=response.data.strip() or what), severity="error"
             )
-        elif what == "neerleggen" and self.phone_call_active():
+        elif (
+            what == "neerleggen"
+            and self.phone_call_active()
+            and self.call is not None
+            and self.call.phone_id == self._hanging_up
+        ):
             # baresip announces CALL_CLOSED before this answer; after a failed transfer it
-            # ends the call without one: the agent hung up, so the call is over now.
+            # ends the call without one: the agent hung up, so the call is over now — that
+            # call, not the waiting one that has been shown since.
             self.finish_call(self.now())
 
     def phone_lost(self, error: str) -> None:
@@ -588,9 +596,16 @@ class CallScreen(Screen):
         """Ctrl+L, "Einde gesprek": the handling time ends here, notes included. A call the
         softphone drives is hung up there and ends when the phone says so (CALL_CLOSED); any
         other call ends at once. The next ring or F7 starts a new one."""
-        from kccdesk.softphone import HANGUP
+        from kccdesk.softphone import HANGUP, Command
 
         if self.phone_call_active():
+            app = app_of(self)
+            account = app.phone_accounts.get(self.call.phone_id) if self.call else None
+            if app.waiting_calls and account:
+                # baresip hangs up the call of its current line, which a second call ringing
+                # on another line has become: choose this call's line first.
+                self._phone_command(Command("uafind", account), "lijn kiezen")
+            self._hanging_up = self.call.phone_id if self.call else ""
             self._phone_command(HANGUP, "neerleggen")
             return
         call = self.call
