@@ -160,7 +160,7 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         values = _form_values(self.kind, self.entry.item if self.entry else self.preset)
-        people = [(Text(p.name), p.id) for p in self.client.people]
+        people: list[tuple[Text, str]] = [(Text(p.name), p.id) for p in self.client.people]
         with VerticalScroll(classes="dialog", id="roster-form") as box:
             box.border_title = texts.ROSTER_FORM_TITLE[self.kind] + (
                 f" (v{self.entry.version})" if self.entry else ""
@@ -168,7 +168,9 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
             for name in FIELDS[self.kind]:
                 yield Label(texts.ROSTER_FIELD[name])
                 if name in ("person", "replaced_by"):
-                    options = people if name == "person" else [(texts.ROSTER_NO_ONE, ""), *people]
+                    options = (
+                        people if name == "person" else [(Text(texts.ROSTER_NO_ONE), ""), *people]
+                    )
                     current = values.get(name)
                     yield Select(
                         options,
