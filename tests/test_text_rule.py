@@ -70,3 +70,52 @@ def test_the_direction_override_message_says_what_it_does():
     with pytest.raises(NoteRefused, match="richtingsteken \\(U\\+202E\\)"):
         check_note(CLIENT, "jan", "Jan\u202e", "0612345678", "x", at=AT)
     assert "richtingsteken (U+202E)" in text_problem("reason", "ziek\u202e")
+
+
+# --- data that cannot be true, and text too long (issue 28) ----------------------------------
+
+
+def test_a_bom_at_the_start_of_a_client_file_is_no_text(tmp_path):
+    from kccdesk.clientfile import load_clients
+
+    path = tmp_path / "c.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + b'[client]\nid = "c"\nname = "C"\n')
+    (client,) = load_clients([path])
+    assert client.id == "c"
+    assert parse_client('\ufeff[client]\nid = "c"\nname = "C"\n').name == "C"
+
+
+def test_texts_longer_than_their_limit_are_refused_with_the_numbers():
+    with pytest.raises(NoteRefused, match="te lang \\(201 tekens; hooguit 200\\)"):
+        check_note(CLIENT, "jan", "J" * 201, "0612345678", "x", at=AT)
+    with pytest.raises(NoteRefused, match="hooguit 4000"):
+        check_note(CLIENT, "jan", "Jan", "0612345678", "x" * 100_000, at=AT)
+    head = '[client]\nid = "c"\nname = "C"\ninstructions = "' + "i" * 10_001 + '"\n'
+    with pytest.raises(ImportErrors, match="veld 'instructions' is te lang"):
+        parse_client(head)
+    assert parse_client(head.replace("i" * 10_001, "i" * 10_000)).instructions
+
+
+def test_a_coverage_minimum_beyond_any_roster_is_refused():
+    text = (
+        '[client]\nid = "c"\nname = "C"\n\n[[coverage]]\ndays = ["mon"]\n'
+        'start = "08:00"\nend = "17:00"\nmin = 1000000000000000000\n'
+    )
+    with pytest.raises(ImportErrors, match="hooguit 1000"):
+        parse_client(text, "c.toml")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("from", "2027-03-28T02:30"), ("until", "2027-03-28T02:00")]
+)
+def test_an_absence_at_a_time_the_clock_skips_is_refused_with_the_dst_hint(field, value):
+    other = "2027-03-27" if field == "until" else "2027-03-29"
+    bounds = {field: value, ("until" if field == "from" else "from"): other}
+    text = (
+        '[client]\nid = "c"\nname = "C"\n\n[[people]]\nid = "jan"\nname = "Jan"\n\n'
+        f'[[absences]]\nperson = "jan"\nfrom = {bounds["from"]}\nuntil = {bounds["until"]}\n'
+    )
+    with pytest.raises(ImportErrors) as refused:
+        parse_client(text, "c.toml")
+    assert "bestaat niet in Europe/Amsterdam" in str(refused.value)
+    assert "zomertijd" in str(refused.value)

@@ -33,11 +33,14 @@ from kccdesk.model import (
 from kccdesk.phones import SUPPORTED_COUNTRIES, check
 from kccdesk.roster import parse_clock
 from kccdesk.roster_rules import BY_SECTION, client_problems, date_problem, text_problem
+from kccdesk.text_rule import MAX_INSTRUCTIONS, MAX_NAME, too_long
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 #: texts that may span lines (line breaks and tabs allowed); every other text is one line
 MULTILINE = frozenset({"body", "instructions", "greeting"})
+#: the largest number a count in a client file may be (coverage `min`)
+MAX_COUNT = 1000
 
 #: a strict e-mail address: ASCII local part and a domain with at least one dot
 EMAIL = re.compile(
@@ -167,6 +170,10 @@ class _Reader:
         problem = text_problem(key, value, multiline=key in MULTILINE)
         if problem:
             raise ValueError(problem)
+        longest = MAX_INSTRUCTIONS if key in MULTILINE or key == "after_hours" else MAX_NAME
+        problem = too_long(value, longest)
+        if problem:
+            raise ValueError(f"veld '{key}' is {problem}")
         return value
 
     def optional_text(self, key: str) -> str | None:
@@ -251,6 +258,8 @@ class _Reader:
         value = self.table.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"veld '{key}' moet een geheel getal zijn")
+        if value > MAX_COUNT:  # no roster needs more; a database integer holds it
+            raise ValueError(f"veld '{key}' is {value}; hooguit {MAX_COUNT}")
         return value
 
     def entry_id(self) -> int | None:
@@ -301,6 +310,7 @@ def _loads(text: str) -> dict[str, Any]:
 
 def parse_client(text: str, path: str = "<tekst>") -> Client:
     """Parse one client file's text; raises ImportErrors listing every problem found."""
+    text = text.removeprefix("\ufeff")
     try:
         data = _loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -714,7 +724,7 @@ def load_clients(paths: Iterable[str | Path], origins: Origins | None = None) ->
     where: Origins = {} if origins is None else origins
     for path in client_files(paths):
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8-sig")  # a BOM (Windows editors) is no text
             client = parse_client(text, str(path))
         except ImportErrors as exc:
             errors.extend(exc.errors)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from kccdesk.model import Client
 from kccdesk.phones import PhoneCheck, check
 from kccdesk.roster import NoteRoute, note_route
-from kccdesk.text_rule import blank, forbidden
+from kccdesk.text_rule import MAX_MESSAGE, MAX_NAME, blank, forbidden, too_long
 from kccdesk.texts import absent_until, route_text
 
 URGENCIES = ("normaal", "dringend")
@@ -120,7 +120,13 @@ def check_note(
         raise NoteRefused(
             "naam van de beller bevat een regeleinde of stuurteken; typ alleen de naam"
         )
+    problem = too_long(caller_name.strip(), MAX_NAME)
+    if problem:
+        raise NoteRefused(f"naam van de beller is {problem}")
     message = message.replace("\r\n", "\n")
+    problem = too_long(message.strip(), MAX_MESSAGE)
+    if problem:
+        raise NoteRefused(f"bericht is {problem}")
     if blank(message):
         raise NoteRefused("bericht ontbreekt")
     wrong = forbidden(message, lines=True)

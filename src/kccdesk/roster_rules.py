@@ -47,6 +47,9 @@ from kccdesk.text_rule import forbidden
 RosterItem = WeeklyShift | ExtraShift | Absence | Closure | Coverage
 
 
+#: the most people a coverage row may ask for (no roster needs more; a database integer fits)
+MAX_MIN = 1000
+
 #: the years a date in client data may fall in (inclusive)
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2100, 12, 31)
@@ -184,9 +187,31 @@ def entry_problems(
     if isinstance(item, Absence) and item.until is None and item.until_time is not None:
         found.append("een eindtijd zonder einddatum")
     if isinstance(item, Absence):
+        found.extend(_missing_times(client, item))
+    if isinstance(item, Absence):
         found.extend(_replacement_problems(client, item, others, known))
     if isinstance(item, ExtraShift | Absence | Closure | Coverage) and item in others:
         found.append("dit staat al in het rooster")
+    return found
+
+
+def _missing_times(client: Client, item: Absence) -> list[str]:
+    """A time that the client's clock skips (the spring DST night: 02:00–03:00 does not
+    exist) cannot be when an absence begins or ends."""
+    found = []
+    for name, day, at in (
+        ("from", item.start, item.start_time),
+        ("until", item.until, item.until_time),
+    ):
+        if day is None or at is None or date_problem(name, day):
+            continue
+        wall = datetime.combine(day, at)
+        there = wall.replace(tzinfo=client.zone).astimezone(UTC).astimezone(client.zone)
+        if there.replace(tzinfo=None) != wall:
+            found.append(
+                f"{name} {wall:%d-%m-%Y %H:%M} bestaat niet in {client.timezone}: de klok "
+                "springt die nacht een uur vooruit (zomertijd); kies een tijd ervoor of erna"
+            )
     return found
 
 
@@ -348,6 +373,8 @@ def _coverage_problems(client: Client, item: Coverage, others: Sequence[RosterIt
     )
     if isinstance(item.min, bool) or item.min < 1:
         found.append(f"min moet 1 of meer zijn, niet {item.min}")
+    elif item.min > MAX_MIN:
+        found.append(f"min {item.min} is meer dan een rooster kan vragen (hooguit {MAX_MIN})")
     if item.department is not None:
         problem = text_problem("department", item.department)
         if problem:

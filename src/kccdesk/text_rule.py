@@ -23,6 +23,20 @@ SEPARATORS = frozenset("\u2028\u2029\x85")
 LINE_BREAKS = frozenset("\n\t")
 
 
+#: the longest a text may be, by what it is: a name fits a mail's Subject and a list line, a
+#: message a screen, instructions what an agent can read during a call
+MAX_NAME = 200
+MAX_MESSAGE = 4000
+MAX_INSTRUCTIONS = 10_000
+
+
+def too_long(value: str, limit: int) -> str | None:
+    """'… tekens; hooguit …' when the text is longer than its limit, else None."""
+    if len(value) <= limit:
+        return None
+    return f"te lang ({len(value)} tekens; hooguit {limit})"
+
+
 @dataclass(frozen=True)
 class Forbidden:
     """The first character a text may not hold: where (1-based) and of which kind."""
