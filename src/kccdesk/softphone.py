@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import logging
 import socket
 import threading
 import time
@@ -29,6 +30,12 @@ from kccdesk.transfers import TransferCheck
 
 #: a netstring longer than this is not baresip talking: the link is dropped
 MAX_MESSAGE = 1 << 20
+#: digits a netstring's length may have (MAX_MESSAGE has 7)
+MAX_LENGTH_DIGITS = 8
+#: JSON nested deeper than this is no message of the protocol: the frame is dropped
+MAX_JSON_DEPTH = 32
+
+log = logging.getLogger(__name__)
 #: pauses between reconnection attempts grow to at most this (seconds)
 MAX_BACKOFF = 5.0
 FIRST_BACKOFF = 0.2
@@ -48,10 +55,16 @@ def encode(message: dict) -> bytes:
 
 
 class NetstringReader:
-    """Collects bytes as they come and hands out every complete JSON object."""
+    """Collects bytes as they come and hands out every complete JSON object.
+
+    A frame that is a netstring but not a JSON object (bad JSON, nested too deep) is
+    dropped and counted (`dropped`, logged): the frames after it still line up. A stream
+    that is not netstrings at all (no length, a length too long, no comma) cannot be
+    followed: PhoneError, and the link starts over."""
 
     def __init__(self) -> None:
         self._buffer = bytearray()
+        self.dropped = 0
 
     def feed(self, data: bytes) -> list[dict]:
         self._buffer += data
@@ -63,7 +76,7 @@ class NetstringReader:
                     raise PhoneError("geen netstring: lengte ontbreekt")
                 return found
             head = bytes(self._buffer[:colon])
-            if not head.isdigit():
+            if not head.isdigit() or len(head) > MAX_LENGTH_DIGITS:
                 raise PhoneError(f"geen netstring: lengte {head[:20]!r}")
             length = int(head)
             if length > MAX_MESSAGE:
@@ -75,12 +88,47 @@ class NetstringReader:
                 raise PhoneError("geen netstring: komma ontbreekt")
             body = bytes(self._buffer[colon + 1 : end])
             del self._buffer[: end + 1]
-            try:
-                message = json.loads(body)
-            except ValueError as exc:
-                raise PhoneError(f"geen JSON van de softphone: {exc}") from None
-            if isinstance(message, dict):
-                found.append(message)
+            message = _json_object(body)
+            if message is None:
+                self.dropped += 1
+                log.warning("softphone: bericht overgeslagen (geen JSON-object, %d bytes)", length)
+                continue
+            found.append(message)
+
+
+def _json_object(body: bytes) -> dict | None:
+    """The JSON object in a frame, or None for anything else: invalid JSON, another type,
+    or nesting deeper than any message of the protocol (a thousand levels would exhaust
+    the parser's recursion; a hundred never occur)."""
+    if _depth(body) > MAX_JSON_DEPTH:
+        return None
+    try:
+        message = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    return message if isinstance(message, dict) else None
+
+
+def _depth(body: bytes) -> int:
+    """The deepest nesting of [ and { outside strings (a linear scan, no recursion)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
 
 
 # --- what the phone says ---------------------------------------------------------------------
@@ -99,11 +147,26 @@ class CallEvent:
 
     @property
     def line(self) -> str:
-        return user_part(self.account)
+        return _shown_part(user_part(self.account))
 
     @property
     def caller(self) -> str:
-        return user_part(self.peer)
+        return _shown_part(user_part(self.peer))
+
+
+#: a dialed line or caller id longer than this is no number (it is cut)
+MAX_PART = 64
+
+
+def _shown_part(part: str) -> str:
+    """A number from the phone as the desk may show and store it: at most MAX_PART
+    characters, control and direction characters replaced (kccdesk.text_rule)."""
+    from kccdesk.text_rule import forbidden
+
+    part = part[:MAX_PART]
+    while (wrong := forbidden(part)) is not None:
+        part = part[: wrong.position - 1] + "?" + part[wrong.position :]
+    return part
 
 
 @dataclass(frozen=True)
@@ -319,12 +382,18 @@ def run_link(
             on_state(True, "")
         try:
             messages = link.read(poll)
-        except PhoneError as exc:
+        except Exception as exc:  # PhoneError, or anything a hostile phone provokes
+            log.warning("softphone: verbinding opnieuw na fout: %s", exc)
+            link.close()
             state = False
-            on_state(False, str(exc))
+            on_state(False, str(exc) if isinstance(exc, PhoneError) else "onleesbaar bericht")
+            _pause(backoff.next(), stopping, poll)
             continue
         for message in messages:
-            on_message(message)
+            try:
+                on_message(message)
+            except Exception as exc:  # one message the desk could not take: not the link
+                log.warning("softphone: bericht niet verwerkt: %s", exc)
     link.close()
 
 

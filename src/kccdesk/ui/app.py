@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import itertools
 import json
 import sys
 import threading
@@ -49,6 +50,8 @@ SENDER_POLL = 0.1
 TYPING_QUIET = 0.06
 #: how long a stepped-aside build sleeps before it looks again
 QUIET_POLL = 0.005
+#: second calls named in the header; more are counted
+WAITING_SHOWN = 2
 #: keys typed while a form opens wait for it at most this long (then go where they may)
 HOLD_KEYS_AT_MOST = 1.0
 
@@ -371,7 +374,8 @@ class KccDeskApp(App[None]):
             if screen.phone_call_active():
                 self.waiting_calls[said.call_id] = said
                 self._show_waiting()
-                self.notify(self._waiting_text(said), severity="warning", timeout=8)
+                if len(self.waiting_calls) <= WAITING_SHOWN:  # more are counted in the header
+                    self.notify(self._waiting_text(said), severity="warning", timeout=8)
                 return
             self.incoming_call(said.line, said.caller, phone_call=said.call_id)
             return
@@ -388,9 +392,8 @@ class KccDeskApp(App[None]):
             self.incoming_call(first.line, first.caller, phone_call=first.call_id)
 
     def _waiting_text(self, event: CallEvent) -> str:
-        from kccdesk import dialing
-
-        client = dialing.client_for_line(self.desk.clients, event.line)
+        # The light directory (a dict lookup), never every client loaded on this thread.
+        client = self.desk.client_for_line(event.line)
         if client is None:
             return texts.PHONE_SECOND_UNKNOWN.format(line=event.line, caller=event.caller)
         return texts.PHONE_SECOND_CALL.format(client=client.name, caller=event.caller)
@@ -398,7 +401,11 @@ class KccDeskApp(App[None]):
     def _show_waiting(self) -> None:
         from kccdesk.ui.widgets.call_header import CallHeader
 
-        text = "; ".join(self._waiting_text(e) for e in self.waiting_calls.values())
+        # The first few by name, the rest counted: a burst of rings costs the same per ring.
+        waiting = list(itertools.islice(self.waiting_calls.values(), WAITING_SHOWN))
+        text = "; ".join(self._waiting_text(e) for e in waiting)
+        if len(self.waiting_calls) > WAITING_SHOWN:
+            text += f" (+{len(self.waiting_calls) - WAITING_SHOWN})"
         for screen in self.screen_stack:
             for header in screen.query(CallHeader):
                 header.waiting = text
