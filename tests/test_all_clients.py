@@ -180,3 +180,26 @@ def test_a_client_read_again_during_the_load_of_all_is_not_overwritten(demo_stor
     demo_store.load_clients = counted
     desk.load_all()
     assert len(reads) == 2 and desk._all_loaded
+
+
+async def test_a_hit_of_another_client_makes_it_the_client_of_the_call(demo_store):
+    """F8, then a person of another client: header, greeting, instructions and duty are that
+    client's, and the stopped transfer is logged against it (issue 23)."""
+    from desk_helpers import text_of, type_text
+
+    app = build_app(demo_store.url, MUNI)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f8")
+        await _wait_for(pilot, lambda: None in app.screen.search._ready)
+        await type_text(pilot, "kees van dijk")
+        await _wait_for(pilot, lambda: bool(app.screen.hits))
+        await settle(pilot)
+        screen = app.screen
+        hit = screen.search.selected
+        assert hit is not None and hit.entry.client == BIKES
+        assert screen.client_id == BIKES and screen.call.client == BIKES
+        assert "Fietsenmakerij Van Dijk" in text_of(app, "#call-header")
+        bikes = app.desk.client(BIKES)
+        assert bikes.instructions[:40] in text_of(app, "#instructions")
+        assert screen.search.value == "kees van dijk" and screen.scope_all

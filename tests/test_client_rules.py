@@ -107,9 +107,18 @@ async def test_desk_stops_the_transfer_offers_the_note_and_logs_the_attempt(demo
         await settle(pilot)
         form = app.screen
         assert isinstance(form, NoteForm)
-        assert form.current().recipient == "mprins"
-        await pilot.press("escape")
+        # Drafted for the alderman, going to the secretary: for whom it was meant is kept.
+        assert form.current().recipient == "wmulder"
+        assert "via" in text_of(app, "#recipient-status")
+        await type_text(pilot, "Piet")
+        await pilot.press("tab")
+        await type_text(pilot, "0612345678")
+        await pilot.press("tab")
+        await type_text(pilot, "Over de rotonde")
+        await pilot.press("ctrl+s")
         await settle(pilot)
+        (note,) = [n for n in demo_store.notes(MUNI) if n.caller_name == "Piet"]
+        assert (note.recipient, note.addressed_to) == ("mprins", "wmulder")
         await pilot.press("f7")  # the call ends: the stopped attempt is in its log
         await settle(pilot)
     first_call = demo_store.calls(MUNI)[-1]  # the F7 call after it is logged at exit too

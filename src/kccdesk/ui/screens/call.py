@@ -417,9 +417,32 @@ class CallScreen(Screen):
         self._highlighted_now()
 
     def _highlighted_now(self, hit: Hit | None = None) -> None:
-        """The search panel's chosen hit changed (told at once, in the keystroke's turn)."""
+        """The search panel's chosen hit changed (told at once, in the keystroke's turn).
+        Searching all clients (F8), a hit of another client makes that the client of the
+        call: its header, greeting, instructions and duty are shown, and a transfer or note
+        is logged against it — what the desk shows is what the agent acts on."""
         self.acted_on = None  # the agent chose someone else: actions follow the highlight
+        hit = hit or self.selected
+        if hit is not None and self.scope_all and hit.entry.client != self.client_id:
+            self._adopt_client(hit.entry.client)
         self._show_detail()
+
+    def _adopt_client(self, client_id: str) -> None:
+        """Make this the client of the call while the search goes on (F8): as show_client,
+        but keeping the scope and what was typed."""
+        app = app_of(self)
+        self.client_id = client_id
+        if app.last_client:
+            app.last_client.set(client_id)
+        if self.call is not None:
+            self.call.client = client_id
+        self._paint_client()
+        if self.roster_open:
+            self.query_one(RosterPane).show(client_id, self.today())
+        if app.synced:
+            self.query_one(NotesPanel).show_client(client_id)
+        else:
+            self.query_one(NotesPanel).client_id = client_id
 
     def _show_detail(self, hit: Hit | None = None, person_id: str | None = None) -> None:
         """The chosen hit in the detail panel — or, after an alternative was chosen in the
@@ -742,7 +765,15 @@ class CallScreen(Screen):
             if choice is None:
                 self.action_focus_search()
             elif choice.how == "note":
-                self.open_note(self.new_draft(client, choice.person))
+                from kccdesk.notes import redirected
+
+                # A note the client's rule sends elsewhere (an alderman's go to the
+                # secretary) is drafted for the person asked for: the form then says "voor
+                # wethouder …, via …" and the note keeps for whom it was meant.
+                person = choice.person
+                if redirected(client, person_id) == person:
+                    person = person_id
+                self.open_note(self.new_draft(client, person))
             else:
                 override = choice.how == "override"
                 self.put_through(check, choice.person, override, choice.reason)
