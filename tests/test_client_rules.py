@@ -177,3 +177,22 @@ async def test_overrides_are_listed_for_the_shift_lead(demo_store):
     found = app.desk.overrides(MUNI)
     assert [(o.kind, o.agent) for o in found] == [("doorverbonden", "Sanne"), ("gestopt", "Sanne")]
     assert "reden: burgemeester belt zelf" in found[0].text
+
+
+async def test_the_reason_for_overriding_a_rule_is_typed_in_sight_at_80x24(demo_store):
+    """F5 on a never-transfer person, then t: the reason field shows, with the focus, inside
+    the dialog's visible area, at the smallest terminal (issue 23)."""
+    app = build_app(demo_store.url, MUNI)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_text(pilot, "wouter mulder")
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        dialog = app.screen
+        reason = dialog.query_one("#transfer-reason")
+        assert reason.display and dialog.focused is reason
+        box = dialog.query_one("#transfer-dialog").region
+        assert reason.region.height > 0 and box.contains_region(reason.region)
+        await type_text(pilot, "burgemeester")
+        assert reason.value == "burgemeester"

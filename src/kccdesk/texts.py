@@ -279,6 +279,9 @@ TRANSFER_ABSENT = "{name} is afwezig{reason} {until}."
 TRANSFER_CLOSED = "{client} is vandaag gesloten: {reason}."
 TRANSFER_ALTERNATIVES = "Wel in dienst — Enter kiest:"
 TRANSFER_NO_ALTERNATIVES = "Er heeft nu niemand anders dienst. Overweeg een terugbelnotitie."
+TRANSFER_NO_COLLEAGUE = (
+    "Geen vervanger of collega van dezelfde afdeling heeft nu dienst. Overweeg een terugbelnotitie."
+)
 TRANSFER_CONFIRM = "Toch doorverbinden met {name}? Dit wordt gelogd als bewuste afwijking."
 TRANSFER_HINT = "Enter: kies alternatief · F6: notitie · t: toch doorverbinden · Esc: terug"
 TRANSFER_CONFIRM_HINT = "j: ja, toch doorverbinden · n/Esc: nee"

@@ -85,13 +85,21 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
         with Vertical(classes="dialog warning", id="transfer-dialog") as box:
             box.border_title = texts.TRANSFER_TITLE
             yield Static(Text(problem, style="bold"), id="transfer-problem")
+            if check.rule:
+                # Right under the problem, so it is in sight however full the dialog is.
+                field = Input(placeholder=texts.TRANSFER_REASON_PLACEHOLDER, id="transfer-reason")
+                field.display = False
+                yield field
             if check.alternatives:
                 yield Static(texts.TRANSFER_ALTERNATIVES)
                 yield OptionList(
                     *(self._option(alt) for alt in check.alternatives), id="transfer-options"
                 )
             else:
-                yield Static(texts.TRANSFER_NO_ALTERNATIVES, id="transfer-none")
+                # What the guard says must be true: after a client's rule only colleagues of
+                # the same department are offered, others may well be on duty.
+                none = texts.TRANSFER_NO_COLLEAGUE if check.rule else texts.TRANSFER_NO_ALTERNATIVES
+                yield Static(none, id="transfer-none")
             if check.note_to:
                 yield Static(
                     Text(
@@ -103,10 +111,6 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
                     id="transfer-note",
                 )
             yield Static(texts.TRANSFER_HINT, classes="hint", id="transfer-hint")
-            if check.rule:
-                field = Input(placeholder=texts.TRANSFER_REASON_PLACEHOLDER, id="transfer-reason")
-                field.display = False
-                yield field
 
     def _option(self, alt: PersonState) -> Option:
         line = Text("● ", "bold green")
@@ -142,6 +146,7 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
             reason = self.query_one("#transfer-reason", Input)
             reason.display = True
             reason.focus()
+            self.call_after_refresh(reason.scroll_visible, animate=False)
             self.query_one("#transfer-hint", Static).update(
                 Text(texts.TRANSFER_REASON_HINT, style="bold yellow")
             )
