@@ -262,6 +262,18 @@ class _Reader:
             raise ValueError(f"veld '{key}' is {value}; hooguit {MAX_COUNT}")
         return value
 
+    def entry_version(self) -> int | None:
+        """The entry's version at export (optional): an import refuses the entry when the
+        stored one has been changed since."""
+        value = self.table.get("version")
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError("veld 'version' moet een positief geheel getal zijn")
+        if "id" not in self.table:
+            raise ValueError("veld 'version' hoort bij een 'id'")
+        return value
+
     def entry_id(self) -> int | None:
         """The stored entry's id that export writes (optional; matches the entry on import)."""
         value = self.table.get("id")
@@ -390,7 +402,7 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
         return result
 
     def shift(t: dict[str, Any]) -> WeeklyShift:
-        r = _Reader(t, "shift", ("id", "person", "days", "start", "end", "on_closures"))
+        r = _Reader(t, "shift", ("id", "version", "person", "days", "start", "end", "on_closures"))
         days = tuple(d.lower() for d in r.words("days"))
         for day in days:
             if day not in WEEKDAYS:
@@ -401,12 +413,15 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
             r.clock("start"),
             r.clock("end"),
             r.entry_id(),
+            version=r.entry_version(),
             on_closures=r.flag("on_closures"),
         )
 
     def coverage(t: dict[str, Any]) -> Coverage:
         r = _Reader(
-            t, "coverage", ("id", "days", "start", "end", "department", "min", "on_closures")
+            t,
+            "coverage",
+            ("id", "version", "days", "start", "end", "department", "min", "on_closures"),
         )
         days = tuple(d.lower() for d in r.words("days"))
         for day in days:
@@ -419,22 +434,26 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
             r.optional_text("department"),
             r.count("min", 1),
             r.entry_id(),
+            version=r.entry_version(),
             on_closures=r.flag("on_closures"),
         )
 
     def extra(t: dict[str, Any]) -> ExtraShift:
-        r = _Reader(t, "extra shift", ("id", "person", "date", "start", "end"))
+        r = _Reader(t, "extra shift", ("id", "version", "person", "date", "start", "end"))
         return ExtraShift(
             r.text("person", required=True),
             r.required_day("date"),
             r.clock("start"),
             r.clock("end"),
             r.entry_id(),
+            version=r.entry_version(),
         )
 
     def absence(t: dict[str, Any]) -> Absence:
         r = _Reader(
-            t, "absence", ("id", "person", "from", "until", "reason", "replaced_by", "covers")
+            t,
+            "absence",
+            ("id", "version", "person", "from", "until", "reason", "replaced_by", "covers"),
         )
         start, start_time = r.moment("from", required=True)
         until, until_time = r.moment("until")
@@ -446,6 +465,7 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
             reason=r.text("reason"),
             replaced_by=r.optional_text("replaced_by"),
             id=r.entry_id(),
+            version=r.entry_version(),
             covers=r.flag("covers"),
             start_time=start_time,
             until_time=until_time,
@@ -465,9 +485,13 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
         return row
 
     def closure(t: dict[str, Any]) -> Closure:
-        r = _Reader(t, "closure", ("id", "from", "until", "reason"))
+        r = _Reader(t, "closure", ("id", "version", "from", "until", "reason"))
         return Closure(
-            r.required_day("from"), r.required_day("until"), r.text("reason"), r.entry_id()
+            r.required_day("from"),
+            r.required_day("until"),
+            r.text("reason"),
+            r.entry_id(),
+            version=r.entry_version(),
         )
 
     client_fields = set(Client.__dataclass_fields__) - set(LABELS) - {"_people_by_id", "memo"}

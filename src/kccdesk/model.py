@@ -68,6 +68,9 @@ class WeeklyShift:
     end: time
     #: the stored entry's id (from the database or an exported file); equality ignores it
     id: int | None = field(default=None, compare=False)
+    #: the stored entry's version an export wrote: an import refuses the entry when it has
+    #: been changed since (equality ignores it)
+    version: int | None = field(default=None, compare=False)
     #: keeps running on closure days and public holidays (on-call rotations)
     on_closures: bool = False
 
@@ -80,6 +83,9 @@ class ExtraShift:
     end: time
     #: the stored entry's id (from the database or an exported file); equality ignores it
     id: int | None = field(default=None, compare=False)
+    #: the stored entry's version an export wrote: an import refuses the entry when it has
+    #: been changed since (equality ignores it)
+    version: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,9 @@ class Absence:
     replaced_by: str | None = None
     #: the stored entry's id (from the database or an exported file); equality ignores it
     id: int | None = field(default=None, compare=False)
+    #: the stored entry's version an export wrote: an import refuses the entry when it has
+    #: been changed since (equality ignores it)
+    version: int | None = field(default=None, compare=False)
     #: the replacement is on duty in the absent person's shifts meanwhile
     covers: bool = False
     #: local wall-clock time on `start` the absence begins (part of a day)
@@ -146,6 +155,9 @@ class Coverage:
     min: int = 1
     #: the stored entry's id (from the database or an exported file); equality ignores it
     id: int | None = field(default=None, compare=False)
+    #: the stored entry's version an export wrote: an import refuses the entry when it has
+    #: been changed since (equality ignores it)
+    version: int | None = field(default=None, compare=False)
     #: also required on closure days and public holidays
     on_closures: bool = False
 
@@ -171,6 +183,9 @@ class Closure:
     reason: str = ""
     #: the stored entry's id (from the database or an exported file); equality ignores it
     id: int | None = field(default=None, compare=False)
+    #: the stored entry's version an export wrote: an import refuses the entry when it has
+    #: been changed since (equality ignores it)
+    version: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -236,6 +236,14 @@ def _merge_roster(
             audit(new.id, "added", None, after)
             continue
         old = roster_item(kind, row)
+        if item.version is not None and item.version != row.version and old != item:
+            # The file was exported at an older version of this entry: importing it would
+            # silently undo the newer edit (the pane's rule, StaleEntry, holds here too).
+            from kccdesk.records import RosterEntry
+            from kccdesk.storage.roster import StaleEntry, _last_change
+
+            current = RosterEntry(kind, row.id, row.version, old)
+            raise StaleEntry(current, _last_change(s, cid, kind, row.id))
         if old == item and row.position == position:
             continue
         values = {"position": position}

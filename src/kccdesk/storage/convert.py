@@ -165,11 +165,17 @@ def roster_item(kind: str, row):
             parse_clock(row.start),
             parse_clock(row.end),
             row.id,
+            version=row.version,
             on_closures=bool(row.on_closures),
         )
     if kind == "extra_shift":
         return ExtraShift(
-            row.person, row.date, parse_clock(row.start), parse_clock(row.end), row.id
+            row.person,
+            row.date,
+            parse_clock(row.start),
+            parse_clock(row.end),
+            row.id,
+            version=row.version,
         )
     if kind == "absence":
         return Absence(
@@ -179,6 +185,7 @@ def roster_item(kind: str, row):
             row.reason,
             row.replaced_by,
             row.id,
+            version=row.version,
             covers=bool(row.covers),
             start_time=parse_clock(row.start_time) if row.start_time else None,
             until_time=parse_clock(row.until_time) if row.until_time else None,
@@ -191,9 +198,10 @@ def roster_item(kind: str, row):
             row.department,
             row.min,
             row.id,
+            version=row.version,
             on_closures=bool(row.on_closures),
         )
-    return Closure(row.start, row.until, row.reason, row.id)
+    return Closure(row.start, row.until, row.reason, row.id, version=row.version)
 
 
 def roster_entry(kind: str, row) -> RosterEntry:

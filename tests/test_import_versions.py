@@ -1,0 +1,71 @@
+"""An import never silently undoes a newer edit (issue 22): export writes each roster
+entry's version, and re-importing an older export refuses an entry changed since, as the
+pane refuses a stale save; a hand-written file without versions imports as before."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import time
+
+import pytest
+
+from kccdesk.clientfile import dump_client, parse_client
+from kccdesk.desk import Desk
+from kccdesk.storage import open_store
+from kccdesk.storage.roster import StaleEntry
+
+TEXT = """\
+[client]
+id = "uden"
+name = "Gemeente Uden"
+
+[[people]]
+id = "anna"
+name = "Anna"
+
+[[shifts]]
+person = "anna"
+days = ["mon"]
+start = "08:00"
+end = "18:00"
+"""
+
+
+@pytest.fixture
+def lead_desk(database_url):
+    from kccdesk.actor import Actor
+
+    store = open_store(database_url)
+    desk = Desk(store, actor=Actor(user="marieke", shift_lead=True))
+    yield desk
+    store.close()
+
+
+def test_reimporting_an_older_export_refuses_the_entry_edited_since(lead_desk):
+    desk = lead_desk
+    desk.import_clients([parse_client(TEXT)])
+    exported = dump_client(desk.client("uden"))
+    assert "version = 1" in exported
+    (entry,) = [e for e in desk.roster_entries("uden") if e.kind == "shift"]
+    desk.save_roster_entry("uden", replace(entry.item, end=time(12)), entry)  # the pane
+    with pytest.raises(StaleEntry) as refused:
+        desk.import_clients([parse_client(exported)])
+    assert "intussen gewijzigd (nu versie 2" in str(refused.value)
+    assert desk.client("uden").shifts[0].end == time(12)  # the newer edit stands
+
+
+def test_an_export_of_the_current_version_imports_and_a_file_without_versions_too(lead_desk):
+    desk = lead_desk
+    desk.import_clients([parse_client(TEXT)])
+    current = parse_client(dump_client(desk.client("uden")).replace('"18:00"', '"17:00"'))
+    desk.import_clients([current])
+    assert desk.client("uden").shifts[0].end == time(17)
+    desk.import_clients([parse_client(TEXT)])  # hand-written, no ids or versions
+    assert desk.client("uden").shifts[0].end == time(18)
+
+
+def test_a_version_without_an_id_is_refused_in_the_file():
+    from kccdesk.clientfile import ImportErrors
+
+    with pytest.raises(ImportErrors, match="'version' hoort bij een 'id'"):
+        parse_client(TEXT.replace('end = "18:00"', 'end = "18:00"\nversion = 3'))
