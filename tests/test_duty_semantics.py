@@ -508,3 +508,28 @@ def test_duty_json_says_open_and_opens_at(cli_db, tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["export", str(out)]) == 0
     assert "[[opening]]" in (out / "linde.toml").read_text(encoding="utf-8")
+
+
+async def test_after_hours_the_guard_offers_the_practices_line_first_and_logs_it(demo_store):
+    from desk_helpers import build_app, settle, text_of, type_text
+    from kccdesk.ui.screens.transfer import TransferDialog
+
+    night = datetime(2026, 12, 2, 22, 48, tzinfo=AMS)
+    app = build_app(demo_store.url, "huisartsen-de-linde", now=night)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        assert "gesloten — open do 08:00" in text_of(app, "#call-header")
+        await type_text(pilot, "mark jansen")
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app.screen, TransferDialog)
+        problem = text_of(app, "#transfer-problem")
+        assert problem.startswith("⚠ Spoed buiten openingstijd: huisartsenpost 088 003 0600")
+        first = app.screen.query_one("#transfer-options").get_option_at_index(0)
+        assert "088 003 06 00" in str(first.prompt) and "spoedlijn" in str(first.prompt)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+    logged = [c for c in demo_store.calls("huisartsen-de-linde") if c.transferred_to]
+    assert [c.transferred_to for c in logged][-1:] == ["+31880030600"]

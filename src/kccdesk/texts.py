@@ -194,6 +194,8 @@ CLOSED_NOW = "gesloten"
 CLOSED_OPENS = "gesloten — open {when}"
 AFTER_HOURS = "⚠ {text}"
 AFTER_HOURS_ROUTE = "Spoedlijn buiten openingstijd: {route}"
+AFTER_HOURS_OPTION = "{number}  spoedlijn buiten openingstijd"
+TRANSFERRED_TO_NUMBER = "Doorverbonden met de spoedlijn {number}."
 CLOSED_TODAY = "VANDAAG GESLOTEN ({reason})"
 NOTE_FAILED_ALERT = (
     "Notitie voor {name} (beller {caller}) is NIET verstuurd: {reason}. "

@@ -764,6 +764,8 @@ class CallScreen(Screen):
         def decided(choice: TransferChoice | None) -> None:
             if choice is None:
                 self.action_focus_search()
+            elif choice.how == "number":
+                self.put_through_to_number(check, choice.person)
             elif choice.how == "note":
                 from kccdesk.notes import redirected
 
@@ -779,6 +781,39 @@ class CallScreen(Screen):
                 self.put_through(check, choice.person, override, choice.reason)
 
         self.app.push_screen(TransferDialog(client, check), decided)
+
+    def put_through_to_number(self, check: TransferCheck, number: str) -> None:
+        """The client's own line for urgent callers outside opening hours: on the softphone
+        when it drives the call, else logged for a transfer by hand; the call log names the
+        number it went to."""
+        from kccdesk.softphone import Command, PhoneError, TransferRefused, transfer_uri
+
+        assert self.call is not None
+        client = self.desk.client(check.client)
+        shown = phone_display(number, client.country)
+        if self.phone_call_active():
+            if not self.call.answered:
+                self.notify(texts.PHONE_ANSWER_FIRST, severity="warning", timeout=3)
+                return
+            settings = app_of(self).settings.softphone
+            assert settings is not None
+            try:
+                uri = transfer_uri(number, settings.transfer_domain)
+                token = app_of(self).phone_send(Command("transfer", uri))
+            except (TransferRefused, PhoneError) as exc:
+                self.call.transfer_failed(number, str(exc))
+                self.notify(texts.TRANSFER_FAILED.format(name=shown, reason=exc), severity="error")
+                return
+            self.call.client = check.client
+            self.record_shown(check.client, check.target.person)
+            self.pending_transfer = PendingTransfer(token, number, "", shown)
+            self.notify(texts.TRANSFER_SENDING.format(name=shown, number=shown), timeout=4)
+            return
+        self.call.client = check.client
+        self.call.transferred(number)
+        self.record_shown(check.client, check.target.person)
+        self.notify(texts.TRANSFERRED_TO_NUMBER.format(number=shown))
+        self.begin_call(self.client_id, explicit=False)
 
     def log_transfer(
         self, check: TransferCheck, person_id: str, override: bool, reason: str = ""

@@ -21,11 +21,15 @@ from kccdesk.roster import PersonState
 from kccdesk.transfers import TransferCheck
 from kccdesk.ui.plain import OptionList, Static
 
+#: the option id of the client's after-hours number in the alternatives
+AFTER_HOURS_OPTION = "after-hours-route"
+
 
 @dataclass(frozen=True)
 class TransferChoice:
     """What the agent chose: "alternative" (put through to `person`), "override" (to the
-    person asked for anyway, with `reason` when a client's rule was overridden) or "note"."""
+    person asked for anyway, with `reason` when a client's rule was overridden), "number"
+    (the client's after-hours line, `person` holding the number) or "note"."""
 
     how: str
     person: str
@@ -90,11 +94,16 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
                 field = Input(placeholder=texts.TRANSFER_REASON_PLACEHOLDER, id="transfer-reason")
                 field.display = False
                 yield field
-            if check.alternatives:
+            if check.alternatives or check.after_hours_number:
                 yield Static(texts.TRANSFER_ALTERNATIVES)
-                yield OptionList(
-                    *(self._option(alt) for alt in check.alternatives), id="transfer-options"
-                )
+                options = [self._option(alt) for alt in check.alternatives]
+                if check.after_hours_number:
+                    # Closed: the client's line for urgent callers is offered first.
+                    number = phone_display(check.after_hours_number, self.client.country)
+                    line = Text("☎ ", "bold yellow")
+                    line.append(texts.AFTER_HOURS_OPTION.format(number=number), "bold")
+                    options.insert(0, Option(line, id=AFTER_HOURS_OPTION))
+                yield OptionList(*options, id="transfer-options")
             else:
                 # What the guard says must be true: after a client's rule only colleagues of
                 # the same department are offered, others may well be on duty.
@@ -124,7 +133,7 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
         return Option(line, id=alt.person)
 
     def on_mount(self) -> None:
-        if self.check.alternatives:
+        if self.check.alternatives or self.check.after_hours_number:
             options = self.query_one("#transfer-options", OptionList)
             options.styles.max_height = 10
             options.highlighted = 0
@@ -132,7 +141,9 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
 
     @on(OptionList.OptionSelected, "#transfer-options")
     def _picked(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id is not None:
+        if event.option.id == AFTER_HOURS_OPTION:
+            self.dismiss(TransferChoice("number", self.check.after_hours_number))
+        elif event.option.id is not None:
             self.dismiss(TransferChoice("alternative", event.option.id))
 
     def action_note(self) -> None:
