@@ -69,3 +69,22 @@ def test_a_version_without_an_id_is_refused_in_the_file():
 
     with pytest.raises(ImportErrors, match="'version' hoort bij een 'id'"):
         parse_client(TEXT.replace('end = "18:00"', 'end = "18:00"\nversion = 3'))
+
+
+def test_an_older_export_does_not_remove_an_entry_added_after_it(lead_desk):
+    from kccdesk.errors import StorageError
+    from kccdesk.model import WeeklyShift
+
+    desk = lead_desk
+    desk.import_clients([parse_client(TEXT)])
+    exported = dump_client(desk.client("uden"))
+    desk.save_roster_entry("uden", WeeklyShift("anna", ("tue",), time(8), time(12)))
+    with pytest.raises(StorageError, match="na deze export toegevoegd"):
+        desk.import_clients([parse_client(exported)])
+    assert len(desk.client("uden").shifts) == 2
+    # Removing an entry that was in the export, on purpose, still works.
+    fresh = dump_client(desk.client("uden"))
+    first = fresh.index("[[shifts]]")
+    second = fresh.index("[[shifts]]", first + 1)
+    desk.import_clients([parse_client(fresh[:first] + fresh[second:])])
+    assert [s.days for s in desk.client("uden").shifts] == [("tue",)]

@@ -219,6 +219,17 @@ def _merge_roster(
             "probeer opnieuw"
         )
 
+    exported = [item.id for item in items if item.id is not None and item.version is not None]
+    for row in free.values():
+        if exported and row.id > max(exported):
+            # An export lists every entry there was; ids only grow, so an entry with a
+            # higher id than any in the file was added after it: removing it would undo that.
+            from kccdesk.roster_edit import describe
+
+            raise StorageError(
+                f"{cid}: '{describe(roster_item(kind, row))}' is na deze export toegevoegd; "
+                "niets geïmporteerd (exporteer opnieuw en breng de wijziging daarin aan)"
+            )
     for row in free.values():
         before = roster_values(roster_item(kind, row), for_json=True)
         removed = s.exec(
