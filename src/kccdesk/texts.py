@@ -208,6 +208,7 @@ MAIL_NOT_SET_UP = (
     "Mail is niet ingesteld ([smtp] in de instellingen): notities worden bewaard, niet verstuurd."
 )
 FAILED_COUNT = " {count} notitie(s) niet verstuurd — F9 "
+FAILED_COUNT_SHORT = " {count} niet verstuurd (F9) "
 SEARCH_PLACEHOLDER = "Zoek persoon, afdeling of onderwerp…  (typfouten mogen)"
 SEARCH_PLACEHOLDER_ALL = "Zoek bij ALLE klanten…"
 NO_RESULTS = "Niets gevonden."

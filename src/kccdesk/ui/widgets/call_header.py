@@ -10,6 +10,9 @@ from textual.reactive import reactive
 from kccdesk import texts
 from kccdesk.ui.plain import Static
 
+#: below this many columns the header's words are short, so the state line fits
+NARROW = 100
+
 
 class CallHeader(Static):
     DEFAULT_CSS = """
@@ -48,8 +51,28 @@ class CallHeader(Static):
     waiting: reactive[str] = reactive("")
 
     def render(self) -> Text:
+        """Line 1: the call's state, cut with "…" rather than wrapped, so it never pushes
+        the greeting out of the header's three lines; lines 2–3: the greeting."""
+        text = self._state_line()
+        width = self.content_region.width
+        if width > 0 and text.cell_len > width:
+            text.truncate(width, overflow="ellipsis")
+        text.append("\n")
+        text.append(f"“{self.greeting}”", "italic")
+        if self.waiting:
+            text.append(f"   ☎ {self.waiting}", "bold yellow")
+        if self.connection:
+            text.append(f"\n⚠ {self.connection}", "bold yellow")
+        return text
+
+    def _state_line(self) -> Text:
         text = Text()
         text.append(self.client_name, "bold")
+        if self.failed_notes:  # an alarm: before anything that may be cut at 80 columns
+            text.append("  ")
+            narrow = self.content_region.width < NARROW
+            failed = texts.FAILED_COUNT_SHORT if narrow else texts.FAILED_COUNT
+            text.append(failed.format(count=self.failed_notes), "bold white on red")
         if self.started and self.now:
             seconds = (self.now - self.started).total_seconds()
             text.append(f"   {texts.CALL_TIMER} {texts.elapsed(seconds)}", "bold")
@@ -66,14 +89,4 @@ class CallHeader(Static):
         elif self.opening_hours:
             style = "bold red" if self.after_hours else "dim"
             text.append(f"   {self.opening_hours}", style)
-        if self.failed_notes:
-            text.append(
-                f"   {texts.FAILED_COUNT.format(count=self.failed_notes)}", "bold white on red"
-            )
-        text.append("\n")
-        text.append(f"“{self.greeting}”", "italic")
-        if self.waiting:
-            text.append(f"   ☎ {self.waiting}", "bold yellow")
-        if self.connection:
-            text.append(f"\n⚠ {self.connection}", "bold yellow")
         return text
