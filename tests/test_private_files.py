@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import DEMO_DIR
 from desk_helpers import SIZE, build_app, settle
 from kccdesk import locations, ringing
 from kccdesk.drafts import DraftStore, NoteDraft
@@ -211,3 +212,56 @@ def test_socket_peer_of_another_user_is_refused():
         child.wait(timeout=10)
     path.unlink()
     where.rmdir()
+
+
+# --- directories kccdesk creates, and ones it must not use (issue 28) ------------------------
+
+
+def test_every_directory_created_is_owner_only_parents_too(tmp_path, open_umask):
+    from kccdesk.files import private_dir
+
+    deep = private_dir(tmp_path / "home" / ".local" / "share" / "kccdesk")
+    for directory in (deep, *list(deep.parents)[:3]):
+        assert stat.S_IMODE(directory.stat().st_mode) == 0o700, directory
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="making a directory of another user needs root")
+def test_a_data_directory_of_another_user_is_refused(tmp_path, monkeypatch, capsys):
+    from kccdesk.cli import main
+
+    theirs = tmp_path / "theirs"
+    theirs.mkdir(mode=0o700)
+    os.chown(theirs, 4321, 4321)
+    monkeypatch.setenv("KCCDESK_DATA_DIR", str(theirs))
+    monkeypatch.delenv("KCCDESK_DATABASE_URL", raising=False)
+    assert main(["duty", "--client", "x"]) == 2
+    err = capsys.readouterr().err
+    assert "is van een andere gebruiker (uid 4321)" in err and err.count("\n") == 1
+
+
+def test_a_data_directory_writable_by_others_is_refused(tmp_path, monkeypatch, capsys):
+    from kccdesk.cli import main
+
+    open_dir = tmp_path / "open"
+    open_dir.mkdir()
+    os.chmod(open_dir, 0o777)
+    monkeypatch.setenv("KCCDESK_DATA_DIR", str(open_dir))
+    monkeypatch.delenv("KCCDESK_DATABASE_URL", raising=False)
+    assert main(["duty", "--client", "x"]) == 2
+    assert "beschrijfbaar voor anderen" in capsys.readouterr().err
+    # ...and one whose parent anyone may write to (its data could be swapped away).
+    monkeypatch.setenv("KCCDESK_DATA_DIR", str(open_dir / "data"))
+    assert main(["duty", "--client", "x"]) == 2
+    assert "beschrijfbaar voor iedereen" in capsys.readouterr().err
+    assert not (open_dir / "data").exists()
+
+
+def test_exported_files_are_owner_only_whatever_the_umask(tmp_path, open_umask, monkeypatch):
+    from kccdesk.cli import main
+
+    monkeypatch.setenv("KCCDESK_DATABASE_URL", f"sqlite:///{tmp_path / 'e.db'}")
+    assert main(["import", str(DEMO_DIR)]) == 0
+    out = tmp_path / "export"
+    assert main(["export", str(out)]) == 0
+    modes = {stat.S_IMODE(p.stat().st_mode) for p in out.iterdir()}
+    assert modes == {0o600}

@@ -279,6 +279,7 @@ def cmd_export(args) -> int:
     from pathlib import Path
 
     from kccdesk.clientfile import dump_client
+    from kccdesk.files import write_owner_only
 
     target = Path(args.directory)
     if target.exists() and not target.is_dir():
@@ -288,7 +289,8 @@ def cmd_export(args) -> int:
         target.mkdir(parents=True, exist_ok=True)
         for client in _desk(args).clients:
             path = target / f"{client.id}.toml"
-            path.write_text(dump_client(client), encoding="utf-8")
+            # Owner-only (0600) whatever the umask: the files name the clients' people.
+            write_owner_only(path, dump_client(client).encode("utf-8"))
             written.append(str(path))
     except OSError as exc:
         raise CliError(f"kan niet schrijven in {target}: {exc.strerror or exc}") from None
