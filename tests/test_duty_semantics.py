@@ -533,3 +533,62 @@ async def test_after_hours_the_guard_offers_the_practices_line_first_and_logs_it
         await settle(pilot)
     logged = [c for c in demo_store.calls("huisartsen-de-linde") if c.transferred_to]
     assert [c.transferred_to for c in logged][-1:] == ["+31880030600"]
+
+
+def test_a_chain_ending_at_a_replacements_replacement_names_them():
+    people = (Person("a", "Anna"), Person("b", "Bert"), Person("c", "Cees"))
+    c = Client(
+        id="x",
+        name="X",
+        people=people,
+        absences=(
+            Absence("a", date(2027, 1, 9), date(2027, 1, 9), replaced_by="b"),
+            Absence("b", date(2027, 1, 8), date(2027, 1, 10), replaced_by="c"),
+        ),
+    )
+    moment = at("2027-01-09T18:00")
+    route = note_route(c, "a", moment.astimezone(UTC))
+    assert route_text(c, route, moment) == (
+        "Anna afwezig t/m 09-01-2027 → vervanger Bert ook afwezig t/m 10-01-2027 → "
+        "notities naar Cees"
+    )
+
+
+def test_every_interface_text_is_defined_once():
+    """Two texts under one name: the later silently replaces the earlier (it happened)."""
+    import ast
+    from pathlib import Path
+
+    import kccdesk.texts
+
+    tree = ast.parse(Path(kccdesk.texts.__file__).read_text(encoding="utf-8"))
+    names = [
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign | ast.AnnAssign)
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Name)
+    ]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
+
+
+def test_duty_at_a_time_the_clock_skips_is_refused(cli_db, tmp_path, capsys):
+    path = tmp_path / "linde.toml"
+    path.write_text(PRACTICE, encoding="utf-8")
+    assert main(["import", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["duty", "--client", "linde", "--at", "2027-03-28T02:30"]) == 2
+    assert "bestaat niet in Europe/Amsterdam" in capsys.readouterr().err
+
+
+def test_a_24_7_line_on_a_holiday_is_open_not_closed():
+    from kccdesk.model import Opening
+
+    c = Client(
+        id="w",
+        name="Warmte",
+        public_holidays="NL",
+        opening=(Opening(ALL, time(0), None, on_closures=True),),
+    )
+    easter = duty_at(c, at("2027-03-28T12:00"))
+    assert easter.closed == "Eerste paasdag" and easter.open is True

@@ -119,3 +119,52 @@ def test_an_absence_at_a_time_the_clock_skips_is_refused_with_the_dst_hint(field
         parse_client(text, "c.toml")
     assert "bestaat niet in Europe/Amsterdam" in str(refused.value)
     assert "zomertijd" in str(refused.value)
+
+
+def test_a_locked_database_is_said_in_one_line_after_bounded_tries(tmp_path, monkeypatch):
+    """Another process holds the SQLite write lock: `note add` says so in one line, after
+    tries bounded by LOCK_WAIT_AT_MOST (counted on a fake clock, not on the wall)."""
+    import sqlite3
+
+    from kccdesk.desk import Desk
+    from kccdesk.errors import StorageError
+    from kccdesk.storage import base, open_store
+
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+    store = open_store(url)
+    store.import_clients(
+        [parse_client('[client]\nid = "c"\nname = "C"\n\n[[people]]\nid = "jan"\nname = "Jan"\n')]
+    )
+    holder = sqlite3.connect(tmp_path / "l.db")
+    holder.execute("BEGIN IMMEDIATE")
+    now = [0.0]
+    slept: list[float] = []
+    monkeypatch.setattr(base.systime, "monotonic", lambda: now[0])
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds + 1.5  # each try also waits out the busy timeout
+
+    monkeypatch.setattr(base.systime, "sleep", sleep)
+    try:
+        with pytest.raises(StorageError, match="is bezet door een ander proces"):
+            Desk(store, clock=lambda: AT).add_note("c", "jan", "Piet", "0612345678", "hallo")
+    finally:
+        holder.rollback()
+        holder.close()
+        store.close()
+    assert now[0] <= base.LOCK_WAIT_AT_MOST + 1.5
+    assert len(slept) < base.WRITE_ATTEMPTS - 1
+
+
+@pytest.mark.parametrize("agent", ["\u202eXIRTAM", "a\nb", "x" * 201, "\u200b\u200b", "a\x1b[31m"])
+def test_the_agent_signing_a_note_passes_the_same_rule(agent):
+    with pytest.raises(NoteRefused, match="naam van de medewerker"):
+        check_note(CLIENT, "jan", "Piet", "0612345678", "x", at=AT, agent=agent)
+
+
+@pytest.mark.parametrize("name", ["\u200b\u200b", "\ufeff", "\u00ad", "\u034f"])
+def test_a_person_named_only_in_invisible_characters_is_refused(name):
+    text = f'[client]\nid = "c"\nname = "C"\n\n[[people]]\nid = "jan"\nname = {json.dumps(name)}\n'
+    with pytest.raises(ImportErrors, match="veld 'name' is leeg"):
+        parse_client(text, "c.toml")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NoReturn
 
 EXIT_REFUSED = 1  # the input was checked and refused (invalid number, note not allowed)
@@ -327,7 +327,19 @@ def _instant(text: str | None, zone) -> datetime | None:
         value = datetime.fromisoformat(text)
     except ValueError:
         raise CliError(f"--at '{text}' is geen ISO-tijd (bijv. 2026-12-24T22:30)") from None
-    return value if value.tzinfo else value.replace(tzinfo=zone)
+    if value.tzinfo:
+        return value
+    local = value.replace(tzinfo=zone)
+    try:
+        skipped = local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value
+    except (OverflowError, ValueError):
+        skipped = False  # the edges of the calendar: the roster says why
+    if skipped:
+        raise CliError(
+            f"--at '{text}' bestaat niet in {zone}: de klok springt die nacht een uur vooruit "
+            "(zomertijd); kies een tijd ervoor of erna"
+        )
+    return local
 
 
 def cmd_duty(args) -> int:
@@ -372,8 +384,10 @@ def cmd_duty(args) -> int:
         )
         return 0
     print(f"{client.name} — {_day(status.at)} {status.at:%d-%m-%Y %H:%M %Z}")
-    if status.closed:
+    if status.closed and status.open is not True:
         print(f"Gesloten: {status.closed}")
+    elif status.closed:  # a 24/7 line on a holiday: open, on its holiday rota
+        print(f"Feestdag of sluitingsdag: {status.closed}")
     opening = texts.opening_line(status, client.opening_hours)
     if opening:
         print(opening[0].upper() + opening[1:])

@@ -33,7 +33,7 @@ from kccdesk.model import (
 from kccdesk.phones import SUPPORTED_COUNTRIES, check
 from kccdesk.roster import parse_clock
 from kccdesk.roster_rules import BY_SECTION, client_problems, date_problem, text_problem
-from kccdesk.text_rule import MAX_INSTRUCTIONS, MAX_NAME, too_long
+from kccdesk.text_rule import MAX_INSTRUCTIONS, MAX_NAME, blank, too_long
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
@@ -165,7 +165,7 @@ class _Reader:
             return default
         if not isinstance(value, str):
             raise ValueError(f"veld '{key}' moet tekst zijn")
-        if required and not value.strip():
+        if required and blank(value):  # spaces or only invisible characters
             raise ValueError(f"veld '{key}' is leeg")
         problem = text_problem(key, value, multiline=key in MULTILINE)
         if problem:

@@ -107,6 +107,12 @@ def check_note(
         # The client's rule: notes for this person go to someone else, who is the recipient;
         # the absence rule below then applies to them.
         addressed_to, recipient = recipient, target
+    # The one text rule (kccdesk.text_rule): the agent's name signs the mail.
+    if forbidden(agent) is not None or too_long(agent, MAX_NAME) or (agent and blank(agent)):
+        raise NoteRefused(
+            "naam van de medewerker (--agent) bevat een stuurteken of richtingsteken, is "
+            f"leeg of langer dan {MAX_NAME} tekens"
+        )
     # The one text rule (kccdesk.text_rule): the name goes into the mail's Subject.
     if blank(caller_name):
         raise NoteRefused("naam van de beller ontbreekt")

@@ -95,11 +95,11 @@ def route_text(client: Client, route: NoteRoute, now: datetime | None = None) ->
     elif route.by_default:
         parts.append(ROUTE_DEFAULT.format(name=client.person_name(route.recipient)))
     else:
-        parts.append(ROUTE_TO.format(name=client.person_name(route.recipient)))
+        parts.append(NOTES_ROUTE_TO.format(name=client.person_name(route.recipient)))
     return " → ".join(parts)
 
 
-ROUTE_TO = "notities naar {name}"
+NOTES_ROUTE_TO = "notities naar {name}"
 ROUTE_DEFAULT = "notities naar {name} (standaardontvanger)"
 ROUTE_NOBODY = "geen vervanger bereikbaar: notities naar niemand"
 

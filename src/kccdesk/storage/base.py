@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 #: attempts for a write that finds the database locked, with growing, jittered pauses
 WRITE_ATTEMPTS = 8
+#: seconds a write may wait for a database another process has locked, all tries together
+LOCK_WAIT_AT_MOST = 5.0
 
 
 def is_transient(exc: Exception) -> bool:
@@ -107,12 +109,17 @@ class StoreBase:
 
     def _run(self, action: Callable[[], T]) -> T:
         """Run with bounded retries while the database is locked; never leak a traceback."""
+        # Bounded in time as well as in tries: a database another process keeps locked is
+        # said within LOCK_WAIT_AT_MOST seconds, not after eight busy timeouts in a row.
+        deadline = systime.monotonic() + LOCK_WAIT_AT_MOST
         for attempt in range(WRITE_ATTEMPTS):
             try:
                 return action()
             except (OperationalError, DBAPIError) as exc:
-                if is_transient(exc) and attempt < WRITE_ATTEMPTS - 1:
-                    systime.sleep(min(0.05 * 2**attempt, 1.0) * (0.5 + random.random()))
+                pause = min(0.05 * 2**attempt, 1.0) * (0.5 + random.random())
+                in_time = systime.monotonic() + pause < deadline
+                if is_transient(exc) and attempt < WRITE_ATTEMPTS - 1 and in_time:
+                    systime.sleep(pause)
                     continue
                 raise StorageError(describe_error(exc, self.url)) from exc
         raise AssertionError("unreachable")

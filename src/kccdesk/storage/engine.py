@@ -6,7 +6,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
 #: how long a writer waits for SQLite's lock before the retry logic takes over (ms)
-SQLITE_BUSY_TIMEOUT_MS = 5000
+#: one try's wait for a lock; base.LOCK_WAIT_AT_MOST bounds all tries together
+SQLITE_BUSY_TIMEOUT_MS = 1500
 
 
 def make_engine(url: str) -> Engine:

@@ -217,7 +217,8 @@ def duty_panel(status: DutyStatus, client: Client, gaps: Sequence[Gap] = ()) -> 
                     route = absent.route
                     if route is not None and route.recipient:
                         text.append(
-                            " → " + texts.ROUTE_TO.format(name=client.person_name(route.recipient)),
+                            " → "
+                            + texts.NOTES_ROUTE_TO.format(name=client.person_name(route.recipient)),
                             "bold",
                         )
     if status.next_change:

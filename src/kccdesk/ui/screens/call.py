@@ -403,7 +403,8 @@ class CallScreen(Screen):
         gaps = self.desk.gaps_soon(self.client_id, status.at)
         self.query_one(DutyPanel).show(status, self.client, gaps)
         header = self.query_one(CallHeader)
-        header.closed = status.closed or ""
+        # A 24/7 line is open on a holiday (its opening rows say so): not "gesloten".
+        header.closed = (status.closed or "") if status.open is not True else ""
         header.opening_hours = texts.opening_line(status, self.client.opening_hours)
         header.after_hours = status.open is False
         if previous is None or _duty_changed(previous, status):
