@@ -363,3 +363,23 @@ async def test_duty_panel_refreshes_by_itself_as_time_passes(demo_store, monkeyp
                 break
         duty = text_of(app, "#duty")
         assert "Niemand heeft nu dienst" in duty and "(ma 17:05)" in duty
+
+
+async def test_enter_in_the_absent_recipient_dialog_saves_for_the_replacement(demo_store):
+    """Ctrl+S for someone absent asks; Enter sends it to the replacement and saves — no
+    second Ctrl+S (issue 23's review)."""
+    app = build_app(demo_store.url, PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "sanne bakker")
+        await pilot.press("f6")
+        await settle(pilot)
+        await fill_note(pilot, "Els", "0201234567", "Uitslag")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "naar vervanger en opslaan" in app.screen.query_one(".hint").render().plain
+        await pilot.press("enter")
+        for _ in range(5):
+            await settle(pilot)
+        (note,) = demo_store.notes()
+        assert (note.recipient, note.caller_name) == ("mjansen", "Els")
+        assert not isinstance(app.screen, NoteForm)

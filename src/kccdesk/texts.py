@@ -187,6 +187,7 @@ TIP_HELP = "Alle toetsen"
 
 # --- call screen -------------------------------------------------------------------------
 CALL_TIMER = "gesprek"
+CALL_TIMER_SHORT = "⏱"
 OPEN_HOURS = "open {hours}"
 OPEN_UNTIL = "open tot {until}"
 OPEN_ALWAYS = "open"
@@ -208,7 +209,7 @@ MAIL_NOT_SET_UP = (
     "Mail is niet ingesteld ([smtp] in de instellingen): notities worden bewaard, niet verstuurd."
 )
 FAILED_COUNT = " {count} notitie(s) niet verstuurd — F9 "
-FAILED_COUNT_SHORT = " {count} niet verstuurd (F9) "
+FAILED_COUNT_SHORT = " {count} mislukt (F9) "
 SEARCH_PLACEHOLDER = "Zoek persoon, afdeling of onderwerp…  (typfouten mogen)"
 SEARCH_PLACEHOLDER_ALL = "Zoek bij ALLE klanten…"
 NO_RESULTS = "Niets gevonden."
@@ -307,7 +308,7 @@ NOTE_RECIPIENT_BACK = "○ {name} heeft nu geen dienst; weer in dienst {back} en
 NOTE_RECIPIENT_OFF_DUTY = "○ {name} heeft de komende dagen geen dienst volgens het rooster."
 NOTE_CANNOT_SAVE = "Nog niet op te slaan: {reason}"
 NOTE_ABSENT_TITLE = "Ontvanger afwezig"
-NOTE_ABSENT_HINT = "Enter: naar vervanger · k: toch voor {name} (gelogd) · Esc: terug"
+NOTE_ABSENT_HINT = "Enter: naar vervanger en opslaan · k: toch voor {name} (gelogd) · Esc: terug"
 DRAFT_TITLE = "Niet-opgeslagen notities"
 DRAFT_TEXT = "Deze notities van eerdere gesprekken zijn nog niet opgeslagen:"
 DRAFT_HINT = "Enter: verder met deze · Delete/F8: weggooien · Esc: later (F12 toont ze weer)"

@@ -351,7 +351,9 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
     def _ask_about_absence(self, refusal: RecipientAbsent) -> None:
         def decided(choice: str | None) -> None:
             if choice == "replacement":
+                # The agent chose where it goes: it goes there now, no second Ctrl+S.
                 self.query_one("#recipient", Select).value = refusal.replacement
+                self.call_after_refresh(self.action_save)
             elif choice == "keep":
                 self.action_save(keep_absent=True)
 

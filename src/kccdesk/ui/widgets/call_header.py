@@ -66,27 +66,30 @@ class CallHeader(Static):
         return text
 
     def _state_line(self) -> Text:
+        """Client, alarms, timer, phone, scope, open or closed — short words when narrow."""
+        narrow = self.content_region.width < NARROW
+        gap = "  " if narrow else "   "
         text = Text()
         text.append(self.client_name, "bold")
         if self.failed_notes:  # an alarm: before anything that may be cut at 80 columns
-            text.append("  ")
-            narrow = self.content_region.width < NARROW
             failed = texts.FAILED_COUNT_SHORT if narrow else texts.FAILED_COUNT
+            text.append(" " if narrow else gap)
             text.append(failed.format(count=self.failed_notes), "bold white on red")
         if self.started and self.now:
             seconds = (self.now - self.started).total_seconds()
-            text.append(f"   {texts.CALL_TIMER} {texts.elapsed(seconds)}", "bold")
+            label = texts.CALL_TIMER_SHORT if narrow else texts.CALL_TIMER
+            text.append(f"{gap}{label} {texts.elapsed(seconds)}", "bold")
         elif self.ringing:
-            text.append(f"   ☎ {texts.PHONE_RINGING}", "bold reverse")
+            text.append(f"{gap}☎ {texts.PHONE_RINGING}", "bold reverse")
         elif self.ended:
-            text.append(f"   {texts.CALL_ENDED}", "bold dim")
+            text.append(f"{gap}{texts.CALL_ENDED}", "bold dim")
         if self.phone:
-            text.append(f"   ☎ {self.phone}", "green" if self.phone_ok else "bold red")
+            text.append(f"{gap}☎ {self.phone}", "green" if self.phone_ok else "bold red")
         if self.scope_all:
-            text.append(f"   [{texts.KEY_ALL_CLIENTS}]", "bold reverse")
+            text.append(f"{gap}[{texts.KEY_ALL_CLIENTS}]", "bold reverse")
         if self.closed:
-            text.append(f"   {texts.CLOSED_TODAY.format(reason=self.closed)}", "bold red")
+            text.append(f"{gap}{texts.CLOSED_TODAY.format(reason=self.closed)}", "bold red")
         elif self.opening_hours:
             style = "bold red" if self.after_hours else "dim"
-            text.append(f"   {self.opening_hours}", style)
+            text.append(f"{gap}{self.opening_hours}", style)
         return text
