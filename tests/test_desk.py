@@ -99,6 +99,11 @@ async def test_transfer_dialog_picks_the_alternative_with_enter(demo_store):
         assert isinstance(dialog, TransferDialog)
         assert "afwezig (zwangerschapsverlof)" in text_of(app, "#transfer-problem")
         assert dialog.check.alternatives[0].person == "mjansen"  # the replacement comes first
+        first = str(dialog.query_one("#transfer-options").get_option_at_index(0).prompt)
+        number = dialog.client.person("mjansen").phone
+        from kccdesk.phones import display
+
+        assert display(number, "NL") in first  # to put through by hand (issue 23)
         await pilot.press("enter")
         await settle(pilot)
         (call,) = demo_store.calls(PRACTICE)

@@ -130,6 +130,9 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
             line.append(f"  {alt.department}", "dim")
         if alt.on_duty_until is not None:
             line.append(f"  tot {texts.until_text(alt.on_duty_until, self.check.at)}", "dim")
+        person = self.client.person(alt.person)
+        if person is not None and person.phone:  # to put the caller through by hand
+            line.append(f"  {phone_display(person.phone, self.client.country)}", "bold")
         return Option(line, id=alt.person)
 
     def on_mount(self) -> None:
