@@ -68,15 +68,9 @@ def _text(value: str, what: str, limit: int, lines: bool = False) -> str:
         value = value.replace("\r\n", "\n")
     wrong = forbidden(value, lines=lines)
     if wrong is not None and wrong.kind == "direction":
-        raise FeedbackRefused(
-            f"{what} bevat een richtingsteken ({wrong.code}) dat de tekst anders laat "
-            "lezen dan getypt; typ het opnieuw"
-        )
+        raise FeedbackRefused(wrong.says(what) + "; typ het opnieuw")
     if wrong is not None:
-        raise FeedbackRefused(
-            f"{what} bevat een stuurteken ({wrong.code}) op positie "
-            f"{wrong.position}; typ het opnieuw"
-        )
+        raise FeedbackRefused(f"{wrong.says(what)} op positie {wrong.position}; typ het opnieuw")
     if blank(value):
         value = ""  # only invisible characters: nothing was said
     value = value.strip()

@@ -118,10 +118,7 @@ def check_note(
         raise NoteRefused("naam van de beller ontbreekt")
     wrong = forbidden(caller_name)
     if wrong is not None and wrong.kind == "direction":
-        raise NoteRefused(
-            f"naam van de beller bevat een richtingsteken ({wrong.code}) dat de naam anders "
-            "laat lezen dan getypt; typ alleen de naam"
-        )
+        raise NoteRefused(wrong.says("naam van de beller") + "; typ alleen de naam")
     if wrong is not None:
         raise NoteRefused(
             "naam van de beller bevat een regeleinde of stuurteken; typ alleen de naam"
@@ -137,10 +134,7 @@ def check_note(
         raise NoteRefused("bericht ontbreekt")
     wrong = forbidden(message, lines=True)
     if wrong is not None and wrong.kind == "direction":
-        raise NoteRefused(
-            f"bericht bevat een richtingsteken ({wrong.code}) dat de tekst anders laat lezen "
-            "dan getypt"
-        )
+        raise NoteRefused(wrong.says("bericht"))
     if wrong is not None:
         raise NoteRefused("bericht bevat een stuurteken (alleen regeleinden en tabs mogen)")
     if urgency not in URGENCIES:

@@ -66,16 +66,7 @@ def text_problem(name: str, value: str, multiline: bool = False) -> str | None:
     """Why a text cannot be stored (kccdesk.text_rule: a control character, a separator, a
     direction override; line breaks and tabs only where `multiline`), else None."""
     found = forbidden(value, lines=multiline, carriage_returns=multiline)
-    if found is None:
-        return None
-    if found.kind == "break":
-        return f"veld '{name}' mag geen regeleinde of tab bevatten"
-    if found.kind == "direction":
-        return (
-            f"veld '{name}' bevat een richtingsteken ({found.code}) dat de tekst anders laat "
-            "lezen dan getypt"
-        )
-    return f"veld '{name}' bevat een stuurteken ({found.code})"
+    return None if found is None else found.says(f"veld '{name}'")
 
 
 @dataclass(frozen=True)

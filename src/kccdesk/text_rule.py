@@ -49,6 +49,17 @@ class Forbidden:
     def code(self) -> str:
         return f"U+{ord(self.char):04X}"
 
+    def says(self, what: str) -> str:
+        """The refusal in Dutch, about `what` ("veld 'name'", "bericht", …)."""
+        if self.kind == "break":
+            return f"{what} mag geen regeleinde of tab bevatten"
+        if self.kind == "direction":
+            return (
+                f"{what} bevat een richtingsteken ({self.code}) dat de tekst anders laat lezen "
+                "dan getypt"
+            )
+        return f"{what} bevat een stuurteken ({self.code})"
+
 
 def forbidden(value: str, lines: bool = False, carriage_returns: bool = False) -> Forbidden | None:
     """The first character this text may not hold, or None when it is sound. With `lines`
