@@ -37,6 +37,11 @@ def describe_error(exc: Exception, url: str) -> str:
     denied = _denied(text)
     if denied:
         return denied
+    if "client_line" in text or "client_line_pkey" in text:
+        return (
+            "een gekozen nummer (lijn) is zojuist door een andere import aan een andere "
+            "client gegeven; niets geïmporteerd, probeer opnieuw"
+        )
     if "too many clients" in text or "too many connections" in text:
         return f"database {where} heeft geen verbinding vrij (te veel desks); probeer het zo weer"
     if "unable to open database" in text or "no such table" in text or "connection" in text:

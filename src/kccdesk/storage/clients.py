@@ -154,12 +154,42 @@ def _write_client(s: Session, client: Client, user: str, source: str, now: datet
             setattr(head, name, value)
     s.flush()
     cid = client.id
+    _claim_lines(s, client)
     for position, person in enumerate(client.people):
         s.add(PersonRow(client_id=cid, position=position, **columns(person)))
     for position, topic in enumerate(client.topics):
         s.add(TopicRow(client_id=cid, position=position, **columns(topic)))
     for kind in KINDS:
         _merge_roster(s, cid, kind.name, getattr(client, kind.section), user, source, now)
+
+
+def _claim_lines(s: Session, client: Client) -> None:
+    """The client's dialed lines, one row each: the database holds "a line belongs to one
+    client" (its primary key), also when two imports run at once. A line another client
+    has is refused by name; one claimed by an import running at this very moment fails on
+    the key (describe_error says so)."""
+    from sqlmodel import select as select_rows
+
+    from kccdesk.dialing import normalise
+    from kccdesk.storage.tables import ClientLineRow
+
+    s.exec(delete(ClientLineRow).where(ClientLineRow.client_id == client.id))
+    lines = {normalise(line, client.country): line for line in client.lines}
+    if not lines:
+        return
+    taken = s.exec(
+        select_rows(ClientLineRow).where(
+            ClientLineRow.line.in_(list(lines)), ClientLineRow.client_id != client.id
+        )
+    ).all()
+    if taken:
+        row = taken[0]
+        raise StorageError(
+            f"lijn {lines[row.line]} van {client.id} hoort al bij client {row.client_id}; "
+            "niets geïmporteerd"
+        )
+    s.add_all(ClientLineRow(line=line, client_id=client.id) for line in lines)
+    s.flush()
 
 
 def natural_key(kind: str, item) -> tuple:

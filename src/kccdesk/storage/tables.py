@@ -41,6 +41,19 @@ class ClientRow(SQLModel, table=True):
     after_hours_route: str | None = None
 
 
+class ClientLineRow(SQLModel, table=True):
+    """A dialed line (E.164, or its digits) and the one client it belongs to: the primary
+    key makes "a line belongs to one client" hold under two imports at once."""
+
+    __tablename__ = "client_line"
+    line: str = Field(primary_key=True)
+    client_id: str = Field(
+        sa_column=Column(
+            String, ForeignKey("client.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+
+
 class PersonRow(SQLModel, table=True):
     __tablename__ = "person"
     client_id: str = Field(
