@@ -770,14 +770,20 @@ class Desk:
             client_id, since=since, statuses=OPEN_STATUSES if open_only else ()
         )
 
-    def update_feedback(self, feedback_id: int, change: FeedbackChange) -> FeedbackRecord:
-        """Set status, action, owner or cause after the rules (an action needs an owner)."""
+    def update_feedback(
+        self, feedback_id: int, change: FeedbackChange, seen: FeedbackRecord | None = None
+    ) -> FeedbackRecord:
+        """Set status, action, owner or cause after the rules (an action needs an owner).
+        With `seen`, the item as the editor read it, a change made by someone else since is
+        refused (StaleFeedback) instead of overwritten."""
         from kccdesk.feedback import check_change
 
         self._require_feedback_rights()
-        current = self._db.feedback_item(feedback_id)
+        current = seen or self._db.feedback_item(feedback_id)
         checked = check_change(change, current.action, current.owner, current.status)
-        return self._db.update_feedback(feedback_id, checked, user=self.actor.user, at=self.clock())
+        return self._db.update_feedback(
+            feedback_id, checked, user=self.actor.user, at=self.clock(), seen=current
+        )
 
     def reconstruct(self, feedback_id: int) -> Reconstruction:
         """The item joined with its note or call, what the desk showed then and the roster

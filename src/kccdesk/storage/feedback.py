@@ -7,13 +7,29 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from kccdesk.errors import StorageError
 from kccdesk.records import FeedbackRecord
 from kccdesk.storage.base import StoreBase
 from kccdesk.storage.convert import feedback_record
 from kccdesk.storage.light import feedback as feedback_table
+
+#: what an update may change, and what must be as the editor saw it
+EDITABLE = ("status", "cause", "action", "owner", "category", "said")
+
+
+class StaleFeedback(StorageError):
+    """Someone changed the item after the editor read it; `current` is how it is now."""
+
+    def __init__(self, current: FeedbackRecord):
+        self.current = current
+        super().__init__(
+            f"feedback #{current.id} is intussen gewijzigd door {current.updated_by} "
+            f"(actie: {current.action or '—'}, eigenaar: {current.owner or '—'}, status "
+            f"{current.status}); niets opgeslagen — lees het opnieuw"
+        )
+
 
 if TYPE_CHECKING:
     from kccdesk.feedback import FeedbackChange, FeedbackInput
@@ -86,23 +102,33 @@ class FeedbackStore(StoreBase):
         return self._run(read)
 
     def update_feedback(
-        self, feedback_id: int, change: FeedbackChange, *, user: str, at: datetime
+        self,
+        feedback_id: int,
+        change: FeedbackChange,
+        *,
+        user: str,
+        at: datetime,
+        seen: FeedbackRecord | None = None,
     ) -> FeedbackRecord:
-        from kccdesk.storage.tables import FeedbackRow
+        """Apply the change; with `seen` (the item as the editor read it) only if nobody
+        changed it since — one conditional update, so two team leads at once cannot both
+        win: the second gets StaleFeedback and the first one's action and owner stand."""
+        values = {name: value for name in EDITABLE if (value := getattr(change, name)) is not None}
+        values.update(updated_at=at, updated_by=user)
+        table = feedback_table.c
+        where = [table.id == feedback_id]
+        if seen is not None:
+            where.extend(getattr(table, name) == getattr(seen, name) for name in EDITABLE)
+            where.append(table.updated_by == seen.updated_by)
 
         def write() -> FeedbackRecord:
-            with self._session() as s:
-                row = s.get(FeedbackRow, feedback_id)
-                if row is None:
-                    raise StorageError(f"onbekend feedbackitem {feedback_id}")
-                for name in ("status", "cause", "action", "owner", "category", "said"):
-                    value = getattr(change, name)
-                    if value is not None:
-                        setattr(row, name, value)
-                row.updated_at = at
-                row.updated_by = user
-                s.add(row)
-                s.commit()
-                return feedback_record(row)
+            with self.engine.begin() as c:
+                done = c.execute(update(feedback_table).where(*where).values(**values)).rowcount
+                row = c.execute(select(feedback_table).where(table.id == feedback_id)).first()
+            if row is None:
+                raise StorageError(f"onbekend feedbackitem {feedback_id}")
+            if done != 1:
+                raise StaleFeedback(feedback_record(row))
+            return feedback_record(row)
 
         return self._run(write)

@@ -217,7 +217,7 @@ class ActionForm(TypingAhead, ModalScreen["FeedbackRecord | None"]):
         from kccdesk.errors import InputError, StorageError
 
         try:
-            record = desk_of(self).update_feedback(self.item.id, change)
+            record = desk_of(self).update_feedback(self.item.id, change, seen=self.item)
         except (InputError, StorageError) as exc:
             self.post_message(self.Failed(str(exc)))
             return
