@@ -1032,6 +1032,13 @@ class Desk:
         problems = entry_problems(client, item, others)
         if problems:
             raise RosterRefused(problems)
+
+        def still_sound(committed: list[RosterItem]) -> None:
+            """The same rules against what is committed, under the client's lock."""
+            problems = entry_problems(client, item, committed)
+            if problems:
+                raise RosterRefused(problems)
+
         saved = self._db.save_roster_entry(
             client_id,
             item,
@@ -1039,6 +1046,7 @@ class Desk:
             entry.id if entry else None,
             entry.version if entry else None,
             now=self.clock(),
+            check=still_sound,
         )
         self.reload(client_id)
         if isinstance(item, Absence):

@@ -3,6 +3,7 @@ row for every change, so what the desk showed can be reconstructed later."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
@@ -12,8 +13,10 @@ from kccdesk.model import Absence, Closure, Coverage, ExtraShift, WeeklyShift
 from kccdesk.records import AuditRecord, RosterEntry
 from kccdesk.storage import light
 from kccdesk.storage.base import StoreBase
-from kccdesk.storage.convert import ROSTER_KIND, roster_entry, roster_values
+from kccdesk.storage.convert import ROSTER_KIND, roster_entry, roster_item, roster_values
 from kccdesk.storage.engine import bump_counter
+
+RosterItem = WeeklyShift | ExtraShift | Absence | Closure | Coverage
 
 
 class StaleEntry(StorageError):
@@ -33,6 +36,20 @@ class StaleEntry(StorageError):
                 f"dit item is intussen gewijzigd (nu versie {current.version}{who}): "
                 f"{describe(current.item)}; niets opgeslagen"
             )
+
+
+def _lock_client(s, client_id: str) -> None:
+    """Serialise the roster writes of one client until this transaction ends."""
+    from sqlalchemy import text
+
+    if s.get_bind().dialect.name == "sqlite":
+        # The first write takes SQLite's write lock; the others wait (busy timeout).
+        s.execute(text("UPDATE client SET id = id WHERE id = :id"), {"id": client_id})
+    else:  # an advisory lock needs no privilege on the client table (shift-lead logins)
+        s.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext('kccdesk-roster:' || :id))"),
+            {"id": client_id},
+        )
 
 
 def _last_change(s, client_id: str, kind: str, entry_id: int) -> str:
@@ -82,9 +99,15 @@ class RosterStore(StoreBase):
         *,
         now: datetime,
         source: str = "rooster",
+        check: Callable[[list[RosterItem]], None] | None = None,
     ) -> RosterEntry:
         """Add (no id) or change an entry. A change is refused with StaleEntry when the
-        stored version is no longer the one the editor started from: no lost update."""
+        stored version is no longer the one the editor started from: no lost update.
+
+        `check` is given the client's other entries of this kind as committed, inside the
+        transaction and with the client locked (PostgreSQL: an advisory lock per client;
+        SQLite: the write lock, taken first): two shift leads saving at the same moment are checked one
+        after the other, so they cannot both save what neither could save alone."""
         from sqlmodel import select
 
         from kccdesk.storage.tables import ROSTER_TABLES, RosterAuditRow
@@ -95,6 +118,10 @@ class RosterStore(StoreBase):
 
         def write() -> RosterEntry:
             with self._session() as s, s.begin():
+                if check is not None:
+                    _lock_client(s, client_id)
+                    rows = s.exec(select(table).where(table.client_id == client_id)).all()
+                    check([roster_item(kind, r) for r in rows if r.id != entry_id])
                 if entry_id is None:
                     # After the last one, also when removals left gaps in the numbering.
                     last = s.exec(
