@@ -106,8 +106,8 @@ class RosterStore(StoreBase):
 
         `check` is given the client's other entries of this kind as committed, inside the
         transaction and with the client locked (PostgreSQL: an advisory lock per client;
-        SQLite: the write lock, taken first): two shift leads saving at the same moment are checked one
-        after the other, so they cannot both save what neither could save alone."""
+        SQLite: the write lock, taken first): two shift leads saving at the same moment are
+        checked one after the other, so they cannot both save what neither could alone."""
         from sqlmodel import select
 
         from kccdesk.storage.tables import ROSTER_TABLES, RosterAuditRow
