@@ -4,7 +4,7 @@ verdict for a caller's name, feedback, a client file, a roster reason and a ring
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -168,3 +168,44 @@ def test_a_person_named_only_in_invisible_characters_is_refused(name):
     text = f'[client]\nid = "c"\nname = "C"\n\n[[people]]\nid = "jan"\nname = {json.dumps(name)}\n'
     with pytest.raises(ImportErrors, match="veld 'name' is leeg"):
         parse_client(text, "c.toml")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["search", "--client", "c", "--limit", "-1", "x"],
+        ["search", "--client", "c", "--limit", "0", "x"],
+        ["overrides", "--days", "99999999999999999999"],
+        ["purge", "--days", "-3"],
+        ["feedback", "list", "--days", "0"],
+    ],
+)
+def test_counts_on_the_command_line_are_bounded(argv, capsys):
+    from kccdesk.cli import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    assert "ligt niet tussen" in capsys.readouterr().err
+
+
+def test_the_holiday_cache_is_read_again_after_the_holidays_package_changes(
+    tmp_path, monkeypatch
+):
+    import json as json_module
+
+    from kccdesk import publicholidays
+
+    publicholidays.holidays_for.cache_clear()
+    monkeypatch.setattr(publicholidays, "_source_version", lambda: "1.0")
+    first = publicholidays.holidays_for("NL", 2027)
+    path = publicholidays._cache_file()
+    data = json_module.loads(path.read_text(encoding="utf-8"))
+    assert data["holidays"] == "1.0"
+    data["years"]["NL-2027"] = {"2027-01-01": "verkeerd"}  # what an old release said
+    path.write_text(json_module.dumps(data), encoding="utf-8")
+    publicholidays.holidays_for.cache_clear()
+    monkeypatch.setattr(publicholidays, "_source_version", lambda: "2.0")
+    again = publicholidays.holidays_for("NL", 2027)
+    assert again == first and again[date(2027, 1, 1)] != "verkeerd"
+    publicholidays.holidays_for.cache_clear()

@@ -66,6 +66,8 @@ class _Parser(argparse.ArgumentParser):
 
 #: the most rows a list prints (a larger --limit is refused, not sent to the database)
 MAX_LIMIT = 100_000
+#: the most days a look back (--days) may span: a century of call logs
+MAX_DAYS = 36_500
 
 
 def whole_number(low: int, high: int):
@@ -109,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     scope = p.add_mutually_exclusive_group(required=True)
     scope.add_argument("--client", metavar="ID")
     scope.add_argument("--all", action="store_true", help="zoek bij alle clients")
-    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--limit", type=whole_number(1, MAX_LIMIT), default=10)
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("duty", help="wie heeft nu dienst, tot wanneer; wie is afwezig")
@@ -150,7 +152,12 @@ def _parser() -> argparse.ArgumentParser:
         q.add_argument("--json", action="store_true")
 
     p = sub.add_parser("purge", help="verwijder notities en gesprekken ouder dan de bewaartermijn")
-    p.add_argument("--days", type=int, default=None, help="bewaartermijn (standaard: instelling)")
+    p.add_argument(
+        "--days",
+        type=whole_number(1, MAX_DAYS),
+        default=None,
+        help="bewaartermijn (standaard: instelling)",
+    )
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser(
@@ -164,7 +171,9 @@ def _parser() -> argparse.ArgumentParser:
         "overrides", help="bewust genegeerde waarschuwingen en gestopte doorverbindingen"
     )
     p.add_argument("--client", metavar="ID")
-    p.add_argument("--days", type=int, default=7, help="zoveel dagen terug (standaard 7)")
+    p.add_argument(
+        "--days", type=whole_number(1, MAX_DAYS), default=7, help="zoveel dagen terug (standaard 7)"
+    )
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from datetime import date, datetime
 
-from kccdesk.cli import whole_number
+from kccdesk.cli import MAX_DAYS, whole_number
 from kccdesk.errors import InputError
 
 #: refused input: the item was checked and not stored
@@ -46,7 +46,9 @@ def add_parser(sub) -> None:
 
     lst = fb.add_parser("list", help="toon feedback, nieuwste eerst (structureel gemarkeerd)")
     lst.add_argument("--client", metavar="ID")
-    lst.add_argument("--days", type=int, default=None, help="alleen de laatste N dagen")
+    lst.add_argument(
+        "--days", type=whole_number(1, MAX_DAYS), default=None, help="alleen de laatste N dagen"
+    )
     lst.add_argument("--open", action="store_true", help="alleen nieuw en actie-uitgezet")
     lst.add_argument("--json", action="store_true")
 

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
-from kccdesk.files import private_dir, write_private_atomic
+from kccdesk.files import write_private_atomic
 
 
 def new_id() -> str:
@@ -112,9 +112,6 @@ class DraftStore:
                 self.remove(draft.id)
                 removed += 1
         return removed
-
-    def ensure(self) -> None:
-        private_dir(self.directory)
 
 
 def _mtime(path: Path) -> int:

@@ -158,7 +158,3 @@ def _text(
     if late:
         text += f", rooster {late}× te laat bijgewerkt"
     return text
-
-
-def structural_ids(patterns: list[Pattern]) -> set[int]:
-    return {i for p in patterns for i in p.items}

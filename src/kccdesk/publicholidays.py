@@ -6,12 +6,14 @@ desk; the few dates a client needs are kept in a small JSON file in the data dir
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from kccdesk.files import write_private_atomic
 
 CACHE_VERSION = 1
 
@@ -35,12 +37,25 @@ def _compute(country: str, year: int) -> dict[str, str]:
     return {day.isoformat(): name for day, name in sorted(found.items())}
 
 
+@lru_cache(maxsize=1)
+def _source_version() -> str:
+    """The installed `holidays` package's version, read from its metadata (not by importing
+    it): a new release may correct a date, so the cache is keyed by it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("holidays")
+    except PackageNotFoundError:
+        return ""
+
+
 def _read(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return data if data.get("version") == CACHE_VERSION else {}
+    fresh = data.get("version") == CACHE_VERSION and data.get("holidays") == _source_version()
+    return data if fresh else {}
 
 
 @lru_cache(maxsize=64)
@@ -56,11 +71,8 @@ def holidays_for(country: str, year: int) -> dict[date, str]:
         if path:
             data.setdefault("years", {})[key] = entries
             data["version"] = CACHE_VERSION
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(f".{os.getpid()}.tmp")
-                tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-                os.replace(tmp, path)
-            except OSError:
-                pass  # a cache that cannot be written only costs time
+            data["holidays"] = _source_version()
+            # A cache that cannot be written (a read-only or refused directory) costs time only.
+            with contextlib.suppress(OSError, ValueError):
+                write_private_atomic(path, json.dumps(data, ensure_ascii=False).encode())
     return {date.fromisoformat(day): name for day, name in entries.items()}

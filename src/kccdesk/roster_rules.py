@@ -86,7 +86,6 @@ KINDS = (
     RosterKind("closure", "closures", Closure, "closure"),
     RosterKind("coverage", "coverage", Coverage, "coverage"),
 )
-BY_NAME = {k.name: k for k in KINDS}
 BY_SECTION = {k.section: k for k in KINDS}
 _BY_TYPE = {k.record: k for k in KINDS}
 
