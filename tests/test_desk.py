@@ -388,3 +388,15 @@ async def test_enter_in_the_absent_recipient_dialog_saves_for_the_replacement(de
         (note,) = demo_store.notes()
         assert (note.recipient, note.caller_name) == ("mjansen", "Els")
         assert not isinstance(app.screen, NoteForm)
+
+
+async def test_the_direct_number_is_on_the_detail_panels_first_line_at_80x24(demo_store):
+    """The number a transfer by hand needs must not sink below the fold (issue 23)."""
+    from kccdesk.phones import display
+
+    app = build_app(demo_store.url, MUNI)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_text(pilot, "bas bakker")
+        first = text_of(app, "#detail").splitlines()[0]
+        number = app.desk.client(MUNI).person("bbakker").phone
+        assert "Bas Bakker" in first and display(number, "NL") in first

@@ -116,7 +116,12 @@ def hit_prompt(
 
 
 def person_detail(person: Person, client: Client, status: DutyStatus) -> Text:
+    """Name and direct number on the first line (the number is what a transfer by hand
+    needs, so it must not sink below the fold of a short terminal), then the duty state."""
     text = Text(person.name, style="bold")
+    if person.phone and person.transfer:  # never put through: no number to dial or give out
+        text.append("  ☎ ", "dim")
+        text.append(phone_display(person.phone, client.country), "bold")
     text.append("\n")
     text.append_text(person_status(status, person.id, client))
     rule = client_rule(person, client)
@@ -126,9 +131,6 @@ def person_detail(person: Person, client: Client, status: DutyStatus) -> Text:
     role = " · ".join(part for part in (person.role, person.department) if part)
     if role:
         text.append(f"\n{role}")
-    if person.phone and person.transfer:  # never put through: no number to dial or give out
-        text.append(f"\n{texts.DIRECT}: ", "dim")
-        text.append(phone_display(person.phone, client.country), "bold")
     if person.email:
         text.append(f"\n{texts.EMAIL}: ", "dim")
         text.append(person.email)
