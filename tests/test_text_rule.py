@@ -189,9 +189,7 @@ def test_counts_on_the_command_line_are_bounded(argv, capsys):
     assert "ligt niet tussen" in capsys.readouterr().err
 
 
-def test_the_holiday_cache_is_read_again_after_the_holidays_package_changes(
-    tmp_path, monkeypatch
-):
+def test_the_holiday_cache_is_renewed_when_the_package_changes(tmp_path, monkeypatch):
     import json as json_module
 
     from kccdesk import publicholidays
