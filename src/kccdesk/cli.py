@@ -152,12 +152,8 @@ def _parser() -> argparse.ArgumentParser:
         q.add_argument("--json", action="store_true")
 
     p = sub.add_parser("purge", help="verwijder notities en gesprekken ouder dan de bewaartermijn")
-    p.add_argument(
-        "--days",
-        type=whole_number(1, MAX_DAYS),
-        default=None,
-        help="bewaartermijn (standaard: instelling)",
-    )
+    # A plain int: the service refuses a retention it cannot mean, in one line of its own.
+    p.add_argument("--days", type=int, default=None, help="bewaartermijn (standaard: instelling)")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser(
