@@ -50,6 +50,9 @@ SENDER_POLL = 0.1
 TYPING_QUIET = 0.06
 #: how long a stepped-aside build sleeps before it looks again
 QUIET_POLL = 0.005
+#: how long the alert of a refused note stays: long enough to read, not so long that it
+#: covers the detail of the next call (the header keeps counting it until F9)
+FAILED_ALERT_SECONDS = 12
 #: second calls named in the header; more are counted
 WAITING_SHOWN = 2
 #: keys typed while a form opens wait for it at most this long (then go where they may)
@@ -561,7 +564,7 @@ class KccDeskApp(App[None]):
                     name=name, caller=note.caller_name, reason=note.last_error
                 ),
                 severity="error",
-                timeout=30,
+                timeout=FAILED_ALERT_SECONDS,
             )
         for screen in self.screen_stack:
             for header in screen.query(CallHeader):
