@@ -53,12 +53,17 @@ async def keystrokes(url: str | None, client: str, queries: list[str], demo: boo
     app = make_app(
         url, demo=demo, client_id=client, settings=Settings(agent="Bench"), app_class=TimedDesk
     )
+    return await timed_typing(app, queries)
+
+
+async def timed_typing(app, queries: list[str]) -> list[float]:
+    """Type each query key by key into the app's #search; per key, the ms from the key
+    reaching the app (`pending_key`) to the paint of that exact query (`painted`)."""
     latencies: list[float] = []
     async with app.run_test(size=(130, 40)) as pilot:
         await pilot.pause()
         for query in queries:
-            search = app.screen.query_one("#search")
-            search.value = ""
+            app.screen.query_one("#search").value = ""
             await pilot.pause()
             typed = ""
             for ch in query:
@@ -118,25 +123,7 @@ class BaselineDesk(App[None]):
 
 
 async def baseline_keystrokes(queries: list[str]) -> list[float]:
-    app = BaselineDesk()
-    latencies: list[float] = []
-    async with app.run_test(size=(130, 40)) as pilot:
-        await pilot.pause()
-        for query in queries:
-            app.query_one("#search").value = ""
-            await pilot.pause()
-            typed = ""
-            for ch in query:
-                await pilot.press("space" if ch == " " else ch)
-                typed += ch
-                sent = app.pending_key
-                for _ in range(200):
-                    if typed in app.painted:
-                        break
-                    await asyncio.sleep(0.01)
-                if typed in app.painted:
-                    latencies.append((app.painted.pop(typed) - sent) * 1000)
-    return latencies
+    return await timed_typing(BaselineDesk(), queries)
 
 
 def summary(label: str, samples: list[float], baseline: list[float] | None = None) -> None:

@@ -592,3 +592,10 @@ def test_a_24_7_line_on_a_holiday_is_open_not_closed():
     )
     easter = duty_at(c, at("2027-03-28T12:00"))
     assert easter.closed == "Eerste paasdag" and easter.open is True
+    # Header, duty panel, guard and CLI all read `shut`: open, so not "gesloten".
+    assert easter.shut is None
+    assert check_transfer(c, "x", easter).closed is None
+    from dataclasses import replace
+
+    office = replace(c, opening=())  # no opening rows: the holiday closes it as before
+    assert duty_at(office, at("2027-03-28T12:00")).shut == "Eerste paasdag"

@@ -3,12 +3,12 @@ overwriting the first one's action and owner; ten at once on both engines lose n
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from at_once import at_once
 from conftest import DEMO_DIR
 from kccdesk.actor import Actor
 from kccdesk.clientfile import load_clients
@@ -54,30 +54,25 @@ def test_the_second_of_two_team_leads_is_told_not_overwriting(item_url):
 
 def test_ten_team_leads_at_once_lose_nothing(item_url):
     url, item_id = item_url
-    start = threading.Barrier(10)
-    won: list[str] = []
-    stale: list[str] = []
 
-    def one(n: int) -> None:
+    def one(n: int, go) -> str:
         store = open_store(url)
         try:
             desk = lead(store, f"lead{n}")
             seen = desk.feedback_item(item_id)
-            start.wait()
+            go()
             change = FeedbackChange(status="actie-uitgezet", action=f"actie {n}", owner=f"lead{n}")
             try:
                 desk.update_feedback(item_id, change, seen=seen)
-                won.append(f"lead{n}")
+                return "won"
             except StaleFeedback:
-                stale.append(f"lead{n}")
+                return "stale"
         finally:
             store.close()
 
-    threads = [threading.Thread(target=one, args=(n,)) for n in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    outcomes = at_once(10, one)
+    won = [f"lead{n}" for n, outcome in enumerate(outcomes) if outcome == "won"]
+    stale = [n for n, outcome in enumerate(outcomes) if outcome == "stale"]
     assert len(won) == 1 and len(stale) == 9  # all read the same item: one may change it
     store = open_store(url)
     try:

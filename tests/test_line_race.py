@@ -4,10 +4,9 @@ the others are refused naming the owner (or the race), and every call on it pops
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
+from at_once import at_once
 from kccdesk.clientfile import parse_client
 from kccdesk.desk import Desk
 from kccdesk.errors import ImportErrors, StorageError
@@ -22,26 +21,19 @@ def client_text(n: int) -> str:
 
 def test_ten_imports_at_once_give_the_line_to_one_client(database_url):
     open_store(database_url).close()  # the schema, before the race
-    outcomes: list[str] = []
-    start = threading.Barrier(10)
 
-    def one(n: int) -> None:
+    def one(n: int, go) -> str:
         store = open_store(database_url)
         try:
-            start.wait()
+            go()
             Desk(store).import_clients([parse_client(client_text(n))])
-            outcomes.append("ok")
+            return "ok"
         except (StorageError, ImportErrors) as exc:  # seen before writing, or while
-            outcomes.append(str(exc))
+            return str(exc)
         finally:
             store.close()
 
-    threads = [threading.Thread(target=one, args=(n,)) for n in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert len(outcomes) == 10
+    outcomes = at_once(10, one)
     store = open_store(database_url)
     try:
         owners = [c.id for c in store.load_clients() if LINE in c.lines]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, NoReturn
 
 EXIT_REFUSED = 1  # the input was checked and refused (invalid number, note not allowed)
@@ -334,17 +334,14 @@ def _instant(text: str | None, zone) -> datetime | None:
         raise CliError(f"--at '{text}' is geen ISO-tijd (bijv. 2026-12-24T22:30)") from None
     if value.tzinfo:
         return value
-    local = value.replace(tzinfo=zone)
-    try:
-        skipped = local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value
-    except (OverflowError, ValueError):
-        skipped = False  # the edges of the calendar: the roster says why
-    if skipped:
+    from kccdesk.roster import wall_time_exists
+
+    if not wall_time_exists(value, zone):
         raise CliError(
             f"--at '{text}' bestaat niet in {zone}: de klok springt die nacht een uur vooruit "
             "(zomertijd); kies een tijd ervoor of erna"
         )
-    return local
+    return value.replace(tzinfo=zone)
 
 
 def cmd_duty(args) -> int:
@@ -389,8 +386,8 @@ def cmd_duty(args) -> int:
         )
         return 0
     print(f"{client.name} — {_day(status.at)} {status.at:%d-%m-%Y %H:%M %Z}")
-    if status.closed and status.open is not True:
-        print(f"Gesloten: {status.closed}")
+    if status.shut:
+        print(f"Gesloten: {status.shut}")
     elif status.closed:  # a 24/7 line on a holiday: open, on its holiday rota
         print(f"Feestdag of sluitingsdag: {status.closed}")
     opening = texts.opening_line(status, client.opening_hours)
@@ -402,7 +399,7 @@ def cmd_duty(args) -> int:
     for d in status.on_duty:
         print(f"  {d.label} ({d.person}) tot {_day(d.until)} {d.until:%H:%M}")
     for a in status.absent:
-        if a.route is not None and (len(a.route.skipped) > 1 or a.route.by_default):
+        if a.route is not None and a.route.chained:
             print(f"Afwezig: {texts.route_text(client, a.route, status.at)}")
             continue
         repl = f", vervangen door {a.replacement_name}" if a.replaced_by else ", geen vervanger"

@@ -37,7 +37,7 @@ class RecipientAbsent(NoteRefused):
         name = client.person_name(self.person)
         reason = f" ({absence.reason})" if absence.reason else ""
         text = f"{name} is afwezig{reason} {absent_until(absence, at)}"
-        if len(route.skipped) > 1 or route.by_default:
+        if route.chained:
             text = route_text(client, route, at)
         elif route.recipient:
             text += f"; vervanger: {client.person_name(route.recipient)}"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from kccdesk.model import WEEKDAYS, Absence, Client
 from kccdesk.publicholidays import holidays_for
@@ -130,6 +130,12 @@ class NoteRoute:
     def rerouted(self) -> bool:
         return bool(self.skipped)
 
+    @property
+    def chained(self) -> bool:
+        """More than "absent, the replacement takes it": the replacement is away too, or
+        the chain ended at the default recipient — then the whole chain is worth saying."""
+        return len(self.skipped) > 1 or self.by_default
+
 
 def note_route(client: Client, person_id: str, instant_utc: datetime) -> NoteRoute:
     """The replacement chain at an instant: the replacement's replacement while both are
@@ -170,6 +176,13 @@ class DutyStatus:
     #: when open: the moment it closes (client zone)
     closes_at: datetime | None = None
 
+    @property
+    def shut(self) -> str | None:
+        """Why the client is closed now (a closure day, a public holiday) — unless its
+        opening rows keep it open then (a 24/7 line on its holiday rota): what the header,
+        the duty panel, the guard and `kccdesk duty` say."""
+        return None if self.open is True else self.closed
+
     def duty_of(self, person_id: str) -> OnDuty | None:
         return next((d for d in self.on_duty if d.person == person_id), None)
 
@@ -178,6 +191,16 @@ class DutyStatus:
 
     def absence_of(self, person_id: str) -> AbsentNow | None:
         return next((a for a in self.absent if a.person == person_id), None)
+
+
+def wall_time_exists(wall: datetime, zone: tzinfo) -> bool:
+    """Whether a local wall-clock time happens in the zone at all: the spring DST night
+    skips an hour (02:00–03:00 in Amsterdam), whose times are no moment."""
+    try:
+        there = wall.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
+    except (OverflowError, ValueError):
+        return True  # the edges of the calendar: the roster's own range check says why
+    return there.replace(tzinfo=None) == wall.replace(tzinfo=None)
 
 
 def wall_clock(day: date, at: time, client: Client) -> datetime:

@@ -188,6 +188,8 @@ def entry_problems(
 def _missing_times(client: Client, item: Absence) -> list[str]:
     """A time that the client's clock skips (the spring DST night: 02:00–03:00 does not
     exist) cannot be when an absence begins or ends."""
+    from kccdesk.roster import wall_time_exists
+
     found = []
     for name, day, at in (
         ("from", item.start, item.start_time),
@@ -196,8 +198,7 @@ def _missing_times(client: Client, item: Absence) -> list[str]:
         if day is None or at is None or date_problem(name, day):
             continue
         wall = datetime.combine(day, at)
-        there = wall.replace(tzinfo=client.zone).astimezone(UTC).astimezone(client.zone)
-        if there.replace(tzinfo=None) != wall:
+        if not wall_time_exists(wall, client.zone):
             found.append(
                 f"{name} {wall:%d-%m-%Y %H:%M} bestaat niet in {client.timezone}: de klok "
                 "springt die nacht een uur vooruit (zomertijd); kies een tijd ervoor of erna"

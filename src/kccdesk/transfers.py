@@ -117,7 +117,7 @@ def check_transfer(
         allowed=target.on_duty and not rule,
         alternatives=tuple(ordered),
         replacement=replacement,
-        closed=status.closed,
+        closed=status.shut,
         at=status.at,
         note_to=(
             client.callback_default

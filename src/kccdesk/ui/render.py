@@ -54,11 +54,7 @@ def person_status(status: DutyStatus, person_id: str, client: Client | None = No
             line.append(f" ({absence.reason})", "red")
         line.append(" — ")
         route = absence.route
-        if (
-            client is not None
-            and route is not None
-            and (len(route.skipped) > 1 or route.by_default)
-        ):
+        if client is not None and route is not None and route.chained:
             # The replacement is away too: the chain says where notes go now.
             line.append(texts.route_text(client, route, status.at), "bold")
         elif absence.replaced_by:
@@ -196,8 +192,8 @@ def duty_panel(status: DutyStatus, client: Client, gaps: Sequence[Gap] = ()) -> 
     if warning:
         text.append(warning, "bold yellow")
         text.append("\n")
-    if status.closed:
-        text.append(f" {texts.CLOSED}: {status.closed} ", "bold white on red")
+    if status.shut:
+        text.append(f" {texts.CLOSED}: {status.shut} ", "bold white on red")
         text.append("\n")
     text.append(f"{texts.DUTY_NOW} ({texts.day_time(status.at)})", "bold")
     if not status.on_duty:

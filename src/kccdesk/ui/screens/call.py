@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -201,7 +201,7 @@ class CallScreen(Screen):
         yield Static(id="instructions")
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield SearchPanel(id="search-panel")
+                yield SearchPanel(self._highlighted_now, id="search-panel")
                 yield DetailPanel(id="detail-box")
             with Vertical(id="right"):
                 yield DutyPanel(id="duty-box")
@@ -217,7 +217,6 @@ class CallScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#instructions").border_title = texts.INSTRUCTIONS
-        self.search.on_highlight = self._highlighted_now
         self.set_interval(1.0, self._tick)
         self.set_interval(DUTY_REFRESH, self.refresh_duty)
         app = app_of(self)
@@ -257,22 +256,11 @@ class CallScreen(Screen):
         return self.now().astimezone(self.client.zone).date()
 
     def show_client(self, client_id: str) -> None:
-        """Make this the client of the call: header, instructions, topics, duty, notes."""
-        app = app_of(self)
-        self.client_id = client_id
-        if app.last_client:
-            app.last_client.set(client_id)
+        """Make this the client of the call (header, instructions, topics, duty, notes) and
+        start its search afresh."""
         if self.call is None:
             self.begin_call(client_id, explicit=False)
-        else:
-            self.call.client = client_id
-        self._paint_client()
-        if self.roster_open:
-            self.query_one(RosterPane).show(client_id, self.today())
-        if app.synced:  # else the background sync fills the notes when it is done
-            self.query_one(NotesPanel).show_client(client_id)
-        else:
-            self.query_one(NotesPanel).client_id = client_id
+        self._adopt_client(client_id)
         self.search.set_scope(None if self.scope_all else client_id, self.scope_all)
         self.search.clear()
 
@@ -403,8 +391,7 @@ class CallScreen(Screen):
         gaps = self.desk.gaps_soon(self.client_id, status.at)
         self.query_one(DutyPanel).show(status, self.client, gaps)
         header = self.query_one(CallHeader)
-        # A 24/7 line is open on a holiday (its opening rows say so): not "gesloten".
-        header.closed = (status.closed or "") if status.open is not True else ""
+        header.closed = status.shut or ""
         header.opening_hours = texts.opening_line(status, self.client.opening_hours)
         header.after_hours = status.open is False
         if previous is None or _duty_changed(previous, status):
@@ -412,10 +399,6 @@ class CallScreen(Screen):
             self._show_detail()
 
     # --- the chosen hit ----------------------------------------------------------------
-
-    @on(SearchPanel.Highlighted)
-    def _highlight_changed(self) -> None:
-        self._highlighted_now()
 
     def _highlighted_now(self, hit: Hit | None = None) -> None:
         """The search panel's chosen hit changed (told at once, in the keystroke's turn).
@@ -429,8 +412,8 @@ class CallScreen(Screen):
         self._show_detail()
 
     def _adopt_client(self, client_id: str) -> None:
-        """Make this the client of the call while the search goes on (F8): as show_client,
-        but keeping the scope and what was typed."""
+        """Make this the client of the call, keeping the search as it is (F8 picks a hit of
+        another client; show_client starts a new search as well)."""
         app = app_of(self)
         self.client_id = client_id
         if app.last_client:

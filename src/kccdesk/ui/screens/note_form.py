@@ -202,7 +202,7 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         if absence:
             until = texts.absent_until(absence.absence, status.at)
             route = absence.route
-            if route is not None and (len(route.skipped) > 1 or route.by_default):
+            if route is not None and route.chained:
                 text = texts.NOTE_RECIPIENT_CHAIN.format(
                     chain=texts.route_text(self.client, route, status.at)
                 )

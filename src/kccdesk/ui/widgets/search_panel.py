@@ -38,8 +38,9 @@ INLINE_SEARCH_ENTRIES = 10_000
 
 
 class SearchPanel(Vertical):
-    """Search field plus results. Posts Highlighted when the chosen hit changes and
-    ResultsShown once a query's results are painted."""
+    """Search field plus results. Tells `on_highlight` when the chosen hit changes (at
+    once, in the keystroke's turn) and posts ResultsShown once a query's results are
+    painted."""
 
     BINDINGS = [Binding("escape", "clear", show=False)]
 
@@ -55,12 +56,6 @@ class SearchPanel(Vertical):
         pending: bool = False
 
     @dataclass
-    class Highlighted(Message):
-        """The hit the agent's actions are about changed (None: no hit)."""
-
-        hit: Hit | None
-
-    @dataclass
     class IndexReady(Message):
         scope: str | None
         size: int
@@ -71,7 +66,7 @@ class SearchPanel(Vertical):
         scope: str | None
         hits: list[Hit]
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, on_highlight: Callable[[Hit | None], None], **kwargs) -> None:
         super().__init__(**kwargs)
         self.hits: list[Hit] = []
         self.status: DutyStatus | None = None
@@ -81,8 +76,8 @@ class SearchPanel(Vertical):
         self._ready: dict[str | None, int] = {}
         #: the results wait for the all-clients index ("zoekt…")
         self._pending = False
-        #: told the chosen hit at once (the call screen); else a Highlighted message is sent
-        self.on_highlight: Callable[[Hit | None], None] | None = None
+        #: told the hit the agent's actions are about (None: no hit) whenever it changes
+        self.on_highlight = on_highlight
 
     def compose(self) -> ComposeResult:
         # F2 selects what was typed on purpose; focus alone (Esc, typing from another pane)
@@ -209,13 +204,10 @@ class SearchPanel(Vertical):
         self.call_after_refresh(self._painted, query, len(hits), pending)
 
     def _highlighted(self) -> None:
-        """Tell the screen which hit is chosen now. In the same turn as the new results when
-        it listens (`on_highlight`), so a keystroke costs one layout of the screen, not one
-        for the list and another for the detail a message later."""
-        if self.on_highlight is not None:
-            self.on_highlight(self.selected)
-        else:
-            self.post_message(self.Highlighted(self.selected))
+        """Tell the screen which hit is chosen now, in the same turn as the new results (a
+        call, not a message), so a keystroke costs one layout of the screen, not one for
+        the list and another for the detail a message later."""
+        self.on_highlight(self.selected)
 
     def _painted(self, query: str, count: int, pending: bool) -> None:
         self.post_message(self.ResultsShown(query, count, perf_counter(), pending))
