@@ -583,15 +583,18 @@ class Desk:
         return self._db.notes(client_id, caller_phone=caller, since=since, limit=10)
 
     def failed_notes(self, limit: int = 50) -> list[NoteRecord]:
-        """Notes the mail server refused (or that could not be composed), newest first: they
-        need an agent until they are handled."""
-        return self._db.notes(status="failed", limit=limit)
+        """Notes the mail server refused (or that could not be composed), and those it took
+        without ever answering (perhaps delivered), newest first: they need an agent until
+        they are handled."""
+        from kccdesk.records import NEEDS_AGENT
+
+        return self._db.notes(status=NEEDS_AGENT, limit=limit)
 
     def deliver_due(self, smtp: SmtpSettings) -> list[Outcome]:
         """One pass of the outbox (kccdesk.delivery)."""
         from kccdesk.delivery import deliver_due
 
-        return deliver_due(self._db, _ClientLookup(self), smtp, self.clock())
+        return deliver_due(self._db, _ClientLookup(self), smtp, self.clock(), self.clock)
 
     def fill_demo_history(self) -> bool:
         """Write the demo's fortnight of history if this demo database has none yet (it

@@ -8,6 +8,9 @@ from datetime import datetime
 
 from kccdesk.model import Absence, Closure, Coverage, ExtraShift, WeeklyShift
 
+#: the delivery states that need an agent: refused, or perhaps delivered (kccdesk.delivery)
+NEEDS_AGENT = ("failed", "unsure")
+
 
 @dataclass(frozen=True)
 class NoteRecord:
@@ -34,6 +37,13 @@ class NoteRecord:
     #: what the desk showed when the note was saved (kccdesk.shown), for a later review
     shown: dict[str, object] | None = None
     instructions_version: str = ""
+    #: how often the server took the whole message without answering (kccdesk.delivery)
+    unsure_attempts: int = 0
+
+    @property
+    def needs_agent(self) -> bool:
+        """Refused, or perhaps delivered: an agent takes it again or asks the recipient."""
+        return self.status in NEEDS_AGENT
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -259,6 +259,7 @@ STATUS = {
     "sending": "wordt verzonden",
     "sent": "verzonden",
     "failed": "MISLUKT",
+    "unsure": "MOGELIJK VERZONDEN",
     "replaced": "opnieuw opgenomen",
 }
 URGENT = "DRINGEND"

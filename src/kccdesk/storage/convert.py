@@ -62,6 +62,7 @@ def note_record(row) -> NoteRecord:
         call_uuid=row.call_uuid,
         shown=row.shown,
         instructions_version=row.instructions_version,
+        unsure_attempts=row.unsure_attempts,
     )
 
 
@@ -128,6 +129,7 @@ NOTE_COLUMNS = (
     "call_uuid",
     "shown",
     "instructions_version",
+    "unsure_attempts",
 )
 
 

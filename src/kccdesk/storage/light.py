@@ -132,6 +132,7 @@ callback_note = table(
     column("created_at", UTCDateTime),
     column("status", String),
     column("attempts", Integer),
+    column("unsure_attempts", Integer),
     *_text("last_error", "instructions_version", "override"),
     column("next_attempt_at", UTCDateTime),
     column("sent_at", UTCDateTime),

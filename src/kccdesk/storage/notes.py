@@ -27,6 +27,7 @@ NEW_NOTE = {
     "last_error": "",
     "next_attempt_at": None,
     "sent_at": None,
+    "unsure_attempts": 0,
 }
 
 
@@ -87,7 +88,7 @@ class NoteStore(StoreBase):
         since: datetime | None = None,
         caller_phone: str | None = None,
         limit: int | None = None,
-        status: str | None = None,
+        status: str | tuple[str, ...] | None = None,
         until: datetime | None = None,
         *,
         ids: Collection[int] | None = None,
@@ -110,7 +111,9 @@ class NoteStore(StoreBase):
                 query = query.where(table.created_at < until)
             if caller_phone:
                 query = query.where(table.caller_phone == caller_phone)
-            if status:
+            if isinstance(status, tuple):
+                query = query.where(table.status.in_(status))
+            elif status:
                 query = query.where(table.status == status)
             if limit:
                 query = query.limit(limit)

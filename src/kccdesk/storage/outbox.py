@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import or_, update
 
-from kccdesk.records import NoteRecord
+from kccdesk.records import NEEDS_AGENT, NoteRecord
 from kccdesk.storage.base import StoreBase
 from kccdesk.storage.convert import note_record
 from kccdesk.storage.engine import bump_counter
@@ -49,13 +49,15 @@ class OutboxStore(StoreBase):
 
         return self._run(work)
 
-    def _set_note(self, note_id: int, where_status: str | None, **values) -> bool:
+    def _set_note(self, note_id: int, where_status: str | tuple[str, ...] | None, **values) -> bool:
         from kccdesk.storage.tables import NoteRow
 
         def write() -> bool:
             with self._session() as s, s.begin():
                 query = update(NoteRow).where(NoteRow.id == note_id)
-                if where_status:
+                if isinstance(where_status, tuple):
+                    query = query.where(NoteRow.status.in_(where_status))
+                elif where_status:
                     query = query.where(NoteRow.status == where_status)
                 changed = s.exec(query.values(**values)).rowcount == 1
                 if changed:
@@ -67,24 +69,59 @@ class OutboxStore(StoreBase):
     def mark_sent(self, note_id: int, at: datetime) -> None:
         self._set_note(note_id, "sending", status="sent", sent_at=at, last_error="")
 
-    def mark_retry(self, note_id: int, next_attempt: datetime, error: str) -> None:
+    def renew_claim(self, note_id: int, at: datetime) -> None:
+        """The sender is alive and still at this note: its claim is fresh again."""
+        from kccdesk.storage.tables import NoteRow
+
+        def write() -> None:
+            with self._session() as s, s.begin():
+                s.exec(
+                    update(NoteRow)
+                    .where(NoteRow.id == note_id, NoteRow.status == "sending")
+                    .values(next_attempt_at=at)
+                )
+
+        self._run(write)
+
+    def mark_retry(
+        self, note_id: int, next_attempt: datetime, error: str, unsure: bool = False
+    ) -> None:
+        """Back in the queue at `next_attempt`; `unsure`: the server took the whole message
+        without answering, so this attempt may have been delivered."""
+        from kccdesk.storage.tables import NoteRow
+
         self._set_note(
-            note_id, "sending", status="queued", next_attempt_at=next_attempt, last_error=error
+            note_id,
+            "sending",
+            status="queued",
+            next_attempt_at=next_attempt,
+            last_error=error,
+            **({"unsure_attempts": NoteRow.unsure_attempts + 1} if unsure else {}),
         )
 
     def mark_failed(self, note_id: int, error: str) -> None:
         self._set_note(note_id, "sending", status="failed", last_error=error)
 
+    def mark_unsure(self, note_id: int, error: str) -> None:
+        """Perhaps delivered, perhaps not: it is not sent again, and an agent asks."""
+        self._set_note(note_id, "sending", status="unsure", last_error=error)
+
     def resend(self, note_id: int) -> bool:
-        """Put a failed note back in the outbox, as new."""
+        """Put a failed (or perhaps delivered) note back in the outbox, as new."""
         return self._set_note(
-            note_id, "failed", status="queued", attempts=0, next_attempt_at=None, last_error=""
+            note_id,
+            NEEDS_AGENT,
+            status="queued",
+            attempts=0,
+            unsure_attempts=0,
+            next_attempt_at=None,
+            last_error="",
         )
 
     def mark_replaced(self, note_id: int) -> bool:
         """A failed note the agent has taken again (to the same or another recipient): it no
         longer asks for attention, and it is never sent."""
-        return self._set_note(note_id, "failed", status="replaced")
+        return self._set_note(note_id, NEEDS_AGENT, status="replaced")
 
     def release_stale(self, claimed_before: datetime) -> int:
         """Notes left 'sending' by a sender that died go back to the queue."""

@@ -175,8 +175,10 @@ class NoteRow(SQLModel, table=True):
     urgency: str = "normaal"
     agent: str = ""
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
-    status: str = "queued"  # queued | sent | failed
+    status: str = "queued"  # queued | sending | sent | failed | unsure | replaced
     attempts: int = 0
+    #: hand-overs the server never answered (kccdesk.delivery): 2 → status "unsure"
+    unsure_attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     last_error: str = ""
     instructions_version: str = ""
     override: str = ""  # why a rule was knowingly overridden (e.g. absent recipient kept)

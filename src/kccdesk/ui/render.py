@@ -298,8 +298,8 @@ def notes_panel(
         status = texts.STATUS.get(note.status, note.status)
         if note.status == "queued" and not mail:
             status = texts.NOT_MAILED
-        text.append(f"[{status}]", "bold red" if note.status == "failed" else "dim")
-        if note.status == "failed" and note.last_error:
+        text.append(f"[{status}]", "bold red" if note.needs_agent else "dim")
+        if note.needs_agent and note.last_error:
             text.append(f" {note.last_error} — F9", "red")
     return text
 

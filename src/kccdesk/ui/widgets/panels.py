@@ -127,4 +127,4 @@ class NotesPanel(_Panel):
         self.update(render.notes_panel(message.notes, client, desk.clock(), mail))
 
     def first_failed(self) -> NoteRecord | None:
-        return next((n for n in self.notes if n.status == "failed"), None)
+        return next((n for n in self.notes if n.needs_agent), None)
