@@ -51,7 +51,8 @@ def team(demo_clients):
     yield owner, as_login, agent, lead, url, prefix
     owner.close()
     drop_schema(schema)
-    for name in (agent, lead, *(f"{prefix}_{r}" for r in ("shift_lead", "team_lead", "agent"))):
+    roles = ("shift_lead", "team_lead", "retention", "agent")
+    for name in (agent, lead, *(f"{prefix}_{r}" for r in roles)):
         _admin(f"DROP ROLE IF EXISTS {name}")
 
 
@@ -225,3 +226,191 @@ def test_feedback_is_kept_by_leads_and_the_team_lead_role_is_read_from_the_datab
     finally:
         _admin(f"DROP OWNED BY {team_lead}")
         _admin(f"DROP ROLE IF EXISTS {team_lead}")
+
+
+# --- roles that hold: each refused action, run as the role it is refused to ----------------
+
+
+def _sql(store, statement: str, **params):
+    def run():
+        with store.engine.begin() as conn:
+            result = conn.execute(text(statement), params)
+            return result.all() if result.returns_rows else []
+
+    return store._run(run)
+
+
+def _a_note(store, demo_clients, agent_name: str = "anna"):
+    note = check_note(
+        demo_clients[PRACTICE], "assistentie", "Piet", "0612345678", "bel terug", at=NOW
+    )
+    from dataclasses import replace
+
+    return store.add_note(replace(note, agent=agent_name), at=NOW)
+
+
+@pytest.fixture
+def extra_login(team):
+    """Another login of the team, made on demand and dropped after the test."""
+    made: list[str] = []
+
+    def make(role: str | None) -> str:
+        _, _, _, _, _, prefix = team
+        login = f"{prefix}_x{len(made)}"
+        _admin(f"CREATE ROLE {login} LOGIN")
+        made.append(login)
+        if role:
+            team[0].grant_role(login, role, prefix)
+        return login
+
+    yield make
+    for login in made:
+        _admin(f"DROP OWNED BY {login}")
+        _admin(f"DROP ROLE IF EXISTS {login}")
+
+
+def test_a_note_is_signed_by_the_login_whatever_the_desk_claims(team, demo_clients):
+    from kccdesk.actor import Actor
+    from kccdesk.desk import Desk
+
+    _, as_login, agent, *_ = team
+    store = as_login(agent)
+    assert _a_note(store, demo_clients, agent_name="piet").agent == agent
+    desk = Desk(store, clock=lambda: NOW)
+    desk.adopt_database_identity()
+    assert desk.actor == Actor(agent, False, from_database=True)
+    assert desk.add_note(PRACTICE, "assistentie", "Els", "0612345678", "x", agent="Sanne").agent == agent
+    store.close()
+
+
+def test_command_line_refuses_an_agent_name_that_is_not_the_login(team, monkeypatch, capsys):
+    from kccdesk.cli import main
+
+    _, _, agent, _, url, _ = team
+    monkeypatch.setenv("KCCDESK_DATABASE_URL", url.replace("//postgres@", f"//{agent}@"))
+    args = ["note", "add", "--client", PRACTICE, "--to", "assistentie", "--name", "Piet"]
+    args += ["--phone", "0612345678", "--message", "x"]
+    assert main([*args, "--agent", "piet"]) == 2
+    assert "op PostgreSQL is de agent uw login" in capsys.readouterr().err
+    assert main([*args, "--agent", agent, "--json"]) == 0
+    assert f'"agent": "{agent}"' in capsys.readouterr().out
+
+
+def test_nobody_rewrites_what_a_note_recorded_and_agents_delete_nothing(team, demo_clients):
+    owner, as_login, agent, lead, *_ = team
+    note = _a_note(owner, demo_clients)
+    for login in (agent, lead):
+        store = as_login(login)
+        for change in ("message = 'anders'", "shown = NULL", "override = ''", "agent = 'x'"):
+            with pytest.raises(StorageError, match="geweigerd"):
+                _sql(store, f"UPDATE callback_note SET {change} WHERE id = :id", id=note.id)
+        with pytest.raises(StorageError, match="geweigerd"):
+            _sql(store, "DELETE FROM callback_note WHERE id = :id", id=note.id)
+        store.close()
+    # Not even the owner changes the evidence; the outbox sender changes the delivery only.
+    with pytest.raises(StorageError, match="alleen in haar bezorging"):
+        _sql(owner, "UPDATE callback_note SET message = 'anders' WHERE id = :id", id=note.id)
+    sender = as_login(agent)
+    (claimed,) = sender.claim_due(NOW)
+    sender.mark_sent(claimed.id, NOW)
+    assert owner.note(note.id).status == "sent" and owner.note(note.id).message == "bel terug"
+    sender.close()
+
+
+def test_a_logged_call_and_its_overrides_are_insert_only(team, demo_clients):
+    from kccdesk.calls import CallSession
+
+    owner, as_login, agent, *_ = team
+    store = as_login(agent)
+    call = CallSession(PRACTICE, NOW, caller="+31612345678", explicit=True)
+    call.transferred("hkaya", override="niet in dienst")
+    call.log_into(store, NOW, "anna")
+    (logged,) = owner.calls(PRACTICE)
+    assert logged.agent == agent and logged.warnings_overridden
+    for store_of in (store, owner):
+        with pytest.raises(StorageError, match="geweigerd"):
+            _sql(store_of, "UPDATE call_log SET warnings_overridden = ''")
+    with pytest.raises(StorageError, match="geweigerd"):
+        _sql(store, "DELETE FROM call_log")
+    store.close()
+
+
+def test_agents_do_not_read_the_feedback_log(team):
+    _, as_login, agent, lead, *_ = team
+    store = as_login(agent)
+    with pytest.raises(StorageError, match="geweigerd"):
+        store.feedback()
+    assert as_login(lead).feedback() == []
+    store.close()
+
+
+def test_purging_is_the_retention_roles_job_never_a_desk_start(team, demo_clients, extra_login):
+    from datetime import timedelta
+
+    from kccdesk.desk import Desk, NotAllowed
+
+    owner, as_login, agent, lead, *_ = team
+    _a_note(owner, demo_clients)
+    later = NOW + timedelta(days=30)
+    for login in (agent, lead):
+        desk = Desk(as_login(login), clock=lambda: later)
+        desk.adopt_database_identity()
+        desk.purge_at_start(1)  # retention_days = 1 in their own config: nothing happens
+        with pytest.raises(NotAllowed, match="rol retention"):
+            desk.purge_expired(1)
+    assert len(owner.notes()) == 1
+    keeper = Desk(as_login(extra_login("retention")), clock=lambda: later)
+    keeper.adopt_database_identity()
+    assert keeper.purge_expired(7) == {"notes": 1, "calls": 0}
+
+
+def test_a_roster_change_without_its_audit_row_is_refused(team):
+    _, as_login, _, lead, *_ = team
+    store = as_login(lead)
+    with pytest.raises(StorageError, match="zonder regel in de roosterhistorie"):
+        _sql(
+            store,
+            "INSERT INTO shift (client_id, position, person, days, start, \"end\", version) "
+            "VALUES (:c, 99, 'hkaya', '[\"sat\"]', '09:00', '12:00', 1)",
+            c=PRACTICE,
+        )
+    assert SHIFT not in store.load_client(PRACTICE).shifts
+    store.close()
+
+
+def test_the_audit_takes_the_servers_clock_and_the_login_behind_a_group_role(team):
+    _, as_login, _, lead, url, prefix = team
+    store = as_login(lead)
+    backdated = datetime(2020, 1, 1, tzinfo=UTC)
+    added = store.save_roster_entry(PRACTICE, SHIFT, "x", now=backdated)
+    (entry,) = store.roster_history(PRACTICE, "shift", added.id)
+    assert entry.at.year >= 2026 and entry.user == lead
+    # SET ROLE to the group role (here in the URL) does not hide the login either.
+    login_url = url.replace("//postgres@", f"//{lead}@")
+    assert "options=" in login_url  # the test schema's search_path: one more option beside it
+    hidden = open_store(login_url.replace("options=", f"options=-crole%3D{prefix}_shift_lead%20"))
+    assert _sql(hidden, "SELECT current_user")[0][0] == f"{prefix}_shift_lead"
+    other = WeeklyShift("hkaya", ("sun",), time(9), time(12))
+    added = hidden.save_roster_entry(PRACTICE, other, "x", now=NOW)
+    (entry,) = hidden.roster_history(PRACTICE, "shift", added.id)
+    assert entry.user == lead
+    hidden.close()
+    store.close()
+
+
+def test_only_the_team_lead_role_db_roles_made_is_a_team_lead(team, extra_login):
+    from kccdesk.desk import Desk
+
+    _, as_login, *_ = team
+    impostor = extra_login("agent")  # an agent who made a role of the right name
+    _admin(f"CREATE ROLE {impostor}_team_lead NOLOGIN")
+    try:
+        _admin(f"GRANT {impostor}_team_lead TO {impostor}")
+        desk = Desk(as_login(impostor), clock=lambda: NOW)
+        desk.adopt_database_identity()
+        assert not desk.actor.team_lead
+        real = Desk(as_login(extra_login("team_lead")), clock=lambda: NOW)
+        real.adopt_database_identity()
+        assert real.actor.team_lead
+    finally:
+        _admin(f"DROP ROLE IF EXISTS {impostor}_team_lead")

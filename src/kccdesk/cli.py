@@ -143,10 +143,12 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument("--json", action="store_true")
     cur = db.add_parser("current", help="toon de schemaversie van de database")
     cur.add_argument("--json", action="store_true")
-    roles = db.add_parser("roles", help="PostgreSQL: maak de rollen agent, shift_lead, team_lead")
+    roles = db.add_parser(
+        "roles", help="PostgreSQL: maak de rollen agent, shift_lead, team_lead, retention"
+    )
     grant = db.add_parser("grant", help="PostgreSQL: geef een login een rol")
     grant.add_argument("login", metavar="LOGIN")
-    grant.add_argument("role", metavar="ROL", help="agent, shift_lead of team_lead")
+    grant.add_argument("role", metavar="ROL", help="agent, shift_lead, team_lead of retention")
     for q in (roles, grant):
         q.add_argument("--prefix", default="kccdesk", help="voorvoegsel van de rolnamen")
         q.add_argument("--json", action="store_true")
@@ -498,6 +500,11 @@ def cmd_note(args) -> int:
                 f"{display(n.caller_phone)} — {n.message} [{STATUS.get(n.status, n.status)}]"
             )
         return 0
+    if desk.actor.claims_someone_else(args.agent or ""):
+        raise CliError(
+            f"--agent {args.agent!r}: op PostgreSQL is de agent uw login ({desk.actor.user}); "
+            "een notitie kan niet namens een ander worden opgeslagen"
+        )
     agent = args.agent or load_settings().agent_name
     try:
         note = desk.add_note(

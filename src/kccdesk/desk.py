@@ -192,7 +192,10 @@ class Desk:
         rights = self._db.may_edit_roster()
         if rights is not None:
             team_lead = bool(self._db.is_team_lead())
-            self.actor = Actor(self._db.login(), rights, from_database=True, team_lead=team_lead)
+            owner = bool(self._db.owns_data())
+            self.actor = Actor(
+                self._db.login(), rights, from_database=True, team_lead=team_lead, owner=owner
+            )
 
     def close(self) -> None:
         if self._store is not None:
@@ -554,7 +557,7 @@ class Desk:
             phone,
             message,
             urgency=urgency,
-            agent=agent,
+            agent=self.actor.author(agent),
             at=now,
             allow_absent=keep_absent_recipient,
         )
@@ -606,8 +609,21 @@ class Desk:
         fill(self._db, self.clients, self.clock())
         return True
 
+    def purge_at_start(self, retention_days: int) -> None:
+        """A desk purges at its start only where its user owns the data (SQLite: the OS
+        account's own file). On PostgreSQL retention is the retention role's job (`kccdesk
+        purge` on a timer): no desk's config can empty the team's notes."""
+        if self._db.may_purge() is None:
+            self.purge_expired(retention_days)
+
     def purge_expired(self, retention_days: int) -> dict[str, int]:
-        """Delete notes and call logs older than the retention period (personal data)."""
+        """Delete notes and call logs older than the retention period (personal data); on
+        PostgreSQL only for the owner and the retention role."""
+        if self._db.may_purge() is False:
+            raise NotAllowed(
+                f"alleen de beheerder of de rol retention verwijdert notities en gesprekken "
+                f"('{self.actor.user}' heeft die rol niet; kccdesk db grant LOGIN retention)"
+            )
         try:
             cutoff = self.clock() - timedelta(days=retention_days)
         except OverflowError:
@@ -623,7 +639,7 @@ class Desk:
         shown = None
         if call.shown is None and self.has_client(call.client):
             shown = self.shown(call.client, call.acted_on, "; ".join(call.overrides), call.started)
-        call.log_into(self._db, ended or self.clock(), agent, shown)
+        call.log_into(self._db, ended or self.clock(), self.actor.author(agent), shown)
 
     def shown(
         self, client_id: str, person: str = "", warning: str = "", at: datetime | None = None

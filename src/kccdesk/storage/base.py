@@ -63,7 +63,14 @@ _GUARDED = {
     "client": "klantgegevens importeren (alleen de beheerder)",
     "person": "klantgegevens importeren (alleen de beheerder)",
     "topic": "klantgegevens importeren (alleen de beheerder)",
-    "callback_note": "notities opslaan (rol agent nodig)",
+    "callback_note": (
+        "deze notitie opslaan, wijzigen of verwijderen (opslaan: rol agent; wijzigen kan "
+        "niemand; verwijderen na de bewaartermijn: rol retention)"
+    ),
+    "call_log": (
+        "dit gesprek loggen, wijzigen of verwijderen (loggen: rol agent; wijzigen kan niemand; "
+        "verwijderen na de bewaartermijn: rol retention)"
+    ),
 }
 
 
@@ -71,6 +78,8 @@ def _denied(text: str) -> str | None:
     """One line for a refusal by the database's own rights (PostgreSQL roles)."""
     if "insert-only" in text:
         return "geweigerd: de roosterhistorie kan alleen worden aangevuld, niet gewijzigd"
+    if "kccdesk: " in text:  # a rule of migration 0013, in its own words
+        return "geweigerd door de database: " + text.split("kccdesk: ", 1)[1].splitlines()[0]
     if "permission denied for table" in text:
         table = text.rsplit(" ", 1)[-1].strip('"')
         if table == "alembic_version":  # upgraded, not yet granted (`db roles`): still the owner's

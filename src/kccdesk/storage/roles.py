@@ -1,14 +1,20 @@
-"""Who may do what, enforced by PostgreSQL itself: three group roles, granted to logins.
+"""Who may do what, enforced by PostgreSQL itself: four group roles, granted to logins.
 
-    agent       read everything; take notes, log calls, purge them after retention
-    shift_lead  an agent who also edits rosters (and so adds to the roster audit) and
-                records client feedback
+    agent       reads the clients, rosters, notes and calls (not the feedback log); takes
+                notes and logs calls; the outbox sender may change a note's delivery state,
+                nothing else of it; updates and deletes nothing
+    shift_lead  an agent who also edits rosters (every change with its audit row in the same
+                transaction, or the database refuses it) and keeps the feedback log
     team_lead   an agent who reads everything (review, reports) and keeps the feedback log;
                 edits no rosters
+    retention   deletes notes and calls past the retention period (`kccdesk purge`, run by
+                the administrator or a timer); no desk ever purges on PostgreSQL
 
-Client data (imports) and schema upgrades stay with the owner of the tables. The roster
-audit is insert-only for everyone and records the login (migration 0005). Role names are
-cluster-wide, so they carry a prefix (default "kccdesk").
+Client data (imports) and schema upgrades stay with the owner of the tables. The database
+records who wrote a note, a call or a roster change as the login (`session_user`: SET ROLE
+does not hide it), and the audit's time from its own clock (migration 0013). Role names are
+cluster-wide, so they carry a prefix (default "kccdesk"); the schema keeps the prefix it was
+given (`kccdesk_role_name`), so "team lead" means exactly the role `db roles` made.
 """
 
 from __future__ import annotations
@@ -21,8 +27,17 @@ from sqlalchemy.engine import Engine
 from kccdesk.errors import StorageError
 from kccdesk.storage.base import StoreBase
 
-ROLES = ("agent", "shift_lead", "team_lead")
+ROLES = ("agent", "shift_lead", "team_lead", "retention")
 ROSTER_TABLES = ("shift", "extra_shift", "absence", "closure", "coverage")
+#: the columns of a stored note the outbox sender changes (migration 0013 holds the rest)
+DELIVERY_COLUMNS = (
+    "status",
+    "attempts",
+    "unsure_attempts",
+    "last_error",
+    "next_attempt_at",
+    "sent_at",
+)
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,50}$")
 
 
@@ -46,11 +61,13 @@ def _postgres_only(engine: Engine) -> None:
 
 
 def create_roles(engine: Engine, prefix: str = "kccdesk") -> list[str]:
-    """Create the group roles (if missing) and give them their rights on this schema."""
+    """Create the group roles (if missing) and give them their rights on this schema; run
+    again after an upgrade, it also takes back what earlier versions granted too widely."""
     _postgres_only(engine)
-    agent, lead, team = (role_name(r, prefix) for r in ROLES)
+    agent, lead, team, keeper = (role_name(r, prefix) for r in ROLES)
+    everyone = f"{agent}, {lead}, {team}, {keeper}"
     with engine.begin() as c:
-        for name in (agent, lead, team):
+        for name in (agent, lead, team, keeper):
             c.execute(
                 text(
                     f"DO $$ BEGIN CREATE ROLE {name} NOLOGIN; "
@@ -58,16 +75,29 @@ def create_roles(engine: Engine, prefix: str = "kccdesk") -> list[str]:
                 )
             )
         schema = c.execute(text("SELECT current_schema()")).scalar_one()
-        c.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO {agent}, {lead}, {team}'))
+        c.execute(text(f'REVOKE ALL ON ALL TABLES IN SCHEMA "{schema}" FROM {everyone}'))
+        c.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO {everyone}'))
         c.execute(text(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO {agent}'))
+        c.execute(text(f"REVOKE SELECT ON feedback FROM {agent}"))
         c.execute(text(f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA "{schema}" TO {agent}'))
-        c.execute(text(f"GRANT INSERT, UPDATE, DELETE ON callback_note, call_log TO {agent}"))
+        c.execute(text(f"GRANT INSERT ON callback_note, call_log TO {agent}"))
+        columns = ", ".join(DELIVERY_COLUMNS)
+        c.execute(text(f"GRANT UPDATE ({columns}) ON callback_note TO {agent}"))
         c.execute(text(f"GRANT INSERT, UPDATE ON change_counter TO {agent}"))
-        c.execute(text(f"GRANT {agent} TO {lead}, {team}"))
+        c.execute(text(f"GRANT {agent} TO {lead}, {team}, {keeper}"))
         c.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(ROSTER_TABLES)} TO {lead}"))
         c.execute(text(f"GRANT INSERT ON roster_audit TO {lead}"))
-        c.execute(text(f"GRANT INSERT, UPDATE ON feedback TO {lead}, {team}"))
-    return [agent, lead, team]
+        c.execute(text(f"GRANT SELECT, INSERT, UPDATE ON feedback TO {lead}, {team}"))
+        c.execute(text(f"GRANT DELETE ON callback_note, call_log TO {keeper}"))
+        # The prefix this schema's roles carry: "team lead" is membership of exactly that.
+        quoted = prefix.replace("'", "''")
+        c.execute(
+            text(
+                "CREATE OR REPLACE FUNCTION kccdesk_role_name(kind text) RETURNS text "
+                f"LANGUAGE sql IMMUTABLE AS $$ SELECT '{quoted}_' || kind $$"
+            )
+        )
+    return [agent, lead, team, keeper]
 
 
 def grant(engine: Engine, login: str, role: str, prefix: str = "kccdesk") -> str:
@@ -88,11 +118,12 @@ class RoleStore(StoreBase):
         return self._run(lambda: create_roles(self.engine, prefix))
 
     def login(self) -> str:
-        """The database login this store works as (PostgreSQL's current_user)."""
+        """The database login this store works as (PostgreSQL's session_user: SET ROLE does
+        not change who logged in)."""
 
         def read() -> str:
             with self.engine.connect() as c:
-                return str(c.execute(text("SELECT current_user")).scalar())
+                return str(c.execute(text("SELECT session_user")).scalar())
 
         return self._run(read)
 
@@ -110,20 +141,50 @@ class RoleStore(StoreBase):
         return self._run(read)
 
     def is_team_lead(self) -> bool | None:
-        """On PostgreSQL whether this login holds a team-lead role; None elsewhere (config)."""
+        """On PostgreSQL whether this login is a member of this schema's team-lead role (the
+        one `db roles` made, not any role of that name); None elsewhere (config)."""
         if self.engine.dialect.name != "postgresql":
             return None
 
         def read() -> bool:
             with self.engine.connect() as c:
+                if c.execute(text("SELECT to_regproc('kccdesk_role_name')")).scalar() is None:
+                    return False  # no roles made in this schema: nobody holds one
                 return bool(
                     c.execute(
                         text(
-                            "SELECT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname LIKE "
-                            "'%\\_team\\_lead' AND pg_has_role(current_user, r.oid, 'MEMBER'))"
+                            "SELECT EXISTS (SELECT 1 FROM pg_roles r WHERE "
+                            "r.rolname = kccdesk_role_name('team_lead') "
+                            "AND pg_has_role(session_user, r.oid, 'MEMBER'))"
                         )
                     ).scalar()
                 )
+
+        return self._run(read)
+
+    def owns_data(self) -> bool | None:
+        """On PostgreSQL whether this login owns the tables (the administrator: imports,
+        upgrades); None elsewhere."""
+        if self.engine.dialect.name != "postgresql":
+            return None
+
+        def read() -> bool:
+            with self.engine.connect() as c:
+                query = "SELECT kccdesk_is_owner('callback_note'::regclass)"
+                return bool(c.execute(text(query)).scalar())
+
+        return self._run(read)
+
+    def may_purge(self) -> bool | None:
+        """On PostgreSQL whether this login may delete notes past retention (the retention
+        role, or the owner); None elsewhere (the OS user owns the file)."""
+        if self.engine.dialect.name != "postgresql":
+            return None
+
+        def read() -> bool:
+            with self.engine.connect() as c:
+                query = "SELECT has_table_privilege('callback_note', 'DELETE')"
+                return bool(c.execute(text(query)).scalar())
 
         return self._run(read)
 

@@ -507,7 +507,7 @@ class KccDeskApp(App[None]):
         if self.demo and self.desk.fill_demo_history():
             changed = True  # a new demo database: its calls, notes and feedback are there now
         self.desk.adopt_database_identity()
-        self.desk.purge_expired(self.settings.retention_days)
+        self.desk.purge_at_start(self.settings.retention_days)
         self.drafts.purge(self.desk.clock() - timedelta(days=self.settings.retention_days))
         self.post_message(self.Synced(changed))
 
