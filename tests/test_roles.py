@@ -279,7 +279,8 @@ def test_a_note_is_signed_by_the_login_whatever_the_desk_claims(team, demo_clien
     desk = Desk(store, clock=lambda: NOW)
     desk.adopt_database_identity()
     assert desk.actor == Actor(agent, False, from_database=True)
-    assert desk.add_note(PRACTICE, "assistentie", "Els", "0612345678", "x", agent="Sanne").agent == agent
+    taken = desk.add_note(PRACTICE, "assistentie", "Els", "0612345678", "x", agent="Sanne")
+    assert taken.agent == agent
     store.close()
 
 
