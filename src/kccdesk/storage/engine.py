@@ -34,7 +34,11 @@ def make_engine(url: str) -> Engine:
 
 def _private_database_file(url: str) -> None:
     """Callers' names and numbers: the SQLite file is the owner's alone (0600) whatever the
-    umask; SQLite gives its -wal and -shm files the same mode."""
+    umask, set before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
+
+    An existing file is only chmod-ed, never opened here: closing any descriptor of a file
+    drops every POSIX lock this process holds on it, and another store of this process may
+    hold SQLite's locks on it (the desk and a command it runs, two engines in one test)."""
     import os
 
     from sqlalchemy.engine import make_url
@@ -45,7 +49,10 @@ def _private_database_file(url: str) -> None:
     if not path or path == ":memory:" or path.startswith("file:"):
         return
     try:
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
+        # O_EXCL: created here, so nobody has it open yet; an existing one is left alone.
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE))
+    except FileExistsError:
+        pass
     except OSError:
         return  # SQLite will say what is wrong with the path, in the usual way
     private_file(path)
