@@ -123,6 +123,41 @@ def test_drafts_of_a_running_desk_are_not_offered_to_another(tmp_path):
         other.wait()
 
 
+def test_a_crashed_desks_drafts_are_offered_when_its_pid_now_belongs_to_another_process(
+    tmp_path,
+):
+    """The desk that wrote the draft died and its pid was given to a new process (here: a
+    live process under the same pid, with another start time): the draft is offered."""
+    from kccdesk.drafts import process_started
+
+    store = DraftStore(tmp_path)
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        started = process_started(other.pid)
+        assert started  # Linux says when a process started
+        running = NoteDraft("c", caller_name="loopt nog", desk=other.pid, desk_started=started)
+        reused = NoteDraft(
+            "c", caller_name="van de gecrashte", desk=other.pid, desk_started=str(int(started) - 1)
+        )
+        store.save(running)
+        store.save(reused)
+        assert [d.caller_name for d in store.left_behind()] == ["van de gecrashte"]
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_drafts_of_an_earlier_process_under_this_pid_are_offered(tmp_path):
+    """A crashed desk's pid reused by this very desk: not mistaken for this desk's own."""
+    from kccdesk.drafts import this_desk
+
+    store = DraftStore(tmp_path)
+    pid, started = this_desk()
+    store.save(NoteDraft("c", caller_name="eerder", desk=pid, desk_started=str(int(started) - 5)))
+    store.save(NoteDraft("c", caller_name="van nu", desk=pid, desk_started=started))
+    assert {d.caller_name for d in store.left_behind()} == {"eerder", "van nu"}
+
+
 def test_drafts_are_private_and_purged_with_retention(tmp_path):
     old_umask = os.umask(0)
     try:
@@ -315,3 +350,30 @@ async def test_a_burst_that_starts_with_f6_or_f7_lands_where_it_was_meant(demo_s
         _burst(app, ["f7", *"karin"])
         await settle(pilot)
         assert app.screen.query_one("#search").value == "karin"
+
+
+async def test_the_form_counts_the_message_and_says_how_much_is_too_much(demo_store):
+    """A pasted message beyond 4,000 characters: the label counts it in red while typing,
+    Ctrl+S refuses it with the reason, and what was typed stays (the draft too)."""
+    from kccdesk.ui.plain import Label
+    from textual.widgets import Input, TextArea
+
+    app = build_app(demo_store.url, PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await _open_note_for(pilot, "hatice kaya")
+        label = form.query_one("#message-label", Label)
+        assert str(label.render()) == "Bericht  0/4000"
+        form.query_one("#caller-name", Input).value = "Piet Pieters"
+        form.query_one("#phone", Input).value = "0612345678"
+        form.query_one("#message", TextArea).text = "x" * 4010
+        await settle(pilot)
+        assert str(label.render()) == "Bericht  4010/4000 — 10 tekens te veel"
+        assert label.has_class("over-limit")
+        assert str(form.query_one("#caller-label", Label).render()) == "Naam beller"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form and "te lang" in text_of(app, "#form-error")
+        assert len(app.drafts.all()[0].message) == 4010
+        form.query_one("#message", TextArea).text = "x" * 4000
+        await settle(pilot)
+        assert not label.has_class("over-limit")

@@ -371,7 +371,7 @@ def test_a_roster_change_without_its_audit_row_is_refused(team):
     with pytest.raises(StorageError, match="zonder regel in de roosterhistorie"):
         _sql(
             store,
-            "INSERT INTO shift (client_id, position, person, days, start, \"end\", version) "
+            'INSERT INTO shift (client_id, position, person, days, start, "end", version) '
             "VALUES (:c, 99, 'hkaya', '[\"sat\"]', '09:00', '12:00', 1)",
             c=PRACTICE,
         )

@@ -44,3 +44,41 @@ def test_ten_overlapping_shifts_at_once_leave_one(database_url):
         assert len(store.load_client("uden").shifts) == 1
     finally:
         store.close()
+
+
+def test_imports_and_pane_saves_at_once_are_checked_one_after_the_other(database_url):
+    """Five shift leads add an overlapping shift in the pane while five imports of the
+    client's file (Anna on Monday 09:00–17:00) run: whatever the order, Anna ends with one
+    Monday shift — never an imported one beside a pane's that its check did not see."""
+    store = open_store(database_url)
+    store.import_clients([parse_client(TEXT)])
+    store.close()
+    with_shift = (
+        TEXT + '\n[[shifts]]\nperson = "anna"\ndays = ["mon"]\nstart = "09:00"\nend = "17:00"\n'
+    )
+
+    def one(n: int, go) -> str:
+        store = open_store(database_url)
+        try:
+            desk = Desk(store, actor=Actor(f"lead{n}", shift_lead=True))
+            desk.client("uden")
+            go()
+            if n % 2:
+                desk.import_clients([parse_client(with_shift)], source=f"import {n}")
+                return "imported"
+            shift = WeeklyShift("anna", ("mon",), time(8 + n % 3), time(17))
+            try:
+                desk.save_roster_entry("uden", shift)
+                return "saved"
+            except RosterRefused as refused:
+                return str(refused)
+        finally:
+            store.close()
+
+    outcomes = at_once(10, one)
+    assert outcomes.count("imported") == 5, outcomes
+    store = open_store(database_url)
+    try:
+        assert len(store.load_client("uden").shifts) == 1, store.load_client("uden").shifts
+    finally:
+        store.close()

@@ -2,7 +2,8 @@
 never comes back on the wrong call.
 
 A draft belongs to one call of one desk: it carries its own id (one file each), the call's id
-and the process id of the desk that writes it. F6 in the same call carries on with it; a new
+and the process id of the desk that writes it with that process's start time (a crashed
+desk's pid may belong to another process by now: its drafts are still offered). F6 in the same call carries on with it; a new
 call (F7, a screen pop) starts an empty form, and drafts of earlier calls are listed for the
 agent to resume or discard, never pre-filled silently. Two desks of one user never write the
 same file. Each file is replaced atomically on every change (a crash leaves the old or the
@@ -15,6 +16,7 @@ import json
 import os
 import uuid
 from dataclasses import asdict, dataclass, field, fields
+from functools import cache
 from datetime import datetime
 from pathlib import Path
 
@@ -36,6 +38,7 @@ class NoteDraft:
     id: str = field(default_factory=new_id)
     call: str = ""  # the call it was typed in
     desk: int = 0  # process id of the desk that writes it
+    desk_started: str = ""  # when that process started (process_started), "" if unknown
     saved_at: str = ""  # ISO time of the last change (the desk's clock)
 
     @property
@@ -50,19 +53,46 @@ class NoteDraft:
             return None
 
 
-def _desk_alive(pid: int) -> bool:
-    """Whether the desk that wrote a draft still runs (then its drafts are its own)."""
+def process_started(pid: int) -> str:
+    """When a process started, as the kernel counts it (Linux: /proc/PID/stat, field 22);
+    "" where the system does not say. With the pid it names one process for good."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (OSError, ValueError):
+        return ""
+    fields_after_name = stat.rsplit(")", 1)[-1].split()  # the name may hold spaces, ")"
+    return fields_after_name[19] if len(fields_after_name) > 19 else ""
+
+
+def this_desk() -> tuple[int, str]:
+    """This desk as its drafts name it: (pid, start time)."""
+    return os.getpid(), _own_start()
+
+
+@cache
+def _own_start() -> str:
+    return process_started(os.getpid())
+
+
+def _of_this_desk(draft: NoteDraft) -> bool:
+    pid, started = this_desk()
+    return draft.desk == pid and draft.desk_started in ("", started)
+
+
+def _desk_alive(draft: NoteDraft) -> bool:
+    """Whether the desk that wrote a draft still runs (then its drafts are its own): its pid
+    is alive and, where the system says, it is the same process (not a reused pid)."""
+    pid = draft.desk
     if pid <= 0:
         return False
-    if pid == os.getpid():
-        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    started = process_started(pid)
+    return not (draft.desk_started and started and started != draft.desk_started)
 
 
 class DraftStore:
@@ -101,7 +131,7 @@ class DraftStore:
     def left_behind(self) -> list[NoteDraft]:
         """Drafts of earlier calls of this desk, and of desks that no longer run (a crash, a
         closed terminal) — never another running desk's draft."""
-        return [d for d in self.all() if d.desk == os.getpid() or not _desk_alive(d.desk)]
+        return [d for d in self.all() if _of_this_desk(d) or not _desk_alive(d)]
 
     def purge(self, older_than: datetime) -> int:
         """Remove drafts last changed before a moment (callers' personal data)."""

@@ -18,6 +18,16 @@ if TYPE_CHECKING:
 DAYS = DUTCH_WEEKDAYS
 
 
+def length_label(label: str, count: int, limit: int, always: bool = False) -> str:
+    """A field's label with its length counter: from 3/4 of the limit on (or `always`), and
+    how much is too much once over it (the save says the same)."""
+    if count > limit:
+        return f"{label}  {count}/{limit} — {count - limit} tekens te veel"
+    if always or count * 4 >= limit * 3:
+        return f"{label}  {count}/{limit}"
+    return label
+
+
 def day_time(moment: datetime) -> str:
     return f"{DAYS[moment.weekday()]} {moment:%H:%M}"
 

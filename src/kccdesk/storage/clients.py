@@ -129,7 +129,13 @@ class ClientStore(StoreBase):
         origin = sources or {}
 
         def write() -> None:
+            from kccdesk.storage.roster import _lock_client
+
             with self._session() as s, s.begin():
+                # Serialised with the roster pane's saves of the same clients (in id order:
+                # two imports never wait for each other crosswise).
+                for client in sorted(changed, key=lambda c: c.id):
+                    _lock_client(s, client.id)
                 for client in changed:
                     source = origin.get(client.id, "import")
                     _write_client(s, client, user, source, moment)

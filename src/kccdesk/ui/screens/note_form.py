@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -15,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Input, Select, TextArea
 
 from kccdesk import texts
-from kccdesk.drafts import NoteDraft
+from kccdesk.drafts import NoteDraft, this_desk
 from kccdesk.model import Client
 from kccdesk.notes import (
     NoteRefused,
@@ -26,6 +25,7 @@ from kccdesk.notes import (
 )
 from kccdesk.phones import check, display
 from kccdesk.roster import person_state
+from kccdesk.text_rule import MAX_MESSAGE, MAX_NAME
 from kccdesk.ui.access import app_of, desk_of
 from kccdesk.ui.plain import Label, Static, plain
 from kccdesk.ui.screens.typing_ahead import FIELD_KEYS, TypingAhead
@@ -122,19 +122,20 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
                 type_to_search=True,
             )
             yield Static(id="recipient-status")
-            yield Label(texts.NOTE_CALLER)
+            yield Label(texts.NOTE_CALLER, id="caller-label")
             # No select-all on focus: going back to a field continues it, never overwrites it.
             yield Input(self.draft.caller_name, id="caller-name", select_on_focus=False)
             yield Label(texts.NOTE_PHONE)
             yield Input(self.draft.phone, id="phone", select_on_focus=False)
             yield Static(id="phone-check")
-            yield Label(texts.NOTE_MESSAGE)
+            yield Label(texts.NOTE_MESSAGE, id="message-label")
             yield TextArea(self.draft.message, id="message", soft_wrap=True)
             yield Checkbox(texts.NOTE_URGENT, self.draft.urgency == "dringend", id="urgent")
             yield Static(id="form-error", classes="error-text")
         yield Footer()
 
     def on_mount(self) -> None:
+        self._show_lengths()
         self._check_phone()
         self._show_recipient()
         first_empty = (
@@ -252,6 +253,7 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
     # --- drafts ------------------------------------------------------------------------
 
     def current(self) -> NoteDraft:
+        pid, started = this_desk()
         return NoteDraft(
             client=self.client.id,
             recipient=self._recipient(),
@@ -261,7 +263,8 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             urgency="dringend" if self.query_one("#urgent", Checkbox).value else "normaal",
             id=self.draft.id,
             call=self.draft.call,
-            desk=os.getpid(),
+            desk=pid,
+            desk_started=started,
             saved_at=self.desk.clock().isoformat(),
         )
 
@@ -287,8 +290,22 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             self._check_phone()
         if isinstance(event, Select.Changed):
             self._show_recipient()
+        if isinstance(event, TextArea.Changed | Input.Changed):
+            self._show_lengths()
         self.query_one("#form-error", Static).update("")
         self._store_draft()
+
+    def _show_lengths(self) -> None:
+        """The message's counter always, the name's near its limit (kccdesk.text_rule)."""
+        name = len(self.query_one("#caller-name", Input).value)
+        message = len(self.query_one("#message", TextArea).text)
+        for selector, label, count, limit, always in (
+            ("#caller-label", texts.NOTE_CALLER, name, MAX_NAME, False),
+            ("#message-label", texts.NOTE_MESSAGE, message, MAX_MESSAGE, True),
+        ):
+            widget = self.query_one(selector, Label)
+            widget.update(texts.length_label(label, count, limit, always))
+            widget.set_class(count > limit, "over-limit")
 
     # --- actions -----------------------------------------------------------------------
 
