@@ -355,8 +355,9 @@ async def test_a_burst_that_starts_with_f6_or_f7_lands_where_it_was_meant(demo_s
 async def test_the_form_counts_the_message_and_says_how_much_is_too_much(demo_store):
     """A pasted message beyond 4,000 characters: the label counts it in red while typing,
     Ctrl+S refuses it with the reason, and what was typed stays (the draft too)."""
-    from kccdesk.ui.plain import Label
     from textual.widgets import Input, TextArea
+
+    from kccdesk.ui.plain import Label
 
     app = build_app(demo_store.url, PRACTICE)
     async with app.run_test(size=SIZE) as pilot:

@@ -3,7 +3,8 @@ never comes back on the wrong call.
 
 A draft belongs to one call of one desk: it carries its own id (one file each), the call's id
 and the process id of the desk that writes it with that process's start time (a crashed
-desk's pid may belong to another process by now: its drafts are still offered). F6 in the same call carries on with it; a new
+desk's pid may belong to another process by now: its drafts are still offered). F6 in the
+same call carries on with it; a new
 call (F7, a screen pop) starts an empty form, and drafts of earlier calls are listed for the
 agent to resume or discard, never pre-filled silently. Two desks of one user never write the
 same file. Each file is replaced atomically on every change (a crash leaves the old or the
@@ -16,8 +17,8 @@ import json
 import os
 import uuid
 from dataclasses import asdict, dataclass, field, fields
-from functools import cache
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 from kccdesk.files import write_private_atomic
