@@ -265,3 +265,54 @@ def test_exported_files_are_owner_only_whatever_the_umask(tmp_path, open_umask, 
     assert main(["export", str(out)]) == 0
     modes = {stat.S_IMODE(p.stat().st_mode) for p in out.iterdir()}
     assert modes == {0o600}
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="acting as another local user needs root")
+def test_another_local_user_cannot_swap_or_read_the_data_under_an_open_umask(
+    tmp_path, open_umask, monkeypatch, demo_clients
+):
+    """The attack of issue 28: under umask 000 another user renamed the data directory away
+    and planted their own database. Now every directory kccdesk creates is 0700, so the
+    other user (here 'nobody') can rename, plant or read nothing."""
+    home = Path(tempfile.mkdtemp())
+    try:
+        os.chmod(home, 0o755)  # a home directory as most systems make it
+        monkeypatch.setenv("HOME", str(home))
+        for name in ("XDG_DATA_HOME", "KCCDESK_DATA_DIR", "KCCDESK_DATABASE_URL"):
+            monkeypatch.delenv(name, raising=False)
+        store = open_store(locations.database_url())
+        store.import_clients(list(demo_clients.values())[:1])
+        store.close()
+        data = locations.data_dir()
+        assert data.is_relative_to(home)
+        attempts = (
+            "import os, sys\n"
+            "os.setuid(65534)\n"
+            "data = sys.argv[1]\n"
+            "tries = {\n"
+            "  'rename': lambda: os.rename(data, data + '.weg'),\n"
+            "  'plant': lambda: open(os.path.join(data, 'planted.db'), 'w'),\n"
+            "  'read': lambda: open(os.path.join(data, 'kccdesk.db'), 'rb').read(1),\n"
+            "  'rename parent': lambda: os.rename(os.path.dirname(data), data + '-p'),\n"
+            "}\n"
+            "for name, attempt in tries.items():\n"
+            "    try:\n"
+            "        attempt()\n"
+            "        print(name, 'done')\n"
+            "    except PermissionError:\n"
+            "        print(name, 'refused')\n"
+        )
+        child = subprocess.run(
+            [sys.executable, "-c", attempts, str(data)], capture_output=True, text=True, timeout=30
+        )
+        assert child.stdout.split("\n")[:-1] == [
+            "rename refused",
+            "plant refused",
+            "read refused",
+            "rename parent refused",
+        ], child.stderr
+        assert (data / "kccdesk.db").exists()
+    finally:
+        import shutil
+
+        shutil.rmtree(home)
