@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from cli import CLIENT, database
 from textual import events
 
-from kccdesk.settings import Settings
+from kccdesk.core.settings import Settings
 from kccdesk.ui.app import KccDeskApp, make_app
 from kccdesk.ui.screens.call import CallScreen
 

@@ -30,8 +30,8 @@ DEMO = Path(__file__).resolve().parents[1] / "data" / "clients"
 def writer(url: str, proc: int, notes: int) -> None:
     """One agent: save `notes` notes as fast as it can, report latencies and errors."""
     from kccdesk.clientfile import load_clients
-    from kccdesk.clock import system_clock
-    from kccdesk.notes import check_note
+    from kccdesk.core.clock import system_clock
+    from kccdesk.notes.rules import check_note
     from kccdesk.storage import Store
 
     client = next(c for c in load_clients([DEMO]) if c.id == CLIENT)

@@ -25,7 +25,7 @@ from synthetic import make_clients
 from textual import events
 from textual.app import App
 
-from kccdesk.settings import Settings
+from kccdesk.core.settings import Settings
 from kccdesk.ui.app import KccDeskApp, make_app
 from kccdesk.ui.screens.call import CallScreen
 

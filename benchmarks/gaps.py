@@ -7,7 +7,7 @@ shifts: an on-call department with day and night shifts that run through public 
 (`on_closures`), some of them absent (with or without `covers`), a closure day, public holidays,
 and coverage rows (office hours on weekdays for two departments, 24/7 through holidays for the
 on-call one).
-`kccdesk.coverage.gaps` runs over all clients; the baseline asks `duty_at` once per
+`kccdesk.duty.coverage.gaps` runs over all clients; the baseline asks `duty_at` once per
 client-hour (as a script without the sweep would) on a sample of clients and is scaled to all.
 Both run in this process on the same data; the window starts on 2026-12-20 so Christmas is in.
 """
@@ -27,9 +27,9 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).parent))
 from synthetic import make_clients
 
-from kccdesk.coverage import gaps
-from kccdesk.model import WEEKDAYS, Absence, Client, Closure, Coverage, WeeklyShift
-from kccdesk.roster import closure_reason, duty_at
+from kccdesk.clients.model import WEEKDAYS, Absence, Client, Closure, Coverage, WeeklyShift
+from kccdesk.duty.coverage import gaps
+from kccdesk.duty.roster import closure_reason, duty_at
 
 START = datetime(2026, 12, 20, tzinfo=ZoneInfo("Europe/Amsterdam"))
 OFFICE = ("mon", "tue", "wed", "thu", "fri")

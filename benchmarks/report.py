@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).parent))
 from synthetic import make_clients
 
-from kccdesk.feedback import CATEGORIES
+from kccdesk.teamlead.feedback import CATEGORIES
 
 WEEK = "2026-W48"
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -63,7 +63,7 @@ def _moment(rng: random.Random) -> datetime:
 
 def _traffic(client_id: str, n: int, rng: random.Random, calls_per_week: int, ids: dict) -> dict:
     """Rows of calls, notes and feedback for one client (ids continue across clients)."""
-    from kccdesk.feedback import CAUSES
+    from kccdesk.teamlead.feedback import CAUSES
 
     calls, notes, feedback = [], [], []
     pool = [f"+3161{n:03d}{k:04d}" for k in range(calls_per_week * 3)]
@@ -144,7 +144,7 @@ def database(clients: int, calls_per_week: int) -> str:
     """The cached SQLite database: the clients and their three weeks of traffic."""
     from sqlalchemy import insert
 
-    from kccdesk.model import Absence
+    from kccdesk.clients.model import Absence
     from kccdesk.storage import open_store
     from kccdesk.storage.schema import head_revision
     from kccdesk.storage.tables import CallRow, FeedbackRow, NoteRow
@@ -187,7 +187,7 @@ def database(clients: int, calls_per_week: int) -> str:
 def naive_report(store, desk, client_id: str) -> int:
     """The report as a script without the per-week reads would make it: queries per call and
     per feedback item. Returns its first-time-right count."""
-    from kccdesk.indicators import REPEAT_WINDOW, parse_week
+    from kccdesk.teamlead.indicators import REPEAT_WINDOW, parse_week
 
     client = desk.client(client_id)
     start, end = parse_week(WEEK).bounds(client.zone)
@@ -237,11 +237,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs over all clients")
     args = parser.parse_args()
 
-    from kccdesk import report
-    from kccdesk.actor import Actor
-    from kccdesk.clock import fixed_clock
-    from kccdesk.desk import Desk
+    from kccdesk.core.actor import Actor
+    from kccdesk.core.clock import fixed_clock
+    from kccdesk.service.desk import Desk
     from kccdesk.storage import open_store
+    from kccdesk.teamlead import report
 
     url = database(args.clients, args.calls)
     store = open_store(url)

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 sys.path.insert(0, str(Path(__file__).parent))
 from synthetic import make_clients, make_heard_queries, make_queries
 
-from kccdesk.search import Catalog, normalize
+from kccdesk.knowledge.search import Catalog, normalize
 
 
 def percentile(samples: list[float], q: float) -> float:

@@ -6,7 +6,7 @@ import random
 import re
 from datetime import date, time
 
-from kccdesk.model import Client, Person, Topic, WeeklyShift
+from kccdesk.clients.model import Client, Person, Topic, WeeklyShift
 
 FIRST = [
     "Anouk",
@@ -379,7 +379,7 @@ def make_queries(entries, count: int, seed: int = 7) -> list[tuple[str, object]]
 
 #: Spellings that sound alike in Dutch (the families of issue 14), as (regular expression of
 #: the spelling, heard as); the generator's own list, written from the issue and not from
-#: kccdesk.phonetic, so that the benchmark does not grade the key by its own rules.
+#: kccdesk.knowledge.phonetic, so that the benchmark does not grade the key by its own rules.
 SOUND_ALIKE = [
     ("ij", "ei"),
     ("ij", "y"),
@@ -438,8 +438,8 @@ def make_heard_queries(entries, count: int, seed: int = 11) -> list[tuple[str, o
     the particles written onto the name (vandenberg), 'dropped' the particles left out;
     the last two in sound-alike spelling half of the time. Only people whose name no other
     person shares, nor one that merely sounds the same, so that the intended hit is defined."""
-    from kccdesk.phonetic import PARTICLES, sound_key
-    from kccdesk.search import normalize
+    from kccdesk.knowledge.phonetic import PARTICLES, sound_key
+    from kccdesk.knowledge.search import normalize
 
     rng = random.Random(seed)
 

@@ -41,7 +41,7 @@ PRACTICE = "huisartsen-de-linde"
 
 def desks(url: str, count: int, ready: Path, stop: Path) -> None:
     """`count` desks; prints one JSON line: per desk whether it connected and when it saw."""
-    from kccdesk.errors import StorageError
+    from kccdesk.core.errors import StorageError
     from kccdesk.storage import Store
 
     results = [{"connected": False, "seen": [], "error": ""} for _ in range(count)]
@@ -79,8 +79,8 @@ def desks(url: str, count: int, ready: Path, stop: Path) -> None:
 def write(url: str, writes: int, gap: float) -> list[float]:
     """Alternately a note and a roster entry; the wall-clock start of each write."""
     from kccdesk.clientfile import load_clients
-    from kccdesk.model import WeeklyShift
-    from kccdesk.notes import check_note
+    from kccdesk.clients.model import WeeklyShift
+    from kccdesk.notes.rules import check_note
     from kccdesk.storage import open_store
 
     store = open_store(url)

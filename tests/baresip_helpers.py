@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from kccdesk.softphone import CallEvent, Command, PhoneLink, PhoneMessage, Response
+from kccdesk.calls.softphone import CallEvent, Command, PhoneLink, PhoneMessage, Response
 
 CONFIG = """\
 sip_listen 127.0.0.1:{sip}

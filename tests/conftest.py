@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kccdesk.clientfile import load_clients
-from kccdesk.desk import Desk
+from kccdesk.service.desk import Desk
 from kccdesk.storage import Store, open_store
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from kccdesk.settings import Settings
+from kccdesk.core.settings import Settings
 from kccdesk.ui.app import ENDLESS, make_app
 
 #: Monday 23 November 2026, 10:00 in Amsterdam: offices open, Dr. Bakker on leave

@@ -9,7 +9,7 @@ import time
 
 from desk_helpers import SIZE, build_app, settle
 from kccdesk import texts
-from kccdesk.search import Catalog, SearchIndex, entries_for
+from kccdesk.knowledge.search import Catalog, SearchIndex, entries_for
 from kccdesk.ui.app import KccDeskApp
 
 MUNI = "gemeente-oosterwold"
@@ -74,7 +74,7 @@ async def test_what_is_shown_while_building_is_marked_pending(demo_store, monkey
             shown.append((message.query, message.pending))
 
     from desk_helpers import MONDAY_10
-    from kccdesk.settings import Settings
+    from kccdesk.core.settings import Settings
     from kccdesk.ui.app import make_app
 
     app = make_app(
@@ -138,7 +138,7 @@ def _poll(condition, seconds: float = 10.0) -> None:
 
 def test_one_client_loads_while_all_clients_are_being_loaded(demo_store):
     """The switcher's client does not wait for F8's load of everyone."""
-    from kccdesk.desk import Desk
+    from kccdesk.service.desk import Desk
 
     desk = Desk(demo_store)
     desk.directory  # noqa: B018 - the directory is read, no client yet
@@ -164,7 +164,7 @@ def test_one_client_loads_while_all_clients_are_being_loaded(demo_store):
 
 
 def test_a_client_read_again_during_the_load_of_all_is_not_overwritten(demo_store):
-    from kccdesk.desk import Desk
+    from kccdesk.service.desk import Desk
 
     desk = Desk(demo_store)
     desk.client(BIKES)

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from desk_helpers import MONDAY_10, SIZE, build_app, settle, text_of, type_text
-from kccdesk.drafts import DraftStore, NoteDraft
+from kccdesk.notes.drafts import DraftStore, NoteDraft
 from kccdesk.ui.screens.call import CallScreen
 from kccdesk.ui.screens.draft_list import DraftList
 from kccdesk.ui.screens.note_form import NoteForm
@@ -128,7 +128,7 @@ def test_a_crashed_desks_drafts_are_offered_when_its_pid_now_belongs_to_another_
 ):
     """The desk that wrote the draft died and its pid was given to a new process (here: a
     live process under the same pid, with another start time): the draft is offered."""
-    from kccdesk.drafts import process_started
+    from kccdesk.notes.drafts import process_started
 
     store = DraftStore(tmp_path)
     other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
@@ -149,7 +149,7 @@ def test_a_crashed_desks_drafts_are_offered_when_its_pid_now_belongs_to_another_
 
 def test_drafts_of_an_earlier_process_under_this_pid_are_offered(tmp_path):
     """A crashed desk's pid reused by this very desk: not mistaken for this desk's own."""
-    from kccdesk.drafts import this_desk
+    from kccdesk.notes.drafts import this_desk
 
     store = DraftStore(tmp_path)
     pid, started = this_desk()
@@ -235,7 +235,7 @@ async def test_keys_typed_ahead_land_in_the_field_they_were_typed_for(demo_store
 
 
 async def test_a_refused_note_alerts_counts_and_can_go_to_someone_else(demo_store):
-    from kccdesk.settings import Settings, SmtpSettings
+    from kccdesk.core.settings import Settings, SmtpSettings
     from kccdesk.ui.app import make_app
     from test_delivery import Inbox, Server
 
@@ -303,8 +303,8 @@ async def test_greeting_follows_the_part_of_the_day_and_the_header_says_closed(d
 async def test_first_start_without_a_name_asks_once_and_saves_it(demo_store, tmp_path):
     import tomllib
 
-    from kccdesk import locations
-    from kccdesk.settings import Settings
+    from kccdesk.core import locations
+    from kccdesk.core.settings import Settings
     from kccdesk.ui.app import make_app
     from kccdesk.ui.screens.agent_name import AgentNameDialog
 

@@ -17,7 +17,7 @@ import pytest
 
 from conftest import DEMO_DIR
 from kccdesk.clientfile import load_clients
-from kccdesk.notes import check_note
+from kccdesk.notes.rules import check_note
 from kccdesk.storage import open_store
 from kccdesk.storage.changes import LOST
 
@@ -181,7 +181,7 @@ async def test_desk_header_says_when_the_database_is_gone_and_clears_it(demo_sto
 def test_desk_refused_for_too_many_clients_says_so_and_gets_in_later(private_cluster):
     import psycopg
 
-    from kccdesk.errors import StorageError
+    from kccdesk.core.errors import StorageError
     from kccdesk.storage import Store
 
     url, _ = private_cluster

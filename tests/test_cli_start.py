@@ -31,7 +31,7 @@ COMMANDS = {
 
 _PROBE = """
 import contextlib, io, json, sys
-from kccdesk.cli import main
+from kccdesk.cli.main import main
 with contextlib.redirect_stdout(io.StringIO()):
     code = main(sys.argv[1:])
 print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
@@ -75,7 +75,10 @@ def test_duty_loads_neither_number_checks_nor_fuzzy_search(imported, tmp_path):
     _code, modules = _loaded(tmp_path, COMMANDS["duty"])
     assert "phonenumbers" not in modules and "rapidfuzz" not in modules
     # nor the team lead's rules, which only the feedback command needs
-    assert "kccdesk.feedback" not in modules and "kccdesk.reconstruction" not in modules
+    assert (
+        "kccdesk.teamlead.feedback" not in modules
+        and "kccdesk.teamlead.reconstruction" not in modules
+    )
 
 
 def test_the_console_entry_prints_everything_before_its_quick_exit(imported):

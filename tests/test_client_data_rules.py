@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import DEMO_DIR
-from kccdesk.cli import main
+from kccdesk.cli.main import main
 from kccdesk.clientfile import ImportErrors, load_clients, parse_client
 from kccdesk.storage import open_store
 

@@ -9,11 +9,11 @@ from email.message import EmailMessage
 import pytest
 
 from desk_helpers import MONDAY_10, SIZE, build_app, fill_note, settle, text_of, type_text
+from kccdesk.calls.transfers import FOR_REVIEW, NEVER_TRANSFER, check_transfer
 from kccdesk.clientfile import ImportErrors, parse_client
-from kccdesk.mail import compose
-from kccdesk.notes import check_note
-from kccdesk.roster import duty_at
-from kccdesk.transfers import FOR_REVIEW, NEVER_TRANSFER, check_transfer
+from kccdesk.duty.roster import duty_at
+from kccdesk.notes.mail import compose
+from kccdesk.notes.rules import check_note
 from kccdesk.ui.screens.call import CallScreen
 from kccdesk.ui.screens.note_form import NoteForm
 from kccdesk.ui.screens.transfer import TransferDialog

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kccdesk.coverage import gaps
-from kccdesk.model import Absence, Client, Closure, Coverage, Person, WeeklyShift
-from kccdesk.roster import duty_at
+from kccdesk.clients.model import Absence, Client, Closure, Coverage, Person, WeeklyShift
+from kccdesk.duty.coverage import gaps
+from kccdesk.duty.roster import duty_at
 from test_cli import cli_runner
 
 AMS = ZoneInfo("Europe/Amsterdam")

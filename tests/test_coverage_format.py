@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kccdesk.clientfile import ImportErrors, dump_client, parse_client
-from kccdesk.model import Absence, Client, Coverage, Person, WeeklyShift
-from kccdesk.roster import duty_at, person_state
-from kccdesk.roster_rules import entry_problems, replacement_warnings
+from kccdesk.clients.model import Absence, Client, Coverage, Person, WeeklyShift
+from kccdesk.duty.roster import duty_at, person_state
+from kccdesk.duty.rules import entry_problems, replacement_warnings
 
 AMS = ZoneInfo("Europe/Amsterdam")
 ALL_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -277,7 +277,7 @@ def test_migration_brings_an_older_database_to_the_coverage_schema(tmp_path):
 
 
 def test_week_grid_shows_taken_over_shifts_and_keeps_to_its_week():
-    from kccdesk.roster import week_grid
+    from kccdesk.duty.roster import week_grid
 
     sunday_night = WeeklyShift("emulder", ("sun",), time(22), time(7))
     # The absence starts at midnight after the week's last night: the taken-over part of that
@@ -297,7 +297,7 @@ def test_week_grid_shows_taken_over_shifts_and_keeps_to_its_week():
 
 
 def test_a_swap_is_an_absence_over_one_shift_taken_over_by_the_replacement():
-    from kccdesk.roster_edit import next_day_of, swap
+    from kccdesk.duty.edits import next_day_of, swap
 
     c = warm(shifts=(NIGHTS,))
     day = next_day_of(NIGHTS, date(2026, 11, 24))

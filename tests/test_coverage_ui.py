@@ -7,9 +7,9 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from desk_helpers import SIZE, build_app, settle, text_of
-from kccdesk.model import Coverage
-from kccdesk.roster import duty_at
-from kccdesk.settings import Settings
+from kccdesk.clients.model import Coverage
+from kccdesk.core.settings import Settings
+from kccdesk.duty.roster import duty_at
 from kccdesk.ui.app import make_app
 from kccdesk.ui.screens.roster_forms import RosterEntryForm
 from kccdesk.ui.screens.transfer import TransferDialog

@@ -11,9 +11,9 @@ from email.policy import default
 import pytest
 from aiosmtpd.controller import Controller
 
-from kccdesk.delivery import MAX_ATTEMPTS, deliver_due
-from kccdesk.notes import check_note
-from kccdesk.settings import SmtpSettings
+from kccdesk.core.settings import SmtpSettings
+from kccdesk.notes.delivery import MAX_ATTEMPTS, deliver_due
+from kccdesk.notes.rules import check_note
 
 BIKES = "fietsenmakerij-van-dijk"
 

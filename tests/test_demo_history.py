@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kccdesk.actor import Actor
-from kccdesk.desk import Desk, open_demo_store
-from kccdesk.shown import Shown
+from kccdesk.calls.shown import Shown
+from kccdesk.core.actor import Actor
+from kccdesk.service.desk import Desk, open_demo_store
 
 HEAT = "storingsdienst-warmtenet"
 
@@ -54,7 +54,7 @@ def test_the_same_clock_gives_the_same_history(tmp_path, monkeypatch):
 
 async def test_the_demo_desk_writes_its_history_after_the_first_screen():
     from desk_helpers import MONDAY_10, SIZE, settle
-    from kccdesk.settings import Settings
+    from kccdesk.core.settings import Settings
     from kccdesk.ui.app import make_app
     from kccdesk.ui.screens.call import CallScreen
 

@@ -101,7 +101,7 @@ async def test_transfer_dialog_picks_the_alternative_with_enter(demo_store):
         assert dialog.check.alternatives[0].person == "mjansen"  # the replacement comes first
         first = str(dialog.query_one("#transfer-options").get_option_at_index(0).prompt)
         number = dialog.client.person("mjansen").phone
-        from kccdesk.phones import display
+        from kccdesk.clients.phones import display
 
         assert display(number, "NL") in first  # to put through by hand (issue 23)
         await pilot.press("enter")
@@ -288,7 +288,7 @@ async def test_ring_from_the_softphone_switches_client_and_shows_earlier_notes(
     import sys
     import time
 
-    from kccdesk.notes import check_note
+    from kccdesk.notes.rules import check_note
 
     earlier = check_note(
         demo_clients[PRACTICE],
@@ -392,7 +392,7 @@ async def test_enter_in_the_absent_recipient_dialog_saves_for_the_replacement(de
 
 async def test_the_direct_number_is_on_the_detail_panels_first_line_at_80x24(demo_store):
     """The number a transfer by hand needs must not sink below the fold (issue 23)."""
-    from kccdesk.phones import display
+    from kccdesk.clients.phones import display
 
     app = build_app(demo_store.url, MUNI)
     async with app.run_test(size=(80, 24)) as pilot:

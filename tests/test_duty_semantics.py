@@ -9,16 +9,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kccdesk.cli import main
+from kccdesk.calls.transfers import check_transfer
+from kccdesk.cli.main import main
 from kccdesk.clientfile import parse_client
-from kccdesk.coverage import gaps, replacement_gaps
-from kccdesk.model import Absence, Client, Coverage, ExtraShift, Person, WeeklyShift
-from kccdesk.notes import RecipientAbsent, check_note
-from kccdesk.roster import absence_at, duty_at, next_duty_start, note_route, person_state
-from kccdesk.roster_rules import client_problems, replacement_warnings
+from kccdesk.clients.model import Absence, Client, Coverage, ExtraShift, Person, WeeklyShift
+from kccdesk.duty.coverage import gaps, replacement_gaps
+from kccdesk.duty.roster import absence_at, duty_at, next_duty_start, note_route, person_state
+from kccdesk.duty.rules import client_problems, replacement_warnings
+from kccdesk.notes.rules import RecipientAbsent, check_note
 from kccdesk.storage import open_store
 from kccdesk.texts import absent_period, absent_until, route_text
-from kccdesk.transfers import check_transfer
 
 AMS = ZoneInfo("Europe/Amsterdam")
 ALL = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -367,7 +367,7 @@ end = "07:00"
 
 
 def test_the_review_counts_stopped_transfers_apart_from_ignored_warnings():
-    from kccdesk.review import Override, build_review
+    from kccdesk.teamlead.review import Override, build_review
 
     moment = at("2026-12-01T10:00")
     overrides = [
@@ -385,7 +385,7 @@ def test_the_review_counts_stopped_transfers_apart_from_ignored_warnings():
 
 
 def practice_with_hours(**kwargs) -> Client:
-    from kccdesk.model import Opening
+    from kccdesk.clients.model import Opening
 
     people = (Person("arts", "dr. Jansen"), Person("post", "Dienstdoende arts"))
     return Client(
@@ -582,7 +582,7 @@ def test_duty_at_a_time_the_clock_skips_is_refused(cli_db, tmp_path, capsys):
 
 
 def test_a_24_7_line_on_a_holiday_is_open_not_closed():
-    from kccdesk.model import Opening
+    from kccdesk.clients.model import Opening
 
     c = Client(
         id="w",

@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kccdesk.actor import Actor
-from kccdesk.calls import CallSession
-from kccdesk.desk import Desk, NotAllowed
-from kccdesk.errors import StorageError
-from kccdesk.feedback import CATEGORIES, FeedbackChange, FeedbackRefused
-from kccdesk.model import Absence
-from kccdesk.reconstruction import lines, relative
-from kccdesk.shown import Shown
+from kccdesk.calls.session import CallSession
+from kccdesk.calls.shown import Shown
+from kccdesk.clients.model import Absence
+from kccdesk.core.actor import Actor
+from kccdesk.core.errors import StorageError
+from kccdesk.service.desk import Desk, NotAllowed
+from kccdesk.teamlead.feedback import CATEGORIES, FeedbackChange, FeedbackRefused
+from kccdesk.teamlead.reconstruction import lines, relative
 
 AMS = ZoneInfo("Europe/Amsterdam")
 MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=AMS)
@@ -355,7 +355,7 @@ def test_calls_and_notes_from_before_the_upgrade_read_as_unrecorded(engine, tmp_
 
 
 def test_short_names_keep_titles_and_particles():
-    from kccdesk.patterns import short_name
+    from kccdesk.teamlead.patterns import short_name
 
     assert short_name("Erik Mulder") == "E. Mulder"
     assert short_name("Lieke van den Berg") == "L. van den Berg"

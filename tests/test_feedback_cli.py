@@ -198,8 +198,8 @@ def test_note_list_limit_out_of_range_is_refused(lead, limit):
 
 def test_the_help_names_every_category():
     """The parser lists the categories without importing the rules; they must agree."""
-    from kccdesk.cli_feedback import CATEGORY_HELP
-    from kccdesk.feedback import CATEGORIES
+    from kccdesk.cli.feedback import CATEGORY_HELP
+    from kccdesk.teamlead.feedback import CATEGORIES
 
     assert all(c in CATEGORY_HELP for c in CATEGORIES)
 

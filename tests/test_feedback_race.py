@@ -10,12 +10,12 @@ import pytest
 
 from at_once import at_once
 from conftest import DEMO_DIR
-from kccdesk.actor import Actor
 from kccdesk.clientfile import load_clients
-from kccdesk.desk import Desk
-from kccdesk.feedback import FeedbackChange
+from kccdesk.core.actor import Actor
+from kccdesk.service.desk import Desk
 from kccdesk.storage import open_store
 from kccdesk.storage.feedback import StaleFeedback
+from kccdesk.teamlead.feedback import FeedbackChange
 
 AT = datetime(2026, 11, 23, 10, tzinfo=ZoneInfo("Europe/Amsterdam"))
 HEAT = "storingsdienst-warmtenet"

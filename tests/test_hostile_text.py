@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from desk_helpers import MONDAY_10, SIZE, settle, type_text
+from kccdesk.calls.softphone import CallEvent
 from kccdesk.clientfile import parse_client
-from kccdesk.softphone import CallEvent
 from kccdesk.storage import open_store
 from kccdesk.ui.plain import OptionList, Static
 
@@ -99,7 +99,7 @@ def screen_text(app) -> str:
 
 
 def desk_app(url: str, client_id: str = "hostiel"):
-    from kccdesk.settings import Settings
+    from kccdesk.core.settings import Settings
     from kccdesk.ui.app import make_app
 
     settings = Settings(agent="Sanne [/]", shift_leads=("sanne",), user="sanne")
@@ -173,7 +173,7 @@ async def test_caller_ids_and_dialed_lines_from_the_phone_are_literal(hostile_st
 
 
 async def test_a_refused_note_with_markup_in_its_name_does_not_stop_the_desk(hostile_store):
-    from kccdesk.desk import Desk
+    from kccdesk.service.desk import Desk
 
     desk = Desk(hostile_store, clock=lambda: MONDAY_10)
     note = desk.add_note("hostiel", "jan", "Jan [/]", "0612345678", "Bericht [/] [b]vet")

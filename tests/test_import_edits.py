@@ -13,7 +13,7 @@ import pytest
 
 from conftest import DEMO_DIR
 from kccdesk.clientfile import Origins, dump_client, load_clients
-from kccdesk.desk import Actor, Desk, NotAllowed
+from kccdesk.service.desk import Actor, Desk, NotAllowed
 from kccdesk.storage import StaleEntry
 
 PRACTICE = "huisartsen-de-linde"

@@ -10,7 +10,7 @@ from datetime import time
 import pytest
 
 from kccdesk.clientfile import dump_client, parse_client
-from kccdesk.desk import Desk
+from kccdesk.service.desk import Desk
 from kccdesk.storage import open_store
 from kccdesk.storage.roster import StaleEntry
 
@@ -33,7 +33,7 @@ end = "18:00"
 
 @pytest.fixture
 def lead_desk(database_url):
-    from kccdesk.actor import Actor
+    from kccdesk.core.actor import Actor
 
     store = open_store(database_url)
     desk = Desk(store, actor=Actor(user="marieke", shift_lead=True))
@@ -72,8 +72,8 @@ def test_a_version_without_an_id_is_refused_in_the_file():
 
 
 def test_an_older_export_does_not_remove_an_entry_added_after_it(lead_desk):
-    from kccdesk.errors import StorageError
-    from kccdesk.model import WeeklyShift
+    from kccdesk.clients.model import WeeklyShift
+    from kccdesk.core.errors import StorageError
 
     desk = lead_desk
     desk.import_clients([parse_client(TEXT)])

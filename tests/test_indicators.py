@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kccdesk.actor import Actor
-from kccdesk.clock import fixed_clock
-from kccdesk.desk import Desk, NotAllowed
-from kccdesk.feedback import FeedbackChange
-from kccdesk.indicators import IsoWeek, WeekRefused, compute, parse_week
-from kccdesk.notes import check_note
+from kccdesk.core.actor import Actor
+from kccdesk.core.clock import fixed_clock
+from kccdesk.notes.rules import check_note
+from kccdesk.service.desk import Desk, NotAllowed
 from kccdesk.storage import open_store
+from kccdesk.teamlead.feedback import FeedbackChange
+from kccdesk.teamlead.indicators import IsoWeek, WeekRefused, compute, parse_week
 
 BIKES = "fietsenmakerij-van-dijk"
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -149,11 +149,11 @@ def test_calls_after_the_week_are_read_only_for_numbers_of_the_week(
 ):
     """Only the week's numbers can make a repeat call; with too many numbers to list, every
     call after the week is read instead. Either way the same figures."""
-    import kccdesk.desk
+    import kccdesk.service.desk
 
     known_week(bikes_store, demo_clients[BIKES])
     listed = desk_on(bikes_store).indicators(BIKES, "2026-W48")
-    monkeypatch.setattr(kccdesk.desk, "MAX_LISTED_CALLERS", 1)
+    monkeypatch.setattr(kccdesk.service.desk, "MAX_LISTED_CALLERS", 1)
     unlisted = desk_on(bikes_store).indicators(BIKES, "2026-W48")
     assert listed == unlisted and listed.repeated == 2
 

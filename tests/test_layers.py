@@ -9,7 +9,12 @@ import sys
 import kccdesk
 
 #: the service, command line and storage may use the database layer; nothing else may
-MAY_USE_DATABASE = ("kccdesk.desk", "kccdesk.cli", "kccdesk.storage", "kccdesk.__main__")
+MAY_USE_DATABASE = (
+    "kccdesk.service.desk",
+    "kccdesk.cli.main",
+    "kccdesk.storage",
+    "kccdesk.__main__",
+)
 
 
 def _modules() -> list[str]:
@@ -38,7 +43,7 @@ def _loaded_after_import(modules: list[str], packages: tuple[str, ...]) -> str:
 
 def test_the_walk_finds_the_modules_that_matter():
     names = _modules()
-    for expected in ("kccdesk.roster_rules", "kccdesk.transfers", "kccdesk.storage.notes"):
+    for expected in ("kccdesk.duty.rules", "kccdesk.calls.transfers", "kccdesk.storage.notes"):
         assert expected in names
 
 
@@ -48,5 +53,5 @@ def test_nothing_outside_the_interface_imports_textual_or_rich():
 
 def test_the_domain_does_not_load_the_database_layer():
     domain = [m for m in _modules() if not m.startswith(MAY_USE_DATABASE)]
-    assert "kccdesk.delivery" in domain and "kccdesk.records" in domain
+    assert "kccdesk.notes.delivery" in domain and "kccdesk.records" in domain
     assert _loaded_after_import(domain, ("sqlalchemy", "sqlmodel", "alembic", "psycopg")) == ""

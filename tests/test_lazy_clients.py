@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kccdesk.desk import KNOWN_SHOWN, Desk
-from kccdesk.errors import StorageError
-from kccdesk.model import ClientHead
-from kccdesk.snapshot import ClientSnapshot
+from kccdesk.clients.model import ClientHead
+from kccdesk.clients.snapshot import ClientSnapshot
+from kccdesk.core.errors import StorageError
+from kccdesk.service.desk import KNOWN_SHOWN, Desk
 from kccdesk.storage import open_store
 from kccdesk.ui.screens.client_switcher import find_clients
 

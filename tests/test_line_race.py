@@ -8,8 +8,8 @@ import pytest
 
 from at_once import at_once
 from kccdesk.clientfile import parse_client
-from kccdesk.desk import Desk
-from kccdesk.errors import ImportErrors, StorageError
+from kccdesk.core.errors import ImportErrors, StorageError
+from kccdesk.service.desk import Desk
 from kccdesk.storage import open_store
 
 LINE = "+31412999111"

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kccdesk.notes import NoteRefused, RecipientAbsent, check_note
+from kccdesk.notes.rules import NoteRefused, RecipientAbsent, check_note
 
 AT = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 

@@ -13,9 +13,9 @@ from email.policy import default
 import pytest
 from aiosmtpd.controller import Controller
 
-from kccdesk.delivery import STALE_CLAIM, deliver_due
-from kccdesk.notes import check_note
-from kccdesk.settings import SmtpSettings
+from kccdesk.core.settings import SmtpSettings
+from kccdesk.notes.delivery import STALE_CLAIM, deliver_due
+from kccdesk.notes.rules import check_note
 from test_delivery import free_port, message_of
 
 BIKES = "fietsenmakerij-van-dijk"
@@ -199,7 +199,7 @@ def test_a_live_sender_keeps_its_claim_however_long_the_server_takes(
 ):
     """A second sender that finds the claim while the first still talks to the server does not
     release it: the first renewed its claim at each reply (the heartbeat)."""
-    import kccdesk.delivery as delivery
+    import kccdesk.notes.delivery as delivery
 
     monkeypatch.setattr(delivery, "CLAIM_RENEWAL", 0.0)
     _handler, settings = server

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kccdesk.phones import check
+from kccdesk.clients.phones import check
 
 VALID = [
     # input, country, e164, type, read-back

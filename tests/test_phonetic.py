@@ -2,7 +2,7 @@
 
 import pytest
 
-from kccdesk.phonetic import glue_particles, sound_key, split_particles, unglued
+from kccdesk.knowledge.phonetic import glue_particles, sound_key, split_particles, unglued
 
 
 @pytest.mark.parametrize(

@@ -20,11 +20,12 @@ import pytest
 
 from conftest import DEMO_DIR
 from desk_helpers import SIZE, build_app, settle
-from kccdesk import locations, ringing
-from kccdesk.drafts import DraftStore, NoteDraft
-from kccdesk.notes import check_note
-from kccdesk.recent import LastClient
-from kccdesk.snapshot import ClientSnapshot
+from kccdesk.calls import ringing
+from kccdesk.clients.recent import LastClient
+from kccdesk.clients.snapshot import ClientSnapshot
+from kccdesk.core import locations
+from kccdesk.notes.drafts import DraftStore, NoteDraft
+from kccdesk.notes.rules import check_note
 from kccdesk.storage import open_store
 
 BIKES = "fietsenmakerij-van-dijk"
@@ -218,7 +219,7 @@ def test_socket_peer_of_another_user_is_refused():
 
 
 def test_every_directory_created_is_owner_only_parents_too(tmp_path, open_umask):
-    from kccdesk.files import private_dir
+    from kccdesk.core.files import private_dir
 
     deep = private_dir(tmp_path / "home" / ".local" / "share" / "kccdesk")
     for directory in (deep, *list(deep.parents)[:3]):
@@ -227,7 +228,7 @@ def test_every_directory_created_is_owner_only_parents_too(tmp_path, open_umask)
 
 @pytest.mark.skipif(os.getuid() != 0, reason="making a directory of another user needs root")
 def test_a_data_directory_of_another_user_is_refused(tmp_path, monkeypatch, capsys):
-    from kccdesk.cli import main
+    from kccdesk.cli.main import main
 
     theirs = tmp_path / "theirs"
     theirs.mkdir(mode=0o700)
@@ -240,7 +241,7 @@ def test_a_data_directory_of_another_user_is_refused(tmp_path, monkeypatch, caps
 
 
 def test_a_data_directory_writable_by_others_is_refused(tmp_path, monkeypatch, capsys):
-    from kccdesk.cli import main
+    from kccdesk.cli.main import main
 
     open_dir = tmp_path / "open"
     open_dir.mkdir()
@@ -257,7 +258,7 @@ def test_a_data_directory_writable_by_others_is_refused(tmp_path, monkeypatch, c
 
 
 def test_exported_files_are_owner_only_whatever_the_umask(tmp_path, open_umask, monkeypatch):
-    from kccdesk.cli import main
+    from kccdesk.cli.main import main
 
     monkeypatch.setenv("KCCDESK_DATABASE_URL", f"sqlite:///{tmp_path / 'e.db'}")
     assert main(["import", str(DEMO_DIR)]) == 0

@@ -11,12 +11,12 @@ from datetime import date, datetime
 
 import pytest
 
-from kccdesk import report as formats
-from kccdesk.actor import Actor
-from kccdesk.cli import main
-from kccdesk.feedback import FeedbackChange
-from kccdesk.model import Absence
+from kccdesk.cli.main import main
+from kccdesk.clients.model import Absence
+from kccdesk.core.actor import Actor
 from kccdesk.storage import open_store
+from kccdesk.teamlead import report as formats
+from kccdesk.teamlead.feedback import FeedbackChange
 from test_indicators import AMS, BIKES, IMPORTED, desk_on, local, log
 
 #: what the client said, as awkward as it gets: newline, quotes, emoji, right-to-left text
@@ -294,7 +294,7 @@ def test_a_team_lead_need_not_be_a_shift_lead(week_store):
 def test_markdown_shows_typed_markup_literally():
     """What a client said or a team lead typed never becomes bold, a link or an image when
     the Markdown report is mailed."""
-    from kccdesk.report import _cell
+    from kccdesk.teamlead.report import _cell
 
     cell = _cell("**vet** [klik](http://evil) ![img](http://evil/p.png) `code` <b>x</b> a|b")
     assert "**" not in cell.replace("\\*", "")

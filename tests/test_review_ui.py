@@ -9,13 +9,14 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from desk_helpers import MONDAY_10, settle, type_text
-from kccdesk import indicators, texts
-from kccdesk.actor import Actor
-from kccdesk.calls import CallSession
-from kccdesk.desk import Desk
-from kccdesk.model import ExtraShift
-from kccdesk.settings import Settings
+from kccdesk import texts
+from kccdesk.calls.session import CallSession
+from kccdesk.clients.model import ExtraShift
+from kccdesk.core.actor import Actor
+from kccdesk.core.settings import Settings
+from kccdesk.service.desk import Desk
 from kccdesk.storage import open_store
+from kccdesk.teamlead import indicators
 from kccdesk.ui.app import make_app
 from kccdesk.ui.screens.call import CallScreen
 from kccdesk.ui.screens.help import HelpScreen

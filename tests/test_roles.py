@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import text
 
 from conftest import PG_URL, drop_schema, postgres_schema_url
-from kccdesk.errors import StorageError
-from kccdesk.model import WeeklyShift
-from kccdesk.notes import check_note
+from kccdesk.clients.model import WeeklyShift
+from kccdesk.core.errors import StorageError
+from kccdesk.notes.rules import check_note
 from kccdesk.storage import open_store
 
 PRACTICE = "huisartsen-de-linde"
@@ -180,7 +180,7 @@ async def test_desk_of_an_agent_login_shows_the_roster_read_only_whatever_the_co
     import time as time_module
 
     from desk_helpers import MONDAY_10, SIZE, settle, text_of
-    from kccdesk.settings import Settings
+    from kccdesk.core.settings import Settings
     from kccdesk.ui.app import make_app
     from kccdesk.ui.screens.roster_forms import KindChooser
 
@@ -203,8 +203,8 @@ async def test_desk_of_an_agent_login_shows_the_roster_read_only_whatever_the_co
 
 
 def test_feedback_is_kept_by_leads_and_the_team_lead_role_is_read_from_the_database(team):
-    from kccdesk.desk import Desk
-    from kccdesk.feedback import FeedbackInput
+    from kccdesk.service.desk import Desk
+    from kccdesk.teamlead.feedback import FeedbackInput
 
     owner, as_login, agent, lead, _url, prefix = team
     team_lead = f"{prefix}_ilse"
@@ -270,8 +270,8 @@ def extra_login(team):
 
 
 def test_a_note_is_signed_by_the_login_whatever_the_desk_claims(team, demo_clients):
-    from kccdesk.actor import Actor
-    from kccdesk.desk import Desk
+    from kccdesk.core.actor import Actor
+    from kccdesk.service.desk import Desk
 
     _, as_login, agent, *_ = team
     store = as_login(agent)
@@ -285,7 +285,7 @@ def test_a_note_is_signed_by_the_login_whatever_the_desk_claims(team, demo_clien
 
 
 def test_command_line_refuses_an_agent_name_that_is_not_the_login(team, monkeypatch, capsys):
-    from kccdesk.cli import main
+    from kccdesk.cli.main import main
 
     _, _, agent, _, url, _ = team
     monkeypatch.setenv("KCCDESK_DATABASE_URL", url.replace("//postgres@", f"//{agent}@"))
@@ -319,7 +319,7 @@ def test_nobody_rewrites_what_a_note_recorded_and_agents_delete_nothing(team, de
 
 
 def test_a_logged_call_and_its_overrides_are_insert_only(team, demo_clients):
-    from kccdesk.calls import CallSession
+    from kccdesk.calls.session import CallSession
 
     owner, as_login, agent, *_ = team
     store = as_login(agent)
@@ -348,7 +348,7 @@ def test_agents_do_not_read_the_feedback_log(team):
 def test_purging_is_the_retention_roles_job_never_a_desk_start(team, demo_clients, extra_login):
     from datetime import timedelta
 
-    from kccdesk.desk import Desk, NotAllowed
+    from kccdesk.service.desk import Desk, NotAllowed
 
     owner, as_login, agent, lead, *_ = team
     _a_note(owner, demo_clients)
@@ -400,7 +400,7 @@ def test_the_audit_takes_the_servers_clock_and_the_login_behind_a_group_role(tea
 
 
 def test_only_the_team_lead_role_db_roles_made_is_a_team_lead(team, extra_login):
-    from kccdesk.desk import Desk
+    from kccdesk.service.desk import Desk
 
     _, as_login, *_ = team
     impostor = extra_login("agent")  # an agent who made a role of the right name

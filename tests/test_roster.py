@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kccdesk.model import Absence, Client, Closure, ExtraShift, Person, WeeklyShift
-from kccdesk.roster import duty_at, occurrences, parse_clock
-from kccdesk.roster_rules import Problem, client_problems, replacement_warnings
+from kccdesk.clients.model import Absence, Client, Closure, ExtraShift, Person, WeeklyShift
+from kccdesk.duty.roster import duty_at, occurrences, parse_clock
+from kccdesk.duty.rules import Problem, client_problems, replacement_warnings
 
 AMS = ZoneInfo("Europe/Amsterdam")
 ALL_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from kccdesk.model import Absence, Closure, ExtraShift, WeeklyShift
-from kccdesk.roster_rules import entry_problems as problems_with
+from kccdesk.clients.model import Absence, Closure, ExtraShift, WeeklyShift
+from kccdesk.duty.rules import entry_problems as problems_with
 from kccdesk.storage import StaleEntry
 
 PRACTICE = "huisartsen-de-linde"

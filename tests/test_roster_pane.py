@@ -7,8 +7,8 @@ import time as clock
 from datetime import time
 
 from desk_helpers import MONDAY_10, SIZE, settle, text_of
-from kccdesk.model import WeeklyShift
-from kccdesk.settings import Settings
+from kccdesk.clients.model import WeeklyShift
+from kccdesk.core.settings import Settings
 from kccdesk.storage import open_store
 from kccdesk.ui.app import ENDLESS, make_app
 from kccdesk.ui.screens.roster_forms import HistoryDialog, KindChooser, RosterEntryForm

@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import time
 
 from at_once import at_once
-from kccdesk.actor import Actor
 from kccdesk.clientfile import parse_client
-from kccdesk.desk import Desk, RosterRefused
-from kccdesk.model import WeeklyShift
+from kccdesk.clients.model import WeeklyShift
+from kccdesk.core.actor import Actor
+from kccdesk.service.desk import Desk, RosterRefused
 from kccdesk.storage import open_store
 
 TEXT = '[client]\nid = "uden"\nname = "Uden"\n\n[[people]]\nid = "anna"\nname = "Anna"\n'

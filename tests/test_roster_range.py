@@ -11,13 +11,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import DEMO_DIR
-from kccdesk.cli import main
+from kccdesk.cli.main import main
 from kccdesk.clientfile import load_clients
-from kccdesk.desk import Actor, Desk, RosterRefused
-from kccdesk.errors import StorageError
-from kccdesk.model import Absence, Client, Person, WeeklyShift
-from kccdesk.notes import NoteRefused
-from kccdesk.roster import (
+from kccdesk.clients.model import Absence, Client, Person, WeeklyShift
+from kccdesk.core.errors import StorageError
+from kccdesk.duty.roster import (
     FIRST_ANSWERABLE,
     LAST_ANSWERABLE,
     absence_window,
@@ -25,6 +23,8 @@ from kccdesk.roster import (
     next_duty_start,
     person_state,
 )
+from kccdesk.notes.rules import NoteRefused
+from kccdesk.service.desk import Actor, Desk, RosterRefused
 from kccdesk.storage import open_store
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

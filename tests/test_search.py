@@ -2,9 +2,9 @@
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from kccdesk.desk import Desk
-from kccdesk.model import WEEKDAYS, Absence, Client, Person, WeeklyShift
-from kccdesk.search import Catalog, Entry, SearchIndex, entries_for, normalize
+from kccdesk.clients.model import WEEKDAYS, Absence, Client, Person, WeeklyShift
+from kccdesk.knowledge.search import Catalog, Entry, SearchIndex, entries_for, normalize
+from kccdesk.service.desk import Desk
 
 MUNI = "gemeente-oosterwold"
 

@@ -7,7 +7,7 @@ import time
 
 from desk_helpers import MONDAY_10, SIZE, settle
 from kccdesk import texts
-from kccdesk.settings import Settings, SmtpSettings
+from kccdesk.core.settings import Settings, SmtpSettings
 from kccdesk.ui.app import make_app
 from test_delivery import Inbox, Server
 

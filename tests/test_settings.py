@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kccdesk import locations
-from kccdesk.settings import SettingsError, load_settings
+from kccdesk.core import locations
+from kccdesk.core.settings import SettingsError, load_settings
 
 
 def write_config(text: str) -> None:

@@ -7,7 +7,7 @@ Update after an intended change with: pytest tests/test_snapshots.py --snapshot-
 from __future__ import annotations
 
 from desk_helpers import MONDAY_10, SIZE, build_app, settle, type_text
-from kccdesk.settings import Settings
+from kccdesk.core.settings import Settings
 from kccdesk.ui.app import make_app
 
 PRACTICE = "huisartsen-de-linde"

@@ -1,4 +1,4 @@
-"""The ctrl_tcp protocol (kccdesk.softphone) against real baresip processes on loopback."""
+"""The ctrl_tcp protocol (kccdesk.calls.softphone) against real baresip processes on loopback."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import time
 import pytest
 
 from baresip_helpers import Baresip, Driver
-from kccdesk import softphone
-from kccdesk.softphone import (
+from kccdesk.calls import softphone
+from kccdesk.calls.softphone import (
     CallEvent,
     NetstringReader,
     PhoneError,
@@ -180,7 +180,7 @@ def test_messages_parse_to_dataclasses():
 
 
 def test_softphone_settings(tmp_path, monkeypatch):
-    from kccdesk.settings import SettingsError, SoftphoneSettings, load_settings
+    from kccdesk.core.settings import SettingsError, SoftphoneSettings, load_settings
 
     config = tmp_path / "config.toml"
     assert load_settings().softphone is None  # no [softphone]: the desk as before

@@ -7,7 +7,7 @@ import socket
 import threading
 import time
 
-from kccdesk.softphone import CallEvent, NetstringReader, PhoneLink, encode, parse, run_link
+from kccdesk.calls.softphone import CallEvent, NetstringReader, PhoneLink, encode, parse, run_link
 
 INCOMING = {
     "event": True,
@@ -34,7 +34,7 @@ def test_a_frame_of_deep_or_bad_json_is_dropped_and_the_next_one_read():
 def test_a_length_of_thousands_of_digits_is_no_netstring():
     import pytest
 
-    from kccdesk.softphone import PhoneError
+    from kccdesk.calls.softphone import PhoneError
 
     with pytest.raises(PhoneError, match="geen netstring"):
         NetstringReader().feed(b"9" * 5000 + b":x,")

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from kccdesk.clientfile import dump_client, load_clients
-from kccdesk.notes import check_note
+from kccdesk.notes.rules import check_note
 from kccdesk.storage import StorageError
 
 

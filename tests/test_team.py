@@ -18,7 +18,7 @@ from sqlalchemy import text
 
 from conftest import DEMO_DIR, ROOT
 from desk_helpers import SIZE, build_app, settle, text_of
-from kccdesk.notes import check_note
+from kccdesk.notes.rules import check_note
 from kccdesk.storage import StorageError, Store, open_store
 from kccdesk.storage.schema import current_revision, head_revision, upgrade
 from kccdesk.ui.app import ENDLESS
@@ -85,7 +85,7 @@ def _add_note_in_other_process(url: str, message: str) -> None:
     code = (
         "import sys\n"
         "from kccdesk.clientfile import load_clients\n"
-        "from kccdesk.notes import check_note\n"
+        "from kccdesk.notes.rules import check_note\n"
         "from datetime import UTC, datetime\n"
         "from kccdesk.storage import Store\n"
         f"client = next(c for c in load_clients([{str(DEMO_DIR)!r}]) if c.id == {BIKES!r})\n"
@@ -147,7 +147,7 @@ def test_note_reported_saved_survives_kill_9(database_url, demo_clients):
     code = (
         "import sys, time\n"
         "from kccdesk.clientfile import load_clients\n"
-        "from kccdesk.notes import check_note\n"
+        "from kccdesk.notes.rules import check_note\n"
         "from datetime import UTC, datetime\n"
         "from kccdesk.storage import Store\n"
         f"client = next(c for c in load_clients([{str(DEMO_DIR)!r}]) if c.id == {BIKES!r})\n"

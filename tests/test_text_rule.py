@@ -8,13 +8,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from kccdesk.calls.ringing import RingRefused, parse_request
 from kccdesk.clientfile import ImportErrors, parse_client
-from kccdesk.feedback import FeedbackRefused, _text
-from kccdesk.model import Client, Person
-from kccdesk.notes import NoteRefused, check_note
-from kccdesk.ringing import RingRefused, parse_request
-from kccdesk.roster_rules import text_problem
-from kccdesk.text_rule import blank, forbidden
+from kccdesk.clients.model import Client, Person
+from kccdesk.core.text_rule import blank, forbidden
+from kccdesk.duty.rules import text_problem
+from kccdesk.notes.rules import NoteRefused, check_note
+from kccdesk.teamlead.feedback import FeedbackRefused, _text
 
 AT = datetime(2026, 12, 2, 10, tzinfo=UTC)
 CLIENT = Client(id="c", name="C", people=(Person("jan", "Jan"),))
@@ -126,8 +126,8 @@ def test_a_locked_database_is_said_in_one_line_after_bounded_tries(tmp_path, mon
     tries bounded by LOCK_WAIT_AT_MOST (counted on a fake clock, not on the wall)."""
     import sqlite3
 
-    from kccdesk.desk import Desk
-    from kccdesk.errors import StorageError
+    from kccdesk.core.errors import StorageError
+    from kccdesk.service.desk import Desk
     from kccdesk.storage import base, open_store
 
     url = f"sqlite:///{tmp_path / 'l.db'}"
@@ -180,7 +180,7 @@ def test_a_person_named_only_in_invisible_characters_is_refused(name):
     ],
 )
 def test_counts_on_the_command_line_are_bounded(argv, capsys):
-    from kccdesk.cli import main
+    from kccdesk.cli.main import main
 
     with pytest.raises(SystemExit) as stopped:
         main(argv)
@@ -191,7 +191,7 @@ def test_counts_on_the_command_line_are_bounded(argv, capsys):
 def test_the_holiday_cache_is_renewed_when_the_package_changes(tmp_path, monkeypatch):
     import json as json_module
 
-    from kccdesk import publicholidays
+    from kccdesk.duty import holidays as publicholidays
 
     publicholidays.holidays_for.cache_clear()
     monkeypatch.setattr(publicholidays, "_source_version", lambda: "1.0")

@@ -1,3 +1,3 @@
-from kccdesk.cli import run
+from kccdesk.cli.main import run
 
 run()

@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from kccdesk.dialing import normalise
-from kccdesk.errors import ImportErrors
-from kccdesk.model import (
+from kccdesk.clients.dialing import normalise
+from kccdesk.clients.model import (
     WEEKDAYS,
     Absence,
     Client,
@@ -30,10 +29,11 @@ from kccdesk.model import (
     Topic,
     WeeklyShift,
 )
-from kccdesk.phones import SUPPORTED_COUNTRIES, check
-from kccdesk.roster import parse_clock
-from kccdesk.roster_rules import BY_SECTION, client_problems, date_problem, text_problem
-from kccdesk.text_rule import MAX_INSTRUCTIONS, MAX_NAME, blank, too_long
+from kccdesk.clients.phones import SUPPORTED_COUNTRIES, check
+from kccdesk.core.errors import ImportErrors
+from kccdesk.core.text_rule import MAX_INSTRUCTIONS, MAX_NAME, blank, too_long
+from kccdesk.duty.roster import parse_clock
+from kccdesk.duty.rules import BY_SECTION, client_problems, date_problem, text_problem
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from kccdesk.model import Absence, Closure, Coverage, ExtraShift, WeeklyShift
+from kccdesk.clients.model import Absence, Closure, Coverage, ExtraShift, WeeklyShift
 
-#: the delivery states that need an agent: refused, or perhaps delivered (kccdesk.delivery)
+#: the delivery states that need an agent: refused, or perhaps delivered (kccdesk.notes.delivery)
 NEEDS_AGENT = ("failed", "unsure")
 
 
@@ -34,10 +34,10 @@ class NoteRecord:
     addressed_to: str = ""
     #: the call (CallSession.id) the note was taken in, when known
     call_uuid: str = ""
-    #: what the desk showed when the note was saved (kccdesk.shown), for a later review
+    #: what the desk showed when the note was saved (kccdesk.calls.shown), for a later review
     shown: dict[str, object] | None = None
     instructions_version: str = ""
-    #: how often the server took the whole message without answering (kccdesk.delivery)
+    #: how often the server took the whole message without answering (kccdesk.notes.delivery)
     unsure_attempts: int = 0
 
     @property
@@ -81,7 +81,7 @@ class CallRecord:
     uuid: str = ""  # the call's own id (CallSession.id): notes taken in it name it
     #: where start and end come from: "softphone" (real answer and hang-up) or "desk" (timer)
     timing: str = "desk"
-    #: what the desk showed when the agent acted (kccdesk.shown), for a later review
+    #: what the desk showed when the agent acted (kccdesk.calls.shown), for a later review
     shown: dict[str, object] | None = None
 
     @property
@@ -148,9 +148,9 @@ class FeedbackRecord:
     id: int
     client: str
     happened_at: datetime  # when the event the client speaks of took place
-    category: str  # kccdesk.feedback.CATEGORIES
+    category: str  # kccdesk.teamlead.feedback.CATEGORIES
     said: str  # what the client said, in their words
-    status: str  # kccdesk.feedback.STATUSES
+    status: str  # kccdesk.teamlead.feedback.STATUSES
     cause: str  # ons | client | onbekend
     action: str
     owner: str

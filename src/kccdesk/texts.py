@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from kccdesk.model import DUTCH_WEEKDAYS
+from kccdesk.clients.model import DUTCH_WEEKDAYS
 
 if TYPE_CHECKING:
-    from kccdesk.model import Absence, Client
-    from kccdesk.roster import DutyStatus, NoteRoute
+    from kccdesk.clients.model import Absence, Client
+    from kccdesk.duty.roster import DutyStatus, NoteRoute
 
 DAYS = DUTCH_WEEKDAYS
 

@@ -1,6 +1,6 @@
 """Storage behind one small repository: no SQL outside this package."""
 
-from kccdesk.errors import StorageError
+from kccdesk.core.errors import StorageError
 from kccdesk.records import AuditRecord, CallRecord, ImportReport, NoteRecord, RosterEntry
 from kccdesk.storage.repository import Store, open_store
 from kccdesk.storage.roster import StaleEntry

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from kccdesk.errors import AWAITING_OWNER, StorageError
+from kccdesk.core.errors import AWAITING_OWNER, StorageError
 from kccdesk.storage.engine import make_engine
 
 if TYPE_CHECKING:

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select, update
 
-from kccdesk.clock import system_clock
-from kccdesk.errors import StorageError
-from kccdesk.model import Client, ClientHead
+from kccdesk.clients.model import Client, ClientHead
+from kccdesk.core.clock import system_clock
+from kccdesk.core.errors import StorageError
 from kccdesk.records import ImportReport
 from kccdesk.storage import light
 from kccdesk.storage.base import StoreBase
@@ -147,7 +147,7 @@ class ClientStore(StoreBase):
 
 
 def _write_client(s: Session, client: Client, user: str, source: str, now: datetime) -> None:
-    from kccdesk.roster_rules import KINDS
+    from kccdesk.duty.rules import KINDS
     from kccdesk.storage.tables import ClientRow, PersonRow, TopicRow
 
     for table in (PersonRow, TopicRow):
@@ -176,7 +176,7 @@ def _claim_lines(s: Session, client: Client) -> None:
     the key (describe_error says so)."""
     from sqlmodel import select as select_rows
 
-    from kccdesk.dialing import normalise
+    from kccdesk.clients.dialing import normalise
     from kccdesk.storage.tables import ClientLineRow
 
     s.exec(delete(ClientLineRow).where(ClientLineRow.client_id == client.id))
@@ -260,7 +260,7 @@ def _merge_roster(
         if exported and row.id > max(exported):
             # An export lists every entry there was; ids only grow, so an entry with a
             # higher id than any in the file was added after it: removing it would undo that.
-            from kccdesk.roster_edit import describe
+            from kccdesk.duty.edits import describe
 
             raise StorageError(
                 f"{cid}: '{describe(roster_item(kind, row))}' is na deze export toegevoegd; "

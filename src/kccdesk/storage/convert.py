@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import fields
 from functools import cache
 
-from kccdesk.model import (
+from kccdesk.clients.model import (
     Absence,
     Client,
     Closure,
@@ -18,8 +18,8 @@ from kccdesk.model import (
     Topic,
     WeeklyShift,
 )
+from kccdesk.duty.roster import parse_clock
 from kccdesk.records import CallRecord, FeedbackRecord, NoteRecord, RosterEntry
-from kccdesk.roster import parse_clock
 
 ROSTER_KIND = {
     WeeklyShift: "shift",
@@ -212,7 +212,7 @@ def roster_entry(kind: str, row) -> RosterEntry:
 
 def roster_values(item, for_json: bool = False) -> dict:
     """Column values of a roster item; with for_json dates and times as text (audit)."""
-    from kccdesk.roster_rules import clock_text  # the roster rules: only when writing
+    from kccdesk.duty.rules import clock_text  # the roster rules: only when writing
 
     values: dict[str, object]
     if isinstance(item, WeeklyShift):

@@ -43,7 +43,7 @@ def _private_database_file(url: str) -> None:
 
     from sqlalchemy.engine import make_url
 
-    from kccdesk.files import FILE_MODE, private_file
+    from kccdesk.core.files import FILE_MODE, private_file
 
     path = make_url(url).database
     if not path or path == ":memory:" or path.startswith("file:"):

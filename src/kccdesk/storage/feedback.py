@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 
-from kccdesk.errors import StorageError
+from kccdesk.core.errors import StorageError
 from kccdesk.records import FeedbackRecord
 from kccdesk.storage.base import StoreBase
 from kccdesk.storage.convert import feedback_record
@@ -32,7 +32,7 @@ class StaleFeedback(StorageError):
 
 
 if TYPE_CHECKING:
-    from kccdesk.feedback import FeedbackChange, FeedbackInput
+    from kccdesk.teamlead.feedback import FeedbackChange, FeedbackInput
 
 
 class FeedbackStore(StoreBase):

@@ -10,7 +10,7 @@ from uuid import uuid4
 
 from sqlalchemy import insert, literal, select
 
-from kccdesk.errors import StorageError
+from kccdesk.core.errors import StorageError
 from kccdesk.records import NoteRecord
 from kccdesk.storage.base import StoreBase
 from kccdesk.storage.convert import NOTE_COLUMNS, note_record, note_record_from_columns
@@ -18,7 +18,7 @@ from kccdesk.storage.engine import bump_counter
 from kccdesk.storage.light import callback_note
 
 if TYPE_CHECKING:
-    from kccdesk.notes import CheckedNote
+    from kccdesk.notes.rules import CheckedNote
 
 #: a new note's delivery state (NoteRow's defaults)
 NEW_NOTE = {
@@ -54,7 +54,7 @@ class NoteStore(StoreBase):
     ) -> NoteRecord:
         """Store a checked note, created `at` (the caller's clock), with a new UUID: the
         identity its mail carries, the same on every attempt. `shown`: what the desk showed
-        (kccdesk.shown), `call_uuid`: the call it was taken in."""
+        (kccdesk.calls.shown), `call_uuid`: the call it was taken in."""
         values = dict(
             uuid=str(uuid4()),
             client_id=note.client,

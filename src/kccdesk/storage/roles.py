@@ -24,7 +24,7 @@ import re
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from kccdesk.errors import StorageError
+from kccdesk.core.errors import StorageError
 from kccdesk.storage.base import StoreBase
 
 ROLES = ("agent", "shift_lead", "team_lead", "retention")

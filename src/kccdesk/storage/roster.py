@@ -8,8 +8,8 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
 
-from kccdesk.errors import StorageError
-from kccdesk.model import Absence, Closure, Coverage, ExtraShift, WeeklyShift
+from kccdesk.clients.model import Absence, Closure, Coverage, ExtraShift, WeeklyShift
+from kccdesk.core.errors import StorageError
 from kccdesk.records import AuditRecord, RosterEntry
 from kccdesk.storage import light
 from kccdesk.storage.base import StoreBase
@@ -24,7 +24,7 @@ class StaleEntry(StorageError):
     when it was removed)."""
 
     def __init__(self, current: RosterEntry | None, by: str = ""):
-        from kccdesk.roster_edit import describe
+        from kccdesk.duty.edits import describe
 
         self.current = current
         self.by = by  # who changed it and how, from the audit: "marieke via import x.toml"

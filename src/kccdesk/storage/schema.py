@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
-from kccdesk.errors import StorageError
+from kccdesk.core.errors import StorageError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: the newest migration of this kccdesk: a database already there is opened without loading

@@ -1,5 +1,5 @@
 """Database tables. Rows never leave the storage package: the repository turns them into the
-plain records of kccdesk.model and kccdesk.records.
+plain records of kccdesk.clients.model and kccdesk.records.
 
 Importing this module costs a command line most of its start (pydantic, the ORM): it is
 imported where a write needs it; reads use the Core clauses of `light.py`.
@@ -177,7 +177,7 @@ class NoteRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     status: str = "queued"  # queued | sending | sent | failed | unsure | replaced
     attempts: int = 0
-    #: hand-overs the server never answered (kccdesk.delivery): 2 → status "unsure"
+    #: hand-overs the server never answered (kccdesk.notes.delivery): 2 → status "unsure"
     unsure_attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     last_error: str = ""
     instructions_version: str = ""
@@ -185,7 +185,7 @@ class NoteRow(SQLModel, table=True):
     next_attempt_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     call_uuid: str = ""  # the call it was taken in (CallRow.uuid), when known
-    #: what the desk showed when the note was saved (kccdesk.shown)
+    #: what the desk showed when the note was saved (kccdesk.calls.shown)
     shown: dict | None = Field(default=None, sa_column=Column(JSON))
 
 
@@ -204,12 +204,13 @@ class CallRow(SQLModel, table=True):
     agent: str = ""
     uuid: str = Field(default="", index=True)  # CallSession.id: notes of the call name it
     timing: str = "desk"  # softphone (real answer/hang-up) | desk (the desk's call timer)
-    #: what the desk showed when the agent acted (kccdesk.shown)
+    #: what the desk showed when the agent acted (kccdesk.calls.shown)
     shown: dict | None = Field(default=None, sa_column=Column(JSON))
 
 
 class FeedbackRow(SQLModel, table=True):
-    """Client feedback about a mistake, and what the team does about it (kccdesk.feedback)."""
+    """Client feedback about a mistake, and what the team does about it
+    (kccdesk.teamlead.feedback)."""
 
     __tablename__ = "feedback"
     __table_args__ = (Index("ix_feedback_client_happened", "client_id", "happened_at"),)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, cast
 from textual.dom import DOMNode
 
 if TYPE_CHECKING:
-    from kccdesk.desk import Desk
+    from kccdesk.service.desk import Desk
     from kccdesk.ui.app import KccDeskApp
 
 

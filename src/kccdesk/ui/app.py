@@ -26,14 +26,14 @@ from textual.signal import Signal
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from kccdesk import texts
-from kccdesk.clock import Clock, system_clock
-from kccdesk.desk import Desk
-from kccdesk.drafts import DraftStore, NoteDraft
-from kccdesk.recent import LastClient
+from kccdesk.calls.softphone import CallEvent, Command, PhoneLink, PhoneMessage, Response
+from kccdesk.clients.recent import LastClient
+from kccdesk.clients.snapshot import ClientSnapshot
+from kccdesk.core.clock import Clock, system_clock
+from kccdesk.core.settings import Settings
+from kccdesk.notes.drafts import DraftStore, NoteDraft
 from kccdesk.records import NoteRecord
-from kccdesk.settings import Settings
-from kccdesk.snapshot import ClientSnapshot
-from kccdesk.softphone import CallEvent, Command, PhoneLink, PhoneMessage, Response
+from kccdesk.service.desk import Desk
 
 #: seconds after start-up before the database is read in the background
 SYNC_DELAY = 0.25
@@ -256,7 +256,7 @@ class KccDeskApp(App[None]):
 
     async def listen_for_rings(self) -> None:
         """Answer `kccdesk ring` on a local socket (one desk per user and database)."""
-        from kccdesk import ringing
+        from kccdesk.calls import ringing
 
         if self.local_dir is None:
             return
@@ -274,7 +274,7 @@ class KccDeskApp(App[None]):
             self.notify(texts.RING_UNAVAILABLE.format(error=exc), severity="warning")
 
     async def _on_ring(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        from kccdesk import ringing
+        from kccdesk.calls import ringing
 
         if not ringing.same_user(writer.get_extra_info("socket")):
             reply = {"ok": False, "error": "alleen de eigen gebruiker mag deze desk aansturen"}
@@ -313,7 +313,7 @@ class KccDeskApp(App[None]):
     def run_phone(self) -> None:
         """Keep the link to the softphone up (reconnecting with growing pauses) and pass on
         what it says; never touches the interface itself."""
-        from kccdesk.softphone import OtherEvent, run_link
+        from kccdesk.calls.softphone import OtherEvent, run_link
 
         worker = get_current_worker()
         link = self.phone
@@ -332,7 +332,7 @@ class KccDeskApp(App[None]):
 
     def phone_send(self, command: Command) -> str:
         """Send a command to the softphone; its token (PhoneError when unreachable)."""
-        from kccdesk.softphone import PhoneError
+        from kccdesk.calls.softphone import PhoneError
 
         if self.phone is None:
             raise PhoneError("geen softphone ingesteld")
@@ -415,7 +415,7 @@ class KccDeskApp(App[None]):
 
     def incoming_call(self, line: str, caller: str, phone_call: str = "") -> dict:
         """A call comes in on a dialed line: switch to its client, or say the line is unknown."""
-        from kccdesk import dialing
+        from kccdesk.clients import dialing
         from kccdesk.ui.screens.call import CallScreen
 
         client = self.desk.client_for_line(line)
@@ -455,7 +455,7 @@ class KccDeskApp(App[None]):
         if self.ring_server is not None:
             self.ring_server.close()
             if self.local_dir is not None:
-                from kccdesk import ringing
+                from kccdesk.calls import ringing
 
                 ringing.socket_path(self.local_dir).unlink(missing_ok=True)
 
@@ -626,7 +626,7 @@ class KccDeskApp(App[None]):
 
     def ask_agent_name(self) -> None:
         """Asked once: the name the greeting uses, prefilled with the account's full name."""
-        from kccdesk.settings import SettingsError, full_name, save_agent
+        from kccdesk.core.settings import SettingsError, full_name, save_agent
         from kccdesk.ui.screens.agent_name import AgentNameDialog
 
         def given(name: str | None) -> None:
@@ -740,9 +740,9 @@ def make_app(
     review_day: date | None = None,
 ) -> KccDeskApp:
     """Build the desk exactly as users run it; tests pass a temporary database and a clock."""
-    from kccdesk import locations
-    from kccdesk.settings import load_settings
-    from kccdesk.snapshot import ClientSnapshot
+    from kccdesk.clients.snapshot import ClientSnapshot
+    from kccdesk.core import locations
+    from kccdesk.core.settings import load_settings
 
     url = locations.demo_database_url() if demo else (database_url or locations.database_url())
     settings = settings or load_settings()
@@ -781,7 +781,7 @@ def make_app(
 
 
 def _open_store(url: str, demo: bool, clock: Clock):
-    from kccdesk.desk import open_database
+    from kccdesk.service.desk import open_database
 
     # The demo's history is written by the housekeeping worker, after the first screen.
     return open_database(url, demo, clock, history=False)
@@ -815,8 +815,8 @@ def _report_crash(app: KccDeskApp) -> int:
     whole traceback is, never with a screen of it (nor with 0, as if all went well)."""
     import traceback
 
-    from kccdesk import locations
-    from kccdesk.files import write_private_atomic
+    from kccdesk.core import locations
+    from kccdesk.core.files import write_private_atomic
 
     error = app._exception
     reason = f"{type(error).__name__}: {error}" if error else "onbekende fout"
@@ -837,7 +837,7 @@ def _make_app_waiting_for_owner(
 ) -> KccDeskApp:
     """The desk; while the owner upgrades a team database the agent's login may not touch,
     it says so once and waits (Ctrl+C stops), instead of failing."""
-    from kccdesk.errors import StorageError, awaiting_owner
+    from kccdesk.core.errors import StorageError, awaiting_owner
 
     said = False
     while True:

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from kccdesk import texts
-from kccdesk.coverage import Gap
-from kccdesk.model import Client, Person, Topic
-from kccdesk.phones import display as phone_display
-from kccdesk.roster import DutyStatus, OnDuty, person_state
-from kccdesk.search import Hit
+from kccdesk.clients.model import Client, Person, Topic
+from kccdesk.clients.phones import display as phone_display
+from kccdesk.duty.coverage import Gap
+from kccdesk.duty.roster import DutyStatus, OnDuty, person_state
+from kccdesk.knowledge.search import Hit
 
 if TYPE_CHECKING:
     from kccdesk.records import NoteRecord

@@ -2,7 +2,7 @@
 
 The screen holds the call (client, timer, outcome) and wires its widgets together: the search
 panel says which hit is chosen, the screen shows it in the detail panel and acts on it
-(transfer, note). Rules come from the service (kccdesk.desk), never from here.
+(transfer, note). Rules come from the service (kccdesk.service.desk), never from here.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from kccdesk import texts
-from kccdesk.calls import CallSession
-from kccdesk.drafts import NoteDraft
-from kccdesk.model import Client
-from kccdesk.phones import display as phone_display
-from kccdesk.roster import DutyStatus
-from kccdesk.search import Hit
+from kccdesk.calls.session import CallSession
+from kccdesk.clients.model import Client
+from kccdesk.clients.phones import display as phone_display
+from kccdesk.duty.roster import DutyStatus
+from kccdesk.knowledge.search import Hit
+from kccdesk.notes.drafts import NoteDraft
 from kccdesk.ui import render
 from kccdesk.ui.access import app_of
 from kccdesk.ui.plain import Static
@@ -36,9 +36,9 @@ from kccdesk.ui.widgets.roster_pane import RosterPane
 from kccdesk.ui.widgets.search_panel import SearchPanel
 
 if TYPE_CHECKING:
+    from kccdesk.calls.softphone import CallEvent, Command, Response
+    from kccdesk.calls.transfers import TransferCheck
     from kccdesk.records import NoteRecord
-    from kccdesk.softphone import CallEvent, Command, Response
-    from kccdesk.transfers import TransferCheck
 
 
 @dataclass(frozen=True)
@@ -575,7 +575,7 @@ class CallScreen(Screen):
         )
 
     def _phone_command(self, command: Command, what: str) -> None:
-        from kccdesk.softphone import PhoneError
+        from kccdesk.calls.softphone import PhoneError
 
         try:
             token = app_of(self).phone_send(command)
@@ -592,7 +592,7 @@ class CallScreen(Screen):
         return True
 
     def action_answer(self) -> None:
-        from kccdesk.softphone import ACCEPT
+        from kccdesk.calls.softphone import ACCEPT
 
         if self.call is None or not self.call.phone_id or self.call.answered:
             self.notify(texts.PHONE_NO_CALL, timeout=3)
@@ -603,7 +603,7 @@ class CallScreen(Screen):
         """Ctrl+L, "Einde gesprek": the handling time ends here, notes included. A call the
         softphone drives is hung up there and ends when the phone says so (CALL_CLOSED); any
         other call ends at once. The next ring or F7 starts a new one."""
-        from kccdesk.softphone import HANGUP, Command
+        from kccdesk.calls.softphone import HANGUP, Command
 
         if self.phone_call_active():
             app = app_of(self)
@@ -643,7 +643,7 @@ class CallScreen(Screen):
         """Put the caller through on the softphone — only what the guard passed
         (softphone.transfer_command refuses anything else). The call stays the current call
         until the phone says the transfer is done (CALL_CLOSED) or failed."""
-        from kccdesk.softphone import PhoneError, TransferRefused, transfer_command
+        from kccdesk.calls.softphone import PhoneError, TransferRefused, transfer_command
 
         assert self.call is not None
         app = app_of(self)
@@ -751,7 +751,7 @@ class CallScreen(Screen):
             elif choice.how == "number":
                 self.put_through_to_number(check, choice.person)
             elif choice.how == "note":
-                from kccdesk.notes import redirected
+                from kccdesk.notes.rules import redirected
 
                 # A note the client's rule sends elsewhere (an alderman's go to the
                 # secretary) is drafted for the person asked for: the form then says "voor
@@ -770,7 +770,7 @@ class CallScreen(Screen):
         """The client's own line for urgent callers outside opening hours: on the softphone
         when it drives the call, else logged for a transfer by hand; the call log names the
         number it went to."""
-        from kccdesk.softphone import Command, PhoneError, TransferRefused, transfer_uri
+        from kccdesk.calls.softphone import Command, PhoneError, TransferRefused, transfer_uri
 
         assert self.call is not None
         client = self.desk.client(check.client)

@@ -13,8 +13,8 @@ from textual.widgets import Input
 from textual.widgets.option_list import Option
 
 from kccdesk import texts
-from kccdesk.model import ClientHead
-from kccdesk.search import normalize
+from kccdesk.clients.model import ClientHead
+from kccdesk.knowledge.search import normalize
 from kccdesk.ui.plain import OptionList, Static
 
 

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets.option_list import Option
 
 from kccdesk import texts
-from kccdesk.drafts import NoteDraft
+from kccdesk.notes.drafts import NoteDraft
 from kccdesk.ui.access import app_of, desk_of
 from kccdesk.ui.plain import OptionList, Static
 

@@ -14,18 +14,18 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Input, Select, TextArea
 
 from kccdesk import texts
-from kccdesk.drafts import NoteDraft, this_desk
-from kccdesk.model import Client
-from kccdesk.notes import (
+from kccdesk.clients.model import Client
+from kccdesk.clients.phones import check, display
+from kccdesk.core.text_rule import MAX_MESSAGE, MAX_NAME
+from kccdesk.duty.roster import person_state
+from kccdesk.notes.drafts import NoteDraft, this_desk
+from kccdesk.notes.rules import (
     NoteRefused,
     RecipientAbsent,
     addressed_text,
     check_note,
     redirected,
 )
-from kccdesk.phones import check, display
-from kccdesk.roster import person_state
-from kccdesk.text_rule import MAX_MESSAGE, MAX_NAME
 from kccdesk.ui.access import app_of, desk_of
 from kccdesk.ui.plain import Label, Static, plain
 from kccdesk.ui.screens.typing_ahead import FIELD_KEYS, TypingAhead
@@ -296,7 +296,7 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         self._store_draft()
 
     def _show_lengths(self) -> None:
-        """The message's counter always, the name's near its limit (kccdesk.text_rule)."""
+        """The message's counter always, the name's near its limit (kccdesk.core.text_rule)."""
         name = len(self.query_one("#caller-name", Input).value)
         message = len(self.query_one("#message", TextArea).text)
         for selector, label, count, limit, always in (

@@ -1,7 +1,7 @@
 """The team lead's daily review: yesterday's and still open feedback, the warnings agents
 overrode and the notes that failed delivery, per client — and from there, with one key each,
 what the desk showed at the time (the reconstruction), an improvement action, or closing the
-item. The review itself is `Desk.review` (kccdesk.review); this screen only shows and asks.
+item. The review itself is `Desk.review` (kccdesk.teamlead.review); this screen only shows and asks.
 Every database call runs in a thread worker.
 """
 
@@ -22,16 +22,16 @@ from textual.widgets import Footer
 from textual.widgets.option_list import Option
 
 from kccdesk import texts
-from kccdesk.desk import SERVICE_ZONE
-from kccdesk.patterns import CATEGORY_TEXT
+from kccdesk.service.desk import SERVICE_ZONE
+from kccdesk.teamlead.patterns import CATEGORY_TEXT
 from kccdesk.ui.access import desk_of
 from kccdesk.ui.plain import OptionList, Static
 from kccdesk.ui.widgets.week_chart import WeekChart, WeekPoint, points_from
 
 if TYPE_CHECKING:
-    from kccdesk.desk import Desk
     from kccdesk.records import FeedbackRecord
-    from kccdesk.review import ClientReview, Review
+    from kccdesk.service.desk import Desk
+    from kccdesk.teamlead.review import ClientReview, Review
 
 #: below this width the list and the detail are stacked, not side by side
 NARROW = 100
@@ -278,7 +278,7 @@ class ReviewScreen(Screen):
 
     @work(thread=True, exclusive=True, group="review", exit_on_error=False)
     def load(self) -> None:
-        from kccdesk.errors import StorageError
+        from kccdesk.core.errors import StorageError
 
         desk = self.desk
         try:
@@ -488,8 +488,8 @@ class ReviewScreen(Screen):
 
     @work(thread=True, group="feedback-update", exit_on_error=False)
     def close_item(self, feedback_id: int, status: str) -> None:
-        from kccdesk.errors import InputError, StorageError
-        from kccdesk.feedback import FeedbackChange
+        from kccdesk.core.errors import InputError, StorageError
+        from kccdesk.teamlead.feedback import FeedbackChange
 
         try:
             self.desk.update_feedback(feedback_id, FeedbackChange(status=status))

@@ -1,6 +1,6 @@
 """The review screen's dialogs: the reconstruction of a feedback item, the improvement-action
 form and closing an item. Rules (an action needs an owner, the statuses) are
-kccdesk.feedback's, applied by the service; these screens show its answer."""
+kccdesk.teamlead.feedback's, applied by the service; these screens show its answer."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Select
 
 from kccdesk import texts
-from kccdesk.feedback import CAUSES
+from kccdesk.teamlead.feedback import CAUSES
 from kccdesk.ui.access import desk_of
 from kccdesk.ui.plain import Label, Static
 from kccdesk.ui.screens.typing_ahead import FIELD_KEYS, TypingAhead
@@ -67,8 +67,8 @@ class ReconstructionDialog(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="reconstruction", exit_on_error=False)
     def load(self) -> None:
-        from kccdesk.errors import StorageError
-        from kccdesk.reconstruction import lines
+        from kccdesk.core.errors import StorageError
+        from kccdesk.teamlead.reconstruction import lines
 
         desk = desk_of(self)
         try:
@@ -178,7 +178,7 @@ class ActionForm(TypingAhead, ModalScreen["FeedbackRecord | None"]):
         self.after_typed(self._save_typed)  # what was typed before Ctrl+S, all of it
 
     def _save_typed(self) -> None:
-        from kccdesk.feedback import FeedbackChange, FeedbackRefused, check_change
+        from kccdesk.teamlead.feedback import FeedbackChange, FeedbackRefused, check_change
 
         if not self.is_attached:
             return
@@ -214,7 +214,7 @@ class ActionForm(TypingAhead, ModalScreen["FeedbackRecord | None"]):
 
     @work(thread=True, exclusive=True, group="save-action", exit_on_error=False)
     def _save(self, change) -> None:
-        from kccdesk.errors import InputError, StorageError
+        from kccdesk.core.errors import InputError, StorageError
 
         try:
             record = desk_of(self).update_feedback(self.item.id, change, seen=self.item)

@@ -16,10 +16,9 @@ from textual.widgets import Footer, Input, Select
 from textual.widgets.option_list import Option
 
 from kccdesk import texts
-from kccdesk.errors import StorageError
-from kccdesk.model import Absence, Closure, Coverage, ExtraShift, WeeklyShift
-from kccdesk.roster import parse_clock
-from kccdesk.roster_edit import (
+from kccdesk.clients.model import Absence, Closure, Coverage, ExtraShift, WeeklyShift
+from kccdesk.core.errors import StorageError
+from kccdesk.duty.edits import (
     DUTCH_DAY_NAMES,
     describe,
     parse_day,
@@ -27,7 +26,8 @@ from kccdesk.roster_edit import (
     parse_flag,
     parse_moment,
 )
-from kccdesk.roster_rules import clock_text, entry_problems, replacement_warnings
+from kccdesk.duty.roster import parse_clock
+from kccdesk.duty.rules import clock_text, entry_problems, replacement_warnings
 from kccdesk.ui.access import desk_of
 from kccdesk.ui.plain import Label, OptionList, Static, plain
 from kccdesk.ui.screens.typing_ahead import FIELD_KEYS, TypingAhead

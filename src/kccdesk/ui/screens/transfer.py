@@ -1,5 +1,5 @@
 """The transfer guard's dialog: shows why a transfer is stopped and what to do instead.
-The decision itself is kccdesk.transfers.check_transfer; this screen only shows and asks."""
+The decision itself is kccdesk.calls.transfers.check_transfer; this screen only shows and asks."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from textual.widgets import Input
 from textual.widgets.option_list import Option
 
 from kccdesk import texts
-from kccdesk.model import Client
-from kccdesk.phones import display as phone_display
-from kccdesk.roster import PersonState
-from kccdesk.transfers import TransferCheck
+from kccdesk.calls.transfers import TransferCheck
+from kccdesk.clients.model import Client
+from kccdesk.clients.phones import display as phone_display
+from kccdesk.duty.roster import PersonState
 from kccdesk.ui.plain import OptionList, Static
 
 #: the option id of the client's after-hours number in the alternatives

@@ -19,9 +19,9 @@ from textual.message import Message
 from textual.widgets import Input
 
 from kccdesk import texts
-from kccdesk.coverage import Gap
-from kccdesk.model import Client
-from kccdesk.roster import DutyStatus
+from kccdesk.clients.model import Client
+from kccdesk.duty.coverage import Gap
+from kccdesk.duty.roster import DutyStatus
 from kccdesk.ui import render
 from kccdesk.ui.access import app_of, desk_of
 from kccdesk.ui.plain import Static

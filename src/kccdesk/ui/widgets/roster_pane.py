@@ -16,13 +16,13 @@ from textual.widgets import DataTable, Input
 from textual.widgets.option_list import Option
 
 from kccdesk import texts
-from kccdesk.roster import week_grid
-from kccdesk.roster_edit import describe
+from kccdesk.duty.edits import describe
+from kccdesk.duty.roster import week_grid
 from kccdesk.ui.access import desk_of
 from kccdesk.ui.plain import OptionList, Static
 
 if TYPE_CHECKING:
-    from kccdesk.coverage import Gap
+    from kccdesk.duty.coverage import Gap
     from kccdesk.records import RosterEntry
 
 
@@ -106,7 +106,7 @@ class RosterPane(Vertical):
         return self.desk.actor.shift_lead
 
     def read_only_reason(self) -> str:
-        from kccdesk import locations
+        from kccdesk.core import locations
 
         if self.desk.actor.from_database:
             return texts.ROSTER_READ_ONLY_ROLE
@@ -255,7 +255,7 @@ class RosterPane(Vertical):
     def action_swap(self) -> None:
         """Swap the chosen shift's next occurrence: an absence from its start to its end that
         the chosen replacement takes over (covers); the form asks only for the name."""
-        from kccdesk.roster_edit import next_day_of, swap
+        from kccdesk.duty.edits import next_day_of, swap
         from kccdesk.ui.screens.roster_forms import RosterEntryForm
 
         entry = self.selected

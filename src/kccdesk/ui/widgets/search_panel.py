@@ -19,15 +19,15 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from kccdesk import texts
-from kccdesk.model import Person
-from kccdesk.roster import DutyStatus
-from kccdesk.search import Hit
+from kccdesk.clients.model import Person
+from kccdesk.duty.roster import DutyStatus
+from kccdesk.knowledge.search import Hit
 from kccdesk.ui import render
 from kccdesk.ui.access import app_of, desk_of
 from kccdesk.ui.plain import OptionList
 
 if TYPE_CHECKING:
-    from kccdesk.desk import Desk
+    from kccdesk.service.desk import Desk
 
 #: results shown per query: more than an agent reads during a call costs paint time
 RESULTS_SHOWN = 12

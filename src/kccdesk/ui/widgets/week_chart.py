@@ -14,7 +14,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual_plotext import PlotextPlot
 
-from kccdesk import indicators, texts
+from kccdesk import texts
+from kccdesk.teamlead import indicators
 from kccdesk.ui.plain import Static
 
 

@@ -25,7 +25,7 @@ def upgrade() -> None:
     op.create_index("ix_client_line_client_id", "client_line", ["client_id"])
     # The lines already stored: the first client (by id) keeps a line two of them claim
     # (an earlier race); the next import of the other says so.
-    from kccdesk.dialing import normalise
+    from kccdesk.clients.dialing import normalise
 
     bind = op.get_bind()
     owners: dict[str, str] = {}

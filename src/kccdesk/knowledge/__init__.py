@@ -1,0 +1,1 @@
+"""Finding the right person or topic from a few misspelt letters."""

@@ -1,0 +1,2 @@
+"""The team lead's day: feedback, the reconstruction of a call, patterns, the review,
+indicators and client reports."""
