@@ -32,8 +32,9 @@ from kccdesk.clients.model import (
 from kccdesk.clients.phones import SUPPORTED_COUNTRIES, check
 from kccdesk.core.errors import ImportErrors
 from kccdesk.core.text_rule import MAX_INSTRUCTIONS, MAX_NAME, blank, too_long
+from kccdesk.duty.kinds import BY_SECTION
 from kccdesk.duty.roster import parse_clock
-from kccdesk.duty.rules import BY_SECTION, client_problems, date_problem, text_problem
+from kccdesk.duty.rules import client_problems, date_problem, text_problem
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
@@ -110,6 +111,45 @@ def phone_problem(name: str, value: str, country: str) -> str | None:
     return f"{name} '{value}' is ongeldig: {result.error}"
 
 
+def text_field_problem(key: str, value: str) -> str | None:
+    """One text of client data: the text rule (kccdesk.core.text_rule; line breaks only in
+    the long texts) and its length limit."""
+    problem = text_problem(key, value, multiline=key in MULTILINE)
+    if problem:
+        return problem
+    longest = MAX_INSTRUCTIONS if key in MULTILINE or key == "after_hours" else MAX_NAME
+    too_much = too_long(value, longest)
+    return f"veld '{key}' is {too_much}" if too_much else None
+
+
+def _text_errors(
+    client: Client, path: str, headers: dict[tuple[str, int], int]
+) -> list[ClientFileError]:
+    """Every text of the client, wherever the client came from (a file was checked field by
+    field as it was read; a client built otherwise is checked here, the same way)."""
+    errors: list[ClientFileError] = []
+
+    def check(item: object, section: str, index: int) -> None:
+        for spec in fields(item):  # type: ignore[arg-type]
+            value = getattr(item, spec.name)
+            texts = [value] if isinstance(value, str) else []
+            if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+                texts = list(value)
+            for text in texts:
+                problem = text_field_problem(spec.name, text)
+                if problem:
+                    label = "client" if section == "client" else f"{LABELS[section]} {index}"
+                    errors.append(
+                        ClientFileError(path, problem, headers.get((section, index)), label)
+                    )
+
+    check(client, "client", 1)
+    for section in ("people", "topics", *BY_SECTION, "opening"):
+        for index, item in enumerate(getattr(client, section), 1):
+            check(item, section, index)
+    return errors
+
+
 #: entry label used in messages, per section
 LABELS = (
     {"people": "person", "topics": "topic"}
@@ -167,13 +207,9 @@ class _Reader:
             raise ValueError(f"veld '{key}' moet tekst zijn")
         if required and blank(value):  # spaces or only invisible characters
             raise ValueError(f"veld '{key}' is leeg")
-        problem = text_problem(key, value, multiline=key in MULTILINE)
+        problem = text_field_problem(key, value)
         if problem:
             raise ValueError(problem)
-        longest = MAX_INSTRUCTIONS if key in MULTILINE or key == "after_hours" else MAX_NAME
-        problem = too_long(value, longest)
-        if problem:
-            raise ValueError(f"veld '{key}' is {problem}")
         return value
 
     def optional_text(self, key: str) -> str | None:
@@ -542,18 +578,39 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
         coverage=read_list("coverage", coverage),
         opening=read_list("opening", opening),
     )
-    errors.extend(semantic_errors(client, path, headers))
+    errors.extend(semantic_errors(client, path, headers, texts_checked=True))
     if errors:
         raise ImportErrors(errors)
+    client.memo[_SOUND] = True
     return client
 
 
+#: in a Client's memo: this very object passed every rule (memo is new on every copy)
+_SOUND = "client data rules passed"
+
+
+def client_errors(client: Client, path: str) -> list[ClientFileError]:
+    """The rules of client data for a client from any source; a client read from a file has
+    passed them as it was read (with the file's line numbers) and is not checked twice."""
+    if client.memo.get(_SOUND):
+        return []
+    errors = semantic_errors(client, path)
+    if not errors:
+        client.memo[_SOUND] = True
+    return errors
+
+
 def semantic_errors(
-    client: Client, path: str, headers: dict[tuple[str, int], int] | None = None
+    client: Client,
+    path: str,
+    headers: dict[tuple[str, int], int] | None = None,
+    texts_checked: bool = False,
 ) -> list[ClientFileError]:
-    """Cross-entry rules: unique ids, people that exist, possible shifts and periods."""
+    """Every rule of client data beyond the file's syntax: texts (unless the reader checked
+    them field by field already), unique ids, people that exist, possible shifts and
+    periods. The service applies it to every import, whatever its source."""
     headers = headers or {}
-    errors: list[ClientFileError] = []
+    errors = [] if texts_checked else _text_errors(client, path, headers)
     people = {p.id for p in client.people}
     sections: tuple[tuple[str, tuple[Person | Topic, ...]], ...] = (
         ("people", client.people),

@@ -15,8 +15,9 @@ from kccdesk.clients.model import (
     ExtraShift,
     WeeklyShift,
 )
+from kccdesk.duty.kinds import RosterItem
 from kccdesk.duty.roster import parse_clock
-from kccdesk.duty.rules import RosterItem, clock_text, period_text
+from kccdesk.duty.rules import clock_text, period_text
 
 #: 'mon' → 'ma' and back: how Dutch rosters write the days
 DUTCH_DAY_NAMES = dict(zip(WEEKDAYS, DUTCH_WEEKDAYS, strict=True))

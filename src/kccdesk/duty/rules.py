@@ -1,10 +1,9 @@
 """The rules every roster entry must pass, whichever way it arrives: typed in the roster pane,
 imported from a client file, or written through the service from the command line.
 
-One registry names the five kinds of roster entry (weekly shift, extra shift, absence, closure,
-coverage — the hours in which someone must be on duty) so no other module dispatches on strings
-or types of its own. One function, `entry_problems`, says why an entry cannot stand beside the
-others; `client_problems` applies it to every entry of a client, so an import refuses exactly
+The five kinds of roster entry are listed once, in kccdesk.duty.kinds. One function,
+`entry_problems`, says why an entry cannot stand beside the others; `client_problems` applies
+it to every entry of a client, so an import refuses exactly
 what the pane refuses:
 
 - a person (or replacement) who is not of this client, or someone replacing themselves;
@@ -43,9 +42,7 @@ from kccdesk.clients.model import (
     WeeklyShift,
 )
 from kccdesk.core.text_rule import forbidden
-
-RosterItem = WeeklyShift | ExtraShift | Absence | Closure | Coverage
-
+from kccdesk.duty.kinds import KINDS, RosterItem, items_of, kind_of
 
 #: the most people a coverage row may ask for (no roster needs more; a database integer fits)
 MAX_MIN = 1000
@@ -67,36 +64,6 @@ def text_problem(name: str, value: str, multiline: bool = False) -> str | None:
     direction override; line breaks and tabs only where `multiline`), else None."""
     found = forbidden(value, lines=multiline, carriage_returns=multiline)
     return None if found is None else found.says(f"veld '{name}'")
-
-
-@dataclass(frozen=True)
-class RosterKind:
-    """One kind of roster entry, by every name the layers know it by."""
-
-    name: str  # storage and audit: "shift"
-    section: str  # client file and Client field: "shifts"
-    record: type  # the model class
-    label: str  # how file messages name one entry: "shift 3"
-
-
-KINDS = (
-    RosterKind("shift", "shifts", WeeklyShift, "shift"),
-    RosterKind("extra_shift", "extra_shifts", ExtraShift, "extra shift"),
-    RosterKind("absence", "absences", Absence, "absence"),
-    RosterKind("closure", "closures", Closure, "closure"),
-    RosterKind("coverage", "coverage", Coverage, "coverage"),
-)
-BY_SECTION = {k.section: k for k in KINDS}
-_BY_TYPE = {k.record: k for k in KINDS}
-
-
-def kind_of(item: RosterItem) -> RosterKind:
-    return _BY_TYPE[type(item)]
-
-
-def items_of(client: Client, kind: RosterKind) -> tuple[RosterItem, ...]:
-    items: tuple[RosterItem, ...] = getattr(client, kind.section)
-    return items
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from kccdesk.clientfile import Origins
     from kccdesk.core.settings import SmtpSettings
     from kccdesk.duty.coverage import Gap
-    from kccdesk.duty.rules import RosterItem
+    from kccdesk.duty.kinds import RosterItem
     from kccdesk.knowledge.search import Catalog, Entry, Hit
     from kccdesk.notes.delivery import Outcome
     from kccdesk.records import CallRecord, FeedbackRecord
@@ -109,7 +109,7 @@ def open_database(
 def _roster(client: Client) -> tuple[object, ...]:
     """What a shift lead edits: every kind of roster entry (the one list of kinds), so an
     import that changes coverage needs a shift lead as the pane does."""
-    from kccdesk.duty.rules import KINDS, items_of
+    from kccdesk.duty.kinds import KINDS, items_of
 
     return tuple(items_of(client, kind) for kind in KINDS)
 
@@ -352,8 +352,16 @@ class Desk:
         else `source`."""
         from pathlib import PurePath
 
-        from kccdesk.clientfile import ImportErrors, line_conflicts
+        from kccdesk.clientfile import ImportErrors, client_errors, line_conflicts
 
+        where = origins or {}
+        errors = [
+            error
+            for client in clients
+            for error in client_errors(client, where.get(client.id, (client.id, None))[0])
+        ]
+        if errors:  # whatever the source: a file (read by the same rules) or built in code
+            raise ImportErrors(errors)
         existing = {c.id: c for c in self._db.load_clients()}
         errors = line_conflicts(clients, existing.values(), origins)
         if errors:
@@ -1039,7 +1047,8 @@ class Desk:
     ) -> RosterEntry:
         """Add an entry (no `entry`) or change one, after the roster rules and the permission
         check; a change made by someone else since `entry` was read is refused (StaleEntry)."""
-        from kccdesk.duty.rules import entry_problems, kind_of
+        from kccdesk.duty.kinds import kind_of
+        from kccdesk.duty.rules import entry_problems
 
         self._require_shift_lead()
         client = self.client(client_id)

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select, update
 from kccdesk.clients.model import Client, ClientHead
 from kccdesk.core.clock import system_clock
 from kccdesk.core.errors import StorageError
+from kccdesk.duty.kinds import KINDS, natural_key
 from kccdesk.records import ImportReport
 from kccdesk.storage import light
 from kccdesk.storage.base import StoreBase
@@ -147,7 +148,6 @@ class ClientStore(StoreBase):
 
 
 def _write_client(s: Session, client: Client, user: str, source: str, now: datetime) -> None:
-    from kccdesk.duty.rules import KINDS
     from kccdesk.storage.tables import ClientRow, PersonRow, TopicRow
 
     for table in (PersonRow, TopicRow):
@@ -196,20 +196,6 @@ def _claim_lines(s: Session, client: Client) -> None:
         )
     s.add_all(ClientLineRow(line=line, client_id=client.id) for line in lines)
     s.flush()
-
-
-def natural_key(kind: str, item) -> tuple:
-    """What identifies a roster entry in a file without ids: kind, person, days/date/from and
-    start."""
-    if kind == "shift":
-        return (item.person, tuple(item.days), item.start)
-    if kind == "extra_shift":
-        return (item.person, item.date, item.start)
-    if kind == "absence":
-        return (item.person, item.start, item.start_time)
-    if kind == "coverage":
-        return (tuple(item.days), item.start, item.department)
-    return (item.start,)
 
 
 def _merge_roster(

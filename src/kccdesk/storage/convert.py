@@ -18,26 +18,12 @@ from kccdesk.clients.model import (
     Topic,
     WeeklyShift,
 )
+from kccdesk.duty.kinds import KINDS
 from kccdesk.duty.roster import parse_clock
 from kccdesk.records import CallRecord, FeedbackRecord, NoteRecord, RosterEntry
 
-ROSTER_KIND = {
-    WeeklyShift: "shift",
-    ExtraShift: "extra_shift",
-    Absence: "absence",
-    Closure: "closure",
-    Coverage: "coverage",
-}
 #: the parts of a Client that are rows of their own tables
-CLIENT_SECTIONS = (
-    "people",
-    "topics",
-    "shifts",
-    "extra_shifts",
-    "absences",
-    "closures",
-    "coverage",
-)
+CLIENT_SECTIONS = ("people", "topics", *(kind.section for kind in KINDS))
 
 
 def note_record(row) -> NoteRecord:

@@ -25,10 +25,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from kccdesk.core.errors import StorageError
+from kccdesk.duty.kinds import NAMES
 from kccdesk.storage.base import StoreBase
 
 ROLES = ("agent", "shift_lead", "team_lead", "retention")
-ROSTER_TABLES = ("shift", "extra_shift", "absence", "closure", "coverage")
+ROSTER_TABLES = NAMES  # each kind's table bears its name
 #: the columns of a stored note the outbox sender changes (migration 0013 holds the rest)
 DELIVERY_COLUMNS = (
     "status",

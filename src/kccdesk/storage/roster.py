@@ -10,10 +10,11 @@ from sqlalchemy import delete, func, select, update
 
 from kccdesk.clients.model import Absence, Closure, Coverage, ExtraShift, WeeklyShift
 from kccdesk.core.errors import StorageError
+from kccdesk.duty.kinds import kind_of
 from kccdesk.records import AuditRecord, RosterEntry
 from kccdesk.storage import light
 from kccdesk.storage.base import StoreBase
-from kccdesk.storage.convert import ROSTER_KIND, roster_entry, roster_item, roster_values
+from kccdesk.storage.convert import roster_entry, roster_item, roster_values
 from kccdesk.storage.engine import bump_counter
 
 RosterItem = WeeklyShift | ExtraShift | Absence | Closure | Coverage
@@ -112,7 +113,7 @@ class RosterStore(StoreBase):
 
         from kccdesk.storage.tables import ROSTER_TABLES, RosterAuditRow
 
-        kind = ROSTER_KIND[type(item)]
+        kind = kind_of(item).name
         table = ROSTER_TABLES[kind]
         values = roster_values(item)
 
