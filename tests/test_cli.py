@@ -10,10 +10,11 @@ import pytest
 from conftest import DEMO_DIR
 
 
-def cli_runner(tmp_path, **extra_env: str):
-    """`kccdesk ...` as a real subprocess on a database and data dir of its own."""
+def cli_runner(tmp_path, *, process: bool = False, **extra_env: str):
+    """`kccdesk ...` on a database and data dir of its own: in this process through
+    `main(argv)` (as the console entry calls it, with its environment, output and exit
+    code), or with `process=True` as a real subprocess where the process itself is tested."""
     env = {
-        **os.environ,
         "KCCDESK_DATA_DIR": str(tmp_path / "data"),
         "KCCDESK_CONFIG": str(tmp_path / "config.toml"),
         "KCCDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
@@ -21,16 +22,49 @@ def cli_runner(tmp_path, **extra_env: str):
         **extra_env,
     }
 
-    def call(*args: str) -> subprocess.CompletedProcess:
+    def in_a_process(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "-m", "kccdesk", *args],
             capture_output=True,
             text=True,
-            env=env,
+            env={**os.environ, **env},
             timeout=60,
         )
 
-    return call
+    def in_this_process(*args: str) -> subprocess.CompletedProcess:
+        return run_main(list(args), env)
+
+    return in_a_process if process else in_this_process
+
+
+def run_main(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """main(args) with `env` set, its output captured and the stores it opened closed, as
+    the console entry does before it exits."""
+    import contextlib
+    import io
+
+    from kccdesk.cli import main as cli
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(args)
+            except SystemExit as exit:  # argparse: --help, a usage error
+                code = exit.code if isinstance(exit.code, int) else int(exit.code is not None)
+    finally:
+        for desk in cli._OPENED:
+            desk.close()
+        cli._OPENED.clear()
+        cli._QUICK_EXIT.clear()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture
@@ -43,6 +77,19 @@ def imported(run):
     result = run("import", str(DEMO_DIR), "--json")
     assert result.returncode == 0, result.stderr
     return run
+
+
+def test_the_console_entry_as_a_real_process(tmp_path):
+    """The few things only a process shows: `python -m kccdesk` runs main, prints, exits
+    with its code (and quickly, after closing the database)."""
+    run = cli_runner(tmp_path, process=True)
+    imported = run("import", str(DEMO_DIR), "--json")
+    assert imported.returncode == 0, imported.stderr
+    assert json.loads(imported.stdout)["added"]
+    duty = run("duty", "--client", "fietsenmakerij-van-dijk", "--json")
+    assert duty.returncode == 0 and json.loads(duty.stdout)
+    unknown = run("duty", "--client", "bestaat-niet")
+    assert unknown.returncode == 2 and len(unknown.stderr.strip().splitlines()) == 1
 
 
 def test_import_is_idempotent(imported):

@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from conftest import DEMO_DIR
+from test_cli import run_main
 
 EMERGENCY = "storingsdienst-warmtenet"
 
@@ -26,15 +27,10 @@ def cli(tmp_path_factory):
         "KCCDESK_AGENT": "Test",
     }
 
-    def call(*args: str, **kwargs) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "kccdesk", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=60,
-            **kwargs,
-        )
+    def call(*args: str) -> subprocess.CompletedProcess:
+        return run_main(list(args), mine)  # in this process, as the console entry runs it
+
+    mine = {k: v for k, v in env.items() if k.startswith("KCCDESK_")}
 
     call.env = env
     assert call("import", str(DEMO_DIR)).returncode == 0

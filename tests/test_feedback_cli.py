@@ -1,5 +1,6 @@
-"""`kccdesk feedback` as a real subprocess: linking by number, refusals with exit codes, the
-structural mark in the list, the reconstruction in `show`."""
+"""`kccdesk feedback` through main(argv): linking by number, refusals with exit codes, the
+structural mark in the list, the reconstruction in `show`; raw argument bytes and closed
+streams as real processes."""
 
 from __future__ import annotations
 
