@@ -149,11 +149,11 @@ def test_calls_after_the_week_are_read_only_for_numbers_of_the_week(
 ):
     """Only the week's numbers can make a repeat call; with too many numbers to list, every
     call after the week is read instead. Either way the same figures."""
-    import kccdesk.service.desk
+    import kccdesk.service.reports
 
     known_week(bikes_store, demo_clients[BIKES])
     listed = desk_on(bikes_store).indicators(BIKES, "2026-W48")
-    monkeypatch.setattr(kccdesk.service.desk, "MAX_LISTED_CALLERS", 1)
+    monkeypatch.setattr(kccdesk.service.reports, "MAX_LISTED_CALLERS", 1)
     unlisted = desk_on(bikes_store).indicators(BIKES, "2026-W48")
     assert listed == unlisted and listed.repeated == 2
 

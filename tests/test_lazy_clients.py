@@ -13,7 +13,8 @@ import pytest
 from kccdesk.clients.model import ClientHead
 from kccdesk.clients.snapshot import ClientSnapshot
 from kccdesk.core.errors import StorageError
-from kccdesk.service.desk import KNOWN_SHOWN, Desk
+from kccdesk.service.clients import KNOWN_SHOWN
+from kccdesk.service.desk import Desk
 from kccdesk.storage import open_store
 from kccdesk.ui.screens.client_switcher import find_clients
 

@@ -9,6 +9,7 @@ and the agent did right; when the desk warned and the agent overrode it, the cau
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -189,6 +190,33 @@ def _about_moment(item: object, local: datetime) -> bool:
 
 def _person_of(item: object) -> str | None:
     return getattr(item, "person", None)
+
+
+@dataclass(frozen=True)
+class Linked:
+    """A feedback item with the note and call it is about, and the moment it happened."""
+
+    item: FeedbackRecord
+    note: NoteRecord | None
+    call: CallRecord | None
+    at: datetime
+
+
+def link(
+    item: FeedbackRecord,
+    note_by_id: Callable[[int], NoteRecord | None],
+    call_by_id: Callable[[int], CallRecord | None],
+    call_by_uuid: Callable[[str], CallRecord | None],
+) -> Linked:
+    """What an item is about: the note it names (None once purged), the call it names or
+    else the call its note was taken in; its moment is the note's, else the call's, else
+    the item's own. The lookups are the caller's (one query each, or a batch read)."""
+    note = note_by_id(item.note_id) if item.note_id is not None else None
+    call = call_by_id(item.call_id) if item.call_id is not None else None
+    if call is None and note is not None and note.call_uuid:
+        call = call_by_uuid(note.call_uuid)
+    at = note.created_at if note else call.started_at if call else item.happened_at
+    return Linked(item, note, call, at)
 
 
 def reconstruct(

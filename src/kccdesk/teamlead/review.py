@@ -4,10 +4,11 @@ client's story can be taken back to them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from kccdesk.records import FeedbackRecord, NoteRecord
+from kccdesk.records import CallRecord, FeedbackRecord, NoteRecord
 from kccdesk.teamlead.patterns import Pattern
 
 #: the kind of an Override that is a transfer the guard stopped (not a warning ignored)
@@ -32,6 +33,36 @@ class Override:
             "agent": self.agent,
             "text": self.text,
         }
+
+
+def overrides_from(
+    calls: Iterable[CallRecord],
+    notes: Iterable[NoteRecord],
+    named_stops: Callable[[str, str], str],
+) -> list[Override]:
+    """Every warning overridden and every transfer the guard stopped in these calls and
+    notes, newest first. A note's override is listed with the note; the call it was taken in
+    repeats it, so it is not listed twice. `named_stops(client, stopped)` says the stops
+    with people's names."""
+    from kccdesk.calls.session import overrides_of
+
+    notes = [n for n in notes if n.override]
+    of_notes = {(n.call_uuid, n.override) for n in notes if n.call_uuid}
+    found = []
+    for c in calls:
+        own = [w for w in overrides_of(c.warnings_overridden) if (c.uuid, w) not in of_notes]
+        if own:
+            found.append(
+                Override(c.started_at, c.client, "doorverbonden", c.agent, " · ".join(own))
+            )
+        if c.stopped:
+            text = named_stops(c.client, c.stopped)
+            found.append(Override(c.started_at, c.client, STOPPED, c.agent, text))
+    found += [
+        Override(n.created_at, n.client, "notitie", n.agent, f"#{n.id}: {n.override}")
+        for n in notes
+    ]
+    return sorted(found, key=lambda o: o.at, reverse=True)
 
 
 @dataclass(frozen=True)

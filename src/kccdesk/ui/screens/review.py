@@ -22,7 +22,7 @@ from textual.widgets import Footer
 from textual.widgets.option_list import Option
 
 from kccdesk import texts
-from kccdesk.service.desk import SERVICE_ZONE
+from kccdesk.service.teamlead import SERVICE_ZONE
 from kccdesk.teamlead.patterns import CATEGORY_TEXT
 from kccdesk.ui.access import desk_of
 from kccdesk.ui.plain import OptionList, Static
