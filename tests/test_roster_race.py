@@ -16,6 +16,16 @@ from kccdesk.storage import open_store
 TEXT = '[client]\nid = "uden"\nname = "Uden"\n\n[[people]]\nid = "anna"\nname = "Anna"\n'
 
 
+def save_overlapping_shift(desk: Desk, n: int) -> str:
+    """A Monday shift of Anna that overlaps every other one: 'saved' or the refusal."""
+    shift = WeeklyShift("anna", ("mon",), time(8 + n % 3), time(17))
+    try:
+        desk.save_roster_entry("uden", shift)
+        return "saved"
+    except RosterRefused as refused:
+        return str(refused)
+
+
 def test_ten_overlapping_shifts_at_once_leave_one(database_url):
     store = open_store(database_url)
     store.import_clients([parse_client(TEXT)])
@@ -27,12 +37,7 @@ def test_ten_overlapping_shifts_at_once_leave_one(database_url):
             desk = Desk(store, actor=Actor(f"lead{n}", shift_lead=True))
             desk.client("uden")  # read before the race, as a pane would
             go()
-            shift = WeeklyShift("anna", ("mon",), time(8 + n % 3), time(17))
-            try:
-                desk.save_roster_entry("uden", shift)
-                return "saved"
-            except RosterRefused as refused:
-                return str(refused)
+            return save_overlapping_shift(desk, n)
         finally:
             store.close()
 
@@ -66,12 +71,7 @@ def test_imports_and_pane_saves_at_once_are_checked_one_after_the_other(database
             if n % 2:
                 desk.import_clients([parse_client(with_shift)], source=f"import {n}")
                 return "imported"
-            shift = WeeklyShift("anna", ("mon",), time(8 + n % 3), time(17))
-            try:
-                desk.save_roster_entry("uden", shift)
-                return "saved"
-            except RosterRefused as refused:
-                return str(refused)
+            return save_overlapping_shift(desk, n)
         finally:
             store.close()
 

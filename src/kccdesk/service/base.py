@@ -14,9 +14,10 @@ from kccdesk.core.clock import Clock, system_clock
 from kccdesk.core.errors import StorageError
 from kccdesk.duty.roster import DutyStatus
 
-# The rule modules a command may not need (numbers, search, coverage, transfers, roster
-# edits) are imported where they are used: a command's start stays the cost of what it does
-# (a test checks that `duty` loads neither phonenumbers nor rapidfuzz).
+# In every service module, the rule modules a command may not need (numbers, search,
+# coverage, transfers, roster edits) are imported where they are used: a command's start
+# stays the cost of what it does (a test checks that `duty` loads neither phonenumbers nor
+# rapidfuzz).
 if TYPE_CHECKING:
     from kccdesk.knowledge.search import Catalog
     from kccdesk.storage import Store

@@ -11,9 +11,6 @@ from kccdesk.clients.model import Client, ClientHead
 from kccdesk.core.errors import StorageError
 from kccdesk.service.base import NotAllowed
 
-# The rule modules a command may not need (numbers, search, coverage, transfers, roster
-# edits) are imported where they are used: a command's start stays the cost of what it does
-# (a test checks that `duty` loads neither phonenumbers nor rapidfuzz).
 if TYPE_CHECKING:
     from kccdesk.clientfile import Origins
     from kccdesk.storage import ImportReport

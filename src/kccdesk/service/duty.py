@@ -9,9 +9,6 @@ from kccdesk.clients.model import Client
 from kccdesk.core.errors import StorageError
 from kccdesk.duty.roster import DutyStatus, OutOfRange, duty_at
 
-# The rule modules a command may not need (numbers, search, coverage, transfers, roster
-# edits) are imported where they are used: a command's start stays the cost of what it does
-# (a test checks that `duty` loads neither phonenumbers nor rapidfuzz).
 if TYPE_CHECKING:
     from kccdesk.calls.transfers import TransferCheck
     from kccdesk.duty.coverage import Gap

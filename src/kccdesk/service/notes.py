@@ -8,9 +8,6 @@ from typing import TYPE_CHECKING
 from kccdesk.core.errors import StorageError
 from kccdesk.service.base import NotAllowed
 
-# The rule modules a command may not need (numbers, search, coverage, transfers, roster
-# edits) are imported where they are used: a command's start stays the cost of what it does
-# (a test checks that `duty` loads neither phonenumbers nor rapidfuzz).
 if TYPE_CHECKING:
     from kccdesk.core.settings import SmtpSettings
     from kccdesk.notes.delivery import Outcome

@@ -8,9 +8,6 @@ from typing import TYPE_CHECKING
 from kccdesk.clients.model import Client
 from kccdesk.core.errors import InputError
 
-# The rule modules a command may not need (numbers, search, coverage, transfers, roster
-# edits) are imported where they are used: a command's start stays the cost of what it does
-# (a test checks that `duty` loads neither phonenumbers nor rapidfuzz).
 if TYPE_CHECKING:
     from kccdesk.records import CallRecord, FeedbackRecord
     from kccdesk.storage import NoteRecord

@@ -7,9 +7,6 @@ from typing import TYPE_CHECKING
 from kccdesk.clients.model import Absence
 from kccdesk.service.base import NotAllowed, RosterRefused
 
-# The rule modules a command may not need (numbers, search, coverage, transfers, roster
-# edits) are imported where they are used: a command's start stays the cost of what it does
-# (a test checks that `duty` loads neither phonenumbers nor rapidfuzz).
 if TYPE_CHECKING:
     from kccdesk.duty.kinds import RosterItem
     from kccdesk.storage import AuditRecord, RosterEntry

@@ -8,9 +8,6 @@ from typing import TYPE_CHECKING
 
 from kccdesk.duty.roster import DutyStatus
 
-# The rule modules a command may not need (numbers, search, coverage, transfers, roster
-# edits) are imported where they are used: a command's start stays the cost of what it does
-# (a test checks that `duty` loads neither phonenumbers nor rapidfuzz).
 if TYPE_CHECKING:
     from kccdesk.knowledge.search import Catalog, Entry, Hit
 from kccdesk.service.duty import DutyService
