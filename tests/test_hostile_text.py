@@ -165,7 +165,7 @@ async def test_caller_ids_and_dialed_lines_from_the_phone_are_literal(hostile_st
             "CALL_INCOMING", "c2", "sip:[/]@desk", "sip:[b]x[/b]@[/]", direction="incoming"
         )
         app.waiting_calls[second.call_id] = second
-        app._show_waiting()
+        app.show_waiting()
         app.notify(app._waiting_text(second))
         await settle(pilot)
         assert "[b]x[/b]" in screen_text(app)

@@ -124,7 +124,7 @@ async def test_a_burst_of_second_calls_names_two_and_counts_the_rest(demo_store)
         for i in range(3000):  # each ring costs the same: two named, the rest counted
             ring = CallEvent("CALL_INCOMING", f"w{i}", "sip:+31412000000@h", f"sip:06{i}@h")
             app.waiting_calls[ring.call_id] = ring
-            app._show_waiting()
+            app.show_waiting()
         await settle(pilot)
         header = str(app.screen.query_one("#call-header").render())
         assert "(+2998)" in header

@@ -26,6 +26,7 @@ from textual.signal import Signal
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from kccdesk import texts
+from kccdesk.calls.line import WAITING_SHOWN
 from kccdesk.calls.softphone import CallEvent, Command, PhoneLink, PhoneMessage, Response
 from kccdesk.clients.recent import LastClient
 from kccdesk.clients.snapshot import ClientSnapshot
@@ -53,8 +54,6 @@ QUIET_POLL = 0.005
 #: how long the alert of a refused note stays: long enough to read, not so long that it
 #: covers the detail of the next call (the header keeps counting it until F9)
 FAILED_ALERT_SECONDS = 12
-#: second calls named in the header; more are counted
-WAITING_SHOWN = 2
 #: keys typed while a form opens wait for it at most this long (then go where they may)
 HOLD_KEYS_AT_MOST = 1.0
 
@@ -158,10 +157,6 @@ class KccDeskApp(App[None]):
         #: the softphone's control link (None without [softphone] in the config)
         self.phone: PhoneLink | None = None
         self.phone_connected = False
-        #: softphone calls that rang while another call was active, by call id
-        self.waiting_calls: dict[str, CallEvent] = {}
-        #: the account (the dialed line's AOR) each call on the softphone came in on
-        self.phone_accounts: dict[str, str] = {}
         #: perf_counter() when the last softphone command left, and when the last
         #: CALL_INCOMING was read from the link (for measurements)
         self.phone_sent_at = 0.0
@@ -345,6 +340,12 @@ class KccDeskApp(App[None]):
 
         return next((s for s in self.screen_stack if isinstance(s, CallScreen)), None)
 
+    @property
+    def waiting_calls(self) -> dict[str, CallEvent]:
+        """Softphone calls ringing while another phone call is the desk's, by call id."""
+        screen = self._call_screen()
+        return screen.line.waiting if screen is not None else {}
+
     def on_kcc_desk_app_phone_state(self, message: PhoneState) -> None:
         from kccdesk.ui.widgets.call_header import CallHeader
 
@@ -355,44 +356,26 @@ class KccDeskApp(App[None]):
                     texts.PHONE_CONNECTED if message.connected else texts.PHONE_UNREACHABLE
                 )
                 header.phone_ok = message.connected
-        if not message.connected:
-            self.waiting_calls.clear()
-            self._show_waiting()
-            screen = self._call_screen()
-            if screen is not None:
-                screen.phone_lost(message.error)
+        call_screen = self._call_screen()
+        if not message.connected and call_screen is not None:
+            call_screen.take_step(call_screen.line.lost(self.now()))
 
     def on_kcc_desk_app_phone_said(self, message: PhoneSaid) -> None:
+        """What the phone says goes to the call line (kccdesk.calls.line), which decides."""
         said = message.message
         screen = self._call_screen()
         if screen is None:
             return
         if isinstance(said, Response):
-            screen.phone_response(said)
+            screen.take_step(screen.line.answered(said, self.now()))
             return
         assert isinstance(said, CallEvent)
         if said.type == "CALL_INCOMING":
             self.phone_rang_at = message.read_at
-            self.phone_accounts[said.call_id] = said.account
-            if screen.phone_call_active():
-                self.waiting_calls[said.call_id] = said
-                self._show_waiting()
-                if len(self.waiting_calls) <= WAITING_SHOWN:  # more are counted in the header
-                    self.notify(self._waiting_text(said), severity="warning", timeout=8)
-                return
-            self.incoming_call(said.line, said.caller, phone_call=said.call_id)
-            return
-        if said.type == "CALL_CLOSED":
-            self.phone_accounts.pop(said.call_id, None)
-        if said.type == "CALL_CLOSED" and said.call_id in self.waiting_calls:
-            del self.waiting_calls[said.call_id]
-            self._show_waiting()
-            return
-        ended = screen.phone_event(said)
-        if ended and self.waiting_calls:  # the next caller is still ringing: show them now
-            _, first = self.waiting_calls.popitem()
-            self._show_waiting()
-            self.incoming_call(first.line, first.caller, phone_call=first.call_id)
+        screen.take_step(screen.line.said(said, self.now()))
+
+    def second_call_rang(self, event: CallEvent) -> None:
+        self.notify(self._waiting_text(event), severity="warning", timeout=8)
 
     def _waiting_text(self, event: CallEvent) -> str:
         # The light directory (a dict lookup), never every client loaded on this thread.
@@ -401,14 +384,16 @@ class KccDeskApp(App[None]):
             return texts.PHONE_SECOND_UNKNOWN.format(line=event.line, caller=event.caller)
         return texts.PHONE_SECOND_CALL.format(client=client.name, caller=event.caller)
 
-    def _show_waiting(self) -> None:
+    def show_waiting(self) -> None:
+        """The header names the first waiting calls and counts the rest."""
         from kccdesk.ui.widgets.call_header import CallHeader
 
         # The first few by name, the rest counted: a burst of rings costs the same per ring.
-        waiting = list(itertools.islice(self.waiting_calls.values(), WAITING_SHOWN))
+        waiting_calls = self.waiting_calls
+        waiting = list(itertools.islice(waiting_calls.values(), WAITING_SHOWN))
         text = "; ".join(self._waiting_text(e) for e in waiting)
-        if len(self.waiting_calls) > WAITING_SHOWN:
-            text += f" (+{len(self.waiting_calls) - WAITING_SHOWN})"
+        if len(waiting_calls) > WAITING_SHOWN:
+            text += f" (+{len(waiting_calls) - WAITING_SHOWN})"
         for screen in self.screen_stack:
             for header in screen.query(CallHeader):
                 header.waiting = text

@@ -7,7 +7,7 @@ panel says which hit is chosen, the screen shows it in the detail panel and acts
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from kccdesk import texts
+from kccdesk.calls.line import CallLine, PendingTransfer, Step
 from kccdesk.calls.session import CallSession
 from kccdesk.clients.model import Client
 from kccdesk.clients.phones import display as phone_display
@@ -36,19 +37,9 @@ from kccdesk.ui.widgets.roster_pane import RosterPane
 from kccdesk.ui.widgets.search_panel import SearchPanel
 
 if TYPE_CHECKING:
-    from kccdesk.calls.softphone import CallEvent, Command, Response
+    from kccdesk.calls.softphone import Command
     from kccdesk.calls.transfers import TransferCheck
     from kccdesk.records import NoteRecord
-
-
-@dataclass(frozen=True)
-class PendingTransfer:
-    """A transfer sent to the softphone: done when the call closes, failed when it says so."""
-
-    token: str
-    person: str
-    warning: str  # the override recorded when it goes through, else empty
-    name: str
 
 
 #: below this many rows the screen is laid out for a short terminal
@@ -180,17 +171,12 @@ class CallScreen(Screen):
         super().__init__()
         self.client_id = client_id
         self.status: DutyStatus | None = None
-        self.call: CallSession | None = None
+        #: the desk's call and the softphone's calls around it (kccdesk.calls.line)
+        self.line = CallLine()
         self.caller_history: Text | None = None
         self.scope_all = False
         #: the alternative the guard offered and the agent took: F6 is then about them
         self.acted_on: tuple[Client, str] | None = None
-        #: the transfer sent to the softphone and not yet done or failed
-        self.pending_transfer: PendingTransfer | None = None
-        #: tokens of other commands sent to the softphone (accept, hangup) → what they were
-        self.pending_commands: dict[str, str] = {}
-        #: the softphone call Ctrl+L hung up (its answer must end that one, no other)
-        self._hanging_up = ""
         #: what the detail panel shows and the data it was drawn from (kept to skip redraws)
         self._detail_shown: tuple[object, tuple[object, ...]] | None = None
 
@@ -230,6 +216,15 @@ class CallScreen(Screen):
     @property
     def desk(self):
         return app_of(self).desk
+
+    @property
+    def call(self) -> CallSession | None:
+        """The desk's call: the one the timer and the call log are about."""
+        return self.line.call
+
+    @property
+    def pending_transfer(self) -> PendingTransfer | None:
+        return self.line.pending_transfer
 
     @property
     def search(self) -> SearchPanel:
@@ -288,25 +283,29 @@ class CallScreen(Screen):
 
     # --- the call ---------------------------------------------------------------------
 
-    def begin_call(self, client_id: str | None, caller: str = "", explicit: bool = True) -> None:
-        """End the current call (logged if anything happened) and start the timer anew."""
+    def begin_call(
+        self, client_id: str | None, caller: str = "", explicit: bool = True, phone_id: str = ""
+    ) -> None:
+        """End the current call (logged if anything happened) and start the timer anew; a
+        softphone call rings first (its timer starts when it is answered)."""
         self.end_call()
         if client_id is None:
             return
-        self.call = CallSession(client_id, self.now(), caller=caller, explicit=explicit)
+        self.line.begin(client_id, self.now(), caller=caller, explicit=explicit, phone_id=phone_id)
         header = self.query_one(CallHeader)
-        header.started = self.call.started
-        header.now = self.call.started
+        header.started = None if phone_id else self.now()
+        header.now = self.now()
         header.ended = False
+        header.ringing = bool(phone_id)
         self.caller_history = None
 
     def end_call(self, wait: bool = False, ended: datetime | None = None) -> None:
         """Log the call if anything happened; in the background unless asked to wait."""
-        call, self.call = self.call, None
-        self.pending_transfer = None
         for header in self.query(CallHeader):  # none left when the desk closes
             header.ringing = False
-        ended = ended or self.now()
+        self._log(self.line.end(), ended or self.now(), wait)
+
+    def _log(self, call: CallSession | None, ended: datetime, wait: bool = False) -> None:
         if call is None or not call.worth_logging_until(ended):
             return
         if wait:
@@ -318,9 +317,13 @@ class CallScreen(Screen):
         """The call is over (the end-call key, or the softphone hung up): logged with this
         end, the timer stops and says so; the next ring or F7 starts a new call."""
         self.end_call(ended=ended)
+        self._timer_stopped()
+
+    def _timer_stopped(self) -> None:
         for header in self.query(CallHeader):
             header.started = None
             header.ended = True
+            header.ringing = False
 
     def ensure_call(self) -> CallSession | None:
         """After the end-call key there is no call until the next ring or F7; acting for a
@@ -339,13 +342,7 @@ class CallScreen(Screen):
     def incoming_call(self, client_id: str, caller: str, phone_call: str = "") -> None:
         """The softphone rings on a line of this client (kccdesk ring, or the softphone's
         CALL_INCOMING: then the timer starts when the call is answered)."""
-        self.begin_call(client_id, caller=caller, explicit=True)
-        if phone_call and self.call is not None:
-            self.call.phone_id = phone_call
-            self.call.answered = False
-            header = self.query_one(CallHeader)
-            header.started = None
-            header.ringing = True
+        self.begin_call(client_id, caller=caller, explicit=True, phone_id=phone_call)
         self.show_client(client_id)
         self.action_focus_search()
         self.caller_history = Text(
@@ -503,86 +500,41 @@ class CallScreen(Screen):
     # --- the softphone ------------------------------------------------------------------
 
     def phone_call_active(self) -> bool:
-        return self.call is not None and bool(self.call.phone_id)
+        return self.line.on_phone
 
-    def phone_event(self, event: CallEvent) -> bool:
-        """What the softphone says about the call of this screen; True when it ended."""
-        call = self.call
-        if call is None or event.call_id != call.phone_id:
-            return False
-        if event.type == "CALL_ESTABLISHED" and not call.answered:
-            now = self.now()
-            call.answered_at(now)
+    def take_step(self, step: Step) -> None:
+        """Do what the call line decided for one event, in its order."""
+        for notice in step.notices:
+            self.notify(notice.text, severity=notice.severity, timeout=notice.timeout)
+        for command, what in step.commands:
+            if not self._phone_command(command, what):
+                break
+        if step.answered is not None:
             header = self.query_one(CallHeader)
             header.ringing = False
-            header.started = now
-            header.now = now
-        elif event.type in ("CALL_TRANSFER_FAILED", "TRANSFER_FAILED"):
-            self._transfer_failed(event.param or "mislukt")
-        elif event.type == "CALL_CLOSED":
-            pending = self.pending_transfer
-            if pending is not None:
-                call.transferred(pending.person, pending.warning)
-                self.notify(
-                    (texts.TRANSFERRED_OVERRIDE if pending.warning else texts.TRANSFERRED).format(
-                        name=pending.name
-                    ),
-                    severity="warning" if pending.warning else "information",
-                )
-            self.finish_call(self.now())
-            return True
-        return False
+            header.started = step.answered
+            header.now = step.answered
+        if step.ended is not None:
+            self._log(step.finished, step.ended)
+            self._timer_stopped()
+        if step.second_call is not None:
+            app_of(self).second_call_rang(step.second_call)
+        if step.waiting_changed:
+            app_of(self).show_waiting()
+        if step.ring is not None:
+            app_of(self).incoming_call(step.ring.line, step.ring.caller, step.ring.call_id)
 
-    def phone_response(self, response: Response) -> None:
-        pending = self.pending_transfer
-        if pending is not None and response.token == pending.token:
-            if not response.ok:
-                self._transfer_failed(response.data.strip() or "geweigerd door de telefoon")
-            return
-        what = self.pending_commands.pop(response.token, None)
-        if what is not None and not response.ok:
-            self.notify(
-                texts.PHONE_FAILED.format(error=response.data.strip() or what), severity="error"
-            )
-        elif (
-            what == "neerleggen"
-            and self.phone_call_active()
-            and self.call is not None
-            and self.call.phone_id == self._hanging_up
-        ):
-            # baresip announces CALL_CLOSED before this answer; after a failed transfer it
-            # ends the call without one: the agent hung up, so the call is over now — that
-            # call, not the waiting one that has been shown since.
-            self.finish_call(self.now())
-
-    def phone_lost(self, error: str) -> None:
-        """The softphone went away: a call it drove is over (logged as far as it went)."""
-        if self.pending_transfer is not None:
-            self._transfer_failed(texts.PHONE_UNREACHABLE)
-        if self.phone_call_active():
-            self.notify(texts.PHONE_LOST_CALL, severity="error", timeout=8)
-            self.finish_call(self.now())
-
-    def _transfer_failed(self, reason: str) -> None:
-        pending, self.pending_transfer = self.pending_transfer, None
-        if pending is None or self.call is None:
-            return
-        self.call.transfer_failed(pending.person, reason)
-        self.notify(
-            texts.TRANSFER_FAILED.format(name=pending.name, reason=reason),
-            severity="error",
-            timeout=10,
-        )
-
-    def _phone_command(self, command: Command, what: str) -> None:
+    def _phone_command(self, command: Command, what: str) -> bool:
+        """Send one command to the softphone; False (and said) when it is unreachable."""
         from kccdesk.calls.softphone import PhoneError
 
         try:
             token = app_of(self).phone_send(command)
         except PhoneError as exc:
             self.notify(texts.PHONE_FAILED.format(error=exc), severity="error")
-            return
-        self.pending_commands[token] = what
+            return False
+        self.line.sent(token, what)
+        return True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "answer":
@@ -592,28 +544,14 @@ class CallScreen(Screen):
         return True
 
     def action_answer(self) -> None:
-        from kccdesk.calls.softphone import ACCEPT
-
-        if self.call is None or not self.call.phone_id or self.call.answered:
-            self.notify(texts.PHONE_NO_CALL, timeout=3)
-            return
-        self._phone_command(ACCEPT, "opnemen")
+        self.take_step(self.line.answer())
 
     def action_finish_call(self) -> None:
         """Ctrl+L, "Einde gesprek": the handling time ends here, notes included. A call the
         softphone drives is hung up there and ends when the phone says so (CALL_CLOSED); any
         other call ends at once. The next ring or F7 starts a new one."""
-        from kccdesk.calls.softphone import HANGUP, Command
-
         if self.phone_call_active():
-            app = app_of(self)
-            account = app.phone_accounts.get(self.call.phone_id) if self.call else None
-            if app.waiting_calls and account:
-                # baresip hangs up the call of its current line, which a second call ringing
-                # on another line has become: choose this call's line first.
-                self._phone_command(Command("uafind", account), "lijn kiezen")
-            self._hanging_up = self.call.phone_id if self.call else ""
-            self._phone_command(HANGUP, "neerleggen")
+            self.take_step(self.line.hang_up())
             return
         call = self.call
         if call is None:
@@ -659,18 +597,14 @@ class CallScreen(Screen):
                 check, person_id, number, settings.transfer_domain, override=override
             )
             token = app.phone_send(command)
-        except TransferRefused as exc:
-            self.call.transfer_failed(person_id, str(exc))
-            self.notify(texts.TRANSFER_FAILED.format(name=name, reason=exc), severity="error")
-            return
-        except PhoneError as exc:
+        except (TransferRefused, PhoneError) as exc:
             self.call.transfer_failed(person_id, str(exc))
             self.notify(texts.TRANSFER_FAILED.format(name=name, reason=exc), severity="error")
             return
         self.call.client = check.client
         self.call.acted_on = person_id
         self.record_shown(check.client, person_id, warning)
-        self.pending_transfer = PendingTransfer(token, person_id, warning, name)
+        self.line.transferring(token, person_id, warning, name)
         self.notify(texts.TRANSFER_SENDING.format(name=name, number=number), timeout=4)
         if person_id != check.target.person:
             self._show_detail(person_id=person_id)
@@ -790,7 +724,7 @@ class CallScreen(Screen):
                 return
             self.call.client = check.client
             self.record_shown(check.client, check.target.person)
-            self.pending_transfer = PendingTransfer(token, number, "", shown)
+            self.line.transferring(token, number, "", shown)
             self.notify(texts.TRANSFER_SENDING.format(name=shown, number=shown), timeout=4)
             return
         self.call.client = check.client
