@@ -28,7 +28,8 @@ from cli import CLIENT, database
 from textual import events
 
 from kccdesk.core.settings import Settings
-from kccdesk.ui.app import KccDeskApp, make_app
+from kccdesk.ui.app import KccDeskApp
+from kccdesk.ui.factory import make_app
 from kccdesk.ui.screens.call import CallScreen
 
 QUERIES = ["jeroen brink", "burgerzakn", "paspoort", "wethoder", "sneeuw melding", "hoogveld"]

@@ -26,7 +26,8 @@ from textual import events
 from textual.app import App
 
 from kccdesk.core.settings import Settings
-from kccdesk.ui.app import KccDeskApp, make_app
+from kccdesk.ui.app import KccDeskApp
+from kccdesk.ui.factory import make_app
 from kccdesk.ui.screens.call import CallScreen
 
 QUERIES = ["burgerzakn", "wethoder", "paspoort verlopn", "frontofice", "glad", "strooi"]
@@ -167,7 +168,7 @@ DESK_START = (
     "        painted.append(time.perf_counter())\n"
     "    return _refresh(self)\n"
     "Screen._compositor_refresh = _stamp\n"
-    "from kccdesk.ui.app import make_app\n"
+    "from kccdesk.ui.factory import make_app\n"
     "app = make_app(demo=True)\n"
     "async def ready(pilot):\n"
     "    await pilot.pause()\n"

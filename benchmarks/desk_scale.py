@@ -26,7 +26,7 @@ from cli import CLIENT, database
 CODE = """
 import asyncio, json, resource, time
 t0 = time.perf_counter()
-from kccdesk.ui.app import make_app
+from kccdesk.ui.factory import make_app
 app = make_app(client_id=%r)
 def rss():
     status = open('/proc/self/status').read()

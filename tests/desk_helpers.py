@@ -6,7 +6,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from kccdesk.core.settings import Settings
-from kccdesk.ui.app import ENDLESS, make_app
+from kccdesk.ui.factory import make_app
+from kccdesk.ui.workers import ENDLESS
 
 #: Monday 23 November 2026, 10:00 in Amsterdam: offices open, Dr. Bakker on leave
 MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))

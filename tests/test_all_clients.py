@@ -75,7 +75,7 @@ async def test_what_is_shown_while_building_is_marked_pending(demo_store, monkey
 
     from desk_helpers import MONDAY_10
     from kccdesk.core.settings import Settings
-    from kccdesk.ui.app import make_app
+    from kccdesk.ui.factory import make_app
 
     app = make_app(
         demo_store.url,

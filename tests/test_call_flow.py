@@ -236,7 +236,7 @@ async def test_keys_typed_ahead_land_in_the_field_they_were_typed_for(demo_store
 
 async def test_a_refused_note_alerts_counts_and_can_go_to_someone_else(demo_store):
     from kccdesk.core.settings import Settings, SmtpSettings
-    from kccdesk.ui.app import make_app
+    from kccdesk.ui.factory import make_app
     from test_delivery import Inbox, Server
 
     inbox = Inbox()
@@ -305,7 +305,7 @@ async def test_first_start_without_a_name_asks_once_and_saves_it(demo_store, tmp
 
     from kccdesk.core import locations
     from kccdesk.core.settings import Settings
-    from kccdesk.ui.app import make_app
+    from kccdesk.ui.factory import make_app
     from kccdesk.ui.screens.agent_name import AgentNameDialog
 
     locations.config_file().write_text('retention_days = 30\n\n[smtp]\nhost = "x"\n')

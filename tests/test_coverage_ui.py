@@ -10,7 +10,7 @@ from desk_helpers import SIZE, build_app, settle, text_of
 from kccdesk.clients.model import Coverage
 from kccdesk.core.settings import Settings
 from kccdesk.duty.roster import duty_at
-from kccdesk.ui.app import make_app
+from kccdesk.ui.factory import make_app
 from kccdesk.ui.screens.roster_forms import RosterEntryForm
 from kccdesk.ui.screens.transfer import TransferDialog
 from kccdesk.ui.widgets.roster_pane import RosterPane

@@ -55,7 +55,7 @@ def test_the_same_clock_gives_the_same_history(tmp_path, monkeypatch):
 async def test_the_demo_desk_writes_its_history_after_the_first_screen():
     from desk_helpers import MONDAY_10, SIZE, settle
     from kccdesk.core.settings import Settings
-    from kccdesk.ui.app import make_app
+    from kccdesk.ui.factory import make_app
     from kccdesk.ui.screens.call import CallScreen
 
     app = make_app(demo=True, clock=lambda: MONDAY_10, settings=Settings(agent="Sanne"))

@@ -13,7 +13,7 @@ import pytest
 from baresip_helpers import Baresip, Driver
 from desk_helpers import MONDAY_10, SIZE, settle, type_text
 from kccdesk.core.settings import Settings, SoftphoneSettings
-from kccdesk.ui.app import make_app
+from kccdesk.ui.factory import make_app
 from kccdesk.ui.screens.call import CallScreen
 from kccdesk.ui.screens.transfer import TransferDialog
 

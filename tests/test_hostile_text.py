@@ -100,7 +100,7 @@ def screen_text(app) -> str:
 
 def desk_app(url: str, client_id: str = "hostiel"):
     from kccdesk.core.settings import Settings
-    from kccdesk.ui.app import make_app
+    from kccdesk.ui.factory import make_app
 
     settings = Settings(agent="Sanne [/]", shift_leads=("sanne",), user="sanne")
     return make_app(url, clock=lambda: MONDAY_10, client_id=client_id, settings=settings)
@@ -195,12 +195,12 @@ def test_a_crash_exits_non_zero_with_one_line_and_a_log(tmp_path):
     boom = tmp_path / "boom.py"
     boom.write_text(
         "import functools, sys\n"
-        "from kccdesk.ui import app as ui\n"
-        "class Boom(ui.KccDeskApp):\n"
+        "from kccdesk.ui import app, factory\n"
+        "class Boom(app.KccDeskApp):\n"
         "    def on_mount(self):\n"
         "        raise RuntimeError('kapot [/] stuk')\n"
-        "ui.make_app = functools.partial(ui.make_app, app_class=Boom)\n"
-        "sys.exit(ui.run_desk(demo=True))\n",
+        "factory.make_app = functools.partial(factory.make_app, app_class=Boom)\n"
+        "sys.exit(factory.run_desk(demo=True))\n",
         encoding="utf-8",
     )
     env = {**os.environ, "KCCDESK_DATA_DIR": str(tmp_path / "data"), "TERM": "xterm"}

@@ -17,7 +17,7 @@ from kccdesk.core.settings import Settings
 from kccdesk.service.desk import Desk
 from kccdesk.storage import open_store
 from kccdesk.teamlead import indicators
-from kccdesk.ui.app import make_app
+from kccdesk.ui.factory import make_app
 from kccdesk.ui.screens.call import CallScreen
 from kccdesk.ui.screens.help import HelpScreen
 from kccdesk.ui.screens.review import ReviewScreen

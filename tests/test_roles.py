@@ -181,7 +181,7 @@ async def test_desk_of_an_agent_login_shows_the_roster_read_only_whatever_the_co
 
     from desk_helpers import MONDAY_10, SIZE, settle, text_of
     from kccdesk.core.settings import Settings
-    from kccdesk.ui.app import make_app
+    from kccdesk.ui.factory import make_app
     from kccdesk.ui.screens.roster_forms import KindChooser
 
     _, _, agent, lead, url, _ = team

@@ -10,9 +10,10 @@ from desk_helpers import MONDAY_10, SIZE, settle, text_of
 from kccdesk.clients.model import WeeklyShift
 from kccdesk.core.settings import Settings
 from kccdesk.storage import open_store
-from kccdesk.ui.app import ENDLESS, make_app
+from kccdesk.ui.factory import make_app
 from kccdesk.ui.screens.roster_forms import HistoryDialog, KindChooser, RosterEntryForm
 from kccdesk.ui.widgets.roster_pane import RosterPane
+from kccdesk.ui.workers import ENDLESS
 
 PRACTICE = "huisartsen-de-linde"
 LEAD = Settings(agent="Sanne", user="marieke", shift_leads=("marieke",))

@@ -8,7 +8,7 @@ import time
 from desk_helpers import MONDAY_10, SIZE, settle
 from kccdesk import texts
 from kccdesk.core.settings import Settings, SmtpSettings
-from kccdesk.ui.app import make_app
+from kccdesk.ui.factory import make_app
 from test_delivery import Inbox, Server
 
 BIKES = "fietsenmakerij-van-dijk"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from desk_helpers import MONDAY_10, SIZE, build_app, settle, type_text
 from kccdesk.core.settings import Settings
-from kccdesk.ui.app import make_app
+from kccdesk.ui.factory import make_app
 
 PRACTICE = "huisartsen-de-linde"
 

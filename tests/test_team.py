@@ -21,7 +21,7 @@ from desk_helpers import SIZE, build_app, settle, text_of
 from kccdesk.notes.rules import check_note
 from kccdesk.storage import StorageError, Store, open_store
 from kccdesk.storage.schema import current_revision, head_revision, upgrade
-from kccdesk.ui.app import ENDLESS
+from kccdesk.ui.workers import ENDLESS
 
 BIKES = "fietsenmakerij-van-dijk"
 

@@ -689,7 +689,7 @@ def cmd_review(args) -> int:
         _print_json(review.as_dict())
         return 0
     _require_terminal()
-    from kccdesk.ui.app import run_desk
+    from kccdesk.ui.factory import run_desk
 
     return run_desk(demo=args.demo, review=True, review_day=day)
 
@@ -713,7 +713,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_desk(args, demo: bool) -> int:
-    from kccdesk.ui.app import run_desk
+    from kccdesk.ui.factory import run_desk
 
     return run_desk(demo=demo)
 

@@ -1,0 +1,229 @@
+"""The desk's background work: the start-up sync, the change feed of other desks, the mail
+sender and the refused notes. Each loop runs in a worker thread and never touches the
+interface; it posts a message that the app handles on the interface thread."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.message import Message
+from textual.signal import Signal
+from textual.worker import get_current_worker
+
+from kccdesk import texts
+from kccdesk.records import NoteRecord
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from kccdesk.core.settings import Settings
+    from kccdesk.notes.drafts import DraftStore
+    from kccdesk.service.desk import Desk
+
+    _AppBase = App[None]
+else:
+    _AppBase = object
+
+#: how long one wait for other desks' changes lasts before the worker checks for exit
+WATCH_TIMEOUT = 1.0
+#: worker group of the loops that run as long as the desk (change watcher, mail sender)
+ENDLESS = "endless"
+#: how often the outbox is looked at when nothing wakes the sender (retries come due)
+SEND_INTERVAL = 5.0
+#: how often a pausing sender looks whether it was woken
+SENDER_POLL = 0.1
+#: how long the alert of a refused note stays: long enough to read, not so long that it
+#: covers the detail of the next call (the header keeps counting it until F9)
+FAILED_ALERT_SECONDS = 12
+
+
+class DeskWork(_AppBase):
+    """Mixed into the app (kccdesk.ui.app.KccDeskApp): its background loops."""
+
+    desk: Desk
+    settings: Settings
+    drafts: DraftStore
+    demo: bool
+    synced: bool
+    failed: list[NoteRecord]
+    _alerted: set[int]
+    _stopping: threading.Event
+    _sender_wake: threading.Event
+    _sender_error: str | None
+    clients_changed: Signal[None]
+    notes_changed: Signal[None]
+
+    if TYPE_CHECKING:
+
+        def save_snapshot(self) -> None: ...
+
+    @dataclass
+    class Synced(Message):
+        """The background start-up work is done; `changed` when the clients differed."""
+
+        changed: bool
+
+    @dataclass
+    class ChangesArrived(Message):
+        """Another desk wrote something this one shows."""
+
+        kinds: set[str]
+
+    @dataclass
+    class ConnectionChanged(Message):
+        """The change feed lost or regained the database; `status` is the line to show
+        (empty when all is well)."""
+
+        status: str
+
+    @dataclass
+    class FailedNotes(Message):
+        """The notes that could not be delivered, as just read."""
+
+        notes: list[NoteRecord]
+
+    @dataclass
+    class SenderFailed(Message):
+        """One pass of the outbox sender failed; the sender goes on."""
+
+        error: str
+
+    @dataclass
+    class SenderRecovered(Message):
+        """A pass of the outbox sender worked again after a failure."""
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def housekeeping(self) -> None:
+        """After start-up: read the database if we started from the snapshot, purge what is
+        past retention, then follow what other desks write."""
+        changed = False
+        if not self.synced:
+            changed = self.desk.sync()
+            self.synced = True
+            gc.freeze()
+        self.save_snapshot()
+        if self.demo and self.desk.fill_demo_history():
+            changed = True  # a new demo database: its calls, notes and feedback are there now
+        self.desk.adopt_database_identity()
+        self.desk.purge_at_start(self.settings.retention_days)
+        self.drafts.purge(self.desk.clock() - timedelta(days=self.settings.retention_days))
+        self.post_message(self.Synced(changed))
+
+    def on_desk_work_synced(self, message: Synced) -> None:
+        if not self.is_running:  # the desk closed while the background sync was finishing
+            return
+        if message.changed:
+            self.clients_changed.publish(None)
+        for screen in self.screen_stack:  # the database may have said who this is (team lead)
+            screen.refresh_bindings()
+        self.notes_changed.subscribe(self, lambda _: self.load_failed())
+        self.notes_changed.publish(None)
+        self.watch_changes()
+        if self.settings.smtp is not None:
+            self.send_notes()
+
+    # --- the outbox sender -------------------------------------------------------------
+
+    @work(thread=True, group=ENDLESS, exit_on_error=False)
+    def send_notes(self) -> None:
+        """Mail saved notes in the background; wakes at once for new notes, retries later."""
+        worker = get_current_worker()
+        smtp = self.settings.smtp
+        assert smtp is not None
+        while not (worker.is_cancelled or self._stopping.is_set()):
+            try:
+                outcomes = self.desk.deliver_due(smtp)
+            except Exception as exc:  # said once, never fatal: the notes stay queued
+                self.post_message(self.SenderFailed(str(exc).splitlines()[0] if str(exc) else ""))
+            else:
+                self.post_message(self.SenderRecovered())
+                if outcomes:
+                    self.post_message(self.ChangesArrived({"notes"}))
+            self._pause_sender(SEND_INTERVAL)
+            self._sender_wake.clear()
+
+    @work(thread=True, exclusive=True, group="failed", exit_on_error=False)
+    def load_failed(self) -> None:
+        self.post_message(self.FailedNotes(self.desk.failed_notes()))
+
+    def on_desk_work_failed_notes(self, message: FailedNotes) -> None:
+        """A refused note is an alert, once, and a count in the header until handled (F9)."""
+        from kccdesk.ui.widgets.call_header import CallHeader
+
+        self.failed = message.notes
+        for note in message.notes:
+            if note.id in self._alerted:
+                continue
+            self._alerted.add(note.id)
+            client = self.desk.client(note.client) if self.desk.has_client(note.client) else None
+            name = client.person_name(note.recipient) if client else note.recipient
+            self.notify(
+                texts.NOTE_FAILED_ALERT.format(
+                    name=name, caller=note.caller_name, reason=note.last_error
+                ),
+                severity="error",
+                timeout=FAILED_ALERT_SECONDS,
+            )
+        for screen in self.screen_stack:
+            for header in screen.query(CallHeader):
+                header.failed_notes = len(message.notes)
+
+    def _pause_sender(self, seconds: float) -> None:
+        """Until woken (a new note, the desk closing) or the pause is over. Polls rather than
+        Event.wait(timeout), whose absolute monotonic deadline a shifted clock (libfaketime in
+        CI) turns into years."""
+        deadline = time.monotonic() + seconds
+        while not self._sender_wake.is_set() and time.monotonic() < deadline:
+            time.sleep(SENDER_POLL)
+
+    def on_desk_work_sender_failed(self, message: SenderFailed) -> None:
+        if message.error != self._sender_error:
+            self._sender_error = message.error
+            self.notify(texts.SENDER_FAILED.format(error=message.error), severity="error")
+
+    def on_desk_work_sender_recovered(self, _message: SenderRecovered) -> None:
+        self._sender_error = None
+
+    def wake_sender(self) -> None:
+        self._sender_wake.set()
+
+    @work(thread=True, group=ENDLESS, exit_on_error=False)
+    def watch_changes(self) -> None:
+        """Other desks' writes (rosters, topics, notes) show here within about a second."""
+        worker = get_current_worker()
+        feed = self.desk.change_feed()
+        shown = ""
+        try:
+            while not (worker.is_cancelled or self._stopping.is_set()):
+                kinds = feed.wait(WATCH_TIMEOUT)
+                if feed.status != shown:  # database gone or back: say so once, in the header
+                    shown = feed.status
+                    self.post_message(self.ConnectionChanged(shown))
+                if not kinds or worker.is_cancelled:
+                    continue
+                if self.desk.apply_changes(kinds):
+                    self.save_snapshot()
+                self.post_message(self.ChangesArrived(kinds))
+        finally:
+            feed.close()
+
+    def on_desk_work_connection_changed(self, message: ConnectionChanged) -> None:
+        from kccdesk.ui.widgets.call_header import CallHeader
+
+        for screen in self.screen_stack:
+            for header in screen.query(CallHeader):
+                header.connection = message.status
+
+    def on_desk_work_changes_arrived(self, message: ChangesArrived) -> None:
+        """Repaint what the re-read data changed, on the call screen under any dialogs."""
+        if any(k.startswith("client:") for k in message.kinds):
+            self.clients_changed.publish(None)
+        if "notes" in message.kinds:
+            self.notes_changed.publish(None)
+            self.wake_sender()
