@@ -177,6 +177,11 @@ def test_a_person_named_only_in_invisible_characters_is_refused(name):
         ["search", "--client", "c", "--limit", "0", "x"],
         ["overrides", "--days", "99999999999999999999"],
         ["feedback", "list", "--days", "0"],
+        ["purge", "--days", "-3"],
+        ["gaps", "--days", "-1"],
+        ["gaps", "--days", "nan"],
+        ["gaps", "--days", "1e400"],
+        ["overrides", "--days", "3651"],
     ],
 )
 def test_counts_on_the_command_line_are_bounded(argv, capsys):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from datetime import date, datetime
 
-from kccdesk.cli.main import MAX_DAYS, whole_number
+from kccdesk.cli.common import MAX_DAYS, bounded_number
 from kccdesk.core.errors import InputError
 
 #: refused input: the item was checked and not stored
@@ -21,7 +21,7 @@ CATEGORY_HELP = (
 )
 #: the largest id a database row can have (SQLite and PostgreSQL bigint)
 MAX_ID = 2**63 - 1
-RECORD_ID = whole_number(1, MAX_ID)
+RECORD_ID = bounded_number(1, MAX_ID)
 
 
 def add_parser(sub) -> None:
@@ -47,7 +47,7 @@ def add_parser(sub) -> None:
     lst = fb.add_parser("list", help="toon feedback, nieuwste eerst (structureel gemarkeerd)")
     lst.add_argument("--client", metavar="ID")
     lst.add_argument(
-        "--days", type=whole_number(1, MAX_DAYS), default=None, help="alleen de laatste N dagen"
+        "--days", type=bounded_number(1, MAX_DAYS), default=None, help="alleen de laatste N dagen"
     )
     lst.add_argument("--open", action="store_true", help="alleen nieuw en actie-uitgezet")
     lst.add_argument("--json", action="store_true")

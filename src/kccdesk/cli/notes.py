@@ -1,0 +1,122 @@
+"""`kccdesk note add|list` and `send`: callback notes and their mail."""
+
+from __future__ import annotations
+
+import sys
+
+from kccdesk.cli.common import (
+    EXIT_REFUSED,
+    MAX_LIMIT,
+    CliError,
+    bounded_number,
+    open_desk,
+    print_json,
+)
+
+
+def add_parsers(sub) -> None:
+    p = sub.add_parser("note", help="terugbelnotities")
+    notes = p.add_subparsers(dest="note_command", metavar="add|list", required=True)
+    add = notes.add_parser("add", help="neem een terugbelnotitie op")
+    add.add_argument("--client", required=True, metavar="ID")
+    add.add_argument("--to", required=True, metavar="PERSOON")
+    add.add_argument("--name", required=True, metavar="NAAM")
+    add.add_argument("--phone", required=True, metavar="NUMMER")
+    add.add_argument("--message", required=True, metavar="TEKST")
+    add.add_argument("--urgency", default="normaal", choices=("normaal", "dringend"))
+    add.add_argument("--agent", default=None)
+    add.add_argument(
+        "--keep-absent-recipient",
+        action="store_true",
+        help="bewaar voor een afwezige ontvanger toch (wordt gelogd)",
+    )
+    add.add_argument("--json", action="store_true")
+    lst = notes.add_parser("list", help="toon terugbelnotities, nieuwste eerst")
+    lst.add_argument("--client", metavar="ID")
+    lst.add_argument("--limit", type=bounded_number(1, MAX_LIMIT), default=50)
+    lst.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("send", help="verstuur de terugbelnotities die klaarstaan (één ronde)")
+    p.add_argument("--json", action="store_true")
+
+
+def cmd_note(args) -> int:
+    from kccdesk.clients.phones import display
+    from kccdesk.core.settings import load_settings
+    from kccdesk.notes.rules import NoteRefused
+
+    desk = open_desk(args)
+    if args.note_command == "list":
+        if args.client:
+            desk.client(args.client)  # an unknown client is an error, not an empty list
+        notes = desk.notes(args.client, limit=args.limit)
+        if args.json:
+            print_json([n.as_dict() for n in notes])
+        from kccdesk.texts import STATUS
+
+        for n in [] if args.json else notes:
+            # The client's own clock, as everywhere in the desk; statuses in Dutch.
+            zone = desk.client(n.client).zone if desk.has_client(n.client) else None
+            when = n.created_at.astimezone(zone).strftime("%d-%m %H:%M")
+            via = f" (voor {n.addressed_to})" if n.addressed_to else ""
+            print(
+                f"#{n.id} {when} {n.client} → {n.recipient}{via}: {n.caller_name} "
+                f"{display(n.caller_phone)} — {n.message} [{STATUS.get(n.status, n.status)}]"
+            )
+        return 0
+    if desk.actor.claims_someone_else(args.agent or ""):
+        raise CliError(
+            f"--agent {args.agent!r}: op PostgreSQL is de agent uw login ({desk.actor.user}); "
+            "een notitie kan niet namens een ander worden opgeslagen"
+        )
+    agent = args.agent or load_settings().agent_name
+    try:
+        note = desk.add_note(
+            args.client,
+            args.to,
+            args.name,
+            args.phone,
+            args.message,
+            urgency=args.urgency,
+            agent=agent,
+            keep_absent_recipient=args.keep_absent_recipient,
+        )
+    except NoteRefused as exc:
+        print(f"kccdesk: notitie niet opgeslagen: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    if args.json:
+        print_json(note.as_dict())
+    else:
+        via = (
+            f" (voor {note.addressed_to}; volgens afspraak met de klant naar {note.recipient})"
+            if note.addressed_to
+            else ""
+        )
+        print(
+            f"notitie #{note.id} opgeslagen voor {note.recipient}{via}: terugbellen op "
+            f"{display(note.caller_phone)}"
+        )
+    return 0
+
+
+def cmd_send(args) -> int:
+    from kccdesk.core.settings import load_settings
+
+    settings = load_settings()
+    if settings.smtp is None:
+        raise CliError("geen [smtp] in de instellingen: notities worden niet gemaild")
+    desk = open_desk(args)
+    outcomes = desk.deliver_due(settings.smtp)
+    if args.json:
+        print_json([o.__dict__ for o in outcomes])
+    else:
+        for o in outcomes:
+            print(f"#{o.note}: {o.result}{' — ' + o.detail if o.detail else ''}")
+        print(f"{len(outcomes)} notities behandeld")
+    return 0
+
+
+COMMANDS = {
+    "note": cmd_note,
+    "send": cmd_send,
+}
