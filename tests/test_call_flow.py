@@ -11,6 +11,8 @@ import time
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+
 from desk_helpers import MONDAY_10, SIZE, build_app, settle, text_of, type_text
 from kccdesk.notes.drafts import DraftStore, NoteDraft
 from kccdesk.ui.screens.call import CallScreen
@@ -101,6 +103,22 @@ async def test_a_screen_pop_starts_an_empty_note_with_the_callers_number(demo_st
         await settle(pilot)
         draft = app.screen.current()
         assert (draft.caller_name, draft.phone) == ("", "06 12 34 56 78")
+
+
+@pytest.mark.parametrize("caller_id", ["anonymous", "12", "+", "0031", "0612"])
+async def test_a_caller_id_that_is_no_number_is_not_kept_as_one(demo_store, caller_id):
+    """The phone's caller id goes into the call log and the note form only as a valid
+    number; "anonymous", an extension or garbage is no number to call back."""
+    app = build_app(demo_store.url, PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        reply = app.incoming_call("+31205551234", caller_id)
+        await settle(pilot)
+        assert reply == {"ok": True, "client": PRACTICE, "caller": ""}
+        assert app.screen.call.caller == ""
+        await type_text(pilot, "hatice kaya")
+        await pilot.press("f6")
+        await settle(pilot)
+        assert app.screen.current().phone == ""
 
 
 def test_drafts_of_a_running_desk_are_not_offered_to_another(tmp_path):

@@ -90,3 +90,21 @@ def test_default_region_decides_national_numbers():
 def test_the_digit_count_is_what_the_agent_typed(typed, count):
     result = check(typed, "NL")
     assert not result.valid and result.error is not None and result.error.endswith(count)
+
+
+@pytest.mark.parametrize(
+    ("caller_id", "country", "kept"),
+    [
+        ("0612345678", "NL", "+31612345678"),
+        ("+32470123456", "NL", "+32470123456"),
+        ("0470 12 34 56", "BE", "+32470123456"),
+        ("anonymous", "NL", ""),
+        ("12", "NL", ""),
+        ("", "NL", ""),
+        ("06123456789012", "NL", ""),
+    ],
+)
+def test_a_caller_id_is_kept_only_as_a_valid_number(caller_id, country, kept):
+    from kccdesk.clients.dialing import caller_number
+
+    assert caller_number(caller_id, country) == kept

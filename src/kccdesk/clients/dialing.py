@@ -33,6 +33,14 @@ def normalise(number: str, country: str = "NL") -> str:
     return "".join(ch for ch in number if ch.isdigit() or ch == "+")
 
 
+def caller_number(caller_id: str, country: str = "NL") -> str:
+    """The caller's number as the call log and the note form keep it: E.164 when the phone's
+    caller id is a valid number, else nothing ("anonymous", a short internal extension, a
+    garbled id are no number to call back; they must not be stored as one)."""
+    result = check(caller_id, country) if caller_id else None
+    return result.e164 if result is not None and result.valid and result.e164 else ""
+
+
 def client_for_line(clients: Iterable[C], dialed: str) -> C | None:
     """The client whose dialed lines contain this number."""
     for client in clients:

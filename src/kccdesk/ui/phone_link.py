@@ -220,6 +220,6 @@ class DeskPhone(_AppBase):
         screen = self.screen
         if not isinstance(screen, CallScreen):
             return {"ok": False, "error": "de desk is nog niet klaar"}
-        caller_e164 = dialing.normalise(caller, client.country) if caller else ""
+        caller_e164 = dialing.caller_number(caller, client.country)
         screen.incoming_call(client.id, caller_e164, phone_call=phone_call)
         return {"ok": True, "client": client.id, "caller": caller_e164}
