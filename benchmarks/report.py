@@ -146,8 +146,8 @@ def database(clients: int, calls_per_week: int) -> str:
 
     from kccdesk.clients.model import Absence
     from kccdesk.storage import open_store
+    from kccdesk.storage.rows import CallRow, FeedbackRow, NoteRow
     from kccdesk.storage.schema import head_revision
-    from kccdesk.storage.tables import CallRow, FeedbackRow, NoteRow
 
     name = f"kccdesk-report-{clients}x{calls_per_week}-{head_revision()}.db"
     path = Path(tempfile.gettempdir()) / name

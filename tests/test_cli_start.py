@@ -1,6 +1,6 @@
-"""A one-client command starts with what it needs: the Core read path (storage/light.py), not
-SQLModel, pydantic, the ORM or Alembic, and no interface; and the Core clauses stay in step
-with the SQLModel tables that define the schema."""
+"""A one-client command starts with what it needs: the Core read path (storage/tables.py), not
+SQLModel, pydantic, the ORM or Alembic, and no interface; and the SQLModel rows stay mapped onto
+the tables that define the schema."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ import pytest
 from sqlmodel import SQLModel
 
 from conftest import DEMO_DIR
-from kccdesk.storage import light, tables
-from kccdesk.storage.notes import NEW_NOTE
+from kccdesk.storage import rows, tables
 from test_cli import cli_runner
 
 #: never loaded by a one-client command on a database already at the schema's head
@@ -92,27 +91,52 @@ def test_the_console_entry_prints_everything_before_its_quick_exit(imported):
     assert note["status"] == "queued" and note["attempts"] == 0
 
 
-def test_the_core_clauses_match_the_sqlmodel_tables():
-    """Every column of each table, in order, with a type of the same kind: a column added to
-    tables.py (a migration) without light.py fails here, not in a command."""
-    for clause in light.ALL:
-        real = SQLModel.metadata.tables[clause.name]
-        assert [c.name for c in clause.c] == [c.name for c in real.c], clause.name
-        for mine, theirs in zip(clause.c, real.c, strict=True):
-            where = f"{clause.name}.{mine.name}"
-            assert mine.type._type_affinity is theirs.type._type_affinity, where
-            utc = isinstance(theirs.type, light.UTCDateTime)
-            assert isinstance(mine.type, light.UTCDateTime) == utc, where
-    assert set(light.ROSTER) == set(tables.ROSTER_TABLES)
+def test_the_sqlmodel_rows_are_mapped_onto_the_tables_and_define_no_column():
+    """tables.py is the one definition: each SQLModel class maps its table (the same
+    object), with one field per column, of the column's Python type."""
+    import typing
+
+    classes = [c for c in SQLModel.__subclasses__() if getattr(c, "__table__", None) is not None]
+    assert {c.__table__.name for c in classes} == set(tables.metadata.tables)
+    for row in classes:
+        table = row.__table__
+        assert table is tables.metadata.tables[table.name]
+        assert list(row.model_fields) == [c.name for c in table.c], table.name
+        for column in table.c:
+            where = f"{table.name}.{column.name}"
+            annotation = row.model_fields[column.name].annotation
+            kinds = [a for a in typing.get_args(annotation) if a is not type(None)]
+            optional = type(None) in typing.get_args(annotation)
+            if optional:  # None only where the table allows it (or the database numbers it)
+                assert column.nullable or column.name == "id", where
+            kind = kinds[0] if optional else annotation
+            kind = typing.get_origin(kind) or kind
+            assert issubclass(kind, column.type.python_type) or kind in (dict, list), where
+    assert set(tables.ROSTER) == set(rows.ROSTER_TABLES)
 
 
-def test_a_new_note_gets_the_defaults_of_the_sqlmodel_row():
-    row = tables.NoteRow(
+def test_a_new_note_gets_the_same_defaults_by_core_and_by_the_orm(store):
+    """A note stored by the command line's Core insert and one built as an ORM row start
+    with the same delivery state: both take it from the table."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    row = rows.NoteRow(
         uuid="u", client_id="c", recipient="r", caller_name="n", caller_phone="p", message="m",
         created_at=None,
     )  # fmt: skip
-    assert {name: getattr(row, name) for name in NEW_NOTE} == NEW_NOTE
-    given = {"uuid", "client_id", "recipient", "addressed_to", "caller_name", "caller_phone"}
-    given |= {"message", "urgency", "agent", "created_at", "instructions_version", "override"}
-    given |= {"call_uuid", "shown"}
-    assert given | set(NEW_NOTE) | {"id"} == {c.name for c in light.callback_note.c}
+    delivery = ("status", "attempts", "unsure_attempts", "last_error", "next_attempt_at")
+    expected = {
+        "status": "queued", "attempts": 0, "unsure_attempts": 0, "last_error": "",
+        "next_attempt_at": None,
+    }  # fmt: skip
+    assert {name: getattr(row, name) for name in delivery} == expected
+    values = {name: getattr(row, name) for name in ("uuid", "client_id", "recipient")}
+    values |= {"caller_name": "n", "caller_phone": "p", "message": "m"}
+    values["created_at"] = datetime(2026, 12, 1, tzinfo=UTC)
+    with store.engine.begin() as connection:
+        stored = connection.execute(
+            insert(tables.callback_note).values(values).returning(tables.callback_note)
+        ).one()
+    assert {name: getattr(stored, name) for name in delivery} == expected

@@ -14,7 +14,7 @@ from kccdesk.clients.model import Client, Coverage
 from kccdesk.core.actor import Actor
 from kccdesk.duty import kinds
 from kccdesk.service.desk import Desk, NotAllowed
-from kccdesk.storage import base, light, roles, tables
+from kccdesk.storage import base, roles, rows, tables
 from kccdesk.teamlead import reconstruction, report
 from kccdesk.ui.screens import roster_forms
 
@@ -27,8 +27,8 @@ TEXT = (
 def test_every_map_by_kind_knows_every_kind_and_no_other():
     names = set(kinds.NAMES)
     for where, mapping in {
-        "storage.tables.ROSTER_TABLES": tables.ROSTER_TABLES,
-        "storage.light.ROSTER": light.ROSTER,
+        "storage.rows.ROSTER_TABLES": rows.ROSTER_TABLES,
+        "storage.tables.ROSTER": tables.ROSTER,
         "texts.ROSTER_KINDS": texts.ROSTER_KINDS,
         "texts.ROSTER_FORM_TITLE": texts.ROSTER_FORM_TITLE,
         "ui.roster_forms.FIELDS": roster_forms.FIELDS,
@@ -39,7 +39,8 @@ def test_every_map_by_kind_knows_every_kind_and_no_other():
     assert set(roles.ROSTER_TABLES) == names
     assert names <= set(base._GUARDED)
     for kind in kinds.KINDS:
-        assert tables.ROSTER_TABLES[kind.name].__tablename__ == kind.name
+        assert rows.ROSTER_TABLES[kind.name].__table__ is tables.ROSTER[kind.name]
+        assert tables.ROSTER[kind.name].name == kind.name
         assert {f.name for f in dataclasses.fields(Client)} >= {kind.section}
 
 

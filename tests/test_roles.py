@@ -147,7 +147,7 @@ def test_agent_desk_waits_while_the_owner_upgrades_then_opens(team, monkeypatch,
     import threading
     import time as time_module
 
-    from kccdesk.ui import app as desk_app
+    from kccdesk.ui import factory as desk_app
 
     _, _, agent, _, _, prefix = team
     schema, url = postgres_schema_url()

@@ -148,6 +148,6 @@ class StoreBase:
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
-        """A connection for Core reads (light.py): one transaction, so one consistent view."""
+        """A connection for Core reads (tables.py): one transaction, so one consistent view."""
         with self.engine.connect() as connection:
             yield connection

@@ -1,5 +1,5 @@
 """The call log, and the retention purge of callers' personal data (notes and calls). The
-call log is read with Core (light.py); writes use the SQLModel tables, imported there."""
+call log is read with Core (tables.py); writes use the SQLModel rows, imported there."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from kccdesk.records import CallRecord
 from kccdesk.storage.base import StoreBase
 from kccdesk.storage.convert import CALL_COLUMNS, call_record, call_record_from_columns
 from kccdesk.storage.engine import bump_counter
-from kccdesk.storage.light import call_log, callback_note
+from kccdesk.storage.tables import call_log, callback_note
 
 
 class CallStore(StoreBase):
@@ -32,7 +32,7 @@ class CallStore(StoreBase):
         timing: str = "desk",
         shown: dict | None = None,
     ) -> CallRecord:
-        from kccdesk.storage.tables import CallRow
+        from kccdesk.storage.rows import CallRow
 
         def write() -> CallRecord:
             row = CallRow(
@@ -116,7 +116,7 @@ class CallStore(StoreBase):
     def purge(self, older_than: datetime) -> dict[str, int]:
         """Delete callback notes and call logs (callers' personal data) from before a moment.
 
-        Core clauses (light.py), not the ORM: a desk runs this at every start, and loading
+        Core tables (tables.py), not the ORM: a desk runs this at every start, and loading
         SQLModel for it cost the desk half a second of CPU beside the agent's first keys."""
 
         def write() -> dict[str, int]:

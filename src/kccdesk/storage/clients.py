@@ -15,7 +15,7 @@ from kccdesk.core.clock import system_clock
 from kccdesk.core.errors import StorageError
 from kccdesk.duty.kinds import KINDS, natural_key
 from kccdesk.records import ImportReport
-from kccdesk.storage import light
+from kccdesk.storage import tables
 from kccdesk.storage.base import StoreBase
 from kccdesk.storage.convert import client_from_rows, columns, roster_item, roster_values
 from kccdesk.storage.engine import bump_counter
@@ -35,7 +35,7 @@ class ClientStore(StoreBase):
     def client_ids(self) -> list[str]:
         def read() -> list[str]:
             with self._reading() as c:
-                return list(c.scalars(select(light.client.c.id).order_by(light.client.c.id)))
+                return list(c.scalars(select(tables.client.c.id).order_by(tables.client.c.id)))
 
         return self._run(read)
 
@@ -43,7 +43,7 @@ class ClientStore(StoreBase):
         """Every client's id, name, kind, lines and country (one light query), by id."""
 
         def read() -> list[ClientHead]:
-            table = light.client.c
+            table = tables.client.c
             query = select(table.id, table.name, table.kind, table.lines, table.country)
             with self._reading() as c:
                 rows = c.execute(query.order_by(table.id))
@@ -75,14 +75,14 @@ class ClientStore(StoreBase):
 
         def read() -> list[Client]:
             with self._reading() as c:
-                query = select(light.client)
+                query = select(tables.client)
                 if client_id is not None:
-                    query = query.where(light.client.c.id == client_id)
+                    query = query.where(tables.client.c.id == client_id)
                 heads = {row.id: row for row in c.execute(query).all()}
                 if not heads:
                     return []
                 parts = []
-                for table in light.CLIENT_PARTS:
+                for table in tables.CLIENT_PARTS:
                     query = select(table).order_by(table.c.client_id, table.c.position, table.c.id)
                     if client_id is not None:
                         query = query.where(table.c.client_id == client_id)
@@ -148,7 +148,7 @@ class ClientStore(StoreBase):
 
 
 def _write_client(s: Session, client: Client, user: str, source: str, now: datetime) -> None:
-    from kccdesk.storage.tables import ClientRow, PersonRow, TopicRow
+    from kccdesk.storage.rows import ClientRow, PersonRow, TopicRow
 
     for table in (PersonRow, TopicRow):
         s.exec(delete(table).where(table.client_id == client.id))
@@ -177,7 +177,7 @@ def _claim_lines(s: Session, client: Client) -> None:
     from sqlmodel import select as select_rows
 
     from kccdesk.clients.dialing import normalise
-    from kccdesk.storage.tables import ClientLineRow
+    from kccdesk.storage.rows import ClientLineRow
 
     s.exec(delete(ClientLineRow).where(ClientLineRow.client_id == client.id))
     lines = {normalise(line, client.country): line for line in client.lines}
@@ -203,7 +203,7 @@ def _merge_roster(
 ) -> None:
     from sqlmodel import select
 
-    from kccdesk.storage.tables import ROSTER_TABLES, RosterAuditRow
+    from kccdesk.storage.rows import ROSTER_TABLES, RosterAuditRow
 
     table = ROSTER_TABLES[kind]
     rows = list(

@@ -1,6 +1,6 @@
 """Rows to records and back. Rows never leave the storage package; these are the only
-functions that know both shapes. A row is an ORM row of `tables.py` or a Core row of
-`light.py` (the same column names), so this module imports neither."""
+functions that know both shapes. A row is an ORM row of `rows.py` or a Core row of
+`tables.py` (the same column names), so this module imports neither."""
 
 from __future__ import annotations
 

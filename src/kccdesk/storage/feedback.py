@@ -1,5 +1,5 @@
 """The feedback log: client feedback items, written by shift and team leads, read by the
-review and the client report. Read with Core (light.py); written through the SQLModel table,
+review and the client report. Read with Core (tables.py); written through the SQLModel row,
 imported where it is written."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from kccdesk.core.errors import StorageError
 from kccdesk.records import FeedbackRecord
 from kccdesk.storage.base import StoreBase
 from kccdesk.storage.convert import feedback_record
-from kccdesk.storage.light import feedback as feedback_table
+from kccdesk.storage.tables import feedback as feedback_table
 
 #: what an update may change, and what must be as the editor saw it
 EDITABLE = ("status", "cause", "action", "owner", "category", "said")
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 class FeedbackStore(StoreBase):
     def add_feedback(self, item: FeedbackInput, *, user: str, at: datetime) -> FeedbackRecord:
-        from kccdesk.storage.tables import FeedbackRow
+        from kccdesk.storage.rows import FeedbackRow
 
         def write() -> FeedbackRecord:
             row = FeedbackRow(

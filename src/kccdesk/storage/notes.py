@@ -1,5 +1,5 @@
 """Callback notes: saved first (durably), read back newest first. Both with Core on the
-clauses of light.py: `note add` and `note list` start without SQLModel."""
+tables of tables.py: `note add` and `note list` start without SQLModel."""
 
 from __future__ import annotations
 
@@ -15,20 +15,10 @@ from kccdesk.records import NoteRecord
 from kccdesk.storage.base import StoreBase
 from kccdesk.storage.convert import NOTE_COLUMNS, note_record, note_record_from_columns
 from kccdesk.storage.engine import bump_counter
-from kccdesk.storage.light import callback_note
+from kccdesk.storage.tables import callback_note
 
 if TYPE_CHECKING:
     from kccdesk.notes.rules import CheckedNote
-
-#: a new note's delivery state (NoteRow's defaults)
-NEW_NOTE = {
-    "status": "queued",
-    "attempts": 0,
-    "last_error": "",
-    "next_attempt_at": None,
-    "sent_at": None,
-    "unsure_attempts": 0,
-}
 
 
 def _columns(shown: bool) -> list:
@@ -70,8 +60,7 @@ class NoteStore(StoreBase):
             override=override,
             call_uuid=call_uuid,
             shown=shown,
-            **NEW_NOTE,
-        )
+        )  # the delivery state starts at the table's defaults (queued, no attempts)
         query = insert(callback_note).values(values).returning(*callback_note.c)
 
         def write() -> NoteRecord:

@@ -21,7 +21,7 @@ class OutboxStore(StoreBase):
         claim is a conditional update, so two desks never both send one note."""
         from sqlmodel import select
 
-        from kccdesk.storage.tables import NoteRow
+        from kccdesk.storage.rows import NoteRow
 
         def work() -> list[NoteRecord]:
             due = or_(NoteRow.next_attempt_at.is_(None), NoteRow.next_attempt_at <= now)
@@ -50,7 +50,7 @@ class OutboxStore(StoreBase):
         return self._run(work)
 
     def _set_note(self, note_id: int, where_status: str | tuple[str, ...] | None, **values) -> bool:
-        from kccdesk.storage.tables import NoteRow
+        from kccdesk.storage.rows import NoteRow
 
         def write() -> bool:
             with self._session() as s, s.begin():
@@ -71,7 +71,7 @@ class OutboxStore(StoreBase):
 
     def renew_claim(self, note_id: int, at: datetime) -> None:
         """The sender is alive and still at this note: its claim is fresh again."""
-        from kccdesk.storage.tables import NoteRow
+        from kccdesk.storage.rows import NoteRow
 
         def write() -> None:
             with self._session() as s, s.begin():
@@ -88,7 +88,7 @@ class OutboxStore(StoreBase):
     ) -> None:
         """Back in the queue at `next_attempt`; `unsure`: the server took the whole message
         without answering, so this attempt may have been delivered."""
-        from kccdesk.storage.tables import NoteRow
+        from kccdesk.storage.rows import NoteRow
 
         self._set_note(
             note_id,
@@ -125,7 +125,7 @@ class OutboxStore(StoreBase):
 
     def release_stale(self, claimed_before: datetime) -> int:
         """Notes left 'sending' by a sender that died go back to the queue."""
-        from kccdesk.storage.tables import NoteRow
+        from kccdesk.storage.rows import NoteRow
 
         def write() -> int:
             with self._session() as s, s.begin():

@@ -12,7 +12,7 @@ from kccdesk.clients.model import Absence, Closure, Coverage, ExtraShift, Weekly
 from kccdesk.core.errors import StorageError
 from kccdesk.duty.kinds import kind_of
 from kccdesk.records import AuditRecord, RosterEntry
-from kccdesk.storage import light
+from kccdesk.storage import tables
 from kccdesk.storage.base import StoreBase
 from kccdesk.storage.convert import roster_entry, roster_item, roster_values
 from kccdesk.storage.engine import bump_counter
@@ -57,7 +57,7 @@ def _last_change(s, client_id: str, kind: str, entry_id: int) -> str:
     """Who made the entry's latest change and through what, for a stale editor."""
     from sqlmodel import col, select
 
-    from kccdesk.storage.tables import RosterAuditRow
+    from kccdesk.storage.rows import RosterAuditRow
 
     row = s.exec(
         select(RosterAuditRow)
@@ -79,7 +79,7 @@ class RosterStore(StoreBase):
         def read() -> list[RosterEntry]:
             with self._reading() as c:
                 found = []
-                for kind, table in light.ROSTER.items():
+                for kind, table in tables.ROSTER.items():
                     query = (
                         select(table)
                         .where(table.c.client_id == client_id)
@@ -111,7 +111,7 @@ class RosterStore(StoreBase):
         checked one after the other, so they cannot both save what neither could alone."""
         from sqlmodel import select
 
-        from kccdesk.storage.tables import ROSTER_TABLES, RosterAuditRow
+        from kccdesk.storage.rows import ROSTER_TABLES, RosterAuditRow
 
         kind = kind_of(item).name
         table = ROSTER_TABLES[kind]
@@ -181,7 +181,7 @@ class RosterStore(StoreBase):
         now: datetime,
         source: str = "rooster",
     ) -> None:
-        from kccdesk.storage.tables import ROSTER_TABLES, RosterAuditRow
+        from kccdesk.storage.rows import ROSTER_TABLES, RosterAuditRow
 
         table = ROSTER_TABLES[kind]
 
@@ -221,7 +221,7 @@ class RosterStore(StoreBase):
         """The entry's changes, newest first."""
         from sqlmodel import col, select
 
-        from kccdesk.storage.tables import RosterAuditRow
+        from kccdesk.storage.rows import RosterAuditRow
 
         def read() -> list[AuditRecord]:
             query = (
@@ -245,7 +245,7 @@ class RosterStore(StoreBase):
         roster said at a moment, and when the client's change reached us."""
         from sqlmodel import col, select
 
-        from kccdesk.storage.tables import RosterAuditRow
+        from kccdesk.storage.rows import RosterAuditRow
 
         def read() -> list[AuditRecord]:
             query = select(RosterAuditRow).where(

@@ -75,6 +75,8 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
         stored = stored_revision(engine)
         if stored == HEAD_REVISION:
             return stored, stored  # the usual start: one query, Alembic never imported
+        if stored is None and engine.dialect.name == "sqlite" and _create_head(engine):
+            return None, HEAD_REVISION
     script = _script()
     target = script.get_current_head() if revision == "head" else revision
     before = current_revision(engine)
@@ -94,6 +96,38 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
 
             command.upgrade(_config(connection), revision)
     return before, target
+
+
+#: rows the migrations put into a new database (0002: the notes' change counter)
+SEEDED = {"change_counter": [{"kind": "notes", "revision": 0}]}
+
+
+def _create_head(engine: Engine) -> bool:
+    """A new SQLite database gets the head schema at once from kccdesk.storage.tables and
+    is stamped with HEAD_REVISION, instead of running every migration (a first `kccdesk
+    demo` would spend most of its start there, Alembic included). False when the file turns
+    out not to be empty (another process made it meanwhile): then migrations decide.
+
+    Only SQLite: on PostgreSQL the migrations also create the functions and triggers of the
+    roles (0007, 0013), and a team database is created once, by its owner."""
+    from sqlalchemy import insert
+
+    from kccdesk.storage import tables
+
+    with _locked(engine) as connection:
+        if inspect(connection).get_table_names():
+            return False
+        tables.metadata.create_all(connection)
+        for name, seeded in SEEDED.items():
+            connection.execute(insert(tables.metadata.tables[name]), seeded)
+        connection.exec_driver_sql(
+            "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+            "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO alembic_version (version_num) VALUES (?)", (HEAD_REVISION,)
+        )
+    return True
 
 
 def _refuse_newer(script, revision: str | None) -> None:

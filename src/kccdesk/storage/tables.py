@@ -1,268 +1,317 @@
-"""Database tables. Rows never leave the storage package: the repository turns them into the
-plain records of kccdesk.clients.model and kccdesk.records.
+"""The tables: the one definition of the schema, in SQLAlchemy Core.
 
-Importing this module costs a command line most of its start (pydantic, the ORM): it is
-imported where a write needs it; reads use the Core clauses of `light.py`.
+Columns, types, nulls, defaults (Python-side for inserts, server-side where a migration
+added a column to rows already there), keys and indexes are written here once. The reads of
+the desk and the command line use these tables directly (SQLModel's import and model
+building cost a command most of its start); the writes that go through the ORM use the
+SQLModel classes of `rows.py`, which are mapped onto these tables and define no column of
+their own. The migrations are the history that leads to this schema; a new database is
+created from here and stamped (kccdesk.storage.schema), and a test checks that both give
+the same schema.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String
-from sqlmodel import Field, SQLModel
-
-from kccdesk.storage.light import UTCDateTime
-
-
-def _client_fk() -> Column:
-    return Column(
-        String, ForeignKey("client.id", ondelete="CASCADE"), primary_key=False, index=True
-    )
-
-
-class ClientRow(SQLModel, table=True):
-    __tablename__ = "client"
-    id: str = Field(primary_key=True)
-    name: str
-    kind: str = ""
-    lines: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    greeting: str = ""
-    instructions: str = ""
-    opening_hours: str = ""
-    country: str = "NL"
-    timezone: str = "Europe/Amsterdam"
-    public_holidays: str | None = None
-    callback_default: str | None = None
-    fallback_email: str = ""
-    #: opening rows as [{"days": [...], "start": "08:30", "end": "17:00" or "24:00"}]
-    opening: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    after_hours: str = ""
-    after_hours_route: str | None = None
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    TypeDecorator,
+    false,
+    true,
+)
 
 
-class ClientLineRow(SQLModel, table=True):
-    """A dialed line (E.164, or its digits) and the one client it belongs to: the primary
-    key makes "a line belongs to one client" hold under two imports at once."""
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes stored as UTC on every engine, returned aware in UTC."""
 
-    __tablename__ = "client_line"
-    line: str = Field(primary_key=True)
-    client_id: str = Field(
-        sa_column=Column(
-            String, ForeignKey("client.id", ondelete="CASCADE"), nullable=False, index=True
-        )
-    )
+    impl = DateTime(timezone=True)
+    cache_ok = True
 
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime cannot be stored unambiguously")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-class PersonRow(SQLModel, table=True):
-    __tablename__ = "person"
-    client_id: str = Field(
-        sa_column=Column(String, ForeignKey("client.id", ondelete="CASCADE"), primary_key=True)
-    )
-    id: str = Field(primary_key=True)
-    position: int = 0
-    name: str
-    role: str = ""
-    department: str = ""
-    phone: str = ""
-    email: str = ""
-    keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    transfer: bool = True  # false: never put callers through (client rule)
-    notes_to: str | None = None  # notes for this person go to that person
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-class TopicRow(SQLModel, table=True):
-    __tablename__ = "topic"
-    client_id: str = Field(
-        sa_column=Column(String, ForeignKey("client.id", ondelete="CASCADE"), primary_key=True)
-    )
-    id: str = Field(primary_key=True)
-    position: int = 0
-    title: str
-    body: str = ""
-    keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    valid_from: date | None = None
-    valid_until: date | None = None
-    pinned: bool = False
-    route_to: str | None = None
+metadata = MetaData()
 
 
-class ShiftRow(SQLModel, table=True):
-    __tablename__ = "shift"
-    id: int | None = Field(default=None, primary_key=True)
-    client_id: str = Field(sa_column=_client_fk())
-    position: int = 0
-    person: str
-    days: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    start: str  # "HH:MM" wall clock in the client's zone
-    end: str
-    version: int = 1
-    on_closures: bool = False  # keeps running on closure days and public holidays
+def _to_client() -> ForeignKey:
+    """A client's part goes with its client."""
+    return ForeignKey("client.id", ondelete="CASCADE")
 
 
-class ExtraShiftRow(SQLModel, table=True):
-    __tablename__ = "extra_shift"
-    id: int | None = Field(default=None, primary_key=True)
-    client_id: str = Field(sa_column=_client_fk())
-    position: int = 0
-    person: str
-    date: date
-    start: str
-    end: str
-    version: int = 1
+client = Table(
+    "client",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("name", String, nullable=False),
+    Column("kind", String, nullable=False, default=""),
+    Column("lines", JSON, nullable=False, default=list),
+    Column("greeting", String, nullable=False, default=""),
+    Column("instructions", String, nullable=False, default=""),
+    Column("opening_hours", String, nullable=False, default=""),
+    Column("country", String, nullable=False, default="NL"),
+    Column("timezone", String, nullable=False, default="Europe/Amsterdam"),
+    Column("public_holidays", String, nullable=True),
+    Column("callback_default", String, nullable=True),
+    Column("fallback_email", String, nullable=False, default=""),
+    # opening rows: [{"days": [...], "start": "08:30", "end": "17:00" or "24:00"}]
+    Column("opening", JSON, nullable=False, default=list, server_default="[]"),
+    Column("after_hours", String, nullable=False, default="", server_default=""),
+    Column("after_hours_route", String, nullable=True),
+)
 
+client_line = Table(
+    "client_line",
+    metadata,
+    Column("line", String, primary_key=True),
+    Column(
+        "client_id", String, ForeignKey("client.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+)
 
-class AbsenceRow(SQLModel, table=True):
-    __tablename__ = "absence"
-    id: int | None = Field(default=None, primary_key=True)
-    client_id: str = Field(sa_column=_client_fk())
-    position: int = 0
-    person: str
-    start: date
-    until: date | None = None  # None: open-ended ("tot nader bericht")
-    reason: str = ""
-    replaced_by: str | None = None
-    version: int = 1
-    covers: bool = False  # the replacement takes over the absent person's shifts
-    start_time: str | None = None  # "HH:MM": begins at that moment of `start`
-    until_time: str | None = None  # "HH:MM": ends (exclusive) at that moment of `until`
+person = Table(
+    "person",
+    metadata,
+    Column("client_id", String, _to_client(), primary_key=True),
+    Column("id", String, primary_key=True),
+    Column("position", Integer, nullable=False, default=0),
+    Column("name", String, nullable=False),
+    Column("role", String, nullable=False, default=""),
+    Column("department", String, nullable=False, default=""),
+    Column("phone", String, nullable=False, default=""),
+    Column("email", String, nullable=False, default=""),
+    Column("keywords", JSON, nullable=False, default=list),
+    Column("transfer", Boolean, nullable=False, default=True, server_default=true()),
+    Column("notes_to", String, nullable=True),
+)
 
+topic = Table(
+    "topic",
+    metadata,
+    Column("client_id", String, _to_client(), primary_key=True),
+    Column("id", String, primary_key=True),
+    Column("position", Integer, nullable=False, default=0),
+    Column("title", String, nullable=False),
+    Column("body", String, nullable=False, default=""),
+    Column("keywords", JSON, nullable=False, default=list),
+    Column("valid_from", Date, nullable=True),
+    Column("valid_until", Date, nullable=True),
+    Column("pinned", Boolean, nullable=False, default=False),
+    Column("route_to", String, nullable=True),
+)
 
-class ClosureRow(SQLModel, table=True):
-    __tablename__ = "closure"
-    id: int | None = Field(default=None, primary_key=True)
-    client_id: str = Field(sa_column=_client_fk())
-    position: int = 0
-    start: date
-    until: date
-    reason: str = ""
-    version: int = 1
+shift = Table(
+    "shift",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "client_id", String, ForeignKey("client.id", ondelete="CASCADE"), nullable=True, index=True
+    ),
+    Column("position", Integer, nullable=False, default=0),
+    Column("person", String, nullable=False),
+    Column("days", JSON, nullable=False, default=list),
+    Column("start", String, nullable=False),
+    Column("end", String, nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("on_closures", Boolean, nullable=False, default=False, server_default=false()),
+)
 
+extra_shift = Table(
+    "extra_shift",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "client_id", String, ForeignKey("client.id", ondelete="CASCADE"), nullable=True, index=True
+    ),
+    Column("position", Integer, nullable=False, default=0),
+    Column("person", String, nullable=False),
+    Column("date", Date, nullable=False),
+    Column("start", String, nullable=False),
+    Column("end", String, nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+)
 
-class CoverageRow(SQLModel, table=True):
-    """Hours in which at least `min` people (of `department`) must be on duty."""
+absence = Table(
+    "absence",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "client_id", String, ForeignKey("client.id", ondelete="CASCADE"), nullable=True, index=True
+    ),
+    Column("position", Integer, nullable=False, default=0),
+    Column("person", String, nullable=False),
+    Column("start", Date, nullable=False),
+    Column("until", Date, nullable=True),
+    Column("reason", String, nullable=False, default=""),
+    Column("replaced_by", String, nullable=True),
+    Column("version", Integer, nullable=False, default=1),
+    Column("covers", Boolean, nullable=False, default=False, server_default=false()),
+    Column("start_time", String, nullable=True),
+    Column("until_time", String, nullable=True),
+)
 
-    __tablename__ = "coverage"
-    id: int | None = Field(default=None, primary_key=True)
-    client_id: str = Field(sa_column=_client_fk())
-    position: int = 0
-    days: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    start: str  # "HH:MM" wall clock in the client's zone
-    end: str  # "HH:MM" or "24:00"
-    department: str | None = None
-    min: int = 1
-    version: int = 1
-    on_closures: bool = False  # also required on closure days and public holidays
+closure = Table(
+    "closure",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "client_id", String, ForeignKey("client.id", ondelete="CASCADE"), nullable=True, index=True
+    ),
+    Column("position", Integer, nullable=False, default=0),
+    Column("start", Date, nullable=False),
+    Column("until", Date, nullable=False),
+    Column("reason", String, nullable=False, default=""),
+    Column("version", Integer, nullable=False, default=1),
+)
 
+coverage = Table(
+    "coverage",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "client_id", String, ForeignKey("client.id", ondelete="CASCADE"), nullable=True, index=True
+    ),
+    Column("position", Integer, nullable=False, default=0),
+    Column("days", JSON, nullable=False, default=list),
+    Column("start", String, nullable=False),
+    Column("end", String, nullable=False),
+    Column("department", String, nullable=True),
+    Column("min", Integer, nullable=False, default=1),
+    Column("version", Integer, nullable=False, default=1),
+    Column("on_closures", Boolean, nullable=False, default=False),
+)
 
-class NoteRow(SQLModel, table=True):
-    __tablename__ = "callback_note"
-    __table_args__ = (
-        Index("ix_note_created", "created_at"),
-        Index("ix_note_uuid", "uuid", unique=True),
-    )
-    id: int | None = Field(default=None, primary_key=True)
-    #: stable identity from creation on; the mail's Message-ID is built from it
-    uuid: str = Field(sa_column=Column(String(36), nullable=False))
-    client_id: str = Field(index=True)
-    recipient: str
-    #: the person the caller asked for when the note went to someone else for them
-    #: (their `notes_to`); empty when the recipient is that person
-    addressed_to: str = ""
-    caller_name: str
-    caller_phone: str  # E.164, or national form for a 14 0xx municipal number
-    message: str
-    urgency: str = "normaal"
-    agent: str = ""
-    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
-    status: str = "queued"  # queued | sending | sent | failed | unsure | replaced
-    attempts: int = 0
-    #: hand-overs the server never answered (kccdesk.notes.delivery): 2 → status "unsure"
-    unsure_attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
-    last_error: str = ""
-    instructions_version: str = ""
-    override: str = ""  # why a rule was knowingly overridden (e.g. absent recipient kept)
-    next_attempt_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
-    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
-    call_uuid: str = ""  # the call it was taken in (CallRow.uuid), when known
-    #: what the desk showed when the note was saved (kccdesk.calls.shown)
-    shown: dict | None = Field(default=None, sa_column=Column(JSON))
+callback_note = Table(
+    "callback_note",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uuid", String(36), nullable=False),
+    Column("client_id", String, nullable=False, index=True),
+    Column("recipient", String, nullable=False),
+    # the person the caller asked for when the note went to someone else for them
+    Column("addressed_to", String, nullable=False, default="", server_default=""),
+    Column("caller_name", String, nullable=False),
+    # E.164, or national form for a 14 0xx municipal number
+    Column("caller_phone", String, nullable=False),
+    Column("message", String, nullable=False),
+    Column("urgency", String, nullable=False, default="normaal"),
+    Column("agent", String, nullable=False, default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+    # queued | sending | sent | failed | unsure | replaced
+    Column("status", String, nullable=False, default="queued"),
+    Column("attempts", Integer, nullable=False, default=0),
+    # hand-overs the server never answered (kccdesk.notes.delivery): 2 → status "unsure"
+    Column("unsure_attempts", Integer, nullable=False, default=0, server_default="0"),
+    Column("last_error", String, nullable=False, default=""),
+    Column("instructions_version", String, nullable=False, default=""),
+    Column("override", String, nullable=False, default=""),
+    Column("next_attempt_at", UTCDateTime, nullable=True),
+    Column("sent_at", UTCDateTime, nullable=True),
+    Column("call_uuid", String, nullable=False, default="", server_default=""),
+    Column("shown", JSON, nullable=True),
+    Index("ix_note_uuid", "uuid", unique=True),
+    Index("ix_note_created", "created_at"),
+)
 
+call_log = Table(
+    "call_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("client_id", String, nullable=False, index=True),
+    Column("caller", String, nullable=False, default=""),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("ended_at", UTCDateTime, nullable=True),
+    Column("outcome", String, nullable=False, default="answered"),
+    Column("transferred_to", String, nullable=True),
+    Column("warnings_overridden", String, nullable=False, default=""),
+    Column("stopped", String, nullable=False, default="", server_default=""),
+    Column("agent", String, nullable=False, default=""),
+    Column("uuid", String, nullable=False, index=True, default="", server_default=""),
+    # softphone (real answer and hang-up) | desk (the desk's call timer)
+    Column("timing", String, nullable=False, default="desk", server_default="desk"),
+    Column("shown", JSON, nullable=True),
+    Index("ix_call_started", "started_at"),
+)
 
-class CallRow(SQLModel, table=True):
-    __tablename__ = "call_log"
-    __table_args__ = (Index("ix_call_started", "started_at"),)
-    id: int | None = Field(default=None, primary_key=True)
-    client_id: str = Field(index=True)
-    caller: str = ""
-    started_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
-    ended_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
-    outcome: str = "answered"  # answered | transferred | note
-    transferred_to: str | None = None
-    warnings_overridden: str = ""
-    stopped: str = ""  # transfers the guard stopped during the call
-    agent: str = ""
-    uuid: str = Field(default="", index=True)  # CallSession.id: notes of the call name it
-    timing: str = "desk"  # softphone (real answer/hang-up) | desk (the desk's call timer)
-    #: what the desk showed when the agent acted (kccdesk.calls.shown)
-    shown: dict | None = Field(default=None, sa_column=Column(JSON))
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("client_id", String, nullable=False),
+    Column("happened_at", UTCDateTime, nullable=False),
+    Column("category", String, nullable=False),
+    Column("said", String, nullable=False),
+    Column("status", String, nullable=False, default="nieuw"),
+    Column("cause", String, nullable=False, default="onbekend"),
+    Column("action", String, nullable=False, default=""),
+    Column("owner", String, nullable=False, default=""),
+    Column("person", String, nullable=False, default=""),
+    # not foreign keys: notes and calls are purged after retention
+    Column("note_id", Integer, nullable=True),
+    Column("call_id", Integer, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String, nullable=False, default=""),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", String, nullable=False, default=""),
+    Index("ix_feedback_client_happened", "client_id", "happened_at"),
+)
 
+change_counter = Table(
+    "change_counter",
+    metadata,
+    Column("kind", String, primary_key=True),
+    Column("revision", Integer, nullable=False, default=0),
+)
 
-class FeedbackRow(SQLModel, table=True):
-    """Client feedback about a mistake, and what the team does about it
-    (kccdesk.teamlead.feedback)."""
+roster_audit = Table(
+    "roster_audit",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("client_id", String, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("entry_id", Integer, nullable=False),
+    Column("action", String, nullable=False),
+    Column("user", String, nullable=False),
+    Column("source", String, nullable=False, default="", server_default=""),
+    Column("at", UTCDateTime, nullable=False),
+    Column("before", JSON, nullable=True),
+    Column("after", JSON, nullable=True),
+    Index("ix_roster_audit_entry", "client_id", "kind", "entry_id"),
+)
 
-    __tablename__ = "feedback"
-    __table_args__ = (Index("ix_feedback_client_happened", "client_id", "happened_at"),)
-    id: int | None = Field(default=None, primary_key=True)
-    client_id: str
-    happened_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
-    category: str
-    said: str
-    status: str = "nieuw"
-    cause: str = "onbekend"
-    action: str = ""
-    owner: str = ""
-    person: str = ""
-    note_id: int | None = None  # not a foreign key: notes are purged after retention
-    call_id: int | None = None
-    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
-    created_by: str = ""
-    updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
-    updated_by: str = ""
-
-
-class ChangeRow(SQLModel, table=True):
-    """One counter per kind of shared data, raised in the same transaction as every write,
-    so other desks can tell cheaply what changed (roster, clients, notes)."""
-
-    __tablename__ = "change_counter"
-    kind: str = Field(primary_key=True)
-    revision: int = 0
-
-
-class RosterAuditRow(SQLModel, table=True):
-    """Every roster change: who, when, what before and after (JSON), for the entry's history."""
-
-    __tablename__ = "roster_audit"
-    __table_args__ = (Index("ix_roster_audit_entry", "client_id", "kind", "entry_id"),)
-    id: int | None = Field(default=None, primary_key=True)
-    client_id: str
-    kind: str  # shift | extra_shift | absence | closure | coverage
-    entry_id: int
-    action: str  # added | changed | removed
-    user: str
-    source: str = ""  # "rooster" (the roster pane), "import <file name>", ...
-    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
-    before: dict | None = Field(default=None, sa_column=Column(JSON))
-    after: dict | None = Field(default=None, sa_column=Column(JSON))
-
-
-#: the roster kinds' tables, by kind name
-ROSTER_TABLES = {
-    "shift": ShiftRow,
-    "extra_shift": ExtraShiftRow,
-    "absence": AbsenceRow,
-    "closure": ClosureRow,
-    "coverage": CoverageRow,
+#: the roster kinds' tables, by kind name (kccdesk.duty.kinds names them)
+ROSTER = {
+    "shift": shift,
+    "extra_shift": extra_shift,
+    "absence": absence,
+    "closure": closure,
+    "coverage": coverage,
 }
+#: a client and the tables of its parts, in the order Client's sections are read
+CLIENT_PARTS = (person, topic, shift, extra_shift, absence, closure, coverage)
+#: columns the PostgreSQL migrations add for the database's own rules (0013: the transaction of
+#: an audit row, set by a trigger and read by one); kccdesk itself never reads or writes them
+POSTGRESQL_ONLY = {("roster_audit", "tx")}
+#: every table, in the order they are created
+ALL = tuple(metadata.sorted_tables)

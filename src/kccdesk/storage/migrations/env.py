@@ -2,14 +2,13 @@
 with a connection it opened, so this file only wires that connection in."""
 
 from alembic import context
-from sqlmodel import SQLModel
 
-from kccdesk.storage import tables  # noqa: F401  (registers the tables on the metadata)
+from kccdesk.storage.tables import metadata
 
 connection = context.config.attributes["connection"]
 context.configure(
     connection=connection,
-    target_metadata=SQLModel.metadata,
+    target_metadata=metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
 )
