@@ -137,3 +137,15 @@ def test_dump_escapes_quotes_and_newlines():
     )
     assert client.instructions == "regel 1\r\nregel 2\n\ttab"
     assert parse_client(dump_client(client)) == client
+
+
+def test_the_holiday_countries_are_those_the_holidays_package_supports():
+    """The client file checks `public_holidays` against the registry's codes (cheap); they
+    are the countries holidays.list_supported_countries() names (loads every country)."""
+    import holidays
+
+    from kccdesk.clientfile import _holiday_countries, holidays_problem
+
+    assert _holiday_countries() == frozenset(holidays.list_supported_countries())
+    assert holidays_problem("nl") is None and holidays_problem("BE") is None
+    assert "geen bekend land" in (holidays_problem("XX") or "")

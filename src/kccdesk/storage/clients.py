@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Connection
 
 from kccdesk.clients.model import Client, ClientHead
 from kccdesk.core.clock import system_clock
@@ -19,9 +19,6 @@ from kccdesk.storage import tables
 from kccdesk.storage.base import StoreBase
 from kccdesk.storage.convert import client_from_rows, columns, roster_item, roster_values
 from kccdesk.storage.engine import bump_counter
-
-if TYPE_CHECKING:
-    from sqlmodel import Session
 
 #: a load of all clients calls its `pause` after this many rows (a few milliseconds of work)
 ROWS_PER_PAUSE = 200
@@ -132,82 +129,81 @@ class ClientStore(StoreBase):
         def write() -> None:
             from kccdesk.storage.roster import _lock_client
 
-            with self._session() as s, s.begin():
+            # Core, not the ORM: an import (and the demo's first start) loads no SQLModel.
+            with self.engine.begin() as c:
                 # Serialised with the roster pane's saves of the same clients (in id order:
                 # two imports never wait for each other crosswise).
                 for client in sorted(changed, key=lambda c: c.id):
-                    _lock_client(s, client.id)
+                    _lock_client(c, client.id)
                 for client in changed:
                     source = origin.get(client.id, "import")
-                    _write_client(s, client, user, source, moment)
-                    bump_counter(s.connection(), f"client:{client.id}")
+                    _write_client(c, client, user, source, moment)
+                    bump_counter(c, f"client:{client.id}")
 
         if changed:
             self._run(write)
         return report
 
 
-def _write_client(s: Session, client: Client, user: str, source: str, now: datetime) -> None:
-    from kccdesk.storage.rows import ClientRow, PersonRow, TopicRow
-
-    for table in (PersonRow, TopicRow):
-        s.exec(delete(table).where(table.client_id == client.id))
-    head = s.get(ClientRow, client.id)
-    if head is None:
-        s.add(ClientRow(**columns(client)))
-    else:
-        for name, value in columns(client).items():
-            setattr(head, name, value)
-    s.flush()
+def _write_client(c: Connection, client: Client, user: str, source: str, now: datetime) -> None:
     cid = client.id
-    _claim_lines(s, client)
-    for position, person in enumerate(client.people):
-        s.add(PersonRow(client_id=cid, position=position, **columns(person)))
-    for position, topic in enumerate(client.topics):
-        s.add(TopicRow(client_id=cid, position=position, **columns(topic)))
+    for part in (tables.person, tables.topic):
+        c.execute(delete(part).where(part.c.client_id == cid))
+    head = columns(client)
+    updated = c.execute(
+        update(tables.client).where(tables.client.c.id == cid).values(head)
+    ).rowcount
+    if not updated:
+        c.execute(insert(tables.client).values(head))
+    _claim_lines(c, client)
+    people = [
+        {"client_id": cid, "position": position, **columns(person)}
+        for position, person in enumerate(client.people)
+    ]
+    topics = [
+        {"client_id": cid, "position": position, **columns(topic)}
+        for position, topic in enumerate(client.topics)
+    ]
+    for part, values in ((tables.person, people), (tables.topic, topics)):
+        if values:
+            c.execute(insert(part), values)
     for kind in KINDS:
-        _merge_roster(s, cid, kind.name, getattr(client, kind.section), user, source, now)
+        _merge_roster(c, cid, kind.name, getattr(client, kind.section), user, source, now)
 
 
-def _claim_lines(s: Session, client: Client) -> None:
+def _claim_lines(c: Connection, client: Client) -> None:
     """The client's dialed lines, one row each: the database holds "a line belongs to one
     client" (its primary key), also when two imports run at once. A line another client
     has is refused by name; one claimed by an import running at this very moment fails on
     the key (describe_error says so)."""
-    from sqlmodel import select as select_rows
-
     from kccdesk.clients.dialing import normalise
-    from kccdesk.storage.rows import ClientLineRow
 
-    s.exec(delete(ClientLineRow).where(ClientLineRow.client_id == client.id))
+    line_table = tables.client_line
+    c.execute(delete(line_table).where(line_table.c.client_id == client.id))
     lines = {normalise(line, client.country): line for line in client.lines}
     if not lines:
         return
-    taken = s.exec(
-        select_rows(ClientLineRow).where(
-            ClientLineRow.line.in_(list(lines)), ClientLineRow.client_id != client.id
+    taken = c.execute(
+        select(line_table).where(
+            line_table.c.line.in_(list(lines)), line_table.c.client_id != client.id
         )
-    ).all()
-    if taken:
-        row = taken[0]
+    ).first()
+    if taken is not None:
         raise StorageError(
-            f"lijn {lines[row.line]} van {client.id} hoort al bij client {row.client_id}; "
+            f"lijn {lines[taken.line]} van {client.id} hoort al bij client {taken.client_id}; "
             "niets geïmporteerd"
         )
-    s.add_all(ClientLineRow(line=line, client_id=client.id) for line in lines)
-    s.flush()
+    c.execute(insert(line_table), [{"line": line, "client_id": client.id} for line in lines])
 
 
 def _merge_roster(
-    s: Session, cid: str, kind: str, items: tuple, user: str, source: str, now: datetime
+    c: Connection, cid: str, kind: str, items: tuple, user: str, source: str, now: datetime
 ) -> None:
-    from sqlmodel import select
-
-    from kccdesk.storage.rows import ROSTER_TABLES, RosterAuditRow
-
-    table = ROSTER_TABLES[kind]
+    table = tables.ROSTER[kind]
     rows = list(
-        s.exec(select(table).where(table.client_id == cid).order_by(table.position, table.id))
+        c.execute(
+            select(table).where(table.c.client_id == cid).order_by(table.c.position, table.c.id)
+        )
     )
     free = {row.id: row for row in rows}
     matches = [free.pop(item.id, None) if item.id is not None else None for item in items]
@@ -219,20 +215,21 @@ def _merge_roster(
             )
             if row is not None:
                 matches[i] = free.pop(row.id)
+    audits: list[dict] = []
 
     def audit(entry_id: int, action: str, before, after) -> None:
-        s.add(
-            RosterAuditRow(
-                client_id=cid,
-                kind=kind,
-                entry_id=entry_id,
-                action=action,
-                user=user,
-                source=source,
-                at=now,
-                before=before,
-                after=after,
-            )
+        audits.append(
+            {
+                "client_id": cid,
+                "kind": kind,
+                "entry_id": entry_id,
+                "action": action,
+                "user": user,
+                "source": source,
+                "at": now,
+                "before": before,
+                "after": after,
+            }
         )
 
     def refuse() -> StorageError:
@@ -254,8 +251,8 @@ def _merge_roster(
             )
     for row in free.values():
         before = roster_values(roster_item(kind, row), for_json=True)
-        removed = s.exec(
-            delete(table).where(table.id == row.id, table.version == row.version)
+        removed = c.execute(
+            delete(table).where(table.c.id == row.id, table.c.version == row.version)
         ).rowcount
         if removed != 1:
             raise refuse()
@@ -263,10 +260,11 @@ def _merge_roster(
     for position, (item, row) in enumerate(zip(items, matches, strict=True)):
         after = roster_values(item, for_json=True)
         if row is None:
-            new = table(client_id=cid, position=position, version=1, **roster_values(item))
-            s.add(new)
-            s.flush()
-            audit(new.id, "added", None, after)
+            values = {"client_id": cid, "position": position, "version": 1}
+            new_id = c.execute(
+                insert(table).values(**values, **roster_values(item)).returning(table.c.id)
+            ).scalar_one()
+            audit(new_id, "added", None, after)
             continue
         old = roster_item(kind, row)
         if item.version is not None and item.version != row.version and old != item:
@@ -276,16 +274,21 @@ def _merge_roster(
             from kccdesk.storage.roster import StaleEntry, _last_change
 
             current = RosterEntry(kind, row.id, row.version, old)
-            raise StaleEntry(current, _last_change(s, cid, kind, row.id))
+            raise StaleEntry(current, _last_change(c, cid, kind, row.id))
         if old == item and row.position == position:
             continue
-        values = {"position": position}
+        changes: dict[str, object] = {"position": position}
         if old != item:
-            values.update(version=table.version + 1, **roster_values(item))
-        updated = s.exec(
-            update(table).where(table.id == row.id, table.version == row.version).values(**values)
+            changes.update(version=table.c.version + 1, **roster_values(item))
+        updated = c.execute(
+            update(table)
+            .where(table.c.id == row.id, table.c.version == row.version)
+            .values(**changes)
         ).rowcount
         if updated != 1:
             raise refuse()
         if old != item:
             audit(row.id, "changed", roster_values(old, for_json=True), after)
+    if audits:
+        # In the same transaction as the change (PostgreSQL checks it at commit).
+        c.execute(insert(tables.roster_audit), audits)

@@ -40,10 +40,12 @@ class StaleEntry(StorageError):
 
 
 def _lock_client(s, client_id: str) -> None:
-    """Serialise the roster writes of one client until this transaction ends."""
+    """Serialise the roster writes of one client until this transaction ends (`s`: an ORM
+    session or a Core connection)."""
     from sqlalchemy import text
 
-    if s.get_bind().dialect.name == "sqlite":
+    bind = s.get_bind() if hasattr(s, "get_bind") else s
+    if bind.dialect.name == "sqlite":
         # The first write takes SQLite's write lock; the others wait (busy timeout).
         s.execute(text("UPDATE client SET id = id WHERE id = :id"), {"id": client_id})
     else:  # an advisory lock needs no privilege on the client table (shift-lead logins)
@@ -54,19 +56,13 @@ def _lock_client(s, client_id: str) -> None:
 
 
 def _last_change(s, client_id: str, kind: str, entry_id: int) -> str:
-    """Who made the entry's latest change and through what, for a stale editor."""
-    from sqlmodel import col, select
-
-    from kccdesk.storage.rows import RosterAuditRow
-
-    row = s.exec(
-        select(RosterAuditRow)
-        .where(
-            RosterAuditRow.client_id == client_id,
-            RosterAuditRow.kind == kind,
-            RosterAuditRow.entry_id == entry_id,
-        )
-        .order_by(col(RosterAuditRow.id).desc())
+    """Who made the entry's latest change and through what, for a stale editor (`s`: an
+    ORM session or a Core connection)."""
+    audit = tables.roster_audit
+    row = s.execute(
+        select(audit.c.user, audit.c.source)
+        .where(audit.c.client_id == client_id, audit.c.kind == kind, audit.c.entry_id == entry_id)
+        .order_by(audit.c.id.desc())
         .limit(1)
     ).first()
     if row is None:
