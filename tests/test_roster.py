@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kccdesk.clients.model import Absence, Client, Closure, ExtraShift, Person, WeeklyShift
-from kccdesk.duty.roster import duty_at, occurrences, parse_clock
+from kccdesk.core.when import parse_clock
+from kccdesk.duty.roster import duty_at, occurrences
 from kccdesk.duty.rules import Problem, client_problems, replacement_warnings
 
 AMS = ZoneInfo("Europe/Amsterdam")

@@ -32,8 +32,8 @@ from kccdesk.clients.model import (
 from kccdesk.clients.phones import SUPPORTED_COUNTRIES, check
 from kccdesk.core.errors import ImportErrors
 from kccdesk.core.text_rule import MAX_INSTRUCTIONS, MAX_NAME, blank, too_long
+from kccdesk.core.when import clock_text, parse_clock, parse_end_clock
 from kccdesk.duty.kinds import BY_SECTION
-from kccdesk.duty.roster import parse_clock
 from kccdesk.duty.rules import client_problems, date_problem, text_problem
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -287,8 +287,8 @@ class _Reader:
     def end_clock(self, key: str) -> time | None:
         """A time, or "24:00" (the end of the day) as None."""
         value = self.table.get(key)
-        if isinstance(value, str) and value.strip() == "24:00":
-            return None
+        if isinstance(value, str) and value.strip() == clock_text(None):
+            return parse_end_clock(value)  # the end of the day
         return self.clock(key)
 
     def count(self, key: str, default: int) -> int:
@@ -857,7 +857,7 @@ def _table(item: Any) -> dict[str, Any]:
         if isinstance(item, Absence) and f.name == "until" and item.until_time is not None:
             value = datetime.combine(value, item.until_time)
         if isinstance(item, Coverage | Opening) and f.name == "end" and value is None:
-            value = "24:00"
+            value = clock_text(None)
         default = f.default if f.default is not MISSING else None
         if value is None or value == default or value in ("", ()):
             continue

@@ -6,16 +6,16 @@ hints and formats live here so another language can be added as a sibling module
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from kccdesk.clients.model import DUTCH_WEEKDAYS
+from kccdesk.core import when
 
 if TYPE_CHECKING:
     from kccdesk.clients.model import Absence, Client
     from kccdesk.duty.roster import DutyStatus, NoteRoute
 
-DAYS = DUTCH_WEEKDAYS
+DAYS = when.WEEKDAY_NAMES
 
 
 def length_label(label: str, count: int, limit: int, always: bool = False) -> str:
@@ -42,13 +42,8 @@ def back_text(moment: datetime, now: datetime) -> str:
     return f"om {moment:%H:%M}" if moment.date() == now.date() else f"vanaf {day_time(moment)}"
 
 
-def short_date(day: date) -> str:
-    return f"{day:%d-%m-%Y}"
-
-
-def through(day: date | None) -> str:
-    """'t/m 24-12-2026', or 'tot nader bericht' for an open-ended absence."""
-    return "tot nader bericht" if day is None else f"t/m {day:%d-%m-%Y}"
+short_date = when.date_text
+through = when.through
 
 
 def _moment_text(moment: datetime, now: datetime | None) -> str:
@@ -59,7 +54,7 @@ def _moment_text(moment: datetime, now: datetime | None) -> str:
             return f"{moment:%H:%M}"
         if today <= moment.date() < today + timedelta(days=6):
             return day_time(moment)
-    return f"{moment:%d-%m-%Y %H:%M}"
+    return f"{when.date_text(moment)} {moment:%H:%M}"
 
 
 def absent_until(absence: Absence | None, now: datetime | None = None) -> str:
@@ -67,7 +62,7 @@ def absent_until(absence: Absence | None, now: datetime | None = None) -> str:
     'tot wo 07:00' for one that ends at a time (an agent must not read "all Wednesday"),
     'tot nader bericht' when open-ended. The one wording for duty, guard, note and CLI."""
     if absence is None or absence.until is None:
-        return "tot nader bericht"
+        return when.UNTIL_FURTHER_NOTICE
     ends = absence.ends
     if absence.until_time is not None and ends is not None:
         return f"tot {_moment_text(ends, now)}"
@@ -83,7 +78,7 @@ def absent_period(absence: Absence, now: datetime | None = None) -> str:
     start = (
         _moment_text(absence.begins, now)
         if absence.start_time is not None
-        else f"{absence.start:%d-%m-%Y}"
+        else when.date_text(absence.start)
     )
     return f"vanaf {start} {until}"
 
@@ -128,9 +123,7 @@ def opening_line(status: DutyStatus, free_text: str) -> str:
     return CLOSED_OPENS.format(when=until_text(status.opens_at, status.at))
 
 
-def elapsed(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+elapsed = when.timer_text
 
 
 # --- bindings (footer, command palette, help) -------------------------------------------
@@ -385,7 +378,6 @@ ROSTER_GAPS = "⚠ Dekkingsgaten deze week: {gaps}"
 ROSTER_NO_GAPS = "✔ Geen dekkingsgaten deze week"
 GAP_NOW = "⚠ Dekkingsgat nu, tot {until}: {who} ({reason})"
 GAP_SOON = "⚠ Dekkingsgat vanaf {start}: {who} ({reason})"
-GAP_WHO = "{department}: {on_duty} van {required} in dienst"
 TRANSFER_GAP = "⚠ Dekkingsgat nu — {gap}."
 ROSTER_OK = "✔ kan worden opgeslagen"
 ROSTER_SAVED = "Rooster bijgewerkt: {what}"

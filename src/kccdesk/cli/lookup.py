@@ -162,23 +162,13 @@ def cmd_gaps(args) -> int:
     if not found:
         print("Geen dekkingsgaten.")
         return 0
-    from kccdesk.clients.model import DUTCH_WEEKDAYS
-
-    def when(moment: datetime) -> str:
-        return f"{DUTCH_WEEKDAYS[moment.weekday()]} {moment:%d-%m-%Y %H:%M}"
+    from kccdesk.core.when import day_date_time
 
     for gap in found:
         client = desk.client(gap.client)
-        if gap.kind == "replacement":
-            print(
-                f"{client.name} ({gap.client}): {when(gap.start)} – {when(gap.end)}  "
-                f"vervangingsgat — {gap.reason}"
-            )
-            continue
-        who = gap.department or "iemand"
         print(
-            f"{client.name} ({gap.client}): {when(gap.start)} – {when(gap.end)}  "
-            f"{who}: {gap.on_duty} van {gap.required} in dienst — {gap.reason}"
+            f"{client.name} ({gap.client}): {day_date_time(gap.start)} – "
+            f"{day_date_time(gap.end)}  {gap.shortfall} — {gap.reason}"
         )
     return EXIT_REFUSED
 

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from kccdesk.core.when import WEEKDAY_NAMES
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: how Dutch rosters write the same days, in the same order
-DUTCH_WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
+DUTCH_WEEKDAYS = WEEKDAY_NAMES  # the one list: kccdesk.core.when
 
 
 def within(day: date, valid_from: date | None, valid_until: date | None) -> bool:

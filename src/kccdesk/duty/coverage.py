@@ -63,6 +63,14 @@ class Gap:
     def short(self) -> int:
         return self.required - self.on_duty
 
+    @property
+    def shortfall(self) -> str:
+        """What is missing, the one wording of every gap line: 'Techniek: 0 van 1 in
+        dienst' ('iemand' when anyone will do), or 'vervangingsgat'."""
+        if self.kind == "replacement":
+            return "vervangingsgat"
+        return f"{self.department or 'iemand'}: {self.on_duty} van {self.required} in dienst"
+
 
 Span = tuple[datetime, datetime]
 
@@ -291,5 +299,4 @@ def replacement_gaps(client: Client, start: datetime, end: datetime) -> list[Gap
 
 def describe_gap(gap: Gap) -> str:
     """'Techniek: 0 van 1 in dienst tot 07:00 (geen dienst ingeroosterd)'."""
-    who = gap.department or "iemand"
-    return f"{who}: {gap.on_duty} van {gap.required} in dienst tot {gap.end:%H:%M} ({gap.reason})"
+    return f"{gap.shortfall} tot {gap.end:%H:%M} ({gap.reason})"

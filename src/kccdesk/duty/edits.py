@@ -15,8 +15,8 @@ from kccdesk.clients.model import (
     ExtraShift,
     WeeklyShift,
 )
+from kccdesk.core.when import parse_clock
 from kccdesk.duty.kinds import RosterItem
-from kccdesk.duty.roster import parse_clock
 from kccdesk.duty.rules import clock_text, period_text
 
 #: 'mon' → 'ma' and back: how Dutch rosters write the days

@@ -208,17 +208,6 @@ def wall_clock(day: date, at: time, client: Client) -> datetime:
     return datetime.combine(day, at, tzinfo=client.zone)
 
 
-def parse_clock(text: str) -> time:
-    """'08:30' → time(8, 30); '24:00' is not a time of day and is refused."""
-    hours, sep, minutes = text.strip().partition(":")
-    if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
-        raise ValueError(f"tijd '{text}' is niet in de vorm UU:MM")
-    h, m = int(hours), int(minutes)
-    if not (0 <= h <= 23 and 0 <= m <= 59):
-        raise ValueError(f"tijd '{text}' bestaat niet")
-    return time(h, m)
-
-
 def public_holiday(country: str, day: date) -> str | None:
     return holidays_for(country, day.year).get(day)
 

@@ -29,10 +29,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 from kccdesk.clients.model import (
-    DUTCH_WEEKDAYS,
     WEEKDAYS,
     Absence,
     Client,
@@ -42,6 +41,15 @@ from kccdesk.clients.model import (
     WeeklyShift,
 )
 from kccdesk.core.text_rule import forbidden
+from kccdesk.core.when import (
+    UNTIL_FURTHER_NOTICE,
+    WEEKDAY_NAMES,
+    clock_text,
+    date_text,
+    moment_text,
+    span_text,
+    through,
+)
 from kccdesk.duty.kinds import KINDS, RosterItem, items_of, kind_of
 
 #: the most people a coverage row may ask for (no roster needs more; a database integer fits)
@@ -227,7 +235,7 @@ def _replacement_loop(item: Absence, others: Sequence[Absence]) -> str:
         current: str | None = item.replaced_by
         while current is not None:
             if current in passed:
-                return f"{' → '.join([*passed, current])} (vanaf {_moment_text(moment)})"
+                return f"{' → '.join([*passed, current])} (vanaf {moment_text(moment)})"
             passed.append(current)
             now = next((a for a in everyone if a.person == current and _during(a, moment)), None)
             current = now.replaced_by if now is not None else None
@@ -237,10 +245,6 @@ def _replacement_loop(item: Absence, others: Sequence[Absence]) -> str:
 def _during(absence: Absence, moment: datetime) -> bool:
     ends = absence.ends
     return absence.begins <= moment and (ends is None or moment < ends)
-
-
-def _moment_text(moment: datetime) -> str:
-    return f"{moment:%d-%m-%Y}" if moment.time() == time(0) else f"{moment:%d-%m-%Y %H:%M}"
 
 
 def replacement_warnings(client: Client, about: Absence | None = None) -> list[str]:
@@ -270,7 +274,7 @@ def replacement_warnings(client: Client, about: Absence | None = None) -> list[s
             )
             found.append(
                 f"{client.person_name(absence.person)} afwezig en vervanger "
-                f"{client.person_name(replacement)} ook afwezig {_span_text(begins, ends)}: "
+                f"{client.person_name(replacement)} ook afwezig {span_text(begins, ends)}: "
                 f"{where}"
             )
     return found
@@ -282,40 +286,24 @@ def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
     return a if b is None else min(a, b)
 
 
-def _span_text(begins: datetime, ends: datetime | None) -> str:
-    """A local period as a shift lead writes it: 'van 21-12-2026 t/m 23-12-2026' when it is
-    whole days, else with its times."""
-    if ends is None:
-        return f"vanaf {_moment_text(begins)} tot nader bericht"
-    if ends == datetime.max:
-        return f"vanaf {_moment_text(begins)}"
-    if begins.time() == time(0) and ends.time() == time(0):
-        last = (ends - timedelta(days=1)).date()
-        return f"van {begins:%d-%m-%Y} t/m {last:%d-%m-%Y}"
-    return f"van {_moment_text(begins)} tot {_moment_text(ends)}"
-
-
 def _dutch(day: str) -> str:
     """'wed' → 'wo': messages speak the shift lead's language."""
-    return DUTCH_WEEKDAYS[WEEKDAYS.index(day)] if day in WEEKDAYS else day
+    return WEEKDAY_NAMES[WEEKDAYS.index(day)] if day in WEEKDAYS else day
 
 
 def period_text(absence: Absence) -> str:
     """'van 24-12-2026 t/m 26-12-2026', 'van 22-12-2026 17:00 tot 23-12-2026 08:00' or
-    'vanaf 23-11-2026 tot nader bericht'."""
-    start = f"{absence.start:%d-%m-%Y}"
-    if absence.start_time is not None:
-        start += f" {absence.start_time:%H:%M}"
+    'vanaf 23-11-2026 tot nader bericht': the entry as the shift lead wrote it."""
+
+    def bound(day: date, at: time | None) -> str:
+        return date_text(day) if at is None else f"{date_text(day)} {clock_text(at)}"
+
+    start = bound(absence.start, absence.start_time)
     if absence.until is None:
-        return f"vanaf {start} tot nader bericht"
+        return f"vanaf {start} {UNTIL_FURTHER_NOTICE}"
     if absence.until_time is not None:
-        return f"van {start} tot {absence.until:%d-%m-%Y} {absence.until_time:%H:%M}"
-    return f"van {start} t/m {absence.until:%d-%m-%Y}"
-
-
-def clock_text(at: time | None) -> str:
-    """'08:30'; None (the end of the day) as '24:00'."""
-    return "24:00" if at is None else f"{at:%H:%M}"
+        return f"van {start} tot {bound(absence.until, absence.until_time)}"
+    return f"van {start} {through(absence.until)}"
 
 
 def _coverage_problems(client: Client, item: Coverage, others: Sequence[RosterItem]) -> list[str]:

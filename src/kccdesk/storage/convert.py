@@ -18,8 +18,8 @@ from kccdesk.clients.model import (
     Topic,
     WeeklyShift,
 )
+from kccdesk.core.when import clock_text, parse_clock, parse_end_clock
 from kccdesk.duty.kinds import KINDS
-from kccdesk.duty.roster import parse_clock
 from kccdesk.records import CallRecord, FeedbackRecord, NoteRecord, RosterEntry
 
 #: the parts of a Client that are rows of their own tables
@@ -182,7 +182,7 @@ def roster_item(kind: str, row):
         return Coverage(
             tuple(row.days),
             parse_clock(row.start),
-            None if row.end == "24:00" else parse_clock(row.end),
+            parse_end_clock(row.end),
             row.department,
             row.min,
             row.id,
@@ -198,7 +198,6 @@ def roster_entry(kind: str, row) -> RosterEntry:
 
 def roster_values(item, for_json: bool = False) -> dict:
     """Column values of a roster item; with for_json dates and times as text (audit)."""
-    from kccdesk.duty.rules import clock_text  # the roster rules: only when writing
 
     values: dict[str, object]
     if isinstance(item, WeeklyShift):
@@ -256,11 +255,10 @@ def columns(record) -> dict:
 
 
 def _opening_json(row: Opening) -> dict:
-    end = "24:00" if row.end is None else f"{row.end:%H:%M}"
     return {
         "days": list(row.days),
-        "start": f"{row.start:%H:%M}",
-        "end": end,
+        "start": clock_text(row.start),
+        "end": clock_text(row.end),
         "on_closures": row.on_closures,
     }
 
@@ -270,7 +268,7 @@ def _opening_row(value: dict) -> Opening:
     return Opening(
         tuple(value["days"]),
         parse_clock(value["start"]),
-        None if end == "24:00" else parse_clock(end),
+        parse_end_clock(end),
         bool(value.get("on_closures", False)),
     )
 

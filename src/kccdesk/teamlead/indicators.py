@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from kccdesk.calls.session import overrides_of
 from kccdesk.core.errors import InputError
+from kccdesk.core.when import duration_text
 from kccdesk.records import CallRecord, FeedbackRecord, NoteRecord
 
 #: a call is first-time-right only if the same number did not call the client again this soon
@@ -412,8 +413,4 @@ def average_text(seconds: float | None) -> str:
     """'3 min 25 s' (Dutch), or 'n.v.t.' without timed calls."""
     if seconds is None:
         return "n.v.t."
-    whole = round(seconds)
-    minutes, rest = divmod(whole, 60)
-    if not minutes:
-        return f"{rest} s"
-    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+    return duration_text(timedelta(seconds=seconds), seconds=True)

@@ -16,8 +16,8 @@ from datetime import date, datetime, time, timedelta
 from kccdesk.calls.shown import ABSENT, OFF_DUTY, ON_DUTY, Shown
 from kccdesk.clients.model import Absence, Client, Closure, ExtraShift, WeeklyShift
 from kccdesk.clients.phones import display
+from kccdesk.core.when import duration_text, parse_clock
 from kccdesk.duty.edits import describe
-from kccdesk.duty.roster import parse_clock
 from kccdesk.records import AuditRecord, CallRecord, FeedbackRecord, NoteRecord
 
 #: how far around the event the roster audit is read
@@ -106,14 +106,7 @@ class Reconstruction:
 
 def relative(delta: timedelta) -> str:
     """'40 min na', '2 u 5 min vóór', '3 dagen na' — of a change against the event."""
-    word = "na" if delta >= timedelta(0) else "vóór"
-    minutes = round(abs(delta).total_seconds() / 60)
-    if minutes < 60:
-        return f"{minutes} min {word}"
-    if minutes < 48 * 60:
-        hours, rest = divmod(minutes, 60)
-        return f"{hours} u {rest} min {word}" if rest else f"{hours} u {word}"
-    return f"{minutes // (24 * 60)} dagen {word}"
+    return f"{duration_text(delta)} {'na' if delta >= timedelta(0) else 'vóór'}"
 
 
 def item_from_audit(kind: str, values: dict[str, object] | None) -> object | None:

@@ -20,10 +20,11 @@ import html
 import io
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kccdesk.clients.model import DUTCH_WEEKDAYS, Client
+from kccdesk.core.when import date_text, weekday
 from kccdesk.records import FeedbackRecord
 from kccdesk.teamlead.indicators import DEFINITIONS, REPEAT_WINDOW, Indicators, average_text
 from kccdesk.teamlead.patterns import CATEGORY_TEXT, Pattern
@@ -261,8 +262,8 @@ def _pct(value: float | None) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
 
 
-def _day(moment: datetime) -> str:
-    return f"{DUTCH_WEEKDAYS[moment.weekday()]} {moment:%d-%m-%Y}"
+def _day(moment: date) -> str:
+    return f"{weekday(moment)} {date_text(moment)}"
 
 
 def _when(report: ClientReport, moment: datetime) -> datetime:
@@ -273,7 +274,7 @@ def _period(report: ClientReport) -> str:
     ind = report.indicators
     hours = round(ind.hours)
     return (
-        f"{_day(_when(report, ind.start))} t/m {DUTCH_WEEKDAYS[6]} {ind.week.sunday:%d-%m-%Y} "
+        f"{_day(_when(report, ind.start))} t/m {_day(ind.week.sunday)} "
         f"({report.timezone}, {hours} {LABELS['hours']})"
     )
 
@@ -281,7 +282,7 @@ def _period(report: ClientReport) -> str:
 def _provisional(report: ClientReport) -> str:
     ind = report.indicators
     last = _when(report, ind.end + REPEAT_WINDOW - timedelta(seconds=1)).date()
-    return LABELS["provisional"].format(day=f"{last:%d-%m-%Y}")
+    return LABELS["provisional"].format(day=date_text(last))
 
 
 def summary(report: ClientReport) -> list[tuple[str, str, str]]:

@@ -174,11 +174,7 @@ def gap_warning(gaps: Sequence[Gap], now: datetime) -> str:
     if not gaps:
         return ""
     gap = gaps[0]
-    who = texts.GAP_WHO.format(
-        department=gap.department or "iemand",
-        on_duty=gap.on_duty,
-        required=gap.required,
-    )
+    who = gap.shortfall
     if gap.start <= now:
         return texts.GAP_NOW.format(
             until=texts.until_text(gap.end, now), who=who, reason=gap.reason

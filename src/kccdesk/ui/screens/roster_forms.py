@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from kccdesk import texts
 from kccdesk.clients.model import Absence, Closure, Coverage, ExtraShift, WeeklyShift
 from kccdesk.core.errors import StorageError
+from kccdesk.core.when import clock_text, parse_clock, parse_end_clock
 from kccdesk.duty.edits import (
     DUTCH_DAY_NAMES,
     describe,
@@ -26,8 +27,7 @@ from kccdesk.duty.edits import (
     parse_flag,
     parse_moment,
 )
-from kccdesk.duty.roster import parse_clock
-from kccdesk.duty.rules import clock_text, entry_problems, replacement_warnings
+from kccdesk.duty.rules import entry_problems, replacement_warnings
 from kccdesk.ui.access import desk_of
 from kccdesk.ui.plain import Label, OptionList, Static, plain
 from kccdesk.ui.screens.typing_ahead import FIELD_KEYS, TypingAhead
@@ -212,7 +212,7 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
             return Coverage(
                 parse_days(v("days")),
                 parse_clock(v("start")),
-                None if v("end").strip() == "24:00" else parse_clock(v("end")),
+                parse_end_clock(v("end")),
                 v("department").strip() or None,
                 int(minimum),
                 on_closures=parse_flag(v("on_closures")),
