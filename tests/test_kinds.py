@@ -15,7 +15,6 @@ from kccdesk.core.actor import Actor
 from kccdesk.duty import kinds
 from kccdesk.service.desk import Desk, NotAllowed
 from kccdesk.storage import base, roles, rows, tables
-from kccdesk.teamlead import reconstruction, report
 from kccdesk.ui.screens import roster_forms
 
 TEXT = (
@@ -32,8 +31,8 @@ def test_every_map_by_kind_knows_every_kind_and_no_other():
         "texts.ROSTER_KINDS": texts.ROSTER_KINDS,
         "texts.ROSTER_FORM_TITLE": texts.ROSTER_FORM_TITLE,
         "ui.roster_forms.FIELDS": roster_forms.FIELDS,
-        "teamlead.reconstruction.KIND_TEXT": reconstruction.KIND_TEXT,
-        "teamlead.report.ASK_BY_KIND": report.ASK_BY_KIND,
+        "texts.ROSTER_CHANGE_KIND": texts.ROSTER_CHANGE_KIND,
+        "texts.ASK_BY_KIND": texts.ASK_BY_KIND,
     }.items():
         assert set(mapping) == names, where
     assert set(roles.ROSTER_TABLES) == names

@@ -493,3 +493,104 @@ CHART_NONE = "Nog geen weekcijfers beschikbaar voor de grafiek."
 CHART_LOADING = "Weekcijfers laden…"
 KEY_DONE = "Afgerond"
 KEY_UNFOUNDED = "Onterecht"
+
+
+# --- the team lead: the review, the reconstruction and the client report ----------------
+#: a roster change in a reconstruction: what was done to which kind of entry
+ROSTER_CHANGE_ACTION = {"added": "toegevoegd", "changed": "gewijzigd", "removed": "verwijderd"}
+ROSTER_CHANGE_KIND = {
+    "shift": "dienst",
+    "extra_shift": "extra dienst",
+    "absence": "afwezigheid",
+    "closure": "sluiting",
+    "coverage": "dekking",
+}
+#: a feedback category as the review and the report name it
+FEEDBACK_CATEGORY_TEXT = {
+    "doorverbonden-zonder-dienst": "doorverbonden zonder dienst",
+    "verkeerde-ontvanger": "notitie naar de verkeerde ontvanger",
+    "fout-nummer": "fout terugbelnummer",
+    "informatie-ontbrak": "informatie ontbrak",
+    "rooster-niet-actueel": "rooster niet actueel",
+    "anders": "overige feedback",
+}
+#: what we ask of the client, by the cause found
+ASK_ABSENCES = "afwezigheden uiterlijk de dag ervoor doorgeven"
+ASK_ROSTER = "roosterwijzigingen vóór de dienst invoeren"
+ASK_CLOSURES = "sluitingsdagen vooraf doorgeven"
+ASK_INFO = "ontbrekende informatie aanvullen in de instructies"
+ASK_NUMBERS = "telefoonnummers en gegevens van medewerkers actueel houden"
+ASK_OTHER = "de overige feedback samen bespreken"
+#: a roster change that reached us after the call, by the kind of entry
+ASK_BY_KIND = {
+    "absence": ASK_ABSENCES,
+    "shift": ASK_ROSTER,
+    "extra_shift": ASK_ROSTER,
+    "coverage": ASK_ROSTER,
+    "closure": ASK_CLOSURES,
+}
+#: an item whose cause lies with the client, without a late change on record
+ASK_BY_CATEGORY = {
+    "doorverbonden-zonder-dienst": ASK_ROSTER,
+    "rooster-niet-actueel": ASK_ROSTER,
+    "verkeerde-ontvanger": ASK_ABSENCES,
+    "informatie-ontbrak": ASK_INFO,
+    "fout-nummer": ASK_NUMBERS,
+    "anders": ASK_OTHER,
+}
+
+#: every label the report prints
+REPORT_LABELS = {
+    "title": "Rapportage",
+    "period": "Periode",
+    "made": "Opgesteld",
+    "hours": "uur",
+    "indicators": "Kerncijfers",
+    "feedback": "Feedback",
+    "patterns": "Structurele patronen",
+    "asks": "Wat wij van u vragen",
+    "definitions": "Definities",
+    "no_feedback": "Geen feedback deze week.",
+    "no_patterns": "Geen terugkerende oorzaken.",
+    "no_asks": "Niets deze week.",
+    "structural": "structureel",
+    "action": "actie",
+    "owner": "eigenaar",
+    "status": "status",
+    "cause": "oorzaak",
+    "provisional": "voorlopig: herhaalde oproepen tot en met {day} zijn nog niet bekend",
+    "col_indicator": "Kerncijfer",
+    "col_value": "Waarde",
+    "col_detail": "Toelichting",
+    "col_id": "#",
+    "col_when": "Wanneer",
+    "col_category": "Categorie",
+    "col_said": "Wat de klant zei",
+    "not_applicable": "n.v.t.",
+}
+REPORT_INDICATORS = {
+    "calls": "Gesprekken",
+    "missed": "Gemiste oproepen",
+    "average_handling_seconds": "Gemiddelde gesprekstijd",
+    "timing_softphone": "Tijden van de softphone",
+    "timing_desk": "Tijden van de desk-timer",
+    "notes": "Terugbelnotities",
+    "transfers": "Doorverbonden",
+    "failed_transfers": "Doorverbinden mislukt",
+    "stopped_transfers": "Doorverbinden gestopt door de desk",
+    "overrides": "Genegeerde waarschuwingen",
+    "feedback": "Feedback",
+    "feedback_unfounded": "Feedback onterecht",
+    "first_time_right_pct": "First-time-right (%)",
+    "first_time_right": "First-time-right (gesprekken)",
+    "judgeable": "Te beoordelen gesprekken",
+    "not_judgeable": "Niet te beoordelen (geen nummer)",
+    "not_measured": "Niet gemeten",
+}
+FEEDBACK_STATUS_TEXT = {
+    "nieuw": "nieuw",
+    "actie-uitgezet": "actie uitgezet",
+    "afgerond": "afgerond",
+    "onterecht": "onterecht",
+}
+FEEDBACK_CAUSE_TEXT = {"ons": "bij ons", "client": "bij de klant", "onbekend": "onbekend"}

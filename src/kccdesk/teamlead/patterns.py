@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from kccdesk.clients.model import Client
 from kccdesk.records import FeedbackRecord
+from kccdesk.texts import FEEDBACK_CATEGORY_TEXT as CATEGORY_TEXT
 
 #: this many items of one category at one client ...
 THRESHOLD = 3
@@ -19,15 +20,6 @@ THRESHOLD = 3
 WINDOW = timedelta(days=14)
 #: a pattern counts what the client reported, not what turned out to be unfounded
 COUNTED_STATUSES = ("nieuw", "actie-uitgezet", "afgerond")
-
-CATEGORY_TEXT = {
-    "doorverbonden-zonder-dienst": "doorverbonden zonder dienst",
-    "verkeerde-ontvanger": "notitie naar de verkeerde ontvanger",
-    "fout-nummer": "fout terugbelnummer",
-    "informatie-ontbrak": "informatie ontbrak",
-    "rooster-niet-actueel": "rooster niet actueel",
-    "anders": "overige feedback",
-}
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from kccdesk.clients.phones import display
 from kccdesk.core.when import duration_text, parse_clock
 from kccdesk.duty.edits import describe
 from kccdesk.records import AuditRecord, CallRecord, FeedbackRecord, NoteRecord
+from kccdesk.texts import ROSTER_CHANGE_ACTION as ACTION_TEXT
+from kccdesk.texts import ROSTER_CHANGE_KIND as KIND_TEXT
 
 #: how far around the event the roster audit is read
 AUDIT_WINDOW = timedelta(days=14)
@@ -26,14 +28,6 @@ AUDIT_WINDOW = timedelta(days=14)
 JUST_BEFORE = timedelta(minutes=15)
 
 STATE_TEXT = {ON_DUTY: "dienst", OFF_DUTY: "geen dienst", ABSENT: "afwezig"}
-ACTION_TEXT = {"added": "toegevoegd", "changed": "gewijzigd", "removed": "verwijderd"}
-KIND_TEXT = {
-    "shift": "dienst",
-    "extra_shift": "extra dienst",
-    "absence": "afwezigheid",
-    "closure": "sluiting",
-    "coverage": "dekking",
-}
 #: the suggested cause: with the client (late roster), with us (warning overridden), unknown
 CLIENT = "client"
 OURS = "ons"

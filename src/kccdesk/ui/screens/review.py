@@ -23,7 +23,6 @@ from textual.widgets.option_list import Option
 
 from kccdesk import texts
 from kccdesk.service.teamlead import SERVICE_ZONE
-from kccdesk.teamlead.patterns import CATEGORY_TEXT
 from kccdesk.ui.access import desk_of
 from kccdesk.ui.plain import OptionList, Static
 from kccdesk.ui.widgets.week_chart import WeekChart, WeekPoint, points_from
@@ -122,7 +121,7 @@ def _client_rows(desk: Desk, entry: ClientReview) -> list[Row]:
         line.append(f"#{item.id} ", "bold")
         line.append(f"{item.status:<15}", STATUS_STYLE.get(item.status, ""))
         line.append(_when(item.happened_at, zone) + "  ", "dim")
-        line.append(CATEGORY_TEXT.get(item.category, item.category))
+        line.append(texts.FEEDBACK_CATEGORY_TEXT.get(item.category, item.category))
         if item.person:
             line.append(f" · {name(item.person)}")
         detail = _feedback_detail(item, zone, name)
@@ -157,7 +156,7 @@ def _feedback_detail(item: FeedbackRecord, zone, name) -> Text:
         texts.REVIEW_DETAIL_FEEDBACK.format(
             id=item.id,
             when=_when(item.happened_at, zone),
-            category=CATEGORY_TEXT.get(item.category, item.category),
+            category=texts.FEEDBACK_CATEGORY_TEXT.get(item.category, item.category),
         ),
         "bold",
     )
