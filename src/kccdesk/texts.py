@@ -594,3 +594,24 @@ FEEDBACK_STATUS_TEXT = {
     "onterecht": "onterecht",
 }
 FEEDBACK_CAUSE_TEXT = {"ons": "bij ons", "client": "bij de klant", "onbekend": "onbekend"}
+
+
+# --- starting and stopping the desk (kccdesk.ui.factory), the ring socket ---------------
+NO_CLIENTS_YET = (
+    "kccdesk: er zijn nog geen klanten; importeer ze met 'kccdesk import MAP' "
+    "of probeer 'kccdesk demo'."
+)
+DESK_STOPPED = "kccdesk: de desk is gestopt door een fout ({reason}){where}"
+CRASH_DETAILS_IN = "; details in {path}"
+WAITING_FOR_OWNER = (
+    "kccdesk: {error} — de desk wacht en probeert het elke {seconds:.0f} s opnieuw (Ctrl+C stopt)"
+)
+RING_OTHER_USER = "alleen de eigen gebruiker mag deze desk aansturen"
+RING_NO_CLIENT = "onbekend nummer {line}: geen klant met deze lijn"
+RING_NOT_READY = "de desk is nog niet klaar"
+PHONE_NOT_SET_UP = "geen softphone ingesteld"
+ROSTER_MIN_NOT_A_NUMBER = "minimaal aantal '{value}' is geen getal"
+ROSTER_CHOOSE_PERSON = "kies een medewerker"
+HISTORY_BEFORE = "voor"
+HISTORY_AFTER = "na"
+DRAFT_NO_NAME = "(geen naam)"

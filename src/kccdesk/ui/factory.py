@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date
 from functools import partial
 
+from kccdesk import texts
 from kccdesk.clients.recent import LastClient
 from kccdesk.core.clock import Clock, system_clock
 from kccdesk.core.settings import Settings
@@ -88,10 +89,7 @@ def run_desk(demo: bool = False, review: bool = False, review_day: date | None =
     """The desk; with `review` it opens on the team lead's daily review."""
     app = _make_app_waiting_for_owner(demo, review, review_day)
     if not app.desk.directory:
-        print(
-            "kccdesk: er zijn nog geen klanten; importeer ze met 'kccdesk import MAP' "
-            "of probeer 'kccdesk demo'."
-        )
+        print(texts.NO_CLIENTS_YET)
         return 2
     app.run()
     if app.return_code:
@@ -118,10 +116,10 @@ def _report_crash(app: KccDeskApp) -> int:
     details = "".join(traceback.format_exception(error)) if error else reason
     try:
         write_private_atomic(path, f"{app.desk.clock().isoformat()}\n{details}".encode())
-        where = f"; details in {path}"
+        where = texts.CRASH_DETAILS_IN.format(path=path)
     except OSError:
         where = ""
-    print(f"kccdesk: de desk is gestopt door een fout ({reason}){where}", file=sys.stderr)
+    print(texts.DESK_STOPPED.format(reason=reason, where=where), file=sys.stderr)
     return app.return_code or 1
 
 
@@ -140,7 +138,6 @@ def _make_app_waiting_for_owner(
             if not awaiting_owner(exc):
                 raise
             if not said:
-                print(f"kccdesk: {exc} — de desk wacht en probeert het elke "
-                      f"{OWNER_UPGRADE_RETRY:.0f} s opnieuw (Ctrl+C stopt)")  # fmt: skip
+                print(texts.WAITING_FOR_OWNER.format(error=exc, seconds=OWNER_UPGRADE_RETRY))
                 said = True
             time.sleep(OWNER_UPGRADE_RETRY)

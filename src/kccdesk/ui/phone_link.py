@@ -76,7 +76,7 @@ class DeskPhone(_AppBase):
         from kccdesk.calls import ringing
 
         if not ringing.same_user(writer.get_extra_info("socket")):
-            reply = {"ok": False, "error": "alleen de eigen gebruiker mag deze desk aansturen"}
+            reply = {"ok": False, "error": texts.RING_OTHER_USER}
         else:
             try:
                 raw = await asyncio.wait_for(reader.readuntil(b"\n"), 2.0)
@@ -134,7 +134,7 @@ class DeskPhone(_AppBase):
         from kccdesk.calls.softphone import PhoneError
 
         if self.phone is None:
-            raise PhoneError("geen softphone ingesteld")
+            raise PhoneError(texts.PHONE_NOT_SET_UP)
         token = self.phone.send(command)
         self.phone_sent_at = time.perf_counter()
         return token
@@ -210,7 +210,7 @@ class DeskPhone(_AppBase):
         client = self.desk.client_for_line(line)
         if client is None:
             self.notify(texts.RING_UNKNOWN_LINE.format(line=line), severity="warning", timeout=8)
-            return {"ok": False, "error": f"onbekend nummer {line}: geen klant met deze lijn"}
+            return {"ok": False, "error": texts.RING_NO_CLIENT.format(line=line)}
         from kccdesk.ui.screens.note_form import NoteForm
 
         if any(isinstance(s, NoteForm) for s in self.screen_stack):
@@ -219,7 +219,7 @@ class DeskPhone(_AppBase):
             self.pop_screen()
         screen = self.screen
         if not isinstance(screen, CallScreen):
-            return {"ok": False, "error": "de desk is nog niet klaar"}
+            return {"ok": False, "error": texts.RING_NOT_READY}
         caller_e164 = dialing.caller_number(caller, client.country)
         screen.incoming_call(client.id, caller_e164, phone_call=phone_call)
         return {"ok": True, "client": client.id, "caller": caller_e164}

@@ -51,7 +51,7 @@ class DraftList(ModalScreen[NoteDraft | None]):
             line.append(f"{saved.astimezone(zone):%d-%m %H:%M}  ", "dim")
         line.append(client_name, "bold")
         line.append(f" → {recipient or '?'}\n")
-        line.append(f"   {draft.caller_name or '(geen naam)'}  {draft.phone}  ", "dim")
+        line.append(f"   {draft.caller_name or texts.DRAFT_NO_NAME}  {draft.phone}  ", "dim")
         line.append(draft.message.replace("\n", " ")[:60])
         return Option(line, id=draft.id)
 

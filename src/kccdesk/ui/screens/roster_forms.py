@@ -208,7 +208,7 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
         if self.kind == "coverage":
             minimum = v("min").strip() or "1"
             if not minimum.isdigit():
-                raise ValueError(f"minimaal aantal '{minimum}' is geen getal")
+                raise ValueError(texts.ROSTER_MIN_NOT_A_NUMBER.format(value=minimum))
             return Coverage(
                 parse_days(v("days")),
                 parse_clock(v("start")),
@@ -250,7 +250,7 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
         line = self.query_one("#roster-check", Static)
         try:
             if "person" in FIELDS[self.kind] and not self._value("person"):
-                raise ValueError("kies een medewerker")
+                raise ValueError(texts.ROSTER_CHOOSE_PERSON)
             item = self._build()
         except ValueError as exc:
             self.item, problems = None, [str(exc)]
@@ -401,7 +401,10 @@ class HistoryDialog(ModalScreen[None]):
             text.append(f"{record.at.astimezone(zone):%d-%m-%Y %H:%M} ", "dim")
             text.append(f"{record.user} ", "bold")
             text.append(texts.ROSTER_ACTIONS.get(record.action, record.action))
-            for label, values in (("voor", record.before), ("na", record.after)):
+            for label, values in (
+                (texts.HISTORY_BEFORE, record.before),
+                (texts.HISTORY_AFTER, record.after),
+            ):
                 if values:
                     shown = ", ".join(f"{k}={v}" for k, v in values.items() if v not in (None, ""))
                     text.append(f"\n   {label}: {shown}", "dim")
