@@ -108,3 +108,25 @@ def test_a_caller_id_is_kept_only_as_a_valid_number(caller_id, country, kept):
     from kccdesk.clients.dialing import caller_number
 
     assert caller_number(caller_id, country) == kept
+
+
+@pytest.mark.parametrize(
+    ("typed", "country", "said"),
+    [
+        # the right length in a range that does not exist: not "too many digits, now 10"
+        ("06 98765432", "NL", "06-nummer bestaat niet: 06-9… is geen mobiele reeks"),
+        ("0470 12 34 5", "BE", "te weinig cijfers: een Belgisch mobiel nummer (04…) heeft 10"),
+        ("02 123 45 6", "BE", "te weinig cijfers: een Belgisch vast nummer heeft 9 cijfers, nu 8"),
+        # a Dutch mobile at a Flemish client, a Belgian one at a Dutch client: how to type it
+        ("0612345678", "BE", "een Nederlands nummer? Typ dan +31 6 12345678"),
+        ("0470123456", "NL", "een Belgisch nummer? Typ dan +32 470 12 34 56"),
+    ],
+)
+def test_a_refused_number_says_what_to_fix(typed, country, said):
+    result = check(typed, country)
+    assert not result.valid and said in (result.error or "")
+
+
+def test_a_dutch_mobile_one_digit_short_is_not_sent_abroad():
+    result = check("061234567", "NL")
+    assert result.error == "te weinig cijfers voor een mobiel nummer: 06 + 8 cijfers, nu 7"

@@ -185,7 +185,7 @@ def cmd_check_phone(args) -> int:
     elif result.valid:
         warning = f"\n  let op: {result.warning}" if result.warning else ""
         print(
-            f"geldig {result.type} nummer ({result.country}): {result.display}  [{result.e164}]"
+            f"geldig nummer ({result.type}, {result.country}): {result.display}  [{result.e164}]"
             f"{warning}"
         )
     else:

@@ -75,23 +75,40 @@ def _municipal(text: str, digits: str, region: str) -> PhoneCheck | None:
     return None
 
 
+#: how agents know the supported countries, in messages
+COUNTRY_NAMES = {"NL": "Nederlands", "BE": "Belgisch"}
+#: the country code to type for a number of the other supported country
+COUNTRY_CODES = {"NL": "+31", "BE": "+32"}
+
+
 def _why_invalid(number: phonenumbers.PhoneNumber, region: str | None) -> str:
-    # Counted as the agent reads them: without a leading 0 the library may keep, plus the 0.
+    """What is wrong, as the agent can fix it: too few or too many digits counted as they
+    read them (with the 0), or which part of the number does not exist."""
     nsn = phonenumbers.national_significant_number(number).lstrip("0")
-    reason = phonenumbers.is_possible_number_with_reason(number)
     if region == "NL":
         if nsn.startswith("6"):
-            if len(nsn) < 9:
+            if len(nsn) != 9:
+                word = "weinig" if len(nsn) < 9 else "veel"
                 return (
-                    f"te weinig cijfers voor een mobiel nummer: 06 + 8 cijfers, nu {len(nsn) - 1}"
+                    f"te {word} cijfers voor een mobiel nummer: 06 + 8 cijfers, nu {len(nsn) - 1}"
                 )
-            if len(nsn) > 9:
-                return f"te veel cijfers voor een mobiel nummer: 06 + 8 cijfers, nu {len(nsn) - 1}"
-        if len(nsn) == 9 and not nsn.startswith("6"):
-            return f"onbekend netnummer 0{nsn[:2]} of 0{nsn[:3]}"
-        if len(nsn) < 9:
-            return f"te weinig cijfers: een Nederlands nummer heeft 10 cijfers, nu {len(nsn) + 1}"
-        return f"te veel cijfers: een Nederlands nummer heeft 10 cijfers, nu {len(nsn) + 1}"
+            return f"06-nummer bestaat niet: 06-{nsn[1]}… is geen mobiele reeks"
+        if len(nsn) != 9:
+            word = "weinig" if len(nsn) < 9 else "veel"
+            return f"te {word} cijfers: een Nederlands nummer heeft 10 cijfers, nu {len(nsn) + 1}"
+        return f"onbekend netnummer 0{nsn[:2]} of 0{nsn[:3]}"
+    if region == "BE":
+        mobile = nsn.startswith("4")
+        wanted = 9 if mobile else 8
+        if len(nsn) != wanted:
+            word = "weinig" if len(nsn) < wanted else "veel"
+            what = "mobiel nummer (04…)" if mobile else "vast nummer"
+            return (
+                f"te {word} cijfers: een Belgisch {what} heeft {wanted + 1} cijfers, "
+                f"nu {len(nsn) + 1}"
+            )
+        return f"onbekend zonenummer 0{nsn[:1]} of 0{nsn[:2]}"
+    reason = phonenumbers.is_possible_number_with_reason(number)
     if reason in (
         phonenumbers.ValidationResult.TOO_SHORT,
         phonenumbers.ValidationResult.INVALID_LENGTH,
@@ -102,6 +119,28 @@ def _why_invalid(number: phonenumbers.PhoneNumber, region: str | None) -> str:
     if reason == phonenumbers.ValidationResult.INVALID_COUNTRY_CODE:
         return "onbekende landcode"
     return "dit nummer bestaat niet (onbekend kengetal)"
+
+
+def _other_country_hint(stripped: str, region: str) -> str:
+    """A number typed in national form that is no number here but a mobile number in the
+    other supported country (a Dutch mobile at a Flemish client, the common case across the
+    border): how to type it. A landline there is no hint: a digit too few here is likelier."""
+    if stripped.startswith(("+", "00")):
+        return ""
+    for other in SUPPORTED_COUNTRIES:
+        if other == region:
+            continue
+        try:
+            there = phonenumbers.parse(stripped, other)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(there) and phonenumbers.number_type(there) in (
+            PhoneNumberType.MOBILE,
+            PhoneNumberType.FIXED_LINE_OR_MOBILE,
+        ):
+            typed = phonenumbers.format_number(there, PhoneNumberFormat.INTERNATIONAL)
+            return f"; een {COUNTRY_NAMES[other]} nummer? Typ dan {typed}"
+    return ""
 
 
 def check(text: str, country: str = "NL") -> PhoneCheck:
@@ -131,7 +170,8 @@ def check(text: str, country: str = "NL") -> PhoneCheck:
         return _refuse(text, messages.get(exc.error_type, "geen telefoonnummer"))
     detected = phonenumbers.region_code_for_number(number)
     if not phonenumbers.is_valid_number(number):
-        return _refuse(text, _why_invalid(number, detected or region), detected)
+        hint = _other_country_hint(stripped, region)
+        return _refuse(text, _why_invalid(number, detected or region) + hint, detected)
 
     kind = phonenumbers.number_type(number)
     nsn = phonenumbers.national_significant_number(number)
