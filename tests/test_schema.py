@@ -104,3 +104,21 @@ def test_the_migrations_end_at_the_tables_on_postgresql():
     extra = {(d[2], d[3].name) for d in differences if d[0] == "remove_column"}
     assert extra == tables.POSTGRESQL_ONLY
     assert [d for d in differences if d[0] != "remove_column"] == []
+
+
+def test_the_delivery_columns_of_the_roles_and_of_migration_0013_agree():
+    """The columns an agent's login may change in a stored note are written twice on
+    purpose — a migration is frozen history and must not import code that changes — so
+    this test keeps the grant and the trigger that freezes the rest in step, and both
+    naming columns that exist."""
+    import importlib.util
+
+    from kccdesk.storage import roles
+
+    path = schema.MIGRATIONS / "versions" / "0013_roles_that_hold.py"
+    spec = importlib.util.spec_from_file_location("migration_0013", path)
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    assert tuple(migration.DELIVERY_COLUMNS) == tuple(roles.DELIVERY_COLUMNS)
+    assert set(roles.DELIVERY_COLUMNS) <= set(tables.callback_note.c.keys())

@@ -110,12 +110,14 @@ class ServiceBase:
     def adopt_database_identity(self) -> None:
         """On PostgreSQL the login is the identity: whether it may edit rosters is the
         database's answer (its role), not the config's; the database enforces it too."""
-        rights = self._db.may_edit_roster()
-        if rights is not None:
-            team_lead = bool(self._db.is_team_lead())
-            owner = bool(self._db.owns_data())
+        found = self._db.identity()
+        if found is not None:
             self.actor = Actor(
-                self._db.login(), rights, from_database=True, team_lead=team_lead, owner=owner
+                found.login,
+                found.may_edit_roster,
+                from_database=True,
+                team_lead=found.team_lead,
+                owner=found.owner,
             )
 
     def close(self) -> None:

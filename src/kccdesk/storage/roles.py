@@ -20,6 +20,7 @@ given (`kccdesk_role_name`), so "team lead" means exactly the role `db roles` ma
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -114,45 +115,41 @@ def grant(engine: Engine, login: str, role: str, prefix: str = "kccdesk") -> str
     return name
 
 
+@dataclass(frozen=True)
+class DatabaseIdentity:
+    """Who a PostgreSQL login is to kccdesk: its name (session_user), whether it may change
+    rosters, whether it holds this schema's team-lead role, whether it owns the tables."""
+
+    login: str
+    may_edit_roster: bool
+    team_lead: bool
+    owner: bool
+
+
 class RoleStore(StoreBase):
     def create_roles(self, prefix: str = "kccdesk") -> list[str]:
         return self._run(lambda: create_roles(self.engine, prefix))
 
-    def login(self) -> str:
-        """The database login this store works as (PostgreSQL's session_user: SET ROLE does
-        not change who logged in)."""
-
-        def read() -> str:
-            with self.engine.connect() as c:
-                return str(c.execute(text("SELECT session_user")).scalar())
-
-        return self._run(read)
-
-    def may_edit_roster(self) -> bool | None:
-        """On PostgreSQL whether this login may change rosters; None elsewhere (config)."""
+    def identity(self) -> DatabaseIdentity | None:
+        """On PostgreSQL who this login is to kccdesk, in one or two questions on one
+        connection (asked at every desk start and command); None elsewhere (config)."""
         if self.engine.dialect.name != "postgresql":
             return None
 
-        def read() -> bool:
+        def read() -> DatabaseIdentity:
             with self.engine.connect() as c:
-                return bool(
-                    c.execute(text("SELECT has_table_privilege('shift', 'INSERT')")).scalar()
-                )
-
-        return self._run(read)
-
-    def is_team_lead(self) -> bool | None:
-        """On PostgreSQL whether this login is a member of this schema's team-lead role (the
-        one `db roles` made, not any role of that name); None elsewhere (config)."""
-        if self.engine.dialect.name != "postgresql":
-            return None
-
-        def read() -> bool:
-            with self.engine.connect() as c:
-                if c.execute(text("SELECT to_regproc('kccdesk_role_name')")).scalar() is None:
-                    return False  # no roles made in this schema: nobody holds one
-                return bool(
-                    c.execute(
+                login, roster, owner, roles_made = c.execute(
+                    text(
+                        "SELECT session_user, has_table_privilege('shift', 'INSERT'), "
+                        "kccdesk_is_owner('callback_note'::regclass), "
+                        "to_regproc('kccdesk_role_name') IS NOT NULL"
+                    )
+                ).one()
+                # Without roles made in this schema nobody holds one (and the function that
+                # names them does not exist, so it cannot be in the first question).
+                team_lead = (
+                    roles_made
+                    and c.execute(
                         text(
                             "SELECT EXISTS (SELECT 1 FROM pg_roles r WHERE "
                             "r.rolname = kccdesk_role_name('team_lead') "
@@ -160,19 +157,7 @@ class RoleStore(StoreBase):
                         )
                     ).scalar()
                 )
-
-        return self._run(read)
-
-    def owns_data(self) -> bool | None:
-        """On PostgreSQL whether this login owns the tables (the administrator: imports,
-        upgrades); None elsewhere."""
-        if self.engine.dialect.name != "postgresql":
-            return None
-
-        def read() -> bool:
-            with self.engine.connect() as c:
-                query = "SELECT kccdesk_is_owner('callback_note'::regclass)"
-                return bool(c.execute(text(query)).scalar())
+            return DatabaseIdentity(str(login), bool(roster), bool(team_lead), bool(owner))
 
         return self._run(read)
 
