@@ -399,10 +399,22 @@ PHONE_LOST_CALL = "Telefoon niet bereikbaar: het gesprek is beëindigd gelogd."
 PHONE_ANSWER_FIRST = "Neem de oproep eerst op (Ctrl+O); er is niets doorverbonden."
 PHONE_NO_CALL = "Geen gesprek op de telefoon."
 PHONE_FAILED = "Telefoon: {error}"
-PHONE_SECOND_CALL = "Tweede oproep: {client}, beller {caller} (wacht)"
+PHONE_SECOND_CALL = "Tweede oproep: {client}, beller {caller} (wacht — Ctrl+O neemt op)"
 PHONE_SECOND_UNKNOWN = "Tweede oproep op onbekend nummer {line}, beller {caller} (wacht)"
+PHONE_HELD = "In de wacht: {client}, beller {caller} (Ctrl+U neemt terug)"
+PHONE_HELD_CALLER_LEFT = "De beller in de wacht heeft opgehangen."
+CALLER_NONE = "onbekend nummer"
+PHONE_CALLER_GONE = (
+    "De beller is niet meer verbonden ({caller}): bel terug of neem een terugbelnotitie (F6)."
+)
+PHONE_NOTHING_HELD = "Er staat geen gesprek in de wacht."
 KEY_ANSWER = "Opnemen"
-TIP_ANSWER = "Neem de oproep op de telefoon op (Ctrl+O)"
+KEY_SWITCH_CALL = "Wissel gesprek"
+TIP_ANSWER = (
+    "Neem de oproep op de telefoon op (Ctrl+O); tijdens een gesprek: neem de wachtende op "
+    "en zet het gesprek in de wacht"
+)
+TIP_SWITCH_CALL = "Neem het gesprek in de wacht terug; het huidige gaat in de wacht (Ctrl+U)"
 TRANSFER_SENDING = "Doorverbinden met {name} ({number})…"
 TRANSFER_FAILED = "Doorverbinden met {name} mislukt: {reason}"
 

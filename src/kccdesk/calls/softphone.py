@@ -233,6 +233,8 @@ class Command:
 
 ACCEPT = Command("accept")
 HANGUP = Command("hangup")
+HOLD = Command("hold")
+RESUME = Command("resume")
 
 
 class TransferRefused(Exception):

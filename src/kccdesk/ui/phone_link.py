@@ -20,6 +20,7 @@ from textual.worker import get_current_worker
 from kccdesk import texts
 from kccdesk.calls.line import WAITING_SHOWN
 from kccdesk.calls.softphone import CallEvent, Command, PhoneLink, PhoneMessage, Response
+from kccdesk.clients.phones import display as phone_display
 from kccdesk.ui.workers import ENDLESS
 
 if TYPE_CHECKING:
@@ -189,7 +190,8 @@ class DeskPhone(_AppBase):
         return texts.PHONE_SECOND_CALL.format(client=client.name, caller=event.caller)
 
     def show_waiting(self) -> None:
-        """The header names the first waiting calls and counts the rest."""
+        """The header names the first waiting calls (the rest counted) and the calls on
+        hold."""
         from kccdesk.ui.widgets.call_header import CallHeader
 
         # The first few by name, the rest counted: a burst of rings costs the same per ring.
@@ -198,9 +200,22 @@ class DeskPhone(_AppBase):
         text = "; ".join(self._waiting_text(e) for e in waiting)
         if len(waiting_calls) > WAITING_SHOWN:
             text += f" (+{len(waiting_calls) - WAITING_SHOWN})"
-        for screen in self.screen_stack:
-            for header in screen.query(CallHeader):
+        screen = self._call_screen()
+        held = "; ".join(
+            texts.PHONE_HELD.format(
+                client=self._client_name(call.client),
+                caller=phone_display(call.caller) if call.caller else texts.CALLER_NONE,
+            )
+            for call in (screen.line.held.values() if screen is not None else ())
+        )
+        for shown in self.screen_stack:
+            for header in shown.query(CallHeader):
                 header.waiting = text
+                header.held = held
+
+    def _client_name(self, client_id: str) -> str:
+        head = next((c for c in self.desk.directory if c.id == client_id), None)
+        return head.name if head is not None else client_id
 
     def incoming_call(self, line: str, caller: str, phone_call: str = "") -> dict:
         """A call comes in on a dialed line: switch to its client, or say the line is unknown."""

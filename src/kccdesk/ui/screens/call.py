@@ -135,6 +135,14 @@ class CallScreen(Screen):
             priority=True,
         ),
         Binding(
+            "ctrl+u",
+            "switch_call",
+            texts.KEY_SWITCH_CALL,
+            id="switch-call",
+            tooltip=texts.TIP_SWITCH_CALL,
+            priority=True,
+        ),
+        Binding(
             "ctrl+y",
             "review",
             texts.KEY_REVIEW,
@@ -509,6 +517,8 @@ class CallScreen(Screen):
         for command, what in step.commands:
             if not self._phone_command(command, what):
                 break
+        for call, ended in step.logged:
+            self._log(call, ended)
         if step.answered is not None:
             header = self.query_one(CallHeader)
             header.ringing = False
@@ -521,8 +531,27 @@ class CallScreen(Screen):
             app_of(self).second_call_rang(step.second_call)
         if step.waiting_changed:
             app_of(self).show_waiting()
+        if step.resumed is not None:
+            self._show_resumed(step.resumed)
         if step.ring is not None:
             app_of(self).incoming_call(step.ring.line, step.ring.caller, step.ring.call_id)
+
+    def _show_resumed(self, call: CallSession) -> None:
+        """A call taken back from hold is the desk's call again: its client, its timer."""
+        header = self.query_one(CallHeader)
+        header.ringing = False
+        header.ended = False
+        header.started = call.started
+        header.now = self.now()
+        if call.client != self.client_id and self.desk.has_client(call.client):
+            self._adopt_client(call.client)
+            self.search.set_scope(None if self.scope_all else call.client, self.scope_all)
+        self.search.clear()
+        self.caller_history = None
+        if call.caller:
+            self.load_caller_history(call.caller)
+        self._show_detail()
+        self.search.focus_field(select=False)
 
     def _phone_command(self, command: Command, what: str) -> bool:
         """Send one command to the softphone; False (and said) when it is unreachable."""
@@ -532,19 +561,26 @@ class CallScreen(Screen):
             token = app_of(self).phone_send(command)
         except PhoneError as exc:
             self.notify(texts.PHONE_FAILED.format(error=exc), severity="error")
+            self.take_step(self.line.unsent(str(exc)))
             return False
-        self.line.sent(token, what)
+        self.line.sent(token, command, what)
         return True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "answer":
+        if action in ("answer", "switch_call"):
             return app_of(self).settings.softphone is not None
         if action == "review":  # only team leads see the key (the service checks it too)
             return self.desk.actor.team_lead
         return True
 
     def action_answer(self) -> None:
+        """Ctrl+O: answer the ringing call, or during a call the waiting one (on hold: the
+        call in progress)."""
         self.take_step(self.line.answer())
+
+    def action_switch_call(self) -> None:
+        """Ctrl+U: take the call on hold back; the call in progress goes on hold."""
+        self.take_step(self.line.switch(self.now()))
 
     def action_finish_call(self) -> None:
         """Ctrl+L, "Einde gesprek": the handling time ends here, notes included. A call the
@@ -581,7 +617,7 @@ class CallScreen(Screen):
         """Put the caller through on the softphone — only what the guard passed
         (softphone.transfer_command refuses anything else). The call stays the current call
         until the phone says the transfer is done (CALL_CLOSED) or failed."""
-        from kccdesk.calls.softphone import PhoneError, TransferRefused, transfer_command
+        from kccdesk.calls.softphone import TransferRefused, transfer_command
 
         assert self.call is not None
         app = app_of(self)
@@ -596,16 +632,15 @@ class CallScreen(Screen):
             command = transfer_command(
                 check, person_id, number, settings.transfer_domain, override=override
             )
-            token = app.phone_send(command)
-        except (TransferRefused, PhoneError) as exc:
+        except TransferRefused as exc:
             self.call.transfer_failed(person_id, str(exc))
             self.notify(texts.TRANSFER_FAILED.format(name=name, reason=exc), severity="error")
             return
         self.call.client = check.client
         self.call.acted_on = person_id
         self.record_shown(check.client, person_id, warning)
-        self.line.transferring(token, person_id, warning, name)
         self.notify(texts.TRANSFER_SENDING.format(name=name, number=number), timeout=4)
+        self.take_step(self.line.transfer(command, person_id, warning, name))
         if person_id != check.target.person:
             self._show_detail(person_id=person_id)
 
@@ -704,7 +739,7 @@ class CallScreen(Screen):
         """The client's own line for urgent callers outside opening hours: on the softphone
         when it drives the call, else logged for a transfer by hand; the call log names the
         number it went to."""
-        from kccdesk.calls.softphone import Command, PhoneError, TransferRefused, transfer_uri
+        from kccdesk.calls.softphone import Command, TransferRefused, transfer_uri
 
         assert self.call is not None
         client = self.desk.client(check.client)
@@ -717,15 +752,14 @@ class CallScreen(Screen):
             assert settings is not None
             try:
                 uri = transfer_uri(number, settings.transfer_domain)
-                token = app_of(self).phone_send(Command("transfer", uri))
-            except (TransferRefused, PhoneError) as exc:
+            except TransferRefused as exc:
                 self.call.transfer_failed(number, str(exc))
                 self.notify(texts.TRANSFER_FAILED.format(name=shown, reason=exc), severity="error")
                 return
             self.call.client = check.client
             self.record_shown(check.client, check.target.person)
-            self.line.transferring(token, number, "", shown)
             self.notify(texts.TRANSFER_SENDING.format(name=shown, number=shown), timeout=4)
+            self.take_step(self.line.transfer(Command("transfer", uri), number, "", shown))
             return
         self.call.client = check.client
         self.call.transferred(number)

@@ -49,6 +49,8 @@ class CallHeader(Static):
     ended: reactive[bool] = reactive(False)
     #: a second call waiting while this one is active, else empty
     waiting: reactive[str] = reactive("")
+    #: the calls on hold (Ctrl+U takes one back), else empty
+    held: reactive[str] = reactive("")
 
     def render(self) -> Text:
         """Line 1: the call's state, cut with "…" rather than wrapped, so it never pushes
@@ -61,6 +63,8 @@ class CallHeader(Static):
         text.append(f"“{self.greeting}”", "italic")
         if self.waiting:
             text.append(f"   ☎ {self.waiting}", "bold yellow")
+        if self.held:
+            text.append(f"   ⏸ {self.held}", "bold cyan")
         if self.connection:
             text.append(f"\n⚠ {self.connection}", "bold yellow")
         return text
