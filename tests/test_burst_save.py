@@ -24,3 +24,34 @@ async def test_ctrl_s_at_the_end_of_a_burst_saves_the_note(demo_store):
         assert [(n.caller_phone, n.message) for n in saved] == [
             ("+31611223344", "Graag terugbellen")
         ]
+
+
+async def _burst_settled(app, pilot, keys: list[str]) -> None:
+    _burst(app, keys)
+    for _ in range(10):
+        await settle(pilot)
+
+
+async def test_editing_keys_in_a_burst_act_in_the_order_typed(demo_store):
+    """Backspace, Delete, the arrows, Home and End are a field's bindings, which Textual runs
+    after the key has bubbled to the app — behind the letters typed after it. A correction
+    in a burst then made a wrong number that passes the check (0612923456)."""
+    app = build_app(demo_store.url, PRACTICE)
+    async with app.run_test(size=(120, 35)) as pilot:
+        screen = app.screen
+        await _burst_settled(app, pilot, [*"mulx", "backspace", *"der"])
+        assert screen.search.value == "mulder"
+        screen.search.clear()
+        await _burst_settled(app, pilot, [*"hendriks", *["left"] * 7, "x", "end", "s"])
+        assert screen.search.value == "hxendrikss"
+        screen.search.clear()
+        await _burst_settled(app, pilot, [*"kaaya", "home", "delete", "k", "right", "delete"])
+        assert screen.search.value == "kaya"
+        await type_text(pilot, "")
+        await pilot.press("f6")
+        await settle(pilot)
+        keys = ["tab", *"06129", "backspace", "backspace", *"2345678", "tab"]
+        keys += [*"Graag bel", "backspace", "backspace", "backspace", *"terugbellen"]
+        await _burst_settled(app, pilot, keys)
+        draft = app.screen.current()
+        assert (draft.phone, draft.message) == ("0612345678", "Graag terugbellen")

@@ -11,6 +11,7 @@ from textual.widgets import Input
 
 from kccdesk import texts
 from kccdesk.ui.plain import Static
+from kccdesk.ui.widgets.fields import Field
 
 
 class AgentNameDialog(ModalScreen[str | None]):
@@ -26,7 +27,7 @@ class AgentNameDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog") as box:
             box.border_title = texts.AGENT_TITLE
             yield Static(texts.AGENT_TEXT)
-            yield Input(self.suggestion, id="agent-name", placeholder=texts.AGENT_PLACEHOLDER)
+            yield Field(self.suggestion, id="agent-name", placeholder=texts.AGENT_PLACEHOLDER)
             yield Static(texts.AGENT_HINT, classes="hint")
 
     @on(Input.Submitted, "#agent-name")

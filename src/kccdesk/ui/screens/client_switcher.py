@@ -16,6 +16,7 @@ from kccdesk import texts
 from kccdesk.clients.model import ClientHead
 from kccdesk.knowledge.search import normalize
 from kccdesk.ui.plain import OptionList, Static
+from kccdesk.ui.widgets.fields import Field
 
 
 def find_clients(desk, query: str, limit: int = 12) -> list[ClientHead]:
@@ -51,7 +52,7 @@ class ClientSwitcher(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
             box.border_title = texts.SWITCH_TITLE
-            yield Input(placeholder=texts.SWITCH_PLACEHOLDER, id="client-query")
+            yield Field(placeholder=texts.SWITCH_PLACEHOLDER, id="client-query")
             yield OptionList(id="client-options")
             yield Static("Enter: kiezen · Esc: terug", classes="hint")
 

@@ -29,6 +29,7 @@ from kccdesk.notes.rules import (
 from kccdesk.ui.access import app_of, desk_of
 from kccdesk.ui.plain import Label, Static, plain
 from kccdesk.ui.screens.typing_ahead import FIELD_KEYS, TypingAhead
+from kccdesk.ui.widgets.fields import Field, TextField
 
 if TYPE_CHECKING:
     from kccdesk.records import NoteRecord
@@ -124,12 +125,12 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             yield Static(id="recipient-status")
             yield Label(texts.NOTE_CALLER, id="caller-label")
             # No select-all on focus: going back to a field continues it, never overwrites it.
-            yield Input(self.draft.caller_name, id="caller-name", select_on_focus=False)
+            yield Field(self.draft.caller_name, id="caller-name", select_on_focus=False)
             yield Label(texts.NOTE_PHONE)
-            yield Input(self.draft.phone, id="phone", select_on_focus=False)
+            yield Field(self.draft.phone, id="phone", select_on_focus=False)
             yield Static(id="phone-check")
             yield Label(texts.NOTE_MESSAGE, id="message-label")
-            yield TextArea(self.draft.message, id="message", soft_wrap=True)
+            yield TextField(self.draft.message, id="message", soft_wrap=True)
             yield Checkbox(texts.NOTE_URGENT, self.draft.urgency == "dringend", id="urgent")
             yield Static(id="form-error", classes="error-text")
         yield Footer()

@@ -23,6 +23,7 @@ from kccdesk.teamlead.feedback import CAUSES
 from kccdesk.ui.access import desk_of
 from kccdesk.ui.plain import Label, Static
 from kccdesk.ui.screens.typing_ahead import FIELD_KEYS, TypingAhead
+from kccdesk.ui.widgets.fields import Field
 
 if TYPE_CHECKING:
     from kccdesk.records import FeedbackRecord
@@ -133,9 +134,9 @@ class ActionForm(TypingAhead, ModalScreen["FeedbackRecord | None"]):
             box.border_title = texts.ACTION_TITLE.format(id=self.item.id)
             yield Static(Text(f"“{self.item.said}”", "italic"), id="action-said")
             yield Label(texts.ACTION_WHAT)
-            yield Input(action, id="action-what", select_on_focus=False, compact=compact)
+            yield Field(action, id="action-what", select_on_focus=False, compact=compact)
             yield Label(texts.ACTION_OWNER)
-            yield Input(owner, id="action-owner", select_on_focus=False, compact=compact)
+            yield Field(owner, id="action-owner", select_on_focus=False, compact=compact)
             yield Label(texts.ACTION_CAUSE)
             yield Select(
                 [(texts.CAUSES.get(c, c), c) for c in CAUSES],

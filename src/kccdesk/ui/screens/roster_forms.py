@@ -31,6 +31,7 @@ from kccdesk.duty.rules import entry_problems, replacement_warnings
 from kccdesk.ui.access import desk_of
 from kccdesk.ui.plain import Label, OptionList, Static, plain
 from kccdesk.ui.screens.typing_ahead import FIELD_KEYS, TypingAhead
+from kccdesk.ui.widgets.fields import Field
 
 
 class Refused(Message):
@@ -181,7 +182,7 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
                         prompt=texts.ROSTER_CHOOSE,
                     )
                 else:
-                    yield Input(values.get(name, ""), id=f"field-{name}")
+                    yield Field(values.get(name, ""), id=f"field-{name}")
             yield Static(id="roster-check")
         yield Footer()
 

@@ -20,6 +20,7 @@ from kccdesk.clients.model import Client
 from kccdesk.clients.phones import display as phone_display
 from kccdesk.duty.roster import PersonState
 from kccdesk.ui.plain import OptionList, Static
+from kccdesk.ui.widgets.fields import Field
 
 #: the option id of the client's after-hours number in the alternatives
 AFTER_HOURS_OPTION = "after-hours-route"
@@ -91,7 +92,7 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
             yield Static(Text(problem, style="bold"), id="transfer-problem")
             if check.rule:
                 # Right under the problem, so it is in sight however full the dialog is.
-                field = Input(placeholder=texts.TRANSFER_REASON_PLACEHOLDER, id="transfer-reason")
+                field = Field(placeholder=texts.TRANSFER_REASON_PLACEHOLDER, id="transfer-reason")
                 field.display = False
                 yield field
             if check.alternatives or check.after_hours_number:

@@ -25,6 +25,7 @@ from kccdesk.knowledge.search import Hit
 from kccdesk.ui import render
 from kccdesk.ui.access import app_of, desk_of
 from kccdesk.ui.plain import OptionList
+from kccdesk.ui.widgets.fields import Field
 
 if TYPE_CHECKING:
     from kccdesk.service.desk import Desk
@@ -82,7 +83,7 @@ class SearchPanel(Vertical):
     def compose(self) -> ComposeResult:
         # F2 selects what was typed on purpose; focus alone (Esc, typing from another pane)
         # must not, or the next letter would replace the first.
-        yield Input(placeholder=texts.SEARCH_PLACEHOLDER, id="search", select_on_focus=False)
+        yield Field(placeholder=texts.SEARCH_PLACEHOLDER, id="search", select_on_focus=False)
         yield OptionList(id="results")
 
     def on_mount(self) -> None:
