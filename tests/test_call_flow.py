@@ -82,7 +82,11 @@ async def test_a_new_call_never_gets_the_previous_callers_note(demo_store):
             "hkaya",
             "Piet Pieters",
         )
-        await pilot.press("f8")  # discard on purpose
+        await pilot.press("f8")  # once: only asks (on the call screen F8 is all clients)
+        await settle(pilot)
+        assert isinstance(app.screen, NoteForm)
+        assert any("Nog eens F8" in n.message for n in app._notifications)
+        await pilot.press("f8")  # twice: discarded on purpose
         await settle(pilot)
         assert isinstance(app.screen, CallScreen)
         assert [d.caller_name for d in app.drafts.all()] == ["Anna de Vries"]
@@ -264,7 +268,9 @@ async def test_a_refused_note_alerts_counts_and_can_go_to_someone_else(demo_stor
     try:
         mail = SmtpSettings("127.0.0.1", server.port, "none", sender="kcc@example.nl", timeout=5)
         settings = Settings(agent="Sanne", smtp=mail)
-        app = make_app(demo_store.url, clock=lambda: MONDAY_10, client_id=BIKES, settings=settings)
+        app = make_app(
+            demo_store.url, clock=lambda: MONDAY_10, client_id=PRACTICE, settings=settings
+        )
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             app.desk.add_note(BIKES, "lisa", "Piet", "0612345678", "Offerte bakfiets")
@@ -274,6 +280,14 @@ async def test_a_refused_note_alerts_counts_and_can_go_to_someone_else(demo_stor
             assert "1 notitie(s) niet verstuurd" in text_of(app, "#call-header")
             alerts = [n.message for n in app._notifications if "NIET verstuurd" in n.message]
             assert len(alerts) == 1 and "550" in alerts[0]
+            # F9 during a call of another client: the form, and Esc back to that call's client
+            await pilot.press("f9")
+            await settle(pilot)
+            assert isinstance(app.screen, NoteForm)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen.client_id == PRACTICE
+            assert "Huisartsen" in text_of(app, "#call-header")
             await pilot.press("f9")
             await settle(pilot)
             form = app.screen

@@ -81,12 +81,18 @@ async def test_transfer_to_off_duty_person_offers_alternative_and_logs_override_
         assert isinstance(app.screen, TransferDialog)
         assert "Toch doorverbinden met Mohamed van Beek" in text_of(app, "#transfer-hint")
         assert demo_store.calls(MUNI) == []  # nothing logged before the confirmation
-        await pilot.press("j")
+        await pilot.press("enter")  # no reason yet: refused, and said
+        await settle(pilot)
+        assert isinstance(app.screen, TransferDialog)
+        assert "Eerst een reden" in text_of(app, "#transfer-hint")
+        await type_text(pilot, "beller zegt spoed, geen ander nummer")  # "n" answers nothing
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CallScreen)
         (call,) = demo_store.calls(MUNI)
         assert call.transferred_to == "mvanbeek"
         assert "afwezig t/m 27-11-2026" in call.warnings_overridden
+        assert "reden: beller zegt spoed, geen ander nummer" in call.warnings_overridden
 
 
 async def test_transfer_dialog_picks_the_alternative_with_enter(demo_store):

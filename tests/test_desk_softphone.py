@@ -260,7 +260,9 @@ async def test_f5_to_someone_off_duty_sends_nothing_until_the_override(demo_stor
         assert isinstance(app.screen, TransferDialog)
         assert screen.pending_transfer is None
         assert "CALL_INCOMING" not in target.events(wait=0.5)
-        await pilot.press("t", "j")  # transfer anyway, confirmed
+        await pilot.press("t")  # transfer anyway, with a reason
+        await type_text(pilot, "spoed")
+        await pilot.press("enter")
         await settle(pilot)
         ringing = target.event("CALL_INCOMING")
         assert (ringing.line, ringing.caller) == (HKAYA, CALLER)

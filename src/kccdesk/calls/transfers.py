@@ -68,7 +68,8 @@ class TransferCheck:
         state = (
             f"afwezig {absent_until(target.absence, self.at)}" if target.absent else "geen dienst"
         )
-        return f"{target.name}: {state}; toch doorverbonden"
+        why = f"; reden: {reason.strip()}" if reason.strip() else ""
+        return f"{target.name}: {state}; toch doorverbonden{why}"
 
 
 def check_transfer(

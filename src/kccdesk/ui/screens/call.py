@@ -813,12 +813,15 @@ class CallScreen(Screen):
             call=self.call.id if self.call else "",
         )
 
-    def open_note(self, draft: NoteDraft, replaces: NoteRecord | None = None) -> None:
+    def open_note(
+        self, draft: NoteDraft, replaces: NoteRecord | None = None, in_call: bool = True
+    ) -> None:
+        """The note form; a note saved `in_call` is one of the call on screen."""
         from kccdesk.ui.screens.note_form import NoteForm
 
         def closed(saved: NoteRecord | None) -> None:
             if saved is not None:
-                if self.call is not None:
+                if self.call is not None and in_call:
                     self.call.note_taken(saved.id, saved.override)
                 self.query_one(NotesPanel).reload()
             self.action_focus_search()
@@ -870,10 +873,9 @@ class CallScreen(Screen):
         self.app.push_screen(FailedNotesDialog(failed), chosen)
 
     def retake(self, note: NoteRecord) -> None:
+        """A refused note in the form again. It belongs to the call it was taken in, not to
+        the call on screen: the desk stays on its client, and Esc returns to it unchanged."""
         client = self.desk.client(note.client)
-        if client.id != self.client_id:
-            self.show_client(client.id)
-        self.ensure_call()
         draft = NoteDraft(
             client=client.id,
             recipient=note.addressed_to or note.recipient,
@@ -881,9 +883,9 @@ class CallScreen(Screen):
             phone=phone_display(note.caller_phone, client.country),
             message=note.message,
             urgency=note.urgency,
-            call=self.call.id if self.call else "",
+            call=note.call_uuid,
         )
-        self.open_note(draft, replaces=note)
+        self.open_note(draft, replaces=note, in_call=False)
 
     def restore_draft(self, draft: NoteDraft) -> None:
         """Carry on with a draft of an earlier call (F12, or after a crash): its client

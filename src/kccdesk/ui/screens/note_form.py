@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -33,6 +34,10 @@ from kccdesk.ui.widgets.fields import Field, TextField
 
 if TYPE_CHECKING:
     from kccdesk.records import NoteRecord
+
+
+#: seconds within which a second F8 throws the draft away
+DISCARD_AGAIN_WITHIN = 3.0
 
 
 class AbsentRecipientDialog(ModalScreen[str | None]):
@@ -84,6 +89,8 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         self.replaces = replaces
         self.phone_ok = False
         self._saving = False
+        #: when F8 was pressed once (monotonic): a second F8 soon after throws the draft away
+        self._discard_asked = -DISCARD_AGAIN_WITHIN
         #: the chosen recipient's absence now (kept, so key checks need no roster work)
         self._absence = None
 
@@ -324,7 +331,13 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         self.dismiss(None)  # the draft stays on disk: F6 in this call, or F12, brings it back
 
     def action_discard(self) -> None:
-        """Throw this draft away on purpose (it is never lost by accident)."""
+        """Throw this draft away on purpose, never by accident: F8 twice. (On the call
+        screen F8 is "all clients": a slip of habit must not cost the note.)"""
+        now = time.monotonic()
+        if now - self._discard_asked > DISCARD_AGAIN_WITHIN:
+            self._discard_asked = now
+            self.notify(texts.DRAFT_DISCARD_AGAIN, severity="warning", timeout=3)
+            return
         self._saving = True  # no more draft writes from the closing form
         app_of(self).drafts.remove(self.draft.id)
         self.notify(texts.DRAFT_DISCARDED, timeout=3)
@@ -410,6 +423,8 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
 
     def on_note_form_failed(self, message: Failed) -> None:
         self._saving = False
+        #: when F8 was pressed once (monotonic): a second F8 soon after throws the draft away
+        self._discard_asked = -DISCARD_AGAIN_WITHIN
         self.refresh_bindings()
         self._show_error(texts.NOTE_CANNOT_SAVE.format(reason=message.reason))
 

@@ -44,8 +44,6 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
         Binding("escape", "back", texts.KEY_CLOSE),
         Binding("f6,ctrl+n", "note", texts.KEY_NOTE),
         Binding("t", "anyway", texts.KEY_ANYWAY),
-        Binding("j", "confirm", texts.KEY_YES, show=False),
-        Binding("n", "back", texts.KEY_NO, show=False),
     ]
 
     def __init__(self, client: Client, check: TransferCheck):
@@ -90,11 +88,10 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
         with Vertical(classes="dialog warning", id="transfer-dialog") as box:
             box.border_title = texts.TRANSFER_TITLE
             yield Static(Text(problem, style="bold"), id="transfer-problem")
-            if check.rule:
-                # Right under the problem, so it is in sight however full the dialog is.
-                field = Field(placeholder=texts.TRANSFER_REASON_PLACEHOLDER, id="transfer-reason")
-                field.display = False
-                yield field
+            # Right under the problem, so it is in sight however full the dialog is.
+            field = Field(placeholder=texts.TRANSFER_REASON_PLACEHOLDER, id="transfer-reason")
+            field.display = False
+            yield field
             if check.alternatives or check.after_hours_number:
                 yield Static(texts.TRANSFER_ALTERNATIVES)
                 options = [self._option(alt) for alt in check.alternatives]
@@ -155,43 +152,37 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
             self.dismiss(TransferChoice("note", self.check.note_to))
 
     def action_anyway(self) -> None:
-        if self.check.rule:
-            # Overriding a client's rule is rarer than a roster state: it takes a typed reason.
-            self.confirming = True
-            reason = self.query_one("#transfer-reason", Input)
-            reason.display = True
-            reason.focus()
-            self.call_after_refresh(reason.scroll_visible, animate=False)
-            self.query_one("#transfer-hint", Static).update(
-                Text(texts.TRANSFER_REASON_HINT, style="bold yellow")
-            )
-            return
+        """`t`: transfer anyway. One way for every override — a client's rule or a roster
+        state: the reason is typed right under what stops the transfer, and Enter on an
+        empty reason is refused (a letter typed there never answers a question)."""
         self.confirming = True
-        self.query_one("#transfer-hint", Static).update(
-            Text(
-                texts.TRANSFER_CONFIRM.format(name=self.check.target.name)
-                + "\n"
-                + texts.TRANSFER_CONFIRM_HINT,
-                style="bold yellow",
-            )
-        )
+        reason = self.query_one("#transfer-reason", Input)
+        reason.display = True
+        reason.focus()
+        self.call_after_refresh(reason.scroll_visible, animate=False)
+        self._hint(texts.TRANSFER_CONFIRM.format(name=self.check.target.name))
 
-    def action_confirm(self) -> None:
-        if self.confirming and not self.check.rule:
-            self.dismiss(TransferChoice("override", self.check.target.person))
+    def _hint(self, first_line: str) -> None:
+        self.query_one("#transfer-hint", Static).update(
+            Text(first_line + "\n" + texts.TRANSFER_REASON_HINT, style="bold yellow")
+        )
 
     @on(Input.Submitted, "#transfer-reason")
     def _reason_given(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.dismiss(TransferChoice("override", self.check.target.person, event.value.strip()))
+        if not event.value.strip():
+            self._hint(texts.TRANSFER_REASON_MISSING)
+            return
+        self.dismiss(TransferChoice("override", self.check.target.person, event.value.strip()))
 
     def action_back(self) -> None:
         if self.confirming:
             self.confirming = False
-            if self.check.rule:
-                reason = self.query_one("#transfer-reason", Input)
-                reason.value = ""
-                reason.display = False
+            reason = self.query_one("#transfer-reason", Input)
+            reason.value = ""
+            reason.display = False
+            if self.check.alternatives or self.check.after_hours_number:
+                self.query_one("#transfer-options", OptionList).focus()
+            else:
                 self.set_focus(None)
             self.query_one("#transfer-hint", Static).update(texts.TRANSFER_HINT)
         else:
