@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from desk_helpers import MONDAY_10, SIZE, build_app, fill_note, settle, text_of, type_text
 from kccdesk.ui.screens.call import CallScreen
 from kccdesk.ui.screens.client_switcher import ClientSwitcher
@@ -406,3 +408,22 @@ async def test_the_direct_number_is_on_the_detail_panels_first_line_at_80x24(dem
         first = text_of(app, "#detail").splitlines()[0]
         number = app.desk.client(MUNI).person("bbakker").phone
         assert "Bas Bakker" in first and display(number, "NL") in first
+
+
+@pytest.mark.parametrize("width", [80, 120, 200])
+async def test_the_footer_shows_whole_keys_that_fit_the_most_needed_first(demo_store, width):
+    """Issue 23: at 120 columns F9 lost its label and F10, F12 fell off; now the footer
+    holds whole keys only, the call's own first, and F1 (which lists the rest) always."""
+    from textual.widgets._footer import FooterKey
+
+    app = build_app(demo_store.url, MUNI)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        keys = list(app.screen.query(FooterKey))
+        actions = [k.action for k in keys]
+        assert {"transfer", "note", "finish_call", "help"} <= set(actions)
+        assert sum(k.outer_size.width for k in keys) <= width
+        for key in keys:  # every label whole: its region inside the screen
+            assert key.region.right <= width, key.action
+        if width >= 200:
+            assert {"resend", "toggle_roster", "drafts"} <= set(actions)

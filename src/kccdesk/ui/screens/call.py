@@ -18,7 +18,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from kccdesk import texts
 from kccdesk.calls.line import CallLine, PendingTransfer, Step
@@ -32,6 +31,7 @@ from kccdesk.ui import render
 from kccdesk.ui.access import app_of
 from kccdesk.ui.plain import Static
 from kccdesk.ui.widgets.call_header import CallHeader
+from kccdesk.ui.widgets.footer import FittingFooter
 from kccdesk.ui.widgets.panels import DetailPanel, DutyPanel, NotesPanel, TopicsPanel
 from kccdesk.ui.widgets.roster_pane import RosterPane
 from kccdesk.ui.widgets.search_panel import SearchPanel
@@ -58,6 +58,24 @@ class CallScreen(Screen):
     COMMAND_CATEGORY = texts.CATEGORY_CALL
     # Function keys are priority bindings: handled before the next key of a burst reaches a
     # field ("F6 Anna Tab 06…" typed at once puts Anna in the note form, not in the search).
+    #: the footer's keys by importance during a call (the rest when they fit; F1 lists all)
+    FOOTER_FIRST = (
+        "transfer",
+        "note",
+        "answer",
+        "switch_call",
+        "finish_call",
+        "new_call",
+        "switch_client",
+        "resend",
+        "toggle_roster",
+        "toggle_scope",
+        "focus_duty",
+        "drafts",
+        "review",
+        "focus_search",
+    )
+
     BINDINGS = [
         Binding(
             "f2",
@@ -202,7 +220,7 @@ class CallScreen(Screen):
                 yield TopicsPanel(id="topics-box")
                 yield NotesPanel(id="notes-box")
             yield RosterPane(id="roster")
-        yield Footer()
+        yield FittingFooter()
 
     def on_resize(self) -> None:
         """On a short terminal (80×24) the result list keeps its rows: instructions and

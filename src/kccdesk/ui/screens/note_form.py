@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Footer, Input, Select, TextArea
+from textual.widgets import Checkbox, Input, Select, TextArea
 
 from kccdesk import texts
 from kccdesk.clients.model import Client
@@ -31,6 +31,7 @@ from kccdesk.ui.access import app_of, desk_of
 from kccdesk.ui.plain import Label, Static, plain
 from kccdesk.ui.screens.typing_ahead import FIELD_KEYS, TypingAhead
 from kccdesk.ui.widgets.fields import Field, TextField
+from kccdesk.ui.widgets.footer import FittingFooter
 
 if TYPE_CHECKING:
     from kccdesk.records import NoteRecord
@@ -140,7 +141,7 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             yield TextField(self.draft.message, id="message", soft_wrap=True)
             yield Checkbox(texts.NOTE_URGENT, self.draft.urgency == "dringend", id="urgent")
             yield Static(id="form-error", classes="error-text")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self._show_lengths()

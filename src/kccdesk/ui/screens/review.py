@@ -18,13 +18,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer
 from textual.widgets.option_list import Option
 
 from kccdesk import texts
 from kccdesk.service.teamlead import SERVICE_ZONE
 from kccdesk.ui.access import desk_of
 from kccdesk.ui.plain import OptionList, Static
+from kccdesk.ui.widgets.footer import FittingFooter
 from kccdesk.ui.widgets.week_chart import WeekChart, WeekPoint, points_from
 
 if TYPE_CHECKING:
@@ -246,7 +246,7 @@ class ReviewScreen(Screen):
             with VerticalScroll(id="review-detail-box"):
                 yield Static(id="review-detail")
         yield WeekChart(id="review-chart")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#review-detail-box").border_title = texts.REVIEW_DETAIL_TITLE

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Select
+from textual.widgets import Input, Select
 
 from kccdesk import texts
 from kccdesk.teamlead.feedback import CAUSES
@@ -24,6 +24,7 @@ from kccdesk.ui.access import desk_of
 from kccdesk.ui.plain import Label, Static
 from kccdesk.ui.screens.typing_ahead import FIELD_KEYS, TypingAhead
 from kccdesk.ui.widgets.fields import Field
+from kccdesk.ui.widgets.footer import FittingFooter
 
 if TYPE_CHECKING:
     from kccdesk.records import FeedbackRecord
@@ -147,7 +148,7 @@ class ActionForm(TypingAhead, ModalScreen["FeedbackRecord | None"]):
             )
             yield Static(id="action-error", classes="error-text")
             yield Static(texts.ACTION_HINT, classes="hint")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#action-what" if not self.current()[0] else "#action-owner").focus()

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Select
+from textual.widgets import Input, Select
 from textual.widgets.option_list import Option
 
 from kccdesk import texts
@@ -32,6 +32,7 @@ from kccdesk.ui.access import desk_of
 from kccdesk.ui.plain import Label, OptionList, Static, plain
 from kccdesk.ui.screens.typing_ahead import FIELD_KEYS, TypingAhead
 from kccdesk.ui.widgets.fields import Field
+from kccdesk.ui.widgets.footer import FittingFooter
 
 
 class Refused(Message):
@@ -184,7 +185,7 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
                 else:
                     yield Field(values.get(name, ""), id=f"field-{name}")
             yield Static(id="roster-check")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         first = "replaced_by" if self.preset is not None else FIELDS[self.kind][0]
