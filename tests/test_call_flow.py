@@ -410,3 +410,48 @@ async def test_the_form_counts_the_message_and_says_how_much_is_too_much(demo_st
         form.query_one("#message", TextArea).text = "x" * 4000
         await settle(pilot)
         assert not label.has_class("over-limit")
+
+
+async def test_the_urgent_box_says_yes_or_no_in_words(demo_store):
+    """Issue 23: the "Dringend" box looked the same on and off; now its words differ."""
+    from textual.widgets import Checkbox
+
+    app = build_app(demo_store.url, PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "hatice kaya")
+        await pilot.press("f6")
+        await settle(pilot)
+        box = app.screen.query_one("#urgent", Checkbox)
+        assert "nee" in str(box.label)
+        box.focus()
+        await pilot.press("space")
+        await settle(pilot)
+        assert "DRINGEND — ja" in str(box.label)
+        assert app.screen.current().urgency == "dringend"
+
+
+async def test_a_failed_note_of_before_the_start_is_counted_not_alerted(demo_store):
+    """The alert of a refused note covered the detail panel at every start; a note refused
+    before the desk started is counted in the header (F9), not alerted again."""
+    from kccdesk.service.desk import Desk
+
+    note = Desk(demo_store, clock=lambda: MONDAY_10).add_note(
+        PRACTICE, "hkaya", "Piet", "0612345678", "Bel terug"
+    )
+    from sqlalchemy import update
+
+    from kccdesk.storage.tables import callback_note
+
+    with demo_store.engine.begin() as connection:  # as a sender of an earlier day left it
+        connection.execute(
+            update(callback_note)
+            .where(callback_note.c.id == note.id)
+            .values(status="failed", last_error="550 mailbox onbekend")
+        )
+    app = build_app(demo_store.url, PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        assert await _wait_for(lambda: len(app.failed) == 1)
+        await settle(pilot)
+        assert [n.id for n in app.failed] == [note.id]
+        assert "1 notitie(s) niet verstuurd" in text_of(app, "#call-header")
+        assert not any("NIET verstuurd" in n.message for n in app._notifications)

@@ -142,6 +142,8 @@ class KccDeskApp(DeskWork, DeskPhone, App[None]):
         #: notes the mail server refused, as last read; alerted once each, counted until handled
         self.failed: list[NoteRecord] = []
         self._alerted: set[int] = set()
+        #: whether the refused notes were read once (those of before the start: no alert)
+        self._failed_read = False
         #: the softphone's control link (None without [softphone] in the config)
         self.phone: PhoneLink | None = None
         self.phone_connected = False

@@ -53,6 +53,7 @@ class DeskWork(_AppBase):
     synced: bool
     failed: list[NoteRecord]
     _alerted: set[int]
+    _failed_read: bool
     _stopping: threading.Event
     _sender_wake: threading.Event
     _sender_error: str | None
@@ -153,10 +154,15 @@ class DeskWork(_AppBase):
         self.post_message(self.FailedNotes(self.desk.failed_notes()))
 
     def on_desk_work_failed_notes(self, message: FailedNotes) -> None:
-        """A refused note is an alert, once, and a count in the header until handled (F9)."""
+        """A note refused while the desk runs is an alert, once; every refused note is a
+        count in the header until handled (F9). Those refused before the desk started are
+        counted, not alerted: an alert at every start would cover the call's detail."""
         from kccdesk.ui.widgets.call_header import CallHeader
 
         self.failed = message.notes
+        if not self._failed_read:
+            self._failed_read = True
+            self._alerted.update(note.id for note in message.notes)
         for note in message.notes:
             if note.id in self._alerted:
                 continue

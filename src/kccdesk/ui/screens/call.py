@@ -30,6 +30,7 @@ from kccdesk.notes.drafts import NoteDraft
 from kccdesk.ui import render
 from kccdesk.ui.access import app_of
 from kccdesk.ui.plain import Static
+from kccdesk.ui.sizes import SHORT_TERMINAL
 from kccdesk.ui.widgets.call_header import CallHeader
 from kccdesk.ui.widgets.footer import FittingFooter
 from kccdesk.ui.widgets.panels import DetailPanel, DutyPanel, NotesPanel, TopicsPanel
@@ -42,8 +43,6 @@ if TYPE_CHECKING:
     from kccdesk.records import NoteRecord
 
 
-#: below this many rows the screen is laid out for a short terminal
-SHORT_TERMINAL = 32
 #: how often the duty panel and the call timer refresh by themselves (seconds)
 DUTY_REFRESH = 15.0
 

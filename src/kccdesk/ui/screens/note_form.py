@@ -30,6 +30,7 @@ from kccdesk.notes.rules import (
 from kccdesk.ui.access import app_of, desk_of
 from kccdesk.ui.plain import Label, Static, plain
 from kccdesk.ui.screens.typing_ahead import FIELD_KEYS, TypingAhead
+from kccdesk.ui.sizes import SHORT_TERMINAL
 from kccdesk.ui.widgets.fields import Field, TextField
 from kccdesk.ui.widgets.footer import FittingFooter
 
@@ -139,11 +140,21 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             yield Static(id="phone-check")
             yield Label(texts.NOTE_MESSAGE, id="message-label")
             yield TextField(self.draft.message, id="message", soft_wrap=True)
-            yield Checkbox(texts.NOTE_URGENT, self.draft.urgency == "dringend", id="urgent")
+            urgent = self.draft.urgency == "dringend"
+            yield Checkbox(_urgency_label(urgent), urgent, id="urgent")
             yield Static(id="form-error", classes="error-text")
         yield FittingFooter()
 
+    def on_resize(self) -> None:
+        """On a short terminal (80×24) the fields lose their borders and the blank lines
+        between them, so the whole note — number, message, urgency — is in sight."""
+        short = self.app.size.height < SHORT_TERMINAL
+        self.set_class(short, "-short")
+        for field in self.query("Input, Select"):
+            field.compact = short  # type: ignore[attr-defined]
+
     def on_mount(self) -> None:
+        self.on_resize()
         self._show_lengths()
         self._check_phone()
         self._show_recipient()
@@ -299,6 +310,8 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             self._check_phone()
         if isinstance(event, Select.Changed):
             self._show_recipient()
+        if isinstance(event, Checkbox.Changed):
+            event.checkbox.label = _urgency_label(event.value)
         if isinstance(event, TextArea.Changed | Input.Changed):
             self._show_lengths()
         self.query_one("#form-error", Static).update("")
@@ -447,3 +460,10 @@ def _titled(client: Client, person_id: str) -> str:
     if person is None:
         return person_id
     return f"{person.role.lower()} {person.name}" if person.role else person.name
+
+
+def _urgency_label(urgent: bool) -> Text:
+    """The urgency as words, not only as the colour of the box: on and off read apart."""
+    if urgent:
+        return Text(texts.NOTE_URGENT_ON, style="bold red")
+    return Text(texts.NOTE_URGENT_OFF)
