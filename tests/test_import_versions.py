@@ -10,6 +10,7 @@ from datetime import time
 import pytest
 
 from kccdesk.clientfile import dump_client, parse_client
+from kccdesk.core.errors import StorageError
 from kccdesk.service.desk import Desk
 from kccdesk.storage import open_store
 from kccdesk.storage.roster import StaleEntry
@@ -88,3 +89,67 @@ def test_an_older_export_does_not_remove_an_entry_added_after_it(lead_desk):
     second = fresh.index("[[shifts]]", first + 1)
     desk.import_clients([parse_client(fresh[:first] + fresh[second:])])
     assert [s.days for s in desk.client("uden").shifts] == [("tue",)]
+
+
+TWO_PEOPLE = TEXT.replace(
+    'id = "anna"\nname = "Anna"\n',
+    'id = "anna"\nname = "Anna"\n\n[[people]]\nid = "bert"\nname = "Bert"\n',
+)
+
+
+def test_an_id_is_never_given_out_twice_so_an_old_export_cannot_pass_for_current(lead_desk):
+    """The hostile review's case: the highest shift is replaced by another (a file giving it
+    to someone else); on SQLite without AUTOINCREMENT the new entry got the freed id and
+    version 1 again, and an old export then silently put the first person back."""
+    desk = lead_desk
+    desk.import_clients([parse_client(TWO_PEOPLE)])
+    old_export = dump_client(desk.client("uden"))
+    (first,) = [e for e in desk.roster_entries("uden") if e.kind == "shift"]
+    desk.import_clients([parse_client(TWO_PEOPLE.replace('person = "anna"', 'person = "bert"'))])
+    (second,) = [e for e in desk.roster_entries("uden") if e.kind == "shift"]
+    assert second.id != first.id
+    with pytest.raises(StorageError, match="na deze export toegevoegd"):
+        desk.import_clients([parse_client(old_export)])
+    assert desk.client("uden").shifts[0].person == "bert"  # the newer change stands
+
+
+#: a client and one shift as a kccdesk of revision 0013 stored them
+OLD_ROWS = (
+    "INSERT INTO client (id, name, kind, lines, greeting, instructions, opening_hours, "
+    "country, timezone, fallback_email, opening, after_hours) VALUES "
+    "('c', 'C', '', '[]', '', '', '', 'NL', 'Europe/Amsterdam', '', '[]', '')",
+    'INSERT INTO shift (id, client_id, position, person, days, start, "end", version, '
+    "on_closures) VALUES (3, 'c', 0, 'p', '[]', '08:00', '17:00', 1, 0)",
+    "INSERT INTO roster_audit (client_id, kind, entry_id, action, user, source, at) "
+    "VALUES ('c', 'shift', 9, 'removed', 'x', '', '2026-12-01 10:00:00')",
+)
+
+
+def test_a_migrated_sqlite_database_starts_its_ids_above_every_id_there_ever_was(tmp_path):
+    """Migration 0014: ids deleted before it (the audit knows them) are not given out again."""
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from kccdesk.storage import schema
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    with schema._locked(engine) as connection:
+        command.upgrade(schema._config(connection), "0013")
+    with engine.begin() as connection:
+        for row in OLD_ROWS:
+            connection.execute(text(row))
+    with schema._locked(engine) as connection:
+        command.upgrade(schema._config(connection), "head")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                'INSERT INTO shift (client_id, position, person, days, start, "end", version, '
+                "on_closures) VALUES ('c', 1, 'p', '[]', '18:00', '20:00', 1, 0)"
+            )
+        )
+        ids = sorted(connection.execute(text("SELECT id FROM shift")).scalars())
+        made = connection.execute(
+            text("SELECT sql FROM sqlite_master WHERE name = 'shift'")
+        ).scalar()
+    engine.dispose()
+    assert ids == [3, 10] and "AUTOINCREMENT" in made

@@ -37,6 +37,11 @@ def _described(engine) -> dict:
             ),
         }
     with engine.connect() as connection:
+        described["never reuse ids"] = sorted(
+            connection.execute(
+                text("SELECT name FROM sqlite_master WHERE sql LIKE '%AUTOINCREMENT%'")
+            ).scalars()
+        )
         described["rows"] = (
             sorted(connection.execute(text("SELECT kind, revision FROM change_counter"))),
             list(connection.execute(text("SELECT version_num FROM alembic_version"))),
@@ -61,6 +66,7 @@ def test_a_new_sqlite_database_is_created_at_the_head_as_the_migrations_would(tm
     _migrated(f"sqlite:///{tmp_path / 'old.db'}")
     migrated = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
     assert _described(created) == _described(migrated)
+    assert _described(created)["never reuse ids"] == sorted(tables.ROSTER)
     assert schema.upgrade(created) == (schema.HEAD_REVISION, schema.HEAD_REVISION)
 
 

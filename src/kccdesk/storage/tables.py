@@ -135,6 +135,7 @@ shift = Table(
     Column("end", String, nullable=False),
     Column("version", Integer, nullable=False, default=1),
     Column("on_closures", Boolean, nullable=False, default=False, server_default=false()),
+    sqlite_autoincrement=True,  # an id is never given out twice (an export names it)
 )
 
 extra_shift = Table(
@@ -150,6 +151,7 @@ extra_shift = Table(
     Column("start", String, nullable=False),
     Column("end", String, nullable=False),
     Column("version", Integer, nullable=False, default=1),
+    sqlite_autoincrement=True,  # an id is never given out twice (an export names it)
 )
 
 absence = Table(
@@ -169,6 +171,7 @@ absence = Table(
     Column("covers", Boolean, nullable=False, default=False, server_default=false()),
     Column("start_time", String, nullable=True),
     Column("until_time", String, nullable=True),
+    sqlite_autoincrement=True,  # an id is never given out twice (an export names it)
 )
 
 closure = Table(
@@ -183,6 +186,7 @@ closure = Table(
     Column("until", Date, nullable=False),
     Column("reason", String, nullable=False, default=""),
     Column("version", Integer, nullable=False, default=1),
+    sqlite_autoincrement=True,  # an id is never given out twice (an export names it)
 )
 
 coverage = Table(
@@ -200,6 +204,7 @@ coverage = Table(
     Column("min", Integer, nullable=False, default=1),
     Column("version", Integer, nullable=False, default=1),
     Column("on_closures", Boolean, nullable=False, default=False),
+    sqlite_autoincrement=True,  # an id is never given out twice (an export names it)
 )
 
 callback_note = Table(
