@@ -8,6 +8,8 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from kccdesk.core.errors import InputError
@@ -97,3 +99,17 @@ def write_private_atomic(path: Path | str, data: bytes) -> None:
     path = Path(path)
     private_dir(path.parent)
     write_owner_only(path, data)
+
+
+@contextmanager
+def held_lock(path: Path | str) -> Iterator[None]:
+    """An exclusive lock on a lock file (owner-only), held by one process at a time: the
+    others wait here until it is let go (the kernel lets it go if the holder dies)."""
+    import fcntl
+
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing lets go of the lock

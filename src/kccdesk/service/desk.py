@@ -11,6 +11,8 @@ so the interface thread can read it while a background thread re-reads the datab
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -42,14 +44,28 @@ def open_demo_store(clock: Clock = system_clock, history: bool = True) -> Store:
     from kccdesk.storage import open_store
 
     store = open_store(locations.demo_database_url())
-    if not store.client_ids():
-        clients = load_clients([locations.demo_clients_dir()])
-        # The roster as it stood before the history: imported a day before its first call.
-        before = clock() - timedelta(days=DAYS + 1)
-        store.import_clients(clients, user="demo", sources={}, now=before)
-    if history:
-        Desk(store, clock=clock).fill_demo_history()
+    if store.client_ids() and not history:
+        return store  # the usual start: filled long ago
+    with demo_setup():  # two demos started at once must not fill it twice
+        if not store.client_ids():
+            clients = load_clients([locations.demo_clients_dir()])
+            # The roster as it stood before the history: imported a day before its first call.
+            before = clock() - timedelta(days=DAYS + 1)
+            store.import_clients(clients, user="demo", sources={}, now=before)
+        if history:
+            Desk(store, clock=clock).fill_demo_history()
     return store
+
+
+@contextmanager
+def demo_setup() -> Iterator[None]:
+    """Filling the demo database is one process's job at a time: the others wait, then find
+    it filled (ten `kccdesk --demo` at once made ten fortnights of history)."""
+    from kccdesk.core.files import held_lock, private_dir
+
+    folder = private_dir(locations.local_dir(locations.demo_database_url()))
+    with held_lock(folder / "demo-setup.lock"):
+        yield
 
 
 def open_database(

@@ -109,7 +109,7 @@ class DeskWork(_AppBase):
             self.synced = True
             gc.freeze()
         self.save_snapshot()
-        if self.demo and self.desk.fill_demo_history():
+        if self.demo and self._fill_demo_history():
             changed = True  # a new demo database: its calls, notes and feedback are there now
         self.desk.adopt_database_identity()
         self.desk.purge_at_start(self.settings.retention_days)
@@ -130,6 +130,12 @@ class DeskWork(_AppBase):
             self.send_notes()
 
     # --- the outbox sender -------------------------------------------------------------
+
+    def _fill_demo_history(self) -> bool:
+        from kccdesk.service.desk import demo_setup
+
+        with demo_setup():
+            return self.desk.fill_demo_history()
 
     @work(thread=True, group=ENDLESS, exit_on_error=False)
     def send_notes(self) -> None:
