@@ -149,3 +149,31 @@ def test_the_holiday_countries_are_those_the_holidays_package_supports():
     assert _holiday_countries() == frozenset(holidays.list_supported_countries())
     assert holidays_problem("nl") is None and holidays_problem("BE") is None
     assert "geen bekend land" in (holidays_problem("XX") or "")
+
+
+def test_what_is_no_plain_client_file_is_refused_and_never_waited_for(tmp_path):
+    """Found by the hostile review: a FIFO in the folder made `import` wait forever; an
+    empty folder imported "nothing" with exit 0."""
+    import os
+
+    from kccdesk.clientfile import load_clients
+
+    folder = tmp_path / "clients"
+    folder.mkdir()
+    os.mkfifo(folder / "x.toml")
+    with pytest.raises(ImportErrors, match="geen gewoon bestand"):
+        load_clients([folder])
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(ImportErrors, match="map zonder .toml-bestanden"):
+        load_clients([empty])
+    with pytest.raises(ImportErrors, match="geen gewoon bestand"):
+        load_clients(["/dev/zero"])
+    loop = tmp_path / "loop.toml"
+    loop.symlink_to(loop)
+    with pytest.raises(ImportErrors, match="kan niet gelezen worden"):
+        load_clients([loop])
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes("[client]\nid = \"a\"\nname = \"Caf\xe9\"\n".encode("latin-1"))
+    with pytest.raises(ImportErrors, match="geen UTF-8-tekst"):
+        load_clients([latin])

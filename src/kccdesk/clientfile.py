@@ -772,21 +772,57 @@ def redirect_problem(client: Client, person: Person) -> str | None:
     return None
 
 
+#: the largest client file read (a client with every person and topic fits many times over)
+MAX_FILE_BYTES = 10_000_000
+
+
 def client_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand folders to their *.toml files (sorted); a missing path is an error."""
+    """Expand folders to their *.toml files (sorted). Refused, one line each: a missing
+    path, a folder without client files or that cannot be read, and anything that is not a
+    plain file — a FIFO or a device would wait forever for its end."""
     found: list[Path] = []
-    missing: list[ClientFileError] = []
+    refused: list[ClientFileError] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            found.extend(sorted(path.glob("*.toml")))
-        elif path.is_file():
-            found.append(path)
+        try:
+            if path.is_dir():
+                inside = sorted(path.glob("*.toml"))
+                if not inside:
+                    refused.append(ClientFileError(str(path), "map zonder .toml-bestanden"))
+                for file in inside:
+                    problem = _not_a_client_file(file)
+                    if problem:
+                        refused.append(ClientFileError(str(file), problem))
+                    else:
+                        found.append(file)
+                continue
+            problem = _not_a_client_file(path)
+        except OSError as exc:
+            problem = f"kan niet gelezen worden ({exc.strerror or exc})"
+        if problem:
+            refused.append(ClientFileError(str(path), problem))
         else:
-            missing.append(ClientFileError(str(path), "bestand of map bestaat niet"))
-    if missing:
-        raise ImportErrors(missing)
+            found.append(path)
+    if refused:
+        raise ImportErrors(refused)
     return found
+
+
+def _not_a_client_file(path: Path) -> str | None:
+    """Why this path cannot be read as a client file, else None."""
+    import stat
+
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return "bestand of map bestaat niet"
+    except OSError as exc:  # a symlink loop, a name too long, no permission on the folder
+        return f"kan niet gelezen worden ({exc.strerror or exc})"
+    if not stat.S_ISREG(status.st_mode):
+        return "geen gewoon bestand (een apparaat, pipe of socket wordt niet gelezen)"
+    if status.st_size > MAX_FILE_BYTES:
+        return f"te groot voor een clientbestand ({status.st_size} bytes)"
+    return None
 
 
 def _key_line(text: str, key: str) -> int | None:
@@ -811,8 +847,17 @@ def load_clients(paths: Iterable[str | Path], origins: Origins | None = None) ->
         except ImportErrors as exc:
             errors.extend(exc.errors)
             continue
-        except (OSError, UnicodeDecodeError) as exc:
-            errors.append(ClientFileError(str(path), f"kan niet gelezen worden: {exc}"))
+        except OSError as exc:
+            errors.append(
+                ClientFileError(str(path), f"kan niet gelezen worden ({exc.strerror or exc})")
+            )
+            continue
+        except UnicodeDecodeError as exc:
+            errors.append(
+                ClientFileError(
+                    str(path), f"is geen UTF-8-tekst (byte {exc.start + 1} is ongeldig)"
+                )
+            )
             continue
         if client.id in origin:
             errors.append(
