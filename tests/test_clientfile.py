@@ -177,3 +177,21 @@ def test_what_is_no_plain_client_file_is_refused_and_never_waited_for(tmp_path):
     latin.write_bytes("[client]\nid = \"a\"\nname = \"Caf\xe9\"\n".encode("latin-1"))
     with pytest.raises(ImportErrors, match="geen UTF-8-tekst"):
         load_clients([latin])
+
+
+def test_a_keyword_is_as_long_as_a_name_at_most_and_times_are_ascii_digits():
+    """Found by the hostile review: a 10,000-character keyword was imported, and
+    start = "٠٨:٠٠" (Arabic-Indic digits) was read as 08:00."""
+    text = (
+        '[client]\nid = "a"\nname = "A"\n\n[[people]]\nid = "p"\nname = "P"\n'
+        f'keywords = ["{"x" * 10_000}"]\n'
+    )
+    with pytest.raises(ImportErrors, match="te lang"):
+        parse_client(text, "a.toml")
+    shifted = (
+        '[client]\nid = "a"\nname = "A"\n\n[[people]]\nid = "p"\nname = "P"\n\n'
+        '[[shifts]]\nperson = "p"\ndays = ["mon"]\nstart = "\u0660\u0668:\u0660\u0660"\n'
+        'end = "17:00"\n'
+    )
+    with pytest.raises(ImportErrors, match="niet in de vorm UU:MM"):
+        parse_client(shifted, "a.toml")

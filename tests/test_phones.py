@@ -130,3 +130,15 @@ def test_a_refused_number_says_what_to_fix(typed, country, said):
 def test_a_dutch_mobile_one_digit_short_is_not_sent_abroad():
     result = check("061234567", "NL")
     assert result.error == "te weinig cijfers voor een mobiel nummer: 06 + 8 cijfers, nu 7"
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("04 223 45 6", "een Belgisch vast nummer heeft 9 cijfers, nu 8"),  # Liège, not mobile
+        ("02 123 45 67", "dit nummer bestaat niet: 021… is geen bestaande reeks"),
+    ],
+)
+def test_belgian_zones_and_mobiles_are_told_apart(typed, said):
+    result = check(typed, "BE")
+    assert not result.valid and said in (result.error or "")

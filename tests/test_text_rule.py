@@ -211,3 +211,20 @@ def test_the_holiday_cache_is_renewed_when_the_package_changes(tmp_path, monkeyp
     again = publicholidays.holidays_for("NL", 2027)
     assert again == first and again[date(2027, 1, 1)] != "verkeerd"
     publicholidays.holidays_for.cache_clear()
+
+
+@pytest.mark.parametrize("mark", ["\u200e", "\u200f", "\u061c", "\ufff9"])
+def test_marks_that_reorder_or_hide_text_are_refused_too(mark):
+    """Found by the hostile review: LRM, RLM and ALM reorder the digits beside them (a
+    callback number read back in another order); annotation marks hide text."""
+    from kccdesk.core.text_rule import forbidden
+
+    found = forbidden(f"bel terug op{mark} 06 12 34 56 78")
+    assert found is not None and found.position == 13
+
+
+def test_emoji_sequences_with_joiners_and_tags_are_text():
+    from kccdesk.core.text_rule import forbidden
+
+    for text in ("👩‍⚕️ dr. Kaya", "🏴󠁧󠁢󠁳󠁣󠁴󠁿 Schotse beller", "Anne-Marie\u00adde Vries"):
+        assert forbidden(text) is None, text

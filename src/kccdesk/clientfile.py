@@ -221,8 +221,10 @@ class _Reader:
         value = self.table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError(f"veld '{key}' moet een lijst van teksten zijn")
+        if len(value) > MAX_COUNT:
+            raise ValueError(f"veld '{key}' heeft {len(value)} teksten; hooguit {MAX_COUNT}")
         for item in value:
-            problem = text_problem(key, item)
+            problem = text_field_problem(key, item)  # each word the length of a name at most
             if problem:
                 raise ValueError(problem)
         return tuple(value)

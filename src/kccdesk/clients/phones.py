@@ -98,7 +98,7 @@ def _why_invalid(number: phonenumbers.PhoneNumber, region: str | None) -> str:
             return f"te {word} cijfers: een Nederlands nummer heeft 10 cijfers, nu {len(nsn) + 1}"
         return f"onbekend netnummer 0{nsn[:2]} of 0{nsn[:3]}"
     if region == "BE":
-        mobile = nsn.startswith("4")
+        mobile = nsn[:2] in ("45", "46", "47", "48", "49")  # 04 alone is Liège's zone
         wanted = 9 if mobile else 8
         if len(nsn) != wanted:
             word = "weinig" if len(nsn) < wanted else "veel"
@@ -107,7 +107,7 @@ def _why_invalid(number: phonenumbers.PhoneNumber, region: str | None) -> str:
                 f"te {word} cijfers: een Belgisch {what} heeft {wanted + 1} cijfers, "
                 f"nu {len(nsn) + 1}"
             )
-        return f"onbekend zonenummer 0{nsn[:1]} of 0{nsn[:2]}"
+        return f"dit nummer bestaat niet: 0{nsn[:2]}… is geen bestaande reeks"
     reason = phonenumbers.is_possible_number_with_reason(number)
     if reason in (
         phonenumbers.ValidationResult.TOO_SHORT,

@@ -14,9 +14,15 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-#: characters that turn the direction of the text around them (embeddings, overrides and
-#: isolates): what is shown would read differently from what was typed
-DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: characters that turn the direction of the text around them (embeddings, overrides,
+#: isolates) and the marks that reorder what stands beside them (LRM, RLM, ALM: an RLM before
+#: groups of digits shows a number in another order): what is shown would read differently
+#: from what was typed
+DIRECTION_CONTROLS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+)
+#: interlinear annotation marks: they hide the text between them from some displays
+HIDING = frozenset("\ufff9\ufffa\ufffb")
 #: line and paragraph separators: a line break that is not one, in a header or a log
 SEPARATORS = frozenset("\u2028\u2029\x85")
 #: allowed in texts with lines
@@ -74,7 +80,7 @@ def forbidden(value: str, lines: bool = False, carriage_returns: bool = False) -
             return Forbidden(ch, position, "control")
         if ch in DIRECTION_CONTROLS:
             return Forbidden(ch, position, "direction")
-        if ch in SEPARATORS or unicodedata.category(ch) == "Cc":
+        if ch in SEPARATORS or ch in HIDING or unicodedata.category(ch) == "Cc":
             return Forbidden(ch, position, "control")
     return None
 

@@ -86,7 +86,8 @@ def duration_text(delta: timedelta, *, seconds: bool = False) -> str:
 def parse_clock(text: str) -> time:
     """'08:30' → time(8, 30); '24:00' is not a time of day and is refused."""
     hours, sep, minutes = text.strip().partition(":")
-    if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
+    digits = (hours + minutes).isascii()  # "٠٨:٠٠" is digits to Python, not to a reader
+    if not (sep and digits and hours.isdigit() and minutes.isdigit()) or len(minutes) != 2:
         raise ValueError(f"tijd '{text}' is niet in de vorm UU:MM")
     h, m = int(hours), int(minutes)
     if not (0 <= h <= 23 and 0 <= m <= 59):
