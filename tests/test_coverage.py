@@ -299,3 +299,11 @@ def test_gaps_command_exit_0_when_covered_and_2_on_bad_input(run, tmp_path):
     assert run("gaps", "--days", "0").returncode == 2
     assert run("gaps", "--client", "onbekend").returncode == 2
     assert run("gaps", "--from", "9999-12-31").returncode == 2
+
+
+def test_gaps_from_a_time_the_clock_skips_is_refused_with_the_hint(run, tmp_path):
+    """As `duty --at`: 02:30 on the spring DST night does not exist in Amsterdam."""
+    (tmp_path / "warm.toml").write_text(GAPPY, encoding="utf-8")
+    assert run("import", str(tmp_path / "warm.toml")).returncode == 0
+    result = run("gaps", "--from", "2026-03-29T02:30")
+    assert result.returncode == 2 and "zomertijd" in result.stderr

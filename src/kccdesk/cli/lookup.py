@@ -44,7 +44,7 @@ def add_parsers(sub) -> None:
     p.add_argument(
         "--days",
         # a number, not nan or a negative one; the service refuses a span it will not scan
-        type=bounded_number(1 / 1440, MAX_DAYS, whole=False),
+        type=bounded_number(0.01, MAX_DAYS, whole=False),
         default=14,
         help="aantal dagen vooruit, ook een deel (standaard 14)",
     )

@@ -50,8 +50,8 @@ class DutyService(ClientService):
         (StorageError)."""
         from kccdesk.duty.coverage import gaps, replacement_gaps
 
-        if not 0 < days <= MAX_GAP_DAYS:
-            raise StorageError(f"--days moet tussen 1 en {MAX_GAP_DAYS} liggen")
+        if not 0.01 <= days <= MAX_GAP_DAYS:
+            raise StorageError(f"--days moet tussen 0.01 en {MAX_GAP_DAYS} liggen")
         clients = [self.client(client_id)] if client_id else self.clients
         found: list[Gap] = []
         for client in clients:
@@ -67,6 +67,13 @@ class DutyService(ClientService):
         if start is None:
             moment = self.clock().astimezone(client.zone)
         elif isinstance(start, datetime):
+            from kccdesk.duty.roster import wall_time_exists
+
+            if start.tzinfo is None and not wall_time_exists(start, client.zone):
+                raise StorageError(
+                    f"--from {start:%Y-%m-%dT%H:%M} bestaat niet in {client.timezone}: de klok "
+                    "springt die nacht een uur vooruit (zomertijd); kies een tijd ervoor of erna"
+                )
             moment = start if start.tzinfo else start.replace(tzinfo=client.zone)
         else:
             moment = datetime.combine(start, time(0), tzinfo=client.zone)
