@@ -50,8 +50,8 @@ class DutyService(ClientService):
         (StorageError)."""
         from kccdesk.duty.coverage import gaps, replacement_gaps
 
-        if not 0.01 <= days <= MAX_GAP_DAYS:
-            raise StorageError(f"--days moet tussen 0.01 en {MAX_GAP_DAYS} liggen")
+        if not 0 < days <= MAX_GAP_DAYS:
+            raise StorageError(f"--days moet groter dan 0 en hoogstens {MAX_GAP_DAYS} zijn")
         clients = [self.client(client_id)] if client_id else self.clients
         found: list[Gap] = []
         for client in clients:
