@@ -165,11 +165,15 @@ async def test_absent_recipient_is_replaced_with_one_key(demo_store):
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert form.current().recipient == "mjansen"
+        # Issue 23: the note keeps for whom it was meant, and the form says so.
+        status = text_of(app, "#recipient-status")
+        assert "Voor huisarts dr. Sanne Bakker, via waarnemend huisarts dr. Mark Jansen" in status
         await fill_note(pilot, "Els", "020 123 4567", "Uitslag bloedonderzoek")
         await pilot.press("ctrl+s")
         await settle(pilot)
         (note,) = demo_store.notes()
         assert note.recipient == "mjansen" and note.override == ""
+        assert note.addressed_to == "sbakker"
 
 
 async def test_saving_for_absent_recipient_asks_and_keep_is_logged(demo_store):

@@ -36,6 +36,8 @@ class NoteDraft:
     phone: str = ""
     message: str = ""
     urgency: str = "normaal"
+    #: the person the note was meant for when the agent sent it to their replacement
+    meant_for: str = ""
     id: str = field(default_factory=new_id)
     call: str = ""  # the call it was typed in
     desk: int = 0  # process id of the desk that writes it

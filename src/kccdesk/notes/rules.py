@@ -94,10 +94,13 @@ def check_note(
     agent: str = "",
     at: datetime,
     allow_absent: bool = False,
+    meant_for: str = "",
 ) -> CheckedNote:
     """Apply every note rule at the instant `at`; raises NoteRefused (or RecipientAbsent)
     with the reason. With allow_absent an absent recipient is kept, and the checked note
-    says so in `override` (the call log and the team lead see it)."""
+    says so in `override` (the call log and the team lead see it). `meant_for`: the person
+    the caller asked for, when the agent sent the note to their replacement instead — the
+    note keeps for whom it was meant (`addressed_to`), as it does for the client's rule."""
     person = client.person(recipient)
     if person is None:
         raise NoteRefused(f"'{recipient}' is geen medewerker van {client.name}")
@@ -107,6 +110,8 @@ def check_note(
         # The client's rule: notes for this person go to someone else, who is the recipient;
         # the absence rule below then applies to them.
         addressed_to, recipient = recipient, target
+    if meant_for and meant_for != recipient and client.person(meant_for) is not None:
+        addressed_to = addressed_to or meant_for
     # The one text rule (kccdesk.core.text_rule): the agent's name signs the mail.
     if forbidden(agent) is not None or too_long(agent, MAX_NAME) or (agent and blank(agent)):
         raise NoteRefused(

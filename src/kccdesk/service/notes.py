@@ -36,6 +36,7 @@ class NoteService(CallService):
         keep_absent_recipient: bool = False,
         replaces: int | None = None,
         call: str = "",
+        meant_for: str = "",
     ) -> NoteRecord:
         """Check every rule, then store with what the desk showed; raises NoteRefused with the
         reason. `replaces` is a failed note this one takes the place of (re-sent, perhaps to
@@ -54,6 +55,7 @@ class NoteService(CallService):
             agent=self.actor.author(agent),
             at=now,
             allow_absent=keep_absent_recipient,
+            meant_for=meant_for,
         )
         shown = self.shown(
             client_id, checked.addressed_to or checked.recipient, checked.override, now

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -212,7 +213,16 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         absence = self._absence = status.absence_of(recipient)
         state = person_state(self.client, status, recipient)
         via = Text()
-        if recipient != asked_for:
+        meant = self.draft.meant_for
+        if meant and meant != asked_for and self.client.person(meant) is not None:
+            via = Text(
+                texts.NOTE_MEANT_FOR.format(
+                    asked=_titled(self.client, meant), target=_titled(self.client, asked_for)
+                )
+                + "\n",
+                style="bold magenta",
+            )
+        elif recipient != asked_for:
             via = Text(
                 texts.NOTE_VIA.format(
                     asked=_titled(self.client, asked_for), target=_titled(self.client, recipient)
@@ -281,6 +291,7 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             phone=self.query_one("#phone", Input).value,
             message=self.query_one("#message", TextArea).text,
             urgency="dringend" if self.query_one("#urgent", Checkbox).value else "normaal",
+            meant_for=self.draft.meant_for,
             id=self.draft.id,
             call=self.draft.call,
             desk=pid,
@@ -332,9 +343,17 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
     # --- actions -----------------------------------------------------------------------
 
     def action_use_replacement(self) -> None:
+        """Ctrl+R: the note goes to the absent recipient's stand-in — and keeps for whom it
+        was meant (the form, the mail and the note list say "voor X, via Y")."""
         stand_in = self._stand_in()
         if stand_in:
-            self.query_one("#recipient", Select).value = stand_in
+            self._send_to_stand_in(stand_in)
+
+    def _send_to_stand_in(self, stand_in: str) -> None:
+        meant = self._recipient()
+        if meant and meant != stand_in:
+            self.draft = replace(self.draft, meant_for=self.draft.meant_for or meant)
+        self.query_one("#recipient", Select).value = stand_in
 
     def _show_error(self, text: str) -> None:
         error = self.query_one("#form-error", Static)
@@ -382,6 +401,7 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
                 urgency=note.urgency,
                 at=self.desk.clock(),
                 allow_absent=keep_absent,
+                meant_for=note.meant_for,
             )
         except RecipientAbsent as refusal:
             self._ask_about_absence(refusal)
@@ -395,9 +415,9 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
 
     def _ask_about_absence(self, refusal: RecipientAbsent) -> None:
         def decided(choice: str | None) -> None:
-            if choice == "replacement":
+            if choice == "replacement" and refusal.replacement:
                 # The agent chose where it goes: it goes there now, no second Ctrl+S.
-                self.query_one("#recipient", Select).value = refusal.replacement
+                self._send_to_stand_in(refusal.replacement)
                 self.call_after_refresh(self.action_save)
             elif choice == "keep":
                 self.action_save(keep_absent=True)
@@ -429,6 +449,7 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
                 keep_absent_recipient=keep_absent,
                 replaces=self.replaces.id if self.replaces else None,
                 call=note.call,
+                meant_for=note.meant_for,
             )
         except Exception as exc:
             self.post_message(self.Failed(str(exc)))
