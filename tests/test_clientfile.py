@@ -165,7 +165,7 @@ def test_what_is_no_plain_client_file_is_refused_and_never_waited_for(tmp_path):
         load_clients([folder])
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(ImportErrors, match="map zonder .toml-bestanden"):
+    with pytest.raises(ImportErrors, match=r"map zonder \.toml-bestanden"):
         load_clients([empty])
     with pytest.raises(ImportErrors, match="geen gewoon bestand"):
         load_clients(["/dev/zero"])

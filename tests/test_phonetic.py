@@ -92,3 +92,12 @@ def test_glued_particles_are_cut_off_a_flemish_name():
     assert unglued("vanessa") is None  # not a particle: a vowel follows
     assert unglued("vanbos") is None  # too little left to be a name
     assert unglued("meijer") is None
+
+
+@pytest.mark.parametrize("typed", ["kaja", "kaija", "kaia"])
+def test_a_y_between_two_as_is_said_as_j(typed):
+    """Issue 23: kaja and kaija did not find dr. Kaya; Maier still sounds like Meier."""
+    from kccdesk.knowledge.phonetic import sound_key
+
+    assert sound_key(typed) == sound_key("kaya")
+    assert sound_key("maier") == sound_key("meijer")

@@ -194,3 +194,16 @@ def test_desk_lists_the_person_on_duty_before_people_off_duty_and_absent_ones_la
     assert found[0] == "henk"
     assert found[-1] == "ans"
     assert found[1:3] == [i for i in plain if i in ("pia", "sara")]
+
+
+def test_the_person_an_instruction_names_is_found_by_its_word(demo_clients):
+    """Issue 23: "Pers altijd naar de woordvoerder." — "pers" finds the spokesman first;
+    another person's role is no word about someone ("burgemeester" still finds the mayor)."""
+    from kccdesk.knowledge.search import SearchIndex, entries_for
+
+    index = SearchIndex(entries_for(demo_clients["gemeente-oosterwold"]))
+    assert index.search("pers")[0].entry.id == "ghoekstra"
+    assert index.search("burgemeester")[0].entry.id == "lvandermeer"
+    assert index.search("klacht")[:3] and "rvandijk" in [
+        h.entry.id for h in index.search("klacht")[:3]
+    ]

@@ -13,6 +13,7 @@ keys that keep only the first letter and three consonants put far too many names
 The rules below are the Dutch spelling alternatives that sound the same:
 
 - ij / ei / eij / ey / y / ai / ay  → one sound (Meijer, Meyer, Meier, Maier; Thijs, Thys)
+- but y, i or ij between two a's is the consonant j (Kaya, Kaja, Kaija; Maya, Maja)
 - au / ou / auw / ouw               → one sound (Bauwens, Bouwens)
 - ui / uy                           (Huygens, Huigens)
 - ch / g / gh                       (Jongh, Jong; Verhaeghe, Verhage)
@@ -33,6 +34,7 @@ Only input of `kccdesk.knowledge.search.normalize` (lower case, no accents) is e
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -139,9 +141,14 @@ _RULES: dict[str, str] = {
 _LONGEST = max(len(spelling) for spelling in _RULES)
 
 
+#: y, i or ij between two a's: said as the consonant j (Kaya = Kaja = Kaija)
+_A_J_A = re.compile(r"a(?:ij|y|i)(?=a)")
+
+
 @lru_cache(maxsize=1 << 16)
 def sound_key(word: str) -> str:
     """The key of a word's sound: 'meijer', 'meyer', 'meier' and 'maier' share one."""
+    word = _A_J_A.sub("aj", word)
     sounds: list[str] = []
     i, n = 0, len(word)
     while i < n:
