@@ -107,7 +107,7 @@ def test_bad_file_changes_nothing_and_names_file_and_entry(run, tmp_path):
     )
     result = run("import", str(DEMO_DIR), str(bad))
     assert result.returncode == 2
-    assert "oss.toml:9: shift 1: persoon 'jdevries'" in result.stderr
+    assert "oss.toml:9: dienst 1: persoon 'jdevries'" in result.stderr
     assert "Traceback" not in result.stderr
     listed = run("search", "--all", "paspoort", "--json")
     assert json.loads(listed.stdout) == []  # nothing from the good files was imported either
@@ -236,7 +236,7 @@ def test_note_add_and_refusals(imported):
 def test_unknown_client_is_one_line_without_traceback(imported):
     result = imported("duty", "--client", "nope")
     assert result.returncode == 2
-    assert result.stderr.startswith("kccdesk: onbekende client 'nope'")
+    assert result.stderr.startswith("kccdesk: onbekende klant 'nope'")
     assert "Traceback" not in result.stderr
 
 

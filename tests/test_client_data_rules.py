@@ -56,10 +56,10 @@ CASES = [
         'phone = "+31612345678"',
         'phone = "+3 abc1612345001"',
         9,
-        "person 1",
+        "persoon 1",
         "telefoonnummer '+3 abc1612345001' is ongeldig: ongeldig teken 'a'",
     ),
-    ('phone = "0413 123 456"', 'phone = "06 1234"', 15, "person 2", "'06 1234' is ongeldig"),
+    ('phone = "0413 123 456"', 'phone = "06 1234"', 15, "persoon 2", "'06 1234' is ongeldig"),
     ('lines = ["+31413000000"]', 'lines = ["not a number"]', 1, "client", "lijn 'not a number'"),
     ('lines = ["+31413000000"]', 'lines = [""]', 1, "client", "lijn '' is ongeldig"),
     (
@@ -73,14 +73,14 @@ CASES = [
         'email = "anna@uden.example.nl"',
         'email = "not an address"',
         9,
-        "person 1",
+        "persoon 1",
         "e-mailadres 'not an address' is geen geldig e-mailadres",
     ),
     (
         'email = "anna@uden.example.nl"',
         'email = "anna@uden.example.nl\\r\\nBcc: x@evil.example"',
         9,
-        "person 1",
+        "persoon 1",
         "veld 'email' mag geen regeleinde of tab bevatten",
     ),
     (
@@ -94,35 +94,35 @@ CASES = [
         'name = "Anna de Vries"',
         'name = "Anna\\nde Vries"',
         9,
-        "person 1",
+        "persoon 1",
         "veld 'name' mag geen regeleinde of tab bevatten",
     ),
     (
         'name = "Bert Smit"',
         'name = "Bert \\u0007Smit"',
         15,
-        "person 2",
+        "persoon 2",
         "veld 'name' bevat een stuurteken (U+0007)",
     ),
     (
         'title = "Gladheid"',
         'title = "Glad\\u0085heid"',
         20,
-        "topic 1",
+        "onderwerp 1",
         "veld 'title' bevat een stuurteken (U+0085)",
     ),
     (
         'days = ["mon", "tue"]',
         'days = ["mon", "tue"]\nreason = "x"',
         27,
-        "shift 1",
+        "dienst 1",
         "onbekend veld 'reason'",
     ),
     (
         'replaced_by = "bert"',
         'replaced_by = "bert"\nreason = "ziek\\u001b[31m"',
         33,
-        "absence 1",
+        "afwezigheid 1",
         "veld 'reason' bevat een stuurteken (U+001B)",
     ),
     (
@@ -153,22 +153,28 @@ CASES = [
         'start = "08:00"',
         "start = 08:00:15",
         27,
-        "shift 1",
+        "dienst 1",
         'tijd start = 08:00:15 heeft seconden; schrijf "UU:MM"',
     ),
-    ("until = 2026-12-05", "until = 9999-12-31", 33, "absence 1", "until 9999-12-31 ligt buiten"),
+    (
+        "until = 2026-12-05",
+        "until = 9999-12-31",
+        33,
+        "afwezigheid 1",
+        "until 9999-12-31 ligt buiten",
+    ),
     (
         "from = 2026-12-01\nuntil",
         "from = 1999-12-31\nuntil",
         33,
-        "absence 1",
+        "afwezigheid 1",
         "from 1999-12-31 ligt buiten",
     ),
     (
         "valid_from = 2026-12-01",
         "valid_from = 2101-01-01",
         20,
-        "topic 1",
+        "onderwerp 1",
         "valid_from 2101-01-01 ligt buiten 2000–2100",
     ),
     (
@@ -176,7 +182,7 @@ CASES = [
         'replaced_by = "bert"\n\n[[extra_shifts]]\nperson = "bert"\ndate = 0001-01-01\n'
         'start = "08:00"\nend = "09:00"',
         39,
-        "extra shift 1",
+        "extra dienst 1",
         "date 0001-01-01 ligt buiten 2000–2100",
     ),
     (
@@ -184,7 +190,7 @@ CASES = [
         'replaced_by = "bert"\n\n[[shifts]]\nperson = "anna"\ndays = ["tue"]\n'
         'start = "16:00"\nend = "18:00"',
         27,
-        "shift 1",
+        "dienst 1",
         "overlapt met dienst di 16:00–18:00",
     ),
     (
@@ -192,7 +198,7 @@ CASES = [
         'replaced_by = "bert"\n\n[[absences]]\nperson = "bert"\nfrom = 2026-12-04\n'
         'until = 2026-12-10\nreplaced_by = "anna"',
         33,
-        "absence 1",
+        "afwezigheid 1",
         "vervangers vormen een kring: anna → bert → anna (vanaf 04-12-2026)",
     ),
 ]
@@ -248,11 +254,11 @@ def test_a_replacement_cycle_is_refused(tmp_path, stored, capsys):
     assert main(["import", str(path)]) == 2
     messages = [m.strip() for m in capsys.readouterr().err.splitlines()[1:]]
     assert (
-        f"{path}:33: absence 1: vervangers vormen een kring: anna → bert → anna "
+        f"{path}:33: afwezigheid 1: vervangers vormen een kring: anna → bert → anna "
         "(vanaf 03-12-2026)" in messages
     )
     assert (
-        f"{path}:39: absence 2: vervangers vormen een kring: bert → anna → bert "
+        f"{path}:39: afwezigheid 2: vervangers vormen een kring: bert → anna → bert "
         "(vanaf 03-12-2026)" in messages
     )
     assert stored.load_clients() == before

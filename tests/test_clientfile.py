@@ -41,7 +41,7 @@ def test_unknown_person_in_shift_names_file_line_and_entry():
         GOOD + '\n[[shifts]]\nperson = "jdevries"\ndays = ["tue"]\nstart = "09:00"\nend = "12:00"\n'
     )
     (message,) = errors_of(text)
-    assert message.startswith("clients/oss.toml:16: shift 2: ")
+    assert message.startswith("clients/oss.toml:16: dienst 2: ")
     assert "'jdevries'" in message
 
 
@@ -174,7 +174,7 @@ def test_what_is_no_plain_client_file_is_refused_and_never_waited_for(tmp_path):
     with pytest.raises(ImportErrors, match="kan niet gelezen worden"):
         load_clients([loop])
     latin = tmp_path / "latin.toml"
-    latin.write_bytes("[client]\nid = \"a\"\nname = \"Caf\xe9\"\n".encode("latin-1"))
+    latin.write_bytes('[client]\nid = "a"\nname = "Caf\xe9"\n'.encode("latin-1"))
     with pytest.raises(ImportErrors, match="geen UTF-8-tekst"):
         load_clients([latin])
 
@@ -195,3 +195,19 @@ def test_a_keyword_is_as_long_as_a_name_at_most_and_times_are_ascii_digits():
     )
     with pytest.raises(ImportErrors, match="niet in de vorm UU:MM"):
         parse_client(shifted, "a.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('[client]\nid = "a"\nname = "A"\nlines = ["+31412000000"\n', "lijst niet afgesloten"),
+        ('[client]\nid = "a\nname = "A"\n', "ongeldig teken"),  # the line break in the text
+        ("[client]\nid = a\n", "ongeldige waarde"),
+        ('[client]\nid = "a"\nid = "b"\n', "dit veld staat er al"),
+    ],
+)
+def test_a_broken_toml_file_is_said_in_dutch_with_its_line(text, said):
+    with pytest.raises(ImportErrors) as refused:
+        parse_client(text, "x.toml")
+    message = str(refused.value)
+    assert said in message and "x.toml:" in message

@@ -237,7 +237,7 @@ def test_refusals_store_nothing(lead, clock, demo_store):
         lead.add_feedback(HEAT, "anders", "x", note_id=999)
     with pytest.raises(StorageError, match="onbekend gesprek"):
         lead.add_feedback(HEAT, "anders", "x", call_id=999)
-    with pytest.raises(StorageError, match="onbekende client"):
+    with pytest.raises(StorageError, match="onbekende klant"):
         lead.add_feedback("nope", "anders", "x", at=MONDAY_10)
     assert demo_store.feedback() == []
 

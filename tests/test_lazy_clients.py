@@ -41,7 +41,7 @@ def test_an_unknown_client_is_one_clear_line(demo_store, demo_clients):
     with pytest.raises(StorageError) as raised:
         desk.client("nope")
     message = str(raised.value)
-    assert message.startswith("onbekende client 'nope' (bekend: ")
+    assert message.startswith("onbekende klant 'nope' (bekend: ")
     assert "\n" not in message and BIKES in message
     assert not desk.has_client("nope") and not desk.has_client(None)
 
@@ -96,7 +96,7 @@ def test_a_removed_client_disappears(demo_store, demo_clients):
         connection.exec_driver_sql("DELETE FROM client WHERE id = ?", (BIKES,))
     desk.reload(BIKES)
     assert not desk.has_client(BIKES)
-    with pytest.raises(StorageError, match="onbekende client"):
+    with pytest.raises(StorageError, match="onbekende klant"):
         desk.client(BIKES)
 
 

@@ -270,7 +270,7 @@ def test_cli_refusals(cli, args, message):
 
 def test_cli_unknown_client(cli):
     code, _, err = cli("report", "--client", "bestaat-niet", "--week", "2026-W48")
-    assert code == 2 and "kccdesk: onbekende client 'bestaat-niet'" in err
+    assert code == 2 and "kccdesk: onbekende klant 'bestaat-niet'" in err
 
 
 def test_cli_not_a_team_lead(cli, monkeypatch):

@@ -58,7 +58,7 @@ def test_notes_are_stored_in_e164_with_utc_times(store, demo_clients):
 
 
 def test_unknown_client_is_a_clear_error(store):
-    with pytest.raises(StorageError, match="onbekende client 'nope'"):
+    with pytest.raises(StorageError, match="onbekende klant 'nope'"):
         store.load_client("nope")
 
 

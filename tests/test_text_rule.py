@@ -42,7 +42,7 @@ def test_a_client_file_refuses_the_same_names(name):
     text = f'[client]\nid = "c"\nname = "C"\n\n[[people]]\nid = "jan"\nname = {quoted}\n'
     with pytest.raises(ImportErrors) as refused:
         parse_client(text, "c.toml")
-    assert "c.toml:5: person 1 ('jan')" in str(refused.value)
+    assert "c.toml:5: persoon 1 ('jan')" in str(refused.value)
     assert "veld 'name' bevat" in str(refused.value)
 
 

@@ -153,9 +153,9 @@ def _text_errors(
 
 #: entry label used in messages, per section
 LABELS = (
-    {"people": "person", "topics": "topic"}
+    {"people": "persoon", "topics": "onderwerp"}
     | {s: k.label for s, k in BY_SECTION.items()}
-    | {"opening": "opening"}
+    | {"opening": "openingstijd"}
 )
 
 
@@ -359,6 +359,30 @@ def _loads(text: str) -> dict[str, Any]:
         raise
 
 
+#: tomllib's messages, in the shift lead's language (the rest keep their English words)
+_TOML_ERRORS = (
+    ("unclosed array", "lijst niet afgesloten (] ontbreekt)"),
+    ("unclosed inline table", "tabel niet afgesloten (} ontbreekt)"),
+    ("unterminated string", "tekst niet afgesloten (aanhalingsteken ontbreekt)"),
+    ("expected '=' after a key", "'=' ontbreekt na de naam van een veld"),
+    ("cannot overwrite a value", "dit veld staat er al"),
+    ("cannot declare", "deze tabel staat er al"),
+    ("invalid date or datetime", "ongeldige datum of tijd"),
+    ("invalid value", "ongeldige waarde (tekst tussen aanhalingstekens?)"),
+    ("invalid statement", "ongeldige regel"),
+    ("illegal character", "ongeldig teken"),
+    ("invalid initial character for a key", "ongeldig teken aan het begin van een veldnaam"),
+)
+
+
+def _dutch_toml_error(message: str) -> str:
+    lowered = message.lower()
+    for english, dutch in _TOML_ERRORS:
+        if lowered.startswith(english):
+            return dutch
+    return message
+
+
 def parse_client(text: str, path: str = "<tekst>") -> Client:
     """Parse one client file's text; raises ImportErrors listing every problem found."""
     text = text.removeprefix("\ufeff")
@@ -369,7 +393,7 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
         if line is None:
             found = re.search(r"line (\d+)", str(exc))
             line = int(found.group(1)) if found else None
-        message = getattr(exc, "msg", str(exc))
+        message = _dutch_toml_error(getattr(exc, "msg", str(exc)))
         raise ImportErrors([ClientFileError(path, f"geen geldige TOML: {message}", line)]) from None
     except RecursionError:  # tomllib recurses per nesting level
         raise ImportErrors(

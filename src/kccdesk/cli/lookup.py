@@ -71,6 +71,8 @@ def _start(text: str | None):
 
 
 def cmd_search(args) -> int:
+    from kccdesk import texts
+
     desk = open_desk(args)
     hits = desk.search(" ".join(args.query), None if args.all else args.client, args.limit)
     if args.json:
@@ -81,9 +83,8 @@ def cmd_search(args) -> int:
     for hit in hits:
         client = f"{hit.entry.client}  " if args.all else ""
         stale = "  (niet actueel)" if not hit.current else ""
-        print(
-            f"{hit.score:5.1f}  {client}{hit.kind:<10} {hit.entry.id:<24} {hit.entry.title}{stale}"
-        )
+        kind = texts.KIND.get(hit.kind, hit.kind)
+        print(f"{hit.score:5.1f}  {client}{kind:<10} {hit.entry.id:<24} {hit.entry.title}{stale}")
     return 0
 
 

@@ -21,7 +21,7 @@ class RosterKind:
     name: str  # storage, audit and forms: "shift" (also the table's name)
     section: str  # client file and Client field: "shifts"
     record: type  # the model class
-    label: str  # how file messages name one entry: "shift 3"
+    label: str  # how file messages name one entry, in Dutch: "dienst 3"
     #: what identifies an entry in a file without ids (kind, person, days/date/from, start)
     key: Callable[[Any], tuple[object, ...]]
 
@@ -47,11 +47,11 @@ def _coverage_key(coverage: Coverage) -> tuple[object, ...]:
 
 
 KINDS = (
-    RosterKind("shift", "shifts", WeeklyShift, "shift", _shift_key),
-    RosterKind("extra_shift", "extra_shifts", ExtraShift, "extra shift", _extra_key),
-    RosterKind("absence", "absences", Absence, "absence", _absence_key),
-    RosterKind("closure", "closures", Closure, "closure", _closure_key),
-    RosterKind("coverage", "coverage", Coverage, "coverage", _coverage_key),
+    RosterKind("shift", "shifts", WeeklyShift, "dienst", _shift_key),
+    RosterKind("extra_shift", "extra_shifts", ExtraShift, "extra dienst", _extra_key),
+    RosterKind("absence", "absences", Absence, "afwezigheid", _absence_key),
+    RosterKind("closure", "closures", Closure, "sluiting", _closure_key),
+    RosterKind("coverage", "coverage", Coverage, "dekking", _coverage_key),
 )
 NAMES = tuple(k.name for k in KINDS)
 BY_NAME = {k.name: k for k in KINDS}

@@ -122,7 +122,7 @@ class ClientService(ServiceBase):
         known = ", ".join(ids[:KNOWN_SHOWN]) or "geen; importeer eerst"
         if len(ids) > KNOWN_SHOWN:
             known += f", … en {len(ids) - KNOWN_SHOWN} meer"
-        raise StorageError(f"onbekende client '{client_id}' (bekend: {known})")
+        raise StorageError(f"onbekende klant '{client_id}' (bekend: {known})")
 
     def has_client(self, client_id: str | None) -> bool:
         if client_id is None:

@@ -54,7 +54,7 @@ class ClientStore(StoreBase):
     def load_client(self, client_id: str) -> Client:
         found = self.find_client(client_id)
         if found is None:
-            raise StorageError(f"onbekende client '{client_id}'")
+            raise StorageError(f"onbekende klant '{client_id}'")
         return found
 
     def find_client(self, client_id: str) -> Client | None:
