@@ -159,7 +159,10 @@ async def test_edit_is_audited_and_history_shows_it(demo_store):
         assert isinstance(app.screen, HistoryDialog)
         history = text_of(app, "#history-text")
         assert "marieke gewijzigd" in history
-        assert "end=17:00" in history and "end=16:00" in history
+        # The entry as the pane lists it, in words (not "end=17:00, person=sbakker")
+        assert "voor: dr. Sanne Bakker" in history and "–17:00" in history
+        assert "na: dr. Sanne Bakker" in history and "–16:00" in history
+        assert "person=" not in history
 
 
 async def test_other_desk_sees_change_in_two_seconds_and_stale_save_is_refused(demo_store):

@@ -393,8 +393,12 @@ class HistoryDialog(ModalScreen[None]):
         )
 
     def on_history_dialog_loaded(self, message: Loaded) -> None:
+        from kccdesk.duty.edits import describe
+        from kccdesk.teamlead.reconstruction import item_from_audit
+
         records = message.records
-        zone = desk_of(self).client(self.client_id).zone
+        client = desk_of(self).client(self.client_id)
+        zone = client.zone
         if not records:
             self.query_one("#history-text", Static).update(texts.ROSTER_NO_HISTORY)
             return
@@ -408,7 +412,13 @@ class HistoryDialog(ModalScreen[None]):
                 (texts.HISTORY_AFTER, record.after),
             ):
                 if values:
-                    shown = ", ".join(f"{k}={v}" for k, v in values.items() if v not in (None, ""))
+                    # As the pane lists it ("Rik Bos ma,wo 22:00–07:00"), not as stored
+                    item = item_from_audit(record.kind, values)
+                    shown = (
+                        describe(item, client.person_name)  # type: ignore[arg-type]
+                        if item is not None
+                        else ", ".join(f"{k}={v}" for k, v in values.items() if v not in (None, ""))
+                    )
                     text.append(f"\n   {label}: {shown}", "dim")
             text.append("\n")
         self.query_one("#history-text", Static).update(text)
