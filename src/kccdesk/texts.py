@@ -215,7 +215,7 @@ FAILED_COUNT = " {count} notitie(s) niet verstuurd — F9 "
 FAILED_COUNT_SHORT = " {count} mislukt (F9) "
 SEARCH_PLACEHOLDER = "Zoek persoon, afdeling of onderwerp…  (typfouten mogen)"
 SEARCH_PLACEHOLDER_ALL = "Zoek bij ALLE klanten…"
-NO_RESULTS = "Niets gevonden."
+NO_RESULTS = "Niets gevonden bij deze klant — F8 zoekt bij alle klanten."
 SEARCHING_ALL = "Zoekt… (alle klanten worden geladen; typ gerust door)"
 RESULTS_HINT = (
     "Typ een paar letters van een naam, afdeling of onderwerp — typfouten mogen.\n"
@@ -321,6 +321,9 @@ NOTE_KEPT_FOR_LATER = "Nieuw gesprek: de open notitie is bewaard als concept (F1
 DRAFT_DISCARDED = "Concept weggegooid."
 DRAFT_DISCARD_AGAIN = "Nog eens F8 gooit dit concept weg (Esc bewaart het)."
 DRAFTS_NONE = "Geen niet-opgeslagen notities."
+DRAFTS_ONLY_THIS_CALL = (
+    "Geen concepten van andere gesprekken; F6 gaat verder met de notitie van dit gesprek."
+)
 KEY_DRAFTS = "Concepten"
 TIP_DRAFTS = "Niet-opgeslagen notities van eerdere gesprekken: verder of weggooien"
 HELP_TITLE = "Toetsen"

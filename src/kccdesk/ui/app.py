@@ -291,7 +291,8 @@ class KccDeskApp(DeskWork, DeskPhone, App[None]):
         current = call.call.id if call and call.call else ""
         drafts = [d for d in self.drafts.left_behind() if d.call != current]
         if not drafts:
-            self.notify(texts.DRAFTS_NONE, timeout=3)
+            this_call = bool(current and self.drafts.of_call(current))
+            self.notify(texts.DRAFTS_ONLY_THIS_CALL if this_call else texts.DRAFTS_NONE, timeout=4)
             return
 
         def chosen(draft: NoteDraft | None) -> None:

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from kccdesk import texts
 from kccdesk.clients.model import ClientHead
+from kccdesk.clients.phones import display as phone_display
 from kccdesk.knowledge.search import normalize
 from kccdesk.ui.plain import OptionList, Static
 from kccdesk.ui.widgets.fields import Field
@@ -72,7 +73,8 @@ class ClientSwitcher(ModalScreen[str | None]):
             line = Text(client.name, "bold")
             line.append(f"  {client.id}", "dim")
             if client.lines:
-                line.append("  " + ", ".join(client.lines), "dim cyan")
+                shown = (phone_display(n, client.country) for n in client.lines)
+                line.append("  " + ", ".join(shown), "dim cyan")
             options.add_option(Option(line, id=client.id))
         if self.found:
             options.highlighted = 0
