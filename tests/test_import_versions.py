@@ -153,3 +153,53 @@ def test_a_migrated_sqlite_database_starts_its_ids_above_every_id_there_ever_was
         ).scalar()
     engine.dispose()
     assert ids == [3, 10] and "AUTOINCREMENT" in made
+
+
+THREE_SHIFTS = TEXT + "".join(
+    f'\n[[shifts]]\nperson = "anna"\ndays = ["{day}"]\nstart = "08:00"\nend = "18:00"\n'
+    for day in ("tue", "wed")
+)
+
+
+def _exported(desk, client_id: str) -> tuple[str, dict]:
+    """The client as `kccdesk export` writes it, and what `import` reads of its time."""
+    import tempfile
+    from pathlib import Path
+
+    from kccdesk.clientfile import load_clients
+
+    text = dump_client(desk.client(client_id), desk.clock())
+    folder = Path(tempfile.mkdtemp())
+    (folder / "c.toml").write_text(text, encoding="utf-8")
+    exported: dict = {}
+    load_clients([folder], {}, exported)
+    return text, exported
+
+
+def test_removing_the_newest_entry_from_an_export_removes_it(lead_desk):
+    """Found by the hostile review: the entry with the highest id could not be removed by
+    editing an export ("na deze export toegevoegd", which it was not)."""
+    desk = lead_desk
+    desk.import_clients([parse_client(THREE_SHIFTS)])
+    text, exported = _exported(desk, "uden")
+    assert exported["uden"] is not None and "exported = " in text
+    newest = max(e.id for e in desk.roster_entries("uden") if e.kind == "shift")
+    client = parse_client(text)
+    kept = replace(client, shifts=tuple(s for s in client.shifts if s.id != newest))
+    desk.import_clients([kept], "import", None, exported)
+    assert [s.days for s in desk.client("uden").shifts] == [("mon",), ("tue",)]
+
+
+def test_an_entry_added_after_the_export_is_not_removed_by_it(lead_desk):
+    from datetime import timedelta
+
+    desk = lead_desk
+    desk.import_clients([parse_client(THREE_SHIFTS)])
+    text, exported = _exported(desk, "uden")
+    later = desk.clock() + timedelta(minutes=5)
+    desk.clock = lambda: later  # the pane, five minutes after the export
+    (monday,) = [e for e in desk.roster_entries("uden") if e.item.days == ("mon",)]
+    desk.save_roster_entry("uden", replace(monday.item, days=("thu",)), None)  # a new one
+    with pytest.raises(StorageError, match="na deze export toegevoegd of gewijzigd"):
+        desk.import_clients([parse_client(text)], "import", None, exported)
+    assert len(desk.client("uden").shifts) == 4

@@ -9,7 +9,7 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import MISSING, dataclass, fields
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
@@ -558,6 +558,7 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
         )
 
     client_fields = set(Client.__dataclass_fields__) - set(LABELS) - {"_people_by_id", "memo"}
+    client_fields.add(EXPORTED)  # when the file was exported (load_clients reads it)
     try:
         r = _Reader(head, "client", client_fields)
         client_id = r.text("id", required=True)
@@ -798,6 +799,19 @@ def redirect_problem(client: Client, person: Person) -> str | None:
     return None
 
 
+#: in an exported file's [client]: when kccdesk wrote it (hand-written files have none)
+EXPORTED = "exported"
+
+
+def _exported_at(text: str) -> datetime | None:
+    """The `exported` time of a file's [client] (aware; a time without offset is UTC)."""
+    head = _loads(text.removeprefix("\ufeff")).get("client", {})
+    value = head.get(EXPORTED) if isinstance(head, dict) else None
+    if not isinstance(value, datetime):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 #: the largest client file read (a client with every person and topic fits many times over)
 MAX_FILE_BYTES = 10_000_000
 
@@ -859,9 +873,14 @@ def _key_line(text: str, key: str) -> int | None:
     return _header_lines(text).get(("client", 1))
 
 
-def load_clients(paths: Iterable[str | Path], origins: Origins | None = None) -> list[Client]:
+def load_clients(
+    paths: Iterable[str | Path],
+    origins: Origins | None = None,
+    exported: dict[str, datetime] | None = None,
+) -> list[Client]:
     """Read every file; all problems of all files are raised together, nothing half-read.
-    `origins`, when given, receives the file and line of each client's dialed lines."""
+    `origins`, when given, receives the file and line of each client's dialed lines;
+    `exported` the time each exported file was written (its `exported`)."""
     errors: list[ClientFileError] = []
     clients: list[Client] = []
     origin: dict[str, Path] = {}
@@ -892,6 +911,9 @@ def load_clients(paths: Iterable[str | Path], origins: Origins | None = None) ->
             continue
         origin[client.id] = path
         where[client.id] = (str(path), _key_line(text, "lines"))
+        when = _exported_at(text)
+        if exported is not None and when is not None:
+            exported[client.id] = when
         clients.append(client)
     if not errors:
         errors.extend(line_conflicts(clients, [], where))
@@ -936,12 +958,18 @@ def _table(item: Any) -> dict[str, Any]:
     return table
 
 
-def dump_client(client: Client) -> str:
+def dump_client(client: Client, exported_at: datetime | None = None) -> str:
     """The client as TOML in the DESIGN.md format, written by a maintained TOML writer so any
-    text (quotes, CR, emoji, right-to-left) round-trips."""
+    text (quotes, CR, emoji, right-to-left) round-trips. `exported_at`: written as the
+    client's `exported` time, so that importing the file later knows what was added or
+    changed since (and refuses to undo it) from what its writer removed. Written to the
+    next whole second: what the export read was all stored before that moment."""
     import tomli_w
 
-    document: dict[str, Any] = {"client": _table(client)}
+    head = _table(client)
+    if exported_at is not None:
+        head[EXPORTED] = exported_at.astimezone(UTC).replace(microsecond=0) + timedelta(seconds=1)
+    document: dict[str, Any] = {"client": head}
     for section in LABELS:
         items = getattr(client, section)
         if items:

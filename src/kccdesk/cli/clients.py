@@ -19,8 +19,9 @@ def cmd_import(args) -> int:
     from kccdesk.clientfile import Origins, load_clients
 
     origins: Origins = {}
-    clients = load_clients(args.paths, origins)
-    report = open_desk(args).import_clients(clients, "import", origins)
+    exported: dict = {}
+    clients = load_clients(args.paths, origins, exported)
+    report = open_desk(args).import_clients(clients, "import", origins, exported)
     if args.json:
         print_json(report.__dict__)
     else:
@@ -45,10 +46,11 @@ def cmd_export(args) -> int:
     written = []
     try:  # a folder that cannot be made or written to (e.g. under /proc) is one line
         target.mkdir(parents=True, exist_ok=True)
-        for client in open_desk(args).clients:
+        desk = open_desk(args)
+        for client in desk.clients:
             path = target / f"{client.id}.toml"
             # Owner-only (0600) whatever the umask: the files name the clients' people.
-            write_owner_only(path, dump_client(client).encode("utf-8"))
+            write_owner_only(path, dump_client(client, desk.clock()).encode("utf-8"))
             written.append(str(path))
     except OSError as exc:
         raise CliError(f"kan niet schrijven in {target}: {exc.strerror or exc}") from None

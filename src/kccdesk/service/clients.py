@@ -4,6 +4,7 @@ read when other desks change them; imports."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -163,7 +164,11 @@ class ClientService(ServiceBase):
         return client_for_line(self.directory, dialed)
 
     def import_clients(
-        self, clients: list[Client], source: str = "import", origins: Origins | None = None
+        self,
+        clients: list[Client],
+        source: str = "import",
+        origins: Origins | None = None,
+        exported: Mapping[str, datetime] | None = None,
     ) -> ImportReport:
         """Import clients read from files, all or nothing, as audited roster edits.
 
@@ -171,7 +176,8 @@ class ClientService(ServiceBase):
         (ImportErrors naming file and line). Changing the roster of a client that already
         exists needs a shift lead (NotAllowed); a new client, or one whose roster stays as it
         is, may be imported by anyone. Audit rows say "import <file name>" (from `origins`),
-        else `source`."""
+        else `source`. `exported`: when each file was exported — an entry the file lacks is
+        removed unless it was added or changed after that (then nothing is imported)."""
         from pathlib import PurePath
 
         from kccdesk.clientfile import ImportErrors, client_errors, line_conflicts
@@ -204,6 +210,7 @@ class ClientService(ServiceBase):
             user=self.actor.user,
             sources={c.id: sources.get(c.id, source) for c in clients},
             now=self.clock(),
+            exported=exported,
         )
         self.sync()
         from kccdesk.duty.rules import replacement_warnings

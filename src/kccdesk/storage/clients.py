@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from kccdesk.clients.model import Client, ClientHead
@@ -104,6 +104,7 @@ class ClientStore(StoreBase):
         user: str = "import",
         sources: Mapping[str, str] | None = None,
         now: datetime | None = None,
+        exported: Mapping[str, datetime] | None = None,
     ) -> ImportReport:
         """Store all clients in one transaction; a client whose data is unchanged is skipped.
 
@@ -137,7 +138,8 @@ class ClientStore(StoreBase):
                     _lock_client(c, client.id)
                 for client in changed:
                     source = origin.get(client.id, "import")
-                    _write_client(c, client, user, source, moment)
+                    when = (exported or {}).get(client.id)
+                    _write_client(c, client, user, source, moment, when)
                     bump_counter(c, f"client:{client.id}")
 
         if changed:
@@ -145,7 +147,14 @@ class ClientStore(StoreBase):
         return report
 
 
-def _write_client(c: Connection, client: Client, user: str, source: str, now: datetime) -> None:
+def _write_client(
+    c: Connection,
+    client: Client,
+    user: str,
+    source: str,
+    now: datetime,
+    exported_at: datetime | None = None,
+) -> None:
     cid = client.id
     for part in (tables.person, tables.topic):
         c.execute(delete(part).where(part.c.client_id == cid))
@@ -168,7 +177,22 @@ def _write_client(c: Connection, client: Client, user: str, source: str, now: da
         if values:
             c.execute(insert(part), values)
     for kind in KINDS:
-        _merge_roster(c, cid, kind.name, getattr(client, kind.section), user, source, now)
+        items = getattr(client, kind.section)
+        _merge_roster(c, cid, kind.name, items, user, source, now, exported_at)
+
+
+def _changed_since(c: Connection, cid: str, kind: str, entry_id: int, since: datetime) -> bool:
+    """Whether the audit has a change of this entry after `since`."""
+    audit = tables.roster_audit
+    latest = c.execute(
+        select(func.max(audit.c.at)).where(
+            audit.c.client_id == cid, audit.c.kind == kind, audit.c.entry_id == entry_id
+        )
+    ).scalar()
+    if latest is None:
+        return False
+    stamp = tables.UTCDateTime().process_result_value(latest, c.dialect)
+    return stamp > since
 
 
 def _claim_lines(c: Connection, client: Client) -> None:
@@ -197,7 +221,14 @@ def _claim_lines(c: Connection, client: Client) -> None:
 
 
 def _merge_roster(
-    c: Connection, cid: str, kind: str, items: tuple, user: str, source: str, now: datetime
+    c: Connection,
+    cid: str,
+    kind: str,
+    items: tuple,
+    user: str,
+    source: str,
+    now: datetime,
+    exported_at: datetime | None = None,
 ) -> None:
     table = tables.ROSTER[kind]
     rows = list(
@@ -240,14 +271,20 @@ def _merge_roster(
 
     exported = [item.id for item in items if item.id is not None and item.version is not None]
     for row in free.values():
-        if exported and row.id > max(exported):
-            # An export lists every entry there was; ids only grow, so an entry with a
-            # higher id than any in the file was added after it: removing it would undo that.
+        # An export lists every entry there was. With the export's time, an entry the file
+        # lacks was removed by its writer — unless the audit shows it added or changed after
+        # the export, which removing it would undo. Without it (an older export): ids only
+        # grow, so an entry above every id in the file was added after it.
+        if exported_at is not None:
+            late = _changed_since(c, cid, kind, row.id, exported_at)
+        else:
+            late = bool(exported) and row.id > max(exported)
+        if late:
             from kccdesk.duty.edits import describe
 
             raise StorageError(
-                f"{cid}: '{describe(roster_item(kind, row))}' is na deze export toegevoegd; "
-                "niets geïmporteerd (exporteer opnieuw en breng de wijziging daarin aan)"
+                f"{cid}: '{describe(roster_item(kind, row))}' is na deze export toegevoegd of "
+                "gewijzigd; niets geïmporteerd (exporteer opnieuw en breng de wijziging daarin aan)"
             )
     for row in free.values():
         before = roster_values(roster_item(kind, row), for_json=True)
