@@ -219,6 +219,7 @@ async def test_f5_to_someone_on_duty_puts_the_caller_through(demo_store, phones)
         await settle(pilot)
         [logged] = demo_store.calls(PRACTICE)
         assert (logged.outcome, logged.transferred_to) == ("transferred", "mjansen")
+        assert screen.search.value == ""  # the next caller starts from an empty search
 
 
 async def test_a_refused_transfer_is_shown_and_logged_with_the_reason(demo_store, phones):

@@ -544,6 +544,8 @@ class CallScreen(Screen):
         if step.ended is not None:
             self._log(step.finished, step.ended)
             self._timer_stopped()
+            if step.finished is not None and step.finished.outcome == "transferred":
+                self.search.clear()  # the next caller starts from an empty search
         if step.second_call is not None:
             app_of(self).second_call_rang(step.second_call)
         if step.waiting_changed:
@@ -800,6 +802,8 @@ class CallScreen(Screen):
         if person_id != check.target.person:
             self._show_detail(person_id=person_id)
             self.acted_on = (self.desk.client(check.client), person_id)
+        # The search stays: the detail shows whom to dial by hand, with the number, until the
+        # next call (F7 or a ring) starts from an empty search.
         self.begin_call(self.client_id, explicit=False)
 
     # --- callback note -----------------------------------------------------------------
