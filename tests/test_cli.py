@@ -213,7 +213,8 @@ def test_note_add_and_refusals(imported):
         "--message",
         "x",
     )
-    assert other.returncode == 1 and "geen medewerker" in other.stderr
+    # a person of another client is no person of this one: bad input (exit 2)
+    assert other.returncode == 2 and "geen medewerker" in other.stderr
     absent = imported(
         "note",
         "add",
@@ -271,3 +272,19 @@ def test_ring_without_a_desk_says_so(run):
     result = run("ring", "--line", "+31412000000", "--caller", "0612345678")
     assert result.returncode == 2
     assert "er draait geen desk voor deze gebruiker (ook geen demo-desk)" in result.stderr
+
+
+def test_note_add_takes_a_name_where_it_takes_an_id_and_an_unknown_one_is_bad_input(imported):
+    """Issue 23 and the hostile review: `--to "Lien Maes"` works as `--to lmaes`; a name or
+    id of nobody is bad input (exit 2), not a note the rules refused (exit 1)."""
+    added = imported(
+        "note", "add", "--client", "gemeente-kempenhout", "--to", "lien  maes",
+        "--name", "Jan", "--phone", "0470123456", "--message", "Terugbellen", "--json",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert json.loads(added.stdout)["recipient"] == "lmaes"
+    unknown = imported(
+        "note", "add", "--client", "gemeente-kempenhout", "--to", "bestaatniet",
+        "--name", "Jan", "--phone", "0470123456", "--message", "Terugbellen",
+    )  # fmt: skip
+    assert unknown.returncode == 2 and "geen medewerker met die id of naam" in unknown.stderr

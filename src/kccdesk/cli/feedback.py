@@ -86,7 +86,11 @@ def _add(args, desk, instant, print_json) -> int:
     if (note_id or call_id) and (args.phone or args.to):
         raise InputError("kies óf --note/--call óf --phone/--to om te koppelen, niet beide")
     if note_id is None and call_id is None and (args.phone or args.to):
-        recipient = _person_id(client, args.to or "")
+        recipient = client.person_named(args.to) if args.to else ""
+        if args.to and recipient is None:
+            raise InputError(
+                f"--to '{args.to}': geen medewerker met die id of naam bij {client.id}"
+            )
         note_id, call_id = _pick(desk, client, at, args.phone or "", recipient)
     try:
         item = desk.add_feedback(
@@ -141,15 +145,6 @@ def _pick(desk, client, at: datetime | None, phone: str, recipient: str):
         f"meerdere passen bij {what} op {day:%d-%m-%Y}: {', '.join(options)}; kies met "
         "--note of --call"
     )
-
-
-def _person_id(client, text: str) -> str:
-    """--to as an id, or as a name when exactly one person of the client has it."""
-    if not text or client.person(text) is not None:
-        return text
-    wanted = text.casefold().strip()
-    named = [p.id for p in client.people if p.name.casefold() == wanted]
-    return named[0] if len(named) == 1 else text
 
 
 def _list(args, desk, print_json) -> int:

@@ -238,6 +238,15 @@ class Client:
             return None
         return self._people_by_id.get(person_id)
 
+    def person_named(self, text: str) -> str | None:
+        """The id a command line's `--to` means: a person's id, or a full name exactly one
+        person of the client has ("Lien Maes", any case); None when it names nobody."""
+        if self.person(text) is not None:
+            return text
+        wanted = " ".join(text.split()).casefold()
+        named = [p.id for p in self.people if " ".join(p.name.split()).casefold() == wanted]
+        return named[0] if len(named) == 1 else None
+
     def person_name(self, person_id: str | None) -> str:
         person = self.person(person_id)
         return person.name if person else (person_id or "")
