@@ -201,5 +201,5 @@ async def test_a_hit_of_another_client_makes_it_the_client_of_the_call(demo_stor
         assert screen.client_id == BIKES and screen.call.client == BIKES
         assert "Fietsenmakerij Van Dijk" in text_of(app, "#call-header")
         bikes = app.desk.client(BIKES)
-        assert bikes.instructions[:40] in text_of(app, "#instructions")
+        assert bikes.instructions[:40] in text_of(app, "#instructions-text")
         assert screen.search.value == "kees van dijk" and screen.scope_all

@@ -27,7 +27,7 @@ async def test_call_screen_shows_client_greeting_instructions_and_focuses_search
         assert app.focused.id == "search"
         header = text_of(app, "#call-header")
         assert "Gemeente Oosterwold" in header and "u spreekt met Sanne" in header
-        assert "Nooit doorverbinden naar de burgemeester" in text_of(app, "#instructions")
+        assert "Nooit doorverbinden naar de burgemeester" in text_of(app, "#instructions-text")
         topics = text_of(app, "#topics")
         assert "Gladheidsbestrijding" in topics and "verkiezingen" not in topics.lower()
         assert "Nu in dienst (ma 10:00)" in text_of(app, "#duty")
@@ -431,3 +431,28 @@ async def test_the_footer_shows_whole_keys_that_fit_the_most_needed_first(demo_s
             assert key.region.right <= width, key.action
         if width >= 200:
             assert {"resend", "toggle_roster", "drafts"} <= set(actions)
+
+
+async def test_long_instructions_say_there_is_more_and_scroll_with_a_key(demo_store):
+    """Issue 23: at 80×24 the instructions box showed two lines and stopped mid-rule; now
+    its bottom line says there is more and Ctrl+↓ reads on, the search keeping the focus."""
+    from kccdesk.clientfile import parse_client
+    from kccdesk.service.desk import Desk
+
+    rules = " ".join(f"Regel {n}: notities over onderwerp {n} naar de balie." for n in range(1, 9))
+    text = f'[client]\nid = "lang"\nname = "Lang"\ninstructions = "{rules}"\n'
+    text += '\n[[people]]\nid = "balie"\nname = "Balie"\n'
+    Desk(demo_store).import_clients([parse_client(text)])
+    app = build_app(demo_store.url, "lang")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        box = app.screen.query_one("#instructions")
+        assert box.max_scroll_y > 0 and "meer" in str(box.border_subtitle)
+        await pilot.press("ctrl+down", "ctrl+down")
+        await settle(pilot)
+        assert box.scroll_y == 2
+        assert app.screen.focused is app.screen.search.field  # typing goes on
+        for _ in range(box.max_scroll_y):
+            await pilot.press("ctrl+down")
+        await settle(pilot)
+        assert "meer" not in str(box.border_subtitle)

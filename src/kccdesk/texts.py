@@ -415,6 +415,9 @@ PHONE_CALLER_GONE = (
 )
 PHONE_NOTHING_HELD = "Er staat geen gesprek in de wacht."
 KEY_ANSWER = "Opnemen"
+KEY_MORE_INSTRUCTIONS = "Instructies verder lezen"
+INSTRUCTIONS_MORE = "meer ↓ Ctrl+↓"
+INSTRUCTIONS_BACK = "↑ Ctrl+↑"
 KEY_SWITCH_CALL = "Wissel gesprek"
 TIP_ANSWER = (
     "Neem de oproep op de telefoon op (Ctrl+O); tijdens een gesprek: neem de wachtende op "

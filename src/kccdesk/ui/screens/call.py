@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 
@@ -177,6 +177,15 @@ class CallScreen(Screen):
         Binding("down", "cursor(1)", show=False),
         Binding("up", "cursor(-1)", show=False),
         Binding("escape", "back_to_search", show=False),
+        # The client's instructions, read further while the search keeps the focus.
+        Binding(
+            "ctrl+down",
+            "scroll_instructions(1)",
+            texts.KEY_MORE_INSTRUCTIONS,
+            show=False,
+            priority=True,
+        ),
+        Binding("ctrl+up", "scroll_instructions(-1)", show=False, priority=True),
     ]
 
     #: control-key twins listed beside the F-key in the help screen
@@ -209,7 +218,8 @@ class CallScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield CallHeader(id="call-header")
-        yield Static(id="instructions")
+        with VerticalScroll(id="instructions", can_focus=False):
+            yield Static(id="instructions-text")
         with Horizontal(id="main"):
             with Vertical(id="left"):
                 yield SearchPanel(self._highlighted_now, id="search-panel")
@@ -220,11 +230,6 @@ class CallScreen(Screen):
                 yield NotesPanel(id="notes-box")
             yield RosterPane(id="roster")
         yield FittingFooter()
-
-    def on_resize(self) -> None:
-        """On a short terminal (80×24) the result list keeps its rows: instructions and
-        detail give way (they scroll)."""
-        self.set_class(self.size.height < SHORT_TERMINAL, "-short")
 
     def on_mount(self) -> None:
         self.query_one("#instructions").border_title = texts.INSTRUCTIONS
@@ -300,9 +305,11 @@ class CallScreen(Screen):
         header = self.query_one(CallHeader)
         header.client_name = client.name
         header.greeting = client.greeting_for(app_of(self).settings.agent_name, self.now())
-        instructions = self.query_one("#instructions", Static)
-        instructions.update(client.instructions)
-        instructions.display = bool(client.instructions)
+        box = self.query_one("#instructions", VerticalScroll)
+        self.query_one("#instructions-text", Static).update(client.instructions)
+        box.display = bool(client.instructions)
+        box.scroll_home(animate=False)
+        self.call_after_refresh(self._say_more_instructions)
         self.refresh_duty()
         self.query_one(TopicsPanel).show(client, self.today())
 
@@ -505,6 +512,28 @@ class CallScreen(Screen):
     def action_back_to_search(self) -> None:
         """Esc outside the search field returns to it, keeping what was typed."""
         self.search.focus_field(select=False)
+
+    def action_scroll_instructions(self, lines: int) -> None:
+        """Ctrl+↓ / Ctrl+↑: the instructions a line further or back (the box is three lines
+        high on a short terminal; its title says when there is more)."""
+        box = self.query_one("#instructions", VerticalScroll)
+        box.scroll_relative(y=lines, animate=False)
+        self.call_after_refresh(self._say_more_instructions)
+
+    def _say_more_instructions(self) -> None:
+        """The box's bottom line says whether more of the instructions is below or above."""
+        box = self.query_one("#instructions", VerticalScroll)
+        below = box.scroll_y < box.max_scroll_y
+        above = box.scroll_y > 0
+        box.border_subtitle = (
+            texts.INSTRUCTIONS_MORE if below else texts.INSTRUCTIONS_BACK if above else ""
+        )
+
+    def on_resize(self) -> None:
+        """On a short terminal (80×24) the result list keeps its rows: instructions and
+        detail give way (they scroll), and the instructions say when there is more."""
+        self.set_class(self.size.height < SHORT_TERMINAL, "-short")
+        self.call_after_refresh(self._say_more_instructions)
 
     def action_focus_duty(self) -> None:
         self.query_one(DutyPanel).focus()
