@@ -456,3 +456,17 @@ async def test_long_instructions_say_there_is_more_and_scroll_with_a_key(demo_st
             await pilot.press("ctrl+down")
         await settle(pilot)
         assert "meer" not in str(box.border_subtitle)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 35)])
+async def test_a_toast_never_covers_the_detail_panel(demo_store, size):
+    from textual.widgets._toast import Toast
+
+    app = build_app(demo_store.url, MUNI)
+    async with app.run_test(size=size) as pilot:
+        await type_text(pilot, "mulder")
+        app.notify("Notitie voor Lotte Mulder opgeslagen: terugbellen op 06 12 34 56 78.")
+        await settle(pilot)
+        detail = app.screen.query_one("#detail-box").region
+        for toast in app.query(Toast):
+            assert not toast.region.overlaps(detail), (toast.region, detail)

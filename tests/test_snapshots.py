@@ -69,3 +69,17 @@ def test_roster_pane_at_120_columns_shows_the_whole_week(snap_compare, demo_stor
     lead = Settings(agent="Sanne", user="marieke", shift_leads=("marieke",))
     app = make_app(demo_store.url, clock=lambda: MONDAY_10, client_id=PRACTICE, settings=lead)
     assert snap_compare(app, terminal_size=(120, 35), run_before=typing("<f10>"))
+
+
+def test_transfer_dialog_at_80x24_with_the_reason_field(snap_compare, demo_store):
+    """The guard on a short terminal, after `t`: the rule, the reason field right under it."""
+    app = build_app(demo_store.url, "gemeente-oosterwold")
+    steps = typing("wouter mulder", "<f5>", "<t>", "spoed")
+    assert snap_compare(app, terminal_size=SMALL, run_before=steps)
+
+
+def test_note_form_at_120x35_for_a_replacement(snap_compare, demo_store):
+    """Ctrl+R on an absent recipient: the form says for whom, via whom."""
+    app = build_app(demo_store.url, "huisartsen-de-linde")
+    steps = typing("sanne bakker", "<f6>", "<ctrl+r>", "Els de Wit")
+    assert snap_compare(app, terminal_size=(120, 35), run_before=steps)
