@@ -55,3 +55,32 @@ async def test_editing_keys_in_a_burst_act_in_the_order_typed(demo_store):
         await _burst_settled(app, pilot, keys)
         draft = app.screen.current()
         assert (draft.phone, draft.message) == ("0612345678", "Graag terugbellen")
+
+
+async def test_f6_and_f5_at_the_end_of_a_search_act_on_the_person_typed(demo_store):
+    """Found by the second review: F5/F6 are priority keys and acted before the letters
+    typed just before them reached the search — a note for, or a transfer to, the person
+    highlighted before ("Notitie voor Lotte Mulder" while the screen showed Gijs Hoekstra)."""
+    from kccdesk.ui.screens.transfer import TransferDialog
+
+    app = build_app(demo_store.url, "gemeente-oosterwold")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await type_text(pilot, "mulder")
+        keys = [*["backspace"] * 6, *"gijs hoekstra", "f6", *"Pers NRC", "tab"]
+        keys += [*"0201234567", "tab", *"vraag over persbericht", "ctrl+s"]
+        _burst(app, [k if k != " " else "space" for k in keys])
+        for _ in range(60):
+            await settle(pilot)
+            if not isinstance(app.screen, NoteForm) and demo_store.notes():
+                break
+        [note] = demo_store.notes()
+        assert (note.recipient, note.caller_name) == ("ghoekstra", "Pers NRC")
+        assert note.message == "vraag over persbericht"
+        app.screen.search.clear()
+        await settle(pilot)
+        _burst(app, [*"wethoder", "f5", "t", *"spoed"])
+        for _ in range(30):
+            await settle(pilot)
+        assert isinstance(app.screen, TransferDialog)
+        assert app.screen.check.target.person in ("wmulder", "bbrouwer", "bdegroot")
+        assert app.screen.query_one("#transfer-reason").value == "spoed"

@@ -236,7 +236,7 @@ def _burst(app, keys: str | list[str]) -> None:
     from textual import events
 
     for key in keys:
-        char = key if len(key) == 1 else ("\t" if key == "tab" else None)
+        char = key if len(key) == 1 else {"tab": "\t", "space": " "}.get(key)
         app.post_message(events.Key(key, char))
 
 

@@ -9,7 +9,7 @@ import asyncio
 import contextlib
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, datetime
 from functools import partial
@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from kccdesk import texts
@@ -156,11 +157,13 @@ class KccDeskApp(DeskWork, DeskPhone, App[None]):
         #: keys typed while a form was opening, for it (see on_event)
         self._held_keys: list[events.Event] = []
         self._held_since = 0.0
+        #: an action waits for the keys typed before it (run_after_typed): hold the rest
+        self._holding_for_action = False
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.Paste):
             self._typing_until = time.perf_counter() + TYPING_QUIET
-            if self._held_keys or self._form_opening():
+            if self._held_keys or self._form_opening() or self._holding_for_action:
                 # A form is opening (F6 in a burst): its fields do not exist yet, so the
                 # keys typed for them wait, in order, until it has focused its first field.
                 self._held_keys.append(event)
@@ -184,11 +187,27 @@ class KccDeskApp(DeskWork, DeskPhone, App[None]):
         key among them that opens the next form holds the rest for that one."""
         held, self._held_keys, self._held_since = self._held_keys, [], 0.0
         for index, event in enumerate(held):
-            if self._form_opening():
+            if self._form_opening() or self._holding_for_action:
                 self._held_keys = held[index:]
                 self._held_since = time.perf_counter()
                 return
             await super().on_event(event)
+
+    def run_after_typed(self, field: Widget, action: Callable[[], object]) -> None:
+        """Run `action` once `field` has taken the keys typed into it before the key of the
+        action (a priority key acts as it arrives, ahead of them); the keys typed after it
+        wait meanwhile, and then go to whatever the action opened, in order."""
+        self._holding_for_action = True
+
+        def run() -> None:
+            try:
+                action()
+            finally:
+                self._holding_for_action = False
+                if not self._form_opening():  # a form releases them when it is ready
+                    self.call_later(self.release_held_keys)
+
+        field.call_later(lambda: self.call_later(run))
 
     def background_pause(self) -> None:
         """Called by a background build (F8's index of all clients) every few milliseconds

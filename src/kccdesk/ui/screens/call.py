@@ -744,7 +744,17 @@ class CallScreen(Screen):
 
     # --- transfer ----------------------------------------------------------------------
 
+    def _after_typed(self, action) -> None:
+        """Run `action` once the search has taken the keys already typed into it. F5 and F6
+        are priority keys: the app acts on them as they arrive, while the letters typed just
+        before them (a paste, a text expander, a slow link) still wait in the search field —
+        acting at once would act on the person highlighted before those letters."""
+        app_of(self).run_after_typed(self.search.field, action)
+
     def action_transfer(self) -> None:
+        self._after_typed(self._transfer)
+
+    def _transfer(self) -> None:
         from kccdesk.ui.screens.transfer import TransferChoice, TransferDialog
 
         target = self.selected_person()
@@ -838,6 +848,9 @@ class CallScreen(Screen):
     # --- callback note -----------------------------------------------------------------
 
     def action_note(self) -> None:
+        self._after_typed(self._note)
+
+    def _note(self) -> None:
         """A note in this call: carry on with the one closed earlier in the call for the same
         person, else a fresh form for the chosen person (the caller's number filled in when
         the softphone gave it). A draft of another call is never pre-filled here (F12)."""

@@ -20,6 +20,7 @@ from kccdesk.clients.model import Client
 from kccdesk.clients.phones import display as phone_display
 from kccdesk.duty.roster import PersonState
 from kccdesk.ui.plain import OptionList, Static
+from kccdesk.ui.screens.typing_ahead import TypingAhead
 from kccdesk.ui.widgets.fields import Field
 
 #: the option id of the client's after-hours number in the alternatives
@@ -37,13 +38,16 @@ class TransferChoice:
     reason: str = ""
 
 
-class TransferDialog(ModalScreen[TransferChoice | None]):
-    """Dismisses with a TransferChoice, or None when the agent goes back."""
+class TransferDialog(TypingAhead, ModalScreen[TransferChoice | None]):
+    """Dismisses with a TransferChoice, or None when the agent goes back. Keys typed ahead
+    (F5, t and the reason in one burst) wait until the dialog is up, then act in order."""
 
     BINDINGS = [
         Binding("escape", "back", texts.KEY_CLOSE),
         Binding("f6,ctrl+n", "note", texts.KEY_NOTE),
-        Binding("t", "anyway", texts.KEY_ANYWAY),
+        # A priority key, so that the reason typed right after it lands in the reason field;
+        # while the field is open, t is a letter of the reason (check_action).
+        Binding("t", "anyway", texts.KEY_ANYWAY, priority=True),
     ]
 
     def __init__(self, client: Client, check: TransferCheck):
@@ -134,6 +138,7 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
         return Option(line, id=alt.person)
 
     def on_mount(self) -> None:
+        super().on_mount()  # ready for keys typed ahead after this first refresh
         if self.check.alternatives or self.check.after_hours_number:
             options = self.query_one("#transfer-options", OptionList)
             options.styles.max_height = 10
@@ -151,6 +156,10 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
         if self.check.note_to:
             self.dismiss(TransferChoice("note", self.check.note_to))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # once the reason field is open, t is a letter of the reason
+        return not (action == "anyway" and self.confirming)
+
     def action_anyway(self) -> None:
         """`t`: transfer anyway. One way for every override — a client's rule or a roster
         state: the reason is typed right under what stops the transfer, and Enter on an
@@ -158,7 +167,7 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
         self.confirming = True
         reason = self.query_one("#transfer-reason", Input)
         reason.display = True
-        reason.focus()
+        self.set_focus(reason)  # at once: the next key typed is the reason's
         self.call_after_refresh(reason.scroll_visible, animate=False)
         self._hint(texts.TRANSFER_CONFIRM.format(name=self.check.target.name))
 
