@@ -288,3 +288,16 @@ def test_note_add_takes_a_name_where_it_takes_an_id_and_an_unknown_one_is_bad_in
         "--name", "Jan", "--phone", "0470123456", "--message", "Terugbellen",
     )  # fmt: skip
     assert unknown.returncode == 2 and "geen medewerker met die id of naam" in unknown.stderr
+
+
+def test_a_name_two_people_share_is_said_to_be_ambiguous(imported, tmp_path):
+    text = (DEMO_DIR / "gemeente-kempenhout.toml").read_text(encoding="utf-8")
+    text = text.replace('name = "Wim Janssens"', 'name = "Lien Maes"', 1)
+    assert 'name = "Lien Maes"' in text
+    (tmp_path / "k.toml").write_text(text, encoding="utf-8")
+    assert imported("import", str(tmp_path / "k.toml")).returncode == 0
+    result = imported(
+        "note", "add", "--client", "gemeente-kempenhout", "--to", "Lien Maes",
+        "--name", "Jan", "--phone", "0470123456", "--message", "Terugbellen",
+    )  # fmt: skip
+    assert result.returncode == 2 and "noemt 2 medewerkers" in result.stderr

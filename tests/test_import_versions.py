@@ -203,3 +203,55 @@ def test_an_entry_added_after_the_export_is_not_removed_by_it(lead_desk):
     with pytest.raises(StorageError, match="na deze export toegevoegd of gewijzigd"):
         desk.import_clients([parse_client(text)], "import", None, exported)
     assert len(desk.client("uden").shifts) == 4
+
+
+def test_an_old_export_does_not_bring_back_an_entry_deleted_since(lead_desk):
+    """Second hostile review: the file names the entry by id and version; the database no
+    longer has it (removed after the export): refused, not put back as new."""
+    desk = lead_desk
+    desk.import_clients([parse_client(THREE_SHIFTS)])
+    text, exported = _exported(desk, "uden")
+    (tuesday,) = [e for e in desk.roster_entries("uden") if e.item.days == ("tue",)]
+    desk.remove_roster_entry("uden", tuesday)
+    with pytest.raises(StorageError, match="na deze export verwijderd"):
+        desk.import_clients([parse_client(text)], "import", None, exported)
+    with pytest.raises(StorageError, match="na deze export verwijderd"):
+        desk.import_clients([parse_client(text)])  # without the export's time: ids tell
+    assert len(desk.client("uden").shifts) == 2
+
+
+def test_a_change_a_moment_after_the_export_is_not_removed_by_it(lead_desk):
+    """Second hostile review: the export's time was rounded up to the next second, so an
+    entry added in the rest of that second counted as known to the export and was removed."""
+    from datetime import timedelta
+
+    desk = lead_desk
+    desk.import_clients([parse_client(THREE_SHIFTS)])
+    text, exported = _exported(desk, "uden")
+    moment = exported["uden"] + timedelta(milliseconds=5)
+    desk.clock = lambda: moment
+    (monday,) = [e for e in desk.roster_entries("uden") if e.item.days == ("mon",)]
+    desk.save_roster_entry("uden", replace(monday.item, days=("sat",)), None)
+    with pytest.raises(StorageError, match="na deze export toegevoegd of gewijzigd"):
+        desk.import_clients([parse_client(text)], "import", None, exported)
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("2100-01-01T00:00:00Z", "ligt in de toekomst"),
+        ('"gisteren"', "moet een datum met tijd zijn"),
+        ("2026-12-02", "moet een datum met tijd zijn"),
+    ],
+)
+def test_an_exported_time_that_cannot_be_true_is_refused(tmp_path, value, said):
+    from datetime import UTC, datetime
+
+    from kccdesk.clientfile import ImportErrors, load_clients
+
+    (tmp_path / "c.toml").write_text(
+        TEXT.replace('name = "Gemeente Uden"', f'name = "Gemeente Uden"\nexported = {value}'),
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportErrors, match=said):
+        load_clients([tmp_path], {}, {}, datetime(2026, 12, 2, 12, tzinfo=UTC))

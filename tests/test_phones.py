@@ -49,6 +49,7 @@ INVALID = [
     ("1-1-2", "alarmnummer"),
     ("144", "alarmnummer"),
     ("06-1234567a", "ongeldig teken 'a'"),
+    ("02\u202e 512 34 56", "ongeldig teken U+202E"),
     ("+999 1234567", "onbekende landcode"),
     ("bel me", "ongeldig teken"),
 ]

@@ -66,7 +66,8 @@ def test_a_new_sqlite_database_is_created_at_the_head_as_the_migrations_would(tm
     _migrated(f"sqlite:///{tmp_path / 'old.db'}")
     migrated = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
     assert _described(created) == _described(migrated)
-    assert _described(created)["never reuse ids"] == sorted(tables.ROSTER)
+    named = ["call_log", "callback_note", "feedback", "roster_audit"]
+    assert _described(created)["never reuse ids"] == sorted([*tables.ROSTER, *named])
     assert schema.upgrade(created) == (schema.HEAD_REVISION, schema.HEAD_REVISION)
 
 
@@ -128,3 +129,28 @@ def test_the_delivery_columns_of_the_roles_and_of_migration_0013_agree():
     spec.loader.exec_module(migration)
     assert tuple(migration.DELIVERY_COLUMNS) == tuple(roles.DELIVERY_COLUMNS)
     assert set(roles.DELIVERY_COLUMNS) <= set(tables.callback_note.c.keys())
+
+
+def test_a_purged_notes_id_is_never_given_to_a_new_note(tmp_path):
+    """Second hostile review: feedback names a note by id; after a purge the next note got
+    the freed id and the feedback told of the wrong caller."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import delete, insert, select
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'n.db'}")
+    schema.upgrade(engine)
+    note = tables.callback_note
+    values = {
+        "uuid": "u1", "client_id": "c", "recipient": "r", "caller_name": "n",
+        "caller_phone": "+31612345678", "message": "m",
+        "created_at": datetime(2026, 10, 1, tzinfo=UTC),
+    }  # fmt: skip
+    with engine.begin() as connection:
+        first = connection.execute(insert(note).values(values).returning(note.c.id)).scalar()
+        connection.execute(delete(note))  # the purge
+        values["uuid"] = "u2"
+        second = connection.execute(insert(note).values(values).returning(note.c.id)).scalar()
+        assert list(connection.execute(select(note.c.id)).scalars()) == [second]
+    engine.dispose()
+    assert second > first

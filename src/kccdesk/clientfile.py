@@ -803,13 +803,31 @@ def redirect_problem(client: Client, person: Person) -> str | None:
 EXPORTED = "exported"
 
 
-def _exported_at(text: str) -> datetime | None:
-    """The `exported` time of a file's [client] (aware; a time without offset is UTC)."""
+def _exported_at(text: str, path: str, now: datetime | None = None) -> datetime | None:
+    """The `exported` time of a file's [client] (aware; a time without offset is UTC). A
+    value that is no date and time, or lies ahead of `now`, is refused: trusted, it would
+    let an import remove what was added after the real export."""
     head = _loads(text.removeprefix("\ufeff")).get("client", {})
     value = head.get(EXPORTED) if isinstance(head, dict) else None
-    if not isinstance(value, datetime):
+    if value is None:
         return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    line = _key_line(text, EXPORTED)
+    if not isinstance(value, datetime):
+        raise ImportErrors(
+            [
+                ClientFileError(
+                    path,
+                    f"{EXPORTED} moet een datum met tijd zijn (kccdesk export schrijft het)",
+                    line,
+                )
+            ]
+        )
+    moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+    if now is not None and moment > now + timedelta(minutes=1):
+        raise ImportErrors(
+            [ClientFileError(path, f"{EXPORTED} {moment.isoformat()} ligt in de toekomst", line)]
+        )
+    return moment
 
 
 #: the largest client file read (a client with every person and topic fits many times over)
@@ -877,6 +895,7 @@ def load_clients(
     paths: Iterable[str | Path],
     origins: Origins | None = None,
     exported: dict[str, datetime] | None = None,
+    now: datetime | None = None,
 ) -> list[Client]:
     """Read every file; all problems of all files are raised together, nothing half-read.
     `origins`, when given, receives the file and line of each client's dialed lines;
@@ -911,7 +930,11 @@ def load_clients(
             continue
         origin[client.id] = path
         where[client.id] = (str(path), _key_line(text, "lines"))
-        when = _exported_at(text)
+        try:
+            when = _exported_at(text, str(path), now)
+        except ImportErrors as exc:
+            errors.extend(exc.errors)
+            continue
         if exported is not None and when is not None:
             exported[client.id] = when
         clients.append(client)
@@ -963,12 +986,12 @@ def dump_client(client: Client, exported_at: datetime | None = None) -> str:
     text (quotes, CR, emoji, right-to-left) round-trips. `exported_at`: written as the
     client's `exported` time, so that importing the file later knows what was added or
     changed since (and refuses to undo it) from what its writer removed. Written to the
-    next whole second: what the export read was all stored before that moment."""
+    microsecond: a change in the same second as the export is told apart."""
     import tomli_w
 
     head = _table(client)
     if exported_at is not None:
-        head[EXPORTED] = exported_at.astimezone(UTC).replace(microsecond=0) + timedelta(seconds=1)
+        head[EXPORTED] = exported_at.astimezone(UTC)
     document: dict[str, Any] = {"client": head}
     for section in LABELS:
         items = getattr(client, section)

@@ -20,8 +20,9 @@ def cmd_import(args) -> int:
 
     origins: Origins = {}
     exported: dict = {}
-    clients = load_clients(args.paths, origins, exported)
-    report = open_desk(args).import_clients(clients, "import", origins, exported)
+    desk = open_desk(args)
+    clients = load_clients(args.paths, origins, exported, desk.clock())
+    report = desk.import_clients(clients, "import", origins, exported)
     if args.json:
         print_json(report.__dict__)
     else:

@@ -70,9 +70,14 @@ def cmd_note(args) -> int:
             "een notitie kan niet namens een ander worden opgeslagen"
         )
     agent = args.agent or load_settings().agent_name
-    recipient = desk.client(args.client).person_named(args.to)
-    if recipient is None:  # bad input (exit 2), not a note the rules refused (exit 1)
+    named = desk.client(args.client).people_named(args.to)
+    if len(named) > 1:  # bad input (exit 2), not a note the rules refused (exit 1)
+        raise CliError(
+            f"--to '{args.to}' noemt {len(named)} medewerkers ({', '.join(named)}): gebruik de id"
+        )
+    if not named:
         raise CliError(f"--to '{args.to}': geen medewerker met die id of naam bij {args.client}")
+    recipient = named[0]
     try:
         note = desk.add_note(
             args.client,

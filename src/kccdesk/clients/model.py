@@ -238,13 +238,17 @@ class Client:
             return None
         return self._people_by_id.get(person_id)
 
-    def person_named(self, text: str) -> str | None:
-        """The id a command line's `--to` means: a person's id, or a full name exactly one
-        person of the client has ("Lien Maes", any case); None when it names nobody."""
+    def people_named(self, text: str) -> list[str]:
+        """The ids a command line's `--to` may mean: a person's id, else everyone whose full
+        name it is ("Lien Maes", any case and spacing) — one, several (say which) or none."""
         if self.person(text) is not None:
-            return text
+            return [text]
         wanted = " ".join(text.split()).casefold()
-        named = [p.id for p in self.people if " ".join(p.name.split()).casefold() == wanted]
+        return [p.id for p in self.people if " ".join(p.name.split()).casefold() == wanted]
+
+    def person_named(self, text: str) -> str | None:
+        """The one person `--to` means, or None (nobody, or a name several people have)."""
+        named = self.people_named(text)
         return named[0] if len(named) == 1 else None
 
     def person_name(self, person_id: str | None) -> str:

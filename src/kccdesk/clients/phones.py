@@ -151,7 +151,11 @@ def check(text: str, country: str = "NL") -> PhoneCheck:
         return _refuse(text, "geen nummer ingevuld")
     if not _ALLOWED.match(stripped):
         bad = next(ch for ch in stripped if not _ALLOWED.match(ch))
-        return _refuse(text, f"ongeldig teken '{bad}' in het nummer")
+        import unicodedata
+
+        # an invisible or steering character is named by its code, never printed itself
+        shown = f"U+{ord(bad):04X}" if unicodedata.category(bad)[0] in "CZ" else f"'{bad}'"
+        return _refuse(text, f"ongeldig teken {shown} in het nummer")
     digits = re.sub(r"\D", "", stripped)
     if shortnumberinfo.is_emergency_number(digits, region) or digits in ("112", "144", "911"):
         return _refuse(text, f"{digits} is een alarmnummer, geen terugbelnummer", region)

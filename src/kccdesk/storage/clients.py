@@ -183,16 +183,29 @@ def _write_client(
 
 def _changed_since(c: Connection, cid: str, kind: str, entry_id: int, since: datetime) -> bool:
     """Whether the audit has a change of this entry after `since`."""
+    latest = _audited_at(c, cid, kind, entry_id)
+    return latest is not None and latest > since
+
+
+def _removed_at(c: Connection, cid: str, kind: str, entry_id: int) -> datetime | None:
+    """When the audit says this entry of this client was removed (None: never)."""
+    return _audited_at(c, cid, kind, entry_id, action="removed")
+
+
+def _audited_at(
+    c: Connection, cid: str, kind: str, entry_id: int, action: str | None = None
+) -> datetime | None:
+    """The latest audit time of an entry (of one action, when given), aware UTC."""
     audit = tables.roster_audit
-    latest = c.execute(
-        select(func.max(audit.c.at)).where(
-            audit.c.client_id == cid, audit.c.kind == kind, audit.c.entry_id == entry_id
-        )
-    ).scalar()
+    query = select(func.max(audit.c.at)).where(
+        audit.c.client_id == cid, audit.c.kind == kind, audit.c.entry_id == entry_id
+    )
+    if action is not None:
+        query = query.where(audit.c.action == action)
+    latest = c.execute(query).scalar()
     if latest is None:
-        return False
-    stamp = tables.UTCDateTime().process_result_value(latest, c.dialect)
-    return stamp > since
+        return None
+    return tables.UTCDateTime().process_result_value(latest, c.dialect)
 
 
 def _claim_lines(c: Connection, client: Client) -> None:
@@ -286,6 +299,18 @@ def _merge_roster(
                 f"{cid}: '{describe(roster_item(kind, row))}' is na deze export toegevoegd of "
                 "gewijzigd; niets geïmporteerd (exporteer opnieuw en breng de wijziging daarin aan)"
             )
+    for item, row in zip(items, matches, strict=True):
+        if row is None and item.id is not None and item.version is not None:
+            # The file names an entry of this client by id, and it is gone: removed after
+            # the export (or, without its time, since) — putting it back would undo that.
+            gone_at = _removed_at(c, cid, kind, item.id)
+            if gone_at is not None and (exported_at is None or gone_at > exported_at):
+                from kccdesk.duty.edits import describe
+
+                raise StorageError(
+                    f"{cid}: '{describe(item)}' is na deze export verwijderd; niets "
+                    "geïmporteerd (exporteer opnieuw en breng de wijziging daarin aan)"
+                )
     for row in free.values():
         before = roster_values(roster_item(kind, row), for_json=True)
         removed = c.execute(

@@ -237,6 +237,7 @@ callback_note = Table(
     Column("shown", JSON, nullable=True),
     Index("ix_note_uuid", "uuid", unique=True),
     Index("ix_note_created", "created_at"),
+    sqlite_autoincrement=True,  # an id is never given out twice (others name it)
 )
 
 call_log = Table(
@@ -257,6 +258,7 @@ call_log = Table(
     Column("timing", String, nullable=False, default="desk", server_default="desk"),
     Column("shown", JSON, nullable=True),
     Index("ix_call_started", "started_at"),
+    sqlite_autoincrement=True,  # an id is never given out twice (others name it)
 )
 
 feedback = Table(
@@ -280,6 +282,7 @@ feedback = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("updated_by", String, nullable=False, default=""),
     Index("ix_feedback_client_happened", "client_id", "happened_at"),
+    sqlite_autoincrement=True,  # an id is never given out twice (others name it)
 )
 
 change_counter = Table(
@@ -303,6 +306,7 @@ roster_audit = Table(
     Column("before", JSON, nullable=True),
     Column("after", JSON, nullable=True),
     Index("ix_roster_audit_entry", "client_id", "kind", "entry_id"),
+    sqlite_autoincrement=True,  # an id is never given out twice (others name it)
 )
 
 #: the roster kinds' tables, by kind name (kccdesk.duty.kinds names them)
