@@ -203,3 +203,21 @@ async def test_a_hit_of_another_client_makes_it_the_client_of_the_call(demo_stor
         bikes = app.desk.client(BIKES)
         assert bikes.instructions[:40] in text_of(app, "#instructions-text")
         assert screen.search.value == "kees van dijk" and screen.scope_all
+
+
+async def test_leaving_f8_without_acting_returns_to_the_client_of_the_call(demo_store):
+    """Second review: typing in F8 showed another client's header and greeting, and after
+    F8 off the desk stayed there — the agent on the Oosterwold line saw another greeting."""
+    from desk_helpers import text_of, type_text
+
+    app = build_app(demo_store.url, MUNI)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f8")
+        await _wait_for(pilot, lambda: None in app.screen.search._ready)
+        await type_text(pilot, "kees van dijk")
+        await _wait_for(pilot, lambda: app.screen.client_id == BIKES)
+        await pilot.press("f8")
+        await settle(pilot)
+        assert app.screen.client_id == MUNI
+        assert "Gemeente Oosterwold" in text_of(app, "#call-header")

@@ -470,3 +470,19 @@ async def test_a_toast_never_covers_the_detail_panel(demo_store, size):
         detail = app.screen.query_one("#detail-box").region
         for toast in app.query(Toast):
             assert not toast.region.overlaps(detail), (toast.region, detail)
+
+
+async def test_f1_works_in_the_note_form_and_lists_its_keys(demo_store):
+    from kccdesk.ui.screens.help import HelpScreen
+
+    app = build_app(demo_store.url, PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "hatice kaya")
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert not isinstance(app.screen, HelpScreen)

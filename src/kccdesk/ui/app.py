@@ -76,7 +76,8 @@ class KccDeskApp(DeskWork, DeskPhone, App[None]):
     CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute: subclasses live elsewhere
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("f1", "help", texts.KEY_HELP, id="help", tooltip=texts.TIP_HELP),
+        # A priority key: F1 works in every form and dialog too, and lists their keys.
+        Binding("f1", "help", texts.KEY_HELP, id="help", tooltip=texts.TIP_HELP, priority=True),
         Binding(
             "ctrl+q",
             "quit",

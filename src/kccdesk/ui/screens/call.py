@@ -207,6 +207,8 @@ class CallScreen(Screen):
         self.status: DutyStatus | None = None
         #: the desk's call and the softphone's calls around it (kccdesk.calls.line)
         self.line = CallLine()
+        #: the client and call when F8 was turned on (F8 off without acting returns there)
+        self._scope_home: tuple[str | None, str] = (None, "")
         self.caller_history: Text | None = None
         self.scope_all = False
         #: the alternative the guard offered and the agent took: F6 is then about them
@@ -539,7 +541,20 @@ class CallScreen(Screen):
         self.query_one(DutyPanel).focus()
 
     def action_toggle_scope(self) -> None:
+        """F8: search all clients, or back to the client of the call. Looking through other
+        clients' hits shows their rules as they are highlighted; leaving F8 without having
+        acted on one (a transfer, a note) returns to the client the call came in for."""
         self.scope_all = not self.scope_all
+        if self.scope_all:
+            self._scope_home = (self.client_id, self.call.id if self.call else "")
+        else:
+            home, call_id = self._scope_home
+            acted = self.call is not None and (
+                self.call.id != call_id or self.call.notes or self.call.stopped
+                or self.call.outcome != "answered"
+            )  # fmt: skip
+            if home and home != self.client_id and not acted and self.desk.has_client(home):
+                self._adopt_client(home)
         self.query_one(CallHeader).scope_all = self.scope_all
         self.search.set_scope(None if self.scope_all else self.client_id, self.scope_all)
         self.search.search_for(self.search.value)
