@@ -60,6 +60,20 @@ def _to_client() -> ForeignKey:
     return ForeignKey("client.id", ondelete="CASCADE")
 
 
+def _roster_table(name: str, *columns: Column) -> Table:
+    """A roster kind's table: an entry belongs to a client, keeps its place in the file
+    (`position`) and has an id that is never given out twice (an export names it)."""
+    return Table(
+        name,
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("client_id", String, _to_client(), nullable=True, index=True),
+        Column("position", Integer, nullable=False, default=0),
+        *columns,
+        sqlite_autoincrement=True,
+    )
+
+
 client = Table(
     "client",
     metadata,
@@ -121,47 +135,27 @@ topic = Table(
     Column("route_to", String, nullable=True),
 )
 
-shift = Table(
+shift = _roster_table(
     "shift",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column(
-        "client_id", String, ForeignKey("client.id", ondelete="CASCADE"), nullable=True, index=True
-    ),
-    Column("position", Integer, nullable=False, default=0),
     Column("person", String, nullable=False),
     Column("days", JSON, nullable=False, default=list),
     Column("start", String, nullable=False),
     Column("end", String, nullable=False),
     Column("version", Integer, nullable=False, default=1),
     Column("on_closures", Boolean, nullable=False, default=False, server_default=false()),
-    sqlite_autoincrement=True,  # an id is never given out twice (an export names it)
 )
 
-extra_shift = Table(
+extra_shift = _roster_table(
     "extra_shift",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column(
-        "client_id", String, ForeignKey("client.id", ondelete="CASCADE"), nullable=True, index=True
-    ),
-    Column("position", Integer, nullable=False, default=0),
     Column("person", String, nullable=False),
     Column("date", Date, nullable=False),
     Column("start", String, nullable=False),
     Column("end", String, nullable=False),
     Column("version", Integer, nullable=False, default=1),
-    sqlite_autoincrement=True,  # an id is never given out twice (an export names it)
 )
 
-absence = Table(
+absence = _roster_table(
     "absence",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column(
-        "client_id", String, ForeignKey("client.id", ondelete="CASCADE"), nullable=True, index=True
-    ),
-    Column("position", Integer, nullable=False, default=0),
     Column("person", String, nullable=False),
     Column("start", Date, nullable=False),
     Column("until", Date, nullable=True),
@@ -171,32 +165,18 @@ absence = Table(
     Column("covers", Boolean, nullable=False, default=False, server_default=false()),
     Column("start_time", String, nullable=True),
     Column("until_time", String, nullable=True),
-    sqlite_autoincrement=True,  # an id is never given out twice (an export names it)
 )
 
-closure = Table(
+closure = _roster_table(
     "closure",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column(
-        "client_id", String, ForeignKey("client.id", ondelete="CASCADE"), nullable=True, index=True
-    ),
-    Column("position", Integer, nullable=False, default=0),
     Column("start", Date, nullable=False),
     Column("until", Date, nullable=False),
     Column("reason", String, nullable=False, default=""),
     Column("version", Integer, nullable=False, default=1),
-    sqlite_autoincrement=True,  # an id is never given out twice (an export names it)
 )
 
-coverage = Table(
+coverage = _roster_table(
     "coverage",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column(
-        "client_id", String, ForeignKey("client.id", ondelete="CASCADE"), nullable=True, index=True
-    ),
-    Column("position", Integer, nullable=False, default=0),
     Column("days", JSON, nullable=False, default=list),
     Column("start", String, nullable=False),
     Column("end", String, nullable=False),
@@ -204,7 +184,6 @@ coverage = Table(
     Column("min", Integer, nullable=False, default=1),
     Column("version", Integer, nullable=False, default=1),
     Column("on_closures", Boolean, nullable=False, default=False),
-    sqlite_autoincrement=True,  # an id is never given out twice (an export names it)
 )
 
 callback_note = Table(
