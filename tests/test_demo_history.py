@@ -71,3 +71,24 @@ async def test_the_demo_desk_writes_its_history_after_the_first_screen():
         await settle(pilot)
         assert len(app.desk._db.feedback()) >= 5
         assert app.desk._db.calls(limit=1)[0].started_at < MONDAY_10
+
+
+def test_the_demos_absences_stand_around_today_whenever_it_is_opened():
+    """Issue 23: the demo's absences lay in the past a week after its files were written."""
+    from kccdesk.clientfile import load_clients
+    from kccdesk.core import locations
+    from kccdesk.service.desk import DEMO_WEEK, demo_clients_now
+
+    written = load_clients([locations.demo_clients_dir()])
+    now = datetime(2030, 3, 31, 7, 0, tzinfo=UTC)
+    moved = demo_clients_now(written, now)
+    days = [
+        (a.start, b.start)
+        for c, d in zip(written, moved, strict=True)
+        for a, b in zip(c.absences, d.absences, strict=True)
+    ]
+    assert days and all((after - before).days % 7 == 0 for before, after in days)
+    assert all(after.weekday() == before.weekday() for before, after in days)
+    shift = days[0][1] - days[0][0]
+    assert DEMO_WEEK + shift <= now.date() < DEMO_WEEK + shift + timedelta(days=7)
+    assert demo_clients_now(written, datetime(2026, 11, 25, tzinfo=UTC)) == written

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from kccdesk.clients.model import Client
 from kccdesk.core import locations
 from kccdesk.core.actor import Actor
 from kccdesk.core.clock import Clock, system_clock
@@ -48,13 +50,41 @@ def open_demo_store(clock: Clock = system_clock, history: bool = True) -> Store:
         return store  # the usual start: filled long ago
     with demo_setup():  # two demos started at once must not fill it twice
         if not store.client_ids():
-            clients = load_clients([locations.demo_clients_dir()])
+            clients = demo_clients_now(load_clients([locations.demo_clients_dir()]), clock())
             # The roster as it stood before the history: imported a day before its first call.
             before = clock() - timedelta(days=DAYS + 1)
             store.import_clients(clients, user="demo", sources={}, now=before)
         if history:
             Desk(store, clock=clock).fill_demo_history()
     return store
+
+
+#: the week the demo clients' files are written for: their absences are moved along from it
+DEMO_WEEK = date(2026, 11, 23)
+
+
+def demo_clients_now(clients: list[Client], now: datetime) -> list[Client]:
+    """The demo's clients with their absences moved by whole weeks from DEMO_WEEK to the
+    week of `now`, so the demo's leave, course and holiday stand around today whenever it is
+    opened (weekdays kept; shifts, closures and public holidays are the calendar's own)."""
+    weeks = (now.date() - DEMO_WEEK).days // 7
+    if weeks <= 0:
+        return clients
+    moved = timedelta(weeks=weeks)
+    return [
+        replace(
+            client,
+            absences=tuple(
+                replace(
+                    absence,
+                    start=absence.start + moved,
+                    until=absence.until + moved if absence.until else None,
+                )
+                for absence in client.absences
+            ),
+        )
+        for client in clients
+    ]
 
 
 @contextmanager
