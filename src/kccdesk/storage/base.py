@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from kccdesk.core.errors import AWAITING_OWNER, StorageError
-from kccdesk.storage.engine import make_engine
+from kccdesk.storage.engine import SQLITE_BUSY_TIMEOUT_MS, make_engine
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -100,6 +100,10 @@ class StoreBase:
     def __init__(self, url: str):
         self.url = url
         self.engine = make_engine(url)
+        #: how long one try may wait for a lock by itself (SQLite's busy timeout)
+        self._one_try_wait = (
+            SQLITE_BUSY_TIMEOUT_MS / 1000 if self.engine.dialect.name == "sqlite" else 0.0
+        )
 
     def upgrade_schema(self) -> tuple[str | None, str]:
         """Bring the schema to this version's head (Alembic); refuses a newer schema."""
@@ -131,7 +135,9 @@ class StoreBase:
                 return action()
             except (OperationalError, DBAPIError) as exc:
                 pause = min(0.05 * 2**attempt, 1.0) * (0.5 + random.random())
-                in_time = systime.monotonic() + pause < deadline
+                # another try may itself wait a whole busy timeout: only when that still
+                # ends within the bound (the README's "at most 5 s")
+                in_time = systime.monotonic() + pause + self._one_try_wait < deadline
                 if is_transient(exc) and attempt < WRITE_ATTEMPTS - 1 and in_time:
                     systime.sleep(pause)
                     continue
