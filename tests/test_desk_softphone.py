@@ -124,78 +124,81 @@ async def test_pop_answer_and_hang_up_log_the_real_call(demo_store, phones):
         assert logged.ended_at == MONDAY_10 + timedelta(minutes=2, seconds=5)
 
 
-async def test_a_second_call_is_shown_not_switched_to(demo_store, phones, tmp_path):
+@pytest.fixture
+def second_phone(tmp_path):
+    """A second caller's phone, for the call that waits."""
+    phone = Baresip(tmp_path / "second", ["+31687654321"]).start()
+    yield phone
+    phone.stop()
+
+
+async def _answered_with_one_waiting(pilot, app, agent, caller, other, clock):
+    """The first caller answered (the desk's call), the second ringing on the other line."""
+    screen = await _ring_and_answer(pilot, app, agent, caller, clock)
+    first = screen.call
+    other.send("dial", agent.uri(MUNI_LINE))
+    await _until(lambda: bool(app.waiting_calls))
+    return screen, first
+
+
+async def test_a_second_call_is_shown_not_switched_to(demo_store, phones, second_phone):
     agent, caller_phone, target = phones
-    second = Baresip(tmp_path / "second", ["+31687654321"]).start()
-    try:
-        caller, other = Driver(caller_phone), Driver(second)
-        clock = Clock()
-        app = _app(demo_store.url, agent, target, clock)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await _ring_and_answer(pilot, app, agent, caller, clock)
-            first = screen.call
-            other.send("dial", agent.uri(MUNI_LINE))
-            await _until(lambda: bool(app.waiting_calls))
-            await settle(pilot)
-            assert screen.client_id == PRACTICE and screen.call is first
-            assert "Tweede oproep: Gemeente Oosterwold" in _header(app)
-            # Ctrl+L hangs up the call in progress, not the one waiting (issue 23).
-            other.events()  # what the second phone saw so far
-            await pilot.press("ctrl+l")
-            caller.event("CALL_CLOSED")
-            await _until(lambda: screen.call is not first, seconds=8)
-            assert "CALL_CLOSED" not in other.events(wait=0.5)  # still ringing
-            await settle(pilot)
-            # ...and the desk now shows the waiting caller as the call, ringing.
-            assert screen.call is not None and screen.client_id == "gemeente-oosterwold"
-            assert not screen.call.answered
-    finally:
-        second.stop()
+    caller, other = Driver(caller_phone), Driver(second_phone)
+    clock = Clock()
+    app = _app(demo_store.url, agent, target, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, first = await _answered_with_one_waiting(pilot, app, agent, caller, other, clock)
+        await settle(pilot)
+        assert screen.client_id == PRACTICE and screen.call is first
+        assert "Tweede oproep: Gemeente Oosterwold" in _header(app)
+        # Ctrl+L hangs up the call in progress, not the one waiting (issue 23).
+        other.events()  # what the second phone saw so far
+        await pilot.press("ctrl+l")
+        caller.event("CALL_CLOSED")
+        await _until(lambda: screen.call is not first, seconds=8)
+        assert "CALL_CLOSED" not in other.events(wait=0.5)  # still ringing
+        await settle(pilot)
+        # ...and the desk now shows the waiting caller as the call, ringing.
+        assert screen.call is not None and screen.client_id == "gemeente-oosterwold"
+        assert not screen.call.answered
 
 
 async def test_call_waiting_answer_hold_switch_and_hang_up_the_call_on_screen(
-    demo_store, phones, tmp_path
+    demo_store, phones, second_phone
 ):
     """Issue 23: Ctrl+O during a call answers the waiting caller and holds the first, Ctrl+U
     switches between them, Ctrl+L hangs up the one on screen — on baresip, that one."""
     agent, caller_phone, target = phones
-    second = Baresip(tmp_path / "second", ["+31687654321"]).start()
-    try:
-        caller, other = Driver(caller_phone), Driver(second)
-        clock = Clock()
-        app = _app(demo_store.url, agent, target, clock)
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await _ring_and_answer(pilot, app, agent, caller, clock)
-            first = screen.call
-            other.send("dial", agent.uri(MUNI_LINE))
-            await _until(lambda: bool(app.waiting_calls))
-            await pilot.press("ctrl+o")  # answer the waiting caller; the first waits
-            await _until(lambda: screen.call is not None and screen.call is not first)
-            await _until(lambda: screen.call.answered)
-            other.event("CALL_ESTABLISHED")
-            await settle(pilot)
-            assert screen.client_id == MUNI and list(screen.line.held) == [first.phone_id]
-            assert "In de wacht:" in _header(app) and "Ctrl+U" in _header(app)
-            second_call = screen.call
-            await pilot.press("ctrl+u")  # back to the first caller
-            await _until(lambda: screen.call is first)
-            await settle(pilot)
-            assert screen.client_id == PRACTICE and second_call.phone_id in screen.line.held
-            other.events()
-            await pilot.press("ctrl+l")  # hangs up the first caller, on screen — not the other
-            caller.event("CALL_CLOSED")
-            await _until(lambda: screen.call is not first)
-            assert "CALL_CLOSED" not in other.events(wait=0.5)
-            await pilot.press("ctrl+u")  # the second caller comes back from hold
-            await _until(lambda: screen.call is second_call)
-            await pilot.press("ctrl+l")
-            other.event("CALL_CLOSED")
-            await _until(lambda: screen.call is not second_call)
-            await settle(pilot)
-            logged = demo_store.calls(PRACTICE) + demo_store.calls(MUNI)
-            assert sorted(c.caller for c in logged) == sorted([CALLER, "+31687654321"])
-    finally:
-        second.stop()
+    caller, other = Driver(caller_phone), Driver(second_phone)
+    clock = Clock()
+    app = _app(demo_store.url, agent, target, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, first = await _answered_with_one_waiting(pilot, app, agent, caller, other, clock)
+        await pilot.press("ctrl+o")  # answer the waiting caller; the first waits
+        await _until(lambda: screen.call is not None and screen.call is not first)
+        await _until(lambda: screen.call.answered)
+        other.event("CALL_ESTABLISHED")
+        await settle(pilot)
+        assert screen.client_id == MUNI and list(screen.line.held) == [first.phone_id]
+        assert "In de wacht:" in _header(app) and "Ctrl+U" in _header(app)
+        second_call = screen.call
+        await pilot.press("ctrl+u")  # back to the first caller
+        await _until(lambda: screen.call is first)
+        await settle(pilot)
+        assert screen.client_id == PRACTICE and second_call.phone_id in screen.line.held
+        other.events()
+        await pilot.press("ctrl+l")  # hangs up the first caller, on screen — not the other
+        caller.event("CALL_CLOSED")
+        await _until(lambda: screen.call is not first)
+        assert "CALL_CLOSED" not in other.events(wait=0.5)
+        await pilot.press("ctrl+u")  # the second caller comes back from hold
+        await _until(lambda: screen.call is second_call)
+        await pilot.press("ctrl+l")
+        other.event("CALL_CLOSED")
+        await _until(lambda: screen.call is not second_call)
+        await settle(pilot)
+        logged = demo_store.calls(PRACTICE) + demo_store.calls(MUNI)
+        assert sorted(c.caller for c in logged) == sorted([CALLER, "+31687654321"])
 
 
 async def test_f5_to_someone_on_duty_puts_the_caller_through(demo_store, phones):

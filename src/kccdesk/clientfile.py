@@ -385,6 +385,12 @@ def _dutch_toml_error(message: str) -> str:
 
 def parse_client(text: str, path: str = "<tekst>") -> Client:
     """Parse one client file's text; raises ImportErrors listing every problem found."""
+    return _parse_client(text, path)[0]
+
+
+def _parse_client(text: str, path: str) -> tuple[Client, dict[str, Any]]:
+    """The client and its file's [client] table as read (load_clients takes `exported`
+    from it: the file is read once)."""
     text = text.removeprefix("\ufeff")
     try:
         data = _loads(text)
@@ -610,7 +616,7 @@ def parse_client(text: str, path: str = "<tekst>") -> Client:
     if errors:
         raise ImportErrors(errors)
     client.memo[_SOUND] = True
-    return client
+    return client, head
 
 
 #: in a Client's memo: this very object passed every rule (memo is new on every copy)
@@ -803,12 +809,13 @@ def redirect_problem(client: Client, person: Person) -> str | None:
 EXPORTED = "exported"
 
 
-def _exported_at(text: str, path: str, now: datetime | None = None) -> datetime | None:
+def _exported_at(
+    head: dict[str, Any], text: str, path: str, now: datetime | None = None
+) -> datetime | None:
     """The `exported` time of a file's [client] (aware; a time without offset is UTC). A
     value that is no date and time, or lies ahead of `now`, is refused: trusted, it would
     let an import remove what was added after the real export."""
-    head = _loads(text.removeprefix("\ufeff")).get("client", {})
-    value = head.get(EXPORTED) if isinstance(head, dict) else None
+    value = head.get(EXPORTED)
     if value is None:
         return None
     line = _key_line(text, EXPORTED)
@@ -907,7 +914,7 @@ def load_clients(
     for path in client_files(paths):
         try:
             text = path.read_text(encoding="utf-8-sig")  # a BOM (Windows editors) is no text
-            client = parse_client(text, str(path))
+            client, head = _parse_client(text, str(path))
         except ImportErrors as exc:
             errors.extend(exc.errors)
             continue
@@ -931,7 +938,7 @@ def load_clients(
         origin[client.id] = path
         where[client.id] = (str(path), _key_line(text, "lines"))
         try:
-            when = _exported_at(text, str(path), now)
+            when = _exported_at(head, text, str(path), now)
         except ImportErrors as exc:
             errors.extend(exc.errors)
             continue

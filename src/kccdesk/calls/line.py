@@ -253,8 +253,7 @@ class CallLine:
         event = self.waiting.pop(waiting_id)
         commands = []
         if call is not None and call.phone_id:
-            commands += [*self._choose(call.phone_id), (HOLD, "in de wacht zetten")]
-            self.held[call.phone_id] = call
+            commands = self._hold(call)
             self.call = None  # not ended: on hold, the desk shows the new caller
         commands += [*self._choose(waiting_id), (ACCEPT, "opnemen")]
         self._send(step, commands)
@@ -273,8 +272,7 @@ class CallLine:
         commands = []
         call = self.call
         if call is not None and call.phone_id and call.answered:
-            commands += [*self._choose(call.phone_id), (HOLD, "in de wacht zetten")]
-            self.held[call.phone_id] = call
+            commands = self._hold(call)
         elif call is not None and call.phone_id:  # still ringing: it waits again
             self.waiting[call.phone_id] = CallEvent(
                 "CALL_INCOMING", call.phone_id, self.accounts.get(call.phone_id, ""), ""
@@ -327,6 +325,11 @@ class CallLine:
         return step
 
     # --- the steps inside ---------------------------------------------------------------
+
+    def _hold(self, call: CallSession) -> list[tuple[Command, str]]:
+        """The commands that put this phone call on hold; it is kept among the held."""
+        self.held[call.phone_id] = call
+        return [*self._choose(call.phone_id), (HOLD, "in de wacht zetten")]
 
     def _choose(self, phone_id: str) -> list[tuple[Command, str]]:
         """Make this call baresip's current one: its line, then the call itself."""

@@ -103,6 +103,12 @@ class CallSession:
             self.explicit or bool(self.caller) or self.outcome != "answered" or bool(self.stopped)
         )
 
+    @property
+    def acted_in(self) -> bool:
+        """Something was done in this call: a note, a transfer or an attempt the guard
+        stopped."""
+        return bool(self.notes or self.stopped) or self.outcome != "answered"
+
     def worth_logging_until(self, ended: datetime) -> bool:
         """As `worth_logging`, but a call started by F7 and ended within seconds with nothing
         done (a key pressed twice) is no call either: it would only skew the figures."""

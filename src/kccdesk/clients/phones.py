@@ -7,6 +7,7 @@ explains itself in Dutch: which part is wrong, not just "invalid".
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import asdict, dataclass
 
 import phonenumbers
@@ -151,8 +152,6 @@ def check(text: str, country: str = "NL") -> PhoneCheck:
         return _refuse(text, "geen nummer ingevuld")
     if not _ALLOWED.match(stripped):
         bad = next(ch for ch in stripped if not _ALLOWED.match(ch))
-        import unicodedata
-
         # an invisible or steering character is named by its code, never printed itself
         shown = f"U+{ord(bad):04X}" if unicodedata.category(bad)[0] in "CZ" else f"'{bad}'"
         return _refuse(text, f"ongeldig teken {shown} in het nummer")

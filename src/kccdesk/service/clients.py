@@ -125,6 +125,10 @@ class ClientService(ServiceBase):
             known += f", … en {len(ids) - KNOWN_SHOWN} meer"
         raise StorageError(f"onbekende klant '{client_id}' (bekend: {known})")
 
+    def head_of(self, client_id: str) -> ClientHead | None:
+        """The directory entry of one client (a dict lookup; nothing else is loaded)."""
+        return self._directory().get(client_id)
+
     def has_client(self, client_id: str | None) -> bool:
         if client_id is None:
             return False

@@ -99,9 +99,7 @@ client_line = Table(
     "client_line",
     metadata,
     Column("line", String, primary_key=True),
-    Column(
-        "client_id", String, ForeignKey("client.id", ondelete="CASCADE"), nullable=False, index=True
-    ),
+    Column("client_id", String, _to_client(), nullable=False, index=True),
 )
 
 person = Table(

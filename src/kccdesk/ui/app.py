@@ -208,7 +208,9 @@ class KccDeskApp(DeskWork, DeskPhone, App[None]):
                 if not self._form_opening():  # a form releases them when it is ready
                     self.call_later(self.release_held_keys)
 
-        field.call_later(lambda: self.call_later(run))
+        from kccdesk.ui.screens.typing_ahead import after_queued_keys
+
+        after_queued_keys([field], self, run)
 
     def background_pause(self) -> None:
         """Called by a background build (F8's index of all clients) every few milliseconds

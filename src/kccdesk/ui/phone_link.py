@@ -214,7 +214,7 @@ class DeskPhone(_AppBase):
                 header.held = held
 
     def _client_name(self, client_id: str) -> str:
-        head = next((c for c in self.desk.directory if c.id == client_id), None)
+        head = self.desk.head_of(client_id)
         return head.name if head is not None else client_id
 
     def incoming_call(self, line: str, caller: str, phone_call: str = "") -> dict:

@@ -549,10 +549,7 @@ class CallScreen(Screen):
             self._scope_home = (self.client_id, self.call.id if self.call else "")
         else:
             home, call_id = self._scope_home
-            acted = self.call is not None and (
-                self.call.id != call_id or self.call.notes or self.call.stopped
-                or self.call.outcome != "answered"
-            )  # fmt: skip
+            acted = self.call is not None and (self.call.id != call_id or self.call.acted_in)
             if home and home != self.client_id and not acted and self.desk.has_client(home):
                 self._adopt_client(home)
         self.query_one(CallHeader).scope_all = self.scope_all

@@ -10,12 +10,14 @@ before the form has focused its first field reach the form itself, and go to tha
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from textual import events
 from textual.actions import SkipAction
 from textual.binding import Binding
+from textual.message_pump import MessagePump
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
 FIELD_KEYS = [
@@ -23,6 +25,27 @@ FIELD_KEYS = [
     Binding("shift+tab", "previous_field", show=False, priority=True),
     Binding("enter", "submit_field", show=False, priority=True),
 ]
+
+
+def after_queued_keys(
+    fields: Sequence[Widget], owner: MessagePump, callback: Callable[[], object]
+) -> None:
+    """Run `callback` (on `owner`) once each field has taken the keys already queued for
+    it: a priority key (Tab, Ctrl+S, F5, F6) acts as it arrives, ahead of the letters typed
+    just before it, and what it does must see them."""
+    waiting = len(fields)
+    if not waiting:
+        callback()
+        return
+
+    def done() -> None:
+        nonlocal waiting
+        waiting -= 1
+        if waiting == 0:
+            owner.call_later(callback)
+
+    for field in fields:
+        field.call_later(done)
 
 
 class TypingAhead(Screen):
@@ -65,20 +88,7 @@ class TypingAhead(Screen):
         Tab and Ctrl+S are priority keys: the app acts on them as they arrive, while the
         letters before them may still wait in a field's queue. A save must read what was
         typed, so it waits for those queues (a callback posted behind their keys)."""
-        fields = [*self.query(Input), *self.query(TextArea)]
-        waiting = len(fields)
-        if not waiting:
-            callback()
-            return
-
-        def done() -> None:
-            nonlocal waiting
-            waiting -= 1
-            if waiting == 0:
-                self.call_later(callback)
-
-        for field in fields:
-            field.call_later(done)
+        after_queued_keys([*self.query(Input), *self.query(TextArea)], self, callback)
 
     def action_next_field(self) -> None:
         self.focus_next()
