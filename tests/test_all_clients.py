@@ -182,17 +182,24 @@ def test_a_client_read_again_during_the_load_of_all_is_not_overwritten(demo_stor
     assert len(reads) == 2 and desk._all_loaded
 
 
+async def _search_all(pilot, app, text: str) -> None:
+    """F8, its index of all clients built, then `text` typed."""
+    from desk_helpers import type_text
+
+    await settle(pilot)
+    await pilot.press("f8")
+    await _wait_for(pilot, lambda: None in app.screen.search._ready)
+    await type_text(pilot, text)
+
+
 async def test_a_hit_of_another_client_makes_it_the_client_of_the_call(demo_store):
     """F8, then a person of another client: header, greeting, instructions and duty are that
     client's, and the stopped transfer is logged against it (issue 23)."""
-    from desk_helpers import text_of, type_text
+    from desk_helpers import text_of
 
     app = build_app(demo_store.url, MUNI)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("f8")
-        await _wait_for(pilot, lambda: None in app.screen.search._ready)
-        await type_text(pilot, "kees van dijk")
+        await _search_all(pilot, app, "kees van dijk")
         await _wait_for(pilot, lambda: bool(app.screen.hits))
         await settle(pilot)
         screen = app.screen
@@ -208,14 +215,11 @@ async def test_a_hit_of_another_client_makes_it_the_client_of_the_call(demo_stor
 async def test_leaving_f8_without_acting_returns_to_the_client_of_the_call(demo_store):
     """Second review: typing in F8 showed another client's header and greeting, and after
     F8 off the desk stayed there — the agent on the Oosterwold line saw another greeting."""
-    from desk_helpers import text_of, type_text
+    from desk_helpers import text_of
 
     app = build_app(demo_store.url, MUNI)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("f8")
-        await _wait_for(pilot, lambda: None in app.screen.search._ready)
-        await type_text(pilot, "kees van dijk")
+        await _search_all(pilot, app, "kees van dijk")
         await _wait_for(pilot, lambda: app.screen.client_id == BIKES)
         await pilot.press("f8")
         await settle(pilot)
