@@ -212,3 +212,16 @@ async def test_a_name_typed_while_the_pane_has_focus_goes_to_the_search(demo_sto
         await settle(pilot)
         assert app.screen is app.screen_stack[-1] and len(app.screen_stack) == 2
         assert app.screen.query_one("#search").value == "tandarts"
+
+
+async def test_the_footer_shows_the_panes_keys_while_it_has_the_focus(demo_store):
+    """The user pass at 80×24: with the roster pane open the footer still showed the call's
+    keys only; the pane's own (add, remove, history) come first while it has the focus."""
+    from textual.widgets._footer import FooterKey
+
+    app = lead_app(demo_store.url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pane(pilot)
+        actions = [k.action for k in app.screen.query(FooterKey)]
+        assert "add" in actions and "help" in actions
+        assert sum(k.outer_size.width for k in app.screen.query(FooterKey)) <= 80

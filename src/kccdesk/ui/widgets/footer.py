@@ -2,14 +2,16 @@
 
 Textual's footer lays every shown binding side by side and the ones that do not fit fall off
 the right edge, half a label at a time ("f7 Nieu▏", F9 without its label at 120 columns).
-This one keeps the keys of the screen in the screen's order of importance (`FOOTER_FIRST`),
-as many as fit the width, and always F1, which lists them all.
+This one keeps, as many as fit the width: F1 (which lists them all), then the keys of the
+widget that has the focus (the roster pane's Insert, Enter, Delete when it is open), then
+the screen's in its order of importance (`FOOTER_FIRST`).
 """
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -27,10 +29,13 @@ class FittingFooter(Footer):
             return
         active = self.screen.active_bindings
         first: dict[str, tuple[Binding, bool, str]] = {}
-        for _node, binding, enabled, tooltip in active.values():
+        focused: set[str] = set()  # actions of a widget below the screen (the focus chain)
+        for node, binding, enabled, tooltip in active.values():
             if binding.show and binding.action not in first:
                 first[binding.action] = (binding, enabled, tooltip)
-        shown = self._fitting(list(first.values()))
+                if not isinstance(node, Screen | App):
+                    focused.add(binding.action)
+        shown = self._fitting(list(first.values()), focused)
         self.styles.grid_size_columns = len(shown)
         for binding, enabled, tooltip in shown:
             yield FooterKey(
@@ -55,16 +60,23 @@ class FittingFooter(Footer):
                     tooltip=binding.tooltip or binding.description,
                 )
 
-    def _fitting(self, keys: list[tuple[Binding, bool, str]]) -> list[tuple[Binding, bool, str]]:
+    def _fitting(
+        self, keys: list[tuple[Binding, bool, str]], focused: set[str]
+    ) -> list[tuple[Binding, bool, str]]:
         """The keys that fit the width, chosen by importance, shown in their own order."""
         width = self.size.width or self.app.size.width
         room = width - PALETTE_ROOM
         order = tuple(getattr(self.screen, "FOOTER_FIRST", ()))
         rank = {action: i for i, action in enumerate((HELP_ACTION, *order))}
         chosen: set[int] = set()
-        for index in sorted(
-            range(len(keys)), key=lambda i: (rank.get(keys[i][0].action, len(rank)), i)
-        ):
+
+        def importance(i: int) -> tuple[int, int, int]:
+            action = keys[i][0].action
+            if action == HELP_ACTION:
+                return (0, 0, i)
+            return (1 if action in focused else 2, rank.get(action, len(rank)), i)
+
+        for index in sorted(range(len(keys)), key=importance):
             binding = keys[index][0]
             needed = len(self.app.get_key_display(binding)) + len(binding.description) + KEY_FRAME
             if needed <= room:
