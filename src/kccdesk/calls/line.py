@@ -185,31 +185,27 @@ class CallLine:
         """The softphone's answer to a command the desk sent; the next queued command goes
         only when this one worked."""
         step = Step()
-        gone = self._finding.pop(response.token, None)
-        if gone is not None and not response.data.strip().startswith(CALL_NOT_FOUND):
-            gone = None
+        data = response.data.strip()
+        what = self.commands.pop(response.token, None)
+        chosen = self._finding.pop(response.token, None)
+        # `callfind` answers "ok" for a call it does not have: that call is gone
+        gone = chosen if chosen is not None and data.startswith(CALL_NOT_FOUND) else None
         if response.token == self._in_flight:
             self._in_flight = ""
             if gone is not None or not response.ok:
                 self._queue.clear()
-                self._queued_transfer_failed(step, response.data.strip() or "geweigerd")
+                self._queued_transfer_failed(step, data or "geweigerd")
             elif self._queue:
                 step.commands.append(self._queue.pop(0))
-        if gone is not None:
-            # baresip has no such call any more: the desk's idea of the call follows it (a
-            # caller's phone drops the call on a refused blind transfer, without a word)
-            self.commands.pop(response.token, None)
-            self._call_gone(step, gone, now)
-            return step
         pending = self.pending_transfer
-        if pending is not None and response.token == pending.token:
-            self.commands.pop(response.token, None)
+        if gone is not None:
+            # the desk's idea of the call follows the phone's (a caller's phone drops the
+            # call on a refused blind transfer, without a word)
+            self._call_gone(step, gone, now)
+        elif pending is not None and response.token == pending.token:
             if not response.ok:
-                self._transfer_failed(step, response.data.strip() or "geweigerd door de telefoon")
-            return step
-        what = self.commands.pop(response.token, None)
-        data = response.data.strip()
-        if what is not None and (not response.ok or data.startswith(CALL_NOT_FOUND)):
+                self._transfer_failed(step, data or "geweigerd door de telefoon")
+        elif what is not None and not response.ok:
             step.say(texts.PHONE_FAILED.format(error=data or what), "error")
         elif what == "neerleggen" and self._hung_up_call_is_shown():
             # baresip announces CALL_CLOSED before this answer; after a failed transfer it ends
