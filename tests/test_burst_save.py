@@ -84,3 +84,68 @@ async def test_f6_and_f5_at_the_end_of_a_search_act_on_the_person_typed(demo_sto
         assert isinstance(app.screen, TransferDialog)
         assert app.screen.check.target.person in ("wmulder", "bbrouwer", "bdegroot")
         assert app.screen.query_one("#transfer-reason").value == "spoed"
+
+
+async def test_t_in_a_guard_without_alternatives_opens_the_reason_and_is_no_reason(demo_store):
+    """Edge review: after 17:00 at Oosterwold nobody can be offered; `t` then Enter put the
+    caller through with the reason "t", the field never in sight."""
+    from datetime import timedelta
+
+    from desk_helpers import MONDAY_10
+    from kccdesk.ui.screens.transfer import TransferDialog
+
+    app = build_app(demo_store.url, "gemeente-oosterwold", now=MONDAY_10 + timedelta(hours=9))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_text(pilot, "wethoder")
+        await pilot.press("f5")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, TransferDialog) and not dialog.check.alternatives
+        await pilot.press("t")
+        await settle(pilot)
+        field = dialog.query_one("#transfer-reason")
+        assert field.display and dialog.focused is field and field.value == ""
+        await pilot.press("enter")  # no reason: refused, still the dialog
+        await settle(pilot)
+        assert app.screen is dialog and demo_store.calls("gemeente-oosterwold") == []
+        await type_text(pilot, "spoed")  # its t is a letter of the reason now
+        await pilot.press("enter")
+        await settle(pilot)
+        [call] = demo_store.calls("gemeente-oosterwold")
+        assert "reden: spoed" in call.warnings_overridden
+
+
+async def test_a_transfer_reason_keeps_the_one_text_rule(demo_store):
+    """Edge review: a pasted reason with U+202E and BEL went into the call log and printed
+    raw on `kccdesk overrides`."""
+    from textual import events
+
+    from kccdesk.ui.screens.transfer import TransferDialog
+
+    app = build_app(demo_store.url, "gemeente-oosterwold")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await type_text(pilot, "wethoder")
+        await pilot.press("f5", "t")
+        await settle(pilot)
+        app.post_message(events.Paste("spoed\u202e nu\x07"))
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TransferDialog)
+        assert "niet aangenomen" in str(app.screen.query_one("#transfer-hint").render())
+        assert demo_store.calls("gemeente-oosterwold") == []
+
+
+async def test_a_refusal_at_the_end_of_a_burst_stays_in_sight(demo_store):
+    """Edge review: F6, a 300-character name, Tab, number, Tab, message and Ctrl+S in one go
+    saved nothing and said nothing: the burst's late Changed events wiped the refusal."""
+    from desk_helpers import text_of
+
+    app = build_app(demo_store.url, PRACTICE)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await type_text(pilot, "hatice kaya")
+        _burst(app, ["f6", *("a" * 300), "tab", *"0612345678", "tab", *"lang", "ctrl+s"])
+        for _ in range(40):
+            await settle(pilot)
+        assert isinstance(app.screen, NoteForm) and demo_store.notes() == []
+        assert "te lang" in text_of(app, "#form-error")

@@ -45,6 +45,11 @@ class NoteDraft:
     saved_at: str = ""  # ISO time of the last change (the desk's clock)
 
     @property
+    def fields(self) -> tuple[str, ...]:
+        """What the agent typed or chose (not when or where the draft was written)."""
+        return (self.recipient, self.caller_name, self.phone, self.message, self.urgency)
+
+    @property
     def is_empty(self) -> bool:
         return not (self.caller_name.strip() or self.phone.strip() or self.message.strip())
 

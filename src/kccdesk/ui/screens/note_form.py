@@ -94,6 +94,8 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         self._saving = False
         #: when F8 was pressed once (monotonic): a second F8 soon after throws the draft away
         self._discard_asked = -DISCARD_AGAIN_WITHIN
+        #: the fields' values a refusal on screen is about (None: no refusal shown)
+        self._error_for: tuple[str, ...] | None = None
         #: the chosen recipient's absence now (kept, so key checks need no roster work)
         self._absence = None
 
@@ -325,7 +327,8 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             event.checkbox.label = _urgency_label(event.value)
         if isinstance(event, TextArea.Changed | Input.Changed):
             self._show_lengths()
-        self.query_one("#form-error", Static).update("")
+        if self.current().fields != self._error_for:  # a change since the refusal
+            self.query_one("#form-error", Static).update("")
         self._store_draft()
 
     def _show_lengths(self) -> None:
@@ -356,6 +359,9 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         self.query_one("#recipient", Select).value = stand_in
 
     def _show_error(self, text: str) -> None:
+        # what was refused: the Changed messages of a burst's last keys, arriving after the
+        # save read the fields, must not wipe the refusal of those very values
+        self._error_for = self.current().fields
         error = self.query_one("#form-error", Static)
         error.update(text)
         error.scroll_visible(animate=False)

@@ -18,6 +18,7 @@ from kccdesk import texts
 from kccdesk.calls.transfers import TransferCheck
 from kccdesk.clients.model import Client
 from kccdesk.clients.phones import display as phone_display
+from kccdesk.core.text_rule import MAX_NAME, blank, forbidden, too_long
 from kccdesk.duty.roster import PersonState
 from kccdesk.ui.plain import OptionList, Static
 from kccdesk.ui.screens.typing_ahead import TypingAhead
@@ -95,6 +96,9 @@ class TransferDialog(TypingAhead, ModalScreen[TransferChoice | None]):
             # Right under the problem, so it is in sight however full the dialog is.
             field = Field(placeholder=texts.TRANSFER_REASON_PLACEHOLDER, id="transfer-reason")
             field.display = False
+            # Hidden, it must not take the focus (with no alternative it was the only focusable
+            # widget: `t` and the reason went into it unseen, and Enter put the caller through)
+            field.can_focus = False
             yield field
             if check.alternatives or check.after_hours_number:
                 yield Static(texts.TRANSFER_ALTERNATIVES)
@@ -156,16 +160,16 @@ class TransferDialog(TypingAhead, ModalScreen[TransferChoice | None]):
         if self.check.note_to:
             self.dismiss(TransferChoice("note", self.check.note_to))
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # once the reason field is open, t is a letter of the reason
-        return not (action == "anyway" and self.confirming)
-
     def action_anyway(self) -> None:
         """`t`: transfer anyway. One way for every override — a client's rule or a roster
         state: the reason is typed right under what stops the transfer, and Enter on an
         empty reason is refused (a letter typed there never answers a question)."""
-        self.confirming = True
         reason = self.query_one("#transfer-reason", Input)
+        if self.confirming:  # the field is open: t is a letter of the reason
+            reason.insert_text_at_cursor("t")
+            return
+        self.confirming = True
+        reason.can_focus = True
         reason.display = True
         self.set_focus(reason)  # at once: the next key typed is the reason's
         self.call_after_refresh(reason.scroll_visible, animate=False)
@@ -178,10 +182,16 @@ class TransferDialog(TypingAhead, ModalScreen[TransferChoice | None]):
 
     @on(Input.Submitted, "#transfer-reason")
     def _reason_given(self, event: Input.Submitted) -> None:
-        if not event.value.strip():
+        reason = event.value.strip()
+        if not reason or blank(reason):
             self._hint(texts.TRANSFER_REASON_MISSING)
             return
-        self.dismiss(TransferChoice("override", self.check.target.person, event.value.strip()))
+        wrong = forbidden(reason)  # the one text rule: the reason goes into the call log
+        problem = wrong.says(texts.TRANSFER_REASON_WHAT) if wrong else too_long(reason, MAX_NAME)
+        if problem:
+            self._hint(texts.TRANSFER_REASON_REFUSED.format(problem=problem))
+            return
+        self.dismiss(TransferChoice("override", self.check.target.person, reason))
 
     def action_back(self) -> None:
         if self.confirming:
@@ -189,6 +199,7 @@ class TransferDialog(TypingAhead, ModalScreen[TransferChoice | None]):
             reason = self.query_one("#transfer-reason", Input)
             reason.value = ""
             reason.display = False
+            reason.can_focus = False
             if self.check.alternatives or self.check.after_hours_number:
                 self.query_one("#transfer-options", OptionList).focus()
             else:
