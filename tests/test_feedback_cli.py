@@ -74,17 +74,18 @@ def test_nothing_found_for_a_number_is_refused(lead):
     [
         (
             ["--category", "kapot", "--said", "x", "--at", "2026-11-23T09:00"],
-            1,
+            2,
             "onbekende categorie",
         ),
-        (["--category", "anders", "--said", "", "--at", "2026-11-23T09:00"], 1, "leeg"),
-        (["--category", "anders", "--said", "a\x07b", "--at", "2026-11-23T09:00"], 1, "stuurteken"),
+        (["--category", "anders", "--said", "", "--at", "2026-11-23T09:00"], 2, "leeg"),
+        (["--category", "anders", "--said", "a\x07b", "--at", "2026-11-23T09:00"], 2, "stuurteken"),
         (["--category", "anders", "--said", "x", "--at", "morgen"], 2, "geen ISO-tijd"),
-        (["--category", "anders", "--said", "x", "--at", "9999-12-31T23:00"], 1, "buiten"),
+        (["--category", "anders", "--said", "x", "--at", "9999-12-31T23:00"], 2, "buiten"),
         (["--category", "anders", "--said", "x", "--note", "42"], 2, "onbekende notitie 42"),
     ],
 )
 def test_refusals_say_what_and_store_nothing(lead, args, code, message):
+    """Every bad input exits 2, whether argparse, the clock or the feedback rules refuse it."""
     result = lead("feedback", "add", "--client", HEAT, *args)
     assert result.returncode == code, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
@@ -106,7 +107,7 @@ def test_list_marks_structural_items_and_update_sets_the_action(lead):
     assert listed["patterns"][0]["text"].startswith("3× doorverbonden zonder dienst")
     assert "steeds E. Mulder" in lead("feedback", "list").stdout
     refused = lead("feedback", "update", str(ids[0]), "--status", "actie-uitgezet")
-    assert refused.returncode == 1 and "beschrijf de actie" in refused.stderr
+    assert refused.returncode == 2 and "beschrijf de actie" in refused.stderr
     done = lead(
         "feedback", "update", str(ids[0]), "--status", "actie-uitgezet", "--action",
         "klant vragen afwezigheid vooraf door te geven", "--owner", "ilse", "--json",
@@ -263,9 +264,9 @@ def test_escape_sequences_in_arguments_are_shown_not_obeyed(lead):
 def test_feedback_text_rules_at_the_edges(lead):
     base = ["feedback", "add", "--client", HEAT, "--category", "anders", "--at", "2026-11-23T09:00"]
     bidi = lead(*base, "--said", "prima \u202eredro")
-    assert bidi.returncode == 1 and "richtingsteken" in bidi.stderr
+    assert bidi.returncode == 2 and "richtingsteken" in bidi.stderr
     invisible = lead(*base, "--said", "\u200b")
-    assert invisible.returncode == 1 and "leeg" in invisible.stderr
+    assert invisible.returncode == 2 and "leeg" in invisible.stderr
     windows = lead(*base, "--said", "regel een\r\nregel twee", "--cause", "klant", "--json")
     assert windows.returncode == 0, windows.stderr
     item = json.loads(windows.stdout)
@@ -281,7 +282,7 @@ def test_links_that_contradict_each_other_are_refused(lead):
     assert both.returncode == 2 and "niet beide" in both.stderr
     far = lead("feedback", "add", "--client", HEAT, "--category", "fout-nummer", "--said", "x",
                "--note", str(note_id), "--at", "2026-11-01T09:00")  # fmt: skip
-    assert far.returncode == 1 and "past niet bij notitie" in far.stderr
+    assert far.returncode == 2 and "past niet bij notitie" in far.stderr
     by_name = lead("feedback", "add", "--client", HEAT, "--category", "fout-nummer",
                    "--said", "x", "--to", "Rik Bos", "--json")  # fmt: skip
     assert by_name.returncode == 0 and json.loads(by_name.stdout)["note"] == note_id
@@ -296,4 +297,4 @@ def test_an_action_set_out_keeps_its_action_and_owner(lead):
     assert ok.returncode == 0 and "actie bij ilse" in ok.stdout
     for field in ("--action", "--owner"):
         emptied = lead("feedback", "update", item, field, "")
-        assert emptied.returncode == 1, field
+        assert emptied.returncode == 2, field

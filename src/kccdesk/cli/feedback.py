@@ -6,11 +6,8 @@ from __future__ import annotations
 import sys
 from datetime import date, datetime
 
-from kccdesk.cli.common import MAX_DAYS, bounded_number
+from kccdesk.cli.common import EXIT_ERROR, MAX_DAYS, bounded_number
 from kccdesk.core.errors import InputError
-
-#: refused input: the item was checked and not stored
-EXIT_REFUSED = 1
 
 
 #: the categories for --help; the rule that checks them is kccdesk.teamlead.feedback.CATEGORIES (not
@@ -105,7 +102,7 @@ def _add(args, desk, instant, print_json) -> int:
         )
     except FeedbackRefused as exc:
         print(f"kccdesk: feedback niet opgeslagen: {exc}", file=sys.stderr)
-        return EXIT_REFUSED
+        return EXIT_ERROR  # bad input, as every other refusal of a feedback field
     if args.json:
         print_json(item.as_dict())
         return 0
@@ -214,7 +211,7 @@ def _update(args, desk, print_json) -> int:
         item = desk.update_feedback(args.id, change)
     except FeedbackRefused as exc:
         print(f"kccdesk: niets gewijzigd: {exc}", file=sys.stderr)
-        return EXIT_REFUSED
+        return EXIT_ERROR  # bad input, as every other refusal of a feedback field
     if args.json:
         print_json(item.as_dict())
     else:
