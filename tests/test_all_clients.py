@@ -225,3 +225,29 @@ async def test_leaving_f8_without_acting_returns_to_the_client_of_the_call(demo_
         await settle(pilot)
         assert app.screen.client_id == MUNI
         assert "Gemeente Oosterwold" in text_of(app, "#call-header")
+
+
+async def test_hits_of_all_clients_carry_their_own_clients_duty_marks(demo_store):
+    """Edge review of issue 23: with F8 the hits had no ● ○ ✖, so a person of another client
+    looked the same on duty or off. Each mark is that person's client's duty now."""
+    from kccdesk.ui.render import AWAY, OFF, ON
+
+    app = build_app(demo_store.url, MUNI)
+    async with app.run_test(size=SIZE) as pilot:
+        await _search_all(pilot, app, "van")
+        await _wait_for(pilot, lambda: bool(app.screen.hits))
+        await settle(pilot)
+        results = app.screen.query_one("#results")
+        people = [(i, hit) for i, hit in enumerate(app.screen.hits) if hit.kind == "person"]
+        assert {hit.entry.client for _, hit in people} - {MUNI}, "hits of other clients"
+        for index, hit in people:
+            status = app.desk.duty(hit.entry.client)
+            expected = (
+                AWAY
+                if status.absence_of(hit.entry.id)
+                else ON
+                if status.is_on_duty(hit.entry.id)
+                else OFF
+            )
+            prompt = str(results.get_option_at_index(index).prompt)
+            assert prompt.startswith(expected), (hit.entry.title, prompt)

@@ -67,6 +67,11 @@ class SearchService(DutyService):
 
         return rank
 
+    def duty_of_hit(self, hit: Hit, at: datetime | None = None) -> DutyStatus:
+        """The duty of the client a hit belongs to, for its mark in a list of hits of all
+        clients (F8): the same kept status the ranking used, not worked out per keystroke."""
+        return self._duty_for_search(hit.entry.client, at or self.clock())
+
     def _duty_for_search(self, client_id: str, at: datetime) -> DutyStatus:
         """Duty as a search needs it: kept per client until the roster changes, someone's
         duty begins or ends, or a minute has passed: not worked out again per keystroke."""

@@ -225,7 +225,6 @@ class SearchPanel(Vertical):
             with results.prevent(OptionList.OptionHighlighted):
                 results.set_options([Option(hint, disabled=True)])
             return
-        status = self.status if not self.all_clients else None
         desk = desk_of(self)
         keep = highlighted if highlighted is not None and highlighted < len(self.hits) else 0
         # One replacement of the options (not a clear and an add): one layout per keystroke;
@@ -233,12 +232,23 @@ class SearchPanel(Vertical):
         with results.prevent(OptionList.OptionHighlighted):
             results.set_options(
                 Option(
-                    render.hit_prompt(h, status, self.all_clients, _person_of(desk, h)),
+                    render.hit_prompt(
+                        h, self._status_of(desk, h), self.all_clients, _person_of(desk, h)
+                    ),
                     id=f"hit-{i}",
                 )
                 for i, h in enumerate(self.hits)
             )
             results.highlighted = keep
+
+    def _status_of(self, desk: Desk, hit: Hit) -> DutyStatus | None:
+        """The duty a hit's mark shows: the client on screen's, or with F8 its own client's
+        (a person of another client is marked on or off duty just the same)."""
+        if not self.all_clients:
+            return self.status
+        if hit.kind != "person" or not desk.has_client(hit.entry.client):
+            return None
+        return desk.duty_of_hit(hit)
 
     # --- the chosen hit ----------------------------------------------------------------
 
