@@ -455,3 +455,18 @@ async def test_a_failed_note_of_before_the_start_is_counted_not_alerted(demo_sto
         assert [n.id for n in app.failed] == [note.id]
         assert "1 notitie(s) niet verstuurd" in text_of(app, "#call-header")
         assert not any("NIET verstuurd" in n.message for n in app._notifications)
+
+
+async def test_esc_and_the_next_name_in_one_burst_search_for_that_name(demo_store):
+    """tmux review of issue 23: Esc then at once "piet" left the search empty: Esc was a
+    binding of the panel, run after the letters behind it were already in the field."""
+    app = build_app(demo_store.url, PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "kees")
+        _burst(app, ["escape", *"kaya"])
+        await settle(pilot)
+        assert app.screen.search.value == "kaya"
+        assert "Kaya" in app.screen.hits[0].entry.title
+        _burst(app, [*"x", "escape", "escape", *"ka"])
+        await settle(pilot)
+        assert app.screen.search.value == "ka"

@@ -9,7 +9,6 @@ from datetime import date, datetime
 from kccdesk.cli.common import EXIT_ERROR, MAX_DAYS, bounded_number
 from kccdesk.core.errors import InputError
 
-
 #: the categories for --help; the rule that checks them is kccdesk.teamlead.feedback.CATEGORIES (not
 #: imported here: building the parser must stay cheap for every command)
 CATEGORY_HELP = (

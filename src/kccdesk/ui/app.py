@@ -18,6 +18,7 @@ from pathlib import Path
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.signal import Signal
@@ -160,6 +161,16 @@ class KccDeskApp(DeskWork, DeskPhone, App[None]):
         self._held_since = 0.0
         #: an action waits for the keys typed before it (run_after_typed): hold the rest
         self._holding_for_action = False
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this terminal; on Linux the one that reads Esc followed at
+        once by a key as Esc and that key (kccdesk.ui.keyboard), not as Alt."""
+        driver = super().get_driver_class()
+        if driver.__name__ == "LinuxDriver":
+            from kccdesk.ui.keyboard import DeskDriver
+
+            return DeskDriver
+        return driver
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.Paste):

@@ -38,12 +38,20 @@ RESULTS_SHOWN = 12
 INLINE_SEARCH_ENTRIES = 10_000
 
 
+class SearchField(Field):
+    """The search field: Esc empties it as it reads the key (a Field's own binding), so the
+    name typed right after Esc in one burst is the new query, not cleared with the old."""
+
+    BINDINGS = [Binding("escape", "clear", show=False)]
+
+    def action_clear(self) -> None:
+        self.value = ""  # the panel watches the value: results and detail follow
+
+
 class SearchPanel(Vertical):
     """Search field plus results. Tells `on_highlight` when the chosen hit changes (at
     once, in the keystroke's turn) and posts ResultsShown once a query's results are
     painted."""
-
-    BINDINGS = [Binding("escape", "clear", show=False)]
 
     @dataclass
     class ResultsShown(Message):
@@ -83,7 +91,7 @@ class SearchPanel(Vertical):
     def compose(self) -> ComposeResult:
         # F2 selects what was typed on purpose; focus alone (Esc, typing from another pane)
         # must not, or the next letter would replace the first.
-        yield Field(placeholder=texts.SEARCH_PLACEHOLDER, id="search", select_on_focus=False)
+        yield SearchField(placeholder=texts.SEARCH_PLACEHOLDER, id="search", select_on_focus=False)
         yield OptionList(id="results")
 
     def on_mount(self) -> None:
@@ -127,10 +135,6 @@ class SearchPanel(Vertical):
         self.field.focus()
         if select:
             self.field.select_all()
-
-    def action_clear(self) -> None:
-        """Esc in the search field clears it (elsewhere Esc comes back here)."""
-        self.clear()
 
     # --- searching -----------------------------------------------------------------------
 
