@@ -37,3 +37,37 @@ def test_a_second_store_on_one_file_keeps_the_first_stores_locks(tmp_path, demo_
     with checked.engine.connect() as c:
         assert c.execute(text("PRAGMA integrity_check")).scalar() == "ok"
     checked.close()
+
+
+def test_a_database_file_moved_under_a_running_store_is_said_and_nothing_is_made(
+    tmp_path, demo_clients
+):
+    """Edge review of issue 23: the database moved away under running desks made a new,
+    empty database at its name (mode 0644 under umask 022), and SQLite threw away the old
+    file's -wal there: notes saved meanwhile were gone. Now every connection checks it is
+    still the file the store opened, and says so."""
+    import os
+
+    import pytest
+
+    from kccdesk.core.errors import StorageError
+
+    path = tmp_path / "desk.db"
+    store = open_store(f"sqlite:///{path}")
+    store.import_clients(list(demo_clients.values())[:1])
+    os.rename(path, tmp_path / "moved.db")
+    with pytest.raises(StorageError, match="verplaatst, vervangen of verwijderd"):
+        with store.engine.connect() as connection:
+            connection.execute(text("SELECT count(*) FROM client")).all()
+    assert not path.exists(), "no new database at the old name"
+    # replaced by another file at the same name: refused just the same
+    path.write_bytes(b"")
+    with pytest.raises(StorageError, match="verplaatst"):
+        with store.engine.connect() as connection:
+            connection.execute(text("SELECT 1")).all()
+    # put back: the store works again
+    path.unlink()
+    os.rename(tmp_path / "moved.db", path)
+    with store.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM client")).scalar() == 1
+    store.close()

@@ -13,10 +13,12 @@ SQLITE_BUSY_TIMEOUT_MS = 1500
 def make_engine(url: str) -> Engine:
     """An engine for the URL; SQLite gets WAL, foreign keys, a busy timeout, durable commits."""
     if url.startswith("sqlite"):
-        _private_database_file(url)
+        path = _private_database_file(url)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         )
+        if path:
+            _stay_with_the_file(engine, path)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection, _record) -> None:
@@ -32,9 +34,42 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def _private_database_file(url: str) -> None:
+def _stay_with_the_file(engine: Engine, path: str) -> None:
+    """Every connection is to the file the store opened, never a new one at its name.
+
+    A database file moved, replaced or deleted under a running desk: its open connections
+    write on into the moved file while a new one would make an empty database at the old
+    name (readable by others, the notes apart from the desk's) and SQLite would throw away
+    the old file's -wal there. The desk says so instead and writes nothing anywhere."""
+    import os
+
+    from kccdesk.core.errors import StorageError
+
+    def identity() -> tuple[int, int] | None:
+        try:
+            status = os.stat(path)
+        except OSError:
+            return None
+        return status.st_dev, status.st_ino
+
+    opened = identity()
+
+    def check(*_args) -> None:
+        if identity() != opened:
+            raise StorageError(
+                f"databasebestand {path} is verplaatst, vervangen of verwijderd terwijl de "
+                "desk liep; er is niets opgeslagen — sluit de desk en start opnieuw "
+                "(een notitie in bewerking blijft als concept bewaard)"
+            )
+
+    event.listen(engine, "do_connect", check)
+    event.listen(engine, "checkout", check)
+
+
+def _private_database_file(url: str) -> str | None:
     """Callers' names and numbers: the SQLite file is the owner's alone (0600) whatever the
     umask, set before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
+    Returns the file's path (None: not a file SQLite opens by name).
 
     An existing file is only chmod-ed, never opened here: closing any descriptor of a file
     drops every POSIX lock this process holds on it, and another store of this process may
@@ -47,15 +82,16 @@ def _private_database_file(url: str) -> None:
 
     path = make_url(url).database
     if not path or path == ":memory:" or path.startswith("file:"):
-        return
+        return None
     try:
         # O_EXCL: created here, so nobody has it open yet; an existing one is left alone.
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE))
     except FileExistsError:
         pass
     except OSError:
-        return  # SQLite will say what is wrong with the path, in the usual way
+        return None  # SQLite will say what is wrong with the path, in the usual way
     private_file(path)
+    return path
 
 
 def is_sqlite(engine: Engine) -> bool:
