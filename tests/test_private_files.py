@@ -317,3 +317,21 @@ def test_another_local_user_cannot_swap_or_read_the_data_under_an_open_umask(
         import shutil
 
         shutil.rmtree(home)
+
+
+def test_a_data_directory_that_cannot_be_made_is_one_clear_line(tmp_path):
+    """Edge review of issue 23: KCCDESK_DATA_DIR under a file exited with "uitvoer niet te
+    schrijven (schijf vol of gesloten)", as if standard output were the trouble."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    env = {**os.environ, "KCCDESK_DATA_DIR": str(blocker / "data")}
+    result = subprocess.run(
+        [sys.executable, "-m", "kccdesk", "note", "list"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "map " in result.stderr and "er staat een bestand waar een map hoort" in result.stderr
+    assert "uitvoer" not in result.stderr and "Traceback" not in result.stderr

@@ -5,6 +5,7 @@ the old or the new content, never half."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -18,6 +19,24 @@ DIR_MODE = 0o700
 FILE_MODE = 0o600
 
 
+#: what an operating-system error means, in the agent's words (the rest: its errno)
+_OS_PROBLEMS = {
+    errno.ENOTDIR: "er staat een bestand waar een map hoort",
+    errno.EACCES: "geen toegang",
+    errno.EPERM: "geen toegang",
+    errno.ENOENT: "een map erboven bestaat niet",
+    errno.ENOSPC: "de schijf is vol",
+    errno.EROFS: "de schijf is alleen-lezen",
+    errno.EDQUOT: "de schijfruimte (quota) is op",
+    errno.ENAMETOOLONG: "de naam is te lang",
+}
+
+
+def os_problem(error: OSError) -> str:
+    """An OSError as a short Dutch reason for a one-line message."""
+    return _OS_PROBLEMS.get(error.errno or 0, f"systeemfout {error.errno}")
+
+
 class UnsafeDirectory(InputError):
     """A directory kccdesk would keep callers' data in that another user could read, or
     swap for one of their own (planting a database and a config with their own [smtp])."""
@@ -28,18 +47,24 @@ def private_dir(path: Path | str) -> Path:
     creates (parents too) is 0700 whatever the umask; one that exists must be the user's
     own and then is made 0700; one of another user is refused (UnsafeDirectory)."""
     path = Path(path)
-    missing = []
-    for parent in (path, *path.parents):
-        if parent.exists():
-            break
-        missing.append(parent)
-    _not_swappable((missing[-1] if missing else path).parent)
-    for directory in reversed(missing):
-        with contextlib.suppress(FileExistsError):  # another process was first
-            os.mkdir(directory, DIR_MODE)
-        _own(directory, created=True)
-    if not missing:
-        _own(path, created=False)
+    try:
+        missing = []
+        for parent in (path, *path.parents):
+            if parent.exists():
+                break
+            missing.append(parent)
+        _not_swappable((missing[-1] if missing else path).parent)
+        for directory in reversed(missing):
+            with contextlib.suppress(FileExistsError):  # another process was first
+                os.mkdir(directory, DIR_MODE)
+            _own(directory, created=True)
+        if not missing:
+            _own(path, created=False)
+    except OSError as exc:  # a file where a folder should be, no permission, a full disk
+        raise UnsafeDirectory(
+            f"map {path} is niet te maken of te gebruiken ({os_problem(exc)}); kies een "
+            "andere met KCCDESK_DATA_DIR"
+        ) from exc
     return path
 
 
