@@ -56,15 +56,14 @@ def test_a_database_file_moved_under_a_running_store_is_said_and_nothing_is_made
     store = open_store(f"sqlite:///{path}")
     store.import_clients(list(demo_clients.values())[:1])
     os.rename(path, tmp_path / "moved.db")
-    with pytest.raises(StorageError, match="verplaatst, vervangen of verwijderd"):
-        with store.engine.connect() as connection:
-            connection.execute(text("SELECT count(*) FROM client")).all()
+    moved = "verplaatst, vervangen of verwijderd"
+    with pytest.raises(StorageError, match=moved), store.engine.connect() as connection:
+        connection.execute(text("SELECT count(*) FROM client")).all()
     assert not path.exists(), "no new database at the old name"
     # replaced by another file at the same name: refused just the same
     path.write_bytes(b"")
-    with pytest.raises(StorageError, match="verplaatst"):
-        with store.engine.connect() as connection:
-            connection.execute(text("SELECT 1")).all()
+    with pytest.raises(StorageError, match=moved), store.engine.connect() as connection:
+        connection.execute(text("SELECT 1")).all()
     # put back: the store works again
     path.unlink()
     os.rename(tmp_path / "moved.db", path)
