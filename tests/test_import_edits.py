@@ -83,7 +83,8 @@ def test_lost_update_the_stale_save_after_an_import_is_refused(lead, store, tmp_
     assert str(refused.value) == (
         f"dit item is intussen gewijzigd (nu versie 2, door {who(store, 'marieke')} via import "
         f"{PRACTICE}.toml): "
-        "sbakker afwezig 01-10–28-02-2027 zwangerschapsverlof → mjansen; niets opgeslagen"
+        "dr. Sanne Bakker afwezig 01-10–28-02-2027 zwangerschapsverlof → dr. Mark Jansen; "
+        "niets opgeslagen"
     )
     assert store.load_client(PRACTICE).absences[0].until.isoformat() == "2027-02-28"
     assert store.load_client(PRACTICE).absences[0].reason == "zwangerschapsverlof"

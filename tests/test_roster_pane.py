@@ -127,6 +127,13 @@ async def test_absence_with_absent_replacement_is_accepted_with_a_warning(demo_s
         form.query_one("#field-from").value = "05-12-2026"
         await settle(pilot)
         assert "eindigt voor ze begint" in text_of(app, "#roster-check")
+        # a pasted direction override: refused in the form's own word for the field
+        form.query_one("#field-from").value = "01-12-2026"
+        form.query_one("#field-until").value = "05-12-2026"
+        form.query_one("#field-reason").value = "vrij\u202e"
+        await settle(pilot)
+        check = text_of(app, "#roster-check")
+        assert "Reden" in check and "veld 'reason'" not in check
 
 
 async def test_read_only_for_users_who_are_not_shift_leads(demo_store):
@@ -192,6 +199,9 @@ async def test_other_desk_sees_change_in_two_seconds_and_stale_save_is_refused(d
         stale = "intussen gewijzigd (nu versie 2, door joost via rooster)"
         assert stale in text_of(app, "#roster-check")
         assert "15:00" in text_of(app, "#roster-check")
+        # the person by name, as everywhere in the pane (edge review: "sbakker ma…")
+        assert "dr. Sanne Bakker" in text_of(app, "#roster-check")
+        assert "sbakker" not in text_of(app, "#roster-check")
         await pilot.press("escape")
         started = clock.monotonic()
         while clock.monotonic() - started < 2.0:

@@ -380,6 +380,18 @@ ROSTER_FIELD = {
     "department": "Afdeling (leeg: iedereen)",
     "min": "Minimaal aantal in dienst",
 }
+#: a field as the roster rules name it (the client file's word) and as the form's label does
+ROSTER_FIELD_IN_RULE = {"reason": "Reden", "department": "Afdeling"}
+
+
+def in_form_words(problem: str) -> str:
+    """A roster rule's message in the form's words: "veld 'reason'" is what a client file
+    calls it; the shift lead in the pane sees the field labelled "Reden"."""
+    for name, label in ROSTER_FIELD_IN_RULE.items():
+        problem = problem.replace(f"veld '{name}'", label)
+    return problem
+
+
 ROSTER_SWAP_ONLY_SHIFTS = "Ruilen kan alleen met een vaste of extra dienst."
 ROSTER_NO_NEXT_GAP = "Geen dekkingsgaten in de komende {days} dagen."
 ROSTER_GAPS = "⚠ Dekkingsgaten deze week: {gaps}"

@@ -36,6 +36,7 @@ class RosterService(NoteService):
         check; a change made by someone else since `entry` was read is refused (StaleEntry)."""
         from kccdesk.duty.kinds import kind_of
         from kccdesk.duty.rules import entry_problems
+        from kccdesk.storage.roster import StaleEntry
 
         self._require_shift_lead()
         client = self.client(client_id)
@@ -54,15 +55,18 @@ class RosterService(NoteService):
             if problems:
                 raise RosterRefused(problems)
 
-        saved = self._db.save_roster_entry(
-            client_id,
-            item,
-            self.actor.user,
-            entry.id if entry else None,
-            entry.version if entry else None,
-            now=self.clock(),
-            check=still_sound,
-        )
+        try:
+            saved = self._db.save_roster_entry(
+                client_id,
+                item,
+                self.actor.user,
+                entry.id if entry else None,
+                entry.version if entry else None,
+                now=self.clock(),
+                check=still_sound,
+            )
+        except StaleEntry as stale:
+            raise stale.named(client.person_name) from None
         self.reload(client_id)
         if isinstance(item, Absence):
             from dataclasses import replace

@@ -24,7 +24,7 @@ class StaleEntry(StorageError):
     """Someone saved this entry after it was opened; `current` is the newer version (None
     when it was removed)."""
 
-    def __init__(self, current: RosterEntry | None, by: str = ""):
+    def __init__(self, current: RosterEntry | None, by: str = "", name: Callable[[str], str] = str):
         from kccdesk.duty.edits import describe
 
         self.current = current
@@ -35,8 +35,12 @@ class StaleEntry(StorageError):
             who = f", door {by}" if by else ""
             super().__init__(
                 f"dit item is intussen gewijzigd (nu versie {current.version}{who}): "
-                f"{describe(current.item)}; niets opgeslagen"
+                f"{describe(current.item, name)}; niets opgeslagen"
             )
+
+    def named(self, name: Callable[[str], str]) -> StaleEntry:
+        """The same refusal with people named by `name` (the client's), not by their id."""
+        return StaleEntry(self.current, self.by, name)
 
 
 def _lock_client(s, client_id: str) -> None:

@@ -260,7 +260,7 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
             self.item = item
             own = self.entry.id if self.entry else None
             others = [e.item for e in self.entries() if e.kind == self.kind and e.id != own]
-            problems = entry_problems(self.client, item, others)
+            problems = [texts.in_form_words(p) for p in entry_problems(self.client, item, others)]
         if problems:
             line.update(Text("✖ " + "\n✖ ".join(problems), style="bold red"))
             line.scroll_visible(animate=False)  # a short terminal shows why, not just the field
