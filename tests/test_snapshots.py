@@ -83,3 +83,13 @@ def test_note_form_at_120x35_for_a_replacement(snap_compare, demo_store):
     app = build_app(demo_store.url, "huisartsen-de-linde")
     steps = typing("sanne bakker", "<f6>", "<ctrl+r>", "Els de Wit")
     assert snap_compare(app, terminal_size=(120, 35), run_before=steps)
+
+
+def test_absence_form_at_80x24_opens_on_its_first_field_with_the_verdict_in_sight(
+    snap_compare, demo_store
+):
+    """Edge review of issue 23: the form opened scrolled to its verdict, past Medewerker."""
+    lead = Settings(agent="Sanne", user="marieke", shift_leads=("marieke",))
+    app = make_app(demo_store.url, clock=lambda: MONDAY_10, client_id=PRACTICE, settings=lead)
+    steps = typing("<f10>", "<insert>", "<down>", "<down>", "<enter>")
+    assert snap_compare(app, terminal_size=SMALL, run_before=steps)

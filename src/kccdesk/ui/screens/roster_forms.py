@@ -163,27 +163,32 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         values = _form_values(self.kind, self.entry.item if self.entry else self.preset)
         people: list[tuple[Text, str]] = [(Text(p.name), p.id) for p in self.client.people]
-        with VerticalScroll(classes="dialog", id="roster-form") as box:
+        # The fields scroll; the verdict stays below them in sight, so a short terminal
+        # shows why an entry cannot be saved without scrolling away from the field typed in.
+        with Vertical(classes="dialog", id="roster-form") as box:
             box.border_title = texts.ROSTER_FORM_TITLE[self.kind] + (
                 f" (v{self.entry.version})" if self.entry else ""
             )
-            for name in FIELDS[self.kind]:
-                yield Label(texts.ROSTER_FIELD[name])
-                if name in ("person", "replaced_by"):
-                    options = (
-                        people if name == "person" else [(Text(texts.ROSTER_NO_ONE), ""), *people]
-                    )
-                    current = values.get(name)
-                    yield Select(
-                        options,
-                        value=current if current is not None else Select.NULL,
-                        id=f"field-{name}",
-                        type_to_search=True,
-                        allow_blank=name == "person",
-                        prompt=texts.ROSTER_CHOOSE,
-                    )
-                else:
-                    yield Field(values.get(name, ""), id=f"field-{name}")
+            with VerticalScroll(id="roster-fields"):
+                for name in FIELDS[self.kind]:
+                    yield Label(texts.ROSTER_FIELD[name])
+                    if name in ("person", "replaced_by"):
+                        options = (
+                            people
+                            if name == "person"
+                            else [(Text(texts.ROSTER_NO_ONE), ""), *people]
+                        )
+                        current = values.get(name)
+                        yield Select(
+                            options,
+                            value=current if current is not None else Select.NULL,
+                            id=f"field-{name}",
+                            type_to_search=True,
+                            allow_blank=name == "person",
+                            prompt=texts.ROSTER_CHOOSE,
+                        )
+                    else:
+                        yield Field(values.get(name, ""), id=f"field-{name}")
             yield Static(id="roster-check")
         yield FittingFooter()
 
@@ -263,7 +268,6 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
             problems = [texts.in_form_words(p) for p in entry_problems(self.client, item, others)]
         if problems:
             line.update(Text("✖ " + "\n✖ ".join(problems), style="bold red"))
-            line.scroll_visible(animate=False)  # a short terminal shows why, not just the field
         else:
             verdict = Text(texts.ROSTER_OK, style="bold green")
             if isinstance(self.item, Absence):
@@ -310,7 +314,6 @@ class RosterEntryForm(TypingAhead, ModalScreen[str | None]):
         self.refresh_bindings()
         check = self.query_one("#roster-check", Static)
         check.update(Text(f"✖ {message.reason}", style="bold red"))
-        check.scroll_visible(animate=False)
 
     @on(Done)
     def _saved(self, message: Done) -> None:
