@@ -470,3 +470,44 @@ async def test_esc_and_the_next_name_in_one_burst_search_for_that_name(demo_stor
         _burst(app, [*"x", "escape", "escape", *"ka"])
         await settle(pilot)
         assert app.screen.search.value == "ka"
+
+
+async def test_notes_waiting_on_an_unreachable_mail_server_are_counted_in_the_header(demo_store):
+    """Edge review of issue 23: with the mail server down every note sat queued and the
+    header said nothing until, tries later, one failed. A note queued again after an
+    attempt that did not get through is counted at once, and the count goes when it is
+    sent."""
+    from datetime import timedelta
+
+    from kccdesk.core.settings import Settings, SmtpSettings
+    from kccdesk.ui.factory import make_app
+    from test_delivery import Inbox, Server
+
+    inbox = Inbox()
+    server = Server(inbox)  # its port, with nothing listening yet
+    now = [MONDAY_10]
+    mail = SmtpSettings("127.0.0.1", server.port, "none", sender="kcc@example.nl", timeout=2)
+    app = make_app(
+        demo_store.url,
+        clock=lambda: now[0],
+        client_id=PRACTICE,
+        settings=Settings(agent="Sanne", smtp=mail),
+    )
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.desk.add_note(BIKES, "lisa", "Piet", "0612345678", "Offerte bakfiets")
+            app.wake_sender()
+            header = app.screen.query_one("#call-header")
+            assert await _wait_for(lambda: header.delayed_notes == 1)
+            await settle(pilot)
+            assert "1 notitie(s) wachten op de mailserver" in text_of(app, "#call-header")
+            server.start()
+            now[0] = MONDAY_10 + timedelta(minutes=1)  # past the first retry's wait
+            app.wake_sender()
+            assert await _wait_for(lambda: len(inbox.messages) == 1)
+            assert await _wait_for(lambda: header.delayed_notes == 0)
+            await settle(pilot)
+            assert "wachten op de mailserver" not in text_of(app, "#call-header")
+    finally:
+        server.stop()

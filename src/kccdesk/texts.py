@@ -213,6 +213,8 @@ MAIL_NOT_SET_UP = (
 )
 FAILED_COUNT = " {count} notitie(s) niet verstuurd — F9 "
 FAILED_COUNT_SHORT = " {count} mislukt (F9) "
+DELAYED_COUNT = " {count} notitie(s) wachten op de mailserver "
+DELAYED_COUNT_SHORT = " {count} wacht "
 SEARCH_PLACEHOLDER = "Zoek persoon, afdeling of onderwerp…  (typfouten mogen)"
 SEARCH_PLACEHOLDER_ALL = "Zoek bij ALLE klanten…"
 NO_RESULTS = "Niets gevonden bij deze klant — F8 zoekt bij alle klanten."

@@ -89,6 +89,12 @@ class NoteService(CallService):
 
         return self._db.notes(status=NEEDS_AGENT, limit=limit)
 
+    def delayed_notes(self) -> list[NoteRecord]:
+        """Notes still queued after an attempt that did not get through (the mail server
+        unreachable, busy or answering late): not failed yet, but not with their
+        recipient either, and the agent who promised a callback should know."""
+        return [note for note in self._db.notes(status="queued", shown=False) if note.last_error]
+
     def deliver_due(self, smtp: SmtpSettings) -> list[Outcome]:
         """One pass of the outbox (kccdesk.notes.delivery)."""
         from kccdesk.notes.delivery import deliver_due

@@ -85,9 +85,11 @@ class DeskWork(_AppBase):
 
     @dataclass
     class FailedNotes(Message):
-        """The notes that could not be delivered, as just read."""
+        """The notes that could not be delivered, and how many wait for another attempt
+        (kccdesk.service.notes.delayed_notes), as just read."""
 
         notes: list[NoteRecord]
+        delayed: int = 0
 
     @dataclass
     class SenderFailed(Message):
@@ -157,7 +159,9 @@ class DeskWork(_AppBase):
 
     @work(thread=True, exclusive=True, group="failed", exit_on_error=False)
     def load_failed(self) -> None:
-        self.post_message(self.FailedNotes(self.desk.failed_notes()))
+        self.post_message(
+            self.FailedNotes(self.desk.failed_notes(), len(self.desk.delayed_notes()))
+        )
 
     def on_desk_work_failed_notes(self, message: FailedNotes) -> None:
         """A note refused while the desk runs is an alert, once; every refused note is a
@@ -185,6 +189,7 @@ class DeskWork(_AppBase):
         for screen in self.screen_stack:
             for header in screen.query(CallHeader):
                 header.failed_notes = len(message.notes)
+                header.delayed_notes = message.delayed
 
     def _pause_sender(self, seconds: float) -> None:
         """Until woken (a new note, the desk closing) or the pause is over. Polls rather than

@@ -39,6 +39,8 @@ class CallHeader(Static):
     closed: reactive[str] = reactive("")
     #: callback notes the mail server refused, until handled (F9)
     failed_notes: reactive[int] = reactive(0)
+    #: notes queued again after an attempt that did not reach the mail server
+    delayed_notes: reactive[int] = reactive(0)
     #: the softphone's state ("telefoon verbonden" / "telefoon niet bereikbaar"), empty
     #: when no softphone is configured
     phone: reactive[str] = reactive("")
@@ -79,6 +81,10 @@ class CallHeader(Static):
             failed = texts.FAILED_COUNT_SHORT if narrow else texts.FAILED_COUNT
             text.append(" " if narrow else gap)
             text.append(failed.format(count=self.failed_notes), "bold white on red")
+        if self.delayed_notes:
+            delayed = texts.DELAYED_COUNT_SHORT if narrow else texts.DELAYED_COUNT
+            text.append(" " if narrow else gap)
+            text.append(delayed.format(count=self.delayed_notes), "bold black on yellow")
         if self.started and self.now:
             seconds = (self.now - self.started).total_seconds()
             label = texts.CALL_TIMER_SHORT if narrow else texts.CALL_TIMER
