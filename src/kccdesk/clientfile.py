@@ -8,7 +8,7 @@ import contextlib
 import re
 import tomllib
 from collections.abc import Callable, Iterable
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parseaddr
 from functools import lru_cache
@@ -16,17 +16,24 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from kccdesk.calltypes.answers import check_answer
 from kccdesk.clients.dialing import normalise
 from kccdesk.clients.model import (
+    FIELD_KINDS,
+    URGENCIES,
     WEEKDAYS,
     Absence,
+    AnswerRule,
+    CallType,
     Client,
     Closure,
     Coverage,
     ExtraShift,
     Opening,
     Person,
+    Route,
     Topic,
+    TypeField,
     WeeklyShift,
 )
 from kccdesk.clients.phones import SUPPORTED_COUNTRIES, check
@@ -157,6 +164,23 @@ LABELS = (
     | {s: k.label for s, k in BY_SECTION.items()}
     | {"opening": "openingstijd"}
 )
+#: the section of call types: its entries carry tables of their own (fields, routes), so it
+#: is read, checked and written apart from the flat sections above
+CALL_TYPES = "call_types"
+CALL_TYPE_KEYS = (
+    "id",
+    "title",
+    "keywords",
+    "instructions",
+    "urgency",
+    "route_to",
+    "fields",
+    "routes",
+)
+#: the most fields (or routes) a call type may have: a script an agent can follow
+MAX_FIELDS = 30
+#: labels of every section, call types included
+SECTION_LABELS = {**LABELS, CALL_TYPES: "gesprekssoort"}
 
 
 @dataclass
@@ -213,6 +237,22 @@ class _Reader:
             raise ValueError(problem)
         return value
 
+    def slug(self, key: str) -> str:
+        """An id a command line or another entry names: lower-case letters, digits, . _ -."""
+        value = self.text(key, required=True)
+        if not SLUG.match(value):
+            raise ValueError(f"{key} '{value}' mag alleen kleine letters, cijfers, . _ - bevatten")
+        return value
+
+    def tables(self, key: str, most: int) -> list[dict[str, Any]]:
+        """A list of tables (`[[call_types.fields]]`), at most `most`."""
+        value = self.table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise ValueError(f"'{key}' moet een lijst van tabellen zijn")
+        if len(value) > most:
+            raise ValueError(f"'{key}' heeft {len(value)} regels; hooguit {most}")
+        return value
+
     def optional_text(self, key: str) -> str | None:
         value = self.text(key)
         return value or None
@@ -228,6 +268,14 @@ class _Reader:
             if problem:
                 raise ValueError(problem)
         return tuple(value)
+
+    def days(self, key: str) -> tuple[str, ...]:
+        """Weekdays as the file writes them (mon … sun)."""
+        days = tuple(d.lower() for d in self.words(key))
+        for day in days:
+            if day not in WEEKDAYS:
+                raise ValueError(f"onbekende dag '{day}' (gebruik {', '.join(WEEKDAYS)})")
+        return days
 
     def day(self, key: str, required: bool = False) -> date | None:
         value = self.table.get(key)
@@ -410,12 +458,14 @@ def _parse_client(text: str, path: str) -> tuple[Client, dict[str, Any]]:
     errors: list[ClientFileError] = []
 
     def fail(message: str, section: str = "client", index: int = 1, ident: str = "") -> None:
-        label = "client" if section == "client" else f"{LABELS.get(section, section)} {index}"
+        label = (
+            "client" if section == "client" else f"{SECTION_LABELS.get(section, section)} {index}"
+        )
         if ident:
             label += f" ('{ident}')"
         errors.append(ClientFileError(path, message, headers.get((section, index)), label))
 
-    unknown_sections = sorted(set(data) - {"client", *LABELS})
+    unknown_sections = sorted(set(data) - {"client", CALL_TYPES, *LABELS})
     for section in unknown_sections:
         fail(f"onbekende sectie '{section}'")
 
@@ -470,12 +520,90 @@ def _parse_client(text: str, path: str) -> tuple[Client, dict[str, Any]]:
             raise ValueError("valid_until ligt voor valid_from")
         return result
 
+    def call_type(t: dict[str, Any]) -> CallType:
+        r = _Reader(t, "call type", CALL_TYPE_KEYS)
+        type_id = r.slug("id")
+        urgency = r.optional_text("urgency")
+        if urgency is not None and urgency not in URGENCIES:
+            raise ValueError(f"urgency '{urgency}' onbekend (kies uit {', '.join(URGENCIES)})")
+        fields: list[TypeField] = []
+        for number, table in enumerate(r.tables("fields", MAX_FIELDS), 1):
+            try:
+                fields.append(type_field(table))
+            except ValueError as exc:
+                raise ValueError(f"veld {number} ('{table.get('id', '')}'): {exc}") from None
+            if [f.id for f in fields].count(fields[-1].id) > 1:
+                raise ValueError(f"veld {number}: id '{fields[-1].id}' komt twee keer voor")
+        routes: list[Route] = []
+        for number, table in enumerate(r.tables("routes", MAX_FIELDS), 1):
+            try:
+                routes.append(type_route(table))
+            except ValueError as exc:
+                raise ValueError(f"route {number}: {exc}") from None
+        return CallType(
+            id=type_id,
+            title=r.text("title", required=True),
+            keywords=r.words("keywords"),
+            instructions=r.text("instructions"),
+            urgency=urgency,
+            route_to=r.optional_text("route_to"),
+            fields=tuple(fields),
+            routes=tuple(routes),
+        )
+
+    def type_field(t: dict[str, Any]) -> TypeField:
+        r = _Reader(t, "field", ("id", "label", "kind", "required", "choices", "when"))
+        kind = r.text("kind", default="text")
+        if kind not in FIELD_KINDS:
+            raise ValueError(f"soort '{kind}' onbekend (kies uit {', '.join(FIELD_KINDS)})")
+        choices = r.words("choices")
+        if kind == "choice" and not choices:
+            raise ValueError("soort 'choice' heeft een lijst 'choices' nodig")
+        if choices and kind != "choice":
+            raise ValueError("'choices' hoort alleen bij soort 'choice'")
+        if len({c.casefold() for c in choices}) != len(choices):
+            raise ValueError("'choices' noemt een keuze twee keer")
+        field = TypeField(
+            id=r.slug("id"),
+            label=r.text("label", required=True),
+            kind=kind,
+            required=r.flag("required"),
+            choices=choices,
+        )
+        rule = t.get("when")
+        if rule is None:
+            return field
+        if not isinstance(rule, dict):
+            raise ValueError("'when' moet een tabel zijn: { answer = …, urgency = …, say = … }")
+        w = _Reader(rule, "when", ("answer", "urgency", "say"))
+        answer = w.text("answer", required=True)
+        checked = check_answer(field, answer, "NL", date(2000, 1, 1))
+        if kind in ("yes_no", "choice") and not checked.given:
+            raise ValueError(
+                f"when.answer '{answer}' is geen mogelijk antwoord ({checked.problem})"
+            )
+        urgency = w.optional_text("urgency")
+        if urgency is not None and urgency not in URGENCIES:
+            raise ValueError(f"when.urgency '{urgency}' onbekend (kies uit {', '.join(URGENCIES)})")
+        say = w.text("say")
+        if urgency is None and not say:
+            raise ValueError("'when' zegt niet wat er gebeurt: geef urgency of say")
+        value = checked.value if checked.given else answer
+        return replace(field, when=AnswerRule(value, urgency, say))
+
+    def type_route(t: dict[str, Any]) -> Route:
+        r = _Reader(t, "route", ("days", "start", "end", "route_to"))
+        days = r.days("days")
+        if not days:
+            raise ValueError("geen dagen opgegeven")
+        route = Route(days, r.clock("start"), r.end_clock("end"), r.text("route_to", required=True))
+        if route.end == route.start:
+            raise ValueError("begin en einde zijn gelijk")
+        return route
+
     def shift(t: dict[str, Any]) -> WeeklyShift:
         r = _Reader(t, "shift", ("id", "version", "person", "days", "start", "end", "on_closures"))
-        days = tuple(d.lower() for d in r.words("days"))
-        for day in days:
-            if day not in WEEKDAYS:
-                raise ValueError(f"onbekende dag '{day}' (gebruik {', '.join(WEEKDAYS)})")
+        days = r.days("days")
         return WeeklyShift(
             r.text("person", required=True),
             days,
@@ -492,10 +620,7 @@ def _parse_client(text: str, path: str) -> tuple[Client, dict[str, Any]]:
             "coverage",
             ("id", "version", "days", "start", "end", "department", "min", "on_closures"),
         )
-        days = tuple(d.lower() for d in r.words("days"))
-        for day in days:
-            if day not in WEEKDAYS:
-                raise ValueError(f"onbekende dag '{day}' (gebruik {', '.join(WEEKDAYS)})")
+        days = r.days("days")
         return Coverage(
             days,
             r.clock("start"),
@@ -542,12 +667,9 @@ def _parse_client(text: str, path: str) -> tuple[Client, dict[str, Any]]:
 
     def opening(t: dict[str, Any]) -> Opening:
         r = _Reader(t, "opening", ("days", "start", "end", "on_closures"))
-        days = tuple(d.lower() for d in r.words("days"))
+        days = r.days("days")
         if not days:
             raise ValueError("geen dagen opgegeven")
-        for day in days:
-            if day not in WEEKDAYS:
-                raise ValueError(f"onbekende dag '{day}' (gebruik {', '.join(WEEKDAYS)})")
         row = Opening(days, r.clock("start"), r.end_clock("end"), r.flag("on_closures"))
         if row.end == row.start:
             raise ValueError("begin en einde zijn gelijk")
@@ -563,7 +685,15 @@ def _parse_client(text: str, path: str) -> tuple[Client, dict[str, Any]]:
             version=r.entry_version(),
         )
 
-    client_fields = set(Client.__dataclass_fields__) - set(LABELS) - {"_people_by_id", "memo"}
+    client_fields = (
+        set(Client.__dataclass_fields__)
+        - set(LABELS)
+        - {
+            "_people_by_id",
+            "memo",
+            CALL_TYPES,
+        }
+    )
     client_fields.add(EXPORTED)  # when the file was exported (load_clients reads it)
     try:
         r = _Reader(head, "client", client_fields)
@@ -611,6 +741,7 @@ def _parse_client(text: str, path: str) -> tuple[Client, dict[str, Any]]:
         closures=read_list("closures", closure),
         coverage=read_list("coverage", coverage),
         opening=read_list("opening", opening),
+        call_types=read_list(CALL_TYPES, call_type),
     )
     errors.extend(semantic_errors(client, path, headers, texts_checked=True))
     if errors:
@@ -701,6 +832,7 @@ def semantic_errors(
                     f"topic {index}",
                 )
             )
+    errors.extend(_call_type_errors(client, path, headers))
     for problem in client_problems(client):
         errors.append(
             ClientFileError(
@@ -710,6 +842,32 @@ def semantic_errors(
                 f"{LABELS[problem.section]} {problem.index}",
             )
         )
+    return errors
+
+
+def _call_type_errors(
+    client: Client, path: str, headers: dict[tuple[str, int], int]
+) -> list[ClientFileError]:
+    """Call types with ids of their own, sending notes to someone the client has: a person's
+    id or one of its departments."""
+    errors: list[ClientFileError] = []
+    people = {p.id for p in client.people}
+    departments = {p.department for p in client.people if p.department}
+    seen: set[str] = set()
+    for index, call_type in enumerate(client.call_types, 1):
+
+        def fail(message: str, index: int = index, ident: str = call_type.id) -> None:
+            label = f"{SECTION_LABELS[CALL_TYPES]} {index} ('{ident}')"
+            errors.append(ClientFileError(path, message, headers.get((CALL_TYPES, index)), label))
+
+        if call_type.id in seen:
+            fail(f"id '{call_type.id}' komt twee keer voor")
+        seen.add(call_type.id)
+        targets = [("route_to", call_type.route_to)]
+        targets += [(f"route {n}: route_to", r.route_to) for n, r in enumerate(call_type.routes, 1)]
+        for name, target in targets:
+            if target and target not in people and target not in departments:
+                fail(f"{name} '{target}' is geen medewerker of afdeling van {client.id}")
     return errors
 
 
@@ -1004,4 +1162,8 @@ def dump_client(client: Client, exported_at: datetime | None = None) -> str:
         items = getattr(client, section)
         if items:
             document[section] = [_table(item) for item in items]
+    if client.call_types:
+        from kccdesk.calltypes.table import call_type_table
+
+        document[CALL_TYPES] = [call_type_table(t) for t in client.call_types]
     return tomli_w.dumps(document)

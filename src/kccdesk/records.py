@@ -39,6 +39,11 @@ class NoteRecord:
     instructions_version: str = ""
     #: how often the server took the whole message without answering (kccdesk.notes.delivery)
     unsure_attempts: int = 0
+    #: the call type the note was taken as, with its title and the answers as asked then:
+    #: (field id, label, answer)
+    call_type: str = ""
+    call_type_title: str = ""
+    answers: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def needs_agent(self) -> bool:
@@ -63,6 +68,12 @@ class NoteRecord:
             "last_error": self.last_error,
             "override": self.override,
             "call": self.call_uuid or None,
+            "call_type": self.call_type or None,
+            "call_type_title": self.call_type_title or None,
+            "answers": [
+                {"id": field, "label": label, "value": value}
+                for field, label, value in self.answers
+            ],
         }
 
 

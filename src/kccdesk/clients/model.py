@@ -31,6 +31,73 @@ def part_of_day(hour: int) -> str:
     return "goedemiddag" if hour < 18 else "goedenavond"
 
 
+#: how urgent a note is; a call type may make its notes one of these by default
+URGENCIES = ("normaal", "dringend")
+
+# --- call types (`[[call_types]]`): what a note of a kind of call must hold; their
+# rules (answers checked per kind, what an answer sets off, routes) are kccdesk.calltypes
+
+#: the kinds of answer a field takes, each with its own check (kccdesk.calltypes.answers)
+FIELD_KINDS = (
+    "text",
+    "postcode",
+    "house_number",
+    "date",
+    "date_of_birth",
+    "yes_no",
+    "choice",
+    "phone",
+)
+
+
+@dataclass(frozen=True)
+class AnswerRule:
+    """What an answer sets off (`when = {answer, urgency, say}`): the note becomes urgent,
+    and a text the agent must act on appears at once ("Direct 112 bellen")."""
+
+    answer: str
+    urgency: str | None = None
+    say: str = ""
+
+
+@dataclass(frozen=True)
+class TypeField:
+    """One question the agent asks, in the order asked."""
+
+    id: str
+    label: str
+    kind: str = "text"
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    when: AnswerRule | None = None
+
+
+@dataclass(frozen=True)
+class Route:
+    """A time window in which notes of the type go to someone else (a night variant):
+    `end` before `start` runs past midnight into the next day."""
+
+    days: tuple[str, ...]
+    start: time
+    end: time | None  # None: 24:00
+    route_to: str
+
+
+@dataclass(frozen=True)
+class CallType:
+    id: str
+    title: str
+    keywords: tuple[str, ...] = ()
+    instructions: str = ""
+    urgency: str | None = None  # the default urgency of such a note
+    route_to: str | None = None  # a person id or a department
+    fields: tuple[TypeField, ...] = ()
+    routes: tuple[Route, ...] = ()
+
+    def field(self, field_id: str) -> TypeField | None:
+        return next((f for f in self.fields if f.id == field_id), None)
+
+
 @dataclass(frozen=True)
 class Person:
     id: str
@@ -217,6 +284,8 @@ class Client:
     after_hours: str = ""
     #: where urgent callers go outside opening hours: a person id or a phone number
     after_hours_route: str | None = None
+    #: the kinds of call the client asks particular answers for (message scripts)
+    call_types: tuple[CallType, ...] = ()
     _people_by_id: dict[str, Person] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )
@@ -250,6 +319,9 @@ class Client:
         """The one person `--to` means, or None (nobody, or a name several people have)."""
         named = self.people_named(text)
         return named[0] if len(named) == 1 else None
+
+    def call_type(self, type_id: str | None) -> CallType | None:
+        return next((t for t in self.call_types if t.id == type_id), None) if type_id else None
 
     def person_name(self, person_id: str | None) -> str:
         person = self.person(person_id)

@@ -21,8 +21,8 @@ def weekday(moment: date) -> str:
 
 
 def date_text(day: date) -> str:
-    """'24-12-2026'."""
-    return f"{day:%d-%m-%Y}"
+    """'24-12-2026' (four digits of year always: '01-01-0001', not '01-01-1')."""
+    return f"{day:%d-%m}-{day.year:04d}"
 
 
 def clock_text(at: time | None) -> str:
@@ -93,6 +93,24 @@ def parse_clock(text: str) -> time:
     if not (0 <= h <= 23 and 0 <= m <= 59):
         raise ValueError(f"tijd '{text}' bestaat niet")
     return time(h, m)
+
+
+def parse_day(text: str, today: date) -> date:
+    """A typed date: '24-12-2026', '24-12' (the year of `today`), '24/12/2026' or
+    '2026-12-24'; refused when it does not exist or is written in other digits."""
+    text = text.strip()
+    try:
+        if not text.isascii():  # "٢٤-١٢-٢٠٢٦" is digits to Python, not to a reader
+            raise ValueError
+        if len(text) >= 8 and text[4] == "-":
+            return date.fromisoformat(text)
+        parts = [int(p) for p in text.replace("/", "-").split("-")]
+        if len(parts) == 2:
+            parts.append(today.year)
+        day, month, year = parts
+        return date(year, month, day)
+    except (ValueError, IndexError):
+        raise ValueError(f"datum '{text}' bestaat niet (dd-mm-jjjj)") from None
 
 
 def parse_end_clock(text: str) -> time | None:

@@ -15,7 +15,7 @@ from kccdesk.clients.model import (
     ExtraShift,
     WeeklyShift,
 )
-from kccdesk.core.when import parse_clock
+from kccdesk.core.when import parse_clock, parse_day
 from kccdesk.duty.kinds import RosterItem
 from kccdesk.duty.rules import clock_text, period_text
 
@@ -121,18 +121,3 @@ def parse_moment(text: str, today: date) -> tuple[date, time | None]:
     """'24-12-2026' or '24-12-2026 17:00' (a moment on that day) → (day, time or None)."""
     day, _, at = text.strip().partition(" ")
     return parse_day(day, today), (parse_clock(at) if at.strip() else None)
-
-
-def parse_day(text: str, today: date) -> date:
-    """'24-12-2026', '24-12' (the year of `today`) or '2026-12-24'."""
-    text = text.strip()
-    try:
-        if len(text) >= 8 and text[4] == "-":
-            return date.fromisoformat(text)
-        parts = [int(p) for p in text.replace("/", "-").split("-")]
-        if len(parts) == 2:
-            parts.append(today.year)
-        day, month, year = parts
-        return date(year, month, day)
-    except (ValueError, IndexError):
-        raise ValueError(f"datum '{text}' bestaat niet (dd-mm-jjjj)") from None

@@ -6,16 +6,17 @@ A note that cannot be acted on is worse than none, because the caller believes h
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from kccdesk.clients.model import Client
+from kccdesk.calltypes.rules import check_answers
+from kccdesk.clients.model import URGENCIES, CallType, Client
 from kccdesk.clients.phones import PhoneCheck, check
 from kccdesk.core.text_rule import MAX_MESSAGE, MAX_NAME, blank, forbidden, too_long
 from kccdesk.duty.roster import NoteRoute, note_route
 from kccdesk.texts import absent_until, route_text
 
-URGENCIES = ("normaal", "dringend")
 #: the override recorded when a note is kept for an absent recipient on purpose
 ABSENT_KEPT = "ontvanger afwezig, bewust behouden"
 
@@ -60,6 +61,9 @@ class CheckedNote:
     instructions_version: str
     override: str = ""  # the warning the agent knowingly overrode, if any
     addressed_to: str = ""  # the person asked for, when the client's rule sent it elsewhere
+    call_type: str = ""  # the call type it was taken as, with its title then
+    call_type_title: str = ""
+    answers: tuple[tuple[str, str, str], ...] = ()  # (field id, label, answer) in order
 
 
 def redirected(client: Client, person_id: str) -> str:
@@ -95,6 +99,8 @@ def check_note(
     at: datetime,
     allow_absent: bool = False,
     meant_for: str = "",
+    call_type: str = "",
+    answers: Mapping[str, str] | None = None,
 ) -> CheckedNote:
     """Apply every note rule at the instant `at`; raises NoteRefused (or RecipientAbsent)
     with the reason. With allow_absent an absent recipient is kept, and the checked note
@@ -147,6 +153,9 @@ def check_note(
     checked = check(phone, client.country)
     if not checked.valid:
         raise NoteRefused(f"telefoonnummer '{phone}': {checked.error}")
+    typed = typed_call(client, call_type, answers or {}, at)
+    if typed is not None and typed.urgency == "dringend":
+        urgency = "dringend"  # the type, or an answer, makes it urgent; never less
     route = note_route(client, recipient, at.astimezone(UTC))
     absent = route.rerouted
     if absent and not allow_absent:
@@ -162,4 +171,49 @@ def check_note(
         agent=agent,
         instructions_version=instructions_version(client),
         override=ABSENT_KEPT if absent else "",
+        call_type=typed.call_type.id if typed else "",
+        call_type_title=typed.call_type.title if typed else "",
+        answers=typed.answers if typed else (),
     )
+
+
+@dataclass(frozen=True)
+class TypedCall:
+    """A note's call type with its answers checked: what it stores and what it set off."""
+
+    call_type: CallType
+    answers: tuple[tuple[str, str, str], ...]  # (field id, label, answer), answered only
+    urgency: str | None
+    says: tuple[str, ...]
+
+
+def typed_call(
+    client: Client, type_id: str, typed: Mapping[str, str], at: datetime
+) -> TypedCall | None:
+    """The call type of a note, its answers checked (kccdesk.calltypes.rules); raises
+    NoteRefused naming the field that is wrong or the required ones still missing."""
+    if not type_id:
+        if typed:
+            raise NoteRefused("antwoorden zonder gesprekssoort: kies eerst de soort (--type)")
+        return None
+    call_type = client.call_type(type_id)
+    if call_type is None:
+        known = ", ".join(t.id for t in client.call_types) or "geen"
+        raise NoteRefused(f"gesprekssoort '{type_id}' bestaat niet bij {client.name} ({known})")
+    unknown = sorted(set(typed) - {f.id for f in call_type.fields})
+    if unknown:
+        fields = ", ".join(f.id for f in call_type.fields)
+        raise NoteRefused(
+            f"veld '{unknown[0]}' hoort niet bij gesprekssoort {call_type.title} ({fields})"
+        )
+    today = at.astimezone(client.zone).date()
+    checked = check_answers(call_type, typed, client.country, today)
+    refusal = checked.refusal()
+    if refusal:
+        raise NoteRefused(refusal)
+    answers = tuple(
+        (f.id, f.label, checked.answers[f.id].value)
+        for f in call_type.fields
+        if checked.answers[f.id].value
+    )
+    return TypedCall(call_type, answers, checked.urgency, checked.says)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -37,10 +38,13 @@ class NoteService(CallService):
         replaces: int | None = None,
         call: str = "",
         meant_for: str = "",
+        call_type: str = "",
+        answers: Mapping[str, str] | None = None,
     ) -> NoteRecord:
         """Check every rule, then store with what the desk showed; raises NoteRefused with the
         reason. `replaces` is a failed note this one takes the place of (re-sent, perhaps to
-        someone else); `call` the id of the call it was taken in."""
+        someone else); `call` the id of the call it was taken in; `call_type` the client's
+        call type it was taken as, with `answers` by field id (kccdesk.calltypes)."""
         from kccdesk.notes.rules import check_note
 
         now = self.clock()
@@ -56,6 +60,8 @@ class NoteService(CallService):
             at=now,
             allow_absent=keep_absent_recipient,
             meant_for=meant_for,
+            call_type=call_type,
+            answers=answers,
         )
         shown = self.shown(
             client_id, checked.addressed_to or checked.recipient, checked.override, now
@@ -66,6 +72,19 @@ class NoteService(CallService):
         if replaces is not None:
             self._db.mark_replaced(replaces)
         return saved
+
+    def call_type_recipient(self, client_id: str, type_id: str) -> str | None:
+        """Who a note of this call type goes to now (kccdesk.calltypes.rules.recipient_of),
+        or None when the type names no one (the agent chooses)."""
+        from kccdesk.calltypes.rules import recipient_of
+
+        client = self.client(client_id)
+        call_type = client.call_type(type_id)
+        if call_type is None:
+            return None
+        now = self.clock()
+        status = self.duty(client_id, now)
+        return recipient_of(client, call_type, now.astimezone(client.zone), status.is_on_duty)
 
     def notes(self, client_id: str | None = None, limit: int | None = None) -> list[NoteRecord]:
         return self._db.notes(client_id, limit=limit)

@@ -49,6 +49,9 @@ def note_record(row) -> NoteRecord:
         shown=row.shown,
         instructions_version=row.instructions_version,
         unsure_attempts=row.unsure_attempts,
+        call_type=row.call_type,
+        call_type_title=row.call_type_title,
+        answers=_answers(row.answers),
     )
 
 
@@ -116,12 +119,20 @@ NOTE_COLUMNS = (
     "shown",
     "instructions_version",
     "unsure_attempts",
+    "call_type",
+    "call_type_title",
+    "answers",
 )
 
 
 def note_record_from_columns(values: tuple) -> NoteRecord:
-    """A NoteRecord (without `shown`) from a row of NOTE_COLUMNS."""
-    return NoteRecord(*values)
+    """A NoteRecord (without `shown`) from a row of NOTE_COLUMNS (in NoteRecord's order)."""
+    *fields_, answers = values
+    return NoteRecord(*fields_, answers=_answers(answers))
+
+
+def _answers(stored: list | None) -> tuple[tuple[str, str, str], ...]:
+    return tuple((a["id"], a["label"], a["value"]) for a in (stored or ()))
 
 
 def feedback_record(row) -> FeedbackRecord:
@@ -250,7 +261,10 @@ def columns(record) -> dict:
         for name in _column_names(type(record))
     }
     if isinstance(record, Client):
+        from kccdesk.calltypes.table import call_type_table
+
         values["opening"] = [_opening_json(row) for row in record.opening]
+        values["call_types"] = [call_type_table(t) for t in record.call_types]
     return values
 
 
@@ -287,6 +301,13 @@ def record(cls, row, **sections):
     }
     if cls is Client:
         values["opening"] = tuple(_opening_row(v) for v in (getattr(row, "opening", None) or ()))
+        stored_types = getattr(row, "call_types", None) or ()
+        if stored_types:
+            from kccdesk.calltypes.table import call_type_from_table
+
+            values["call_types"] = tuple(call_type_from_table(v) for v in stored_types)
+        else:
+            values["call_types"] = ()
     return cls(**values, **sections)
 
 

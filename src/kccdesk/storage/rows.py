@@ -53,6 +53,7 @@ class ClientRow(SQLModel, table=True):
     opening: list[dict] = mapped(__table__.c.opening)
     after_hours: str = mapped(__table__.c.after_hours)
     after_hours_route: str | None = mapped(__table__.c.after_hours_route)
+    call_types: list[dict] = mapped(__table__.c.call_types)
 
 
 class ClientLineRow(SQLModel, table=True):
@@ -184,6 +185,9 @@ class NoteRow(SQLModel, table=True):
     sent_at: dt.datetime | None = mapped(__table__.c.sent_at)
     call_uuid: str = mapped(__table__.c.call_uuid)
     shown: dict | None = mapped(__table__.c.shown)
+    call_type: str = mapped(__table__.c.call_type)
+    call_type_title: str = mapped(__table__.c.call_type_title)
+    answers: list | None = mapped(__table__.c.answers)
 
 
 class CallRow(SQLModel, table=True):

@@ -93,6 +93,8 @@ client = Table(
     Column("opening", JSON, nullable=False, default=list, server_default="[]"),
     Column("after_hours", String, nullable=False, default="", server_default=""),
     Column("after_hours_route", String, nullable=True),
+    # call types in the client file's shape (kccdesk.calltypes.table)
+    Column("call_types", JSON, nullable=False, default=list, server_default="[]"),
 )
 
 client_line = Table(
@@ -212,6 +214,11 @@ callback_note = Table(
     Column("sent_at", UTCDateTime, nullable=True),
     Column("call_uuid", String, nullable=False, default="", server_default=""),
     Column("shown", JSON, nullable=True),
+    # the call type the note was taken as ("" none), and its answers as they were asked:
+    # [{"id", "label", "value"}] (the labels of that moment: a later file changes nothing)
+    Column("call_type", String, nullable=False, default="", server_default=""),
+    Column("call_type_title", String, nullable=False, default="", server_default=""),
+    Column("answers", JSON, nullable=True),
     Index("ix_note_uuid", "uuid", unique=True),
     Index("ix_note_created", "created_at"),
     sqlite_autoincrement=True,  # an id is never given out twice (others name it)

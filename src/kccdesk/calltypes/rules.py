@@ -1,0 +1,135 @@
+"""What a note of a call type must hold and what its answers set off: the rules the note
+form, the command line and the service apply alike (every rule once)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from kccdesk.calltypes.answers import Answer, check_answer
+from kccdesk.clients.model import WEEKDAYS, CallType, Client, Route, TypeField
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The answers of a note of one type, checked: what is wrong, what is missing, and
+    what the answers set off."""
+
+    answers: dict[str, Answer]
+    problems: tuple[tuple[TypeField, str], ...]  # a field and why its answer cannot be
+    missing: tuple[TypeField, ...]  # required fields without an answer
+    urgency: str | None  # the type's default, or what an answer made it
+    says: tuple[str, ...]  # rule texts the agent must act on now, in field order
+
+    @property
+    def blocking(self) -> TypeField | None:
+        """The first field that stops the note from saving (wrong, else missing)."""
+        if self.problems:
+            return self.problems[0][0]
+        return self.missing[0] if self.missing else None
+
+    def refusal(self) -> str | None:
+        """Why the note cannot be saved, naming the field(s), or None."""
+        if self.problems:
+            return self.problems[0][1]
+        if self.missing:
+            labels = ", ".join(f.label for f in self.missing)
+            return f"nog niet ingevuld: {labels}"
+        return None
+
+
+def check_answers(
+    call_type: CallType, typed: Mapping[str, str], country: str, today: date
+) -> Checked:
+    """Every field of the type checked against what was typed (by field id); answers to
+    fields the type does not have are not kept."""
+    answers: dict[str, Answer] = {}
+    problems: list[tuple[TypeField, str]] = []
+    missing: list[TypeField] = []
+    urgency = call_type.urgency
+    says: list[str] = []
+    for field in call_type.fields:
+        answer = check_answer(field, typed.get(field.id, ""), country, today)
+        answers[field.id] = answer
+        if answer.problem:
+            problems.append((field, answer.problem))
+        elif not answer.value and field.required:
+            missing.append(field)
+        rule = field.when
+        if rule is not None and answer.given and _matches(rule.answer, answer.value):
+            urgency = rule.urgency or urgency
+            if rule.say:
+                says.append(rule.say)
+    return Checked(answers, tuple(problems), tuple(missing), urgency, tuple(says))
+
+
+def _matches(expected: str, value: str) -> bool:
+    return " ".join(expected.split()).casefold() == " ".join(value.split()).casefold()
+
+
+def complete(call_type: CallType, typed: Mapping[str, str], country: str, today: date) -> bool:
+    """Every field answered, optional ones too (the report's "volledig bij eerste keer")."""
+    checked = check_answers(call_type, typed, country, today)
+    return not checked.problems and all(a.value for a in checked.answers.values())
+
+
+def route_of(call_type: CallType, local: datetime) -> str | None:
+    """Where a note of this type goes at this moment on the client's clock: the route of
+    the window it falls in (a night variant), else the type's own, else None (the agent
+    chooses)."""
+    for route in call_type.routes:
+        if in_window(route, local):
+            return route.route_to
+    return call_type.route_to
+
+
+def recipient_of(
+    client: Client, call_type: CallType, local: datetime, on_duty: Callable[[str], bool]
+) -> str | None:
+    """The person a note of this type goes to now: the route's person, or of the route's
+    department whoever is on duty (else its first person, who sees the note when back)."""
+    target = route_of(call_type, local)
+    if target is None or client.person(target) is not None:
+        return target
+    members = [p.id for p in client.people if p.department == target]
+    return next((m for m in members if on_duty(m)), members[0] if members else None)
+
+
+def in_window(route: Route, local: datetime) -> bool:
+    """A weekly window on the client's wall clock; one that ends before it starts runs
+    into the next day and belongs to the day it starts on (Friday 17:00–08:00 covers
+    Saturday 03:00)."""
+    weekday = WEEKDAYS[local.weekday()]
+    yesterday = WEEKDAYS[(local.weekday() - 1) % 7]
+    now = local.time().replace(tzinfo=None)
+    end = route.end
+    if end is not None and end <= route.start:  # past midnight
+        return (weekday in route.days and now >= route.start) or (
+            yesterday in route.days and now < end
+        )
+    return weekday in route.days and route.start <= now < (end or time.max)
+
+
+def find_call_type(client: Client, typed: str) -> list[CallType]:
+    """The call types an agent means by what they typed in the form: its id or title,
+    or the beginning of a word of its title ("sto" → Storing melden)."""
+    wanted = " ".join(typed.split()).casefold()
+    if not wanted:
+        return []
+    exact = [t for t in client.call_types if wanted in (t.id.casefold(), t.title.casefold())]
+    if exact:
+        return exact
+    return [
+        t
+        for t in client.call_types
+        if t.title.casefold().startswith(wanted)
+        or any(word.startswith(wanted) for word in t.title.casefold().split())
+        or t.id.casefold().startswith(wanted)
+    ]
+
+
+def answer_lines(call_type: CallType, answers: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(label, answer) in the type's order, for the mail and the lists; unanswered
+    optional fields left out."""
+    return [(f.label, answers[f.id]) for f in call_type.fields if answers.get(f.id)]
