@@ -1128,8 +1128,8 @@ def _table(item: Any) -> dict[str, Any]:
     rename = {"start": "from"} if isinstance(item, Absence | Closure) else {}
     table: dict[str, Any] = {}
     for f in fields(item):
-        if not f.init or f.name in LABELS:
-            continue
+        if not f.init or f.name in LABELS or f.name == CALL_TYPES:
+            continue  # sections are written as tables of their own
         value = getattr(item, f.name)
         if isinstance(item, Absence) and f.name in ("start_time", "until_time"):
             continue  # written with their day

@@ -1,0 +1,317 @@
+"""Call types (issue 24): the client file's [[call_types]] with a message per refusal that
+names file, line and field; every field kind with odd input; the note rules (required
+fields, rules that fire, unknown fields and types); routes by the client's clock across
+midnight and a DST night; the answers kept with the note and written back by export."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kccdesk.calltypes.answers import MAX_ANSWER, check_answer
+from kccdesk.calltypes.rules import (
+    check_answers,
+    complete,
+    find_call_type,
+    in_window,
+    recipient_of,
+    route_of,
+)
+from kccdesk.clientfile import ImportErrors, dump_client, parse_client
+from kccdesk.clients.model import TypeField
+from kccdesk.notes.rules import NoteRefused, check_note
+
+HEAT = "storingsdienst-warmtenet"
+PRACTICE = "huisartsen-de-linde"
+TODAY = date(2026, 12, 2)
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+AT = datetime(2026, 12, 2, 10, 0, tzinfo=AMSTERDAM)
+
+HEAD = """\
+[client]
+id = "warm"
+name = "Warmtenet"
+
+[[people]]
+id = "rbos"
+name = "Rik Bos"
+department = "Techniek"
+"""
+
+GOOD_TYPE = """
+[[call_types]]
+id = "storing"
+title = "Storing melden"
+route_to = "Techniek"
+
+[[call_types.fields]]
+id = "gaslucht"
+label = "Ruikt u gas?"
+kind = "yes_no"
+required = true
+when = { answer = "ja", urgency = "dringend", say = "Direct 112 bellen." }
+"""
+
+
+def errors_of(text: str) -> list[str]:
+    with pytest.raises(ImportErrors) as caught:
+        parse_client(text, "klanten/warm.toml")
+    return [str(e) for e in caught.value.errors]
+
+
+def test_a_good_call_type_reads_and_round_trips_through_export():
+    client = parse_client(HEAD + GOOD_TYPE, "warm.toml")
+    (storing,) = client.call_types
+    assert storing.field("gaslucht").when.urgency == "dringend"
+    again = parse_client(dump_client(client), "warm.toml")
+    assert again.call_types == client.call_types
+
+
+def test_the_demo_call_types_round_trip(demo_clients):
+    for client in demo_clients.values():
+        assert client.call_types, client.id
+        assert parse_client(dump_client(client), "x.toml").call_types == client.call_types
+
+
+def test_a_file_without_call_types_means_what_it_meant():
+    client = parse_client(HEAD, "warm.toml")
+    assert client.call_types == ()
+    assert "call_types" not in dump_client(client)
+
+
+@pytest.mark.parametrize(
+    ("replace", "by", "message"),
+    [
+        ('kind = "yes_no"', 'kind = "zip"', "soort 'zip' onbekend (kies uit text, postcode"),
+        (
+            'kind = "yes_no"',
+            'kind = "choice"',
+            "soort 'choice' heeft een lijst 'choices' nodig",
+        ),
+        ('answer = "ja"', 'answer = "misschien"', "when.answer 'misschien' is geen mogelijk"),
+        (
+            'when = { answer = "ja", urgency = "dringend", say = "Direct 112 bellen." }',
+            'when = { answer = "ja" }',
+            "'when' zegt niet wat er gebeurt",
+        ),
+        ('urgency = "dringend"', 'urgency = "heel erg"', "when.urgency 'heel erg' onbekend"),
+        (
+            'route_to = "Techniek"',
+            'route_to = "Monteurs"',
+            "route_to 'Monteurs' is geen medewerker",
+        ),
+        ('id = "gaslucht"', 'id = "Gas Lucht"', "id 'Gas Lucht' mag alleen kleine letters"),
+        ('label = "Ruikt u gas?"', 'label = ""', "veld 'label' is leeg"),
+        ("required = true", 'required = "ja"', "veld 'required' moet true of false zijn"),
+        ("required = true", "verplicht = true", "onbekend veld 'verplicht'"),
+        ('title = "Storing melden"', 'title = "Storing\\u202emelden"', "richtingsteken"),
+    ],
+)
+def test_each_refusal_names_file_line_call_type_and_field(replace, by, message):
+    text = HEAD + GOOD_TYPE.replace(replace, by)
+    errors = errors_of(text)
+    assert len(errors) == 1, errors
+    line = (HEAD + GOOD_TYPE).splitlines().index("[[call_types]]") + 1
+    assert errors[0].startswith(f"klanten/warm.toml:{line}: gesprekssoort 1 ('storing'"), errors
+    assert message in errors[0], errors
+
+
+def test_duplicate_fields_and_types_are_refused():
+    field = GOOD_TYPE[GOOD_TYPE.index("[[call_types.fields]]") :]
+    assert "id 'gaslucht' komt twee keer voor" in errors_of(HEAD + GOOD_TYPE + field)[0]
+    assert "id 'storing' komt twee keer voor" in " ".join(errors_of(HEAD + GOOD_TYPE * 2))
+
+
+def test_a_route_window_that_is_no_window_is_refused():
+    route = '\n[[call_types.routes]]\ndays = ["mon"]\nstart = "22:00"\nend = "22:00"\nroute_to = "rbos"\n'
+    assert "route 1: begin en einde zijn gelijk" in errors_of(HEAD + GOOD_TYPE + route)[0]
+    bad_day = route.replace('"mon"', '"maandag"').replace('end = "22:00"', 'end = "07:00"')
+    assert "onbekende dag 'maandag'" in errors_of(HEAD + GOOD_TYPE + bad_day)[0]
+
+
+# --- answers ---------------------------------------------------------------------------
+
+
+def field(kind: str, **extra) -> TypeField:
+    return TypeField("x", "Veld", kind, **extra)
+
+
+@pytest.mark.parametrize(
+    ("kind", "typed", "value"),
+    [
+        ("postcode", "1234ab", "1234 AB"),
+        ("postcode", " 9711 lm ", "9711 LM"),
+        ("postcode", "B-2000", "B-2000"),
+        ("house_number", "12 A", "12a"),
+        ("house_number", "7-3", "7-3"),
+        ("house_number", "12 bis", "12 bis"),
+        ("date", "2026-12-24", "24-12-2026"),
+        ("date", "24/12/2026", "24-12-2026"),
+        ("date_of_birth", "01-02-1950", "01-02-1950"),
+        ("yes_no", "J", "ja"),
+        ("yes_no", "nee", "nee"),
+        ("phone", "06 12 34 56 78", "+31612345678"),
+        ("text", "  Dorpsstraat   12  ", "Dorpsstraat 12"),
+        ("text", "Straße 🚲 שלום", "Straße 🚲 שלום"),
+    ],
+)
+def test_each_kind_takes_what_an_agent_types(kind, typed, value):
+    answer = check_answer(field(kind), typed, "NL", TODAY)
+    assert (answer.value, answer.problem) == (value, None)
+
+
+@pytest.mark.parametrize(
+    ("kind", "typed", "problem"),
+    [
+        ("postcode", "1234", "een Nederlandse postcode is 4 cijfers en 2 letters"),
+        ("postcode", "0123 AB", "4 cijfers en 2 letters (1234 AB)"),
+        ("postcode", "1234 SS", "bestaat niet"),
+        ("house_number", "nul", "een huisnummer is een getal"),
+        ("house_number", "123456", "een huisnummer is een getal"),
+        ("date", "31-02-2026", "bestaat niet"),
+        ("date", "01-01-0001", "01-01-0001 ligt buiten 1900–2100"),
+        ("date", "9999-12-31", "31-12-9999 ligt buiten 1900–2100"),
+        ("date", "٢٤-١٢-٢٠٢٦", "bestaat niet"),
+        ("date_of_birth", "01-01-2027", "ligt in de toekomst"),
+        ("date_of_birth", "1-2", "typ de hele datum met het jaar"),
+        ("yes_no", "misschien", "vul ja of nee in"),
+        ("phone", "12", "te weinig cijfers"),
+        ("text", "a\x07b", "bevat een stuurteken (U+0007)"),
+        ("text", "a\nb", "mag geen regeleinde of tab bevatten"),
+        ("text", "abc\u202edef", "richtingsteken (U+202E)"),
+        ("text", "x" * 10_000, f"te lang (10000 tekens; hooguit {MAX_ANSWER})"),
+    ],
+)
+def test_each_kind_refuses_what_cannot_be_true_and_says_why(kind, typed, problem):
+    answer = check_answer(field(kind), typed, "NL", TODAY)
+    assert answer.value == "" and answer.problem is not None
+    assert answer.problem.startswith("Veld") and problem in answer.problem, answer.problem
+
+
+def test_a_belgian_client_takes_belgian_and_dutch_postcodes():
+    assert check_answer(field("postcode"), "2000", "BE", TODAY).value == "2000"
+    assert check_answer(field("postcode"), "1234 AB", "BE", TODAY).value == "1234 AB"
+    assert "1000–9999" in check_answer(field("postcode"), "200", "BE", TODAY).problem
+
+
+def test_a_choice_by_its_beginning_and_an_ambiguous_one_named():
+    merk = field("choice", choices=("Gazelle", "Giant", "Batavus"))
+    assert check_answer(merk, "gaz", "NL", TODAY).value == "Gazelle"
+    assert "Gazelle, Giant" in check_answer(merk, "g", "NL", TODAY).problem
+    assert "kies uit Gazelle, Giant, Batavus" in check_answer(merk, "fiets", "NL", TODAY).problem
+
+
+def test_empty_and_invisible_answers_are_no_answer():
+    for typed in ("", "   ", "\u200b"):
+        assert check_answer(field("postcode"), typed, "NL", TODAY).value == ""
+        assert check_answer(field("postcode"), typed, "NL", TODAY).problem is None
+
+
+# --- the rules of a note of a type ------------------------------------------------------
+
+
+def test_required_fields_missing_are_named_and_the_rule_fires(demo_clients):
+    storing = demo_clients[HEAT].call_type("storing")
+    empty = check_answers(storing, {}, "NL", TODAY)
+    assert [f.id for f in empty.missing] == ["adres", "postcode", "gaslucht"]
+    assert empty.refusal() == "nog niet ingevuld: Straat en huisnummer, Postcode, Ruikt u gas?"
+    assert empty.blocking.id == "adres"
+    gas = check_answers(
+        storing, {"adres": "Dorpsstraat 1", "postcode": "9711lm", "gaslucht": "j"}, "NL", TODAY
+    )
+    assert gas.refusal() is None and gas.urgency == "dringend"
+    assert gas.says == ("Direct 112 bellen; daarna netbeheerder.",)
+    wrong = check_answers(storing, {"postcode": "97"}, "NL", TODAY)
+    assert wrong.blocking.id == "postcode" and "Postcode:" in wrong.refusal()
+    answered = {"adres": "a", "postcode": "9711 LM", "gaslucht": "nee"}
+    assert not complete(storing, answered, "NL", TODAY)  # warm water not asked
+    assert complete(storing, {**answered, "warm_water": "ja"}, "NL", TODAY)
+
+
+def test_check_note_keeps_the_type_its_answers_and_what_they_set_off(demo_clients):
+    client = demo_clients[HEAT]
+    answers = {"adres": "Dorpsstraat 1", "postcode": "9711lm", "gaslucht": "ja"}
+    note = check_note(
+        client, "rbos", "Anna", "0612345678", "Geen warmte", at=AT,
+        call_type="storing", answers=answers,
+    )  # fmt: skip
+    assert note.urgency == "dringend" and note.call_type_title == "Storing melden"
+    assert note.answers == (
+        ("adres", "Straat en huisnummer", "Dorpsstraat 1"),
+        ("postcode", "Postcode", "9711 LM"),
+        ("gaslucht", "Ruikt u gas?", "ja"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("call_type", "answers", "message"),
+    [
+        ("storing", {}, "nog niet ingevuld: Straat en huisnummer, Postcode, Ruikt u gas?"),
+        ("storing", {"kleur": "rood"}, "veld 'kleur' hoort niet bij gesprekssoort Storing"),
+        ("reparatie", {}, "gesprekssoort 'reparatie' bestaat niet bij Storingsdienst"),
+        ("", {"adres": "x"}, "antwoorden zonder gesprekssoort"),
+        ("storing", {"postcode": "1234"}, "Postcode: een Nederlandse postcode"),
+    ],
+)
+def test_check_note_refuses_an_incomplete_or_unknown_type(
+    demo_clients, call_type, answers, message
+):
+    with pytest.raises(NoteRefused, match=message):
+        check_note(
+            demo_clients[HEAT], "rbos", "Anna", "0612345678", "Geen warmte", at=AT,
+            call_type=call_type, answers=answers,
+        )  # fmt: skip
+
+
+def test_find_a_call_type_by_what_the_agent_types(demo_clients):
+    client = demo_clients["gemeente-oosterwold"]
+    assert [t.id for t in find_call_type(client, "bezwaar")] == ["bezwaar"]
+    assert [t.id for t in find_call_type(client, "openb")] == ["melding-openbare-ruimte"]
+    assert [t.id for t in find_call_type(client, "mel")] == ["melding-openbare-ruimte"]
+    assert find_call_type(client, "") == [] and find_call_type(client, "xyz") == []
+
+
+# --- routes: the client's clock, past midnight, DST -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("local", "route"),
+    [
+        (datetime(2026, 12, 2, 10, 0), "Techniek"),
+        (datetime(2026, 12, 2, 22, 0), "meldkamer"),
+        (datetime(2026, 12, 3, 3, 0), "meldkamer"),  # past midnight: the night before's
+        (datetime(2026, 12, 3, 7, 0), "Techniek"),
+        # the DST nights: 02:30 does not exist on 29 March and happens twice on 25 October
+        (datetime(2026, 3, 29, 3, 30), "meldkamer"),
+        (datetime(2026, 10, 25, 2, 30, fold=1), "meldkamer"),
+        (datetime(2026, 10, 25, 7, 0), "Techniek"),
+    ],
+)
+def test_the_night_variant_by_the_clients_clock(demo_clients, local, route):
+    storing = demo_clients[HEAT].call_type("storing")
+    assert route_of(storing, local.replace(tzinfo=AMSTERDAM)) == route
+
+
+def test_a_window_past_midnight_belongs_to_the_day_it_starts():
+    from datetime import time
+
+    from kccdesk.clients.model import Route
+
+    friday_night = Route(("fri",), time(17), time(8), "piket")
+    assert in_window(friday_night, datetime(2026, 12, 4, 18, 0))  # Friday
+    assert in_window(friday_night, datetime(2026, 12, 5, 3, 0))  # Saturday night
+    assert not in_window(friday_night, datetime(2026, 12, 5, 9, 0))
+    assert not in_window(friday_night, datetime(2026, 12, 4, 3, 0))  # Friday early
+
+
+def test_a_department_route_goes_to_whoever_of_it_is_on_duty(demo_clients):
+    client = demo_clients[HEAT]
+    storing = client.call_type("storing")
+    noon = datetime(2026, 12, 2, 12, 0, tzinfo=AMSTERDAM)
+    assert recipient_of(client, storing, noon, lambda p: p == "emulder") == "emulder"
+    # nobody of the department on duty: its first person (sees it when back)
+    assert recipient_of(client, storing, noon, lambda p: False) == "rbos"
+    night = datetime(2026, 12, 2, 23, 0, tzinfo=AMSTERDAM)
+    assert recipient_of(client, storing, night, lambda p: False) == "meldkamer"
