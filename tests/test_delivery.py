@@ -125,6 +125,26 @@ def test_note_arrives_with_everything_the_recipient_needs(outbox, demo_clients, 
     assert sent.status == "sent" and sent.sent_at is not None
 
 
+def test_a_note_of_a_call_type_mails_its_answers_as_a_list(outbox, demo_clients, smtp):
+    """Issue 24: the Subject names the type, the body lists the answers with their labels,
+    through a real SMTP server (aiosmtpd)."""
+    inbox, _, settings = smtp
+    at = datetime(2026, 11, 24, 10, 5, tzinfo=UTC)
+    note = check_note(
+        demo_clients[BIKES], "lisa", "Piet de Boer", "06-12345678", "Band lek", agent="Sanne",
+        at=at, call_type="reparatie",
+        answers={"merk": "gaz", "framenummer": "GZ12345é", "elektrisch": "n"},
+    )  # fmt: skip
+    outbox.add_note(note, at=at)
+    assert [o.result for o in deliver_due(outbox, demo_clients, settings, NOW)] == ["sent"]
+    (mail,) = inbox.messages
+    assert mail["Subject"] == "Reparatie: Piet de Boer — Fietsenmakerij Van Dijk"
+    body = mail.get_content().replace("\r\n", "\n")
+    assert "Reparatie:\n  Merk:               Gazelle\n" in body
+    assert "  Framenummer:        GZ12345é\n" in body
+    assert "  Elektrische fiets?: nee\n" in body
+
+
 def test_server_down_keeps_note_queued_and_delivers_when_back(outbox, demo_clients, smtp):
     inbox, server, settings = smtp
     note = save(outbox, demo_clients)

@@ -237,7 +237,13 @@ ABSENT = "Afwezig"
 CLOSED = "GESLOTEN"
 NEXT_CHANGE = "Volgende wissel"
 NOT_CURRENT = "niet actueel"
-KIND = {"person": "persoon", "department": "afdeling", "topic": "onderwerp"}
+KIND = {
+    "person": "persoon",
+    "department": "afdeling",
+    "topic": "onderwerp",
+    "call_type": "gesprekssoort",
+}
+CALL_TYPE_F6 = "F6: notitie met deze vragen"
 ON_DUTY_UNTIL = "dienst tot {until}"
 OFF_DUTY = "geen dienst"
 BACK_ON_DUTY = "weer in dienst {when}"
@@ -316,6 +322,12 @@ NOTE_MEANT_FOR = "Voor {asked}, via {target} (vervanger)."
 NOTE_RECIPIENT_BACK = "○ {name} heeft nu geen dienst; weer in dienst {back} en ziet de notitie dan."
 NOTE_RECIPIENT_OFF_DUTY = "○ {name} heeft de komende dagen geen dienst volgens het rooster."
 NOTE_CANNOT_SAVE = "Nog niet op te slaan: {reason}"
+NOTE_CALL_TYPE = "Soort gesprek"
+NOTE_CALL_TYPE_HINT = "typ een soort ({examples}) of laat leeg"
+NOTE_CALL_TYPE_CHOSEN = "✔ {title} — vragen hieronder, * is verplicht"
+NOTE_CALL_TYPE_SEVERAL = "past bij: {titles} — typ verder"
+NOTE_CALL_TYPE_UNKNOWN = "geen soort '{typed}' bij deze klant (kies uit {titles})"
+NOTE_ANSWER_REQUIRED = " *"
 NOTE_ABSENT_TITLE = "Ontvanger afwezig"
 NOTE_ABSENT_HINT = "Enter: naar vervanger en opslaan · k: toch voor {name} (gelogd) · Esc: terug"
 DRAFT_TITLE = "Niet-opgeslagen notities"

@@ -80,11 +80,13 @@ def cmd_search(args) -> int:
         return 0
     if not hits:
         print("niets gevonden")
+    width = max(len(k) for k in texts.KIND.values())
     for hit in hits:
         client = f"{hit.entry.client}  " if args.all else ""
         stale = "  (niet actueel)" if not hit.current else ""
         kind = texts.KIND.get(hit.kind, hit.kind)
-        print(f"{hit.score:5.1f}  {client}{kind:<10} {hit.entry.id:<24} {hit.entry.title}{stale}")
+        line = f"{hit.score:5.1f}  {client}{kind:<{width}} {hit.entry.id:<24} {hit.entry.title}"
+        print(line + stale)
     return 0
 
 

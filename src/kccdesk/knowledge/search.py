@@ -389,7 +389,7 @@ def instructed_words(client: Client) -> dict[str, tuple[str, ...]]:
 
 
 def entries_for(client: Client) -> list[Entry]:
-    """A client's people, departments and topics as search entries."""
+    """A client's people, departments, topics and call types as search entries."""
     entries: list[Entry] = []
     departments: dict[str, list[str]] = {}
     instructed = instructed_words(client) if client.instructions else {}
@@ -432,6 +432,20 @@ def entries_for(client: Client) -> list[Entry]:
                 topic.body,
                 topic.valid_from,
                 topic.valid_until,
+            )
+        )
+    for call_type in client.call_types:
+        # "geen warmte" finds *Storing melden*: F6 on it opens the note with its questions
+        route = client.person_name(call_type.route_to) if call_type.route_to else ""
+        entries.append(
+            Entry(
+                client.id,
+                "call_type",
+                call_type.id,
+                call_type.title,
+                route,
+                tuple(call_type.keywords),
+                call_type.instructions,
             )
         )
     return entries

@@ -43,15 +43,31 @@ class NoteDraft:
     desk: int = 0  # process id of the desk that writes it
     desk_started: str = ""  # when that process started (process_started), "" if unknown
     saved_at: str = ""  # ISO time of the last change (the desk's clock)
+    #: the client's call type the note is taken as, and the answers typed so far by field id
+    call_type: str = ""
+    answers: dict[str, str] = field(default_factory=dict)
 
     @property
-    def fields(self) -> tuple[str, ...]:
+    def fields(self) -> tuple[object, ...]:
         """What the agent typed or chose (not when or where the draft was written)."""
-        return (self.recipient, self.caller_name, self.phone, self.message, self.urgency)
+        return (
+            self.recipient,
+            self.caller_name,
+            self.phone,
+            self.message,
+            self.urgency,
+            self.call_type,
+            tuple(sorted(self.answers.items())),
+        )
 
     @property
     def is_empty(self) -> bool:
-        return not (self.caller_name.strip() or self.phone.strip() or self.message.strip())
+        return not (
+            self.caller_name.strip()
+            or self.phone.strip()
+            or self.message.strip()
+            or any(v.strip() for v in self.answers.values())
+        )
 
     @property
     def saved(self) -> datetime | None:
@@ -170,6 +186,10 @@ def _read(path: Path) -> NoteDraft | None:
     values: dict[str, object] = {}
     for key, value in data.items():
         if key not in known:
+            continue
+        if key == "answers":  # the answers typed so far: text by field id, else nothing
+            if isinstance(value, dict):
+                values[key] = {str(k): str(v) for k, v in value.items()}
             continue
         values[key] = int(value) if key == "desk" and isinstance(value, int) else str(value)
     if "desk" in values and not isinstance(values["desk"], int):

@@ -42,8 +42,9 @@ def compose(note: NoteRecord, client: Client, sender: str) -> EmailMessage:
     urgent = note.urgency == "dringend"
     readable = display(note.caller_phone, client.country)
     message = EmailMessage()
+    kind = f"{note.call_type_title}: " if note.call_type_title else "Terugbelverzoek: "
     message["Subject"] = (
-        f"{'[DRINGEND] ' if urgent else ''}Terugbelverzoek: {note.caller_name} — {client.name}"
+        f"{'[DRINGEND] ' if urgent else ''}{kind}{note.caller_name} — {client.name}"
     )
     message["From"] = sender
     message["To"] = recipient_address(client, note.recipient)
@@ -69,6 +70,7 @@ def compose(note: NoteRecord, client: Client, sender: str) -> EmailMessage:
         f"Nummer:   {readable}",
         f"Bellen:   tel:{note.caller_phone}",
         "",
+        *_answer_lines(note),
         "Bericht:",
         note.message,
         "",
@@ -81,6 +83,17 @@ def compose(note: NoteRecord, client: Client, sender: str) -> EmailMessage:
     ]
     message.set_content("\n".join(lines))
     return message
+
+
+def _answer_lines(note: NoteRecord) -> list[str]:
+    """The call type's answers as a labelled list, in the order they were asked, with the
+    labels of that moment (kept with the note)."""
+    if not note.answers:
+        return []
+    width = max(len(label) for _, label, _ in note.answers) + 1
+    lines = [f"{note.call_type_title}:"]
+    lines += [f"  {label + ':':<{width}} {value}" for _, label, value in note.answers]
+    return [*lines, ""]
 
 
 class ServerUnavailable(TemporaryFailure):

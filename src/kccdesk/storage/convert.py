@@ -4,6 +4,7 @@ functions that know both shapes. A row is an ORM row of `rows.py` or a Core row 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import fields
 from functools import cache
 
@@ -128,7 +129,7 @@ NOTE_COLUMNS = (
 def note_record_from_columns(values: tuple) -> NoteRecord:
     """A NoteRecord (without `shown`) from a row of NOTE_COLUMNS (in NoteRecord's order)."""
     *fields_, answers = values
-    return NoteRecord(*fields_, answers=_answers(answers))
+    return dataclasses.replace(NoteRecord(*fields_), answers=_answers(answers))
 
 
 def _answers(stored: list | None) -> tuple[tuple[str, str, str], ...]:

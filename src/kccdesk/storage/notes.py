@@ -62,8 +62,7 @@ class NoteStore(StoreBase):
             shown=shown,
             call_type=note.call_type,
             call_type_title=note.call_type_title,
-            answers=[{"id": f, "label": label, "value": v} for f, label, v in note.answers]
-            or None,
+            answers=[{"id": f, "label": label, "value": v} for f, label, v in note.answers] or None,
         )  # the delivery state starts at the table's defaults (queued, no attempts)
         query = insert(callback_note).values(values).returning(*callback_note.c)
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from kccdesk import texts
-from kccdesk.clients.model import Client, Person, Topic
+from kccdesk.clients.model import CallType, Client, Person, Topic
 from kccdesk.clients.phones import display as phone_display
 from kccdesk.duty.coverage import Gap
 from kccdesk.duty.roster import DutyStatus, OnDuty, person_state
@@ -153,6 +153,26 @@ def topic_detail(topic: Topic, client: Client, status: DutyStatus) -> Text:
         text.append(client.person_name(topic.route_to), "bold")
         text.append("  ")
         text.append_text(person_status(status, topic.route_to))
+    return text
+
+
+def call_type_detail(call_type: CallType, client: Client, status: DutyStatus) -> Text:
+    """A call type: what to ask (required ones marked), its instructions, where it goes;
+    F6 opens the note with these questions."""
+    text = Text(call_type.title, style="bold")
+    text.append(f"  {texts.CALL_TYPE_F6}", "dim")
+    if call_type.instructions:
+        text.append(f"\n{call_type.instructions}")
+    for field in call_type.fields:
+        text.append("\n• ")
+        text.append(field.label, "bold" if field.required else "")
+        if field.required:
+            text.append(" *", "bold red")
+        if field.when and field.when.say:
+            text.append(f"  ({field.when.answer}: {field.when.say})", "yellow")
+    if call_type.route_to:
+        text.append(f"\n{texts.ROUTE_TO}: ", "dim")
+        text.append(client.person_name(call_type.route_to), "bold")
     return text
 
 

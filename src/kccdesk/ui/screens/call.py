@@ -502,6 +502,10 @@ class CallScreen(Screen):
         elif hit.kind == "topic":
             topic = next(t for t in client.topics if t.id == hit.entry.id)
             detail.update(render.topic_detail(topic, client, status))
+        elif hit.kind == "call_type":
+            call_type = client.call_type(hit.entry.id)
+            if call_type is not None:
+                detail.update(render.call_type_detail(call_type, client, status))
         else:
             detail.update(render.department_detail(hit.entry.title, client, status))
 
@@ -866,26 +870,39 @@ class CallScreen(Screen):
         """A note in this call: carry on with the one closed earlier in the call for the same
         person, else a fresh form for the chosen person (the caller's number filled in when
         the softphone gave it). A draft of another call is never pre-filled here (F12)."""
+        hit = self.selected if self.acted_on is None else None
+        call_type = hit.entry.id if hit is not None and hit.kind == "call_type" else ""
         target = self.selected_person()
-        if target is not None:
+        if call_type and hit is not None:
+            # a call type ("geen warmte" → Storing melden): its questions, to whom it routes now
+            client = self.desk.client(hit.entry.client)
+            recipient = self.desk.call_type_recipient(client.id, call_type) or ""
+            target = (client, recipient)
+        elif target is not None:
             client, recipient = target
         else:
             client, recipient = self.client, self.client.callback_default or ""
         self.ensure_call()
         call_id = self.call.id if self.call else ""
         for draft in app_of(self).drafts.of_call(call_id):
-            if draft.client == client.id and (target is None or draft.recipient == recipient):
+            same_type = not call_type or draft.call_type == call_type
+            if (
+                draft.client == client.id
+                and same_type
+                and (target is None or draft.recipient == recipient)
+            ):
                 self.open_note(draft)
                 return
-        self.open_note(self.new_draft(client, recipient))
+        self.open_note(self.new_draft(client, recipient, call_type))
 
-    def new_draft(self, client: Client, recipient: str) -> NoteDraft:
+    def new_draft(self, client: Client, recipient: str, call_type: str = "") -> NoteDraft:
         caller = self.call.caller if self.call and self.call.client == client.id else ""
         return NoteDraft(
             client=client.id,
             recipient=recipient,
             phone=phone_display(caller, client.country) if caller else "",
             call=self.call.id if self.call else "",
+            call_type=call_type,
         )
 
     def open_note(

@@ -16,7 +16,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Select, TextArea
 
 from kccdesk import texts
-from kccdesk.clients.model import Client
+from kccdesk.calltypes.answers import check_answer
+from kccdesk.calltypes.rules import check_answers, find_call_type
+from kccdesk.clients.model import CallType, Client
 from kccdesk.clients.phones import check, display
 from kccdesk.core.text_rule import MAX_MESSAGE, MAX_NAME
 from kccdesk.duty.roster import person_state
@@ -95,9 +97,11 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         #: when F8 was pressed once (monotonic): a second F8 soon after throws the draft away
         self._discard_asked = -DISCARD_AGAIN_WITHIN
         #: the fields' values a refusal on screen is about (None: no refusal shown)
-        self._error_for: tuple[str, ...] | None = None
+        self._error_for: tuple[object, ...] | None = None
         #: the chosen recipient's absence now (kept, so key checks need no roster work)
         self._absence = None
+        #: the call type the note is taken as (its questions are in #type-box)
+        self._type: CallType | None = self.client.call_type(draft.call_type)
 
     @property
     def desk(self):
@@ -135,12 +139,25 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
                 type_to_search=True,
             )
             yield Static(id="recipient-status")
+            if client.call_types:
+                # Above the caller: a type chosen from a search hit costs no Tab in between.
+                yield Label(texts.NOTE_CALL_TYPE)
+                examples = ", ".join(t.title.lower() for t in client.call_types[:2])
+                yield Field(
+                    self._type.title if self._type else "",
+                    id="call-type",
+                    placeholder=texts.NOTE_CALL_TYPE_HINT.format(examples=examples),
+                    select_on_focus=False,
+                )
+                yield Static(id="call-type-check")
             yield Label(texts.NOTE_CALLER, id="caller-label")
             # No select-all on focus: going back to a field continues it, never overwrites it.
             yield Field(self.draft.caller_name, id="caller-name", select_on_focus=False)
             yield Label(texts.NOTE_PHONE)
             yield Field(self.draft.phone, id="phone", select_on_focus=False)
             yield Static(id="phone-check")
+            with Vertical(id="type-box"):
+                yield from self._type_widgets(self._type, self.draft.answers)
             yield Label(texts.NOTE_MESSAGE, id="message-label")
             yield TextField(self.draft.message, id="message", soft_wrap=True)
             urgent = self.draft.urgency == "dringend"
@@ -156,11 +173,112 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         for field in self.query("Input, Select"):
             field.compact = short  # type: ignore[attr-defined]
 
+    def _type_widgets(self, call_type: CallType | None, answers: dict[str, str]):
+        """The questions of a call type, in its order: label (* required), field, check."""
+        if call_type is None:
+            return
+        if call_type.instructions:
+            yield Static(Text(call_type.instructions, style="italic"), id="type-instructions")
+        yield Static(id="type-says")
+        for index, field in enumerate(call_type.fields):
+            label = Text(field.label)
+            if field.required:
+                label.append(texts.NOTE_ANSWER_REQUIRED, "bold red")
+            yield Label(label, id=f"answer-label-{index}")
+            yield Field(
+                answers.get(field.id, ""),
+                id=f"answer-{index}",
+                placeholder=", ".join(field.choices) if field.choices else "",
+                select_on_focus=False,
+            )
+            yield Static(id=f"answer-check-{index}", classes="answer-check")
+
+    def _answers(self) -> dict[str, str]:
+        """What is typed in the type's fields, by field id."""
+        if self._type is None:
+            return {}
+        return {
+            field.id: self.query_one(f"#answer-{index}", Input).value
+            for index, field in enumerate(self._type.fields)
+        }
+
+    def _check_answers(self) -> None:
+        """Each answer checked as typed; what the answers set off shown at once (and an
+        answer that makes the note urgent ticks Dringend: never the other way)."""
+        call_type = self._type
+        if call_type is None:
+            return
+        today = self.desk.today(self.client.id).date()
+        typed = self._answers()
+        for index, field in enumerate(call_type.fields):
+            answer = check_answer(field, typed[field.id], self.client.country, today)
+            line = self.query_one(f"#answer-check-{index}", Static)
+            if answer.problem:
+                line.update(Text(f"✖ {answer.problem}", style="bold red"))
+            elif answer.value and answer.value != " ".join(typed[field.id].split()):
+                line.update(Text(f"✔ {answer.value}", style="green"))
+            else:
+                line.update("")
+        checked = check_answers(call_type, typed, self.client.country, today)
+        says = self.query_one("#type-says", Static)
+        says.update(
+            Text("\n".join(f"⚠ {say}" for say in checked.says), style="bold white on red")
+            if checked.says
+            else ""
+        )
+        urgent = self.query_one("#urgent", Checkbox)
+        if checked.urgency == "dringend" and not urgent.value:
+            urgent.value = True
+
+    def _choose_type(self) -> None:
+        """The type typed in the form: one that fits shows its questions (the recipient
+        its route, when none was chosen); several or none say so."""
+        typed = self.query_one("#call-type", Input).value
+        line = self.query_one("#call-type-check", Static)
+        found = find_call_type(self.client, typed)
+        titles = ", ".join(t.title for t in self.client.call_types)
+        if not typed.strip():
+            chosen = None
+            line.update("")
+        elif len(found) == 1:
+            chosen = found[0]
+            line.update(Text(texts.NOTE_CALL_TYPE_CHOSEN.format(title=chosen.title), style="green"))
+        else:
+            if found:
+                text = texts.NOTE_CALL_TYPE_SEVERAL.format(titles=", ".join(t.title for t in found))
+            else:
+                text = texts.NOTE_CALL_TYPE_UNKNOWN.format(typed=typed.strip(), titles=titles)
+            line.update(Text(text, style="yellow"))
+            return  # the questions shown stay until one type fits
+        if chosen == self._type:
+            return
+        kept = self._answers()
+        self._type = chosen
+        box = self.query_one("#type-box", Vertical)
+        box.remove_children()
+        if chosen is not None:
+            box.mount(*self._type_widgets(chosen, kept))
+            if not self._recipient():
+                routed = self.desk.call_type_recipient(self.client.id, chosen.id)
+                if routed:
+                    self.query_one("#recipient", Select).value = routed
+            self.call_after_refresh(self._type_shown)
+
+    def _type_shown(self) -> None:
+        self.on_resize()
+        self._check_answers()
+        self._store_draft()
+
     def on_mount(self) -> None:
         self.on_resize()
         self._show_lengths()
         self._check_phone()
         self._show_recipient()
+        if self._type is not None:
+            self.query_one("#call-type-check", Static).update(
+                Text(texts.NOTE_CALL_TYPE_CHOSEN.format(title=self._type.title), style="green")
+            )
+            self._check_answers()
         first_empty = (
             "#caller-name"
             if not self.draft.caller_name
@@ -299,6 +417,8 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             desk=pid,
             desk_started=started,
             saved_at=self.desk.clock().isoformat(),
+            call_type=self._type.id if self._type else "",
+            answers=self._answers(),
         )
 
     def _store_draft(self) -> None:
@@ -321,6 +441,10 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
     def _changed(self, event) -> None:
         if isinstance(event, Input.Changed) and event.input.id == "phone":
             self._check_phone()
+        if isinstance(event, Input.Changed) and event.input.id == "call-type":
+            self._choose_type()
+        if isinstance(event, Input.Changed) and (event.input.id or "").startswith("answer-"):
+            self._check_answers()
         if isinstance(event, Select.Changed):
             self._show_recipient()
         if isinstance(event, Checkbox.Changed):
@@ -397,6 +521,20 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             self.query_one("#phone").focus()
             return
         note = self.current()
+        if self._type is not None:
+            blocking = check_answers(
+                self._type,
+                note.answers,
+                self.client.country,
+                self.desk.today(self.client.id).date(),
+            )
+            field = blocking.blocking
+            if field is not None:
+                # Say which answer is missing or wrong, and go where it is typed.
+                self._show_error(texts.NOTE_CANNOT_SAVE.format(reason=blocking.refusal()))
+                index = self._type.fields.index(field)
+                self.query_one(f"#answer-{index}").focus()
+                return
         try:
             check_note(
                 self.client,
@@ -408,6 +546,8 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
                 at=self.desk.clock(),
                 allow_absent=keep_absent,
                 meant_for=note.meant_for,
+                call_type=note.call_type,
+                answers=note.answers,
             )
         except RecipientAbsent as refusal:
             self._ask_about_absence(refusal)
@@ -456,6 +596,8 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
                 replaces=self.replaces.id if self.replaces else None,
                 call=note.call,
                 meant_for=note.meant_for,
+                call_type=note.call_type,
+                answers=note.answers,
             )
         except Exception as exc:
             self.post_message(self.Failed(str(exc)))

@@ -1,0 +1,109 @@
+"""Call types in the desk (issue 24): a search hit of a type opens the note with its
+questions, typed ahead in one burst; required answers block Ctrl+S with the focus on the
+first missing one; an answer's rule shows at once and makes the note urgent; the answers are
+in the draft on disk and in the stored note; a type typed in the form shows its questions."""
+
+from __future__ import annotations
+
+from desk_helpers import SIZE, build_app, settle, text_of, type_text
+from kccdesk.ui.screens.note_form import NoteForm
+from test_call_flow import _burst
+
+HEAT = "storingsdienst-warmtenet"
+PRACTICE = "huisartsen-de-linde"
+
+
+async def _settled(pilot, rounds: int = 20) -> None:
+    for _ in range(rounds):
+        await settle(pilot)
+
+
+async def test_geen_warmte_finds_the_type_and_f6_asks_its_questions(demo_store):
+    app = build_app(demo_store.url, HEAT)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "geen warmte")
+        found = [(h.kind, h.entry.id) for h in app.screen.hits]
+        assert ("call_type", "storing") in found[:3], found  # beside the control room
+        await pilot.press(*["down"] * found.index(("call_type", "storing")))
+        await settle(pilot)
+        assert "Straat en huisnummer *" in text_of(app, "#detail")
+        # the whole note in one burst: each answer one Tab further, Ctrl+S at the end
+        keys = ["f6", *"Anna de Wit", "tab", *"0612345678", "tab", *"Dorpsstraat 12", "tab"]
+        keys += [*"9711lm", "tab", *"ja", "tab", "tab", *"Geen warmte sinds vanochtend"]
+        _burst(app, [*keys, "ctrl+s"])
+        for _ in range(60):
+            await settle(pilot)
+            if not isinstance(app.screen, NoteForm):
+                break
+        assert not isinstance(app.screen, NoteForm), "not saved"
+    (note,) = [n for n in demo_store.notes() if n.caller_name == "Anna de Wit"]
+    assert note.call_type == "storing" and note.call_type_title == "Storing melden"
+    assert note.answers == (
+        ("adres", "Straat en huisnummer", "Dorpsstraat 12"),
+        ("postcode", "Postcode", "9711 LM"),
+        ("gaslucht", "Ruikt u gas?", "ja"),
+    )
+    assert note.urgency == "dringend"  # gas smell
+    assert note.recipient in {"rbos", "emulder", "shoekstra"}  # the mechanic on duty
+
+
+async def test_a_missing_required_answer_blocks_the_save_and_takes_the_focus(demo_store):
+    app = build_app(demo_store.url, HEAT)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "storing")
+        await pilot.press("f6")
+        await _settled(pilot)
+        form = app.screen
+        assert isinstance(form, NoteForm)
+        _burst(app, [*"Anna", "tab", *"0612345678", "tab", *"Dorpsstraat 1", "ctrl+s"])
+        await _settled(pilot)
+        assert isinstance(app.screen, NoteForm)
+        error = text_of(app, "#form-error")
+        assert "nog niet ingevuld: Postcode, Ruikt u gas?" in error
+        assert app.focused is form.query_one("#answer-1")
+        # the rule's text appears as soon as the answer is typed, and Dringend is ticked
+        _burst(app, [*"9711LM", "tab", *"j"])
+        await _settled(pilot)
+        assert "Direct 112 bellen" in text_of(app, "#type-says")
+        assert form.query_one("#urgent").value is True
+        assert "✔ 9711 LM" in text_of(app, "#answer-check-1")
+        # what was typed is on disk, answers included (a crash loses nothing)
+        (draft,) = [d for d in app.drafts.all() if d.caller_name == "Anna"]
+        assert draft.call_type == "storing"
+        assert draft.answers["adres"] == "Dorpsstraat 1" and draft.answers["gaslucht"] == "j"
+    assert not [n for n in demo_store.notes() if n.caller_name == "Anna"]
+
+
+async def test_a_wrong_answer_is_said_as_typed(demo_store):
+    app = build_app(demo_store.url, PRACTICE)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "herhaalrecept")
+        await pilot.press("f6")
+        await _settled(pilot)
+        form = app.screen
+        form.query_one("#answer-0").value = "31-02-1980"
+        await _settled(pilot)
+        assert "bestaat niet" in text_of(app, "#answer-check-0")
+        form.query_one("#answer-0").value = "01-01-2099"
+        await _settled(pilot)
+        assert "ligt in de toekomst" in text_of(app, "#answer-check-0")
+        assert form.query_one("#recipient").value == "assistentie"  # the type's route
+
+
+async def test_a_type_typed_in_the_form_shows_its_questions(demo_store):
+    app = build_app(demo_store.url, HEAT)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "rik bos")
+        await pilot.press("f6")
+        await _settled(pilot)
+        form = app.screen
+        assert not form.query("#answer-0")
+        form.query_one("#call-type").value = "sto"
+        await _settled(pilot)
+        assert "Storing melden" in text_of(app, "#call-type-check")
+        assert form.query_one("#answer-0") is not None
+        assert form.query_one("#recipient").value == "rbos"  # the agent's choice stays
+        form.query_one("#call-type").value = "xyz"
+        await _settled(pilot)
+        assert "geen soort 'xyz'" in text_of(app, "#call-type-check")
+        assert form.query_one("#answer-0") is not None  # the questions stay until one fits
