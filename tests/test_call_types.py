@@ -125,7 +125,10 @@ def test_duplicate_fields_and_types_are_refused():
 
 
 def test_a_route_window_that_is_no_window_is_refused():
-    route = '\n[[call_types.routes]]\ndays = ["mon"]\nstart = "22:00"\nend = "22:00"\nroute_to = "rbos"\n'
+    route = (
+        '\n[[call_types.routes]]\ndays = ["mon"]\nstart = "22:00"\nend = "22:00"\n'
+        'route_to = "rbos"\n'
+    )
     assert "route 1: begin en einde zijn gelijk" in errors_of(HEAD + GOOD_TYPE + route)[0]
     bad_day = route.replace('"mon"', '"maandag"').replace('end = "22:00"', 'end = "07:00"')
     assert "onbekende dag 'maandag'" in errors_of(HEAD + GOOD_TYPE + bad_day)[0]
