@@ -44,7 +44,7 @@ async def test_geen_warmte_finds_the_type_and_f6_asks_its_questions(demo_store):
         ("gaslucht", "Ruikt u gas?", "ja"),
     )
     assert note.urgency == "dringend"  # gas smell
-    assert note.recipient in {"rbos", "emulder", "shoekstra"}  # the mechanic on duty
+    assert note.recipient == "meldkamer"  # the type's route on a Monday at 10:00
 
 
 async def test_a_missing_required_answer_blocks_the_save_and_takes_the_focus(demo_store):

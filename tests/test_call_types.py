@@ -282,14 +282,16 @@ def test_find_a_call_type_by_what_the_agent_types(demo_clients):
 @pytest.mark.parametrize(
     ("local", "route"),
     [
-        (datetime(2026, 12, 2, 10, 0), "Techniek"),
-        (datetime(2026, 12, 2, 22, 0), "meldkamer"),
-        (datetime(2026, 12, 3, 3, 0), "meldkamer"),  # past midnight: the night before's
-        (datetime(2026, 12, 3, 7, 0), "Techniek"),
+        (datetime(2026, 12, 2, 10, 0), "meldkamer"),  # a Wednesday: the control room
+        (datetime(2026, 12, 2, 17, 0), "Techniek"),  # after its hours: the mechanic on call
+        (datetime(2026, 12, 3, 3, 0), "Techniek"),  # past midnight: the evening's window
+        (datetime(2026, 12, 3, 7, 0), "meldkamer"),
+        (datetime(2026, 12, 5, 12, 0), "Techniek"),  # Saturday
         # the DST nights: 02:30 does not exist on 29 March and happens twice on 25 October
-        (datetime(2026, 3, 29, 3, 30), "meldkamer"),
-        (datetime(2026, 10, 25, 2, 30, fold=1), "meldkamer"),
-        (datetime(2026, 10, 25, 7, 0), "Techniek"),
+        (datetime(2026, 3, 29, 3, 30), "Techniek"),
+        (datetime(2026, 10, 25, 2, 30, fold=1), "Techniek"),
+        (datetime(2026, 10, 26, 6, 59), "Techniek"),  # Sunday evening's window, into Monday
+        (datetime(2026, 10, 26, 7, 0), "meldkamer"),
     ],
 )
 def test_the_night_variant_by_the_clients_clock(demo_clients, local, route):
@@ -312,9 +314,9 @@ def test_a_window_past_midnight_belongs_to_the_day_it_starts():
 def test_a_department_route_goes_to_whoever_of_it_is_on_duty(demo_clients):
     client = demo_clients[HEAT]
     storing = client.call_type("storing")
-    noon = datetime(2026, 12, 2, 12, 0, tzinfo=AMSTERDAM)
-    assert recipient_of(client, storing, noon, lambda p: p == "emulder") == "emulder"
-    # nobody of the department on duty: its first person (sees it when back)
-    assert recipient_of(client, storing, noon, lambda p: False) == "rbos"
     night = datetime(2026, 12, 2, 23, 0, tzinfo=AMSTERDAM)
-    assert recipient_of(client, storing, night, lambda p: False) == "meldkamer"
+    assert recipient_of(client, storing, night, lambda p: p == "emulder") == "emulder"
+    # nobody of the department on duty: its first person (sees it when back)
+    assert recipient_of(client, storing, night, lambda p: False) == "rbos"
+    noon = datetime(2026, 12, 2, 12, 0, tzinfo=AMSTERDAM)
+    assert recipient_of(client, storing, noon, lambda p: False) == "meldkamer"
