@@ -103,3 +103,44 @@ def test_reader_that_goes_away_is_silent(cli, args):
     child.wait(timeout=60)
     assert errors == b""
     assert child.returncode == 141
+
+
+CALL_TYPE_NOTE = (
+    "note", "add", "--client", EMERGENCY, "--to", "rbos", "--name", "Anna",
+    "--phone", "0612345678", "--message", "Geen warmte", "--type", "storing",
+)  # fmt: skip
+
+
+def test_a_note_of_a_call_type_on_the_command_line(cli):
+    """Issue 24: `note add --type ID --field name=value`, the desk's rules; `note list` and
+    its JSON carry the type and the answers."""
+    import json
+
+    fields = ["--field", "adres=Dorpsstraat 1", "--field", "postcode=9711lm"]
+    saved = cli(*CALL_TYPE_NOTE, *fields, "--field", "gaslucht=ja", "--json")
+    assert saved.returncode == 0, saved.stderr
+    note = json.loads(saved.stdout)
+    assert note["call_type"] == "storing" and note["urgency"] == "dringend"
+    assert note["answers"][1] == {"id": "postcode", "label": "Postcode", "value": "9711 LM"}
+    listed = cli("note", "list", "--client", EMERGENCY)
+    assert "Storing melden: Anna" in listed.stdout and "    Postcode: 9711 LM" in listed.stdout
+    as_json = json.loads(cli("note", "list", "--client", EMERGENCY, "--json").stdout)
+    assert as_json[0]["call_type_title"] == "Storing melden"
+
+
+@pytest.mark.parametrize(
+    ("fields", "code", "fragment"),
+    [
+        (["--field", "adres=Dorpsstraat 1"], 1, "nog niet ingevuld: Postcode, Ruikt u gas?"),
+        (["--field", "postcode=1234"], 1, "Postcode: een Nederlandse postcode"),
+        (["--field", "kleur=rood"], 1, "veld 'kleur' hoort niet bij gesprekssoort"),
+        (["--field", "adres"], 2, "schrijf veld=waarde"),
+        (["--field", "adres=a", "--field", "adres=b"], 2, "twee keer opgegeven"),
+        (["--field", "adres=a\x1b[2Jb"], 1, "stuurteken"),
+        (["--field", "adres=" + "x" * 10_000], 1, "te lang (10000 tekens"),
+    ],
+)
+def test_a_call_type_note_refused_on_the_command_line_says_why(cli, fields, code, fragment):
+    before = cli("note", "list", "--json").stdout
+    one_line(cli(*CALL_TYPE_NOTE, *fields), code, fragment)
+    assert cli("note", "list", "--json").stdout == before

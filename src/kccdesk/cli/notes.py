@@ -26,6 +26,16 @@ def add_parsers(sub) -> None:
     add.add_argument("--urgency", default="normaal", choices=("normaal", "dringend"))
     add.add_argument("--agent", default=None)
     add.add_argument(
+        "--type", default="", metavar="SOORT", help="gesprekssoort van de klant ([[call_types]])"
+    )
+    add.add_argument(
+        "--field",
+        action="append",
+        default=[],
+        metavar="VELD=WAARDE",
+        help="antwoord op een vraag van de gesprekssoort (herhaal per veld)",
+    )
+    add.add_argument(
         "--keep-absent-recipient",
         action="store_true",
         help="bewaar voor een afwezige ontvanger toch (wordt gelogd)",
@@ -59,10 +69,13 @@ def cmd_note(args) -> int:
             zone = desk.client(n.client).zone if desk.has_client(n.client) else None
             when = n.created_at.astimezone(zone).strftime("%d-%m %H:%M")
             via = f" (voor {n.addressed_to})" if n.addressed_to else ""
+            kind = f" {n.call_type_title}:" if n.call_type_title else ""
             print(
-                f"#{n.id} {when} {n.client} → {n.recipient}{via}: {n.caller_name} "
+                f"#{n.id} {when} {n.client} → {n.recipient}{via}:{kind} {n.caller_name} "
                 f"{display(n.caller_phone)} — {n.message} [{STATUS.get(n.status, n.status)}]"
             )
+            for _, label, value in n.answers:
+                print(f"    {label}: {value}")
         return 0
     if desk.actor.claims_someone_else(args.agent or ""):
         raise CliError(
@@ -78,6 +91,7 @@ def cmd_note(args) -> int:
     if not named:
         raise CliError(f"--to '{args.to}': geen medewerker met die id of naam bij {args.client}")
     recipient = named[0]
+    answers = _answers(args.field)
     try:
         note = desk.add_note(
             args.client,
@@ -88,6 +102,8 @@ def cmd_note(args) -> int:
             urgency=args.urgency,
             agent=agent,
             keep_absent_recipient=args.keep_absent_recipient,
+            call_type=args.type,
+            answers=answers,
         )
     except NoteRefused as exc:
         print(f"kccdesk: notitie niet opgeslagen: {exc}", file=sys.stderr)
@@ -105,6 +121,20 @@ def cmd_note(args) -> int:
             f"{display(note.caller_phone)}"
         )
     return 0
+
+
+def _answers(given: list[str]) -> dict[str, str]:
+    """`--field veld=waarde`, each field once (bad usage, exit 2, when not)."""
+    answers: dict[str, str] = {}
+    for item in given:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise CliError(f"--field {item[:60]!r}: schrijf veld=waarde (bijv. postcode=9711LM)")
+        if name in answers:
+            raise CliError(f"--field {name}: twee keer opgegeven")
+        answers[name] = value
+    return answers
 
 
 def cmd_send(args) -> int:
