@@ -42,6 +42,7 @@ async def test_geen_warmte_finds_the_type_and_f6_asks_its_questions(demo_store):
         ("adres", "Straat en huisnummer", "Dorpsstraat 12"),
         ("postcode", "Postcode", "9711 LM"),
         ("gaslucht", "Ruikt u gas?", "ja"),
+        ("warm_water", "Nog warm water?", ""),  # not asked: kept open, for the report
     )
     assert note.urgency == "dringend"  # gas smell
     assert note.recipient == "meldkamer"  # the type's route on a Monday at 10:00

@@ -245,6 +245,7 @@ def test_check_note_keeps_the_type_its_answers_and_what_they_set_off(demo_client
         ("adres", "Straat en huisnummer", "Dorpsstraat 1"),
         ("postcode", "Postcode", "9711 LM"),
         ("gaslucht", "Ruikt u gas?", "ja"),
+        ("warm_water", "Nog warm water?", ""),  # not asked: kept open, for the report
     )
 
 

@@ -4,6 +4,7 @@ apart from our mistake, and refusals that store nothing."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -394,3 +395,45 @@ def test_a_call_ended_within_seconds_with_nothing_done_is_not_logged():
     assert idle.worth_logging_until(started + timedelta(seconds=40))  # a short question
     asked = CallSession(HEAT, started, caller="+31612345678", explicit=True)
     assert asked.worth_logging_until(started + timedelta(seconds=3))
+
+
+STORING = {"adres": "Dorpsstraat 1", "postcode": "9711LM", "gaslucht": "nee"}
+
+
+def test_onvolledig_names_the_questions_left_open_and_shows_the_type_as_it_was(lead, clock):
+    """Issue 24: the review takes "onvolledig"; the verdict names the questions not
+    answered and the reconstruction lists the answers with the labels of that moment."""
+    note = lead.add_note(HEAT, "rbos", "Piet", "0612345678", "geen warmte", agent="Sanne",
+                         call_type="storing", answers=STORING)  # fmt: skip
+    item = lead.add_feedback(HEAT, "onvolledig", "warm water niet gevraagd", note_id=note.id)
+    r = lead.reconstruct(item.id)
+    assert (r.cause, r.verdict) == ("ons", "niet ingevuld bij Storing melden: Nog warm water?")
+    text = "\n".join(lines(lead.client(HEAT), r))
+    assert "  gesprekssoort Storing melden:" in text
+    assert "    Postcode: 9711 LM" in text and "    Nog warm water?: — (niet ingevuld)" in text
+    plain = lead.add_note(HEAT, "rbos", "Jan", "0612345678", "storing", agent="Sanne")
+    item = lead.add_feedback(HEAT, "onvolledig", "adres ontbrak", note_id=plain.id)
+    assert "zonder gesprekssoort" in lead.reconstruct(item.id).verdict
+    full = lead.add_note(HEAT, "rbos", "Kees", "0612345678", "storing", agent="Sanne",
+                         call_type="storing", answers={**STORING, "warm_water": "ja"})  # fmt: skip
+    item = lead.add_feedback(HEAT, "onvolledig", "etage ontbrak", note_id=full.id)
+    assert lead.reconstruct(item.id).cause == "client"
+
+
+def test_the_report_counts_notes_per_call_type_and_how_many_were_complete(lead, clock):
+    from kccdesk.teamlead import report as formats
+
+    for answers in (STORING, {**STORING, "warm_water": "ja"}, {**STORING, "warm_water": "nee"}):
+        lead.add_note(HEAT, "rbos", "Piet", "0612345678", "geen warmte", agent="Sanne",
+                      call_type="storing", answers=answers)  # fmt: skip
+    lead.add_note(HEAT, "rbos", "Jan", "0612345678", "iets anders", agent="Sanne")
+    report = lead.report(HEAT, "2026-W48")
+    assert report.indicators.call_types == (("Storing melden", 3, 2),)
+    text = formats.to_text(report)
+    assert "Notities: Storing melden" in text
+    assert "volledig bij eerste opslag (alle vragen beantwoord): 2 (66,7%)" in text
+    as_json = json.loads(formats.to_json(report))
+    assert as_json["indicators"]["call_types"] == [
+        {"title": "Storing melden", "notes": 3, "complete": 2}
+    ]
+    assert "gesprekssoort,Storing melden" in formats.to_csv(report)

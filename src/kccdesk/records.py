@@ -46,6 +46,12 @@ class NoteRecord:
     answers: tuple[tuple[str, str, str], ...] = ()
 
     @property
+    def unanswered(self) -> tuple[str, ...]:
+        """The labels of its call type's questions left open (optional ones: a required
+        one could not be left open)."""
+        return tuple(label for _, label, value in self.answers if not value)
+
+    @property
     def needs_agent(self) -> bool:
         """Refused, or perhaps delivered: an agent takes it again or asks the recipient."""
         return self.status in NEEDS_AGENT

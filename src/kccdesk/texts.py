@@ -560,6 +560,7 @@ FEEDBACK_CATEGORY_TEXT = {
     "verkeerde-ontvanger": "notitie naar de verkeerde ontvanger",
     "fout-nummer": "fout terugbelnummer",
     "informatie-ontbrak": "informatie ontbrak",
+    "onvolledig": "notitie onvolledig (vragen van de gesprekssoort niet ingevuld)",
     "rooster-niet-actueel": "rooster niet actueel",
     "anders": "overige feedback",
 }
@@ -568,6 +569,7 @@ ASK_ABSENCES = "afwezigheden uiterlijk de dag ervoor doorgeven"
 ASK_ROSTER = "roosterwijzigingen vóór de dienst invoeren"
 ASK_CLOSURES = "sluitingsdagen vooraf doorgeven"
 ASK_INFO = "ontbrekende informatie aanvullen in de instructies"
+ASK_CALL_TYPES = "de vragen die u bij zo'n melding nodig heeft opnemen in de gesprekssoort"
 ASK_NUMBERS = "telefoonnummers en gegevens van medewerkers actueel houden"
 ASK_OTHER = "de overige feedback samen bespreken"
 #: a roster change that reached us after the call, by the kind of entry
@@ -584,11 +586,16 @@ ASK_BY_CATEGORY = {
     "rooster-niet-actueel": ASK_ROSTER,
     "verkeerde-ontvanger": ASK_ABSENCES,
     "informatie-ontbrak": ASK_INFO,
+    "onvolledig": ASK_CALL_TYPES,
     "fout-nummer": ASK_NUMBERS,
     "anders": ASK_OTHER,
 }
 
 #: every label the report prints
+REPORT_CALL_TYPE_LABEL = "Notities: {title}"
+REPORT_CALL_TYPE_COMPLETE = (
+    "volledig bij eerste opslag (alle vragen beantwoord): {complete} ({pct})"
+)
 REPORT_LABELS = {
     "title": "Rapportage",
     "period": "Periode",

@@ -13,7 +13,7 @@ from kccdesk.core.errors import InputError
 #: imported here: building the parser must stay cheap for every command)
 CATEGORY_HELP = (
     "doorverbonden-zonder-dienst, verkeerde-ontvanger, fout-nummer, informatie-ontbrak, "
-    "rooster-niet-actueel of anders"
+    "onvolledig, rooster-niet-actueel of anders"
 )
 #: the largest id a database row can have (SQLite and PostgreSQL bigint)
 MAX_ID = 2**63 - 1

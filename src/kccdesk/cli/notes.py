@@ -75,7 +75,8 @@ def cmd_note(args) -> int:
                 f"{display(n.caller_phone)} — {n.message} [{STATUS.get(n.status, n.status)}]"
             )
             for _, label, value in n.answers:
-                print(f"    {label}: {value}")
+                if value:
+                    print(f"    {label}: {value}")
         return 0
     if desk.actor.claims_someone_else(args.agent or ""):
         raise CliError(

@@ -88,11 +88,12 @@ def compose(note: NoteRecord, client: Client, sender: str) -> EmailMessage:
 def _answer_lines(note: NoteRecord) -> list[str]:
     """The call type's answers as a labelled list, in the order they were asked, with the
     labels of that moment (kept with the note)."""
-    if not note.answers:
+    answered = [(label, value) for _, label, value in note.answers if value]
+    if not answered:
         return []
-    width = max(len(label) for _, label, _ in note.answers) + 1
+    width = max(len(label) for label, _ in answered) + 1
     lines = [f"{note.call_type_title}:"]
-    lines += [f"  {label + ':':<{width}} {value}" for _, label, value in note.answers]
+    lines += [f"  {label + ':':<{width}} {value}" for label, value in answered]
     return [*lines, ""]
 
 

@@ -182,7 +182,7 @@ class TypedCall:
     """A note's call type with its answers checked: what it stores and what it set off."""
 
     call_type: CallType
-    answers: tuple[tuple[str, str, str], ...]  # (field id, label, answer), answered only
+    answers: tuple[tuple[str, str, str], ...]  # (field id, label, answer or "") per field
     urgency: str | None
     says: tuple[str, ...]
 
@@ -211,9 +211,7 @@ def typed_call(
     refusal = checked.refusal()
     if refusal:
         raise NoteRefused(refusal)
-    answers = tuple(
-        (f.id, f.label, checked.answers[f.id].value)
-        for f in call_type.fields
-        if checked.answers[f.id].value
-    )
+    # every question with its answer, "" when not answered: the report counts a note
+    # complete when all were, and the review names those left open
+    answers = tuple((f.id, f.label, checked.answers[f.id].value) for f in call_type.fields)
     return TypedCall(call_type, answers, checked.urgency, checked.says)

@@ -24,6 +24,7 @@ CATEGORIES = (
     "verkeerde-ontvanger",
     "fout-nummer",
     "informatie-ontbrak",
+    "onvolledig",
     "rooster-niet-actueel",
     "anders",
 )

@@ -195,6 +195,9 @@ class Indicators:
     #: some calls' 7-day window had not ended when this was computed: FTR may still drop
     provisional: bool
     judgements: tuple[CallJudgement, ...] = ()
+    #: per call type of the week's notes: (title, notes, complete at first save: every
+    #: question answered, optional ones too)
+    call_types: tuple[tuple[str, int, int], ...] = ()
 
     @property
     def hours(self) -> float:
@@ -235,6 +238,10 @@ class Indicators:
                 "pct": self.first_time_right_pct,
                 "provisional": self.provisional,
             },
+            "call_types": [
+                {"title": title, "notes": count, "complete": complete}
+                for title, count, complete in self.call_types
+            ],
             "definitions": dict(DEFINITIONS),
         }
 
@@ -277,6 +284,18 @@ def _next_calls(calls: Iterable[CallRecord]) -> dict[int, CallRecord]:
         for before, after in pairwise(group):
             following[before.id] = after
     return following
+
+
+def _per_call_type(notes: list[NoteRecord]) -> tuple[tuple[str, int, int], ...]:
+    """Notes per call type (by the title they were saved with), and how many had every
+    question answered when first saved (a note is never changed after)."""
+    counts: dict[str, list[int]] = {}
+    for note in notes:
+        if note.call_type_title:
+            count = counts.setdefault(note.call_type_title, [0, 0])
+            count[0] += 1
+            count[1] += not note.unanswered
+    return tuple((title, n, complete) for title, (n, complete) in sorted(counts.items()))
 
 
 def compute(
@@ -351,6 +370,7 @@ def compute(
         timing_softphone=sum(1 for c in handled if c.timing == "softphone"),
         timing_desk=sum(1 for c in handled if c.timing != "softphone"),
         notes=len(week_notes),
+        call_types=_per_call_type(week_notes),
         transfers=sum(1 for c in handled if c.outcome == "transferred"),
         failed_transfers=failed,
         stopped_transfers=len(stopped) - failed,

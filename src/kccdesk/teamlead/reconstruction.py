@@ -32,6 +32,8 @@ STATE_TEXT = {ON_DUTY: "dienst", OFF_DUTY: "geen dienst", ABSENT: "afwezig"}
 CLIENT = "client"
 OURS = "ons"
 UNKNOWN = "onbekend"
+#: the feedback category of a note that lacked what the client needed (issue 24)
+INCOMPLETE = "onvolledig"
 
 
 @dataclass(frozen=True)
@@ -271,6 +273,18 @@ def _verdict(
             f"het nummer {number} was geldig en is zo opgeslagen: verkeerd verstaan of niet "
             "teruggelezen? (de desk controleert alleen of een nummer kan bestaan)"
         )
+    if category == INCOMPLETE and note is not None:
+        if not note.call_type_title:
+            return OURS, (
+                "de notitie is zonder gesprekssoort opgenomen: de vragen van de klant zijn niet "
+                "gesteld"
+            )
+        if note.unanswered:
+            return OURS, (f"niet ingevuld bij {note.call_type_title}: {', '.join(note.unanswered)}")
+        return CLIENT, (
+            f"alle vragen van {note.call_type_title} zijn beantwoord: wat ontbrak staat niet in "
+            "de gesprekssoort van de klant"
+        )
     if category == "verkeerde-ontvanger" and note is not None and note.addressed_to:
         return CLIENT, (
             f"volgens de afspraak van de klant (notes_to) ging de notitie voor "
@@ -334,6 +348,11 @@ def lines(client: Client, r: Reconstruction) -> list[str]:
             f"{name(n.recipient)}{via}, agent {n.agent or '?'}: {n.caller_name} "
             f"{display(n.caller_phone, client.country)}"
         )
+        if n.call_type_title:  # the type and its questions as they were when it was taken
+            out.append(f"  gesprekssoort {n.call_type_title}:")
+            out.extend(
+                f"    {label}: {value or '— (niet ingevuld)'}" for _, label, value in n.answers
+            )
     s = r.shown
     gone = [
         f"{what} #{ident}"

@@ -45,6 +45,12 @@ from kccdesk.texts import (
     FEEDBACK_STATUS_TEXT as STATUS_TEXT,
 )
 from kccdesk.texts import (
+    REPORT_CALL_TYPE_COMPLETE as CALL_TYPE_COMPLETE,
+)
+from kccdesk.texts import (
+    REPORT_CALL_TYPE_LABEL as CALL_TYPE_LABEL,
+)
+from kccdesk.texts import (
     REPORT_INDICATORS as INDICATOR_LABELS,
 )
 from kccdesk.texts import (
@@ -259,6 +265,14 @@ def summary(report: ClientReport) -> list[tuple[str, str, str]]:
         (INDICATOR_LABELS["overrides"], str(ind.overrides), ""),
         (INDICATOR_LABELS["feedback"], str(ind.feedback), f"onterecht: {ind.feedback_unfounded}"),
         ("First-time-right", _pct(ind.first_time_right_pct), ftr),
+        *(
+            (
+                CALL_TYPE_LABEL.format(title=title),
+                str(count),
+                CALL_TYPE_COMPLETE.format(complete=complete, pct=_pct(100 * complete / count)),
+            )
+            for title, count, complete in ind.call_types
+        ),
     ]
 
 
@@ -449,6 +463,18 @@ def to_csv(report: ClientReport) -> str:
                 omschrijving=label,
                 waarde="" if value is None else value,
                 toelichting=definition,
+            )
+        )
+    for title, count, complete in report.indicators.call_types:
+        writer.writerow(
+            row(
+                soort="gesprekssoort",
+                sleutel=_safe(title),
+                omschrijving=CALL_TYPE_LABEL.format(title=_safe(title)),
+                waarde=count,
+                toelichting=CALL_TYPE_COMPLETE.format(
+                    complete=complete, pct=_pct(100 * complete / count)
+                ),
             )
         )
     for item in report.items:
