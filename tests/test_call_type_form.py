@@ -65,7 +65,7 @@ async def test_a_missing_required_answer_blocks_the_save_and_takes_the_focus(dem
         # the rule's text appears as soon as the answer is typed, and Dringend is ticked
         _burst(app, [*"9711LM", "tab", *"j"])
         await _settled(pilot)
-        assert "Direct 112 bellen" in text_of(app, "#type-says")
+        assert "⚠ Direct 112 bellen" in text_of(app, "#answer-check-2")  # beneath the answer
         assert form.query_one("#urgent").value is True
         assert "✔ 9711 LM" in text_of(app, "#answer-check-1")
         # what was typed is on disk, answers included (a crash loses nothing)

@@ -56,16 +56,20 @@ def check_answers(
             problems.append((field, answer.problem))
         elif not answer.value and field.required:
             missing.append(field)
-        rule = field.when
-        if rule is not None and answer.given and _matches(rule.answer, answer.value):
-            urgency = rule.urgency or urgency
-            if rule.say:
-                says.append(rule.say)
+        if fires(field, answer):
+            assert field.when is not None
+            urgency = field.when.urgency or urgency
+            if field.when.say:
+                says.append(field.when.say)
     return Checked(answers, tuple(problems), tuple(missing), urgency, tuple(says))
 
 
-def _matches(expected: str, value: str) -> bool:
-    return " ".join(expected.split()).casefold() == " ".join(value.split()).casefold()
+def fires(field: TypeField, answer: Answer) -> bool:
+    """Whether this answer sets off the field's rule (`when`)."""
+    rule = field.when
+    if rule is None or not answer.given:
+        return False
+    return " ".join(rule.answer.split()).casefold() == " ".join(answer.value.split()).casefold()
 
 
 def complete(call_type: CallType, typed: Mapping[str, str], country: str, today: date) -> bool:

@@ -17,7 +17,7 @@ from textual.widgets import Checkbox, Input, Select, TextArea
 
 from kccdesk import texts
 from kccdesk.calltypes.answers import check_answer
-from kccdesk.calltypes.rules import check_answers, find_call_type
+from kccdesk.calltypes.rules import check_answers, find_call_type, fires
 from kccdesk.clients.model import CallType, Client
 from kccdesk.clients.phones import check, display
 from kccdesk.core.text_rule import MAX_MESSAGE, MAX_NAME
@@ -179,7 +179,6 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             return
         if call_type.instructions:
             yield Static(Text(call_type.instructions, style="italic"), id="type-instructions")
-        yield Static(id="type-says")
         for index, field in enumerate(call_type.fields):
             label = Text(field.label)
             if field.required:
@@ -213,19 +212,16 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         for index, field in enumerate(call_type.fields):
             answer = check_answer(field, typed[field.id], self.client.country, today)
             line = self.query_one(f"#answer-check-{index}", Static)
-            if answer.problem:
+            if fires(field, answer) and field.when is not None and field.when.say:
+                # right beneath the answer that set it off: where the agent is looking
+                line.update(Text(f"⚠ {field.when.say}", style="bold white on red"))
+            elif answer.problem:
                 line.update(Text(f"✖ {answer.problem}", style="bold red"))
             elif answer.value and answer.value != " ".join(typed[field.id].split()):
                 line.update(Text(f"✔ {answer.value}", style="green"))
             else:
                 line.update("")
         checked = check_answers(call_type, typed, self.client.country, today)
-        says = self.query_one("#type-says", Static)
-        says.update(
-            Text("\n".join(f"⚠ {say}" for say in checked.says), style="bold white on red")
-            if checked.says
-            else ""
-        )
         urgent = self.query_one("#urgent", Checkbox)
         if checked.urgency == "dringend" and not urgent.value:
             urgent.value = True
