@@ -108,3 +108,55 @@ async def test_a_type_typed_in_the_form_shows_its_questions(demo_store):
         await _settled(pilot)
         assert "geen soort 'xyz'" in text_of(app, "#call-type-check")
         assert form.query_one("#answer-0") is not None  # the questions stay until one fits
+
+
+KILLED_MID_NOTE = """
+import os, signal, sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
+from kccdesk.core.settings import Settings
+from kccdesk.ui.factory import make_app
+
+now = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+app = make_app(sys.argv[1], clock=lambda: now, client_id="storingsdienst-warmtenet",
+               settings=Settings(agent="Sanne"))
+
+async def typing(pilot):
+    for key in [*"storing", "f6", *"Anna", "tab", *"0612345678", "tab", *"Dorpsstraat 1",
+                "tab", *"9711"]:
+        await pilot.press(key)
+    for _ in range(20):
+        await pilot.pause(0.05)
+    os.kill(os.getpid(), signal.SIGKILL)  # the terminal closed, the machine froze
+
+app.run(headless=True, size=(120, 35), auto_pilot=typing)
+"""
+
+
+async def test_the_answers_typed_survive_a_killed_desk_and_come_back(demo_store):
+    """Nothing typed is lost: a desk killed in the middle of a call type's questions leaves
+    its draft, answers included, and the next desk offers it with the answers filled in."""
+    import os
+    import subprocess
+    import sys
+
+    from kccdesk.ui.screens.draft_list import DraftList
+
+    # the data directory is the test's own (conftest): the killed desk and the next share it
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_MID_NOTE, demo_store.url], env=dict(os.environ), timeout=120
+    )
+    assert killed.returncode == -9
+    again = build_app(demo_store.url, HEAT)
+    async with again.run_test(size=SIZE) as pilot:
+        await _settled(pilot)
+        assert isinstance(again.screen, DraftList)
+        await pilot.press("enter")
+        await _settled(pilot)
+        form = again.screen
+        assert isinstance(form, NoteForm)
+        draft = form.current()
+        assert (draft.caller_name, draft.call_type) == ("Anna", "storing")
+        assert draft.answers["adres"] == "Dorpsstraat 1" and draft.answers["postcode"] == "9711"
+        assert form.query_one("#answer-1").value == "9711"
+        assert "een Nederlandse postcode" in text_of(again, "#answer-check-1")
