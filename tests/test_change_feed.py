@@ -205,3 +205,53 @@ def test_desk_refused_for_too_many_clients_says_so_and_gets_in_later(private_clu
     assert feed.connected and feed.status == ""
     feed.close()
     store.close()
+
+
+async def test_an_idle_desk_holds_one_server_connection_on_postgresql(demo_clients, monkeypatch):
+    """Issue 27: an idle desk held three connections (its feed, and pooled query
+    connections), so PostgreSQL's max_connections = 100 stopped a team at about 33 desks.
+    Now the feed has its own connection and reads the counters on it, and the query
+    connections close once the desk has been quiet for a while."""
+    import asyncio
+
+    import psycopg
+
+    from conftest import IMPORTED_AT, PG_URL, drop_schema, postgres_schema_url
+    from desk_helpers import MONDAY_10, settle, type_text
+    from kccdesk.core.settings import Settings
+    from kccdesk.storage import engine as engines
+    from kccdesk.ui.factory import make_app
+
+    monkeypatch.setattr(engines, "IDLE_CLOSE_SECONDS", 0.5)
+    schema, url = postgres_schema_url()
+    server = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+
+    def connections() -> int:
+        with psycopg.connect(server) as conn:
+            row = conn.execute(
+                "select count(*) from pg_stat_activity where application_name = %s",
+                (engines.application_name(),),
+            ).fetchone()
+            return row[0]
+
+    try:
+        setup = open_store(url)
+        setup.import_clients(demo_clients.values(), now=IMPORTED_AT)
+        setup.close()
+        app = make_app(url, clock=lambda: MONDAY_10, client_id="huisartsen-de-linde",
+                       settings=Settings(agent="Sanne"))  # fmt: skip
+        async with app.run_test(size=(130, 40)) as pilot:
+            await settle(pilot)
+            await type_text(pilot, "bakker")
+            other = open_store(url)  # another desk writes: this one re-reads
+            other.import_clients([demo_clients["huisartsen-de-linde"]], now=IMPORTED_AT)
+            other.close()
+            counts = []
+            for _ in range(40):
+                await asyncio.sleep(0.1)
+                counts.append(connections())
+                if counts[-1] == 1 and len(counts) > 10:
+                    break
+            assert counts[-1] == 1, counts  # the feed alone
+    finally:
+        drop_schema(schema)

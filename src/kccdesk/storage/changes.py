@@ -18,7 +18,7 @@ import time
 
 from sqlalchemy import text
 
-from kccdesk.storage.engine import NOTIFY_CHANNEL, is_sqlite
+from kccdesk.storage.engine import NOTIFY_CHANNEL, feed_engine, is_sqlite, release_idle
 
 #: how often SQLite's data_version is looked at (seconds); a read of one integer
 SQLITE_POLL = 0.3
@@ -35,6 +35,9 @@ class ChangeFeed:
     def __init__(self, store):
         self.store = store
         self._engine = store.engine
+        # PostgreSQL: a connection of the feed's own, outside the query pool (closed when
+        # idle); the feed also reads the change counters on it: one connection per desk
+        self._listen_engine = feed_engine(store.url, store.engine)
         self._sqlite = is_sqlite(self._engine)
         self._raw = None
         self._seen: dict[str, int] = {}
@@ -50,7 +53,7 @@ class ChangeFeed:
     # --- connecting ---------------------------------------------------------------------
 
     def _connect(self) -> None:
-        raw = self._engine.raw_connection()
+        raw = self._listen_engine.raw_connection()
         try:
             if self._sqlite:
                 self._data_version = _sqlite_version(raw)
@@ -58,7 +61,7 @@ class ChangeFeed:
                 driver = raw.driver_connection
                 driver.autocommit = True
                 driver.execute(f"LISTEN {NOTIFY_CHANNEL}")
-            self._seen = self._revisions()
+            self._seen = self._revisions(raw)
         except Exception:
             with contextlib.suppress(Exception):
                 raw.invalidate()
@@ -95,7 +98,14 @@ class ChangeFeed:
 
     # --- reading ------------------------------------------------------------------------
 
-    def _revisions(self) -> dict[str, int]:
+    def _revisions(self, raw=None) -> dict[str, int]:
+        """The change counters; on PostgreSQL read on the feed's own connection (`raw`
+        while connecting), so a desk holds no second connection for them."""
+        if not self._sqlite:
+            cursor = (raw or self._raw).driver_connection.execute(
+                "SELECT kind, revision FROM change_counter"
+            )
+            return {kind: revision for kind, revision in cursor.fetchall()}
         with self._engine.connect() as connection:
             rows = connection.execute(text("SELECT kind, revision FROM change_counter"))
             return {kind: revision for kind, revision in rows}
@@ -131,6 +141,7 @@ class ChangeFeed:
                 time.sleep(min(SQLITE_POLL, remaining))
         remaining = max(deadline - time.monotonic(), 0)
         notified = list(self._raw.driver_connection.notifies(timeout=remaining, stop_after=1))
+        release_idle(self._engine)  # a quiet desk gives its query connections back
         return self._diff() if notified else set()
 
     def close(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
@@ -31,7 +33,80 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(
+        url,
+        pool_pre_ping=True,
+        # one connection kept between queries, more only while queries run at once; all
+        # of them closed once idle (release_idle): an idle desk holds only its change feed
+        pool_size=1,
+        max_overflow=8,
+        connect_args={"application_name": application_name()},
+    )
+    _track_use(engine)
+    return engine
+
+
+def application_name() -> str:
+    """How this process's connections are named on the server (pg_stat_activity): kccdesk
+    and the process id, so a team's server settings can be checked desk by desk."""
+    import os
+
+    return f"kccdesk {os.getpid()}"
+
+
+#: seconds without a query after which the query connections are closed
+IDLE_CLOSE_SECONDS = 5.0
+
+
+def _track_use(engine: Engine) -> None:
+    """Count the connections in use and remember when the last one came back."""
+    import time
+
+    use = {"out": 0, "returned": time.monotonic()}
+
+    def checkout(*_args) -> None:
+        use["out"] += 1
+
+    def checkin(*_args) -> None:
+        use["out"] = max(use["out"] - 1, 0)
+        use["returned"] = time.monotonic()
+
+    event.listen(engine, "checkout", checkout)
+    event.listen(engine, "checkin", checkin)
+    _USE[engine] = use
+
+
+def release_idle(engine: Engine, after: float | None = None) -> bool:
+    """Close the pooled connections when none has been used for `after` seconds (a
+    PostgreSQL server's connections are what a team of desks runs out of first); the next
+    query opens one again. True when connections were closed."""
+    import time
+
+    after = IDLE_CLOSE_SECONDS if after is None else after
+    use = _USE.get(engine)
+    if use is None or use["out"] or time.monotonic() - use["returned"] < after:
+        return False
+    if engine.pool.checkedin() == 0:
+        return False
+    engine.pool.dispose()
+    return True
+
+
+def feed_engine(url: str, engine: Engine) -> Engine:
+    """Where a change feed gets the connection it holds for good (PostgreSQL's LISTEN): an
+    engine without a pool, so that connection is never one of the pool's, which are closed
+    when idle. SQLite has no server connections: the store's own engine."""
+    if engine.dialect.name == "sqlite":
+        return engine
+    from sqlalchemy.pool import NullPool
+
+    return create_engine(
+        url, poolclass=NullPool, connect_args={"application_name": application_name()}
+    )
+
+
+#: the use of each PostgreSQL engine's pool (see _track_use)
+_USE: weakref.WeakKeyDictionary[Engine, dict[str, float]] = weakref.WeakKeyDictionary()
 
 
 def _stay_with_the_file(engine: Engine, path: str) -> None:
