@@ -1,16 +1,20 @@
 """How many desks one PostgreSQL server carries, and how fast they all see a change.
 
-    python benchmarks/team.py [--desks 10 50 100] [--procs 4] [--writes 12] [--url URL]
+    python benchmarks/team.py [--desks 50 100 200] [--procs 4] [--writes 12] [--url URL]
+                              [--max-connections 230]
 
-Each simulated desk is what a real one holds on the database: a store whose pool keeps one
-connection after the first read, and a change feed (LISTEN) on a connection of its own. The
-desks live as threads in a few processes. A writer then adds notes and roster entries, one
-every --gap seconds, and every desk records when its feed reported the change. Printed per N:
-desks whose feed is connected, server connections in use, and p50/p99 of the time from the
-start of the write to each desk having seen it; a desk that never saw a write is "missed".
+Each simulated desk is what a real one holds on the database: a store (whose query pool
+closes its connection once idle, kccdesk.storage.engine.release_idle) and a change feed
+(LISTEN) on a connection of its own. The desks live as threads in a few processes. Once they
+have been idle long enough for their query connections to close, the server's connections
+are counted; a writer then adds notes and roster entries, one every --gap seconds, and every
+desk records when its feed reported the change (re-reading the change counters on its own
+connection). Printed per N: desks whose feed is connected, server connections in use while
+idle (goal: one per desk), and p50/p99 of the time from the start of a write to each desk
+having seen it (goal p99 ≤ 1 s at 200); a desk that never saw a write is "missed".
 
-Without --url the run uses a throw-away cluster (pg_createcluster, default settings, so
-max_connections = 100), never the shared test server: 100 desks would starve everyone else.
+Without --url the run uses a throw-away cluster (pg_createcluster) with max_connections set
+to --max-connections (printed), never the shared test server.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ from pathlib import Path
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "clients"
 BIKES = "fietsenmakerij-van-dijk"
+#: seconds between the start of two desks of one worker process
+START_GAP = 0.02
 PRACTICE = "huisartsen-de-linde"
 
 
@@ -45,14 +51,18 @@ def desks(url: str, count: int, ready: Path, stop: Path) -> None:
     from kccdesk.storage import Store
 
     results = [{"connected": False, "seen": [], "error": ""} for _ in range(count)]
+    started = [threading.Event() for _ in range(count)]
 
     def desk(n: int) -> None:
+        # desks start over a few seconds, as a shift does, not all in one millisecond
+        time.sleep(n * START_GAP)
         store = Store(url)
         try:
             store.load_clients()  # the pool now holds one connection, as a desk's does
         except StorageError as exc:
             results[n]["error"] = str(exc)
         feed = store.change_feed()
+        started[n].set()
         results[n]["connected"] = feed.connected
         if not feed.connected and not results[n]["error"]:
             results[n]["error"] = feed.status
@@ -66,7 +76,11 @@ def desks(url: str, count: int, ready: Path, stop: Path) -> None:
     threads = [threading.Thread(target=desk, args=(n,), daemon=True) for n in range(count)]
     for thread in threads:
         thread.start()
-    time.sleep(1.0)  # every desk has had its chance to connect
+    from kccdesk.storage.engine import IDLE_CLOSE_SECONDS
+
+    for event in started:
+        event.wait(timeout=120)
+    time.sleep(IDLE_CLOSE_SECONDS + 1.5)  # connected, and idle long enough to give back
     ready.touch()
     for thread in threads:
         thread.join(timeout=30)
@@ -159,8 +173,8 @@ def run(url: str, desk_url: str, count: int, procs: int, writes: int, gap: float
 
 
 @contextlib.contextmanager
-def private_cluster():
-    """A throw-away PostgreSQL cluster with default settings; its URL."""
+def private_cluster(max_connections: int):
+    """A throw-away PostgreSQL cluster allowing `max_connections`; its URL."""
     root = Path("/etc/postgresql")
     if shutil.which("pg_createcluster") is None or not root.is_dir():
         sys.exit("team.py: pg_createcluster not found; pass --url of a server you may load")
@@ -170,7 +184,17 @@ def private_cluster():
         port = sock.getsockname()[1]
     name = f"kccteam{uuid.uuid4().hex[:6]}"
     subprocess.run(
-        ["pg_createcluster", version, name, "-p", str(port), "--", "--auth=trust"],
+        [
+            "pg_createcluster",
+            version,
+            name,
+            "-p",
+            str(port),
+            "-o",
+            f"max_connections={max_connections}",
+            "--",
+            "--auth=trust",
+        ],  # fmt: skip
         check=True,
         capture_output=True,
     )
@@ -203,7 +227,8 @@ def main() -> int:
         desks(sys.argv[2], int(sys.argv[3]), Path(sys.argv[4]), Path(sys.argv[5]))
         return 0
     parser = argparse.ArgumentParser()
-    parser.add_argument("--desks", type=int, nargs="+", default=[10, 50, 100])
+    parser.add_argument("--desks", type=int, nargs="+", default=[50, 100, 200])
+    parser.add_argument("--max-connections", type=int, default=230)
     parser.add_argument("--procs", type=int, default=4)
     parser.add_argument("--writes", type=int, default=12)
     parser.add_argument("--gap", type=float, default=1.0, help="seconds between writes")
@@ -211,7 +236,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with contextlib.ExitStack() as stack:
-        url = args.url or stack.enter_context(private_cluster())
+        url = args.url or stack.enter_context(private_cluster(args.max_connections))
         from kccdesk.clientfile import load_clients
         from kccdesk.storage import open_store
 
@@ -223,6 +248,7 @@ def main() -> int:
     if args.json:
         print(json.dumps(results))
         return 0
+    print(f"max_connections = {results[0]['max_connections']} (the server's setting)")
     print(f"{args.writes} writes, {args.gap} s apart; time from the start of a write to each desk")
     for r in results:
         print(

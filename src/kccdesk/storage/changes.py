@@ -49,6 +49,9 @@ class ChangeFeed:
             self._connect()
         except Exception:
             self._lost()
+        # A desk opens its feed once it has read what it shows: its query connection goes
+        # back now, so a team starting its shift at once needs one connection per desk.
+        release_idle(self._engine, after=0)
 
     # --- connecting ---------------------------------------------------------------------
 
