@@ -194,7 +194,7 @@ def private_cluster(max_connections: int):
             f"max_connections={max_connections}",
             "--",
             "--auth=trust",
-        ],  # fmt: skip
+        ],
         check=True,
         capture_output=True,
     )
