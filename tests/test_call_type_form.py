@@ -11,6 +11,7 @@ from test_call_flow import _burst
 
 HEAT = "storingsdienst-warmtenet"
 PRACTICE = "huisartsen-de-linde"
+MUNI = "gemeente-oosterwold"
 
 
 async def _settled(pilot, rounds: int = 20) -> None:
@@ -99,15 +100,75 @@ async def test_a_type_typed_in_the_form_shows_its_questions(demo_store):
         await _settled(pilot)
         form = app.screen
         assert not form.query("#answer-0")
-        form.query_one("#call-type").value = "sto"
+        form.query_one("#call-type").focus()
+        await type_text(pilot, "sto")
+        assert "Storing melden" in text_of(app, "#call-type-check")  # what Tab will choose
+        await pilot.press("tab")
         await _settled(pilot)
-        assert "Storing melden" in text_of(app, "#call-type-check")
         assert form.query_one("#answer-0") is not None
+        assert form.query_one("#call-type").value == "Storing melden"
+        assert app.focused is form.query_one("#caller-name")
         assert form.query_one("#recipient").value == "rbos"  # the agent's choice stays
-        form.query_one("#call-type").value = "xyz"
+        form.query_one("#call-type").focus()
+        await type_text(pilot, "xyz")
+        assert "geen soort" in text_of(app, "#call-type-check")
+        await pilot.press("tab")
         await _settled(pilot)
-        assert "geen soort 'xyz'" in text_of(app, "#call-type-check")
         assert form.query_one("#answer-0") is not None  # the questions stay until one fits
+
+
+async def test_a_type_typed_in_the_form_in_one_burst_gets_every_key_in_its_field(demo_store):
+    """Review of issue 24: the keys after the type's name ran ahead of its questions, which
+    only appeared later: a note without type, the address in the message."""
+    app = build_app(demo_store.url, MUNI)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = ["f6", "shift+tab", *"bez", "tab", *"Els", "tab", *"0612345673", "tab"]
+        keys += [*"Z-2026-1", "tab", "tab", *"Bezwaar tegen de aanslag", "ctrl+s"]
+        _burst(app, keys)
+        for _ in range(60):
+            await settle(pilot)
+            if not isinstance(app.screen, NoteForm):
+                break
+        assert not isinstance(app.screen, NoteForm), text_of(app, "#form-error")
+    (note,) = [n for n in demo_store.notes() if n.caller_name == "Els"]
+    assert (note.call_type, note.message) == ("bezwaar", "Bezwaar tegen de aanslag")
+    assert note.answers[0] == ("zaaknummer", "Zaak- of aanslagnummer", "Z-2026-1")
+    belastingen = {
+        p.id for p in demo_store.load_client(MUNI).people if p.department == "Belastingen"
+    }
+    assert note.recipient in belastingen  # routed: the form's default was nobody's choice
+
+
+async def test_changing_the_type_reroutes_and_undoes_the_urgency_its_answer_set(demo_store):
+    app = build_app(demo_store.url, MUNI)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "lantaarnpaal")
+        await pilot.press("f6")
+        await _settled(pilot)
+        form = app.screen
+        routed = form.query_one("#recipient").value
+        form.query_one("#answer-2").value = "ja"  # Gevaarlijk? ja
+        await _settled(pilot)
+        assert form.query_one("#urgent").value is True
+        form.query_one("#answer-2").value = "nee"  # a slip corrected
+        await _settled(pilot)
+        assert form.query_one("#urgent").value is False
+        form.query_one("#answer-2").value = "ja"
+        await _settled(pilot)
+        form.query_one("#call-type").focus()
+        form.query_one("#call-type").value = "bezwaar"
+        await pilot.press("tab")
+        await _settled(pilot)
+        assert form.query_one("#urgent").value is False  # the old type's rule is gone
+        assert form.query_one("#recipient").value != routed  # Belastingen, not Openbare Ruimte
+        # and back: the answers typed for the first type come back
+        form.query_one("#call-type").focus()
+        form.query_one("#call-type").value = "melding openbare ruimte"
+        await pilot.press("tab")
+        await _settled(pilot)
+        assert form.query_one("#answer-2").value == "ja"
+        assert form.query_one("#urgent").value is True
 
 
 KILLED_MID_NOTE = """

@@ -22,7 +22,13 @@ ABSENT_KEPT = "ontvanger afwezig, bewust behouden"
 
 
 class NoteRefused(Exception):
-    """The note cannot be saved as it is; str() says why, in Dutch."""
+    """The note cannot be saved as it is; str() says why, in Dutch. `field` names what is
+    wrong (recipient, caller_name, phone, message, call_type, or a call type's field id),
+    so a form can put the cursor there."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
 
 
 class RecipientAbsent(NoteRefused):
@@ -109,7 +115,7 @@ def check_note(
     note keeps for whom it was meant (`addressed_to`), as it does for the client's rule."""
     person = client.person(recipient)
     if person is None:
-        raise NoteRefused(f"'{recipient}' is geen medewerker van {client.name}")
+        raise NoteRefused(f"'{recipient}' is geen medewerker van {client.name}", "recipient")
     addressed_to = ""
     target = redirected(client, recipient)
     if target != recipient:
@@ -126,34 +132,37 @@ def check_note(
         )
     # The one text rule (kccdesk.core.text_rule): the name goes into the mail's Subject.
     if blank(caller_name):
-        raise NoteRefused("naam van de beller ontbreekt")
+        raise NoteRefused("naam van de beller ontbreekt", "caller_name")
     wrong = forbidden(caller_name)
     if wrong is not None and wrong.kind == "direction":
-        raise NoteRefused(wrong.says("naam van de beller") + "; typ alleen de naam")
+        raise NoteRefused(wrong.says("naam van de beller") + "; typ alleen de naam", "caller_name")
     if wrong is not None:
         raise NoteRefused(
-            "naam van de beller bevat een regeleinde of stuurteken; typ alleen de naam"
+            "naam van de beller bevat een regeleinde of stuurteken; typ alleen de naam",
+            "caller_name",
         )
     problem = too_long(caller_name.strip(), MAX_NAME)
     if problem:
-        raise NoteRefused(f"naam van de beller is {problem}")
-    message = message.replace("\r\n", "\n")
-    problem = too_long(message.strip(), MAX_MESSAGE)
-    if problem:
-        raise NoteRefused(f"bericht is {problem}")
-    if blank(message):
-        raise NoteRefused("bericht ontbreekt")
-    wrong = forbidden(message, lines=True)
-    if wrong is not None and wrong.kind == "direction":
-        raise NoteRefused(wrong.says("bericht"))
-    if wrong is not None:
-        raise NoteRefused("bericht bevat een stuurteken (alleen regeleinden en tabs mogen)")
+        raise NoteRefused(f"naam van de beller is {problem}", "caller_name")
     if urgency not in URGENCIES:
         raise NoteRefused(f"urgentie '{urgency}' onbekend (kies uit {', '.join(URGENCIES)})")
     checked = check(phone, client.country)
     if not checked.valid:
-        raise NoteRefused(f"telefoonnummer '{phone}': {checked.error}")
+        raise NoteRefused(f"telefoonnummer '{phone}': {checked.error}", "phone")
     typed = typed_call(client, call_type, answers or {}, at)
+    message = message.replace("\r\n", "\n")
+    problem = too_long(message.strip(), MAX_MESSAGE)
+    if problem:
+        raise NoteRefused(f"bericht is {problem}", "message")
+    if blank(message):
+        raise NoteRefused("bericht ontbreekt", "message")
+    wrong = forbidden(message, lines=True)
+    if wrong is not None and wrong.kind == "direction":
+        raise NoteRefused(wrong.says("bericht"), "message")
+    if wrong is not None:
+        raise NoteRefused(
+            "bericht bevat een stuurteken (alleen regeleinden en tabs mogen)", "message"
+        )
     if typed is not None and typed.urgency == "dringend":
         urgency = "dringend"  # the type, or an answer, makes it urgent; never less
     route = note_route(client, recipient, at.astimezone(UTC))
@@ -194,12 +203,16 @@ def typed_call(
     NoteRefused naming the field that is wrong or the required ones still missing."""
     if not type_id:
         if typed:
-            raise NoteRefused("antwoorden zonder gesprekssoort: kies eerst de soort (--type)")
+            raise NoteRefused(
+                "antwoorden zonder gesprekssoort: kies eerst de soort (--type)", "call_type"
+            )
         return None
     call_type = client.call_type(type_id)
     if call_type is None:
         known = ", ".join(t.id for t in client.call_types) or "geen"
-        raise NoteRefused(f"gesprekssoort '{type_id}' bestaat niet bij {client.name} ({known})")
+        raise NoteRefused(
+            f"gesprekssoort '{type_id}' bestaat niet bij {client.name} ({known})", "call_type"
+        )
     unknown = sorted(set(typed) - {f.id for f in call_type.fields})
     if unknown:
         fields = ", ".join(f.id for f in call_type.fields)
@@ -210,7 +223,8 @@ def typed_call(
     checked = check_answers(call_type, typed, client.country, today)
     refusal = checked.refusal()
     if refusal:
-        raise NoteRefused(refusal)
+        blocking = checked.blocking
+        raise NoteRefused(refusal, blocking.id if blocking else "")
     # every question with its answer, "" when not answered: the report counts a note
     # complete when all were, and the review names those left open
     answers = tuple((f.id, f.label, checked.answers[f.id].value) for f in call_type.fields)

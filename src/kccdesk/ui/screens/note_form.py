@@ -102,6 +102,14 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         self._absence = None
         #: the call type the note is taken as (its questions are in #type-box)
         self._type: CallType | None = self.client.call_type(draft.call_type)
+        #: every answer typed in this form by field id, of any type chosen on the way:
+        #: changing the type and back gives them back
+        self._kept: dict[str, str] = dict(draft.answers)
+        #: the recipient the form chose by a type's route (the agent's own choice is kept)
+        self._routed = draft.recipient if self._type is not None else ""
+        #: Dringend was ticked by the type or an answer (not by the agent): undone with it
+        self._auto_urgent = False
+        self._setting_urgent = False
 
     @property
     def desk(self):
@@ -153,6 +161,7 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             yield Label(texts.NOTE_CALLER, id="caller-label")
             # No select-all on focus: going back to a field continues it, never overwrites it.
             yield Field(self.draft.caller_name, id="caller-name", select_on_focus=False)
+            yield Static(id="caller-name-check", classes="field-error")
             yield Label(texts.NOTE_PHONE)
             yield Field(self.draft.phone, id="phone", select_on_focus=False)
             yield Static(id="phone-check")
@@ -160,6 +169,7 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
                 yield from self._type_widgets(self._type, self.draft.answers)
             yield Label(texts.NOTE_MESSAGE, id="message-label")
             yield TextField(self.draft.message, id="message", soft_wrap=True)
+            yield Static(id="message-check", classes="field-error")
             urgent = self.draft.urgency == "dringend"
             yield Checkbox(_urgency_label(urgent), urgent, id="urgent")
             yield Static(id="form-error", classes="error-text")
@@ -196,10 +206,11 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         """What is typed in the type's fields, by field id."""
         if self._type is None:
             return {}
-        return {
-            field.id: self.query_one(f"#answer-{index}", Input).value
-            for index, field in enumerate(self._type.fields)
-        }
+        answers = {}
+        for index, field in enumerate(self._type.fields):
+            found = self.query(f"#answer-{index}")
+            answers[field.id] = found.first(Input).value if found else self._kept.get(field.id, "")
+        return answers
 
     def _check_answers(self) -> None:
         """Each answer checked as typed; what the answers set off shown at once (and an
@@ -221,49 +232,117 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
                 line.update(Text(f"✔ {answer.value}", style="green"))
             else:
                 line.update("")
+            if self.focused is self.query_one(f"#answer-{index}"):
+                line.scroll_visible(animate=False)  # the check of the field typed in
         checked = check_answers(call_type, typed, self.client.country, today)
-        urgent = self.query_one("#urgent", Checkbox)
-        if checked.urgency == "dringend" and not urgent.value:
-            urgent.value = True
+        self._set_urgency_by_rule(checked.urgency == "dringend")
 
-    def _choose_type(self) -> None:
-        """The type typed in the form: one that fits shows its questions (the recipient
-        its route, when none was chosen); several or none say so."""
+    def _set_urgency_by_rule(self, urgent_now: bool) -> None:
+        """The type or an answer makes the note urgent: Dringend is ticked; when that answer
+        or type changes again, the tick it set goes too (one the agent set stays)."""
+        urgent = self.query_one("#urgent", Checkbox)
+        if urgent_now and not urgent.value:
+            self._auto_urgent = True
+        elif not urgent_now and self._auto_urgent and urgent.value:
+            self._auto_urgent = False
+        else:
+            return
+        self._setting_urgent = True
+        urgent.value = urgent_now
+
+    def _typed_type(self) -> tuple[CallType | None, bool]:
+        """The type the Soort field means, and whether it is a clear choice (empty: none;
+        one type fits; several or none fit: not clear, the current type stays)."""
+        typed = self.query_one("#call-type", Input).value
+        if not typed.strip():
+            return None, True
+        found = find_call_type(self.client, typed)
+        if len(found) == 1:
+            return found[0], True
+        return self._type, False
+
+    def _preview_type(self) -> None:
+        """As the type is typed: which one it will be, or why none (applied on leaving)."""
         typed = self.query_one("#call-type", Input).value
         line = self.query_one("#call-type-check", Static)
-        found = find_call_type(self.client, typed)
-        titles = ", ".join(t.title for t in self.client.call_types)
+        chosen, clear = self._typed_type()
         if not typed.strip():
-            chosen = None
             line.update("")
-        elif len(found) == 1:
-            chosen = found[0]
+        elif clear and chosen is not None:
             line.update(Text(texts.NOTE_CALL_TYPE_CHOSEN.format(title=chosen.title), style="green"))
         else:
+            found = find_call_type(self.client, typed)
+            titles = ", ".join(t.title for t in self.client.call_types)
             if found:
                 text = texts.NOTE_CALL_TYPE_SEVERAL.format(titles=", ".join(t.title for t in found))
             else:
                 text = texts.NOTE_CALL_TYPE_UNKNOWN.format(typed=typed.strip(), titles=titles)
             line.update(Text(text, style="yellow"))
-            return  # the questions shown stay until one type fits
-        if chosen == self._type:
-            return
-        kept = self._answers()
-        self._type = chosen
-        box = self.query_one("#type-box", Vertical)
-        box.remove_children()
-        if chosen is not None:
-            box.mount(*self._type_widgets(chosen, kept))
-            if not self._recipient():
-                routed = self.desk.call_type_recipient(self.client.id, chosen.id)
-                if routed:
-                    self.query_one("#recipient", Select).value = routed
-            self.call_after_refresh(self._type_shown)
 
-    def _type_shown(self) -> None:
+    def _apply_type(self, then: int = 0) -> None:
+        """Leaving the Soort field: the type it names shows its questions (answers typed
+        for it earlier come back), routes the note when the agent chose no one, and sets
+        Dringend by its rules; `then` moves the focus on (1) or back (-1) once the questions
+        are there, the keys typed meanwhile held for them."""
+        chosen, _clear = self._typed_type()
+        if chosen == self._type:
+            if then:
+                self._step_focus(then)
+            return
+        self._kept.update({k: v for k, v in self._answers().items() if v})
+        self._type = chosen
+        self.typing_ready = False  # the app holds the keys typed on until the questions exist
+        self.call_later(self._show_type, chosen, then)
+
+    async def _show_type(self, chosen: CallType | None, then: int) -> None:
+        box = self.query_one("#type-box", Vertical)
+        await box.remove_children()
+        if chosen is not None:
+            await box.mount(*self._type_widgets(chosen, self._kept))
+            self.query_one("#call-type", Input).value = chosen.title
+        recipient = self._recipient()
+        if chosen is not None and (
+            not recipient or recipient in (self._routed, self.client.callback_default)
+        ):
+            routed = self.desk.call_type_recipient(self.client.id, chosen.id)
+            if routed and routed != recipient:
+                self._routed = routed
+                self.query_one("#recipient", Select).value = routed
         self.on_resize()
+        if chosen is None:
+            self._set_urgency_by_rule(False)
         self._check_answers()
         self._store_draft()
+        if then:
+            self._step_focus(then)
+        await self._ready_for_keys()  # the held keys now go where they were typed for
+
+    def _step_focus(self, step: int) -> None:
+        if step > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
+
+    def _on_type_field(self) -> bool:
+        return getattr(self.focused, "id", None) == "call-type"
+
+    def action_next_field(self) -> None:
+        if self._on_type_field():
+            app_of(self).run_after_typed(self.query_one("#call-type"), lambda: self._apply_type(1))
+            return
+        super().action_next_field()
+
+    def action_previous_field(self) -> None:
+        if self._on_type_field():
+            app_of(self).run_after_typed(self.query_one("#call-type"), lambda: self._apply_type(-1))
+            return
+        super().action_previous_field()
+
+    def action_submit_field(self) -> None:
+        if self._on_type_field():
+            app_of(self).run_after_typed(self.query_one("#call-type"), lambda: self._apply_type(1))
+            return
+        super().action_submit_field()
 
     def on_mount(self) -> None:
         self.on_resize()
@@ -438,17 +517,22 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         if isinstance(event, Input.Changed) and event.input.id == "phone":
             self._check_phone()
         if isinstance(event, Input.Changed) and event.input.id == "call-type":
-            self._choose_type()
+            self._preview_type()
         if isinstance(event, Input.Changed) and (event.input.id or "").startswith("answer-"):
             self._check_answers()
         if isinstance(event, Select.Changed):
             self._show_recipient()
         if isinstance(event, Checkbox.Changed):
             event.checkbox.label = _urgency_label(event.value)
+            if not self._setting_urgent:
+                self._auto_urgent = False  # the agent's own choice: never undone by a rule
+            self._setting_urgent = False
         if isinstance(event, TextArea.Changed | Input.Changed):
             self._show_lengths()
         if self.current().fields != self._error_for:  # a change since the refusal
             self.query_one("#form-error", Static).update("")
+            for line in self.query(".field-error").results(Static):
+                line.update("")
         self._store_draft()
 
     def _show_lengths(self) -> None:
@@ -478,13 +562,45 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             self.draft = replace(self.draft, meant_for=self.draft.meant_for or meant)
         self.query_one("#recipient", Select).value = stand_in
 
-    def _show_error(self, text: str) -> None:
+    def _show_error(self, text: str, field: str = "") -> None:
+        """Say why nothing was saved, beneath the field it is about when there is one, and
+        put the cursor there in sight (at 80x24 the form is taller than the screen)."""
         # what was refused: the Changed messages of a burst's last keys, arriving after the
         # save read the fields, must not wipe the refusal of those very values
         self._error_for = self.current().fields
-        error = self.query_one("#form-error", Static)
-        error.update(text)
-        error.scroll_visible(animate=False)
+        self.query_one("#form-error", Static).update(text)
+        widget, line = self._field_of(field)
+        if widget is None:
+            self.query_one("#form-error", Static).scroll_visible(animate=False)
+            return
+        if line is not None:
+            line.update(Text(text, style="bold red"))
+        widget.focus()
+        self.call_after_refresh(_in_sight, widget, line)
+
+    def _field_of(self, field: str):
+        """The widget a refusal is about, and the line beneath it for the reason."""
+        simple = {
+            "recipient": ("#recipient", "#recipient-status"),
+            "caller_name": ("#caller-name", "#caller-name-check"),
+            "phone": ("#phone", "#phone-check"),
+            "message": ("#message", "#message-check"),
+            "call_type": ("#call-type", "#call-type-check"),
+        }
+        if field in simple:
+            widget, line = simple[field]
+            found = self.query(widget)
+            if not found:
+                return None, None
+            return found.first(), (self.query_one(line, Static) if field != "phone" else None)
+        if self._type is not None:
+            for index, typed in enumerate(self._type.fields):
+                if typed.id == field:
+                    return (
+                        self.query_one(f"#answer-{index}"),
+                        self.query_one(f"#answer-check-{index}", Static),
+                    )
+        return None, None
 
     def action_close(self) -> None:
         self.dismiss(None)  # the draft stays on disk: F6 in this call, or F12, brings it back
@@ -513,24 +629,14 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         self._check_phone()  # from the field itself, not a Changed message still on its way
         if not self.phone_ok:
             # Say why nothing is saved, and go where it can be fixed.
-            self._show_error(texts.NOTE_FIX_PHONE)
-            self.query_one("#phone").focus()
+            self._show_error(texts.NOTE_FIX_PHONE, "phone")
+            return
+        if self.query("#call-type") and self._typed_type()[0] != self._type:
+            # a type typed and Ctrl+S at once: its questions first (they are not answered)
+            self._apply_type()
+            self._show_error(texts.NOTE_CALL_TYPE_ASK, "call_type")
             return
         note = self.current()
-        if self._type is not None:
-            blocking = check_answers(
-                self._type,
-                note.answers,
-                self.client.country,
-                self.desk.today(self.client.id).date(),
-            )
-            field = blocking.blocking
-            if field is not None:
-                # Say which answer is missing or wrong, and go where it is typed.
-                self._show_error(texts.NOTE_CANNOT_SAVE.format(reason=blocking.refusal()))
-                index = self._type.fields.index(field)
-                self.query_one(f"#answer-{index}").focus()
-                return
         try:
             check_note(
                 self.client,
@@ -549,7 +655,7 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             self._ask_about_absence(refusal)
             return
         except NoteRefused as refusal:
-            self._show_error(texts.NOTE_CANNOT_SAVE.format(reason=refusal))
+            self._show_error(texts.NOTE_CANNOT_SAVE.format(reason=refusal), refusal.field)
             return
         self._saving = True
         self.refresh_bindings()
@@ -617,6 +723,13 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             )
         )
         self.dismiss(record)
+
+
+def _in_sight(widget, line) -> None:
+    """The field and the reason beneath it on screen, the field first."""
+    if line is not None:
+        line.scroll_visible(animate=False)
+    widget.scroll_visible(animate=False)
 
 
 def _titled(client: Client, person_id: str) -> str:
