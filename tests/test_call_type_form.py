@@ -27,7 +27,8 @@ async def test_geen_warmte_finds_the_type_and_f6_asks_its_questions(demo_store):
         assert ("call_type", "storing") in found[:3], found  # beside the control room
         await pilot.press(*["down"] * found.index(("call_type", "storing")))
         await settle(pilot)
-        assert "Straat en huisnummer *" in text_of(app, "#detail")
+        assert "Vraagt: Straat en huisnummer*, Postcode*" in text_of(app, "#detail")
+        assert "Notitie nu naar: Meldkamer Warmtenet" in text_of(app, "#detail")
         # the whole note in one burst: each answer one Tab further, Ctrl+S at the end
         keys = ["f6", *"Anna de Wit", "tab", *"0612345678", "tab", *"Dorpsstraat 12", "tab"]
         keys += [*"9711lm", "tab", *"ja", "tab", "tab", *"Geen warmte sinds vanochtend"]

@@ -96,7 +96,11 @@ def test_a_file_without_call_types_means_what_it_meant():
             'when = { answer = "ja" }',
             "'when' zegt niet wat er gebeurt",
         ),
-        ('urgency = "dringend"', 'urgency = "heel erg"', "when.urgency 'heel erg' onbekend"),
+        ('urgency = "dringend"', 'urgency = "heel erg"', "when.urgency 'heel erg' kan niet"),
+        ('urgency = "dringend"', 'urgency = "normaal"', "nooit minder dringend"),
+        ('kind = "yes_no"', 'kind = "date"', "'when' kan niet bij soort 'date'"),
+        ('kind = "yes_no"', 'kind = "postcode"', "when.answer 'ja' is geen mogelijk antwoord"),
+        ('id = "storing"', 'id = "\\u001b[31mX"', "('\\x1b[31mX')"),
         (
             'route_to = "Techniek"',
             'route_to = "Monteurs"',
@@ -113,9 +117,12 @@ def test_each_refusal_names_file_line_call_type_and_field(replace, by, message):
     text = HEAD + GOOD_TYPE.replace(replace, by)
     errors = errors_of(text)
     assert len(errors) == 1, errors
-    line = (HEAD + GOOD_TYPE).splitlines().index("[[call_types]]") + 1
-    assert errors[0].startswith(f"klanten/warm.toml:{line}: gesprekssoort 1 ('storing'"), errors
-    assert message in errors[0], errors
+    lines = (HEAD + GOOD_TYPE).splitlines()
+    # a field's problem names the line of that field's own table
+    header = "[[call_types.fields]]" if "veld 1" in errors[0] else "[[call_types]]"
+    line = lines.index(header) + 1
+    assert errors[0].startswith(f"klanten/warm.toml:{line}: gesprekssoort 1 ("), errors
+    assert message in errors[0] and "\x1b" not in errors[0], errors
 
 
 def test_duplicate_fields_and_types_are_refused():
@@ -152,6 +159,8 @@ def field(kind: str, **extra) -> TypeField:
         ("house_number", "12 bis", "12 bis"),
         ("date", "2026-12-24", "24-12-2026"),
         ("date", "24/12/2026", "24-12-2026"),
+        ("date", "24.12.2026", "24-12-2026"),
+        ("date_of_birth", "12.05.1980", "12-05-1980"),
         ("date_of_birth", "01-02-1950", "01-02-1950"),
         ("yes_no", "J", "ja"),
         ("yes_no", "nee", "nee"),
@@ -169,7 +178,9 @@ def test_each_kind_takes_what_an_agent_types(kind, typed, value):
     ("kind", "typed", "problem"),
     [
         ("postcode", "1234", "een Nederlandse postcode is 4 cijfers en 2 letters"),
-        ("postcode", "0123 AB", "4 cijfers en 2 letters (1234 AB)"),
+        ("postcode", "0123 AB", "begint nooit met 0"),
+        ("date", "12-05-80", "typ het jaar met vier cijfers"),
+        ("date_of_birth", "12-05-80", "typ het jaar met vier cijfers"),
         ("postcode", "1234 SS", "bestaat niet"),
         ("house_number", "nul", "een huisnummer is een getal"),
         ("house_number", "123456", "een huisnummer is een getal"),
@@ -321,3 +332,46 @@ def test_a_department_route_goes_to_whoever_of_it_is_on_duty(demo_clients):
     assert recipient_of(client, storing, night, lambda p: False) == "rbos"
     noon = datetime(2026, 12, 2, 12, 0, tzinfo=AMSTERDAM)
     assert recipient_of(client, storing, noon, lambda p: False) == "meldkamer"
+
+
+def test_code_built_call_types_meet_the_same_rules(demo_clients):
+    """Hostile review: a client built in code skipped the reader's rules (an unknown field
+    kind was stored and the note then failed with a KeyError)."""
+    from dataclasses import replace
+
+    from kccdesk.clientfile import client_errors
+
+    client = demo_clients[HEAT]
+    storing = client.call_type("storing")
+    bogus = replace(storing, fields=(replace(storing.fields[0], kind="bogus"),))
+    errors = [str(e) for e in client_errors(replace(client, call_types=(bogus,)), "code")]
+    assert len(errors) == 1 and "soort 'bogus' onbekend" in errors[0]
+    title = replace(storing, title="Storing\r\nBcc: x")
+    errors = [str(e) for e in client_errors(replace(client, call_types=(title,)), "code")]
+    assert len(errors) == 1 and "regeleinde" in errors[0]
+
+
+def test_an_answer_never_makes_a_note_less_urgent(demo_clients):
+    from dataclasses import replace
+
+    from kccdesk.clients.model import AnswerRule
+
+    storing = demo_clients[HEAT].call_type("storing")
+    gas = replace(storing.fields[2], when=AnswerRule("nee", "normaal", "geen gas"))
+    urgent = replace(storing, urgency="dringend", fields=(gas,))
+    assert check_answers(urgent, {"gaslucht": "nee"}, "NL", TODAY).urgency == "dringend"
+
+
+def test_an_encoded_word_in_a_title_or_name_stays_text_in_the_subject(demo_clients):
+    """Hostile review: "=?utf-8?b?…?=" in a call type's title (or a caller's name) was
+    decoded by Python's header folding into a line break and a Reply-To of its own."""
+    from kccdesk.notes.mail import compose
+    from kccdesk.records import NoteRecord
+
+    payload = "=?utf-8?b?DQpSZXBseS1UbzogYXR0YWNrZXJAZXZpbC5leGFtcGxlDQpYLUo6IA==?="
+    note = NoteRecord(
+        1, "u", HEAT, "rbos", payload, "+31612345678", "x", "normaal", "Sanne", AT,
+        "queued", 0, "", "", call_type="storing", call_type_title=f"Storing {payload}",
+    )  # fmt: skip
+    wire = compose(note, demo_clients[HEAT], "kcc@example.nl").as_bytes()
+    assert b"Reply-To" not in wire and b"attacker" not in wire

@@ -133,7 +133,8 @@ def test_a_note_of_a_call_type_on_the_command_line(cli):
     [
         (["--field", "adres=Dorpsstraat 1"], 1, "nog niet ingevuld: Postcode, Ruikt u gas?"),
         (["--field", "postcode=1234"], 1, "Postcode: een Nederlandse postcode"),
-        (["--field", "kleur=rood"], 1, "veld 'kleur' hoort niet bij gesprekssoort"),
+        (["--field", "kleur=rood"], 2, "--field 'kleur': geen vraag van storing"),
+        (["--field", "\x1b[31madres=a"], 2, "\\x1b[31madres"),
         (["--field", "adres"], 2, "schrijf veld=waarde"),
         (["--field", "adres=a", "--field", "adres=b"], 2, "twee keer opgegeven"),
         (["--field", "adres=a\x1b[2Jb"], 1, "stuurteken"),
@@ -142,5 +143,23 @@ def test_a_note_of_a_call_type_on_the_command_line(cli):
 )
 def test_a_call_type_note_refused_on_the_command_line_says_why(cli, fields, code, fragment):
     before = cli("note", "list", "--json").stdout
-    one_line(cli(*CALL_TYPE_NOTE, *fields), code, fragment)
+    result = cli(*CALL_TYPE_NOTE, *fields)
+    one_line(result, code, fragment)
+    assert "\x1b" not in result.stderr and len(result.stderr) < 700
     assert cli("note", "list", "--json").stdout == before
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--type", "bestaatniet"], "geen gesprekssoort van storingsdienst-warmtenet"),
+        (["--type", "x\nFAKE: notitie #999 opgeslagen"], "\\n"),
+        (["--type", "s" * 10_000], "geen gesprekssoort"),
+        (["--field", "adres=a"], "--field zonder --type"),
+    ],
+)
+def test_an_unknown_type_or_field_is_bad_usage(cli, args, fragment):
+    base = [a for a in CALL_TYPE_NOTE if a not in ("--type", "storing")]
+    result = cli(*base, *args)
+    one_line(result, 2, fragment)
+    assert len(result.stderr) < 700

@@ -131,7 +131,7 @@ def text_field_problem(key: str, value: str) -> str | None:
 
 
 def _text_errors(
-    client: Client, path: str, headers: dict[tuple[str, int], int]
+    client: Client, path: str, headers: dict[tuple[object, ...], int]
 ) -> list[ClientFileError]:
     """Every text of the client, wherever the client came from (a file was checked field by
     field as it was read; a client built otherwise is checked here, the same way)."""
@@ -179,6 +179,8 @@ CALL_TYPE_KEYS = (
 )
 #: the most fields (or routes) a call type may have: a script an agent can follow
 MAX_FIELDS = 30
+#: the most call types one client may have
+MAX_CALL_TYPES = 200
 #: labels of every section, call types included
 SECTION_LABELS = {**LABELS, CALL_TYPES: "gesprekssoort"}
 
@@ -197,13 +199,21 @@ class ClientFileError(Exception):
         return f"{where}: {self.entry + ': ' if self.entry else ''}{self.message}"
 
 
-def _header_lines(text: str) -> dict[tuple[str, int], int]:
-    """(section, 1-based index) → line of its [[section]] header, for messages."""
-    lines: dict[tuple[str, int], int] = {}
+def _header_lines(text: str) -> dict[tuple[object, ...], int]:
+    """(section, 1-based index) → line of its [[section]] header, for messages; and
+    (section, index, table, number) → line of a table inside that entry
+    ([[call_types.fields]])."""
+    lines: dict[tuple[object, ...], int] = {}
     counts: dict[str, int] = {}
+    inner: dict[tuple[str, int, str], int] = {}
     for number, raw in enumerate(text.splitlines(), 1):
-        match = re.match(r"^\s*\[\[\s*([A-Za-z_]+)\s*\]\]", raw)
-        if match:
+        match = re.match(r"^\s*\[\[\s*([A-Za-z_]+)\s*(?:\.\s*([A-Za-z_]+)\s*)?\]\]", raw)
+        if match and match.group(2):  # [[call_types.fields]]: a table of the last entry
+            section, table = match.group(1), match.group(2)
+            key = (section, counts.get(section, 0), table)
+            inner[key] = inner.get(key, 0) + 1
+            lines[(*key, inner[key])] = number
+        elif match:
             section = match.group(1)
             counts[section] = counts.get(section, 0) + 1
             lines[(section, counts[section])] = number
@@ -377,6 +387,124 @@ class _Reader:
         return value
 
 
+class AtLine(ValueError):
+    """A problem in a table inside an entry (a call type's field or route): `where` is its
+    (table, 1-based number), so the message can name that table's own line."""
+
+    def __init__(self, message: str, where: tuple[str, int]):
+        super().__init__(message)
+        self.where = where
+
+
+#: field kinds a `when` rule cannot be about: no one answer of a date or number is a rule
+NO_RULES_ON = ("date", "date_of_birth", "phone")
+URGENT = "dringend"
+
+
+def _shown_id(value: object) -> str:
+    """An entry's id as a message may show it: steering characters visible, 60 at most."""
+    import unicodedata
+
+    text = "".join(
+        f"\\x{ord(ch):02x}" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in str(value)
+    )
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def read_call_type(t: dict[str, Any], country: str) -> CallType:
+    """One `[[call_types]]` entry checked (file and any other source alike); ValueError says
+    what is wrong, an AtLine one with the line of its field or route when known."""
+    r = _Reader(t, "call type", CALL_TYPE_KEYS)
+    type_id = r.slug("id")
+    urgency = r.optional_text("urgency")
+    if urgency is not None and urgency not in URGENCIES:
+        raise ValueError(f"urgency '{urgency}' onbekend (kies uit {', '.join(URGENCIES)})")
+    fields: list[TypeField] = []
+    for number, table in enumerate(r.tables("fields", MAX_FIELDS), 1):
+        try:
+            fields.append(_type_field(table, country))
+        except ValueError as exc:
+            ident = _shown_id(table.get("id", ""))
+            raise AtLine(f"veld {number} ('{ident}'): {exc}", ("fields", number)) from None
+        if [f.id for f in fields].count(fields[-1].id) > 1:
+            message = f"veld {number}: id '{fields[-1].id}' komt twee keer voor"
+            raise AtLine(message, ("fields", number))
+    routes: list[Route] = []
+    for number, table in enumerate(r.tables("routes", MAX_FIELDS), 1):
+        try:
+            routes.append(_type_route(table))
+        except ValueError as exc:
+            raise AtLine(f"route {number}: {exc}", ("routes", number)) from None
+    return CallType(
+        id=type_id,
+        title=r.text("title", required=True),
+        keywords=r.words("keywords"),
+        instructions=r.text("instructions"),
+        urgency=urgency,
+        route_to=r.optional_text("route_to"),
+        fields=tuple(fields),
+        routes=tuple(routes),
+    )
+
+
+def _type_field(t: dict[str, Any], country: str) -> TypeField:
+    r = _Reader(t, "field", ("id", "label", "kind", "required", "choices", "when"))
+    kind = r.text("kind", default="text")
+    if kind not in FIELD_KINDS:
+        raise ValueError(f"soort '{kind}' onbekend (kies uit {', '.join(FIELD_KINDS)})")
+    choices = r.words("choices")
+    if kind == "choice" and not choices:
+        raise ValueError("soort 'choice' heeft een lijst 'choices' nodig")
+    if choices and kind != "choice":
+        raise ValueError("'choices' hoort alleen bij soort 'choice'")
+    folded = [" ".join(c.split()).casefold() for c in choices]
+    if any(not c for c in folded):
+        raise ValueError("'choices' heeft een lege keuze")
+    if len(set(folded)) != len(folded):
+        raise ValueError("'choices' noemt een keuze twee keer")
+    field = TypeField(
+        id=r.slug("id"),
+        label=r.text("label", required=True),
+        kind=kind,
+        required=r.flag("required"),
+        choices=choices,
+    )
+    rule = t.get("when")
+    if rule is None:
+        return field
+    if not isinstance(rule, dict):
+        raise ValueError("'when' moet een tabel zijn: { answer = …, urgency = …, say = … }")
+    if kind in NO_RULES_ON:
+        raise ValueError(f"'when' kan niet bij soort '{kind}' (een vast antwoord past daar niet)")
+    w = _Reader(rule, "when", ("answer", "urgency", "say"))
+    answer = w.text("answer", required=True)
+    checked = check_answer(field, answer, country, date(2000, 1, 1))
+    if not checked.given:
+        reason = checked.problem or "leeg"
+        raise ValueError(f"when.answer '{answer}' is geen mogelijk antwoord ({reason})")
+    urgency = w.optional_text("urgency")
+    if urgency is not None and urgency != URGENT:
+        raise ValueError(
+            f"when.urgency '{urgency}' kan niet: een antwoord maakt een notitie alleen "
+            f"dringender ('{URGENT}'), nooit minder dringend"
+        )
+    say = w.text("say")
+    if urgency is None and not say:
+        raise ValueError("'when' zegt niet wat er gebeurt: geef urgency of say")
+    return replace(field, when=AnswerRule(checked.value, urgency, say))
+
+
+def _type_route(t: dict[str, Any]) -> Route:
+    r = _Reader(t, "route", ("days", "start", "end", "route_to"))
+    days = r.days("days")
+    if not days:
+        raise ValueError("geen dagen opgegeven")
+    route = Route(days, r.clock("start"), r.end_clock("end"), r.text("route_to", required=True))
+    if route.end == route.start:
+        raise ValueError("begin en einde zijn gelijk")
+    return route
+
+
 def _entries(data: dict[str, Any], section: str) -> list[dict[str, Any]]:
     value = data.get(section, [])
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
@@ -457,13 +585,20 @@ def _parse_client(text: str, path: str) -> tuple[Client, dict[str, Any]]:
     headers = _header_lines(text)
     errors: list[ClientFileError] = []
 
-    def fail(message: str, section: str = "client", index: int = 1, ident: str = "") -> None:
+    def fail(
+        message: str,
+        section: str = "client",
+        index: int = 1,
+        ident: str = "",
+        line: int | None = None,
+    ) -> None:
         label = (
             "client" if section == "client" else f"{SECTION_LABELS.get(section, section)} {index}"
         )
         if ident:
-            label += f" ('{ident}')"
-        errors.append(ClientFileError(path, message, headers.get((section, index)), label))
+            label += f" ('{_shown_id(ident)}')"
+        line = line or headers.get((section, index))
+        errors.append(ClientFileError(path, message, line, label))
 
     unknown_sections = sorted(set(data) - {"client", CALL_TYPES, *LABELS})
     for section in unknown_sections:
@@ -483,6 +618,9 @@ def _parse_client(text: str, path: str) -> tuple[Client, dict[str, Any]]:
         for index, entry in enumerate(entries, 1):
             try:
                 items.append(build(entry))
+            except AtLine as exc:  # inside a table of the entry: that table's line
+                line = headers.get((section, index, *exc.where))
+                fail(str(exc), section, index, str(entry.get("id", "")), line)
             except ValueError as exc:
                 fail(str(exc), section, index, str(entry.get("id", "")))
         return tuple(items)
@@ -519,87 +657,6 @@ def _parse_client(text: str, path: str) -> tuple[Client, dict[str, Any]]:
         if result.valid_from and result.valid_until and result.valid_until < result.valid_from:
             raise ValueError("valid_until ligt voor valid_from")
         return result
-
-    def call_type(t: dict[str, Any]) -> CallType:
-        r = _Reader(t, "call type", CALL_TYPE_KEYS)
-        type_id = r.slug("id")
-        urgency = r.optional_text("urgency")
-        if urgency is not None and urgency not in URGENCIES:
-            raise ValueError(f"urgency '{urgency}' onbekend (kies uit {', '.join(URGENCIES)})")
-        fields: list[TypeField] = []
-        for number, table in enumerate(r.tables("fields", MAX_FIELDS), 1):
-            try:
-                fields.append(type_field(table))
-            except ValueError as exc:
-                raise ValueError(f"veld {number} ('{table.get('id', '')}'): {exc}") from None
-            if [f.id for f in fields].count(fields[-1].id) > 1:
-                raise ValueError(f"veld {number}: id '{fields[-1].id}' komt twee keer voor")
-        routes: list[Route] = []
-        for number, table in enumerate(r.tables("routes", MAX_FIELDS), 1):
-            try:
-                routes.append(type_route(table))
-            except ValueError as exc:
-                raise ValueError(f"route {number}: {exc}") from None
-        return CallType(
-            id=type_id,
-            title=r.text("title", required=True),
-            keywords=r.words("keywords"),
-            instructions=r.text("instructions"),
-            urgency=urgency,
-            route_to=r.optional_text("route_to"),
-            fields=tuple(fields),
-            routes=tuple(routes),
-        )
-
-    def type_field(t: dict[str, Any]) -> TypeField:
-        r = _Reader(t, "field", ("id", "label", "kind", "required", "choices", "when"))
-        kind = r.text("kind", default="text")
-        if kind not in FIELD_KINDS:
-            raise ValueError(f"soort '{kind}' onbekend (kies uit {', '.join(FIELD_KINDS)})")
-        choices = r.words("choices")
-        if kind == "choice" and not choices:
-            raise ValueError("soort 'choice' heeft een lijst 'choices' nodig")
-        if choices and kind != "choice":
-            raise ValueError("'choices' hoort alleen bij soort 'choice'")
-        if len({c.casefold() for c in choices}) != len(choices):
-            raise ValueError("'choices' noemt een keuze twee keer")
-        field = TypeField(
-            id=r.slug("id"),
-            label=r.text("label", required=True),
-            kind=kind,
-            required=r.flag("required"),
-            choices=choices,
-        )
-        rule = t.get("when")
-        if rule is None:
-            return field
-        if not isinstance(rule, dict):
-            raise ValueError("'when' moet een tabel zijn: { answer = …, urgency = …, say = … }")
-        w = _Reader(rule, "when", ("answer", "urgency", "say"))
-        answer = w.text("answer", required=True)
-        checked = check_answer(field, answer, "NL", date(2000, 1, 1))
-        if kind in ("yes_no", "choice") and not checked.given:
-            raise ValueError(
-                f"when.answer '{answer}' is geen mogelijk antwoord ({checked.problem})"
-            )
-        urgency = w.optional_text("urgency")
-        if urgency is not None and urgency not in URGENCIES:
-            raise ValueError(f"when.urgency '{urgency}' onbekend (kies uit {', '.join(URGENCIES)})")
-        say = w.text("say")
-        if urgency is None and not say:
-            raise ValueError("'when' zegt niet wat er gebeurt: geef urgency of say")
-        value = checked.value if checked.given else answer
-        return replace(field, when=AnswerRule(value, urgency, say))
-
-    def type_route(t: dict[str, Any]) -> Route:
-        r = _Reader(t, "route", ("days", "start", "end", "route_to"))
-        days = r.days("days")
-        if not days:
-            raise ValueError("geen dagen opgegeven")
-        route = Route(days, r.clock("start"), r.end_clock("end"), r.text("route_to", required=True))
-        if route.end == route.start:
-            raise ValueError("begin en einde zijn gelijk")
-        return route
 
     def shift(t: dict[str, Any]) -> WeeklyShift:
         r = _Reader(t, "shift", ("id", "version", "person", "days", "start", "end", "on_closures"))
@@ -741,7 +798,7 @@ def _parse_client(text: str, path: str) -> tuple[Client, dict[str, Any]]:
         closures=read_list("closures", closure),
         coverage=read_list("coverage", coverage),
         opening=read_list("opening", opening),
-        call_types=read_list(CALL_TYPES, call_type),
+        call_types=read_list(CALL_TYPES, lambda t: read_call_type(t, fields["country"])),
     )
     errors.extend(semantic_errors(client, path, headers, texts_checked=True))
     if errors:
@@ -768,7 +825,7 @@ def client_errors(client: Client, path: str) -> list[ClientFileError]:
 def semantic_errors(
     client: Client,
     path: str,
-    headers: dict[tuple[str, int], int] | None = None,
+    headers: dict[tuple[object, ...], int] | None = None,
     texts_checked: bool = False,
 ) -> list[ClientFileError]:
     """Every rule of client data beyond the file's syntax: texts (unless the reader checked
@@ -846,7 +903,7 @@ def semantic_errors(
 
 
 def _call_type_errors(
-    client: Client, path: str, headers: dict[tuple[str, int], int]
+    client: Client, path: str, headers: dict[tuple[object, ...], int]
 ) -> list[ClientFileError]:
     """Call types with ids of their own, sending notes to someone the client has: a person's
     id or one of its departments."""
@@ -854,11 +911,31 @@ def _call_type_errors(
     people = {p.id for p in client.people}
     departments = {p.department for p in client.people if p.department}
     seen: set[str] = set()
+    if len(client.call_types) > MAX_CALL_TYPES:
+        errors.append(
+            ClientFileError(
+                path,
+                f"{len(client.call_types)} gesprekssoorten; hooguit {MAX_CALL_TYPES}",
+                headers.get((CALL_TYPES, 1)),
+                "client",
+            )
+        )
+        return errors
+    from kccdesk.calltypes.table import call_type_table
+
     for index, call_type in enumerate(client.call_types, 1):
 
         def fail(message: str, index: int = index, ident: str = call_type.id) -> None:
-            label = f"{SECTION_LABELS[CALL_TYPES]} {index} ('{ident}')"
+            label = f"{SECTION_LABELS[CALL_TYPES]} {index} ('{_shown_id(ident)}')"
             errors.append(ClientFileError(path, message, headers.get((CALL_TYPES, index)), label))
+
+        # the rules of the file's reader, whatever the source of the client (read from a
+        # file it passed them already; built in code or by an importer it has not)
+        try:
+            read_call_type(call_type_table(call_type), client.country)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            fail(str(exc))
+            continue
 
         if call_type.id in seen:
             fail(f"id '{call_type.id}' komt twee keer voor")
@@ -872,7 +949,7 @@ def _call_type_errors(
 
 
 def _field_errors(
-    client: Client, path: str, headers: dict[tuple[str, int], int]
+    client: Client, path: str, headers: dict[tuple[object, ...], int]
 ) -> list[ClientFileError]:
     """Numbers valid for the client's country (or E.164), one client per dialed line, e-mail
     addresses that parse."""

@@ -244,6 +244,8 @@ KIND = {
     "call_type": "gesprekssoort",
 }
 CALL_TYPE_F6 = "F6: notitie met deze vragen"
+CALL_TYPE_ASKS = "Vraagt"
+CALL_TYPE_NOTE_TO = "Notitie nu naar"
 ON_DUTY_UNTIL = "dienst tot {until}"
 OFF_DUTY = "geen dienst"
 BACK_ON_DUTY = "weer in dienst {when}"

@@ -84,6 +84,8 @@ def _postcode(field: TypeField, text: str, country: str, _today: date) -> tuple[
         )
     if country == "BE":
         return "", f"{field.label}: een Belgische postcode is 4 cijfers (1000–9999)"
+    if text[:1] == "0":
+        return "", f"{field.label}: een postcode begint nooit met 0 (1000 AA – 9999 ZZ)"
     return "", f"{field.label}: een postcode is 4 cijfers en 2 letters (1234 AB)"
 
 
@@ -117,7 +119,8 @@ def _date(field: TypeField, text: str, _country: str, today: date) -> tuple[str,
 def _date_of_birth(
     field: TypeField, text: str, country: str, today: date
 ) -> tuple[str, str | None]:
-    if text.count("-") + text.count("/") < 2 and not (len(text) >= 8 and text[4:5] == "-"):
+    separators = sum(text.count(sep) for sep in "-/.")
+    if separators < 2 and not (len(text) >= 8 and text[4:5] == "-"):
         return "", f"{field.label}: typ de hele datum met het jaar (dd-mm-jjjj)"
     value, problem = _date(field, text, country, today)
     if problem:

@@ -58,7 +58,8 @@ def check_answers(
             missing.append(field)
         if fires(field, answer):
             assert field.when is not None
-            urgency = field.when.urgency or urgency
+            if field.when.urgency == "dringend":  # an answer only ever raises it
+                urgency = "dringend"
             if field.when.say:
                 says.append(field.when.say)
     return Checked(answers, tuple(problems), tuple(missing), urgency, tuple(says))

@@ -11,6 +11,7 @@ from kccdesk.cli.common import (
     bounded_number,
     open_desk,
     print_json,
+    printable,
 )
 
 
@@ -93,6 +94,7 @@ def cmd_note(args) -> int:
         raise CliError(f"--to '{args.to}': geen medewerker met die id of naam bij {args.client}")
     recipient = named[0]
     answers = _answers(args.field)
+    _known_type_and_fields(desk.client(args.client), args.type, answers)
     try:
         note = desk.add_note(
             args.client,
@@ -107,7 +109,7 @@ def cmd_note(args) -> int:
             answers=answers,
         )
     except NoteRefused as exc:
-        print(f"kccdesk: notitie niet opgeslagen: {exc}", file=sys.stderr)
+        print(f"kccdesk: notitie niet opgeslagen: {printable(str(exc))[:500]}", file=sys.stderr)
         return EXIT_REFUSED
     if args.json:
         print_json(note.as_dict())
@@ -122,6 +124,24 @@ def cmd_note(args) -> int:
             f"{display(note.caller_phone)}"
         )
     return 0
+
+
+def _known_type_and_fields(client, type_id: str, answers: dict[str, str]) -> None:
+    """An unknown --type or --field is bad usage (exit 2), as an unknown --to is; what the
+    answers say is for the note's rules (exit 1 when they refuse)."""
+    if answers and not type_id:
+        raise CliError("--field zonder --type: kies eerst de gesprekssoort")
+    if not type_id:
+        return
+    call_type = client.call_type(type_id)
+    if call_type is None:
+        known = ", ".join(t.id for t in client.call_types) or "geen"
+        raise CliError(f"--type {type_id[:60]!r}: geen gesprekssoort van {client.id} ({known})")
+    fields = [f.id for f in call_type.fields]
+    for name in answers:
+        if name not in fields:
+            asked = ", ".join(fields)
+            raise CliError(f"--field {name[:60]!r}: geen vraag van {call_type.id} ({asked})")
 
 
 def _answers(given: list[str]) -> dict[str, str]:

@@ -104,13 +104,22 @@ def parse_day(text: str, today: date) -> date:
             raise ValueError
         if len(text) >= 8 and text[4] == "-":
             return date.fromisoformat(text)
-        parts = [int(p) for p in text.replace("/", "-").split("-")]
+        pieces = text.replace("/", "-").replace(".", "-").split("-")
+        parts = [int(p) for p in pieces]
         if len(parts) == 2:
             parts.append(today.year)
+        elif len(pieces[2]) < 4:  # "12-05-80": 1980 or 2080? the reader must say
+            raise YearTooShort(f"datum '{text}': typ het jaar met vier cijfers (dd-mm-jjjj)")
         day, month, year = parts
         return date(year, month, day)
+    except YearTooShort:
+        raise
     except (ValueError, IndexError):
         raise ValueError(f"datum '{text}' bestaat niet (dd-mm-jjjj)") from None
+
+
+class YearTooShort(ValueError):
+    """A date typed with a two-digit year: which century is not for kccdesk to guess."""
 
 
 def parse_end_clock(text: str) -> time | None:

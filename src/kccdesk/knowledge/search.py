@@ -436,14 +436,14 @@ def entries_for(client: Client) -> list[Entry]:
         )
     for call_type in client.call_types:
         # "geen warmte" finds *Storing melden*: F6 on it opens the note with its questions
-        route = client.person_name(call_type.route_to) if call_type.route_to else ""
+        # (where it goes depends on the moment: the detail says, not the hit)
         entries.append(
             Entry(
                 client.id,
                 "call_type",
                 call_type.id,
                 call_type.title,
-                route,
+                "",
                 tuple(call_type.keywords),
                 call_type.instructions,
             )

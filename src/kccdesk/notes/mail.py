@@ -43,9 +43,8 @@ def compose(note: NoteRecord, client: Client, sender: str) -> EmailMessage:
     readable = display(note.caller_phone, client.country)
     message = EmailMessage()
     kind = f"{note.call_type_title}: " if note.call_type_title else "Terugbelverzoek: "
-    message["Subject"] = (
-        f"{'[DRINGEND] ' if urgent else ''}{kind}{note.caller_name} — {client.name}"
-    )
+    subject = f"{'[DRINGEND] ' if urgent else ''}{kind}{note.caller_name} — {client.name}"
+    message["Subject"] = _literal_header(subject)
     message["From"] = sender
     message["To"] = recipient_address(client, note.recipient)
     message["Date"] = formatdate(localtime=False)
@@ -83,6 +82,13 @@ def compose(note: NoteRecord, client: Client, sender: str) -> EmailMessage:
     ]
     message.set_content("\n".join(lines))
     return message
+
+
+def _literal_header(text: str) -> str:
+    """A header's text as written, never decoded: "=?utf-8?b?…?=" in a name or title is an
+    RFC 2047 encoded word that Python's folding of long headers would decode (a line break
+    and a header of the writer's own in the mail, CVE-2024-6923). A space keeps it text."""
+    return text.replace("=?", "= ?").replace("\r", " ").replace("\n", " ")
 
 
 def _answer_lines(note: NoteRecord) -> list[str]:

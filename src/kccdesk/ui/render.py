@@ -159,20 +159,31 @@ def topic_detail(topic: Topic, client: Client, status: DutyStatus) -> Text:
 def call_type_detail(call_type: CallType, client: Client, status: DutyStatus) -> Text:
     """A call type: what to ask (required ones marked), its instructions, where it goes;
     F6 opens the note with these questions."""
+    from kccdesk.calltypes.rules import recipient_of
+
     text = Text(call_type.title, style="bold")
     text.append(f"  {texts.CALL_TYPE_F6}", "dim")
+    # what it asks first, on as few lines as the short terminal gives the detail
+    text.append(f"\n{texts.CALL_TYPE_ASKS}: ", "dim")
+    for number, field in enumerate(call_type.fields):
+        if number:
+            text.append(", ")
+        text.append(field.label, "bold" if field.required else "")
+        if field.required:
+            text.append("*", "bold red")
+    recipient = recipient_of(
+        client, call_type, status.at.astimezone(client.zone), status.is_on_duty
+    )
+    if recipient:
+        text.append(f"\n{texts.CALL_TYPE_NOTE_TO}: ", "dim")
+        text.append(client.person_name(recipient), "bold")
+        text.append("  ")
+        text.append_text(person_status(status, recipient))
     if call_type.instructions:
         text.append(f"\n{call_type.instructions}")
     for field in call_type.fields:
-        text.append("\n• ")
-        text.append(field.label, "bold" if field.required else "")
-        if field.required:
-            text.append(" *", "bold red")
         if field.when and field.when.say:
-            text.append(f"  ({field.when.answer}: {field.when.say})", "yellow")
-    if call_type.route_to:
-        text.append(f"\n{texts.ROUTE_TO}: ", "dim")
-        text.append(client.person_name(call_type.route_to), "bold")
+            text.append(f"\n{field.label} {field.when.answer}: {field.when.say}", "yellow")
     return text
 
 
