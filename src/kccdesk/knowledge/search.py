@@ -98,7 +98,9 @@ class Entry:
     def fields(self) -> Iterable[tuple[str, float]]:
         yield self.title, TITLE
         yield " ".join(self.instructed), INSTRUCTED
-        yield " ".join(self.keywords), KEYWORD
+        # a call type's keywords are what callers report ("geen warmte"): its names, as
+        # much as its title, so the type ranks with whoever else those words name
+        yield " ".join(self.keywords), TITLE if self.kind == "call_type" else KEYWORD
         yield self.detail, DETAIL
         yield self.body, BODY
 
