@@ -222,3 +222,20 @@ async def test_the_answers_typed_survive_a_killed_desk_and_come_back(demo_store)
         assert draft.answers["adres"] == "Dorpsstraat 1" and draft.answers["postcode"] == "9711"
         assert form.query_one("#answer-1").value == "9711"
         assert "een Nederlandse postcode" in text_of(again, "#answer-check-1")
+
+
+async def test_the_refusal_of_a_burst_shows_beneath_the_missing_answer(demo_store):
+    """tmux review: after Ctrl+S at the end of a burst the reason was written beneath the
+    first missing answer and wiped at once by the burst's last Changed messages."""
+    app = build_app(demo_store.url, HEAT)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_text(pilot, "storing melden")
+        _burst(app, ["f6", *"Anna", "tab", *"0612345678", "tab", *"Dorpsstraat 1", "ctrl+s"])
+        await _settled(pilot, 40)
+        form = app.screen
+        assert isinstance(form, NoteForm)
+        assert app.focused is form.query_one("#answer-1")
+        assert "nog niet ingevuld: Postcode" in text_of(app, "#answer-check-1")
+        assert form.query_one("#answer-1").region.height  # in sight at 80x24
+        await type_text(pilot, "9")
+        assert "4 cijfers en 2 letters" in text_of(app, "#answer-check-1")

@@ -110,6 +110,8 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         #: Dringend was ticked by the type or an answer (not by the agent): undone with it
         self._auto_urgent = False
         self._setting_urgent = False
+        #: the line beneath a field that shows a refusal (kept until the fields change)
+        self._error_line: Static | None = None
 
     @property
     def desk(self):
@@ -223,6 +225,8 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         for index, field in enumerate(call_type.fields):
             answer = check_answer(field, typed[field.id], self.client.country, today)
             line = self.query_one(f"#answer-check-{index}", Static)
+            if line is self._error_line:
+                continue  # the refusal of these very answers stays until they change
             if fires(field, answer) and field.when is not None and field.when.say:
                 # right beneath the answer that set it off: where the agent is looking
                 line.update(Text(f"⚠ {field.when.say}", style="bold white on red"))
@@ -514,6 +518,11 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
     @on(Checkbox.Changed)
     @on(Select.Changed)
     def _changed(self, event) -> None:
+        if self.current().fields != self._error_for:  # a change since the refusal
+            self.query_one("#form-error", Static).update("")
+            for line in self.query(".field-error").results(Static):
+                line.update("")
+            self._error_line = None  # an answer's line is written anew just below
         if isinstance(event, Input.Changed) and event.input.id == "phone":
             self._check_phone()
         if isinstance(event, Input.Changed) and event.input.id == "call-type":
@@ -529,10 +538,6 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             self._setting_urgent = False
         if isinstance(event, TextArea.Changed | Input.Changed):
             self._show_lengths()
-        if self.current().fields != self._error_for:  # a change since the refusal
-            self.query_one("#form-error", Static).update("")
-            for line in self.query(".field-error").results(Static):
-                line.update("")
         self._store_draft()
 
     def _show_lengths(self) -> None:
@@ -575,6 +580,7 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             return
         if line is not None:
             line.update(Text(text, style="bold red"))
+            self._error_line = line
         widget.focus()
         self.call_after_refresh(_in_sight, widget, line)
 
