@@ -87,8 +87,9 @@ def compose(note: NoteRecord, client: Client, sender: str) -> EmailMessage:
 def _literal_header(text: str) -> str:
     """A header's text as written, never decoded: "=?utf-8?b?…?=" in a name or title is an
     RFC 2047 encoded word that Python's folding of long headers would decode (a line break
-    and a header of the writer's own in the mail, CVE-2024-6923). A space keeps it text."""
-    return text.replace("=?", "= ?").replace("\r", " ").replace("\n", " ")
+    and a header of the writer's own in the mail, CVE-2024-6923). A space keeps it text. A
+    real line break is left for the email package to refuse: such a note fails at once."""
+    return text.replace("=?", "= ?")
 
 
 def _answer_lines(note: NoteRecord) -> list[str]:
