@@ -14,7 +14,7 @@ PRACTICE = "huisartsen-de-linde"
 MUNI = "gemeente-oosterwold"
 
 
-async def _settled(pilot, rounds: int = 20) -> None:
+async def _settled(pilot, rounds: int = 3) -> None:
     for _ in range(rounds):
         await settle(pilot)
 
@@ -231,7 +231,7 @@ async def test_the_refusal_of_a_burst_shows_beneath_the_missing_answer(demo_stor
     async with app.run_test(size=(80, 24)) as pilot:
         await type_text(pilot, "storing melden")
         _burst(app, ["f6", *"Anna", "tab", *"0612345678", "tab", *"Dorpsstraat 1", "ctrl+s"])
-        await _settled(pilot, 40)
+        await _settled(pilot, 10)
         form = app.screen
         assert isinstance(form, NoteForm)
         assert app.focused is form.query_one("#answer-1")
