@@ -301,8 +301,7 @@ async def test_a_refused_note_alerts_counts_and_can_go_to_someone_else(demo_stor
             assert await _wait_for(lambda: not app.failed)
             # the server has the mail before the sender has written down that it was sent
             assert await _wait_for(
-                lambda: {n.status for n in demo_store.notes() if n.recipient == "kees"}
-                == {"sent"}
+                lambda: {n.status for n in demo_store.notes() if n.recipient == "kees"} == {"sent"}
             )
             await settle(pilot)
             assert "niet verstuurd" not in text_of(app, "#call-header")

@@ -19,6 +19,15 @@ async def _settled(pilot, rounds: int = 3) -> None:
         await settle(pilot)
 
 
+async def _until_saved(app, pilot) -> None:
+    """Until the note form has closed (saved), or say why it did not."""
+    for _ in range(60):
+        await settle(pilot)
+        if not isinstance(app.screen, NoteForm):
+            return
+    raise AssertionError(f"not saved: {text_of(app, '#form-error')}")
+
+
 async def test_geen_warmte_finds_the_type_and_f6_asks_its_questions(demo_store):
     app = build_app(demo_store.url, HEAT)
     async with app.run_test(size=SIZE) as pilot:
@@ -33,11 +42,7 @@ async def test_geen_warmte_finds_the_type_and_f6_asks_its_questions(demo_store):
         keys = ["f6", *"Anna de Wit", "tab", *"0612345678", "tab", *"Dorpsstraat 12", "tab"]
         keys += [*"9711lm", "tab", *"ja", "tab", "tab", *"Geen warmte sinds vanochtend"]
         _burst(app, [*keys, "ctrl+s"])
-        for _ in range(60):
-            await settle(pilot)
-            if not isinstance(app.screen, NoteForm):
-                break
-        assert not isinstance(app.screen, NoteForm), "not saved"
+        await _until_saved(app, pilot)
     (note,) = [n for n in demo_store.notes() if n.caller_name == "Anna de Wit"]
     assert note.call_type == "storing" and note.call_type_title == "Storing melden"
     assert note.answers == (
@@ -127,11 +132,7 @@ async def test_a_type_typed_in_the_form_in_one_burst_gets_every_key_in_its_field
         keys = ["f6", "shift+tab", *"bez", "tab", *"Els", "tab", *"0612345673", "tab"]
         keys += [*"Z-2026-1", "tab", "tab", *"Bezwaar tegen de aanslag", "ctrl+s"]
         _burst(app, keys)
-        for _ in range(60):
-            await settle(pilot)
-            if not isinstance(app.screen, NoteForm):
-                break
-        assert not isinstance(app.screen, NoteForm), text_of(app, "#form-error")
+        await _until_saved(app, pilot)
     (note,) = [n for n in demo_store.notes() if n.caller_name == "Els"]
     assert (note.call_type, note.message) == ("bezwaar", "Bezwaar tegen de aanslag")
     assert note.answers[0] == ("zaaknummer", "Zaak- of aanslagnummer", "Z-2026-1")

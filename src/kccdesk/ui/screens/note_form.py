@@ -327,26 +327,26 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         else:
             self.focus_previous()
 
-    def _on_type_field(self) -> bool:
-        return getattr(self.focused, "id", None) == "call-type"
+    def _left_type_field(self, step: int) -> bool:
+        """Tab, Shift+Tab or Enter in the Soort field: the type is applied first (its
+        questions shown, the keys typed on held for them), then the focus moves."""
+        if getattr(self.focused, "id", None) != "call-type":
+            return False
+        field = self.query_one("#call-type")
+        app_of(self).run_after_typed(field, lambda: self._apply_type(step))
+        return True
 
     def action_next_field(self) -> None:
-        if self._on_type_field():
-            app_of(self).run_after_typed(self.query_one("#call-type"), lambda: self._apply_type(1))
-            return
-        super().action_next_field()
+        if not self._left_type_field(1):
+            super().action_next_field()
 
     def action_previous_field(self) -> None:
-        if self._on_type_field():
-            app_of(self).run_after_typed(self.query_one("#call-type"), lambda: self._apply_type(-1))
-            return
-        super().action_previous_field()
+        if not self._left_type_field(-1):
+            super().action_previous_field()
 
     def action_submit_field(self) -> None:
-        if self._on_type_field():
-            app_of(self).run_after_typed(self.query_one("#call-type"), lambda: self._apply_type(1))
-            return
-        super().action_submit_field()
+        if not self._left_type_field(1):
+            super().action_submit_field()
 
     def on_mount(self) -> None:
         self.on_resize()
