@@ -215,8 +215,8 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         return answers
 
     def _check_answers(self) -> None:
-        """Each answer checked as typed; what the answers set off shown at once (and an
-        answer that makes the note urgent ticks Dringend: never the other way)."""
+        """Each answer checked as typed; what the answers set off shown at once, and
+        Dringend ticked by them (and unticked with them, _set_urgency_by_rule)."""
         call_type = self._type
         if call_type is None:
             return
