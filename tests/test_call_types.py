@@ -375,3 +375,18 @@ def test_an_encoded_word_in_a_title_or_name_stays_text_in_the_subject(demo_clien
     )  # fmt: skip
     wire = compose(note, demo_clients[HEAT], "kcc@example.nl").as_bytes()
     assert b"Reply-To" not in wire and b"attacker" not in wire
+
+
+def test_a_department_nobody_of_is_on_duty_gets_the_one_back_first(demo_clients):
+    """Review of issue 24: Reparatie went to Kees (back 09:00) rather than Omar (08:30)."""
+    client = demo_clients["fietsenmakerij-van-dijk"]
+    reparatie = client.call_type("reparatie")
+    night = datetime(2026, 12, 2, 23, 0, tzinfo=AMSTERDAM)
+    members = [p.id for p in client.people if p.department == "Werkplaats"]
+    assert len(members) == 2
+    first, second = members
+    backs = {first: datetime(2026, 12, 3, 9, 0, tzinfo=AMSTERDAM),
+             second: datetime(2026, 12, 3, 8, 30, tzinfo=AMSTERDAM)}  # fmt: skip
+    chosen = recipient_of(client, reparatie, night, lambda p: False, backs.get)
+    assert chosen == second
+    assert recipient_of(client, reparatie, night, lambda p: False) == first  # no times known

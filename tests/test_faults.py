@@ -163,3 +163,12 @@ def test_an_unknown_type_or_field_is_bad_usage(cli, args, fragment):
     result = cli(*base, *args)
     one_line(result, 2, fragment)
     assert len(result.stderr) < 700
+
+
+def test_a_call_type_note_sent_elsewhere_than_its_route_is_saved_and_said(cli):
+    """--to wins (the caller asked for that person), and the command says where such notes
+    go now, so a script that always passes one --to learns it."""
+    fields = ["--field", "adres=Dorpsstraat 1", "--field", "postcode=9711lm"]
+    saved = cli(*CALL_TYPE_NOTE, *fields, "--field", "gaslucht=nee")
+    assert saved.returncode == 0, saved.stderr
+    assert "let op: notities van Storing melden gaan nu naar Meldkamer Warmtenet" in saved.stderr

@@ -90,15 +90,26 @@ def route_of(call_type: CallType, local: datetime) -> str | None:
 
 
 def recipient_of(
-    client: Client, call_type: CallType, local: datetime, on_duty: Callable[[str], bool]
+    client: Client,
+    call_type: CallType,
+    local: datetime,
+    on_duty: Callable[[str], bool],
+    back_at: Callable[[str], datetime | None] | None = None,
 ) -> str | None:
     """The person a note of this type goes to now: the route's person, or of the route's
-    department whoever is on duty (else its first person, who sees the note when back)."""
+    department whoever is on duty — else whoever of it is back first (`back_at`), who sees
+    the note soonest; without it, the department's first person."""
     target = route_of(call_type, local)
     if target is None or client.person(target) is not None:
         return target
     members = [p.id for p in client.people if p.department == target]
-    return next((m for m in members if on_duty(m)), members[0] if members else None)
+    on = next((m for m in members if on_duty(m)), None)
+    if on is not None or not members:
+        return on
+    if back_at is None:
+        return members[0]
+    backs = [(back, index) for index, m in enumerate(members) if (back := back_at(m))]
+    return members[min(backs)[1]] if backs else members[0]
 
 
 def in_window(route: Route, local: datetime) -> bool:

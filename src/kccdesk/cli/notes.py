@@ -111,6 +111,7 @@ def cmd_note(args) -> int:
     except NoteRefused as exc:
         print(f"kccdesk: notitie niet opgeslagen: {printable(str(exc))[:500]}", file=sys.stderr)
         return EXIT_REFUSED
+    _say_if_not_routed(desk, args.client, args.type, note)
     if args.json:
         print_json(note.as_dict())
     else:
@@ -124,6 +125,22 @@ def cmd_note(args) -> int:
             f"{display(note.caller_phone)}"
         )
     return 0
+
+
+def _say_if_not_routed(desk, client_id: str, type_id: str, note) -> None:
+    """A note of a call type sent elsewhere than the type's route: saved as asked (--to),
+    and said, so a script that always passes the same --to learns where such notes go."""
+    if not type_id:
+        return
+    routed = desk.call_type_recipient(client_id, type_id)
+    if routed and routed not in (note.recipient, note.addressed_to):
+        client = desk.client(client_id)
+        print(
+            f"kccdesk: let op: notities van {note.call_type_title} gaan nu naar "
+            f"{client.person_name(routed)}; deze is opgeslagen voor "
+            f"{client.person_name(note.recipient)} (--to)",
+            file=sys.stderr,
+        )
 
 
 def _known_type_and_fields(client, type_id: str, answers: dict[str, str]) -> None:

@@ -77,6 +77,7 @@ class NoteService(CallService):
         """Who a note of this call type goes to now (kccdesk.calltypes.rules.recipient_of),
         or None when the type names no one (the agent chooses)."""
         from kccdesk.calltypes.rules import recipient_of
+        from kccdesk.duty.roster import person_state
 
         client = self.client(client_id)
         call_type = client.call_type(type_id)
@@ -84,7 +85,12 @@ class NoteService(CallService):
             return None
         now = self.clock()
         status = self.duty(client_id, now)
-        return recipient_of(client, call_type, now.astimezone(client.zone), status.is_on_duty)
+
+        def back_at(person: str):
+            return person_state(client, status, person).back_at
+
+        local = now.astimezone(client.zone)
+        return recipient_of(client, call_type, local, status.is_on_duty, back_at)
 
     def notes(self, client_id: str | None = None, limit: int | None = None) -> list[NoteRecord]:
         return self._db.notes(client_id, limit=limit)
