@@ -240,3 +240,17 @@ async def test_the_refusal_of_a_burst_shows_beneath_the_missing_answer(demo_stor
         assert form.query_one("#answer-1").region.height  # in sight at 80x24
         await type_text(pilot, "9")
         assert "4 cijfers en 2 letters" in text_of(app, "#answer-check-1")
+
+
+async def test_answers_typed_first_are_a_draft_too(demo_store):
+    """Review: a form with only answers typed (the address before the name) left no draft,
+    so a crash lost them."""
+    app = build_app(demo_store.url, HEAT)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "storing melden")
+        await pilot.press("f6")
+        await _settled(pilot)
+        app.screen.query_one("#answer-0").value = "Dorpsstraat 1"
+        await _settled(pilot)
+        (draft,) = app.drafts.all()
+        assert draft.answers["adres"] == "Dorpsstraat 1"

@@ -13,7 +13,6 @@ import pytest
 from kccdesk.calltypes.answers import MAX_ANSWER, check_answer
 from kccdesk.calltypes.rules import (
     check_answers,
-    complete,
     find_call_type,
     in_window,
     recipient_of,
@@ -239,9 +238,6 @@ def test_required_fields_missing_are_named_and_the_rule_fires(demo_clients):
     assert gas.says == ("Direct 112 bellen; daarna netbeheerder.",)
     wrong = check_answers(storing, {"postcode": "97"}, "NL", TODAY)
     assert wrong.blocking.id == "postcode" and "Postcode:" in wrong.refusal()
-    answered = {"adres": "a", "postcode": "9711 LM", "gaslucht": "nee"}
-    assert not complete(storing, answered, "NL", TODAY)  # warm water not asked
-    assert complete(storing, {**answered, "warm_water": "ja"}, "NL", TODAY)
 
 
 def test_check_note_keeps_the_type_its_answers_and_what_they_set_off(demo_clients):

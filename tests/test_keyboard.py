@@ -7,8 +7,14 @@ from __future__ import annotations
 import time
 
 import pytest
+from textual import events
 
-from kccdesk.ui.keyboard import BurstParser, DeskDriver, keys_of
+from kccdesk.ui.keyboard import BurstParser, DeskDriver
+
+
+def keys_of(messages) -> list[str]:
+    """The key names among parsed messages."""
+    return [m.key for m in messages if isinstance(m, events.Key)]
 
 
 def _keys(*chunks: str) -> list[str]:

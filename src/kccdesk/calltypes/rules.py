@@ -73,12 +73,6 @@ def fires(field: TypeField, answer: Answer) -> bool:
     return " ".join(rule.answer.split()).casefold() == " ".join(answer.value.split()).casefold()
 
 
-def complete(call_type: CallType, typed: Mapping[str, str], country: str, today: date) -> bool:
-    """Every field answered, optional ones too (the report's "volledig bij eerste keer")."""
-    checked = check_answers(call_type, typed, country, today)
-    return not checked.problems and all(a.value for a in checked.answers.values())
-
-
 def route_of(call_type: CallType, local: datetime) -> str | None:
     """Where a note of this type goes at this moment on the client's clock: the route of
     the window it falls in (a night variant), else the type's own, else None (the agent
@@ -143,9 +137,3 @@ def find_call_type(client: Client, typed: str) -> list[CallType]:
         or any(word.startswith(wanted) for word in t.title.casefold().split())
         or t.id.casefold().startswith(wanted)
     ]
-
-
-def answer_lines(call_type: CallType, answers: Mapping[str, str]) -> list[tuple[str, str]]:
-    """(label, answer) in the type's order, for the mail and the lists; unanswered
-    optional fields left out."""
-    return [(f.label, answers[f.id]) for f in call_type.fields if answers.get(f.id)]

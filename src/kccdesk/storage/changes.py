@@ -20,6 +20,8 @@ from sqlalchemy import text
 
 from kccdesk.storage.engine import NOTIFY_CHANNEL, feed_engine, is_sqlite, release_idle
 
+#: the change counters, read on the feed's connection (PostgreSQL) or a pooled one
+REVISIONS = "SELECT kind, revision FROM change_counter"
 #: how often SQLite's data_version is looked at (seconds); a read of one integer
 SQLITE_POLL = 0.3
 #: pause before the first reconnect attempt; it doubles per failure up to RECONNECT_CAP
@@ -105,12 +107,10 @@ class ChangeFeed:
         """The change counters; on PostgreSQL read on the feed's own connection (`raw`
         while connecting), so a desk holds no second connection for them."""
         if not self._sqlite:
-            cursor = (raw or self._raw).driver_connection.execute(
-                "SELECT kind, revision FROM change_counter"
-            )
+            cursor = (raw or self._raw).driver_connection.execute(REVISIONS)
             return {kind: revision for kind, revision in cursor.fetchall()}
         with self._engine.connect() as connection:
-            rows = connection.execute(text("SELECT kind, revision FROM change_counter"))
+            rows = connection.execute(text(REVISIONS))
             return {kind: revision for kind, revision in rows}
 
     def _diff(self) -> set[str]:

@@ -59,21 +59,16 @@ IDLE_CLOSE_SECONDS = 5.0
 
 
 def _track_use(engine: Engine) -> None:
-    """Count the connections in use and remember when the last one came back."""
+    """Remember when a connection last came back to the pool (the pool itself counts the
+    ones checked out)."""
     import time
 
-    use = {"out": 0, "returned": time.monotonic()}
-
-    def checkout(*_args) -> None:
-        use["out"] += 1
+    _RETURNED[engine] = time.monotonic()
 
     def checkin(*_args) -> None:
-        use["out"] = max(use["out"] - 1, 0)
-        use["returned"] = time.monotonic()
+        _RETURNED[engine] = time.monotonic()
 
-    event.listen(engine, "checkout", checkout)
     event.listen(engine, "checkin", checkin)
-    _USE[engine] = use
 
 
 def release_idle(engine: Engine, after: float | None = None) -> bool:
@@ -83,12 +78,13 @@ def release_idle(engine: Engine, after: float | None = None) -> bool:
     import time
 
     after = IDLE_CLOSE_SECONDS if after is None else after
-    use = _USE.get(engine)
-    if use is None or use["out"] or time.monotonic() - use["returned"] < after:
+    returned = _RETURNED.get(engine)
+    if returned is None or time.monotonic() - returned < after:
         return False
-    if engine.pool.checkedin() == 0:
+    pool = engine.pool
+    if pool.checkedout() or not pool.checkedin():
         return False
-    engine.pool.dispose()
+    pool.dispose()
     return True
 
 
@@ -105,8 +101,8 @@ def feed_engine(url: str, engine: Engine) -> Engine:
     )
 
 
-#: the use of each PostgreSQL engine's pool (see _track_use)
-_USE: weakref.WeakKeyDictionary[Engine, dict[str, float]] = weakref.WeakKeyDictionary()
+#: when a connection last came back to each PostgreSQL engine's pool (see _track_use)
+_RETURNED: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
 
 
 def _stay_with_the_file(engine: Engine, path: str) -> None:

@@ -16,7 +16,6 @@ import selectors
 from codecs import getincrementaldecoder
 from collections.abc import Iterable
 
-from textual import events
 from textual._parser import ParseError, ParseTimeout
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
@@ -119,8 +118,3 @@ class DeskDriver(LinuxDriver):
                     pass
             except (EOFError, ParseError):
                 pass
-
-
-def keys_of(messages: Iterable[Message]) -> list[str]:
-    """The key names among parsed messages (for tests and the benchmark)."""
-    return [m.key for m in messages if isinstance(m, events.Key)]

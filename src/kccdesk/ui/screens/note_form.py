@@ -16,7 +16,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Select, TextArea
 
 from kccdesk import texts
-from kccdesk.calltypes.answers import check_answer
 from kccdesk.calltypes.rules import check_answers, find_call_type, fires
 from kccdesk.clients.model import CallType, Client
 from kccdesk.clients.phones import check, display
@@ -222,8 +221,9 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             return
         today = self.desk.today(self.client.id).date()
         typed = self._answers()
+        checked = check_answers(call_type, typed, self.client.country, today)
         for index, field in enumerate(call_type.fields):
-            answer = check_answer(field, typed[field.id], self.client.country, today)
+            answer = checked.answers[field.id]
             line = self.query_one(f"#answer-check-{index}", Static)
             if line is self._error_line:
                 continue  # the refusal of these very answers stays until they change
@@ -238,7 +238,6 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
                 line.update("")
             if self.focused is self.query_one(f"#answer-{index}"):
                 line.scroll_visible(animate=False)  # the check of the field typed in
-        checked = check_answers(call_type, typed, self.client.country, today)
         self._set_urgency_by_rule(checked.urgency == "dringend")
 
     def _set_urgency_by_rule(self, urgent_now: bool) -> None:
@@ -500,14 +499,15 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             answers=self._answers(),
         )
 
-    def _store_draft(self) -> None:
+    def _store_draft(self, draft: NoteDraft | None = None) -> None:
         """Every change is on disk at once; a form nobody typed in (only what the desk
-        filled in: recipient, the caller's number) leaves no draft behind."""
+        filled in: recipient, type, the caller's number) leaves no draft behind."""
         if self._saving:
             return
-        draft = self.current()
+        draft = draft or self.current()
         untouched = (
             not (draft.caller_name.strip() or draft.message.strip())
+            and not any(answer.strip() for answer in draft.answers.values())
             and draft.phone == self.draft.phone
         )
         if not untouched:
@@ -518,7 +518,8 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
     @on(Checkbox.Changed)
     @on(Select.Changed)
     def _changed(self, event) -> None:
-        if self.current().fields != self._error_for:  # a change since the refusal
+        draft = self.current()  # once per change: what is stored, and what a refusal was about
+        if draft.fields != self._error_for:  # a change since the refusal
             self.query_one("#form-error", Static).update("")
             for line in self.query(".field-error").results(Static):
                 line.update("")
@@ -538,7 +539,7 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             self._setting_urgent = False
         if isinstance(event, TextArea.Changed | Input.Changed):
             self._show_lengths()
-        self._store_draft()
+        self._store_draft(draft)  # a change the handlers above make comes as its own event
 
     def _show_lengths(self) -> None:
         """The message's counter always, the name's near its limit (kccdesk.core.text_rule)."""
