@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from textual.worker import WorkerCancelled
+
 from kccdesk.core.settings import Settings
 from kccdesk.ui.factory import make_app
 from kccdesk.ui.workers import ENDLESS
@@ -22,9 +24,15 @@ async def settle(pilot) -> None:
     """Let workers finish and the screen catch up (the endless loops excepted)."""
     await pilot.pause()
     app = pilot.app
-    finite = [w for w in app.workers if w.group != ENDLESS]
-    if finite:  # an empty list would mean "all workers", the endless watcher included
-        await app.workers.wait_for_complete(finite)
+    for _ in range(20):  # a worker replaced by a newer one (exclusive) is cancelled: wait again
+        finite = [w for w in app.workers if w.group != ENDLESS]
+        if not finite:  # an empty list would mean "all workers", the endless watcher included
+            break
+        try:
+            await app.workers.wait_for_complete(finite)
+            break
+        except WorkerCancelled:
+            await pilot.pause()
     await pilot.pause()
 
 
