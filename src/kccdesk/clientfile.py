@@ -23,6 +23,7 @@ from kccdesk.clients.model import (
     URGENCIES,
     WEEKDAYS,
     Absence,
+    AgendaPolicy,
     AnswerRule,
     CallType,
     Client,
@@ -219,6 +220,8 @@ def _header_lines(text: str) -> dict[tuple[object, ...], int]:
             lines[(section, counts[section])] = number
         elif re.match(r"^\s*\[\s*client\s*\]", raw):
             lines[("client", 1)] = number
+        elif re.match(r"^\s*\[\s*agenda\s*\]", raw):
+            lines[("agenda", 1)] = number
     return lines
 
 
@@ -600,7 +603,7 @@ def _parse_client(text: str, path: str) -> tuple[Client, dict[str, Any]]:
         line = line or headers.get((section, index))
         errors.append(ClientFileError(path, message, line, label))
 
-    unknown_sections = sorted(set(data) - {"client", CALL_TYPES, *LABELS})
+    unknown_sections = sorted(set(data) - {"client", CALL_TYPES, AGENDA, *LABELS})
     for section in unknown_sections:
         fail(f"onbekende sectie '{section}'")
 
@@ -640,6 +643,8 @@ def _parse_client(text: str, path: str) -> tuple[Client, dict[str, Any]]:
             keywords=r.words("keywords"),
             transfer=r.flag("transfer", default=True),
             notes_to=r.optional_text("notes_to"),
+            agenda=_agenda_address(r.text("agenda")),
+            replaced_by=r.optional_text("replaced_by"),
         )
 
     def topic(t: dict[str, Any]) -> Topic:
@@ -749,6 +754,9 @@ def _parse_client(text: str, path: str) -> tuple[Client, dict[str, Any]]:
             "_people_by_id",
             "memo",
             CALL_TYPES,
+            AGENDA,
+            "busy",
+            "feeds",
         }
     )
     client_fields.add(EXPORTED)  # when the file was exported (load_clients reads it)
@@ -799,6 +807,7 @@ def _parse_client(text: str, path: str) -> tuple[Client, dict[str, Any]]:
         coverage=read_list("coverage", coverage),
         opening=read_list("opening", opening),
         call_types=read_list(CALL_TYPES, lambda t: read_call_type(t, fields["country"])),
+        agenda=_agenda_policy(data.get(AGENDA), fail, headers.get((AGENDA, 1))),
     )
     errors.extend(semantic_errors(client, path, headers, texts_checked=True))
     if errors:
@@ -874,10 +883,10 @@ def semantic_errors(
                 )
             )
     for index, person in enumerate(client.people, 1):
-        redirect = redirect_problem(client, person)
-        if redirect:
+        wrongs = (redirect_problem(client, person), replacement_problem(client, person))
+        for wrong in filter(None, wrongs):
             errors.append(
-                ClientFileError(path, redirect, headers.get(("people", index)), f"person {index}")
+                ClientFileError(path, wrong, headers.get(("people", index)), f"person {index}")
             )
     for index, item in enumerate(client.topics, 1):
         if item.route_to and item.route_to not in people:
@@ -1044,6 +1053,67 @@ def redirect_problem(client: Client, person: Person) -> str | None:
 EXPORTED = "exported"
 
 
+def replacement_problem(client: Client, person: Person) -> str | None:
+    """Why a person's `replaced_by` (who replaces them when their calendar says they are
+    away) cannot stand: another person of this client."""
+    if person.replaced_by is None:
+        return None
+    if person.replaced_by == person.id:
+        return "replaced_by verwijst naar de persoon zelf"
+    if client.person(person.replaced_by) is None:
+        return f"replaced_by '{person.replaced_by}' bestaat niet bij {client.id}"
+    return None
+
+
+#: the section of what calendar events mean (`[agenda]`)
+AGENDA = "agenda"
+#: the longest calendar address a person may carry
+MAX_AGENDA_ADDRESS = 2000
+
+
+def _agenda_address(value: str) -> str:
+    """A person's calendar: an http(s) URL or a file path (a feed a script keeps on disk)."""
+    value = value.strip()
+    if not value:
+        return ""
+    if len(value) > MAX_AGENDA_ADDRESS:
+        raise ValueError(f"agenda is {len(value)} tekens lang; hooguit {MAX_AGENDA_ADDRESS}")
+    if any(ch.isspace() for ch in value) and "://" in value:
+        raise ValueError("agenda: een webadres zonder spaties")
+    scheme = value.split("://", 1)[0].lower() if "://" in value else ""
+    if scheme and scheme not in ("http", "https", "webcal", "file"):
+        raise ValueError(
+            f"agenda: onbekend soort adres '{scheme}://' (gebruik https://, webcal:// of een pad)"
+        )
+    return value
+
+
+def _agenda_policy(table: object, fail: Callable[..., None], line: int | None) -> AgendaPolicy:
+    """The client's `[agenda]` table; a wrong field is one error of the file."""
+    if table is None:
+        return AgendaPolicy()
+    try:
+        if not isinstance(table, dict):
+            raise ValueError("[agenda] moet een tabel zijn")
+        r = _Reader(table, AGENDA, AgendaPolicy.__dataclass_fields__)
+        words = tuple(w.strip().casefold() for w in r.words("absent_words") if w.strip())
+        busy_is = r.text("busy_is", default="bezet")
+        if busy_is not in ("bezet", ""):
+            raise ValueError(f'busy_is \'{busy_is}\': gebruik "bezet" of ""')
+        hours = r.count("stale_after_hours", 24)
+        if not 1 <= hours <= 24 * 366:
+            raise ValueError("stale_after_hours moet tussen 1 en 8784 liggen")
+        return AgendaPolicy(
+            absent_words=words if "absent_words" in table else AgendaPolicy.absent_words,
+            busy_is=busy_is,
+            show_titles=r.flag("show_titles"),
+            stale_after_hours=hours,
+        )
+    except ValueError as exc:
+        fail(str(exc), line=line)
+        return AgendaPolicy()
+
+
 def _exported_at(
     head: dict[str, Any], text: str, path: str, now: datetime | None = None
 ) -> datetime | None:
@@ -1205,8 +1275,8 @@ def _table(item: Any) -> dict[str, Any]:
     rename = {"start": "from"} if isinstance(item, Absence | Closure) else {}
     table: dict[str, Any] = {}
     for f in fields(item):
-        if not f.init or f.name in LABELS or f.name == CALL_TYPES:
-            continue  # sections are written as tables of their own
+        if not f.init or f.name in LABELS or f.name in (CALL_TYPES, AGENDA, "busy", "feeds"):
+            continue  # sections are written as tables of their own; feeds' data is no file's
         value = getattr(item, f.name)
         if isinstance(item, Absence) and f.name in ("start_time", "until_time"):
             continue  # written with their day
@@ -1231,6 +1301,7 @@ def dump_client(client: Client, exported_at: datetime | None = None) -> str:
     microsecond: a change in the same second as the export is told apart."""
     import tomli_w
 
+    client = client.as_filed()
     head = _table(client)
     if exported_at is not None:
         head[EXPORTED] = exported_at.astimezone(UTC)
@@ -1243,4 +1314,8 @@ def dump_client(client: Client, exported_at: datetime | None = None) -> str:
         from kccdesk.calltypes.table import call_type_table
 
         document[CALL_TYPES] = [call_type_table(t) for t in client.call_types]
+    if client.agenda != AgendaPolicy():
+        policy = _table(client.agenda)
+        policy["absent_words"] = list(client.agenda.absent_words)
+        document[AGENDA] = policy
     return tomli_w.dumps(document)

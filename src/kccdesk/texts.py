@@ -57,6 +57,53 @@ def _moment_text(moment: datetime, now: datetime | None) -> str:
     return f"{when.date_text(moment)} {moment:%H:%M}"
 
 
+def busy_until(until: datetime, now: datetime) -> str:
+    """'tot 11:00' (or 'tot di 09:00'): how long someone is in an appointment."""
+    return f"tot {_moment_text(until, now)}"
+
+
+def agenda_source(client: Client, absence: Absence | None, now: datetime) -> str:
+    """Where an absence comes from when a calendar feed gave it: 'volgens agenda, bijgewerkt
+    08:12' — with a warning when the feed is stale or failed; '' for a shift lead's own."""
+    if absence is None or not absence.source:
+        return ""
+    feed = client.feed_of(absence.person)
+    if feed is None or feed.ok_at is None:
+        return AGENDA_SOURCE_UNKNOWN
+    text = AGENDA_SOURCE.format(when=_moment_text(feed.ok_at.astimezone(now.tzinfo), now))
+    if feed.stale(now, client.agenda):
+        text += AGENDA_STALE_MARK
+    return text
+
+
+def agenda_stale(client: Client, now: datetime) -> list[str]:
+    """One line per feed of the client that is stale or failed: '⚠ agenda van Anna de Boer
+    niet bijgewerkt sinds ma 08:12: agenda niet bereikbaar: …'."""
+    lines = []
+    for feed in client.feeds:
+        person = client.person(feed.person)
+        if person is None or not person.agenda:
+            continue
+        if not feed.stale(now, client.agenda) and not feed.error:
+            continue
+        since = (
+            AGENDA_NEVER_READ
+            if feed.ok_at is None
+            else AGENDA_SINCE.format(when=_moment_text(feed.ok_at.astimezone(now.tzinfo), now))
+        )
+        why = f": {feed.error}" if feed.error else ""
+        lines.append(AGENDA_STALE.format(name=person.name, since=since, why=why))
+    return lines
+
+
+AGENDA_SOURCE = "volgens agenda, bijgewerkt {when}"
+AGENDA_SOURCE_UNKNOWN = "volgens agenda"
+AGENDA_STALE_MARK = " (verouderd)"
+AGENDA_SINCE = "niet bijgewerkt sinds {when}"
+AGENDA_NEVER_READ = "nog nooit gelezen"
+AGENDA_STALE = "⚠ agenda van {name} {since}{why}"
+
+
 def absent_until(absence: Absence | None, now: datetime | None = None) -> str:
     """How long an absence lasts, as its entry says it: 't/m 24-12-2026' for dates,
     'tot wo 07:00' for one that ends at a time (an agent must not read "all Wednesday"),
@@ -247,6 +294,9 @@ CALL_TYPE_F6 = "F6: notitie met deze vragen"
 CALL_TYPE_ASKS = "Vraagt"
 CALL_TYPE_NOTE_TO = "Notitie nu naar"
 ON_DUTY_UNTIL = "dienst tot {until}"
+#: on duty, but in an appointment of their own calendar (kccdesk.agenda)
+BUSY = "bezet"
+BUSY_UNTIL = "in een afspraak {until}"
 OFF_DUTY = "geen dienst"
 BACK_ON_DUTY = "weer in dienst {when}"
 NEVER_TRANSFER = "⛔ nooit doorverbinden (afspraak met de klant)"
@@ -296,6 +346,7 @@ TRANSFER_REASON_MISSING = "Eerst een reden: waarom toch doorverbinden?"
 TRANSFER_REASON_HINT = "Typ de reden en Enter: toch doorverbinden · Esc: terug"
 TRANSFER_NOTE_OFFER = "F6: terugbelnotitie voor {name}"
 TRANSFER_ABSENT = "{name} is afwezig{reason} {until}."
+TRANSFER_BUSY = "{name} is in een afspraak {until} (volgens agenda)."
 TRANSFER_CLOSED = "{client} is vandaag gesloten: {reason}."
 TRANSFER_ALTERNATIVES = "Wel in dienst — Enter kiest:"
 TRANSFER_NO_ALTERNATIVES = "Er heeft nu niemand anders dienst. Overweeg een terugbelnotitie."

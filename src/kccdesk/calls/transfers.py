@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from kccdesk.clients.model import Client
 from kccdesk.duty.roster import DutyStatus, PersonState, note_route, person_state
 from kccdesk.notes.rules import redirected
-from kccdesk.texts import absent_until
+from kccdesk.texts import absent_until, busy_until
 
 #: why a transfer to someone the client never wants callers put through to is stopped
 NEVER_TRANSFER = "wordt nooit doorverbonden (afspraak met de klant)"
@@ -52,7 +52,15 @@ class TransferCheck:
             return self.rule
         if self.target.absent:
             return f"afwezig {absent_until(self.target.absence, self.at)}"
+        if self.target.busy_until is not None:
+            return f"bezet {busy_until(self.target.busy_until, self.at)} (agenda)"
         return "geen dienst"
+
+    @property
+    def busy(self) -> bool:
+        """On duty but in an appointment of their calendar: the guard warns and offers a
+        note (the caller is not put through into a meeting)."""
+        return self.target.busy_until is not None
 
     def override_warning(self, reason: str = "") -> str:
         """What the call log records when the agent transfers anyway. Overriding a client's
@@ -65,9 +73,7 @@ class TransferCheck:
                 f"{FOR_REVIEW}: klantregel '{self.rule}' genegeerd voor {target.name}; "
                 f"reden: {reason.strip()}"
             )
-        state = (
-            f"afwezig {absent_until(target.absence, self.at)}" if target.absent else "geen dienst"
-        )
+        state = self.stop_reason
         why = f"; reden: {reason.strip()}" if reason.strip() else ""
         return f"{target.name}: {state}; toch doorverbonden{why}"
 
@@ -115,7 +121,7 @@ def check_transfer(
     return TransferCheck(
         client=client.id,
         target=target,
-        allowed=target.on_duty and not rule,
+        allowed=target.on_duty and not rule and target.busy_until is None,
         alternatives=tuple(ordered),
         replacement=replacement,
         closed=status.shut,

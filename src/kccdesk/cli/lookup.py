@@ -108,6 +108,7 @@ def cmd_duty(args) -> int:
                         "name": d.name,
                         "until": d.until.isoformat(),
                         "covering": d.covering,
+                        "busy_until": d.busy_until.isoformat() if d.busy_until else None,
                     }
                     for d in status.on_duty
                 ],
@@ -122,6 +123,7 @@ def cmd_duty(args) -> int:
                         "ends": a.ends.isoformat() if a.ends else None,
                         "notes_to": a.route.recipient if a.route else a.replaced_by,
                         "chain": [step.person for step in a.route.skipped] if a.route else [],
+                        "source": a.absence.source if a.absence else "",
                     }
                     for a in status.absent
                 ],
@@ -131,6 +133,8 @@ def cmd_duty(args) -> int:
             }
         )
         return 0
+    # a feed's freshness is of this moment, whatever moment the roster is asked about
+    now = desk.clock().astimezone(client.zone)
     print(f"{client.name} — {day_name(status.at)} {status.at:%d-%m-%Y %H:%M %Z}")
     if status.shut:
         print(f"Gesloten: {status.shut}")
@@ -143,16 +147,25 @@ def cmd_duty(args) -> int:
         print(texts.AFTER_HOURS.format(text=client.after_hours))
     print("Dienst:" if status.on_duty else "Niemand heeft dienst.")
     for d in status.on_duty:
-        print(f"  {d.label} ({d.person}) tot {day_name(d.until)} {d.until:%H:%M}")
+        busy = ""
+        if d.busy_until is not None:
+            until = texts.busy_until(d.busy_until, status.at)
+            busy = f" — {texts.BUSY}: {texts.BUSY_UNTIL.format(until=until)}"
+        print(f"  {d.label} ({d.person}) tot {day_name(d.until)} {d.until:%H:%M}{busy}")
     for a in status.absent:
         if a.route is not None and a.route.chained:
             print(f"Afwezig: {texts.route_text(client, a.route, status.at)}")
             continue
         repl = f", vervangen door {a.replacement_name}" if a.replaced_by else ", geen vervanger"
         reason = f" ({a.reason})" if a.reason else ""
-        print(f"Afwezig: {a.name}{reason} {texts.absent_until(a.absence, status.at)}{repl}")
+        source = texts.agenda_source(client, a.absence, now)
+        source = f" {source}" if source else ""
+        until = texts.absent_until(a.absence, status.at)
+        print(f"Afwezig: {a.name}{reason}{source} {until}{repl}")
     if status.next_change:
         print(f"Volgende wissel: {day_name(status.next_change)} {status.next_change:%d-%m %H:%M}")
+    for line in texts.agenda_stale(client, now):
+        print(line)
     return 0
 
 

@@ -6,7 +6,7 @@ rules can be computed and tested on them directly, and storage converts rows int
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -111,6 +111,10 @@ class Person:
     transfer: bool = True
     #: callback notes for this person go to that person (e.g. the aldermen's secretary)
     notes_to: str | None = None
+    #: the person's published calendar (an https URL or a file path of an ICS feed)
+    agenda: str = ""
+    #: who replaces this person during an absence their calendar gives (kccdesk.agenda)
+    replaced_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -179,6 +183,9 @@ class Absence:
     start_time: time | None = None
     #: local wall-clock time on `until` the absence ends (exclusive)
     until_time: time | None = None
+    #: where the entry comes from: "" a shift lead or a client file, "agenda" the person's
+    #: calendar feed (a sync replaces those as the feed changes, and only those)
+    source: str = ""
 
     @property
     def begins(self) -> datetime:
@@ -257,6 +264,52 @@ class Closure:
     version: int | None = field(default=None, compare=False)
 
 
+#: an absence read from a person's calendar feed (Absence.source)
+FROM_AGENDA = "agenda"
+
+
+@dataclass(frozen=True)
+class AgendaPolicy:
+    """What the events of a client's calendar feeds mean (`[agenda]` in the client file):
+    which title words make an absence, whether a busy timed event makes "bezet", whether the
+    title may be shown (a private title never is, unless the client allows it), and after how
+    many hours without a successful read a feed is stale."""
+
+    absent_words: tuple[str, ...] = ("vrij", "vakantie", "ziek", "verlof", "cursus")
+    busy_is: str = "bezet"  # "bezet": on duty but in an appointment; "" : busy changes nothing
+    show_titles: bool = False
+    stale_after_hours: int = 24
+
+
+@dataclass(frozen=True)
+class Busy:
+    """A busy timed event of a person's calendar: on duty, but in an appointment from
+    `start` to `end` (aware UTC instants); `title` only when the client shows titles."""
+
+    person: str
+    start: datetime
+    end: datetime
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """How a person's calendar feed last went: when it was last read whole or confirmed
+    unchanged (`ok_at`), when it was last tried, and why the last try failed ("" when not)."""
+
+    person: str
+    url: str
+    ok_at: datetime | None = None
+    checked_at: datetime | None = None
+    error: str = ""
+    etag: str = ""
+    last_modified: str = ""
+
+    def stale(self, now: datetime, policy: AgendaPolicy) -> bool:
+        """Older than the client's `stale_after_hours` (or never read at all)."""
+        return self.ok_at is None or now - self.ok_at > timedelta(hours=policy.stale_after_hours)
+
+
 @dataclass(frozen=True)
 class Client:
     id: str
@@ -286,6 +339,12 @@ class Client:
     after_hours_route: str | None = None
     #: the kinds of call the client asks particular answers for (message scripts)
     call_types: tuple[CallType, ...] = ()
+    #: what the events of its people's calendar feeds mean
+    agenda: AgendaPolicy = AgendaPolicy()
+    #: busy appointments from the calendar feeds (kccdesk.agenda keeps them)
+    busy: tuple[Busy, ...] = ()
+    #: how each calendar feed last went
+    feeds: tuple[FeedState, ...] = ()
     _people_by_id: dict[str, Person] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )
@@ -335,6 +394,18 @@ class Client:
             part = part_of_day(at.astimezone(self.zone).hour)
             text = text.replace("{dagdeel}", part).replace("{Dagdeel}", part.capitalize())
         return text
+
+    def feed_of(self, person_id: str) -> FeedState | None:
+        return next((f for f in self.feeds if f.person == person_id), None)
+
+    def as_filed(self) -> Client:
+        """The client as its file holds it: without what the calendar feeds brought (their
+        absences, appointments and feed states), which no file writes and no import removes."""
+        if not self.busy and not self.feeds and all(not a.source for a in self.absences):
+            return self
+        return replace(
+            self, absences=tuple(a for a in self.absences if not a.source), busy=(), feeds=()
+        )
 
     @property
     def head(self) -> ClientHead:

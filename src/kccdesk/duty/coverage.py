@@ -42,7 +42,8 @@ class Gap:
     on_duty: int
     reason: str
     #: "coverage": too few on duty; "replacement": an absent person's replacement is away
-    #: too (notes then follow the replacement chain, see `kccdesk.duty.roster.note_route`)
+    #: too (notes then follow the replacement chain, see `kccdesk.duty.roster.note_route`);
+    #: "agenda": a person's calendar feed is stale (what it says may no longer be true)
     kind: str = "coverage"
     #: of a replacement gap: the absent person whose replacement is away too
     person: str | None = None
@@ -69,6 +70,8 @@ class Gap:
         dienst' ('iemand' when anyone will do), or 'vervangingsgat'."""
         if self.kind == "replacement":
             return "vervangingsgat"
+        if self.kind == "agenda":
+            return "agenda verouderd"
         return f"{self.department or 'iemand'}: {self.on_duty} van {self.required} in dienst"
 
 
@@ -300,3 +303,32 @@ def replacement_gaps(client: Client, start: datetime, end: datetime) -> list[Gap
 def describe_gap(gap: Gap) -> str:
     """'Techniek: 0 van 1 in dienst tot 07:00 (geen dienst ingeroosterd)'."""
     return f"{gap.shortfall} tot {gap.end:%H:%M} ({gap.reason})"
+
+
+def agenda_gaps(client: Client, now: datetime) -> list[Gap]:
+    """A calendar feed not read within the client's `stale_after_hours` (or failing): from
+    its last good read until now the roster may miss that person's absences."""
+    found = []
+    local = now.astimezone(client.zone)
+    for feed in client.feeds:
+        person = client.person(feed.person)
+        if person is None or not person.agenda or not feed.stale(now, client.agenda):
+            continue
+        since = feed.ok_at.astimezone(client.zone) if feed.ok_at else local
+        reason = f"agenda van {person.name} niet bijgewerkt"
+        if feed.error:
+            reason += f": {feed.error}"
+        found.append(
+            Gap(
+                client.id,
+                since,
+                local,
+                person.department or None,
+                0,
+                0,
+                reason,
+                kind="agenda",
+                person=person.id,
+            )
+        )
+    return found

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from kccdesk.clients.model import WEEKDAYS, Absence, Client
+from kccdesk.clients.model import WEEKDAYS, Absence, Busy, Client
 from kccdesk.duty.holidays import holidays_for
 
 #: How far ahead the next change of duty is looked for.
@@ -80,6 +80,14 @@ class OnDuty:
     #: taking over the shift of this absent person (`covers`), else None
     covering: str | None = None
     covering_name: str | None = None
+    #: in an appointment of their calendar until then ("bezet"), else None
+    busy_until: datetime | None = None
+    #: the appointment's title, when the client shows titles
+    busy_title: str = ""
+
+    @property
+    def busy(self) -> bool:
+        return self.busy_until is not None
 
     @property
     def label(self) -> str:
@@ -345,6 +353,22 @@ def _absence_span(absence: Absence, client: Client) -> tuple[datetime, datetime]
     return start, max(start, end)
 
 
+def busy_at(client: Client, person: str, instant_utc: datetime) -> Busy | None:
+    """The appointment a person is in at an instant (their calendar's busy events), its end
+    stretched over back-to-back ones (10:00 and 11:00 meetings: busy until 12:00)."""
+    mine = [b for b in client.busy if b.person == person]
+    now = next((b for b in mine if b.start <= instant_utc < b.end), None)
+    if now is None:
+        return None
+    until, extended = now.end, True
+    while extended:
+        extended = False
+        for other in mine:
+            if other.start <= until < other.end:
+                until, extended = other.end, True
+    return Busy(person, now.start, until, now.title)
+
+
 def absence_at(client: Client, person: str, instant_utc: datetime) -> Absence | None:
     for absence in client.absences:
         if absence.person == person:
@@ -439,9 +463,12 @@ def duty_at(client: Client, at: datetime) -> DutyStatus:
                     _duty_until(client, pid, by_person[pid], instant),
                     covering,
                     client.person_name(covering) if covering else None,
+                    busy.end.astimezone(client.zone) if busy else None,
+                    busy.title if busy else "",
                 )
                 for pid in current
                 for covering in [_covering(by_person[pid], instant)]
+                for busy in [busy_at(client, pid, instant) if client.busy else None]
             ),
             key=lambda d: (d.until.astimezone(UTC), d.name),
         )
@@ -668,6 +695,7 @@ class PersonState:
     absence: Absence | None = None  # the absence now, if any (its bounds decide the wording)
     absent_ends: datetime | None = None  # the moment it is over (client zone); None: open
     route: NoteRoute | None = None  # while absent: where notes go (the replacement chain)
+    busy_until: datetime | None = None  # on duty but in an appointment until then
 
     @property
     def on_duty(self) -> bool:
@@ -699,4 +727,5 @@ def person_state(
         route=absence.route if absence else None,
         back_at=None if duty else next_duty_start(client, person_id, status.at),
         is_replacement=is_replacement,
+        busy_until=duty.busy_until if duty else None,
     )

@@ -199,7 +199,9 @@ class ClientService(ServiceBase):
         if errors:
             raise ImportErrors(errors)
         touched = [
-            c.id for c in clients if c.id in existing and _roster(existing[c.id]) != _roster(c)
+            c.id
+            for c in clients
+            if c.id in existing and _roster(existing[c.id].as_filed()) != _roster(c)
         ]
         if touched and not self.actor.shift_lead:
             raise NotAllowed(

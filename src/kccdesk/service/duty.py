@@ -48,7 +48,7 @@ class DutyService(ClientService):
         `days` days; with `replacements` also the periods in which an absent person's
         replacement is away too. A window outside the years of client data is refused
         (StorageError)."""
-        from kccdesk.duty.coverage import gaps, replacement_gaps
+        from kccdesk.duty.coverage import agenda_gaps, gaps, replacement_gaps
 
         if not 0 < days <= MAX_GAP_DAYS:
             raise StorageError(f"--days moet groter dan 0 en hoogstens {MAX_GAP_DAYS} zijn")
@@ -59,6 +59,7 @@ class DutyService(ClientService):
             found.extend(gaps(client, begin, begin + timedelta(days=days)))
             if replacements:
                 found.extend(replacement_gaps(client, begin, begin + timedelta(days=days)))
+                found.extend(agenda_gaps(client, self.clock()))
         return found
 
     def _moment(self, client: Client, start: date | datetime | None) -> datetime:

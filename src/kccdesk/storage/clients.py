@@ -89,6 +89,17 @@ class ClientStore(StoreBase):
                             grouped[row.client_id].append(row)
                         pause()
                     parts.append(grouped)
+                for table, order in (
+                    (tables.agenda_busy, tables.agenda_busy.c.start),
+                    (tables.agenda_feed, tables.agenda_feed.c.person),
+                ):
+                    query = select(table).order_by(table.c.client_id, order)
+                    if client_id is not None:
+                        query = query.where(table.c.client_id == client_id)
+                    grouped = defaultdict(list)
+                    for row in c.execute(query):
+                        grouped[row.client_id].append(row)
+                    parts.append(grouped)
             clients = []
             for cid in sorted(heads):
                 clients.append(client_from_rows(heads[cid], *(part[cid] for part in parts)))
@@ -119,7 +130,7 @@ class ClientStore(StoreBase):
         changed = []
         for client in clients:
             old = existing.get(client.id)
-            if old == client:
+            if old is not None and old.as_filed() == client.as_filed():
                 report.unchanged.append(client.id)
             else:
                 (report.updated if old else report.added).append(client.id)
@@ -244,11 +255,12 @@ def _merge_roster(
     exported_at: datetime | None = None,
 ) -> None:
     table = tables.ROSTER[kind]
-    rows = list(
-        c.execute(
-            select(table).where(table.c.client_id == cid).order_by(table.c.position, table.c.id)
-        )
-    )
+    query = select(table).where(table.c.client_id == cid)
+    if kind == "absence":
+        # What the calendar feeds gave is theirs: no file holds it, no import removes it.
+        query = query.where(table.c.source == "")
+        items = tuple(item for item in items if not item.source)
+    rows = list(c.execute(query.order_by(table.c.position, table.c.id)))
     free = {row.id: row for row in rows}
     matches = [free.pop(item.id, None) if item.id is not None else None for item in items]
     for i, item in enumerate(items):

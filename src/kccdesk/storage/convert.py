@@ -10,10 +10,13 @@ from functools import cache
 
 from kccdesk.clients.model import (
     Absence,
+    AgendaPolicy,
+    Busy,
     Client,
     Closure,
     Coverage,
     ExtraShift,
+    FeedState,
     Opening,
     Person,
     Topic,
@@ -23,8 +26,8 @@ from kccdesk.core.when import clock_text, parse_clock, parse_end_clock
 from kccdesk.duty.kinds import KINDS
 from kccdesk.records import CallRecord, FeedbackRecord, NoteRecord, RosterEntry
 
-#: the parts of a Client that are rows of their own tables
-CLIENT_SECTIONS = ("people", "topics", *(kind.section for kind in KINDS))
+#: the parts of a Client that are rows of their own tables (the feeds' too)
+CLIENT_SECTIONS = ("people", "topics", *(kind.section for kind in KINDS), "busy", "feeds")
 
 
 def note_record(row) -> NoteRecord:
@@ -189,6 +192,7 @@ def roster_item(kind: str, row):
             covers=bool(row.covers),
             start_time=parse_clock(row.start_time) if row.start_time else None,
             until_time=parse_clock(row.until_time) if row.until_time else None,
+            source=row.source or "",
         )
     if kind == "coverage":
         return Coverage(
@@ -246,6 +250,7 @@ def roster_values(item, for_json: bool = False) -> dict:
             "covers": item.covers,
             "start_time": f"{item.start_time:%H:%M}" if item.start_time else None,
             "until_time": f"{item.until_time:%H:%M}" if item.until_time else None,
+            "source": item.source,
         }
     else:
         values = {"start": item.start, "until": item.until, "reason": item.reason}
@@ -266,7 +271,26 @@ def columns(record) -> dict:
 
         values["opening"] = [_opening_json(row) for row in record.opening]
         values["call_types"] = [call_type_table(t) for t in record.call_types]
+        values["agenda"] = _policy_json(record.agenda)
     return values
+
+
+def _policy_json(policy: AgendaPolicy) -> dict:
+    """The client's agenda policy as stored: only what differs from the defaults."""
+    defaults = AgendaPolicy()
+    return {
+        f.name: list(value) if isinstance(value := getattr(policy, f.name), tuple) else value
+        for f in fields(policy)
+        if getattr(policy, f.name) != getattr(defaults, f.name)
+    }
+
+
+def _policy_row(value: dict | None) -> AgendaPolicy:
+    if not value:
+        return AgendaPolicy()
+    known = {f.name for f in fields(AgendaPolicy)}
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in value.items() if k in known}
+    return AgendaPolicy(**values)
 
 
 def _opening_json(row: Opening) -> dict:
@@ -309,11 +333,12 @@ def record(cls, row, **sections):
             values["call_types"] = tuple(call_type_from_table(v) for v in stored_types)
         else:
             values["call_types"] = ()
+        values["agenda"] = _policy_row(getattr(row, "agenda", None))
     return cls(**values, **sections)
 
 
 def client_from_rows(
-    head, people, topics, shifts, extras, absences, closures, coverage=()
+    head, people, topics, shifts, extras, absences, closures, coverage=(), busy=(), feeds=()
 ) -> Client:
     return record(
         Client,
@@ -325,4 +350,18 @@ def client_from_rows(
         absences=tuple(roster_item("absence", row) for row in absences),
         closures=tuple(roster_item("closure", row) for row in closures),
         coverage=tuple(roster_item("coverage", row) for row in coverage),
+        busy=tuple(Busy(row.person, row.start, row.end, row.title) for row in busy),
+        feeds=tuple(feed_state(row) for row in feeds),
+    )
+
+
+def feed_state(row) -> FeedState:
+    return FeedState(
+        person=row.person,
+        url=row.url,
+        ok_at=row.ok_at,
+        checked_at=row.checked_at,
+        error=row.error,
+        etag=row.etag,
+        last_modified=row.last_modified,
     )

@@ -1,11 +1,12 @@
 """The one door to the database: plain records in, plain records out, Dutch errors.
 
 `Store` is a facade assembled from one mixin per aggregate (clients, notes, outbox, roster,
-calls, roles, feedback); each lives in its own module beside this one.
+calls, roles, feedback, agenda); each lives in its own module beside this one.
 """
 
 from __future__ import annotations
 
+from kccdesk.storage.agenda import AgendaStore
 from kccdesk.storage.calls import CallStore
 from kccdesk.storage.clients import ClientStore
 from kccdesk.storage.feedback import FeedbackStore
@@ -15,7 +16,16 @@ from kccdesk.storage.roles import RoleStore
 from kccdesk.storage.roster import RosterStore
 
 
-class Store(ClientStore, NoteStore, OutboxStore, RosterStore, CallStore, RoleStore, FeedbackStore):
+class Store(
+    ClientStore,
+    NoteStore,
+    OutboxStore,
+    RosterStore,
+    CallStore,
+    RoleStore,
+    FeedbackStore,
+    AgendaStore,
+):
     """Repository over one database URL (SQLite file or PostgreSQL)."""
 
 

@@ -4,7 +4,8 @@
                 notes and logs calls; the outbox sender may change a note's delivery state,
                 nothing else of it; updates and deletes nothing
     shift_lead  an agent who also edits rosters (every change with its audit row in the same
-                transaction, or the database refuses it) and keeps the feedback log
+                transaction, or the database refuses it) and keeps the feedback log; syncs
+                the calendar feeds (their absences are roster entries)
     team_lead   an agent who reads everything (review, reports) and keeps the feedback log;
                 edits no rosters
     retention   deletes notes and calls past the retention period (`kccdesk purge`, run by
@@ -89,6 +90,8 @@ def create_roles(engine: Engine, prefix: str = "kccdesk") -> list[str]:
         c.execute(text(f"GRANT {agent} TO {lead}, {team}, {keeper}"))
         c.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(ROSTER_TABLES)} TO {lead}"))
         c.execute(text(f"GRANT INSERT ON roster_audit TO {lead}"))
+        # A calendar sync writes absences like a shift lead, and the feeds' state with them.
+        c.execute(text(f"GRANT INSERT, UPDATE, DELETE ON agenda_feed, agenda_busy TO {lead}"))
         c.execute(text(f"GRANT SELECT, INSERT, UPDATE ON feedback TO {lead}, {team}"))
         c.execute(text(f"GRANT DELETE ON callback_note, call_log TO {keeper}"))
         # The prefix this schema's roles carry: "team lead" is membership of exactly that.

@@ -54,6 +54,7 @@ class ClientRow(SQLModel, table=True):
     after_hours: str = mapped(__table__.c.after_hours)
     after_hours_route: str | None = mapped(__table__.c.after_hours_route)
     call_types: list[dict] = mapped(__table__.c.call_types)
+    agenda: dict = mapped(__table__.c.agenda)
 
 
 class ClientLineRow(SQLModel, table=True):
@@ -78,6 +79,8 @@ class PersonRow(SQLModel, table=True):
     keywords: list[str] = mapped(__table__.c.keywords)
     transfer: bool = mapped(__table__.c.transfer)
     notes_to: str | None = mapped(__table__.c.notes_to)
+    agenda: str = mapped(__table__.c.agenda)
+    replaced_by: str | None = mapped(__table__.c.replaced_by)
 
 
 class TopicRow(SQLModel, table=True):
@@ -133,6 +136,7 @@ class AbsenceRow(SQLModel, table=True):
     covers: bool = mapped(__table__.c.covers)
     start_time: str | None = mapped(__table__.c.start_time)
     until_time: str | None = mapped(__table__.c.until_time)
+    source: str = mapped(__table__.c.source)
 
 
 class ClosureRow(SQLModel, table=True):

@@ -95,6 +95,8 @@ client = Table(
     Column("after_hours_route", String, nullable=True),
     # call types in the client file's shape (kccdesk.calltypes.table)
     Column("call_types", JSON, nullable=False, default=list, server_default="[]"),
+    # what calendar events mean ({} the defaults; kccdesk.clients.model.AgendaPolicy)
+    Column("agenda", JSON, nullable=False, default=dict, server_default="{}"),
 )
 
 client_line = Table(
@@ -118,6 +120,8 @@ person = Table(
     Column("keywords", JSON, nullable=False, default=list),
     Column("transfer", Boolean, nullable=False, default=True, server_default=true()),
     Column("notes_to", String, nullable=True),
+    Column("agenda", String, nullable=False, default="", server_default=""),
+    Column("replaced_by", String, nullable=True),
 )
 
 topic = Table(
@@ -165,6 +169,8 @@ absence = _roster_table(
     Column("covers", Boolean, nullable=False, default=False, server_default=false()),
     Column("start_time", String, nullable=True),
     Column("until_time", String, nullable=True),
+    # "" a shift lead's or a file's entry, "agenda" one a calendar feed gave (kccdesk.agenda)
+    Column("source", String, nullable=False, default="", server_default=""),
 )
 
 closure = _roster_table(
@@ -267,6 +273,32 @@ feedback = Table(
     Column("updated_by", String, nullable=False, default=""),
     Index("ix_feedback_client_happened", "client_id", "happened_at"),
     sqlite_autoincrement=True,  # an id is never given out twice (others name it)
+)
+
+agenda_feed = Table(
+    "agenda_feed",
+    metadata,
+    Column("client_id", String, _to_client(), primary_key=True),
+    Column("person", String, primary_key=True),
+    Column("url", String, nullable=False),
+    Column("etag", String, nullable=False, default=""),
+    Column("last_modified", String, nullable=False, default=""),
+    # the last try (also the claim of the desk that syncs it now: one reads a feed at a time)
+    Column("checked_at", UTCDateTime, nullable=True),
+    # the last read that gave the feed whole or confirmed it unchanged
+    Column("ok_at", UTCDateTime, nullable=True),
+    Column("error", String, nullable=False, default=""),
+)
+
+agenda_busy = Table(
+    "agenda_busy",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("client_id", String, _to_client(), nullable=False, index=True),
+    Column("person", String, nullable=False),
+    Column("start", UTCDateTime, nullable=False),
+    Column("end", UTCDateTime, nullable=False),
+    Column("title", String, nullable=False, default=""),
 )
 
 change_counter = Table(

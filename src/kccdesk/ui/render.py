@@ -35,8 +35,9 @@ def person_mark(status: DutyStatus | None, person_id: str) -> Text:
         return Text("  ")
     if status.absence_of(person_id):
         return Text(f"{AWAY} ", style="bold red")
-    if status.is_on_duty(person_id):
-        return Text(f"{ON} ", style="bold green")
+    duty = status.duty_of(person_id)
+    if duty is not None:
+        return Text(f"{ON} ", style="bold yellow" if duty.busy else "bold green")
     return Text(f"{OFF} ", style="dim")
 
 
@@ -52,6 +53,9 @@ def person_status(status: DutyStatus, person_id: str, client: Client | None = No
         )
         if absence.reason:
             line.append(f" ({absence.reason})", "red")
+        source = texts.agenda_source(client, absence.absence, status.at) if client else ""
+        if source:
+            line.append(f" {source}", "red")
         line.append(" — ")
         route = absence.route
         if client is not None and route is not None and route.chained:
@@ -69,7 +73,14 @@ def person_status(status: DutyStatus, person_id: str, client: Client | None = No
     duty = status.duty_of(person_id)
     if duty:
         until = texts.until_text(duty.until, status.at)
-        return Text(f"{ON} " + texts.ON_DUTY_UNTIL.format(until=until), style="bold green")
+        line = Text(f"{ON} " + texts.ON_DUTY_UNTIL.format(until=until), style="bold green")
+        if duty.busy_until is not None:
+            busy = texts.BUSY_UNTIL.format(until=texts.busy_until(duty.busy_until, status.at))
+            line.stylize("bold yellow", 0, 1)
+            line.append(f" — {texts.BUSY}: {busy}", "bold yellow")
+            if duty.busy_title:
+                line.append(f" ({duty.busy_title})", "yellow")
+        return line
     line = Text(f"{OFF} {texts.OFF_DUTY}", style="dim")
     back = person_state(client, status, person_id).back_at if client else None
     if back is not None:
@@ -235,6 +246,8 @@ def duty_panel(status: DutyStatus, client: Client, gaps: Sequence[Gap] = ()) -> 
             text.append(f"\n{AWAY} ", "bold red")
             text.append(absent.name)
             text.append(f" {texts.absent_until(absent.absence, status.at)}", "dim")
+            if absent.absence is not None and absent.absence.source:
+                text.append(f" ({texts.AGENDA_SOURCE_UNKNOWN})", "dim")
             if absent.replaced_by:
                 text.append(f" → {absent.replacement_name}", "bold")
                 if absent.replacement_absent:
@@ -248,6 +261,8 @@ def duty_panel(status: DutyStatus, client: Client, gaps: Sequence[Gap] = ()) -> 
                         )
     if status.next_change:
         text.append(f"\n{texts.NEXT_CHANGE}: {texts.day_time(status.next_change)}", "dim")
+    for line in texts.agenda_stale(client, status.at):
+        text.append(f"\n{line}", "yellow")
     return text
 
 
@@ -265,9 +280,12 @@ def _duty_list(text: Text, status: DutyStatus, client: Client, grouped: bool) ->
         if grouped and _department_of(client, duty.person) != department:
             department = _department_of(client, duty.person)
             text.append(f"\n{department or '—'}", "bold dim")
-        text.append(f"\n{ON} ", "bold green")
+        text.append(f"\n{ON} ", "bold yellow" if duty.busy else "bold green")
         text.append(duty.label)
         text.append(f"  tot {texts.until_text(duty.until, status.at)}", "dim")
+        if duty.busy_until is not None:
+            until = texts.busy_until(duty.busy_until, status.at)
+            text.append(f"  {texts.BUSY} {until}", "yellow")
 
 
 def _duty_summary(text: Text, status: DutyStatus, client: Client) -> None:

@@ -67,6 +67,10 @@ class TransferDialog(TypingAhead, ModalScreen[TransferChoice | None]):
             problem = texts.TRANSFER_ABSENT.format(
                 name=target.name, reason=reason, until=texts.absent_until(target.absence, check.at)
             )
+        elif target.busy_until is not None:
+            problem = texts.TRANSFER_BUSY.format(
+                name=target.name, until=texts.busy_until(target.busy_until, check.at)
+            )
         else:
             problem = texts.TRANSFER_NOT_ON_DUTY.format(name=target.name)
             if target.back_at is not None:
@@ -136,6 +140,11 @@ class TransferDialog(TypingAhead, ModalScreen[TransferChoice | None]):
             line.append(f"  {alt.department}", "dim")
         if alt.on_duty_until is not None:
             line.append(f"  tot {texts.until_text(alt.on_duty_until, self.check.at)}", "dim")
+        if alt.busy_until is not None:
+            line.stylize("bold yellow", 0, 1)
+            line.append(
+                f"  {texts.BUSY} {texts.busy_until(alt.busy_until, self.check.at)}", "yellow"
+            )
         person = self.client.person(alt.person)
         if person is not None and person.phone:  # to put the caller through by hand
             line.append(f"  {phone_display(person.phone, self.client.country)}", "bold")

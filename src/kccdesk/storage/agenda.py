@@ -1,0 +1,232 @@
+"""What the calendar feeds gave: their absences (roster entries with source "agenda",
+audited like every edit), their appointments, and each feed's state. One transaction per
+feed read, with the client's roster lock: a shift lead's save and a sync never cross."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from kccdesk.clients.model import FROM_AGENDA, Absence, Busy
+from kccdesk.storage import tables
+from kccdesk.storage.base import StoreBase
+from kccdesk.storage.convert import roster_values
+from kccdesk.storage.engine import bump_counter
+
+#: who an audit row of a sync names
+AGENDA_USER = "agenda"
+
+
+class AgendaStore(StoreBase):
+    def claim_feed(
+        self, client_id: str, person: str, url: str, now: datetime, every: timedelta
+    ) -> bool:
+        """Take the turn to read this feed: true when nobody tried it within `every` (two
+        desks and a server syncing one team read each feed once). A feed of a new address
+        starts afresh (its ETag belongs to the old one)."""
+        feed = tables.agenda_feed
+
+        def write() -> bool:
+            with self.engine.begin() as c:
+                row = c.execute(
+                    select(feed.c.url, feed.c.checked_at).where(
+                        feed.c.client_id == client_id, feed.c.person == person
+                    )
+                ).first()
+                if row is None:
+                    c.execute(
+                        insert(feed).values(
+                            client_id=client_id,
+                            person=person,
+                            url=url,
+                            etag="",
+                            last_modified="",
+                            checked_at=now,
+                            error="",
+                        )
+                    )
+                    return True
+                fresh: dict[str, object] = {"checked_at": now}
+                if row.url != url:
+                    fresh.update(url=url, etag="", last_modified="", ok_at=None, error="")
+                elif row.checked_at is not None and now - row.checked_at < every:
+                    return False
+                taken = c.execute(
+                    update(feed)
+                    .where(
+                        feed.c.client_id == client_id,
+                        feed.c.person == person,
+                        _same(feed.c.checked_at, row.checked_at),
+                    )
+                    .values(**fresh)
+                ).rowcount
+                return taken == 1
+
+        return self._run(write)
+
+    def feed_failed(self, client_id: str, person: str, error: str, now: datetime) -> None:
+        """The feed could not be read: what it gave last time stays, and why is kept."""
+        feed = tables.agenda_feed
+
+        def write() -> None:
+            with self.engine.begin() as c:
+                c.execute(
+                    update(feed)
+                    .where(feed.c.client_id == client_id, feed.c.person == person)
+                    .values(error=error[:500], checked_at=now)
+                )
+                bump_counter(c, f"client:{client_id}")
+
+        self._run(write)
+
+    def feed_unchanged(self, client_id: str, person: str, now: datetime) -> None:
+        """The feed answered "not modified": what it gave is still true as of now."""
+        self._feed_ok(client_id, person, now, None, None)
+
+    def apply_feed(
+        self,
+        client_id: str,
+        person: str,
+        *,
+        add: tuple[Absence, ...],
+        remove: tuple[Absence, ...],
+        busy: tuple[Busy, ...],
+        etag: str,
+        last_modified: str,
+        now: datetime,
+    ) -> None:
+        """Make the person's feed entries what the feed says now (in one transaction): the
+        removed ones must still be the feed's own (a shift lead who took one over made it
+        theirs; it stays), each change audited with source "agenda"."""
+        from kccdesk.storage.roster import _lock_client
+
+        absence, audit = tables.absence, tables.roster_audit
+
+        def write() -> None:
+            with self.engine.begin() as c:
+                _lock_client(c, client_id)
+                audits = []
+                for item in remove:
+                    gone = c.execute(
+                        delete(absence).where(
+                            absence.c.id == item.id,
+                            absence.c.client_id == client_id,
+                            absence.c.source == FROM_AGENDA,
+                        )
+                    ).rowcount
+                    if gone:
+                        audits.append(_audit(client_id, item.id, "removed", item, None, now))
+                if add:
+                    last = c.execute(
+                        select(func.max(absence.c.position)).where(absence.c.client_id == client_id)
+                    ).scalar()
+                    position = (last if last is not None else -1) + 1
+                    for offset, item in enumerate(add):
+                        values = {
+                            "client_id": client_id,
+                            "position": position + offset,
+                            "version": 1,
+                            **roster_values(item),
+                        }
+                        new_id = c.execute(
+                            insert(absence).values(**values).returning(absence.c.id)
+                        ).scalar_one()
+                        audits.append(_audit(client_id, new_id, "added", None, item, now))
+                if audits:
+                    c.execute(insert(audit), audits)
+                _replace_busy(c, client_id, person, busy)
+                _ok(c, client_id, person, now, etag, last_modified)
+                bump_counter(c, f"client:{client_id}")
+
+        self._run(write)
+
+    def _feed_ok(
+        self, client_id: str, person: str, now: datetime, etag: str | None, modified: str | None
+    ) -> None:
+        def write() -> None:
+            with self.engine.begin() as c:
+                _ok(c, client_id, person, now, etag, modified)
+                bump_counter(c, f"client:{client_id}")
+
+        self._run(write)
+
+    def forget_feeds(self, client_id: str, keep: set[str]) -> None:
+        """Drop the state and appointments of feeds a client's people no longer have (their
+        absences stay: history, and a shift lead may keep them)."""
+        feed, busy = tables.agenda_feed, tables.agenda_busy
+
+        def write() -> None:
+            with self.engine.begin() as c:
+                people = set(
+                    c.scalars(select(feed.c.person).where(feed.c.client_id == client_id))
+                ) | set(c.scalars(select(busy.c.person).where(busy.c.client_id == client_id)))
+                gone = people - keep
+                if not gone:
+                    return
+                for table in (feed, busy):
+                    c.execute(
+                        delete(table).where(
+                            table.c.client_id == client_id, table.c.person.in_(sorted(gone))
+                        )
+                    )
+                bump_counter(c, f"client:{client_id}")
+
+        self._run(write)
+
+
+def _same(column, value):
+    return column.is_(None) if value is None else column == value
+
+
+def _audit(client_id: str, entry_id: int, action: str, before, after, now: datetime) -> dict:
+    return {
+        "client_id": client_id,
+        "kind": "absence",
+        "entry_id": entry_id,
+        "action": action,
+        "user": AGENDA_USER,
+        "source": FROM_AGENDA,
+        "at": now,
+        "before": roster_values(before, for_json=True) if before is not None else None,
+        "after": roster_values(after, for_json=True) if after is not None else None,
+    }
+
+
+def _replace_busy(c: Connection, client_id: str, person: str, busy: tuple[Busy, ...]) -> None:
+    table = tables.agenda_busy
+    c.execute(delete(table).where(table.c.client_id == client_id, table.c.person == person))
+    if busy:
+        c.execute(
+            insert(table),
+            [
+                {
+                    "client_id": client_id,
+                    "person": person,
+                    "start": b.start,
+                    "end": b.end,
+                    "title": b.title,
+                }
+                for b in busy
+            ],
+        )
+
+
+def _ok(
+    c: Connection,
+    client_id: str,
+    person: str,
+    now: datetime,
+    etag: str | None,
+    modified: str | None,
+) -> None:
+    feed = tables.agenda_feed
+    values: dict[str, object] = {"ok_at": now, "checked_at": now, "error": ""}
+    if etag is not None:
+        values["etag"] = etag[:500]
+    if modified is not None:
+        values["last_modified"] = modified[:500]
+    c.execute(
+        update(feed).where(feed.c.client_id == client_id, feed.c.person == person).values(**values)
+    )
