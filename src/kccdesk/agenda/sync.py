@@ -12,10 +12,10 @@ from kccdesk.agenda.meaning import meaning
 from kccdesk.clients.model import Absence, Busy, Client
 
 #: how far back and ahead a sync reads a feed: absences a shift lead plans around (a
-#: quarter), appointments for the fortnight the desk shows
+#: quarter), appointments for the three weeks ahead the desk and a note may ask about
 LOOK_BACK = timedelta(days=1)
 LOOK_AHEAD = timedelta(days=92)
-BUSY_AHEAD = timedelta(days=14)
+BUSY_AHEAD = timedelta(days=21)
 
 
 @dataclass(frozen=True)
