@@ -13,8 +13,8 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
-from agenda_helpers import event, feed_server, google_calendar, ics, outlook_calendar
 
+from agenda_helpers import event, feed_server, google_calendar, ics, outlook_calendar
 from kccdesk.calls.transfers import check_transfer
 from kccdesk.cli.main import main
 from kccdesk.clientfile import dump_client, parse_client
@@ -353,7 +353,9 @@ def test_events_in_year_1_or_9999_and_rules_every_second_are_skipped_and_said(st
     assert [(a.start, a.reason) for a in absences(desk, "anna")] == [(date(2026, 12, 4), "vrij")]
 
 
-def test_a_failing_feed_keeps_what_it_gave_and_goes_stale_in_duty_and_gaps(store, capsys):
+def test_a_failing_feed_keeps_what_it_gave_and_goes_stale_in_duty_and_gaps(
+    store, capsys, monkeypatch
+):
     with feed_server() as server:
         server.feeds["/anna.ics"] = outlook_feed()
         desk = desk_on(store, {"anna": server.url("/anna.ics")})
@@ -367,28 +369,32 @@ def test_a_failing_feed_keeps_what_it_gave_and_goes_stale_in_duty_and_gaps(store
     assert client.feed_of("anna").error == outcome.message
     gaps = [g for g in later.gaps("zorg", replacements=True) if g.kind == "agenda"]
     assert len(gaps) == 1 and "Anna de Boer" in gaps[0].reason and "404" in gaps[0].reason
-    os.environ["KCCDESK_NOW"] = local(2026, 12, 4, 14).isoformat()
-    os.environ["KCCDESK_DATABASE_URL"] = store.url
-    try:
-        assert main(["duty", "--client", "zorg"]) == 0
-        out = capsys.readouterr().out
-        assert "Afwezig: Anna de Boer (afwezig) volgens agenda, bijgewerkt 03-12-2026 09:30 (verouderd)" in out
-        assert "⚠ agenda van Anna de Boer niet bijgewerkt sinds 03-12-2026 09:30: agenda gaf HTTP 404" in out
-        assert main(["gaps", "--client", "zorg", "--json"]) == 1
-        kinds = {g["kind"] for g in json.loads(capsys.readouterr().out)}
-        assert kinds == {"agenda"}
-    finally:
-        del os.environ["KCCDESK_NOW"], os.environ["KCCDESK_DATABASE_URL"]
+    monkeypatch.setenv("KCCDESK_NOW", local(2026, 12, 4, 14).isoformat())
+    monkeypatch.setenv("KCCDESK_DATABASE_URL", store.url)
+    assert main(["duty", "--client", "zorg"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "Afwezig: Anna de Boer (afwezig) volgens agenda, bijgewerkt 03-12-2026 09:30 (verouderd)"
+        in out
+    )
+    assert (
+        "⚠ agenda van Anna de Boer niet bijgewerkt sinds 03-12-2026 09:30: agenda gaf HTTP 404"
+        in out
+    )
+    assert main(["gaps", "--client", "zorg", "--json"]) == 1
+    kinds = {g["kind"] for g in json.loads(capsys.readouterr().out)}
+    assert kinds == {"agenda"}
 
 
 def test_import_and_export_leave_what_the_feeds_gave_alone(store, tmp_path):
     with feed_server() as server:
         server.feeds["/anna.ics"] = outlook_feed()
         urls = {"anna": server.url("/anna.ics")}
-        desk = desk_on(store, urls, agenda='[agenda]\nshow_titles = true\nstale_after_hours = 4\n')
+        desk = desk_on(store, urls, agenda="[agenda]\nshow_titles = true\nstale_after_hours = 4\n")
         desk.sync_agendas()
-    report = desk.import_clients([parse_client(client_file(urls, '[agenda]\nshow_titles = true\n'
-                                                           'stale_after_hours = 4\n'))])
+    report = desk.import_clients(
+        [parse_client(client_file(urls, "[agenda]\nshow_titles = true\nstale_after_hours = 4\n"))]
+    )
     assert report.unchanged == ["zorg"]
     assert len(absences(desk, "anna")) == 2
     client = desk.client("zorg")
@@ -484,7 +490,9 @@ def test_a_sync_on_the_dst_night_under_faketime_keeps_the_night_worker_absent(tm
     )
     (tmp_path / "nacht.toml").write_text(night)
     kccdesk = [sys.executable, "-m", "kccdesk"]
-    env = {k: v for k, v in os.environ.items() if k not in ("FAKETIME", "LD_PRELOAD")}
+    # The real clock, moved by libfaketime: not the suite's fixed KCCDESK_NOW.
+    drop = ("FAKETIME", "LD_PRELOAD", "KCCDESK_NOW")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
     env["TZ"] = "UTC"
     subprocess.run([*kccdesk, "import", str(tmp_path / "nacht.toml")], env=env, check=True)
     # 01:30 CET on 28 March 2027 is 00:30 UTC.
@@ -514,22 +522,19 @@ def test_a_sync_on_the_dst_night_under_faketime_keeps_the_night_worker_absent(tm
     )
 
 
-def test_the_command_line_syncs_and_says_one_line_per_feed(capsys, tmp_path):
+def test_the_command_line_syncs_and_says_one_line_per_feed(capsys, tmp_path, monkeypatch):
     feed = tmp_path / "anna.ics"
     feed.write_bytes(outlook_feed())
     (tmp_path / "zorg.toml").write_text(client_file({"anna": str(feed), "bob": "/nergens.ics"}))
-    os.environ["KCCDESK_NOW"] = NOW.isoformat()
-    try:
-        assert main(["import", str(tmp_path / "zorg.toml")]) == 0
-        capsys.readouterr()
-        assert main(["agenda", "sync"]) == 1
-        out = capsys.readouterr().out.splitlines()
-        assert out[0] == "zorg · Anna de Boer: bijgewerkt (2 afwezigheden erbij, 0 eraf, 5 afspraken)"
-        assert out[1].startswith("zorg · Bob de Boer: fout — agendabestand /nergens.ics")
-        assert out[1].endswith("wat de agenda eerder gaf blijft staan")
-        assert main(["agenda", "sync", "--client", "zorg", "--json"]) == 1
-        statuses = [o["status"] for o in json.loads(capsys.readouterr().out)]
-        assert statuses == ["ongewijzigd", "fout"]
-        assert main(["agenda", "sync", "--client", "nope"]) == 2
-    finally:
-        del os.environ["KCCDESK_NOW"]
+    monkeypatch.setenv("KCCDESK_NOW", NOW.isoformat())
+    assert main(["import", str(tmp_path / "zorg.toml")]) == 0
+    capsys.readouterr()
+    assert main(["agenda", "sync"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "zorg · Anna de Boer: bijgewerkt (2 afwezigheden erbij, 0 eraf, 5 afspraken)"
+    assert out[1].startswith("zorg · Bob de Boer: fout — agendabestand /nergens.ics")
+    assert out[1].endswith("wat de agenda eerder gaf blijft staan")
+    assert main(["agenda", "sync", "--client", "zorg", "--json"]) == 1
+    statuses = [o["status"] for o in json.loads(capsys.readouterr().out)]
+    assert statuses == ["ongewijzigd", "fout"]
+    assert main(["agenda", "sync", "--client", "nope"]) == 2
