@@ -45,7 +45,8 @@ def describe(item: RosterItem, name: Callable[[str], str] = str) -> str:
             period = f"{item.start:%d-%m}–{item.until:%d-%m-%Y}"
         else:
             period = period_text(item)
-        return f"{name(item.person)} afwezig {period} {item.reason}{replaced}"
+        source = " (uit agenda)" if item.source else ""
+        return f"{name(item.person)} afwezig {period} {item.reason}{replaced}{source}"
     return f"gesloten {item.start:%d-%m}–{item.until:%d-%m-%Y} {item.reason}"
 
 

@@ -51,6 +51,13 @@ class _Read:
 
 
 class AgendaService(ReportService):
+    def may_sync_agendas(self) -> bool:
+        """Whether this desk writes what the feeds say: on PostgreSQL a shift lead's login or
+        the owner (the database refuses roster writes to an agent's); on SQLite the user
+        whose file it is."""
+        actor = self.actor
+        return not actor.from_database or actor.shift_lead or actor.owner
+
     def sync_agendas(
         self,
         client_id: str | None = None,
@@ -65,11 +72,16 @@ class AgendaService(ReportService):
         sync; the command line reads every feed now)."""
         now = self.clock()
         db = self._db
-        clients = [db.load_client(client_id)] if client_id else db.load_clients()
+        if client_id:
+            clients = [db.load_client(client_id)]
+        else:  # only the clients with feeds, read fresh (a shift lead's last edit counts)
+            with_feeds = sorted({cid for cid, _person in db.agenda_people()})
+            clients = [c for cid in with_feeds if (c := db.find_client(cid)) is not None]
         work: list[tuple[Client, Person]] = []
         for client in clients:
             people = [p for p in client.people if p.agenda]
-            db.forget_feeds(client.id, {p.id for p in people})
+            if {f.person for f in client.feeds} - {p.id for p in people}:
+                db.forget_feeds(client.id, {p.id for p in people})
             work.extend((client, p) for p in people)
         outcomes: list[FeedOutcome] = []
         claimed = []

@@ -51,6 +51,18 @@ class ClientStore(StoreBase):
 
         return self._run(read)
 
+    def agenda_people(self) -> list[tuple[str, str]]:
+        """(client id, person id) of everyone with a calendar feed: one small query, so a
+        background sync of a database without feeds costs nothing."""
+
+        def read() -> list[tuple[str, str]]:
+            person = tables.person.c
+            query = select(person.client_id, person.id).where(person.agenda != "")
+            with self._reading() as c:
+                return [(cid, pid) for cid, pid in c.execute(query.order_by(person.client_id))]
+
+        return self._run(read)
+
     def load_client(self, client_id: str) -> Client:
         found = self.find_client(client_id)
         if found is None:

@@ -259,6 +259,32 @@ class RosterAuditRow(SQLModel, table=True):
     after: dict | None = mapped(__table__.c.after)
 
 
+class AgendaFeedRow(SQLModel, table=True):
+    """How a person's calendar feed last went (kccdesk.storage.agenda writes it in Core)."""
+
+    __table__ = tables.agenda_feed
+    client_id: str = mapped(__table__.c.client_id)
+    person: str = mapped(__table__.c.person)
+    url: str = mapped(__table__.c.url)
+    etag: str = mapped(__table__.c.etag)
+    last_modified: str = mapped(__table__.c.last_modified)
+    checked_at: dt.datetime | None = mapped(__table__.c.checked_at)
+    ok_at: dt.datetime | None = mapped(__table__.c.ok_at)
+    error: str = mapped(__table__.c.error)
+
+
+class AgendaBusyRow(SQLModel, table=True):
+    """An appointment a calendar feed gave: the person is busy from start to end."""
+
+    __table__ = tables.agenda_busy
+    id: int | None = mapped(__table__.c.id)
+    client_id: str = mapped(__table__.c.client_id)
+    person: str = mapped(__table__.c.person)
+    start: dt.datetime = mapped(__table__.c.start)
+    end: dt.datetime = mapped(__table__.c.end)
+    title: str = mapped(__table__.c.title)
+
+
 #: the roster kinds' tables, by kind name
 ROSTER_TABLES = {
     "shift": ShiftRow,

@@ -38,6 +38,9 @@ ENDLESS = "endless"
 SEND_INTERVAL = 5.0
 #: how often a pausing sender looks whether it was woken
 SENDER_POLL = 0.1
+#: how often the desk looks whether a calendar feed is due (each is read once per
+#: kccdesk.service.agenda.SYNC_EVERY by all desks of a team together)
+AGENDA_INTERVAL = 60.0
 #: how long the alert of a refused note stays: long enough to read, not so long that it
 #: covers the detail of the next call (the header keeps counting it until F9)
 FAILED_ALERT_SECONDS = 12
@@ -130,6 +133,34 @@ class DeskWork(_AppBase):
         self.watch_changes()
         if self.settings.smtp is not None:
             self.send_notes()
+        if self.desk.may_sync_agendas():
+            self.sync_agendas()
+
+    # --- the calendar feeds ------------------------------------------------------------
+
+    @work(thread=True, group=ENDLESS, exit_on_error=False)
+    def sync_agendas(self) -> None:
+        """Read the people's calendar feeds that are due, every minute, as long as the desk
+        runs; a failing feed says so in its own state line (duty panel, roster pane), the
+        loop goes on. What changed reaches the screen through the change feed."""
+        from kccdesk.service.agenda import SYNC_EVERY
+
+        worker = get_current_worker()
+        while not (worker.is_cancelled or self._stopping.is_set()):
+            try:
+                outcomes = self.desk.sync_agendas(every=SYNC_EVERY)
+            except Exception:  # the database away for a moment: the next round tries again
+                outcomes = []
+            if any(o.status in ("bijgewerkt", "fout") for o in outcomes):
+                kinds = {f"client:{o.client}" for o in outcomes}
+                self.post_message(self.ChangesArrived(kinds))
+            self._pause_until_stopped(AGENDA_INTERVAL)
+
+    def _pause_until_stopped(self, seconds: float) -> None:
+        """Polled like the sender's pause (a shifted clock never stretches it)."""
+        deadline = time.monotonic() + seconds
+        while not self._stopping.is_set() and time.monotonic() < deadline:
+            time.sleep(SENDER_POLL)
 
     # --- the outbox sender -------------------------------------------------------------
 

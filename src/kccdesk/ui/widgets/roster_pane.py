@@ -144,6 +144,8 @@ class RosterPane(Vertical):
                 title.append(texts.ROSTER_GAPS.format(gaps=shown + more), style="bold yellow")
             else:
                 title.append(texts.ROSTER_NO_GAPS, style="green")
+        for line in texts.agenda_stale(client, self.desk.clock().astimezone(client.zone)):
+            title.append("\n" + line, style="bold yellow")
         if not self.can_edit:
             title.append("\n" + self.read_only_reason(), style="yellow")
         self.query_one("#roster-title", Static).update(title)
