@@ -538,3 +538,35 @@ def test_the_command_line_syncs_and_says_one_line_per_feed(capsys, tmp_path, mon
     statuses = [o["status"] for o in json.loads(capsys.readouterr().out)]
     assert statuses == ["ongewijzigd", "fout"]
     assert main(["agenda", "sync", "--client", "nope"]) == 2
+
+
+async def test_the_desk_shows_bezet_and_the_guard_stops_a_transfer_into_a_meeting(sqlite_url):
+    from desk_helpers import build_app, settle, text_of, type_text
+    from kccdesk.storage import open_store
+
+    store = open_store(sqlite_url)
+    moment = local(2026, 12, 3, 10, 15)
+    with feed_server() as server:
+        server.feeds["/anna.ics"] = outlook_feed()
+        server.feeds["/carla.ics"] = google_feed()
+        desk = desk_on(
+            store, {"anna": server.url("/anna.ics"), "carla": server.url("/carla.ics")}, moment
+        )
+        desk.sync_agendas()
+    store.close()
+    app = build_app(sqlite_url, "zorg", moment)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        duty = text_of(app, "#duty")
+        assert "Anna de Boer  tot 17:00  bezet tot 11:00" in duty
+        assert "Carla de Boer t/m 03-12-2026 (volgens agenda) → Ben Smit" in duty
+        await type_text(pilot, "carla")
+        assert "(ziek) volgens agenda, bijgewerkt 10:15" in text_of(app, "#detail")
+        await pilot.press(*["backspace"] * 5)
+        await type_text(pilot, "anna")
+        assert "bezet: in een afspraak tot 11:00" in text_of(app, "#detail")
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "Anna de Boer is in een afspraak tot 11:00 (volgens agenda)." in text_of(
+            app, "#transfer-problem"
+        )
