@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -67,6 +68,7 @@ def read_feed(data: bytes, zone: ZoneInfo, first: datetime, last: datetime) -> F
     count = len(re.findall(rb"(?im)^BEGIN:VEVENT", text))
     if count > MAX_EVENTS:
         raise FeedError(f"agenda heeft {count} afspraken; hooguit {MAX_EVENTS} worden gelezen")
+    text = _without_known_zone_definitions(text)
     try:
         calendar = icalendar.Calendar.from_ical(text)
     except (ValueError, KeyError, IndexError, TypeError) as exc:
@@ -94,6 +96,32 @@ def read_feed(data: bytes, zone: ZoneInfo, first: datetime, last: datetime) -> F
         raise FeedError(f"onleesbare agenda: {_first_line(exc)}") from None
     kept = tuple(e for e in events if e is not None)
     return FeedRead(kept, tuple(dict.fromkeys(skipped)))
+
+
+_ZONE_BLOCK = re.compile(rb"(?ims)^BEGIN:VTIMEZONE\r?\n.*?^END:VTIMEZONE\r?\n")
+_ZONE_ID = re.compile(rb"(?im)^TZID:(.*?)\r?$")
+
+
+def _without_known_zone_definitions(text: bytes) -> bytes:
+    """Drop the VTIMEZONE blocks of zones the time-zone database knows by name (Outlook
+    writes "W. Europe Standard Time" with rules from 1601): the database's rules are the
+    zone, and expanding the feed's own from 1601 on costs every event's conversion. A zone
+    of a name nobody knows ("Customized Time Zone") keeps its definition."""
+    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+    def known(block: re.Match[bytes]) -> bytes:
+        found = _ZONE_ID.search(block.group(0))
+        name = found.group(1).decode("utf-8", "replace").strip().strip("/") if found else ""
+        return b"" if name in WINDOWS_TO_OLSON or name in _iana_zones() else block.group(0)
+
+    return _ZONE_BLOCK.sub(known, text)
+
+
+@cache
+def _iana_zones() -> frozenset[str]:
+    from zoneinfo import available_timezones
+
+    return frozenset(available_timezones())
 
 
 def _first_line(exc: BaseException) -> str:

@@ -17,7 +17,7 @@ def add_parsers(sub) -> None:
 
 def cmd_agenda(args) -> int:
     desk = open_desk(args)
-    if args.client:
+    if args.client is not None:
         desk.client(args.client)  # an unknown id: one line naming the known ones
     outcomes = desk.sync_agendas(args.client)
     if args.json:

@@ -72,7 +72,7 @@ class AgendaService(ReportService):
         sync; the command line reads every feed now)."""
         now = self.clock()
         db = self._db
-        if client_id:
+        if client_id is not None:
             clients = [db.load_client(client_id)]
         else:  # only the clients with feeds, read fresh (a shift lead's last edit counts)
             with_feeds = sorted({cid for cid, _person in db.agenda_people()})
