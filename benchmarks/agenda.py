@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
-from agenda_helpers import event, feed_server, ics, outlook_calendar
 from desk import QUERIES, keystrokes, summary
 
+from agenda_helpers import event, feed_server, ics, outlook_calendar
 from kccdesk.clients.model import Client, Person, WeeklyShift
 from kccdesk.core.clock import fixed_clock
 from kccdesk.service.desk import Desk

@@ -570,3 +570,25 @@ async def test_the_desk_shows_bezet_and_the_guard_stops_a_transfer_into_a_meetin
         assert "Anna de Boer is in een afspraak tot 11:00 (volgens agenda)." in text_of(
             app, "#transfer-problem"
         )
+
+
+def test_a_shift_leads_absence_saved_over_a_feeds_one_replaces_it_at_once(store):
+    from kccdesk.core.actor import Actor
+
+    with feed_server() as server:
+        server.feeds["/anna.ics"] = outlook_feed()
+        desk = desk_on(store, {"anna": server.url("/anna.ics")})
+        desk.sync_agendas()
+    lead = Desk(store, clock=fixed_clock(NOW.astimezone(UTC)), actor=Actor("marieke", True))
+    # Another replacement than the feed's ("ben"): not refused as a clash, the feed gives way.
+    own = Absence("anna", date(2026, 12, 23), date(2027, 1, 8), "verlof", None)
+    lead.save_roster_entry("zorg", own)
+    found = sorted(absences(lead, "anna"), key=lambda a: a.start)
+    assert [(a.start, a.reason, a.source) for a in found] == [
+        (date(2026, 12, 4), "afwezig", "agenda"),
+        (date(2026, 12, 23), "verlof", ""),
+    ]
+    removed = [r for r in store.roster_audit("zorg", EPOCH) if r.action == "removed"]
+    assert [(r.source, r.before["reason"]) for r in removed] == [
+        ("rooster (agenda wijkt)", "vakantie")
+    ]

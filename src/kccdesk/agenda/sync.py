@@ -34,6 +34,18 @@ class Plan:
         return bool(self.add or self.remove)
 
 
+def overrules(own: Absence, feed: Absence) -> bool:
+    """A shift lead's own absence of a person overrules every feed absence of that person it
+    meets: theirs is what the service was told, the feed's gives way (at the next sync, and at
+    once when the shift lead saves theirs)."""
+    return not own.source and bool(feed.source) and own.person == feed.person and own.meets(feed)
+
+
+def given_way(own: Absence, absences: tuple[Absence, ...]) -> tuple[Absence, ...]:
+    """The feed absences a shift lead's entry overrules."""
+    return tuple(a for a in absences if overrules(own, a))
+
+
 def window(now: datetime) -> tuple[datetime, datetime]:
     return now - LOOK_BACK, now + LOOK_AHEAD
 
@@ -48,7 +60,7 @@ def plan(client: Client, person_id: str, read: FeedRead, now: datetime) -> Plan:
     mine = [a for a in client.absences if a.person == person_id]
     own = [a for a in mine if not a.source]
     stored = [a for a in mine if a.source]
-    wanted = [a for a in made.absences if not any(a.meets(o) for o in own)]
+    wanted = [a for a in made.absences if not any(overrules(o, a) for o in own)]
     overruled = tuple(a for a in made.absences if a not in wanted)
     # Entries that were over before the window are history (a report reconstructs them).
     current = [a for a in stored if _ends_after(a, begin, client)]

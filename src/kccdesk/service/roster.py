@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kccdesk.agenda.sync import given_way
 from kccdesk.clients.model import Absence
 from kccdesk.service.base import NotAllowed, RosterRefused
 
@@ -45,13 +46,17 @@ class RosterService(NoteService):
         others = [
             e.item for e in current if e.kind == kind.name and (entry is None or e.id != entry.id)
         ]
-        problems = entry_problems(client, item, others)
+        # A shift lead's absence overrules what a calendar feed gave for those days: the
+        # feed's entries give way rather than stand in the way.
+        displaced = given_way(item, tuple(others)) if isinstance(item, Absence) else ()
+        problems = entry_problems(client, item, [o for o in others if o not in displaced])
         if problems:
             raise RosterRefused(problems)
 
         def still_sound(committed: list[RosterItem]) -> None:
             """The same rules against what is committed, under the client's lock."""
-            problems = entry_problems(client, item, committed)
+            gone = given_way(item, tuple(committed)) if isinstance(item, Absence) else ()
+            problems = entry_problems(client, item, [c for c in committed if c not in gone])
             if problems:
                 raise RosterRefused(problems)
 
@@ -67,6 +72,8 @@ class RosterService(NoteService):
             )
         except StaleEntry as stale:
             raise stale.named(client.person_name) from None
+        if displaced:
+            self._db.remove_feed_absences(client_id, displaced, self.actor.user, now=self.clock())
         self.reload(client_id)
         if isinstance(item, Absence):
             from dataclasses import replace

@@ -17,6 +17,8 @@ from kccdesk.storage.engine import bump_counter
 
 #: who an audit row of a sync names
 AGENDA_USER = "agenda"
+#: the source of the removal of a feed absence a shift lead's own entry overruled
+GIVEN_WAY = "rooster (agenda wijkt)"
 
 
 class AgendaStore(StoreBase):
@@ -139,6 +141,36 @@ class AgendaStore(StoreBase):
                 _replace_busy(c, client_id, person, busy)
                 _ok(c, client_id, person, now, etag, last_modified)
                 bump_counter(c, f"client:{client_id}")
+
+        self._run(write)
+
+    def remove_feed_absences(
+        self, client_id: str, items: tuple[Absence, ...], user: str, *, now: datetime
+    ) -> None:
+        """Remove feed absences a shift lead's own entry overrules (audited as theirs); one a
+        sync removed or replaced meanwhile is simply gone already."""
+        from kccdesk.storage.roster import _lock_client
+
+        absence, audit = tables.absence, tables.roster_audit
+
+        def write() -> None:
+            with self.engine.begin() as c:
+                _lock_client(c, client_id)
+                audits = []
+                for item in items:
+                    gone = c.execute(
+                        delete(absence).where(
+                            absence.c.id == item.id,
+                            absence.c.client_id == client_id,
+                            absence.c.source == FROM_AGENDA,
+                        )
+                    ).rowcount
+                    if gone:
+                        row = _audit(client_id, item.id, "removed", item, None, now)
+                        audits.append({**row, "user": user, "source": GIVEN_WAY})
+                if audits:
+                    c.execute(insert(audit), audits)
+                    bump_counter(c, f"client:{client_id}")
 
         self._run(write)
 
