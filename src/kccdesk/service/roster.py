@@ -48,14 +48,14 @@ class RosterService(NoteService):
         ]
         # A shift lead's absence overrules what a calendar feed gave for those days: the
         # feed's entries give way rather than stand in the way.
-        displaced = given_way(item, tuple(others)) if isinstance(item, Absence) else ()
+        displaced = given_way(item, _absences(others)) if isinstance(item, Absence) else ()
         problems = entry_problems(client, item, [o for o in others if o not in displaced])
         if problems:
             raise RosterRefused(problems)
 
         def still_sound(committed: list[RosterItem]) -> None:
             """The same rules against what is committed, under the client's lock."""
-            gone = given_way(item, tuple(committed)) if isinstance(item, Absence) else ()
+            gone = given_way(item, _absences(committed)) if isinstance(item, Absence) else ()
             problems = entry_problems(client, item, [c for c in committed if c not in gone])
             if problems:
                 raise RosterRefused(problems)
@@ -90,3 +90,7 @@ class RosterService(NoteService):
             client_id, entry.kind, entry.id, entry.version, self.actor.user, now=self.clock()
         )
         self.reload(client_id)
+
+
+def _absences(items: list[RosterItem]) -> tuple[Absence, ...]:
+    return tuple(i for i in items if isinstance(i, Absence))
