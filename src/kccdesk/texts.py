@@ -725,3 +725,44 @@ ROSTER_CHOOSE_PERSON = "kies een medewerker"
 HISTORY_BEFORE = "voor"
 HISTORY_AFTER = "na"
 DRAFT_NO_NAME = "(geen naam)"
+
+
+# --- the board (kccdesk.board): unfinished work across every client ---------------------------
+
+BOARD_TITLE = "Bord — openstaand werk, alle clients"
+BOARD_FAILED = "Notitie voor {name} van {caller} niet afgeleverd: {reason}"
+BOARD_REMINDER = "Terug van {agent}: {text}"
+BOARD_DRAFT = "Concept op de desk van {agent} ({count}) niet opgeslagen"
+BOARD_NOTHING = "Niets openstaand. ✓"
+BOARD_DESKS = "Desks online"
+BOARD_NO_DESKS = "Geen desks online."
+BOARD_DESK_LINE = "{agent}  {client}  {call}"
+BOARD_NO_CALL = "geen gesprek"
+BOARD_IN_CALL = "in gesprek {duration}"
+BOARD_AGE = "{age} geleden"
+BOARD_IN = "over {age}"
+BOARD_KINDS = {
+    "gap": "gat",
+    "replacement": "vervanging",
+    "failed": "notitie",
+    "reminder": "terug",
+    "agenda": "agenda",
+    "draft": "concept",
+}
+BOARD_HINT = "Enter: open waar het opgelost wordt · Ctrl+X: herinnering afgehandeld · Esc: terug"
+BOARD_REFRESHED = "bijgewerkt {time}"
+BOARD_DONE = "Herinnering afgehandeld: {text}"
+BOARD_ONLY_LEADS = "Het bord is voor roosteraars en teamleiders."
+KEY_BOARD = "Bord"
+TIP_BOARD = "Openstaand werk van alle clients: gaten, mislukte notities, herinneringen"
+KEY_REMIND = "Terugleggen"
+TIP_REMIND = "Leg deze notitie of taak weg tot een tijd; ze komt dan terug op uw desk en het bord"
+REMIND_TITLE = "Terugleggen tot…"
+REMIND_WHAT = "Wat moet er dan gebeuren?"
+REMIND_WHEN = "Wanneer? (14:00, morgen 9:30, vr 08:00, over 20 min)"
+REMIND_HINT = "Enter: terugleggen · Esc: terug"
+REMIND_SET = "Teruggelegd tot {when}: {text}"
+REMIND_REFUSED = "Niet teruggelegd: {problem}"
+REMIND_BACK = "⏰ Terug: {text} ({client})"
+
+KEY_OPEN = "Openen"

@@ -21,8 +21,8 @@ from kccdesk.clients.model import Client
 from kccdesk.core import locations
 from kccdesk.core.actor import Actor
 from kccdesk.core.clock import Clock, system_clock
-from kccdesk.service.agenda import AgendaService
 from kccdesk.service.base import NotAllowed, RosterRefused
+from kccdesk.service.board import BoardService
 
 if TYPE_CHECKING:
     from kccdesk.storage import Store
@@ -30,11 +30,12 @@ if TYPE_CHECKING:
 __all__ = ["Actor", "Desk", "NotAllowed", "RosterRefused", "open_database", "open_demo_store"]
 
 
-class Desk(AgendaService):
+class Desk(BoardService):
     """The service: one class per concept stacked below it, each in its module of
     kccdesk.service — base (store, clock, actor) < clients (the client cache) < duty <
-    search < calls < notes < roster < teamlead < reports < agenda. The command line and the
-    interface use this one object; a rule lives in the domain package its concept names."""
+    search < calls < notes < roster < teamlead < reports < agenda < board. The command line
+    and the interface use this one object; a rule lives in the domain package its concept
+    names."""
 
 
 def open_demo_store(clock: Clock = system_clock, history: bool = True) -> Store:

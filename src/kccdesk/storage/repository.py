@@ -1,12 +1,13 @@
 """The one door to the database: plain records in, plain records out, Dutch errors.
 
 `Store` is a facade assembled from one mixin per aggregate (clients, notes, outbox, roster,
-calls, roles, feedback, agenda); each lives in its own module beside this one.
+calls, roles, feedback, agenda, board); each lives in its own module beside this one.
 """
 
 from __future__ import annotations
 
 from kccdesk.storage.agenda import AgendaStore
+from kccdesk.storage.board import BoardStore
 from kccdesk.storage.calls import CallStore
 from kccdesk.storage.clients import ClientStore
 from kccdesk.storage.feedback import FeedbackStore
@@ -25,6 +26,7 @@ class Store(
     RoleStore,
     FeedbackStore,
     AgendaStore,
+    BoardStore,
 ):
     """Repository over one database URL (SQLite file or PostgreSQL)."""
 

@@ -2,7 +2,8 @@
 
     agent       reads the clients, rosters, notes and calls (not the feedback log); takes
                 notes and logs calls; the outbox sender may change a note's delivery state,
-                nothing else of it; updates and deletes nothing
+                nothing else of it; says its desk is there (the board's row of it) and sets
+                and finishes reminders; updates and deletes nothing else
     shift_lead  an agent who also edits rosters (every change with its audit row in the same
                 transaction, or the database refuses it) and keeps the feedback log; syncs
                 the calendar feeds (their absences are roster entries)
@@ -87,6 +88,9 @@ def create_roles(engine: Engine, prefix: str = "kccdesk") -> list[str]:
         columns = ", ".join(DELIVERY_COLUMNS)
         c.execute(text(f"GRANT UPDATE ({columns}) ON callback_note TO {agent}"))
         c.execute(text(f"GRANT INSERT, UPDATE ON change_counter TO {agent}"))
+        # Every desk says it is there; every agent sets reminders and finishes them.
+        c.execute(text(f"GRANT INSERT, UPDATE, DELETE ON desk_presence TO {agent}"))
+        c.execute(text(f"GRANT INSERT, UPDATE ON reminder TO {agent}"))
         c.execute(text(f"GRANT {agent} TO {lead}, {team}, {keeper}"))
         c.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(ROSTER_TABLES)} TO {lead}"))
         c.execute(text(f"GRANT INSERT ON roster_audit TO {lead}"))

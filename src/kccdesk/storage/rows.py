@@ -285,6 +285,37 @@ class AgendaBusyRow(SQLModel, table=True):
     title: str = mapped(__table__.c.title)
 
 
+class DeskPresenceRow(SQLModel, table=True):
+    """A running desk saying it is there (kccdesk.storage.board writes it in Core)."""
+
+    __table__ = tables.desk_presence
+    desk: str = mapped(__table__.c.desk)
+    agent: str = mapped(__table__.c.agent)
+    user: str = mapped(__table__.c.user)
+    host: str = mapped(__table__.c.host)
+    client_id: str = mapped(__table__.c.client_id)
+    call_started: dt.datetime | None = mapped(__table__.c.call_started)
+    drafts: int = mapped(__table__.c.drafts)
+    oldest_draft: dt.datetime | None = mapped(__table__.c.oldest_draft)
+    seen_at: dt.datetime = mapped(__table__.c.seen_at)
+
+
+class ReminderRow(SQLModel, table=True):
+    """A note or task set aside until a time (hold until)."""
+
+    __table__ = tables.reminder
+    id: int | None = mapped(__table__.c.id)
+    client_id: str = mapped(__table__.c.client_id)
+    agent: str = mapped(__table__.c.agent)
+    user: str = mapped(__table__.c.user)
+    text: str = mapped(__table__.c.text)
+    due_at: dt.datetime = mapped(__table__.c.due_at)
+    created_at: dt.datetime = mapped(__table__.c.created_at)
+    done_at: dt.datetime | None = mapped(__table__.c.done_at)
+    done_by: str = mapped(__table__.c.done_by)
+    note_uuid: str = mapped(__table__.c.note_uuid)
+
+
 #: the roster kinds' tables, by kind name
 ROSTER_TABLES = {
     "shift": ShiftRow,

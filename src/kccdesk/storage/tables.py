@@ -301,6 +301,39 @@ agenda_busy = Table(
     Column("title", String, nullable=False, default=""),
 )
 
+desk_presence = Table(
+    "desk_presence",
+    metadata,
+    # one row per running desk (a process), refreshed every few seconds; the board lists the
+    # rows seen lately
+    Column("desk", String, primary_key=True),
+    Column("agent", String, nullable=False, default=""),
+    Column("user", String, nullable=False, default=""),
+    Column("host", String, nullable=False, default=""),
+    Column("client_id", String, nullable=False, default=""),
+    Column("call_started", UTCDateTime, nullable=True),
+    Column("drafts", Integer, nullable=False, default=0),
+    Column("oldest_draft", UTCDateTime, nullable=True),
+    Column("seen_at", UTCDateTime, nullable=False),
+)
+
+reminder = Table(
+    "reminder",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("client_id", String, nullable=False),
+    Column("agent", String, nullable=False, default=""),
+    Column("user", String, nullable=False, default=""),
+    Column("text", String, nullable=False),
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("done_at", UTCDateTime, nullable=True),
+    Column("done_by", String, nullable=False, default=""),
+    Column("note_uuid", String, nullable=False, default=""),
+    Index("ix_reminder_due", "done_at", "due_at"),
+    sqlite_autoincrement=True,  # an id is never given out twice (others name it)
+)
+
 change_counter = Table(
     "change_counter",
     metadata,
