@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -101,6 +102,18 @@ class FeedServer:
                 path = self.path
                 if path.startswith("/loop"):
                     self._answer(302, b"", {"Location": "/loop"})
+                    return
+                if path == "/trickle":
+                    # No length, then a byte at a time: a download that never ends.
+                    self.send_response(200)
+                    self.end_headers()
+                    for _ in range(100):
+                        try:
+                            self.wfile.write(b"B")
+                            self.wfile.flush()
+                        except OSError:
+                            return
+                        time.sleep(0.2)
                     return
                 if path == "/huge":
                     # Says 50 MB up front: refused before a byte of the body is read.

@@ -592,3 +592,221 @@ def test_a_shift_leads_absence_saved_over_a_feeds_one_replaces_it_at_once(store)
     assert [(r.source, r.before["reason"]) for r in removed] == [
         ("rooster (agenda wijkt)", "vakantie")
     ]
+
+
+HOSTILE_RULES = {
+    # a rule that never moves on, every minute by BYHOUR/BYMINUTE, every second
+    "interval": ({"freq": "daily", "interval": 0}, "INTERVAL=0"),
+    "minutes": (
+        {"freq": "daily", "byhour": list(range(24)), "byminute": list(range(60))},
+        "binnen een dag",
+    ),
+    "setpos": ({"freq": "monthly", "bysetpos": 400, "byday": "mo"}, "BYSETPOS"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_RULES))
+def test_a_rule_that_would_never_end_is_skipped_at_once(store, case):
+    rule, said = HOSTILE_RULES[case]
+    feed = ics(
+        google_calendar(),
+        event(
+            "bad",
+            "Overleg",
+            datetime(1990, 12, 3, 13, tzinfo=UTC),
+            datetime(1990, 12, 3, 14, tzinfo=UTC),
+            rrule=rule,
+        ),
+        event("ok", "Vrij", date(2026, 12, 4), date(2026, 12, 5)),
+    )
+    with feed_server() as server:
+        server.feeds["/anna.ics"] = feed
+        desk = desk_on(store, {"anna": server.url("/anna.ics")})
+        [outcome] = desk.sync_agendas()
+    assert outcome.status == "bijgewerkt" and any(said in s for s in outcome.skipped), outcome
+    assert [a.reason for a in absences(desk, "anna")] == ["vrij"]
+
+
+def test_a_zone_of_the_feeds_own_that_repeats_every_second_is_refused(store):
+    feed = ics(
+        outlook_calendar(),
+        event("z", "Overleg", datetime(2026, 12, 3, 10), datetime(2026, 12, 3, 11), windows=True),
+    )
+    feed = feed.replace(b"W. Europe Standard Time", b"Customized Time Zone").replace(
+        b"FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10", b"FREQ=SECONDLY"
+    )
+    with feed_server() as server:
+        server.feeds["/anna.ics"] = feed
+        desk = desk_on(store, {"anna": server.url("/anna.ics")})
+        [outcome] = desk.sync_agendas()
+    assert outcome.failed and "Customized Time Zone" in outcome.message
+
+
+def test_thousands_of_daily_series_are_refused_before_they_are_expanded(store):
+    many = [
+        event(
+            f"d{i}",
+            "Overleg",
+            datetime(2026, 1, 1, 9, tzinfo=UTC),
+            datetime(2026, 1, 1, 10, tzinfo=UTC),
+            rrule={"freq": "daily"},
+        )
+        for i in range(200)
+    ]
+    with feed_server() as server:
+        server.feeds["/anna.ics"] = ics(google_calendar(), *many)
+        desk = desk_on(store, {"anna": server.url("/anna.ics")})
+        [outcome] = desk.sync_agendas()
+    assert outcome.failed and "meer dan 5000 afspraken" in outcome.message
+
+
+def test_a_server_that_trickles_never_holds_the_sync(store):
+    from functools import partial
+
+    from kccdesk.agenda.fetch import fetch
+
+    with feed_server() as server:
+        server.feeds["/anna.ics"] = outlook_feed()
+        desk = desk_on(store, {"anna": server.url("/anna.ics"), "bob": server.url("/trickle")})
+        outcomes = {o.person: o for o in desk.sync_agendas(fetcher=partial(fetch, deadline=1.0))}
+    assert outcomes["bob"].failed and "te traag" in outcomes["bob"].message
+    assert outcomes["anna"].status == "bijgewerkt"
+
+
+def test_two_syncs_at_once_add_each_absence_once(store):
+    import threading
+
+    with feed_server() as server:
+        urls = {f"p{i}": server.url(f"/p{i}.ics") for i in range(4)}
+        for i in range(4):
+            server.feeds[f"/p{i}.ics"] = outlook_feed()
+        desk_on(store, urls)
+        desks = [Desk(store, clock=fixed_clock(NOW.astimezone(UTC))) for _ in range(2)]
+        threads = [threading.Thread(target=d.sync_agendas) for d in desks]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    desks[0].reload("zorg")
+    made = [a for a in desks[0].client("zorg").absences if a.source]
+    assert len(made) == 8 == len(set(made)), made
+
+
+def test_an_unchanged_feed_is_planned_again_when_a_shift_lead_or_the_file_changes(store):
+    with feed_server() as server:
+        server.feeds["/anna.ics"] = outlook_feed()
+        urls = {"anna": server.url("/anna.ics")}
+        desk = desk_on(store, urls)
+        desk.sync_agendas()
+        # The file now names another replacement and an own leave over the holiday.
+        text = client_file(urls).replace('replaced_by = "ben"', 'replaced_by = "carl"')
+        text += (
+            '\n[[people]]\nid = "carl"\nname = "Carl"\n'
+            '\n[[absences]]\nperson = "anna"\nfrom = 2026-12-23\nuntil = 2027-01-02\n'
+            'reason = "verlof"\nreplaced_by = "carl"\n'
+        )
+        from kccdesk.core.actor import Actor
+
+        lead = Desk(store, clock=fixed_clock(NOW.astimezone(UTC)), actor=Actor("m", True))
+        lead.import_clients([parse_client(text)])
+        [outcome] = lead.sync_agendas()
+        assert server.codes("/anna.ics")[-1] == 304
+    assert outcome.status == "bijgewerkt"
+    found = sorted(absences(lead, "anna"), key=lambda a: a.start)
+    assert [(a.start, a.replaced_by, a.source) for a in found] == [
+        (date(2026, 12, 4), "carl", "agenda"),
+        (date(2026, 12, 23), "carl", ""),
+    ]
+
+
+def test_titles_shown_are_cleaned_of_control_and_direction_characters(store):
+    feed = ics(
+        google_calendar(),
+        event("x", "Vrij \x1b[31mrood\x07 \u202eom", date(2026, 12, 4), date(2026, 12, 5)),
+        event("y", "\u200b\u200b", date(2026, 12, 8), date(2026, 12, 9)),
+    )
+    with feed_server() as server:
+        server.feeds["/anna.ics"] = feed
+        desk = desk_on(
+            store, {"anna": server.url("/anna.ics")}, agenda="[agenda]\nshow_titles = true\n"
+        )
+        desk.sync_agendas()
+    reasons = [a.reason for a in sorted(absences(desk, "anna"), key=lambda a: a.start)]
+    assert reasons == ["Vrij [31mrood om", "afwezig"]
+
+
+def test_one_event_without_end_in_sight_is_skipped_not_the_feed(store):
+    feed = ics(
+        google_calendar(),
+        event("far", "Vrij", date(2026, 12, 4), date(9999, 12, 31)),
+        event("ok", "Ziek", date(2026, 12, 8), date(2026, 12, 9)),
+    )
+    with feed_server() as server:
+        server.feeds["/anna.ics"] = feed
+        desk = desk_on(store, {"anna": server.url("/anna.ics")})
+        [outcome] = desk.sync_agendas()
+    assert outcome.status == "bijgewerkt" and any("9999" in s for s in outcome.skipped)
+    assert [a.reason for a in absences(desk, "anna")] == ["ziek"]
+
+
+def test_glued_calendars_and_text_after_the_end_are_read(store):
+    first = ics(google_calendar(), event("a", "Vrij", date(2026, 12, 4), date(2026, 12, 5)))
+    second = ics(google_calendar(), event("b", "Ziek", date(2026, 12, 8), date(2026, 12, 9)))
+    with feed_server() as server:
+        server.feeds["/anna.ics"] = first + second + b"\r\n" * 40 + b"<!-- cache -->\r\n"
+        desk = desk_on(store, {"anna": server.url("/anna.ics")})
+        [outcome] = desk.sync_agendas()
+    assert outcome.status == "bijgewerkt", outcome
+    assert sorted(a.reason for a in absences(desk, "anna")) == ["vrij", "ziek"]
+
+
+def test_a_person_without_a_feed_any_more_loses_its_absences_ahead_not_its_history(store):
+    with feed_server() as server:
+        server.feeds["/anna.ics"] = outlook_feed()
+        urls = {"anna": server.url("/anna.ics")}
+        desk = desk_on(store, urls)
+        desk.sync_agendas()
+    from kccdesk.core.actor import Actor
+
+    moment = local(2026, 12, 10, 9).astimezone(UTC)
+    later = Desk(store, clock=fixed_clock(moment), actor=Actor("m", True))
+    later.import_clients(
+        [parse_client(client_file({}) + '\n[[people]]\nid = "anna"\nname = "A"\n')]
+    )
+    later.sync_agendas()
+    assert [(a.start, a.reason) for a in absences(later, "anna")] == [
+        (date(2026, 12, 4), "afwezig")
+    ], "the holiday ahead went with the feed; the dentist of last week is history"
+    assert later.client("zorg").feeds == ()
+
+
+def test_a_fifo_as_agenda_file_is_refused_not_waited_for(store, tmp_path):
+    fifo = tmp_path / "pijp.ics"
+    os.mkfifo(fifo)
+    desk = desk_on(store, {"anna": str(fifo)})
+    [outcome] = desk.sync_agendas()
+    assert outcome.failed and "geen gewoon bestand" in outcome.message
+
+
+@pytest.mark.parametrize(
+    ("agenda", "message"),
+    [
+        ('agenda = "agenda/anna.ics"', "volledige pad"),
+        ('agenda = "http://[::1/x.ics"', "geen geldig webadres"),
+    ],
+)
+def test_an_address_no_desk_can_read_is_refused_on_import(agenda, message):
+    from kccdesk.core.errors import ImportErrors
+
+    text = client_file({}) + f'\n[[people]]\nid = "anna"\nname = "Anna"\n{agenda}\n'
+    with pytest.raises(ImportErrors) as caught:
+        parse_client(text)
+    assert message in str(caught.value)
+
+
+def test_an_absence_word_of_two_words_is_refused():
+    from kccdesk.core.errors import ImportErrors
+
+    with pytest.raises(ImportErrors) as caught:
+        parse_client(client_file({}, '[agenda]\nabsent_words = ["zwanger verlof"]\n'))
+    assert "geen los woord" in str(caught.value)

@@ -1085,6 +1085,18 @@ def _agenda_address(value: str) -> str:
         raise ValueError(
             f"agenda: onbekend soort adres '{scheme}://' (gebruik https://, webcal:// of een pad)"
         )
+    if scheme in ("http", "https", "webcal"):
+        from urllib.parse import urlsplit
+
+        try:
+            host = urlsplit(value).hostname
+        except ValueError:
+            host = None
+        if not host:
+            raise ValueError("agenda: geen geldig webadres (de server ontbreekt of klopt niet)")
+    elif not value.removeprefix("file://").startswith(("/", "~")):
+        # Read by every desk and server, from wherever it runs: relative to what?
+        raise ValueError("agenda: een bestand met zijn volledige pad (/… of ~/…)")
     return value
 
 
@@ -1097,6 +1109,11 @@ def _agenda_policy(table: object, fail: Callable[..., None], line: int | None) -
             raise ValueError("[agenda] moet een tabel zijn")
         r = _Reader(table, AGENDA, AgendaPolicy.__dataclass_fields__)
         words = tuple(w.strip().casefold() for w in r.words("absent_words") if w.strip())
+        several = next((w for w in words if len(w.split()) > 1 or not w.isalnum()), None)
+        if several is not None:
+            raise ValueError(
+                f"absent_words: '{several}' is geen los woord (een titel wordt per woord gelezen)"
+            )
         busy_is = r.text("busy_is", default="bezet")
         if busy_is not in ("bezet", ""):
             raise ValueError(f'busy_is \'{busy_is}\': gebruik "bezet" of ""')

@@ -7,8 +7,11 @@ every failure is one Dutch line (FeedError) for the feed's status, never a trace
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
+import ssl
+import stat
 import time
 import urllib.error
 import urllib.request
@@ -57,7 +60,10 @@ def fetch(
         address = "https://" + address[len("webcal://") :]
     if "://" not in address or address.lower().startswith("file://"):
         return _from_file(address.removeprefix("file://"), last_modified, limit)
-    request = urllib.request.Request(address, headers={"User-Agent": USER_AGENT})
+    try:
+        request = urllib.request.Request(address, headers={"User-Agent": USER_AGENT})
+    except ValueError:
+        raise FeedError("agenda: geen geldig webadres") from None
     if etag:
         request.add_header("If-None-Match", etag)
     if last_modified:
@@ -74,19 +80,60 @@ def fetch(
             return Fetched(None, etag, last_modified)
         if 300 <= exc.code < 400:
             raise FeedError(f"agenda blijft doorverwijzen ({exc.code}); adres nakijken") from None
-        raise FeedError(f"agenda gaf HTTP {exc.code} ({exc.reason})") from None
+        raise FeedError(f"agenda gaf HTTP {exc.code}: {_http_meaning(exc.code)}") from None
     except urllib.error.URLError as exc:
         reason = exc.reason
         if isinstance(reason, socket.timeout | TimeoutError):
             raise FeedError(f"agenda antwoordt niet binnen {timeout:g} s") from None
+        if isinstance(reason, ssl.SSLError):
+            raise FeedError(
+                "agenda: beveiligde verbinding mislukt (geen https op dit adres, of een "
+                "ongeldig certificaat)"
+            ) from None
         raise FeedError(f"agenda niet bereikbaar: {_short(reason)}") from None
+    except ssl.SSLError:
+        raise FeedError("agenda: beveiligde verbinding mislukt") from None
     except TimeoutError:
         raise FeedError(f"agenda antwoordt niet binnen {timeout:g} s") from None
     except (OSError, ValueError) as exc:  # a reset connection, a malformed URL or header
         raise FeedError(f"agenda niet bereikbaar: {_short(exc)}") from None
 
 
+#: what a status means to the person who keeps the feeds
+_HTTP = {
+    401: "geen toegang (de link vraagt een login)",
+    403: "geen toegang (link ingetrokken of niet gepubliceerd?)",
+    404: "niet gevonden (link verlopen of verkeerd overgenomen?)",
+    410: "niet meer gepubliceerd",
+    429: "te veel verzoeken; later opnieuw",
+}
+#: a few operating-system errors in Dutch (the rest by their number)
+_OS = {
+    errno.ENOENT: "bestaat niet",
+    errno.EACCES: "geen toegang",
+    errno.EPERM: "geen toegang",
+    errno.EISDIR: "is een map",
+    errno.ECONNREFUSED: "verbinding geweigerd",
+    errno.EHOSTUNREACH: "host onbereikbaar",
+    errno.ENETUNREACH: "netwerk onbereikbaar",
+    errno.ECONNRESET: "verbinding verbroken",
+}
+
+
+def _http_meaning(code: int) -> str:
+    if code in _HTTP:
+        return _HTTP[code]
+    return "fout bij de server; later opnieuw" if code >= 500 else "geweigerd"
+
+
 def _short(reason: object) -> str:
+    """An error in a few Dutch words: a known errno, a name that does not resolve, or the
+    error's own first line."""
+    number = getattr(reason, "errno", None)
+    if isinstance(number, int) and number in _OS:
+        return _OS[number]
+    if isinstance(reason, socket.gaierror):
+        return "naam van de server onbekend"
     text = str(getattr(reason, "strerror", None) or reason).strip().splitlines()
     return (text[0] if text else "onbekende fout")[:160]
 
@@ -102,7 +149,9 @@ def _read_bounded(response: Any, limit: int, until: float) -> bytes:
     while True:
         if time.monotonic() > until:
             raise FeedError("agenda komt te traag binnen; afgebroken")
-        chunk = response.read(64 * 1024)
+        # read1: what has arrived (a server trickling a byte at a time cannot keep one read
+        # waiting past the deadline)
+        chunk = response.read1(64 * 1024)
         if not chunk:
             return b"".join(parts)
         size += len(chunk)
@@ -120,6 +169,8 @@ def _from_file(path: str, last_modified: str, limit: int) -> Fetched:
     target = Path(os.path.expanduser(path))
     try:
         info = target.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise FeedError(f"agendabestand {path} is geen gewoon bestand")
         stamp = formatdate(info.st_mtime, usegmt=True) + f" {info.st_mtime_ns}"
         if last_modified and stamp == last_modified:
             return Fetched(None, "", stamp)

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from kccdesk.agenda.events import BUSY, FREE, OOF, TENTATIVE, FeedEvent
 from kccdesk.clients.model import FROM_AGENDA, Absence, AgendaPolicy, Busy, Person
-from kccdesk.core.text_rule import MAX_NAME
+from kccdesk.core.text_rule import MAX_NAME, shown_safely
 
 #: the reason of an absence whose event names none of the client's words
 DEFAULT_REASON = "afwezig"
@@ -54,16 +54,15 @@ def meaning(
             absences.append(_absence(person, event, _reason(event, word, policy), zone))
         elif event.status == BUSY and policy.busy_is:
             assert isinstance(event.start, datetime) and isinstance(event.end, datetime)
-            title = event.title[:MAX_NAME] if policy.show_titles else ""
+            title = shown_safely(event.title)[:MAX_NAME] if policy.show_titles else ""
             busy.append(Busy(person.id, event.start, event.end, title))
     busy.sort(key=lambda b: (b.start, b.end))
     return Meaning(_merged(absences), tuple(busy))
 
 
 def _reason(event: FeedEvent, word: str | None, policy: AgendaPolicy) -> str:
-    if policy.show_titles and event.title:
-        return " ".join(event.title.split())[:MAX_NAME]
-    return word or DEFAULT_REASON
+    title = shown_safely(event.title)[:MAX_NAME] if policy.show_titles else ""
+    return title or word or DEFAULT_REASON
 
 
 def _absence(person: Person, event: FeedEvent, reason: str, zone: ZoneInfo) -> Absence:

@@ -304,6 +304,8 @@ class FeedState:
     error: str = ""
     etag: str = ""
     last_modified: str = ""
+    #: what its entries were made from besides the feed (kccdesk.agenda.sync.basis)
+    basis: str = ""
 
     def stale(self, now: datetime, policy: AgendaPolicy) -> bool:
         """Older than the client's `stale_after_hours` (or never read at all)."""

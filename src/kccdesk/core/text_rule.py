@@ -91,3 +91,17 @@ def blank(value: str) -> bool:
     return not any(
         not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Zs", "Mn") for ch in value
     )
+
+
+def shown_safely(value: str) -> str:
+    """Text from outside (a calendar's title) made fit to show: what this rule forbids is
+    dropped (breaks and tabs become spaces), runs of spaces become one; '' when nothing
+    visible is left."""
+    kept = []
+    for ch in value:
+        if ch in LINE_BREAKS or ch == "\r":
+            kept.append(" ")
+        elif forbidden(ch) is None:
+            kept.append(ch)
+    text = " ".join("".join(kept).split())
+    return "" if blank(text) else text

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from kccdesk.agenda.events import FeedError, FeedRead, read_feed
 from kccdesk.agenda.fetch import Fetched, fetch
-from kccdesk.agenda.sync import Plan, plan, window
+from kccdesk.agenda.sync import Plan, basis, gone_with_the_feed, plan, window
 from kccdesk.clients.model import Client, Person
 from kccdesk.service.reports import ReportService
 
@@ -48,6 +48,8 @@ class _Read:
     fetched: Fetched | None = None
     read: FeedRead | None = None
     error: str = ""
+    #: read from the body kept of an unchanged feed (planned again on changed ground)
+    kept: bool = False
 
 
 class AgendaService(ReportService):
@@ -75,13 +77,18 @@ class AgendaService(ReportService):
         if client_id is not None:
             clients = [db.load_client(client_id)]
         else:  # only the clients with feeds, read fresh (a shift lead's last edit counts)
-            with_feeds = sorted({cid for cid, _person in db.agenda_people()})
-            clients = [c for cid in with_feeds if (c := db.find_client(cid)) is not None]
+            clients = [c for cid in db.agenda_clients() if (c := db.find_client(cid)) is not None]
         work: list[tuple[Client, Person]] = []
         for client in clients:
             people = [p for p in client.people if p.agenda]
-            if {f.person for f in client.feeds} - {p.id for p in people}:
-                db.forget_feeds(client.id, {p.id for p in people})
+            with_feed = {p.id for p in people}
+            ahead = tuple(
+                a
+                for pid in {a.person for a in client.absences if a.source} - with_feed
+                for a in gone_with_the_feed(client, pid, now)
+            )
+            if ahead or {f.person for f in client.feeds} - with_feed:
+                db.forget_feeds(client.id, with_feed, ahead, now)
             work.extend((client, p) for p in people)
         outcomes: list[FeedOutcome] = []
         claimed = []
@@ -97,6 +104,7 @@ class AgendaService(ReportService):
             client, person = job
             state = client.feed_of(person.id)
             same_url = state is not None and state.url == person.agenda and state.ok_at
+            first, last = window(now)
             try:
                 fetched = fetcher(
                     person.agenda,
@@ -104,8 +112,14 @@ class AgendaService(ReportService):
                     state.last_modified if same_url and state else "",
                 )
                 if fetched.data is None:
-                    return _Read(fetched)
-                first, last = window(now)
+                    if state is None or state.basis == basis(client, person.id):
+                        return _Read(fetched)
+                    # Unchanged feed, changed ground (a shift lead's entry, the client's
+                    # policy, the replacement): planned again from the body kept of it.
+                    kept = db.feed_body(client.id, person.id)
+                    if kept is None:
+                        return _Read(fetched)
+                    return _Read(fetched, read_feed(kept, client.zone, first, last), kept=True)
                 return _Read(fetched, read_feed(fetched.data, client.zone, first, last))
             except FeedError as exc:
                 return _Read(error=str(exc))
@@ -132,19 +146,19 @@ class AgendaService(ReportService):
         if result.read is None:
             db.feed_unchanged(client.id, person.id, now)
             return FeedOutcome(*done, status="ongewijzigd")
-        try:
-            changes: Plan = plan(client, person.id, result.read, now)
-        except ValueError as exc:
-            db.feed_failed(client.id, person.id, str(exc), now)
-            return FeedOutcome(*done, status="fout", message=str(exc))
-        db.apply_feed(
+        read = result.read
+        if client.person(person.id) is None:
+            db.feed_failed(client.id, person.id, f"onbekende persoon '{person.id}'", now)
+            return FeedOutcome(*done, status="fout", message=f"onbekende persoon '{person.id}'")
+        fetched = result.fetched
+        changes: Plan = db.apply_feed(
             client.id,
             person.id,
-            add=changes.add,
-            remove=changes.remove,
-            busy=changes.busy,
-            etag=result.fetched.etag,
-            last_modified=result.fetched.last_modified,
+            lambda stored: plan(client, person.id, read, now, stored),
+            body=None if result.kept else fetched.data,
+            basis=basis(client, person.id),
+            etag=None if result.kept else fetched.etag,
+            last_modified=None if result.kept else fetched.last_modified,
             now=now,
         )
         return FeedOutcome(

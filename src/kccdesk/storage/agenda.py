@@ -4,15 +4,18 @@ feed read, with the client's roster lock: a shift lead's save and a sync never c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
+from kccdesk.agenda.sync import Plan
 from kccdesk.clients.model import FROM_AGENDA, Absence, Busy
 from kccdesk.storage import tables
 from kccdesk.storage.base import StoreBase
-from kccdesk.storage.convert import roster_values
+from kccdesk.storage.convert import roster_item, roster_values
 from kccdesk.storage.engine import bump_counter
 
 #: who an audit row of a sync names
@@ -38,17 +41,21 @@ class AgendaStore(StoreBase):
                     )
                 ).first()
                 if row is None:
-                    c.execute(
-                        insert(feed).values(
-                            client_id=client_id,
-                            person=person,
-                            url=url,
-                            etag="",
-                            last_modified="",
-                            checked_at=now,
-                            error="",
-                        )
-                    )
+                    try:
+                        with c.begin_nested():  # another desk's first claim may win the row
+                            c.execute(
+                                insert(feed).values(
+                                    client_id=client_id,
+                                    person=person,
+                                    url=url,
+                                    etag="",
+                                    last_modified="",
+                                    checked_at=now,
+                                    error="",
+                                )
+                            )
+                    except IntegrityError:
+                        return False
                     return True
                 fresh: dict[str, object] = {"checked_at": now}
                 if row.url != url:
@@ -91,26 +98,33 @@ class AgendaStore(StoreBase):
         self,
         client_id: str,
         person: str,
+        plan_with: Callable[[tuple[Absence, ...]], Plan],
         *,
-        add: tuple[Absence, ...],
-        remove: tuple[Absence, ...],
-        busy: tuple[Busy, ...],
-        etag: str,
-        last_modified: str,
+        body: bytes | None,
+        basis: str,
+        etag: str | None,
+        last_modified: str | None,
         now: datetime,
-    ) -> None:
-        """Make the person's feed entries what the feed says now (in one transaction): the
-        removed ones must still be the feed's own (a shift lead who took one over made it
-        theirs; it stays), each change audited with source "agenda"."""
+    ) -> Plan:
+        """Make the person's feed entries what the feed says now, in one transaction with
+        the client's roster lock: `plan_with` is given the person's absences as committed
+        (so two syncs at once, or a shift lead's save a moment ago, are planned against),
+        each change audited with source "agenda". `body` None: keep the stored one."""
         from kccdesk.storage.roster import _lock_client
 
         absence, audit = tables.absence, tables.roster_audit
 
-        def write() -> None:
+        def write() -> Plan:
             with self.engine.begin() as c:
                 _lock_client(c, client_id)
+                rows = c.execute(
+                    select(absence).where(
+                        absence.c.client_id == client_id, absence.c.person == person
+                    )
+                )
+                changes = plan_with(tuple(roster_item("absence", row) for row in rows))
                 audits = []
-                for item in remove:
+                for item in changes.remove:
                     gone = c.execute(
                         delete(absence).where(
                             absence.c.id == item.id,
@@ -120,12 +134,12 @@ class AgendaStore(StoreBase):
                     ).rowcount
                     if gone:
                         audits.append(_audit(client_id, item.id, "removed", item, None, now))
-                if add:
+                if changes.add:
                     last = c.execute(
                         select(func.max(absence.c.position)).where(absence.c.client_id == client_id)
                     ).scalar()
                     position = (last if last is not None else -1) + 1
-                    for offset, item in enumerate(add):
+                    for offset, item in enumerate(changes.add):
                         values = {
                             "client_id": client_id,
                             "position": position + offset,
@@ -138,11 +152,35 @@ class AgendaStore(StoreBase):
                         audits.append(_audit(client_id, new_id, "added", None, item, now))
                 if audits:
                     c.execute(insert(audit), audits)
-                _replace_busy(c, client_id, person, busy)
+                _replace_busy(c, client_id, person, changes.busy)
                 _ok(c, client_id, person, now, etag, last_modified)
+                kept: dict[str, object] = {"basis": basis}
+                if body is not None:
+                    kept["body"] = body
+                feed = tables.agenda_feed
+                c.execute(
+                    update(feed)
+                    .where(feed.c.client_id == client_id, feed.c.person == person)
+                    .values(**kept)
+                )
                 bump_counter(c, f"client:{client_id}")
+                return changes
 
-        self._run(write)
+        return self._run(write)
+
+    def feed_body(self, client_id: str, person: str) -> bytes | None:
+        """The feed as last read whole (None: never)."""
+        feed = tables.agenda_feed
+
+        def read() -> bytes | None:
+            with self._reading() as c:
+                return c.execute(
+                    select(feed.c.body).where(
+                        feed.c.client_id == client_id, feed.c.person == person
+                    )
+                ).scalar()
+
+        return self._run(read)
 
     def remove_feed_absences(
         self, client_id: str, items: tuple[Absence, ...], user: str, *, now: datetime
@@ -184,28 +222,51 @@ class AgendaStore(StoreBase):
 
         self._run(write)
 
-    def forget_feeds(self, client_id: str, keep: set[str]) -> None:
-        """Drop the state and appointments of feeds a client's people no longer have (their
-        absences stay: history, and a shift lead may keep them)."""
-        feed, busy = tables.agenda_feed, tables.agenda_busy
+    def forget_feeds(
+        self, client_id: str, keep: set[str], ahead: tuple[Absence, ...], now: datetime
+    ) -> None:
+        """Drop the state and appointments of feeds a client's people no longer have, and
+        the absences those feeds gave that lie ahead (`ahead`: nothing keeps them true any
+        more; those already over stay as history)."""
+        feed, busy, absence = tables.agenda_feed, tables.agenda_busy, tables.absence
 
         def write() -> None:
             with self.engine.begin() as c:
+                _lock_client_of(c, client_id)
                 people = set(
                     c.scalars(select(feed.c.person).where(feed.c.client_id == client_id))
                 ) | set(c.scalars(select(busy.c.person).where(busy.c.client_id == client_id)))
                 gone = people - keep
-                if not gone:
-                    return
                 for table in (feed, busy):
-                    c.execute(
-                        delete(table).where(
-                            table.c.client_id == client_id, table.c.person.in_(sorted(gone))
+                    if gone:
+                        c.execute(
+                            delete(table).where(
+                                table.c.client_id == client_id, table.c.person.in_(sorted(gone))
+                            )
                         )
-                    )
-                bump_counter(c, f"client:{client_id}")
+                audits = []
+                for item in ahead:
+                    removed = c.execute(
+                        delete(absence).where(
+                            absence.c.id == item.id,
+                            absence.c.client_id == client_id,
+                            absence.c.source == FROM_AGENDA,
+                        )
+                    ).rowcount
+                    if removed:
+                        audits.append(_audit(client_id, item.id, "removed", item, None, now))
+                if audits:
+                    c.execute(insert(tables.roster_audit), audits)
+                if gone or audits:
+                    bump_counter(c, f"client:{client_id}")
 
         self._run(write)
+
+
+def _lock_client_of(c: Connection, client_id: str) -> None:
+    from kccdesk.storage.roster import _lock_client
+
+    _lock_client(c, client_id)
 
 
 def _same(column, value):

@@ -51,15 +51,20 @@ class ClientStore(StoreBase):
 
         return self._run(read)
 
-    def agenda_people(self) -> list[tuple[str, str]]:
-        """(client id, person id) of everyone with a calendar feed: one small query, so a
-        background sync of a database without feeds costs nothing."""
+    def agenda_clients(self) -> list[str]:
+        """The clients with calendar feeds, or with what feeds gave (a person who lost theirs
+        still has its absences ahead to clear): small queries, so a background sync of a
+        database without feeds costs nothing."""
 
-        def read() -> list[tuple[str, str]]:
-            person = tables.person.c
-            query = select(person.client_id, person.id).where(person.agenda != "")
+        def read() -> list[str]:
+            person, feed, absence = tables.person.c, tables.agenda_feed.c, tables.absence.c
+            queries = (
+                select(person.client_id).where(person.agenda != "").distinct(),
+                select(feed.client_id).distinct(),
+                select(absence.client_id).where(absence.source != "").distinct(),
+            )
             with self._reading() as c:
-                return [(cid, pid) for cid, pid in c.execute(query.order_by(person.client_id))]
+                return sorted({cid for query in queries for cid in c.scalars(query)})
 
         return self._run(read)
 
@@ -101,11 +106,13 @@ class ClientStore(StoreBase):
                             grouped[row.client_id].append(row)
                         pause()
                     parts.append(grouped)
-                for table, order in (
-                    (tables.agenda_busy, tables.agenda_busy.c.start),
-                    (tables.agenda_feed, tables.agenda_feed.c.person),
+                feed = tables.agenda_feed
+                feed_columns = [c for c in feed.c if c.name != "body"]  # bodies stay put
+                for table, selected, order in (
+                    (tables.agenda_busy, list(tables.agenda_busy.c), tables.agenda_busy.c.start),
+                    (feed, feed_columns, feed.c.person),
                 ):
-                    query = select(table).order_by(table.c.client_id, order)
+                    query = select(*selected).order_by(table.c.client_id, order)
                     if client_id is not None:
                         query = query.where(table.c.client_id == client_id)
                     grouped = defaultdict(list)

@@ -364,4 +364,5 @@ def feed_state(row) -> FeedState:
         error=row.error,
         etag=row.etag,
         last_modified=row.last_modified,
+        basis=row.basis,
     )

@@ -271,6 +271,8 @@ class AgendaFeedRow(SQLModel, table=True):
     checked_at: dt.datetime | None = mapped(__table__.c.checked_at)
     ok_at: dt.datetime | None = mapped(__table__.c.ok_at)
     error: str = mapped(__table__.c.error)
+    body: bytes | None = mapped(__table__.c.body)
+    basis: str = mapped(__table__.c.basis)
 
 
 class AgendaBusyRow(SQLModel, table=True):

@@ -23,6 +23,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -288,6 +289,10 @@ agenda_feed = Table(
     # the last read that gave the feed whole or confirmed it unchanged
     Column("ok_at", UTCDateTime, nullable=True),
     Column("error", String, nullable=False, default=""),
+    # the feed as last read whole, and what its entries were made from besides it
+    # (kccdesk.agenda.sync.basis): an unchanged feed is planned again when that changes
+    Column("body", LargeBinary, nullable=True),
+    Column("basis", String, nullable=False, default="", server_default=""),
 )
 
 agenda_busy = Table(

@@ -38,6 +38,8 @@ def upgrade() -> None:
         sa.Column("checked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ok_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("error", sa.String(), nullable=False),
+        sa.Column("body", sa.LargeBinary(), nullable=True),
+        sa.Column("basis", sa.String(), nullable=False, server_default=""),
     )
     op.create_table(
         "agenda_busy",
