@@ -374,8 +374,8 @@ def test_a_failing_feed_keeps_what_it_gave_and_goes_stale_in_duty_and_gaps(
     assert main(["duty", "--client", "zorg"]) == 0
     out = capsys.readouterr().out
     assert (
-        "Afwezig: Anna de Boer (afwezig) volgens agenda, bijgewerkt 03-12-2026 09:30 (verouderd)"
-        in out
+        "Afwezig: Anna de Boer (afwezig) tot 15:00, vervangen door Ben Smit — volgens agenda, "
+        "bijgewerkt 03-12-2026 09:30 (verouderd)" in out
     )
     assert (
         "⚠ agenda van Anna de Boer niet bijgewerkt sinds 03-12-2026 09:30: agenda gaf HTTP 404"
@@ -559,7 +559,15 @@ async def test_the_desk_shows_bezet_and_the_guard_stops_a_transfer_into_a_meetin
         await settle(pilot)
         duty = text_of(app, "#duty")
         assert "Anna de Boer  tot 17:00  bezet tot 11:00" in duty
-        assert "Carla de Boer t/m 03-12-2026 (volgens agenda) → Ben Smit" in duty
+        await type_text(pilot, "carla")
+        await pilot.press("f6")
+        await settle(pilot)
+        assert "afwezig t/m 03-12-2026 (ziek, volgens agenda)" in text_of(app, "#recipient-status")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press(*["backspace"] * 5)
+        assert "Carla de Boer (ziek) t/m 03-12-2026 (volgens agenda) → Ben Smit" in duty
+        assert "◐ Anna de Boer" in duty
         await type_text(pilot, "carla")
         assert "(ziek) volgens agenda, bijgewerkt 10:15" in text_of(app, "#detail")
         await pilot.press(*["backspace"] * 5)
@@ -810,3 +818,23 @@ def test_an_absence_word_of_two_words_is_refused():
     with pytest.raises(ImportErrors) as caught:
         parse_client(client_file({}, '[agenda]\nabsent_words = ["zwanger verlof"]\n'))
     assert "geen los woord" in str(caught.value)
+
+
+def test_off_duty_and_back_in_a_meeting_says_the_later_time(store):
+    """Back at 08:00, in a meeting until 09:30: the caller must hear 09:30, not "after 8"."""
+    feed = ics(
+        google_calendar(),
+        event(
+            "m",
+            "Overleg",
+            datetime(2026, 12, 4, 6, 30, tzinfo=UTC),
+            datetime(2026, 12, 4, 8, 30, tzinfo=UTC),
+        ),
+    )
+    with feed_server() as server:
+        server.feeds["/anna.ics"] = feed
+        desk = desk_on(store, {"anna": server.url("/anna.ics")}, local(2026, 12, 4, 7, 50))
+        desk.sync_agendas()
+    check = desk.check_transfer("zorg", "anna")
+    assert check.target.back_at == local(2026, 12, 4, 8)
+    assert check.target.busy_until == local(2026, 12, 4, 9, 30)

@@ -76,24 +76,30 @@ def agenda_source(client: Client, absence: Absence | None, now: datetime) -> str
     return text
 
 
-def agenda_stale(client: Client, now: datetime) -> list[str]:
-    """One line per feed of the client that is stale or failed: '⚠ agenda van Anna de Boer
-    niet bijgewerkt sinds ma 08:12: agenda niet bereikbaar: …'."""
+def agenda_stale(client: Client, now: datetime, detail: bool = False) -> list[str]:
+    """One line per feed of the client not read within its `stale_after_hours`: '⚠ agenda
+    van Bram Smit niet bijgewerkt sinds ma 08:12 — afwezigheden kunnen ontbreken'. With
+    `detail` (the shift lead's roster pane, the command line) why the last read failed."""
     lines = []
     for feed in client.feeds:
         person = client.person(feed.person)
-        if person is None or not person.agenda:
-            continue
-        if not feed.stale(now, client.agenda) and not feed.error:
+        if person is None or not person.agenda or not feed.stale(now, client.agenda):
             continue
         since = (
             AGENDA_NEVER_READ
             if feed.ok_at is None
             else AGENDA_SINCE.format(when=_moment_text(feed.ok_at.astimezone(now.tzinfo), now))
         )
-        why = f": {feed.error}" if feed.error else ""
+        why = f": {feed.error}" if detail and feed.error else AGENDA_MAY_MISS
         lines.append(AGENDA_STALE.format(name=person.name, since=since, why=why))
     return lines
+
+
+def agenda_stale_person(client: Client, person_id: str, now: datetime) -> bool:
+    """Whether what the desk says of this person rests on a stale calendar feed."""
+    feed = client.feed_of(person_id)
+    person = client.person(person_id)
+    return bool(feed and person and person.agenda and feed.stale(now, client.agenda))
 
 
 AGENDA_SOURCE = "volgens agenda, bijgewerkt {when}"
@@ -102,6 +108,8 @@ AGENDA_STALE_MARK = " (verouderd)"
 AGENDA_SINCE = "niet bijgewerkt sinds {when}"
 AGENDA_NEVER_READ = "nog nooit gelezen"
 AGENDA_STALE = "⚠ agenda van {name} {since}{why}"
+AGENDA_MAY_MISS = " — afwezigheden en afspraken kunnen ontbreken"
+AGENDA_PERSON_STALE = " (agenda verouderd)"
 
 
 def absent_until(absence: Absence | None, now: datetime | None = None) -> str:
@@ -297,6 +305,8 @@ ON_DUTY_UNTIL = "dienst tot {until}"
 #: on duty, but in an appointment of their own calendar (kccdesk.agenda)
 BUSY = "bezet"
 BUSY_UNTIL = "in een afspraak {until}"
+#: off duty now, and back in the middle of an appointment
+BACK_BUSY = ", dan in een afspraak {until}"
 OFF_DUTY = "geen dienst"
 BACK_ON_DUTY = "weer in dienst {when}"
 NEVER_TRANSFER = "⛔ nooit doorverbinden (afspraak met de klant)"
@@ -334,6 +344,7 @@ SWITCH_PLACEHOLDER = "Naam, id of cijfers van het nummer…"
 TRANSFER_TITLE = "Niet doorverbinden?"
 TRANSFER_NOT_ON_DUTY = "{name} heeft nu geen dienst."
 TRANSFER_BACK_AT = " Weer in dienst {when}."
+TRANSFER_BACK_BUSY = " Dan nog in een afspraak {until} (volgens agenda)."
 TRANSFER_REPLACEMENT_OFF = "Vervanger {name} heeft nu geen dienst{back}."
 ROSTER_WARNING = "Let op"
 TRANSFER_REPLACEMENT_ABSENT = "Vervanger {name} is zelf afwezig {until}."
@@ -368,6 +379,9 @@ NOTE_PHONE_BAD = "✖ {error}"
 NOTE_RECIPIENT_ABSENT = "⚠ {name} is afwezig {until}. Ctrl+R: naar vervanger {replacement}."
 NOTE_RECIPIENT_ABSENT_NONE = "⚠ {name} is afwezig {until}; geen vervanger opgegeven."
 NOTE_RECIPIENT_ON_DUTY = "● {name} heeft dienst tot {until}."
+NOTE_RECIPIENT_BUSY = (
+    "◐ {name} heeft dienst tot {until}, maar is in een afspraak {busy} (volgens agenda)."
+)
 NOTE_FIX_PHONE = "Niet opgeslagen: het terugbelnummer is nog niet geldig (zie hierboven)."
 NOTE_CHOOSE_RECIPIENT = "Kies ontvanger…"
 NOTE_VIA = "Voor {asked}, via {target} (afspraak met de klant)."

@@ -46,13 +46,20 @@ def cmd_agenda(args) -> int:
         if o.failed:
             line += f" — {o.message}; wat de agenda eerder gaf blijft staan"
         elif o.status == "bijgewerkt":
-            line += f" ({o.added} afwezigheden erbij, {o.removed} eraf, {o.busy} afspraken)"
+            line += (
+                f" ({_count(o.added, 'afwezigheid', 'afwezigheden')} erbij, {o.removed} eraf, "
+                f"{_count(o.busy, 'afspraak', 'afspraken')})"
+            )
             if o.overruled:
                 line += f"; {o.overruled} wijkt voor een eigen invoer van de roosteraar"
         if o.skipped:
             line += "; " + "; ".join(o.skipped)
         print(line)
     return EXIT_REFUSED if any(o.failed for o in outcomes) else 0
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 COMMANDS = {"agenda": cmd_agenda}

@@ -159,12 +159,12 @@ def cmd_duty(args) -> int:
         repl = f", vervangen door {a.replacement_name}" if a.replaced_by else ", geen vervanger"
         reason = f" ({a.reason})" if a.reason else ""
         source = texts.agenda_source(client, a.absence, now)
-        source = f" {source}" if source else ""
+        source = f" — {source}" if source else ""
         until = texts.absent_until(a.absence, status.at)
-        print(f"Afwezig: {a.name}{reason}{source} {until}{repl}")
+        print(f"Afwezig: {a.name}{reason} {until}{repl}{source}")
     if status.next_change:
         print(f"Volgende wissel: {day_name(status.next_change)} {status.next_change:%d-%m %H:%M}")
-    for line in texts.agenda_stale(client, now):
+    for line in texts.agenda_stale(client, now, detail=True):
         print(line)
     return 0
 

@@ -314,7 +314,11 @@ def agenda_gaps(client: Client, now: datetime) -> list[Gap]:
         person = client.person(feed.person)
         if person is None or not person.agenda or not feed.stale(now, client.agenda):
             continue
-        since = feed.ok_at.astimezone(client.zone) if feed.ok_at else local
+        # Stale from the moment the last good read was `stale_after_hours` old.
+        stale_from = (
+            feed.ok_at + timedelta(hours=client.agenda.stale_after_hours) if feed.ok_at else now
+        )
+        since = min(stale_from, now).astimezone(client.zone)
         reason = f"agenda van {person.name} niet bijgewerkt"
         if feed.error:
             reason += f": {feed.error}"

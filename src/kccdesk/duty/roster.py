@@ -695,7 +695,8 @@ class PersonState:
     absence: Absence | None = None  # the absence now, if any (its bounds decide the wording)
     absent_ends: datetime | None = None  # the moment it is over (client zone); None: open
     route: NoteRoute | None = None  # while absent: where notes go (the replacement chain)
-    busy_until: datetime | None = None  # on duty but in an appointment until then
+    #: in an appointment until then: on duty now, or (when off duty) from the moment back
+    busy_until: datetime | None = None
 
     @property
     def on_duty(self) -> bool:
@@ -713,6 +714,10 @@ def person_state(
     person = client.person(person_id)
     duty = status.duty_of(person_id)
     absence = status.absence_of(person_id)
+    back = None if duty else next_duty_start(client, person_id, status.at)
+    # Back at 08:00 but in a meeting until 09:30: the caller must hear the later time.
+    returning = busy_at(client, person_id, back.astimezone(UTC)) if back and client.busy else None
+    busy_on_return = returning.end.astimezone(client.zone) if returning else None
     return PersonState(
         person=person_id,
         name=client.person_name(person_id),
@@ -725,7 +730,7 @@ def person_state(
         absence=absence.absence if absence else None,
         absent_ends=absence.ends if absence else None,
         route=absence.route if absence else None,
-        back_at=None if duty else next_duty_start(client, person_id, status.at),
+        back_at=back,
         is_replacement=is_replacement,
-        busy_until=duty.busy_until if duty else None,
+        busy_until=duty.busy_until if duty else busy_on_return,
     )

@@ -26,6 +26,8 @@ GROUP_DUTY_ABOVE = 8
 SUMMARISE_DUTY_ABOVE = 40
 
 ON = "●"
+#: on duty, but in an appointment of their calendar
+BUSY_MARK = "◐"
 OFF = "○"
 AWAY = "✖"
 
@@ -37,7 +39,9 @@ def person_mark(status: DutyStatus | None, person_id: str) -> Text:
         return Text(f"{AWAY} ", style="bold red")
     duty = status.duty_of(person_id)
     if duty is not None:
-        return Text(f"{ON} ", style="bold yellow" if duty.busy else "bold green")
+        if duty.busy:
+            return Text(f"{BUSY_MARK} ", style="bold yellow")
+        return Text(f"{ON} ", style="bold green")
     return Text(f"{OFF} ", style="dim")
 
 
@@ -76,15 +80,23 @@ def person_status(status: DutyStatus, person_id: str, client: Client | None = No
         line = Text(f"{ON} " + texts.ON_DUTY_UNTIL.format(until=until), style="bold green")
         if duty.busy_until is not None:
             busy = texts.BUSY_UNTIL.format(until=texts.busy_until(duty.busy_until, status.at))
+            line = Text(f"{BUSY_MARK} " + texts.ON_DUTY_UNTIL.format(until=until), "bold green")
             line.stylize("bold yellow", 0, 1)
             line.append(f" — {texts.BUSY}: {busy}", "bold yellow")
             if duty.busy_title:
                 line.append(f" ({duty.busy_title})", "yellow")
+        if client is not None and texts.agenda_stale_person(client, person_id, status.at):
+            line.append(texts.AGENDA_PERSON_STALE, "yellow")
         return line
     line = Text(f"{OFF} {texts.OFF_DUTY}", style="dim")
-    back = person_state(client, status, person_id).back_at if client else None
-    if back is not None:
-        line.append(" — " + texts.BACK_ON_DUTY.format(when=texts.back_text(back, status.at)))
+    state = person_state(client, status, person_id) if client else None
+    if state is not None and state.back_at is not None:
+        line.append(
+            " — " + texts.BACK_ON_DUTY.format(when=texts.back_text(state.back_at, status.at))
+        )
+        if state.busy_until is not None:
+            until = texts.busy_until(state.busy_until, status.at)
+            line.append(texts.BACK_BUSY.format(until=until), "bold yellow")
     return line
 
 
@@ -230,6 +242,10 @@ def duty_panel(status: DutyStatus, client: Client, gaps: Sequence[Gap] = ()) -> 
     if warning:
         text.append(warning, "bold yellow")
         text.append("\n")
+    # First: what follows may be missing what a calendar no longer tells us.
+    for line in texts.agenda_stale(client, status.at):
+        text.append(line, "bold yellow")
+        text.append("\n")
     if status.shut:
         text.append(f" {texts.CLOSED}: {status.shut} ", "bold white on red")
         text.append("\n")
@@ -245,6 +261,8 @@ def duty_panel(status: DutyStatus, client: Client, gaps: Sequence[Gap] = ()) -> 
         for absent in status.absent:
             text.append(f"\n{AWAY} ", "bold red")
             text.append(absent.name)
+            if absent.reason:
+                text.append(f" ({absent.reason})", "red")
             text.append(f" {texts.absent_until(absent.absence, status.at)}", "dim")
             if absent.absence is not None and absent.absence.source:
                 text.append(f" ({texts.AGENDA_SOURCE_UNKNOWN})", "dim")
@@ -261,8 +279,6 @@ def duty_panel(status: DutyStatus, client: Client, gaps: Sequence[Gap] = ()) -> 
                         )
     if status.next_change:
         text.append(f"\n{texts.NEXT_CHANGE}: {texts.day_time(status.next_change)}", "dim")
-    for line in texts.agenda_stale(client, status.at):
-        text.append(f"\n{line}", "yellow")
     return text
 
 
@@ -280,7 +296,10 @@ def _duty_list(text: Text, status: DutyStatus, client: Client, grouped: bool) ->
         if grouped and _department_of(client, duty.person) != department:
             department = _department_of(client, duty.person)
             text.append(f"\n{department or '—'}", "bold dim")
-        text.append(f"\n{ON} ", "bold yellow" if duty.busy else "bold green")
+        if duty.busy:
+            text.append(f"\n{BUSY_MARK} ", "bold yellow")
+        else:
+            text.append(f"\n{ON} ", "bold green")
         text.append(duty.label)
         text.append(f"  tot {texts.until_text(duty.until, status.at)}", "dim")
         if duty.busy_until is not None:

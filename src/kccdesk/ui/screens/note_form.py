@@ -430,6 +430,11 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             )
         if absence:
             until = texts.absent_until(absence.absence, status.at)
+            said = [absence.reason] if absence.reason else []
+            if absence.absence is not None and absence.absence.source:
+                said.append(texts.AGENDA_SOURCE_UNKNOWN)
+            if said:
+                until += f" ({', '.join(said)})"
             route = absence.route
             if route is not None and route.chained:
                 text = texts.NOTE_RECIPIENT_CHAIN.format(
@@ -448,10 +453,13 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             line.update(via + Text(text, style="bold yellow"))
         elif duty := status.duty_of(recipient):
             until = texts.until_text(duty.until, status.at)
-            line.update(
-                via
-                + Text(texts.NOTE_RECIPIENT_ON_DUTY.format(name=name, until=until), style="green")
-            )
+            if duty.busy_until is not None:
+                busy = texts.busy_until(duty.busy_until, status.at)
+                busy_line = texts.NOTE_RECIPIENT_BUSY.format(name=name, until=until, busy=busy)
+                line.update(via + Text(busy_line, style="bold yellow"))
+            else:
+                on_duty = texts.NOTE_RECIPIENT_ON_DUTY.format(name=name, until=until)
+                line.update(via + Text(on_duty, style="green"))
         elif state.back_at is not None:
             back = texts.back_text(state.back_at, status.at)
             line.update(

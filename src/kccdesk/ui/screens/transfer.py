@@ -77,6 +77,10 @@ class TransferDialog(TypingAhead, ModalScreen[TransferChoice | None]):
                 problem += texts.TRANSFER_BACK_AT.format(
                     when=texts.back_text(target.back_at, check.at)
                 )
+                if target.busy_until is not None:
+                    problem += texts.TRANSFER_BACK_BUSY.format(
+                        until=texts.busy_until(target.busy_until, check.at)
+                    )
         if check.after_hours or check.after_hours_number:
             # Closed: where urgent callers go is what the agent needs first.
             lines = []

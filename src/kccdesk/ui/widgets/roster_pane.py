@@ -144,8 +144,10 @@ class RosterPane(Vertical):
                 title.append(texts.ROSTER_GAPS.format(gaps=shown + more), style="bold yellow")
             else:
                 title.append(texts.ROSTER_NO_GAPS, style="green")
-        for line in texts.agenda_stale(client, self.desk.clock().astimezone(client.zone)):
-            title.append("\n" + line, style="bold yellow")
+        stale = texts.agenda_stale(client, self.desk.clock().astimezone(client.zone), True)
+        if stale:  # one line, whatever the number of feeds: the week and entries keep room
+            more = f" (+{len(stale) - 1})" if len(stale) > 1 else ""
+            title.append("\n" + stale[0] + more, style="bold yellow")
         if not self.can_edit:
             title.append("\n" + self.read_only_reason(), style="yellow")
         self.query_one("#roster-title", Static).update(title)
