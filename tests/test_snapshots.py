@@ -93,3 +93,27 @@ def test_absence_form_at_80x24_opens_on_its_first_field_with_the_verdict_in_sigh
     app = make_app(demo_store.url, clock=lambda: MONDAY_10, client_id=PRACTICE, settings=lead)
     steps = typing("<f10>", "<insert>", "<down>", "<down>", "<enter>")
     assert snap_compare(app, terminal_size=SMALL, run_before=steps)
+
+
+def test_board_at_80x24(snap_compare, demo_store):
+    """The shift lead's board the evening before Good Friday: the gap of the morning ahead
+    first, then the note that failed; this desk online underneath."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    lead = Settings(agent="Marieke", user="marieke", shift_leads=("marieke",))
+    moment = datetime(2027, 3, 25, 22, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    app = make_app(
+        demo_store.url, clock=lambda: moment, client_id="gemeente-oosterwold", settings=lead
+    )
+
+    async def run(pilot) -> None:
+        await settle(pilot)
+        for _ in range(100):  # this desk says it is there (its first beat), then the board
+            if app.desk.board().desks:
+                break
+            await pilot.pause(0.05)
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=run)

@@ -744,6 +744,7 @@ DRAFT_NO_NAME = "(geen naam)"
 # --- the board (kccdesk.board): unfinished work across every client ---------------------------
 
 BOARD_TITLE = "Bord — openstaand werk, alle clients"
+BOARD_OPEN = "Openstaand — meest dringend en oudste eerst"
 BOARD_FAILED = "Notitie voor {name} van {caller} niet afgeleverd: {reason}"
 BOARD_REMINDER = "Terug van {agent}: {text}"
 BOARD_DRAFT = "Concept op de desk van {agent} ({count}) niet opgeslagen"
@@ -778,5 +779,6 @@ REMIND_HINT = "Enter: terugleggen · Esc: terug"
 REMIND_SET = "Teruggelegd tot {when}: {text}"
 REMIND_REFUSED = "Niet teruggelegd: {problem}"
 REMIND_BACK = "⏰ Terug: {text} ({client})"
+REMIND_PREFILL = "Terugbellen over {name}: "
 
 KEY_OPEN = "Openen"

@@ -20,6 +20,8 @@ from kccdesk.board.reminders import Reminder, parse_due, reminder_text_problem
 from kccdesk.core.errors import InputError, StorageError
 from kccdesk.service.agenda import AgendaService
 
+#: the board's kind of each kind of gap (kccdesk.duty.coverage.Gap.kind)
+GAP_KINDS = {"coverage": "gap", "replacement": "replacement", "agenda": "agenda"}
 #: presence rows older than this are removed (a desk killed without saying goodbye)
 FORGET_DESKS_AFTER = OFFLINE_AFTER * 20
 
@@ -88,7 +90,7 @@ class BoardService(AgendaService):
             who = gap.person or gap.department
             found.append(
                 BoardItem(
-                    "agenda" if gap.kind == "agenda" else gap.kind,
+                    GAP_KINDS.get(gap.kind, gap.kind),
                     gap.client,
                     f"{gap.shortfall} — {gap.reason}",
                     gap.start if gap.kind == "agenda" else max(gap.start, now),

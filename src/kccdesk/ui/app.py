@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, datetime
@@ -116,15 +117,22 @@ class KccDeskApp(DeskWork, DeskPhone, App[None]):
         demo: bool = False,
         review: bool = False,
         review_day: date | None = None,
+        board: bool = False,
     ):
         """`review`: open on the team lead's daily review (of `review_day`, default
-        yesterday), with the desk underneath."""
+        yesterday), with the desk underneath; `board`: open on the shift lead's board."""
         super().__init__()
+        self.open_board = board
+        #: this running desk, as the board lists it (kccdesk.board.items.DeskOnline)
+        self.desk_id = uuid.uuid4().hex
+        #: reminders already brought back on this desk (each said once)
+        self._reminded: set[int] = set()
         #: the demo sandbox: its fortnight of history is written after the first screen
         self.demo = demo
         self.open_review = review
         self.review_day = review_day
         self.desk = desk
+        desk.agent_name = settings.agent or ""
         self.settings = settings
         self.drafts = drafts
         self.last_client = last_client
@@ -142,6 +150,8 @@ class KccDeskApp(DeskWork, DeskPhone, App[None]):
         #: "the clients changed" and "the notes changed": every view that shows them listens
         self.clients_changed = Signal[None](self, "clients-changed")
         self.notes_changed = Signal[None](self, "notes-changed")
+        #: a reminder set or done anywhere (the board listens)
+        self.board_changed = Signal[None](self, "board-changed")
         #: notes the mail server refused, as last read; alerted once each, counted until handled
         self.failed: list[NoteRecord] = []
         self._alerted: set[int] = set()
@@ -255,6 +265,8 @@ class KccDeskApp(DeskWork, DeskPhone, App[None]):
             from kccdesk.ui.screens.review import ReviewScreen
 
             self.push_screen(ReviewScreen(self.review_day))
+        if self.open_board:
+            self.call_after_refresh(self._open_board)
         if not self.settings.agent:
             self.call_after_refresh(self.ask_agent_name)
         elif self.drafts.left_behind():
@@ -265,6 +277,13 @@ class KccDeskApp(DeskWork, DeskPhone, App[None]):
         if self.settings.softphone is not None:
             self.phone = PhoneLink(self.settings.softphone.control)
             self.run_phone()
+
+    def _open_board(self) -> None:
+        from kccdesk.ui.screens.call import CallScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, CallScreen):
+                screen.action_board()
 
     async def after_first_paint(self) -> None:
         self.housekeeping()
@@ -287,6 +306,9 @@ class KccDeskApp(DeskWork, DeskPhone, App[None]):
                 self.save_snapshot()
         self._stopping.set()
         self._sender_wake.set()  # let the sender see it now, not after its pause
+        if self.synced:
+            with contextlib.suppress(Exception):  # gone from the board either way, by age
+                self.desk.leave(self.desk_id)
         if self.ring_server is not None:
             self.ring_server.close()
             if self.local_dir is not None:

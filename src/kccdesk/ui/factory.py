@@ -32,6 +32,7 @@ def make_app(
     app_class: type[KccDeskApp] = KccDeskApp,
     review: bool = False,
     review_day: date | None = None,
+    board: bool = False,
 ) -> KccDeskApp:
     """Build the desk exactly as users run it; tests pass a temporary database and a clock."""
     from kccdesk.clients.snapshot import ClientSnapshot
@@ -71,6 +72,7 @@ def make_app(
         demo=demo,
         review=review,
         review_day=review_day,
+        board=board,
     )
 
 
@@ -85,9 +87,12 @@ def _open_store(url: str, demo: bool, clock: Clock):
 OWNER_UPGRADE_RETRY = 10.0
 
 
-def run_desk(demo: bool = False, review: bool = False, review_day: date | None = None) -> int:
-    """The desk; with `review` it opens on the team lead's daily review."""
-    app = _make_app_waiting_for_owner(demo, review, review_day)
+def run_desk(
+    demo: bool = False, review: bool = False, review_day: date | None = None, board: bool = False
+) -> int:
+    """The desk; with `review` it opens on the team lead's daily review, with `board` on the
+    shift lead's board."""
+    app = _make_app_waiting_for_owner(demo, review, review_day, board)
     if not app.desk.directory:
         print(texts.NO_CLIENTS_YET)
         return 2
@@ -124,7 +129,7 @@ def _report_crash(app: KccDeskApp) -> int:
 
 
 def _make_app_waiting_for_owner(
-    demo: bool, review: bool = False, review_day: date | None = None
+    demo: bool, review: bool = False, review_day: date | None = None, board: bool = False
 ) -> KccDeskApp:
     """The desk; while the owner upgrades a team database the agent's login may not touch,
     it says so once and waits (Ctrl+C stops), instead of failing."""
@@ -133,7 +138,7 @@ def _make_app_waiting_for_owner(
     said = False
     while True:
         try:
-            return make_app(demo=demo, review=review, review_day=review_day)
+            return make_app(demo=demo, review=review, review_day=review_day, board=board)
         except StorageError as exc:
             if not awaiting_owner(exc):
                 raise

@@ -4,6 +4,7 @@ interface; it posts a message that the app handles on the interface thread."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import threading
 import time
@@ -17,6 +18,7 @@ from textual.signal import Signal
 from textual.worker import get_current_worker
 
 from kccdesk import texts
+from kccdesk.board.items import HEARTBEAT
 from kccdesk.records import NoteRecord
 
 if TYPE_CHECKING:
@@ -41,6 +43,8 @@ SENDER_POLL = 0.1
 #: how often the desk looks whether a calendar feed is due (each is read once per
 #: kccdesk.service.agenda.SYNC_EVERY by all desks of a team together)
 AGENDA_INTERVAL = 60.0
+#: how long a reminder that came back stays in sight
+REMINDER_ALERT_SECONDS = 30
 #: how long the alert of a refused note stays: long enough to read, not so long that it
 #: covers the detail of the next call (the header keeps counting it until F9)
 FAILED_ALERT_SECONDS = 12
@@ -60,7 +64,10 @@ class DeskWork(_AppBase):
     _stopping: threading.Event
     _sender_wake: threading.Event
     _sender_error: str | None
+    _reminded: set[int]
+    desk_id: str
     clients_changed: Signal[None]
+    board_changed: Signal[None]
     notes_changed: Signal[None]
 
     if TYPE_CHECKING:
@@ -135,6 +142,59 @@ class DeskWork(_AppBase):
             self.send_notes()
         if self.desk.may_sync_agendas():
             self.sync_agendas()
+        self.set_interval(HEARTBEAT.total_seconds(), self.beat)
+        self.beat()
+
+    # --- the board: this desk says it is there; reminders come back --------------------
+
+    def beat(self) -> None:
+        """Every few seconds: this desk's agent, client on screen, call and drafts for the
+        board (gathered here, written in a worker), and the reminders come back."""
+        from kccdesk.ui.screens.call import CallScreen
+
+        client, started = "", None
+        for screen in self.screen_stack:
+            if isinstance(screen, CallScreen):
+                client = screen.client_id or ""
+                call = screen.call
+                if call is not None and call.explicit and call.answered:
+                    started = call.started
+        self.desk.agent_name = self.settings.agent or ""  # asked at the first start, maybe
+        self.say_present(client, started)
+        self.check_reminders()
+
+    @work(thread=True, exclusive=True, group="presence", exit_on_error=False)
+    def say_present(self, client: str, started) -> None:
+        drafts = [d for d in self.drafts.all() if not d.is_empty]
+        saved = [d.saved for d in drafts if d.saved is not None]
+        oldest = min(saved) if saved else None
+        # The database away a moment: the next beat says it again.
+        with contextlib.suppress(Exception):
+            self.desk.say_present(self.desk_id, client, started, len(drafts), oldest)
+
+    @work(thread=True, exclusive=True, group="reminders", exit_on_error=False)
+    def check_reminders(self) -> None:
+        try:
+            due = self.desk.my_due_reminders()
+        except Exception:
+            return
+        fresh = [r for r in due if r.id not in self._reminded]
+        if fresh:
+            self.call_from_thread(self._remind, fresh)
+
+    def _remind(self, reminders) -> None:
+        for reminder in reminders:
+            if reminder.id in self._reminded:
+                continue
+            self._reminded.add(reminder.id)
+            client = self.desk.head_of(reminder.client)
+            self.notify(
+                texts.REMIND_BACK.format(
+                    text=reminder.text, client=client.name if client else reminder.client
+                ),
+                severity="warning",
+                timeout=REMINDER_ALERT_SECONDS,
+            )
 
     # --- the calendar feeds ------------------------------------------------------------
 
@@ -275,3 +335,6 @@ class DeskWork(_AppBase):
         if "notes" in message.kinds:
             self.notes_changed.publish(None)
             self.wake_sender()
+        if "board" in message.kinds:
+            self.board_changed.publish(None)
+            self.check_reminders()

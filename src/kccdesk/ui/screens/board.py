@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from kccdesk import texts
 from kccdesk.board.items import LATE, SOON, BoardItem
 from kccdesk.core.when import duration_text
+from kccdesk.service.teamlead import SERVICE_ZONE
 from kccdesk.ui.access import desk_of
 from kccdesk.ui.plain import OptionList, Static
 from kccdesk.ui.widgets.footer import FittingFooter
@@ -77,7 +78,7 @@ class BoardScreen(Screen[tuple[str, ...] | None]):
         yield FittingFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#board-list").border_title = texts.BOARD_TITLE
+        self.query_one("#board-list").border_title = texts.BOARD_OPEN
         self.query_one("#board-desks").border_title = texts.BOARD_DESKS
         self.query_one("#board-list").focus()
         app = self.app
@@ -129,7 +130,7 @@ class BoardScreen(Screen[tuple[str, ...] | None]):
         else:
             listing.add_option(Option(Text(texts.BOARD_NOTHING, "green"), disabled=True))
         late = sum(item.state(now) == LATE for item in board.items)
-        local = now.astimezone()
+        local = now.astimezone(SERVICE_ZONE)
         title = Text(texts.BOARD_TITLE, "bold")
         title.append(f"  {len(board.items)} open", "bold")
         if late:

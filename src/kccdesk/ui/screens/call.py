@@ -167,6 +167,15 @@ class CallScreen(Screen):
             tooltip=texts.TIP_REVIEW,
             priority=True,
         ),
+        Binding("ctrl+b", "board", texts.KEY_BOARD, id="board", tooltip=texts.TIP_BOARD),
+        Binding(
+            "ctrl+e",
+            "remind",
+            texts.KEY_REMIND,
+            id="remind",
+            tooltip=texts.TIP_REMIND,
+            priority=True,
+        ),
         Binding("ctrl+r", "toggle_roster", show=False, priority=True),
         # Control-key twins for keyboards without easy F-keys; priority beats the Input's own.
         Binding("ctrl+f", "focus_search", show=False, priority=True),
@@ -635,6 +644,8 @@ class CallScreen(Screen):
             return app_of(self).settings.softphone is not None
         if action == "review":  # only team leads see the key (the service checks it too)
             return self.desk.actor.team_lead
+        if action == "board":  # shift and team leads: the work of the whole team
+            return self.desk.actor.shift_lead or self.desk.actor.team_lead
         return True
 
     def action_answer(self) -> None:
@@ -674,6 +685,65 @@ class CallScreen(Screen):
         if not self.desk.actor.team_lead:
             return
         self.app.push_screen(ReviewScreen())
+
+    def action_board(self) -> None:
+        """Ctrl+B: the board of unfinished work across every client (Esc returns here;
+        Enter on an item opens where it is fixed)."""
+        from kccdesk.ui.screens.board import BoardScreen
+
+        if not (self.desk.actor.shift_lead or self.desk.actor.team_lead):
+            self.notify(texts.BOARD_ONLY_LEADS, timeout=3)
+            return
+        self.app.push_screen(BoardScreen(), self._board_chose)
+
+    def _board_chose(self, target: tuple[str, ...] | None) -> None:
+        """Open where the board's item is fixed: the roster week of a gap, the note that
+        failed, the client of a reminder or a draft."""
+        if not target:
+            return
+        kind, rest = target[0], target[1:]
+        if kind == "note":
+            note = next((n for n in app_of(self).failed if str(n.id) == rest[0]), None)
+            if note is not None and self.desk.has_client(note.client):
+                self.retake(note)
+            return
+        client_id = rest[0] if rest else ""
+        if kind == "reminder":
+            found = next((r for r in self.desk.reminders() if str(r.id) == rest[0]), None)
+            client_id = found.client if found else ""
+        if not self.desk.has_client(client_id):
+            return
+        if client_id != self.client_id:
+            self.show_client(client_id)
+        if kind == "roster":
+            pane = self.query_one(RosterPane)
+            if not self.roster_open:
+                self.action_toggle_roster()
+            pane.show(client_id, date.fromisoformat(rest[1]) if len(rest) > 1 else self.today())
+
+    def action_remind(self) -> None:
+        """Ctrl+E: set this call's task aside until a time; it comes back on this desk and
+        on the board then (the keys typed after it, in a burst, go to the dialog)."""
+        self._after_typed(self._remind)
+
+    def _remind(self) -> None:
+        from kccdesk.ui.screens.reminder import ReminderDialog
+
+        if not self.client_id:
+            return
+        self.desk.agent_name = app_of(self).settings.agent or ""
+        hit = self.selected if self.search.value.strip() else None
+        prefill = texts.REMIND_PREFILL.format(name=hit.entry.title) if hit is not None else ""
+
+        def done(reminder) -> None:
+            if reminder is not None:
+                client = self.desk.client(reminder.client)
+                due = reminder.due_at.astimezone(client.zone)
+                when = texts.day_time(due) if due.date() != self.today() else f"{due:%H:%M}"
+                self.notify(texts.REMIND_SET.format(when=when, text=reminder.text), timeout=5)
+            self.action_focus_search()
+
+        self.app.push_screen(ReminderDialog(self.client_id, prefill), done)
 
     def send_transfer(
         self, check: TransferCheck, person_id: str, override: bool, reason: str = ""
