@@ -4,7 +4,7 @@ a replacement's own absence follows the chain, timed absences show their time.""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -599,3 +599,19 @@ def test_a_24_7_line_on_a_holiday_is_open_not_closed():
 
     office = replace(c, opening=())  # no opening rows: the holiday closes it as before
     assert duty_at(office, at("2027-03-28T12:00")).shut == "Eerste paasdag"
+
+
+def test_a_shift_wholly_inside_the_skipped_dst_hour_has_no_moment_and_makes_no_gap():
+    """Found by the property test: Sunday 29 March 2026 02:15–03:00 does not exist on the
+    clock; such a shift is no occurrence (it was one ending before it began), and a coverage
+    rule of Mondays shows no gap on that Sunday."""
+    client = Client(
+        "c",
+        "C",
+        people=(Person("c", "C"),),
+        shifts=(WeeklyShift("c", ("mon", "sun"), time(2, 15), time(3, 0)),),
+        coverage=(Coverage(("mon",), time(0), None, None, 1),),
+    )
+    start = datetime(2026, 3, 29, tzinfo=AMS)
+    found = gaps(client, start, start + timedelta(days=1))
+    assert [g.start.date() for g in found] == [date(2026, 3, 30)]

@@ -144,7 +144,7 @@ def gaps(client: Client, start: datetime, end: datetime) -> list[Gap]:
         closed = closure_reason(client, day) is not None
         for row in client.coverage:
             if weekday in row.days and (row.on_closures or not closed):
-                s, e = coverage_span(client, row, day)
+                s, e = coverage_span(client, row, day)  # (inside the skipped hour: empty)
                 s, e = max(s, lo), min(e, hi)
                 if s < e:
                     needs.setdefault(row.department, []).append((s, e, row.min))

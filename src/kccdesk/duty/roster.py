@@ -270,20 +270,22 @@ def _scheduled(
                     wall_clock(day, shift.start, client),
                     _end_of(day, shift.start, shift.end, client),
                 )
+                if occ.end_utc <= occ.start_utc:
+                    continue  # wholly inside the hour the spring DST night skips: no moment
                 if closed is None or shift.on_closures:
                     found.append(occ)
                 else:
                     cancelled.append((occ, closed))
         for extra in client.extra_shifts:
             if extra.date == day:
-                found.append(
-                    Occurrence(
-                        extra.person,
-                        wall_clock(day, extra.start, client),
-                        _end_of(day, extra.start, extra.end, client),
-                        extra=True,
-                    )
+                occ = Occurrence(
+                    extra.person,
+                    wall_clock(day, extra.start, client),
+                    _end_of(day, extra.start, extra.end, client),
+                    extra=True,
                 )
+                if occ.end_utc > occ.start_utc:  # not wholly inside the skipped DST hour
+                    found.append(occ)
         day += timedelta(days=1)
     return found, cancelled
 

@@ -14,7 +14,7 @@ from kccdesk.board.reminders import Reminder
 from kccdesk.core.errors import StorageError
 from kccdesk.storage import tables
 from kccdesk.storage.base import StoreBase
-from kccdesk.storage.engine import bump_counter
+from kccdesk.storage.engine import bump_counter, release_idle
 
 #: the change counter a reminder's change raises
 BOARD_CHANGES = "board"
@@ -56,6 +56,8 @@ class BoardStore(StoreBase):
                     c.execute(insert(table).values(desk=desk, **values))
 
         self._run(write)
+        # A beat is no reason to hold a query connection: an idle desk keeps only its feed.
+        release_idle(self.engine, after=0)
 
     def leave(self, desk: str) -> None:
         """The desk closes: it is no longer listed (a killed one drops off by its age)."""
