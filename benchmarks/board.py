@@ -60,7 +60,7 @@ def main() -> None:
         earlier.set_reminder(ids[i % len(ids)], f"Terugbellen {i}", "over 30 min")
     for i in range(args.items - args.items // 2):
         client = clients[i % len(ids)]
-        note = earlier.add_note(
+        earlier.add_note(
             client.id,
             client.people[0].id,
             f"Beller {i}",
@@ -68,12 +68,17 @@ def main() -> None:
             "Graag terugbellen",
             keep_absent_recipient=True,
         )
+    # The mail server refuses them all (as the outbox sender marks them).
+    for note in store.claim_due(NOW, limit=args.items):
         store.mark_failed(note.id, "550 mailbox onbekend")
     for i in range(200):
         desk.say_present(f"desk-{i}", ids[i % len(ids)], NOW - timedelta(minutes=i % 20))
     print(f"{args.clients} clients, {args.items} open items, 200 desks online")
     board = desk.board()
-    print(f"  items on the board: {len(board.items)}, desks: {len(board.desks)}")
+    kinds: dict[str, int] = {}
+    for item in board.items:
+        kinds[item.kind] = kinds.get(item.kind, 0) + 1
+    print(f"  items on the board: {len(board.items)} {kinds}, desks: {len(board.desks)}")
     baseline, samples = [], []
     for _ in range(args.runs):
         started = time.perf_counter()

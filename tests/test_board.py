@@ -216,6 +216,18 @@ async def test_the_board_shows_what_another_process_writes_and_opens_where_it_is
             if any("Uitslag nabellen" in p for p in prompts):
                 break
         assert any("Terug van" in p and "Uitslag nabellen" in p for p in prompts), prompts
+        # Ctrl+X on it: done, and off the board.
+        index = next(i for i, p in enumerate(prompts) if "Uitslag nabellen" in p)
+        listing.highlighted = index
+        await pilot.press("ctrl+x")
+        for _ in range(30):
+            await pilot.pause(0.1)
+            await settle(pilot)
+            prompts = [str(o.prompt) for o in listing._options]
+            if not any("Uitslag nabellen" in p for p in prompts):
+                break
+        assert not any("Uitslag nabellen" in p for p in prompts), prompts
+        assert not app.desk.reminders()
         # Enter on the gap: the roster week of that day, on that client.
         listing.highlighted = 0
         await pilot.press("enter")
