@@ -216,10 +216,12 @@ async def test_the_board_shows_what_another_process_writes_and_opens_where_it_is
             if any("Uitslag nabellen" in p for p in prompts):
                 break
         assert any("Terug van" in p and "Uitslag nabellen" in p for p in prompts), prompts
-        # Ctrl+X on it: done, and off the board.
-        index = next(i for i, p in enumerate(prompts) if "Uitslag nabellen" in p)
-        listing.highlighted = index
-        await pilot.press("ctrl+x")
+        # Another process marks it done: it leaves the board without a key pressed.
+        [reminder] = app.desk.reminders()
+        subprocess.run(
+            [sys.executable, "-m", "kccdesk", "remind", "--done", str(reminder.id)],
+            env=env, check=True, capture_output=True,
+        )  # fmt: skip
         for _ in range(30):
             await pilot.pause(0.1)
             await settle(pilot)
@@ -228,6 +230,22 @@ async def test_the_board_shows_what_another_process_writes_and_opens_where_it_is
                 break
         assert not any("Uitslag nabellen" in p for p in prompts), prompts
         assert not app.desk.reminders()
+        # One set here and done with Ctrl+X on the board.
+        app.desk.set_reminder("huisartsen-de-linde", "Recept klaarzetten", "over 1 min")
+        app.desk.clock = fixed_clock(BEFORE_GOOD_FRIDAY.astimezone(UTC) + timedelta(minutes=2))
+        app.screen.load()
+        await settle(pilot)
+        prompts = [str(o.prompt) for o in listing._options]
+        listing.highlighted = next(i for i, p in enumerate(prompts) if "Recept klaarzetten" in p)
+        await pilot.press("ctrl+x")
+        for _ in range(30):
+            await pilot.pause(0.1)
+            await settle(pilot)
+            prompts = [str(o.prompt) for o in listing._options]
+            if not any("Recept klaarzetten" in p for p in prompts):
+                break
+        assert not any("Recept klaarzetten" in p for p in prompts), prompts
+        app.desk.clock = clock
         # Enter on the gap: the roster week of that day, on that client.
         listing.highlighted = 0
         await pilot.press("enter")
@@ -293,3 +311,24 @@ def test_the_board_prints_as_json(demo_store, capsys, monkeypatch):
     )
     assert main(["remind", "--client", "gemeente-oosterwold", "--at", "8:00", "te laat"]) == 2
     assert "al voorbij" in capsys.readouterr().err
+
+
+def test_reminders_and_desks_on_either_engine(store):
+    """SQLite as PostgreSQL: a reminder comes back, a desk says it is there, done once."""
+    from kccdesk.clientfile import parse_client
+
+    desk = lead_desk(store)
+    desk.import_clients([parse_client('[client]\nid = "k"\nname = "K"\n')])
+    reminder = desk.set_reminder("k", "Bel terug", "over 10 min")
+    desk.say_present("d", "k", None, 1, NOW.astimezone(UTC) - timedelta(minutes=40))
+    assert {i.kind for i in desk.board().items} == {"draft"}
+    assert [d.desk for d in desk.board().desks] == ["d"]
+    later = lead_desk(store, NOW + timedelta(minutes=11))
+    board = later.board()
+    assert {i.kind for i in board.items} == {"reminder"}
+    assert board.desks == ()  # 11 minutes without a beat: offline, its draft with it
+    later.finish_reminder(reminder.id)
+    with pytest.raises(StorageError):
+        later.finish_reminder(reminder.id)
+    with pytest.raises(StorageError, match="onbekende herinnering"):
+        later.finish_reminder(99999)

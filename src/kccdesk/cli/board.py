@@ -12,10 +12,14 @@ def add_parsers(sub) -> None:
         "--json", action="store_true", help="druk het bord af in plaats van het te tonen"
     )
 
-    p = sub.add_parser("remind", help="leg een taak weg tot een tijd; ze komt dan terug")
-    p.add_argument("--client", required=True, metavar="ID")
-    p.add_argument("--at", required=True, metavar="WANNEER", help="14:00, morgen 9:30, over 20 min")
-    p.add_argument("text", nargs="+", metavar="TEKST")
+    p = sub.add_parser(
+        "remind", help="leg een taak weg tot een tijd (ze komt dan terug), of meld er een af"
+    )
+    p.add_argument("--client", metavar="ID")
+    p.add_argument("--at", metavar="WANNEER", help="14:00, morgen 9:30, over 20 min")
+    p.add_argument("--done", type=int, metavar="NR", help="deze herinnering is afgehandeld")
+    p.add_argument("--list", action="store_true", help="de open herinneringen")
+    p.add_argument("text", nargs="*", metavar="TEKST")
     p.add_argument("--json", action="store_true")
 
 
@@ -59,6 +63,28 @@ def cmd_remind(args) -> int:
     from kccdesk.core.errors import InputError
 
     desk = open_desk(args)
+    if args.done is not None:
+        done = desk.finish_reminder(args.done)
+        print_json({"id": done.id, "done": True}) if args.json else print(
+            f"Afgehandeld: {done.text}"
+        )
+        return 0
+    if args.list:
+        open_ones = desk.reminders()
+        if args.json:
+            print_json(
+                [
+                    {"id": r.id, "client": r.client, "agent": r.agent, "text": r.text,
+                     "due": r.due_at.isoformat()}
+                    for r in open_ones
+                ]
+            )  # fmt: skip
+        for r in [] if args.json else open_ones:
+            print(f"{r.id}  {r.due_at.astimezone(desk.client(r.client).zone):%d-%m %H:%M}  "
+                  f"{r.client}  {r.agent}: {r.text}")  # fmt: skip
+        return 0
+    if not args.client or not args.at or not args.text:
+        raise CliError("geef --client, --at en de tekst (of --done NR, of --list)")
     client = desk.client(args.client)
     try:
         reminder = desk.set_reminder(client.id, " ".join(args.text), args.at)
