@@ -49,7 +49,11 @@ def lead_desk(store, now: datetime = NOW) -> Desk:
         ("14:00", datetime(2026, 12, 3, 14, 0)),
         ("morgen 9:30", datetime(2026, 12, 4, 9, 30)),
         ("vr 08:00", datetime(2026, 12, 4, 8, 0)),
-        ("do 08:00", datetime(2026, 12, 10, 8, 0)),  # today is Thursday: next week's
+        ("do 08:00", datetime(2026, 12, 10, 8, 0)),  # Thursday, 08:00 is past: next week's
+        ("do 10:00", datetime(2026, 12, 3, 10, 0)),  # Thursday, still to come: today
+        ("donderdag 10:00", datetime(2026, 12, 3, 10, 0)),
+        ("05-01 10:00", datetime(2027, 1, 5, 10, 0)),  # day and month past: next year's
+        ("over 20 min.", datetime(2026, 12, 3, 9, 20)),
         ("om 9.15", datetime(2026, 12, 3, 9, 15)),
         ("over 20 min", datetime(2026, 12, 3, 9, 20)),
         ("+90", datetime(2026, 12, 3, 10, 30)),
@@ -71,9 +75,14 @@ def test_a_time_is_read_as_an_agent_says_it_on_the_clients_clock(typed, meant):
         ("2027-03-28 02:30", "bestaat niet: de klok springt"),
         ("2030-01-01 10:00", "hooguit een jaar"),
         ("", "typ een tijd"),
-        ("zz 9:00", "bestaat niet"),
+        ("zz 9:00", "niet begrepen"),
         ("25:00", "bestaat niet"),
-        ("morgen", "UU:MM"),
+        ("morgen", "typ ook een tijd"),
+        ("24-12", "typ ook een tijd"),
+        ("maart 10:00", "niet begrepen"),
+        ("zometeen 10:00", "niet begrepen"),
+        ("over een uur", "over 20 min"),
+        ("over 0 min", "na nu"),
         ("٠٩:٠٠", "UU:MM"),
     ],
 )
@@ -332,3 +341,52 @@ def test_reminders_and_desks_on_either_engine(store):
         later.finish_reminder(reminder.id)
     with pytest.raises(StorageError, match="onbekende herinnering"):
         later.finish_reminder(99999)
+
+
+def test_agents_sharing_a_login_each_get_their_own_reminders_back(demo_store):
+    anna, bert = lead_desk(demo_store), lead_desk(demo_store)
+    anna.agent_name, bert.agent_name = "Anna", "Bert"
+    anna.set_reminder("gemeente-oosterwold", "Bel terug", "over 5 min")
+    later_anna = lead_desk(demo_store, NOW + timedelta(minutes=6))
+    later_bert = lead_desk(demo_store, NOW + timedelta(minutes=6))
+    later_anna.agent_name, later_bert.agent_name = "Anna", "Bert"
+    assert [r.text for r in later_anna.my_due_reminders()] == ["Bel terug"]
+    assert later_bert.my_due_reminders() == []
+
+
+def test_remind_done_with_a_number_out_of_range_is_one_line(demo_store, capsys, monkeypatch):
+    from kccdesk.cli.main import main
+
+    monkeypatch.setenv("KCCDESK_DATABASE_URL", demo_store.url)
+    for number in ("10" * 15, "-1"):
+        with pytest.raises(SystemExit) as stopped:
+            main(["remind", "--done", number])
+        assert stopped.value.code == 2
+    said = capsys.readouterr().err
+    assert "ligt niet tussen 1 en" in said and "Traceback" not in said
+
+
+async def test_enter_in_a_burst_opens_the_row_the_keys_before_it_chose(demo_store):
+    from kccdesk.ui.screens.board import BoardScreen
+
+    moment = BEFORE_GOOD_FRIDAY.astimezone(UTC)
+    desk = lead_desk(demo_store, BEFORE_GOOD_FRIDAY - timedelta(minutes=10))
+    desk.set_reminder("huisartsen-de-linde", "Recept klaarzetten", "over 5 min")
+    app = make_app(
+        demo_store.url, clock=fixed_clock(moment), client_id="gemeente-oosterwold", settings=LEAD
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+        rows = len(app.screen.board.items)
+        assert rows >= 2
+        last = app.screen.board.items[-1]
+        await pilot.press(*["down"] * (rows - 1))
+        await settle(pilot)
+        first = app.screen.board.items[0]
+        await pilot.press(*["up"] * (rows - 1), "enter")  # one burst: Enter on the first
+        await settle(pilot)
+        assert first.target[0] == "reminder" or app.screen.client_id == first.client
+        assert last is not first

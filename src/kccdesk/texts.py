@@ -769,6 +769,10 @@ BOARD_REFRESHED = "bijgewerkt {time}"
 BOARD_DONE = "Herinnering afgehandeld: {text}"
 BOARD_ONLY_LEADS = "Het bord is voor roosteraars en teamleiders."
 KEY_BOARD = "Bord"
+KEY_REMINDER_DONE = "Herinnering af"
+BOARD_ONLY_REMINDERS = (
+    "Ctrl+X rondt een herinnering af; dit item verdwijnt vanzelf als het opgelost is (Enter)"
+)
 TIP_BOARD = "Openstaand werk van alle clients: gaten, mislukte notities, herinneringen"
 KEY_REMIND = "Terugleggen"
 TIP_REMIND = "Leg deze notitie of taak weg tot een tijd; ze komt dan terug op uw desk en het bord"

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from kccdesk.cli.common import CliError, open_desk, print_json
+from kccdesk.cli.common import CliError, bounded_number, open_desk, print_json
 
 
 def add_parsers(sub) -> None:
@@ -17,7 +17,12 @@ def add_parsers(sub) -> None:
     )
     p.add_argument("--client", metavar="ID")
     p.add_argument("--at", metavar="WANNEER", help="14:00, morgen 9:30, over 20 min")
-    p.add_argument("--done", type=int, metavar="NR", help="deze herinnering is afgehandeld")
+    p.add_argument(
+        "--done",
+        type=bounded_number(1, 2**31 - 1),
+        metavar="NR",
+        help="deze herinnering is afgehandeld",
+    )
     p.add_argument("--list", action="store_true", help="de open herinneringen")
     p.add_argument("text", nargs="*", metavar="TEKST")
     p.add_argument("--json", action="store_true")
@@ -36,6 +41,8 @@ def cmd_board(args) -> int:
             "items": [
                 {
                     "kind": item.kind,
+                    "key": item.key,
+                    "target": list(item.target),
                     "client": item.client,
                     "title": item.title,
                     "since": item.since.isoformat(),
@@ -63,6 +70,9 @@ def cmd_remind(args) -> int:
     from kccdesk.core.errors import InputError
 
     desk = open_desk(args)
+    from kccdesk.core.settings import load_settings
+
+    desk.agent_name = load_settings().agent or ""  # the name the reminder comes back to
     if args.done is not None:
         done = desk.finish_reminder(args.done)
         print_json({"id": done.id, "done": True}) if args.json else print(

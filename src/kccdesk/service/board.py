@@ -129,8 +129,14 @@ class BoardService(AgendaService):
         return self._db.reminders(due_before=self.clock() if due_only else None)
 
     def my_due_reminders(self) -> list[Reminder]:
-        """The reminders this desk's user set that have come back."""
-        return [r for r in self.reminders(due_only=True) if r.user == self.actor.user]
+        """The reminders this desk's agent set that have come back: the same login and the
+        same agent's name (agents sharing a login each get their own back)."""
+        name = self.agent_name
+        return [
+            r
+            for r in self.reminders(due_only=True)
+            if r.user == self.actor.user and (not name or not r.agent or r.agent == name)
+        ]
 
     def finish_reminder(self, reminder_id: int) -> Reminder:
         return self._db.finish_reminder(

@@ -43,8 +43,8 @@ SENDER_POLL = 0.1
 #: how often the desk looks whether a calendar feed is due (each is read once per
 #: kccdesk.service.agenda.SYNC_EVERY by all desks of a team together)
 AGENDA_INTERVAL = 60.0
-#: how long a reminder that came back stays in sight
-REMINDER_ALERT_SECONDS = 30
+#: how long a reminder that came back stays in sight (it stays on the board until done)
+REMINDER_ALERT_SECONDS = 300
 #: how long the alert of a refused note stays: long enough to read, not so long that it
 #: covers the detail of the next call (the header keeps counting it until F9)
 FAILED_ALERT_SECONDS = 12
@@ -188,9 +188,10 @@ class DeskWork(_AppBase):
                 continue
             self._reminded.add(reminder.id)
             client = self.desk.head_of(reminder.client)
+            text = reminder.text if len(reminder.text) <= 120 else reminder.text[:119] + "…"
             self.notify(
                 texts.REMIND_BACK.format(
-                    text=reminder.text, client=client.name if client else reminder.client
+                    text=text, client=client.name if client else reminder.client
                 ),
                 severity="warning",
                 timeout=REMINDER_ALERT_SECONDS,

@@ -23,6 +23,7 @@ from kccdesk.core.when import duration_text
 from kccdesk.service.teamlead import SERVICE_ZONE
 from kccdesk.ui.access import desk_of
 from kccdesk.ui.plain import OptionList, Static
+from kccdesk.ui.screens.typing_ahead import after_queued_keys
 from kccdesk.ui.widgets.footer import FittingFooter
 
 if TYPE_CHECKING:
@@ -38,7 +39,8 @@ MARK = {LATE: "●", SOON: "◐"}
 def item_line(item: BoardItem, now: datetime, client_name: str) -> Text:
     """One row: state, kind, client, what, and how old (or how soon)."""
     state = item.state(now)
-    line = Text(f"{MARK.get(state, '○')} ", STYLE.get(state, "dim"))
+    line = Text()
+    line.append(f"{MARK.get(state, '○')} ", STYLE.get(state, "dim"))
     line.append(f"{texts.BOARD_KINDS.get(item.kind, item.kind):<10}", "bold")
     line.append(f" {client_name}  ", "cyan")
     line.append(item.title)
@@ -58,7 +60,7 @@ class BoardScreen(Screen[tuple[str, ...] | None]):
     CSS_PATH = "board.tcss"
     BINDINGS = [
         Binding("enter", "open", texts.KEY_OPEN, id="board-open", priority=True),
-        Binding("ctrl+x", "finish", texts.KEY_CLOSE_ITEM, id="board-finish"),
+        Binding("ctrl+x", "finish", texts.KEY_REMINDER_DONE, id="board-finish"),
         Binding("escape", "leave", texts.KEY_TO_DESK, id="board-leave"),
     ]
 
@@ -118,6 +120,7 @@ class BoardScreen(Screen[tuple[str, ...] | None]):
         listing = self.query_one("#board-list", OptionList)
         highlighted = listing.highlighted_option
         keep = self._keep or (highlighted.id if highlighted is not None else None)
+        was_at = listing.highlighted or 0
         self._keep = None
         listing.clear_options()
         if board.items:
@@ -125,7 +128,10 @@ class BoardScreen(Screen[tuple[str, ...] | None]):
                 Option(item_line(item, now, names.get(item.client, item.client)), id=item.key)
                 for item in board.items
             )
-            index = next((i for i, item in enumerate(board.items) if item.key == keep), 0)
+            # The same item; when it is gone, the one that took its place (never the top:
+            # the next Enter would open something else than the agent looked at).
+            fallback = min(was_at, len(board.items) - 1)
+            index = next((i for i, item in enumerate(board.items) if item.key == keep), fallback)
             listing.highlighted = index
         else:
             listing.add_option(Option(Text(texts.BOARD_NOTHING, "green"), disabled=True))
@@ -165,13 +171,24 @@ class BoardScreen(Screen[tuple[str, ...] | None]):
         return next((i for i in self.board.items if i.key == option.id), None)
 
     def action_open(self) -> None:
+        """Enter (a priority key): on the row the keys typed before it chose (Up Up Enter in
+        one burst), once the list has taken them."""
+        after_queued_keys([self.query_one("#board-list")], self, self._open)
+
+    def _open(self) -> None:
         item = self._current()
         if item is not None and item.target:
             self.dismiss(item.target)
 
     def action_finish(self) -> None:
+        after_queued_keys([self.query_one("#board-list")], self, self._finish_current)
+
+    def _finish_current(self) -> None:
         item = self._current()
-        if item is None or item.kind != "reminder":
+        if item is None:
+            return
+        if item.kind != "reminder":
+            self.notify(texts.BOARD_ONLY_REMINDERS, timeout=4)
             return
         self._finish(int(item.target[1]))
 
