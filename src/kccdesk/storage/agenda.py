@@ -123,17 +123,7 @@ class AgendaStore(StoreBase):
                     )
                 )
                 changes = plan_with(tuple(roster_item("absence", row) for row in rows))
-                audits = []
-                for item in changes.remove:
-                    gone = c.execute(
-                        delete(absence).where(
-                            absence.c.id == item.id,
-                            absence.c.client_id == client_id,
-                            absence.c.source == FROM_AGENDA,
-                        )
-                    ).rowcount
-                    if gone:
-                        audits.append(_audit(client_id, item.id, "removed", item, None, now))
+                audits = _removed(c, client_id, changes.remove, now)
                 if changes.add:
                     last = c.execute(
                         select(func.max(absence.c.position)).where(absence.c.client_id == client_id)
@@ -189,23 +179,15 @@ class AgendaStore(StoreBase):
         sync removed or replaced meanwhile is simply gone already."""
         from kccdesk.storage.roster import _lock_client
 
-        absence, audit = tables.absence, tables.roster_audit
+        audit = tables.roster_audit
 
         def write() -> None:
             with self.engine.begin() as c:
                 _lock_client(c, client_id)
-                audits = []
-                for item in items:
-                    gone = c.execute(
-                        delete(absence).where(
-                            absence.c.id == item.id,
-                            absence.c.client_id == client_id,
-                            absence.c.source == FROM_AGENDA,
-                        )
-                    ).rowcount
-                    if gone:
-                        row = _audit(client_id, item.id, "removed", item, None, now)
-                        audits.append({**row, "user": user, "source": GIVEN_WAY})
+                audits = [
+                    {**row, "user": user, "source": GIVEN_WAY}
+                    for row in _removed(c, client_id, items, now)
+                ]
                 if audits:
                     c.execute(insert(audit), audits)
                     bump_counter(c, f"client:{client_id}")
@@ -228,7 +210,7 @@ class AgendaStore(StoreBase):
         """Drop the state and appointments of feeds a client's people no longer have, and
         the absences those feeds gave that lie ahead (`ahead`: nothing keeps them true any
         more; those already over stay as history)."""
-        feed, busy, absence = tables.agenda_feed, tables.agenda_busy, tables.absence
+        feed, busy = tables.agenda_feed, tables.agenda_busy
 
         def write() -> None:
             with self.engine.begin() as c:
@@ -244,17 +226,7 @@ class AgendaStore(StoreBase):
                                 table.c.client_id == client_id, table.c.person.in_(sorted(gone))
                             )
                         )
-                audits = []
-                for item in ahead:
-                    removed = c.execute(
-                        delete(absence).where(
-                            absence.c.id == item.id,
-                            absence.c.client_id == client_id,
-                            absence.c.source == FROM_AGENDA,
-                        )
-                    ).rowcount
-                    if removed:
-                        audits.append(_audit(client_id, item.id, "removed", item, None, now))
+                audits = _removed(c, client_id, ahead, now)
                 if audits:
                     c.execute(insert(tables.roster_audit), audits)
                 if gone or audits:
@@ -267,6 +239,26 @@ def _lock_client_of(c: Connection, client_id: str) -> None:
     from kccdesk.storage.roster import _lock_client
 
     _lock_client(c, client_id)
+
+
+def _removed(
+    c: Connection, client_id: str, items: tuple[Absence, ...], now: datetime
+) -> list[dict]:
+    """Delete these feed absences (only while they are still the feed's: one a shift lead
+    took over is theirs now) and give the audit rows of those that went."""
+    absence = tables.absence
+    audits = []
+    for item in items:
+        gone = c.execute(
+            delete(absence).where(
+                absence.c.id == item.id,
+                absence.c.client_id == client_id,
+                absence.c.source == FROM_AGENDA,
+            )
+        ).rowcount
+        if gone:
+            audits.append(_audit(client_id, item.id, "removed", item, None, now))
+    return audits
 
 
 def _same(column, value):
