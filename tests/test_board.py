@@ -390,3 +390,31 @@ async def test_enter_in_a_burst_opens_the_row_the_keys_before_it_chose(demo_stor
         await settle(pilot)
         assert first.target[0] == "reminder" or app.screen.client_id == first.client
         assert last is not first
+
+
+async def test_a_note_set_aside_is_not_sent_and_comes_back_with_its_draft(demo_store):
+    from desk_helpers import fill_note, type_text
+
+    app = make_app(
+        demo_store.url,
+        clock=fixed_clock(NOW.astimezone(UTC)),
+        client_id="huisartsen-de-linde",
+        settings=LEAD,
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "mark jansen")
+        await pilot.press("f6")
+        await settle(pilot)
+        await fill_note(pilot, "Els de Wit", "020 123 4567", "Uitslag bespreken")
+        keys = ["ctrl+e", "enter", *"over 5 min".replace(" ", "\0"), "enter"]
+        await pilot.press(*[("space" if k == "\0" else k) for k in keys])
+        await settle(pilot)
+        [reminder] = app.desk.reminders()
+        assert reminder.text.startswith("Notitie voor dr. Mark Jansen van Els de Wit")
+        assert reminder.note_uuid, "it names the draft it set aside"
+        [draft] = [d for d in app.drafts.all() if d.id == reminder.note_uuid]
+        assert draft.message == "Uitslag bespreken"
+        saved = demo_store.notes(client_id="huisartsen-de-linde")
+        assert all(n.caller_name != "Els de Wit" for n in saved), "set aside, not sent"
+        assert type(app.screen).__name__ == "CallScreen"

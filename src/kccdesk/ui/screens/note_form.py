@@ -84,6 +84,7 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
         ),
         Binding("escape", "close", texts.KEY_CLOSE, id="close-note"),
         Binding("f8", "discard", texts.KEY_DISCARD, id="discard-note"),
+        Binding("ctrl+e", "hold", texts.KEY_HOLD_NOTE, id="hold-note", priority=True),
     ]
 
     def __init__(self, draft: NoteDraft, replaces: NoteRecord | None = None):
@@ -619,6 +620,32 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
 
     def action_close(self) -> None:
         self.dismiss(None)  # the draft stays on disk: F6 in this call, or F12, brings it back
+
+    def action_hold(self) -> None:
+        """Ctrl+E: set this note aside until a time (it is not sent): the draft stays (F12)
+        and a reminder comes back then, on this desk and the board, naming the note."""
+        self.after_typed(self._hold)
+
+    def _hold(self) -> None:
+        from kccdesk.ui.screens.reminder import ReminderDialog
+
+        note = self.current()
+        app_of(self).drafts.save(note)  # what was typed is on disk before the dialog opens
+        what = texts.HOLD_NOTE_TEXT.format(
+            name=self.client.person_name(note.recipient) or "?",
+            caller=" ".join(note.caller_name.split()) or "?",
+            phone=" ".join(note.phone.split()) or "?",
+        )
+        desk_of(self).agent_name = app_of(self).settings.agent or ""
+
+        def held(reminder) -> None:
+            if reminder is None:
+                return
+            due = reminder.due_at.astimezone(self.client.zone)
+            self.notify(texts.HOLD_NOTE_SET.format(when=f"{due:%d-%m %H:%M}"), timeout=5)
+            self.dismiss(None)
+
+        self.app.push_screen(ReminderDialog(self.client.id, what, note.id), held)
 
     def action_discard(self) -> None:
         """Throw this draft away on purpose, never by accident: F8 twice. (On the call

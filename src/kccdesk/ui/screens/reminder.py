@@ -24,14 +24,18 @@ class ReminderDialog(TypingAhead, ModalScreen[Reminder | None]):
 
     BINDINGS = [*FIELD_KEYS, Binding("escape", "dismiss(None)", texts.KEY_CLOSE)]
 
-    def __init__(self, client_id: str, text: str = ""):
+    def __init__(self, client_id: str, text: str = "", note: str = ""):
+        """`note`: the draft this reminder sets aside (its id), when it is one."""
         super().__init__()
         self.client_id = client_id
         self.text = text
+        self.note = note
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="reminder-dialog") as box:
             box.border_title = texts.REMIND_TITLE
+            client = desk_of(self).head_of(self.client_id)
+            yield Static(texts.REMIND_FOR.format(client=client.name if client else ""))
             yield Static(texts.REMIND_WHAT)
             yield Field(self.text, id="reminder-text")
             yield Static(texts.REMIND_WHEN)
@@ -55,7 +59,7 @@ class ReminderDialog(TypingAhead, ModalScreen[Reminder | None]):
         text = self.query_one("#reminder-text", Field).value
         when = self.query_one("#reminder-when", Field).value
         try:
-            reminder = desk_of(self).set_reminder(self.client_id, text, when)
+            reminder = desk_of(self).set_reminder(self.client_id, text, when, self.note)
         except (InputError, StorageError) as exc:
             self.query_one("#reminder-problem", Static).update(
                 Text(texts.REMIND_REFUSED.format(problem=exc), "bold red")
