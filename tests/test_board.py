@@ -38,9 +38,7 @@ LEAD = Settings(agent="Marieke", user="marieke", shift_leads=("marieke",))
 
 
 def lead_desk(store, now: datetime = NOW) -> Desk:
-    desk = Desk(store, clock=fixed_clock(now.astimezone(UTC)), actor=Actor("marieke", True))
-    desk.agent_name = "Marieke"
-    return desk
+    return Desk(store, clock=fixed_clock(now.astimezone(UTC)), actor=Actor("marieke", True))
 
 
 @pytest.mark.parametrize(
@@ -95,7 +93,10 @@ def test_a_time_that_cannot_be_meant_is_refused_with_why(typed, message):
 def test_a_reminder_comes_back_on_the_board_when_due_and_is_done_once(demo_store):
     desk = lead_desk(demo_store)
     reminder = desk.set_reminder(
-        "gemeente-oosterwold", "Bel mevr. Jansen als de monteur niet belde", "over 30 min"
+        "gemeente-oosterwold",
+        "Bel mevr. Jansen als de monteur niet belde",
+        "over 30 min",
+        agent="Marieke",
     )
     assert not [i for i in desk.board().items if i.kind == "reminder"], "not due yet"
     later = lead_desk(demo_store, NOW + timedelta(minutes=31))
@@ -103,11 +104,11 @@ def test_a_reminder_comes_back_on_the_board_when_due_and_is_done_once(demo_store
     assert item.title == "Terug van Marieke: Bel mevr. Jansen als de monteur niet belde"
     assert item.state(later.clock()) == LATE
     assert item.target == ("reminder", str(reminder.id))
-    assert [r.id for r in later.my_due_reminders()] == [reminder.id]
-    later.finish_reminder(reminder.id)
+    assert [r.id for r in later.my_due_reminders("Marieke")] == [reminder.id]
+    later.finish_reminder(reminder.id, "Marieke")
     assert not [i for i in later.board().items if i.kind == "reminder"]
     with pytest.raises(StorageError, match="al afgehandeld door Marieke"):
-        later.finish_reminder(reminder.id)
+        later.finish_reminder(reminder.id, "Marieke")
 
 
 @pytest.mark.parametrize(
@@ -127,16 +128,9 @@ def test_a_reminder_text_follows_the_text_rule(demo_store, text, message):
 def test_gaps_ahead_failed_notes_and_old_drafts_are_on_the_board_most_urgent_first(demo_store):
     desk = lead_desk(demo_store, BEFORE_GOOD_FRIDAY)
     now = desk.clock()
-    desk.say_present(
-        "desk-1", "gemeente-oosterwold", now - timedelta(minutes=4), 2, now - DRAFT_LISTED * 3
-    )
-    desk.say_present(
-        "desk-2",
-        "huisartsen-de-linde",
-        None,
-        0,
-        None,
-    )
+    started, draft = now - timedelta(minutes=4), now - DRAFT_LISTED * 3
+    desk.say_present("desk-1", "gemeente-oosterwold", started, 2, draft, agent="Marieke")
+    desk.say_present("desk-2", "huisartsen-de-linde", None)
     board = desk.board()
     kinds = [i.kind for i in board.items]
     assert "gap" in kinds and "draft" in kinds
@@ -344,14 +338,12 @@ def test_reminders_and_desks_on_either_engine(store):
 
 
 def test_agents_sharing_a_login_each_get_their_own_reminders_back(demo_store):
-    anna, bert = lead_desk(demo_store), lead_desk(demo_store)
-    anna.agent_name, bert.agent_name = "Anna", "Bert"
-    anna.set_reminder("gemeente-oosterwold", "Bel terug", "over 5 min")
-    later_anna = lead_desk(demo_store, NOW + timedelta(minutes=6))
-    later_bert = lead_desk(demo_store, NOW + timedelta(minutes=6))
-    later_anna.agent_name, later_bert.agent_name = "Anna", "Bert"
-    assert [r.text for r in later_anna.my_due_reminders()] == ["Bel terug"]
-    assert later_bert.my_due_reminders() == []
+    lead_desk(demo_store).set_reminder(
+        "gemeente-oosterwold", "Bel terug", "over 5 min", agent="Anna"
+    )
+    later = lead_desk(demo_store, NOW + timedelta(minutes=6))
+    assert [r.text for r in later.my_due_reminders("Anna")] == ["Bel terug"]
+    assert later.my_due_reminders("Bert") == []
 
 
 def test_remind_done_with_a_number_out_of_range_is_one_line(demo_store, capsys, monkeypatch):

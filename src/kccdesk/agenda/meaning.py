@@ -121,11 +121,4 @@ def _joined(a: Absence, b: Absence) -> Absence:
     reason = a.reason if a.reason == b.reason else DEFAULT_REASON
     a_end, b_end = a.ends or datetime.max, b.ends or datetime.max
     later = b if b_end > a_end else a
-    start_time = a.start_time
-    return replace(
-        a,
-        until=later.until,
-        until_time=later.until_time,
-        reason=reason,
-        start_time=start_time,
-    )
+    return replace(a, until=later.until, until_time=later.until_time, reason=reason)

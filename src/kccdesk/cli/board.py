@@ -68,16 +68,16 @@ def cmd_board(args) -> int:
 
 def cmd_remind(args) -> int:
     from kccdesk.core.errors import InputError
-
-    desk = open_desk(args)
     from kccdesk.core.settings import load_settings
 
-    desk.agent_name = load_settings().agent or ""  # the name the reminder comes back to
+    desk = open_desk(args)
+    agent = load_settings().agent_name  # the name the reminder comes back to
     if args.done is not None:
-        done = desk.finish_reminder(args.done)
-        print_json({"id": done.id, "done": True}) if args.json else print(
-            f"Afgehandeld: {done.text}"
-        )
+        done = desk.finish_reminder(args.done, agent)
+        if args.json:
+            print_json({"id": done.id, "done": True})
+        else:
+            print(f"Afgehandeld: {done.text}")
         return 0
     if args.list:
         open_ones = desk.reminders()
@@ -97,7 +97,7 @@ def cmd_remind(args) -> int:
         raise CliError("geef --client, --at en de tekst (of --done NR, of --list)")
     client = desk.client(args.client)
     try:
-        reminder = desk.set_reminder(client.id, " ".join(args.text), args.at)
+        reminder = desk.set_reminder(client.id, " ".join(args.text), args.at, agent=agent)
     except InputError as exc:
         raise CliError(str(exc)) from None
     due = reminder.due_at.astimezone(client.zone)

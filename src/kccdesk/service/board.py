@@ -103,9 +103,12 @@ class BoardService(AgendaService):
 
     # --- reminders (hold until) --------------------------------------------------------
 
-    def set_reminder(self, client_id: str, text: str, when: str, note_uuid: str = "") -> Reminder:
+    def set_reminder(
+        self, client_id: str, text: str, when: str, note_uuid: str = "", *, agent: str = ""
+    ) -> Reminder:
         """Set a note or task aside until `when` (typed as the agent says it, on the client's
-        clock); refused with one line when the text or the time cannot be."""
+        clock) for `agent` (the name on the desk); refused with one line when the text or the
+        time cannot be."""
         client = self.client(client_id)
         problem = reminder_text_problem(text)
         if problem:
@@ -117,7 +120,7 @@ class BoardService(AgendaService):
             raise InputError(str(exc)) from None
         return self._db.add_reminder(
             client_id=client.id,
-            agent=self.agent_name or self.actor.user,
+            agent=agent or self.actor.user,
             user=self.actor.user,
             text=" ".join(text.split()),
             due_at=due,
@@ -128,25 +131,19 @@ class BoardService(AgendaService):
     def reminders(self, *, due_only: bool = False) -> list[Reminder]:
         return self._db.reminders(due_before=self.clock() if due_only else None)
 
-    def my_due_reminders(self) -> list[Reminder]:
-        """The reminders this desk's agent set that have come back: the same login and the
-        same agent's name (agents sharing a login each get their own back)."""
-        name = self.agent_name
+    def my_due_reminders(self, agent: str = "") -> list[Reminder]:
+        """The reminders `agent` set on this login that have come back (agents sharing a
+        login each get their own back)."""
         return [
             r
             for r in self.reminders(due_only=True)
-            if r.user == self.actor.user and (not name or not r.agent or r.agent == name)
+            if r.user == self.actor.user and (not agent or not r.agent or r.agent == agent)
         ]
 
-    def finish_reminder(self, reminder_id: int) -> Reminder:
-        return self._db.finish_reminder(
-            reminder_id, self.agent_name or self.actor.user, self.clock()
-        )
+    def finish_reminder(self, reminder_id: int, agent: str = "") -> Reminder:
+        return self._db.finish_reminder(reminder_id, agent or self.actor.user, self.clock())
 
     # --- presence ------------------------------------------------------------------------
-
-    #: the agent's name as the desk shows it (the desk sets it; the command line has none)
-    agent_name: str = ""
 
     def say_present(
         self,
@@ -155,12 +152,14 @@ class BoardService(AgendaService):
         call_started: datetime | None,
         drafts: int = 0,
         oldest_draft: datetime | None = None,
+        *,
+        agent: str = "",
     ) -> None:
         """This desk is there: its agent, the client on screen, the call and its drafts."""
         now = self.clock()
         self._db.say_present(
             desk_id,
-            agent=self.agent_name,
+            agent=agent,
             user=self.actor.user,
             host=socket.gethostname(),
             client_id=client_id,

@@ -17,6 +17,7 @@ from kccdesk.storage import tables
 from kccdesk.storage.base import StoreBase
 from kccdesk.storage.convert import roster_item, roster_values
 from kccdesk.storage.engine import bump_counter
+from kccdesk.storage.roster import _lock_client
 
 #: who an audit row of a sync names
 AGENDA_USER = "agenda"
@@ -110,8 +111,6 @@ class AgendaStore(StoreBase):
         the client's roster lock: `plan_with` is given the person's absences as committed
         (so two syncs at once, or a shift lead's save a moment ago, are planned against),
         each change audited with source "agenda". `body` None: keep the stored one."""
-        from kccdesk.storage.roster import _lock_client
-
         absence, audit = tables.absence, tables.roster_audit
 
         def write() -> Plan:
@@ -177,8 +176,6 @@ class AgendaStore(StoreBase):
     ) -> None:
         """Remove feed absences a shift lead's own entry overrules (audited as theirs); one a
         sync removed or replaced meanwhile is simply gone already."""
-        from kccdesk.storage.roster import _lock_client
-
         audit = tables.roster_audit
 
         def write() -> None:
@@ -214,7 +211,7 @@ class AgendaStore(StoreBase):
 
         def write() -> None:
             with self.engine.begin() as c:
-                _lock_client_of(c, client_id)
+                _lock_client(c, client_id)
                 people = set(
                     c.scalars(select(feed.c.person).where(feed.c.client_id == client_id))
                 ) | set(c.scalars(select(busy.c.person).where(busy.c.client_id == client_id)))
@@ -233,12 +230,6 @@ class AgendaStore(StoreBase):
                     bump_counter(c, f"client:{client_id}")
 
         self._run(write)
-
-
-def _lock_client_of(c: Connection, client_id: str) -> None:
-    from kccdesk.storage.roster import _lock_client
-
-    _lock_client(c, client_id)
 
 
 def _removed(

@@ -132,7 +132,6 @@ class KccDeskApp(DeskWork, DeskPhone, App[None]):
         self.open_review = review
         self.review_day = review_day
         self.desk = desk
-        desk.agent_name = settings.agent or ""
         self.settings = settings
         self.drafts = drafts
         self.last_client = last_client

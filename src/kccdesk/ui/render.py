@@ -77,11 +77,10 @@ def person_status(status: DutyStatus, person_id: str, client: Client | None = No
     duty = status.duty_of(person_id)
     if duty:
         until = texts.until_text(duty.until, status.at)
-        line = Text(f"{ON} " + texts.ON_DUTY_UNTIL.format(until=until), style="bold green")
+        line = person_mark(status, person_id)
+        line.append(texts.ON_DUTY_UNTIL.format(until=until), "bold green")
         if duty.busy_until is not None:
             busy = texts.BUSY_UNTIL.format(until=texts.busy_until(duty.busy_until, status.at))
-            line = Text(f"{BUSY_MARK} " + texts.ON_DUTY_UNTIL.format(until=until), "bold green")
-            line.stylize("bold yellow", 0, 1)
             line.append(f" — {texts.BUSY}: {busy}", "bold yellow")
             if duty.busy_title:
                 line.append(f" ({duty.busy_title})", "yellow")

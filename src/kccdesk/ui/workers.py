@@ -159,7 +159,6 @@ class DeskWork(_AppBase):
                 call = screen.call
                 if call is not None and call.explicit and call.answered:
                     started = call.started
-        self.desk.agent_name = self.settings.agent or ""  # asked at the first start, maybe
         self.say_present(client, started)
         self.check_reminders()
 
@@ -170,12 +169,14 @@ class DeskWork(_AppBase):
         oldest = min(saved) if saved else None
         # The database away a moment: the next beat says it again.
         with contextlib.suppress(Exception):
-            self.desk.say_present(self.desk_id, client, started, len(drafts), oldest)
+            self.desk.say_present(
+                self.desk_id, client, started, len(drafts), oldest, agent=self.settings.agent_name
+            )
 
     @work(thread=True, exclusive=True, group="reminders", exit_on_error=False)
     def check_reminders(self) -> None:
         try:
-            due = self.desk.my_due_reminders()
+            due = self.desk.my_due_reminders(self.settings.agent_name)
         except Exception:
             return
         fresh = [r for r in due if r.id not in self._reminded]

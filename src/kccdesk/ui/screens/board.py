@@ -21,7 +21,7 @@ from kccdesk import texts
 from kccdesk.board.items import LATE, SOON, BoardItem
 from kccdesk.core.when import duration_text
 from kccdesk.service.teamlead import SERVICE_ZONE
-from kccdesk.ui.access import desk_of
+from kccdesk.ui.access import app_of, desk_of
 from kccdesk.ui.plain import OptionList, Static
 from kccdesk.ui.screens.typing_ahead import after_queued_keys
 from kccdesk.ui.widgets.footer import FittingFooter
@@ -197,7 +197,7 @@ class BoardScreen(Screen[tuple[str, ...] | None]):
         from kccdesk.core.errors import StorageError
 
         try:
-            done = self.desk.finish_reminder(reminder_id)
+            done = self.desk.finish_reminder(reminder_id, app_of(self).settings.agent_name)
         except StorageError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="warning")
         else:

@@ -731,7 +731,6 @@ class CallScreen(Screen):
 
         if not self.client_id:
             return
-        self.desk.agent_name = app_of(self).settings.agent or ""
         hit = self.selected if self.search.value.strip() else None
         prefill = texts.REMIND_PREFILL.format(name=hit.entry.title) if hit is not None else ""
 

@@ -636,7 +636,6 @@ class NoteForm(TypingAhead, ModalScreen["NoteRecord | None"]):
             caller=" ".join(note.caller_name.split()) or "?",
             phone=" ".join(note.phone.split()) or "?",
         )
-        desk_of(self).agent_name = app_of(self).settings.agent or ""
 
         def held(reminder) -> None:
             if reminder is None:

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from kccdesk import texts
 from kccdesk.board.reminders import Reminder
 from kccdesk.core.errors import InputError, StorageError
-from kccdesk.ui.access import desk_of
+from kccdesk.ui.access import app_of, desk_of
 from kccdesk.ui.plain import Static
 from kccdesk.ui.screens.typing_ahead import FIELD_KEYS, TypingAhead
 from kccdesk.ui.widgets.fields import Field
@@ -59,7 +59,10 @@ class ReminderDialog(TypingAhead, ModalScreen[Reminder | None]):
         text = self.query_one("#reminder-text", Field).value
         when = self.query_one("#reminder-when", Field).value
         try:
-            reminder = desk_of(self).set_reminder(self.client_id, text, when, self.note)
+            agent = app_of(self).settings.agent_name
+            reminder = desk_of(self).set_reminder(
+                self.client_id, text, when, self.note, agent=agent
+            )
         except (InputError, StorageError) as exc:
             self.query_one("#reminder-problem", Static).update(
                 Text(texts.REMIND_REFUSED.format(problem=exc), "bold red")
