@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from kccdesk.ack.escalation import MAX_STEPS, step_problem
 from kccdesk.calltypes.answers import check_answer
 from kccdesk.clients.dialing import normalise
 from kccdesk.clients.model import (
@@ -29,6 +30,7 @@ from kccdesk.clients.model import (
     Client,
     Closure,
     Coverage,
+    EscalationStep,
     ExtraShift,
     Opening,
     Person,
@@ -179,13 +181,16 @@ CALL_TYPE_KEYS = (
     "route_to",
     "fields",
     "routes",
+    "escalation",
 )
 #: the most fields (or routes) a call type may have: a script an agent can follow
 MAX_FIELDS = 30
 #: the most call types one client may have
 MAX_CALL_TYPES = 200
 #: labels of every section, call types included
-SECTION_LABELS = {**LABELS, CALL_TYPES: "gesprekssoort"}
+SECTION_LABELS = {**LABELS, CALL_TYPES: "gesprekssoort", "escalation": "escalatie"}
+#: the section of the escalation order of urgent notes (kccdesk.ack.escalation)
+ESCALATION = "escalation"
 
 
 @dataclass
@@ -440,7 +445,14 @@ def read_call_type(t: dict[str, Any], country: str) -> CallType:
             routes.append(_type_route(table))
         except ValueError as exc:
             raise AtLine(f"route {number}: {exc}", ("routes", number)) from None
+    steps: list[EscalationStep] = []
+    for number, table in enumerate(r.tables("escalation", MAX_STEPS), 1):
+        try:
+            steps.append(read_escalation_step(table))
+        except ValueError as exc:
+            raise AtLine(f"escalatie {number}: {exc}", ("escalation", number)) from None
     return CallType(
+        escalation=tuple(steps),
         id=type_id,
         title=r.text("title", required=True),
         keywords=r.words("keywords"),
@@ -497,6 +509,16 @@ def _type_field(t: dict[str, Any], country: str) -> TypeField:
     if urgency is None and not say:
         raise ValueError("'when' zegt niet wat er gebeurt: geef urgency of say")
     return replace(field, when=AnswerRule(checked.value, urgency, say))
+
+
+def read_escalation_step(t: dict[str, Any]) -> EscalationStep:
+    """One `[[escalation]]` step's fields (what its target means is checked with the client)."""
+    r = _Reader(t, "escalation", ("after_minutes", "to", "rounds"))
+    if "after_minutes" not in t:
+        raise ValueError("veld 'after_minutes' ontbreekt")
+    return EscalationStep(
+        r.count("after_minutes", 10), r.text("to", required=True).strip(), r.count("rounds", 1)
+    )
 
 
 def _type_route(t: dict[str, Any]) -> Route:
@@ -605,7 +627,7 @@ def _parse_client(text: str, path: str) -> tuple[Client, dict[str, Any]]:
         line = line or headers.get((section, index))
         errors.append(ClientFileError(path, message, line, label))
 
-    unknown_sections = sorted(set(data) - {"client", CALL_TYPES, AGENDA, *LABELS})
+    unknown_sections = sorted(set(data) - {"client", CALL_TYPES, AGENDA, ESCALATION, *LABELS})
     for section in unknown_sections:
         fail(f"onbekende sectie '{section}'")
 
@@ -757,6 +779,7 @@ def _parse_client(text: str, path: str) -> tuple[Client, dict[str, Any]]:
             "memo",
             CALL_TYPES,
             AGENDA,
+            ESCALATION,
             "busy",
             "feeds",
         }
@@ -810,6 +833,7 @@ def _parse_client(text: str, path: str) -> tuple[Client, dict[str, Any]]:
         opening=read_list("opening", opening),
         call_types=read_list(CALL_TYPES, lambda t: read_call_type(t, fields["country"])),
         agenda=_agenda_policy(data.get(AGENDA), fail, headers.get((AGENDA, 1))),
+        escalation=read_list(ESCALATION, read_escalation_step),
     )
     errors.extend(semantic_errors(client, path, headers, texts_checked=True))
     if errors:
@@ -901,6 +925,7 @@ def semantic_errors(
                 )
             )
     errors.extend(_call_type_errors(client, path, headers, read=texts_checked))
+    errors.extend(_escalation_errors(client, path, headers))
     for problem in client_problems(client):
         errors.append(
             ClientFileError(
@@ -910,6 +935,37 @@ def semantic_errors(
                 f"{LABELS[problem.section]} {problem.index}",
             )
         )
+    return errors
+
+
+def _escalation_errors(
+    client: Client, path: str, headers: dict[tuple[object, ...], int]
+) -> list[ClientFileError]:
+    """Escalation steps (the client's, each call type's) that can be followed: a wait and
+    rounds within bounds, a target the client has (kccdesk.ack.escalation.step_problem)."""
+    errors: list[ClientFileError] = []
+    orders: list[tuple[CallType | None, int, tuple[EscalationStep, ...]]]
+    orders = [(None, 0, client.escalation)]
+    orders += [(t, n, t.escalation) for n, t in enumerate(client.call_types, 1)]
+    for call_type, type_index, steps in orders:
+        if len(steps) > MAX_STEPS:
+            many = f"{len(steps)} escalatiestappen; hooguit {MAX_STEPS}"
+            errors.append(ClientFileError(path, many, None, "client"))
+            continue
+        for index, step in enumerate(steps, 1):
+            problem = step_problem(client, step)
+            if problem is None:
+                continue
+            line: int | None
+            if call_type is None:
+                label, line = f"escalatie {index}", headers.get((ESCALATION, index))
+            else:
+                label = f"{SECTION_LABELS[CALL_TYPES]} {type_index} ('{_shown_id(call_type.id)}')"
+                label += f": escalatie {index}"
+                line = headers.get((CALL_TYPES, type_index, ESCALATION, index)) or headers.get(
+                    (CALL_TYPES, type_index)
+                )
+            errors.append(ClientFileError(path, problem, line, label))
     return errors
 
 
@@ -1294,7 +1350,7 @@ def _table(item: Any) -> dict[str, Any]:
     for f in fields(item):
         if not f.init or f.name in LABELS or f.name == CALL_TYPES:
             continue  # sections are written as tables of their own
-        if isinstance(item, Client) and f.name in (AGENDA, "busy", "feeds"):
+        if isinstance(item, Client) and f.name in (AGENDA, ESCALATION, "busy", "feeds"):
             continue  # [agenda] is a table of its own; what the feeds gave is no file's
         value = getattr(item, f.name)
         if isinstance(item, Absence) and f.name in ("start_time", "until_time"):
@@ -1337,4 +1393,8 @@ def dump_client(client: Client, exported_at: datetime | None = None) -> str:
         policy = _table(client.agenda)
         policy["absent_words"] = list(client.agenda.absent_words)
         document[AGENDA] = policy
+    if client.escalation:
+        from kccdesk.calltypes.table import escalation_table
+
+        document[ESCALATION] = [escalation_table(s) for s in client.escalation]
     return tomli_w.dumps(document)

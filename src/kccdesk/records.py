@@ -44,6 +44,26 @@ class NoteRecord:
     call_type: str = ""
     call_type_title: str = ""
     answers: tuple[tuple[str, str, str], ...] = ()
+    #: acknowledged (kccdesk.ack): when, by whom (person id, agent or mail address), how
+    #: (link | reply | desk)
+    acked_at: datetime | None = None
+    acked_by: str = ""
+    ack_via: str = ""
+    #: escalation rounds done; who the current round mails ("" the recipient); when the
+    #: next round is due (None: no more)
+    round: int = 0
+    send_to: str = ""
+    escalate_at: datetime | None = None
+
+    @property
+    def addressee(self) -> str:
+        """The person the note's mail goes to now: the escalation's, else the recipient."""
+        return self.send_to or self.recipient
+
+    @property
+    def unacknowledged(self) -> bool:
+        """Urgent, escalated at least once and nobody said they saw it: on every desk."""
+        return self.acked_at is None and self.round > 0 and self.status != "replaced"
 
     @property
     def unanswered(self) -> tuple[str, ...]:
@@ -80,6 +100,12 @@ class NoteRecord:
                 {"id": field, "label": label, "value": value}
                 for field, label, value in self.answers
             ],
+            "acked_at": self.acked_at.isoformat() if self.acked_at else None,
+            "acked_by": self.acked_by or None,
+            "ack_via": self.ack_via or None,
+            "round": self.round,
+            "send_to": self.send_to or None,
+            "escalate_at": self.escalate_at.isoformat() if self.escalate_at else None,
         }
 
 

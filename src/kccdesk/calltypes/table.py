@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kccdesk.clients.model import AnswerRule, CallType, Route, TypeField
+from kccdesk.clients.model import AnswerRule, CallType, EscalationStep, Route, TypeField
 from kccdesk.core.when import clock_text, parse_clock, parse_end_clock
 
 
@@ -33,6 +33,8 @@ def call_type_table(call_type: CallType) -> dict[str, Any]:
             }
             for r in call_type.routes
         ]
+    if call_type.escalation:
+        table["escalation"] = [escalation_table(s) for s in call_type.escalation]
     return table
 
 
@@ -82,4 +84,19 @@ def call_type_from_table(table: dict[str, Any]) -> CallType:
             )
             for r in table.get("routes", ())
         ),
+        escalation=tuple(escalation_step(s) for s in table.get("escalation", ())),
+    )
+
+
+def escalation_table(step: EscalationStep) -> dict[str, Any]:
+    """One `[[escalation]]` step as the file writes it (rounds left out when 1)."""
+    table: dict[str, Any] = {"after_minutes": step.after_minutes, "to": step.to}
+    if step.rounds != 1:
+        table["rounds"] = step.rounds
+    return table
+
+
+def escalation_step(table: dict[str, Any]) -> EscalationStep:
+    return EscalationStep(
+        int(table["after_minutes"]), str(table["to"]), int(table.get("rounds", 1))
     )

@@ -84,6 +84,19 @@ class Route:
 
 
 @dataclass(frozen=True)
+class EscalationStep:
+    """One step of the escalation of an urgent note nobody acknowledged (DESIGN.md
+    `[[escalation]]`): after `after_minutes` without acknowledgement the note goes `to` a
+    person id, "duty" or "duty:<department>" (whoever is on duty then), "recipient" (the
+    note's recipient, decided again) or "desk" (only an alert on every desk) — `rounds`
+    times, each after the same wait (kccdesk.ack.escalation)."""
+
+    after_minutes: int
+    to: str
+    rounds: int = 1
+
+
+@dataclass(frozen=True)
 class CallType:
     id: str
     title: str
@@ -93,6 +106,8 @@ class CallType:
     route_to: str | None = None  # a person id or a department
     fields: tuple[TypeField, ...] = ()
     routes: tuple[Route, ...] = ()
+    #: the escalation of its urgent notes; empty: the client's order
+    escalation: tuple[EscalationStep, ...] = ()
 
     def field(self, field_id: str) -> TypeField | None:
         return next((f for f in self.fields if f.id == field_id), None)
@@ -347,6 +362,8 @@ class Client:
     busy: tuple[Busy, ...] = ()
     #: how each calendar feed last went
     feeds: tuple[FeedState, ...] = ()
+    #: the escalation of urgent notes nobody acknowledged; empty: the default order
+    escalation: tuple[EscalationStep, ...] = ()
     _people_by_id: dict[str, Person] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )

@@ -18,6 +18,7 @@ from typing import Protocol
 from kccdesk.clients.model import Client
 from kccdesk.core.settings import SmtpSettings
 from kccdesk.notes.mail import (
+    MailExtras,
     PermanentFailure,
     ServerUnavailable,
     TemporaryFailure,
@@ -46,6 +47,11 @@ CLAIM_RENEWAL = 30.0  # seconds (monotonic)
 PASS_LIMIT = 20
 
 
+#: what the mail of a note carries besides the note: its acknowledgement link and, in a
+#: later round, its history (kccdesk.service.ack gives them)
+Dress = Callable[[NoteRecord, Client], MailExtras]
+
+
 @dataclass(frozen=True)
 class Outcome:
     note: int
@@ -65,8 +71,8 @@ class Outbox(Protocol):
     def mark_retry(
         self, note_id: int, next_attempt: datetime, error: str, unsure: bool = False
     ) -> None: ...
-    def mark_failed(self, note_id: int, error: str) -> None: ...
-    def mark_unsure(self, note_id: int, error: str) -> None: ...
+    def mark_failed(self, note_id: int, error: str, at: datetime | None = None) -> None: ...
+    def mark_unsure(self, note_id: int, error: str, at: datetime | None = None) -> None: ...
 
 
 def deliver_due(
@@ -75,6 +81,7 @@ def deliver_due(
     smtp: SmtpSettings,
     now: datetime,
     clock: Callable[[], datetime] | None = None,
+    dress: Dress | None = None,
 ) -> list[Outcome]:
     """One pass over the outbox at `now` (the caller's clock): send what is due, urgent first.
 
@@ -89,7 +96,9 @@ def deliver_due(
         claimed = store.claim_due(now, limit=1)
         if not claimed:
             break
-        outcome = _deliver(store, claimed[0], clients, smtp, now, clock or (lambda: now))
+        outcome = _deliver(
+            store, claimed[0], clients, smtp, now, clock or (lambda: now), dress or _plain
+        )
         outcomes.append(outcome)
         if outcome.server_down:
             break
@@ -103,39 +112,44 @@ def _deliver(
     smtp: SmtpSettings,
     now: datetime,
     clock: Callable[[], datetime],
+    dress: Dress,
 ) -> Outcome:
     client = clients.get(note.client)
     if client is None:
-        return _failed(store, note, f"klant '{note.client}' bestaat niet meer")
-    if not recipient_address(client, note.recipient):
-        name = client.person_name(note.recipient)
-        return _failed(store, note, f"geen e-mailadres voor {name} of de klant")
+        return _failed(store, note, now, f"klant '{note.client}' bestaat niet meer")
+    if not recipient_address(client, note.addressee):
+        name = client.person_name(note.addressee)
+        return _failed(store, note, now, f"geen e-mailadres voor {name} of de klant")
     try:
-        message = compose(note, client, smtp.sender)
+        message = compose(note, client, smtp.sender, dress(note, client))
     except Exception as exc:  # e.g. a line break in a header: retrying will not help
-        return _failed(store, note, f"e-mail kan niet worden opgesteld: {one_line(exc)}")
+        return _failed(store, note, now, f"e-mail kan niet worden opgesteld: {one_line(exc)}")
     try:
         send(message, smtp, beat=_heartbeat(store, note.id, clock))
     except PermanentFailure as exc:
-        return _failed(store, note, str(exc))
+        return _failed(store, note, now, str(exc))
     except UnknownOutcome as exc:
         # Perhaps delivered. Once more with the same Message-ID after a pause; a second
         # silence is "mogelijk verzonden" — never a third copy.
         if note.unsure_attempts >= 1 or note.attempts >= MAX_ATTEMPTS:
-            return _unsure(store, note, str(exc))
+            return _unsure(store, note, now, str(exc))
         store.mark_retry(note.id, now + _delay(note), str(exc), unsure=True)
         return Outcome(note.id, "retry", str(exc), server_down=True)
     except TemporaryFailure as exc:
         if note.attempts >= MAX_ATTEMPTS:
             if note.unsure_attempts:  # an earlier copy may have arrived
-                return _unsure(store, note, f"na {note.attempts} pogingen: {exc}")
-            return _failed(store, note, f"na {note.attempts} pogingen: {exc}")
+                return _unsure(store, note, now, f"na {note.attempts} pogingen: {exc}")
+            return _failed(store, note, now, f"na {note.attempts} pogingen: {exc}")
         store.mark_retry(note.id, now + _delay(note), str(exc))
         return Outcome(note.id, "retry", str(exc), server_down=isinstance(exc, ServerUnavailable))
     except Exception as exc:  # anything else about this message: it alone fails
-        return _failed(store, note, f"e-mail kan niet worden verstuurd: {one_line(exc)}")
+        return _failed(store, note, now, f"e-mail kan niet worden verstuurd: {one_line(exc)}")
     store.mark_sent(note.id, now)
     return Outcome(note.id, "sent")
+
+
+def _plain(note: NoteRecord, client: Client) -> MailExtras:
+    return MailExtras()
 
 
 def _delay(note: NoteRecord) -> timedelta:
@@ -155,14 +169,14 @@ def _heartbeat(store: Outbox, note_id: int, clock: Callable[[], datetime]) -> Ca
     return beat
 
 
-def _unsure(store: Outbox, note: NoteRecord, reason: str) -> Outcome:
+def _unsure(store: Outbox, note: NoteRecord, now: datetime, reason: str) -> Outcome:
     reason = f"mogelijk verzonden, vraag de ontvanger of het aankwam ({reason})"
-    store.mark_unsure(note.id, reason)
+    store.mark_unsure(note.id, reason, now)
     return Outcome(note.id, "unsure", reason)
 
 
-def _failed(store: Outbox, note: NoteRecord, reason: str) -> Outcome:
-    store.mark_failed(note.id, reason)
+def _failed(store: Outbox, note: NoteRecord, now: datetime, reason: str) -> Outcome:
+    store.mark_failed(note.id, reason, now)
     return Outcome(note.id, "failed", reason)
 
 

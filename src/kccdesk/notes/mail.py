@@ -10,6 +10,7 @@ import contextlib
 import smtplib
 import ssl
 from collections.abc import Callable
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 
@@ -33,11 +34,29 @@ def recipient_address(client: Client, person_id: str) -> str:
 
 
 def message_id(note: NoteRecord) -> str:
+    """The mail's identity: the note's UUID, and for an escalation round its number; the
+    same on every attempt of one round (a second copy is recognisably the same mail), and
+    what a reply names in In-Reply-To (kccdesk.ack.replies)."""
+    if note.round:
+        return f"<{note.uuid}.{note.round}@kccdesk>"
     return f"<{note.uuid}@kccdesk>"
 
 
-def compose(note: NoteRecord, client: Client, sender: str) -> EmailMessage:
-    person_name = client.person_name(note.recipient)
+@dataclass(frozen=True)
+class MailExtras:
+    """What a note's mail carries besides the note itself."""
+
+    #: how to acknowledge it: the recipient's page, a reply (kccdesk.service.ack words it)
+    ask: tuple[str, ...] = ()
+    #: an escalation round's history, first line first ("2e melding: niet bevestigd door …")
+    history: tuple[str, ...] = ()
+
+
+def compose(
+    note: NoteRecord, client: Client, sender: str, extras: MailExtras | None = None
+) -> EmailMessage:
+    extras = extras or MailExtras()
+    person_name = client.person_name(note.addressee)
     when = note.created_at.astimezone(client.zone)
     urgent = note.urgency == "dringend"
     readable = display(note.caller_phone, client.country)
@@ -46,7 +65,7 @@ def compose(note: NoteRecord, client: Client, sender: str) -> EmailMessage:
     subject = f"{'[DRINGEND] ' if urgent else ''}{kind}{note.caller_name} — {client.name}"
     message["Subject"] = _literal_header(subject)
     message["From"] = sender
-    message["To"] = recipient_address(client, note.recipient)
+    message["To"] = recipient_address(client, note.addressee)
     message["Date"] = formatdate(localtime=False)
     # The note's own identity: a second copy after an unsure delivery is recognisably the same.
     message["Message-ID"] = message_id(note)
@@ -55,6 +74,7 @@ def compose(note: NoteRecord, client: Client, sender: str) -> EmailMessage:
         message["Importance"] = "high"
         message["X-Priority"] = "1"
     lines = [
+        *([*extras.history, ""] if extras.history else []),
         f"Terugbelverzoek voor {person_name}" + (" — DRINGEND" if urgent else ""),
         *(
             [
@@ -78,6 +98,7 @@ def compose(note: NoteRecord, client: Client, sender: str) -> EmailMessage:
         f"Agent:    {note.agent or '-'}",
         f"Tijd:     {when:%d-%m-%Y %H:%M}",
         "",
+        *([*extras.ask, ""] if extras.ask else []),
         f"(notitie {note.id}, opgenomen via kccdesk)",
     ]
     message.set_content("\n".join(lines))

@@ -12,7 +12,7 @@ from kccdesk.records import CallRecord
 from kccdesk.storage.base import StoreBase
 from kccdesk.storage.convert import CALL_COLUMNS, call_record, call_record_from_columns
 from kccdesk.storage.engine import bump_counter
-from kccdesk.storage.tables import call_log, callback_note
+from kccdesk.storage.tables import call_log, callback_note, note_event
 
 
 class CallStore(StoreBase):
@@ -121,6 +121,16 @@ class CallStore(StoreBase):
 
         def write() -> dict[str, int]:
             with self.engine.begin() as c:
+                # a note's trail goes with it (it names the caller's recipients and replies)
+                c.execute(
+                    delete(note_event).where(
+                        note_event.c.note_id.in_(
+                            select(callback_note.c.id).where(
+                                callback_note.c.created_at < older_than
+                            )
+                        )
+                    )
+                )
                 notes = c.execute(
                     delete(callback_note).where(callback_note.c.created_at < older_than)
                 )

@@ -15,6 +15,7 @@ from kccdesk.clients.model import (
     Client,
     Closure,
     Coverage,
+    EscalationStep,
     ExtraShift,
     FeedState,
     Opening,
@@ -56,6 +57,12 @@ def note_record(row) -> NoteRecord:
         call_type=row.call_type,
         call_type_title=row.call_type_title,
         answers=_answers(row.answers),
+        acked_at=row.acked_at,
+        acked_by=row.acked_by,
+        ack_via=row.ack_via,
+        round=row.round,
+        send_to=row.send_to,
+        escalate_at=row.escalate_at,
     )
 
 
@@ -126,13 +133,28 @@ NOTE_COLUMNS = (
     "call_type",
     "call_type_title",
     "answers",
+    "acked_at",
+    "acked_by",
+    "ack_via",
+    "round",
+    "send_to",
+    "escalate_at",
 )
 
 
 def note_record_from_columns(values: tuple) -> NoteRecord:
     """A NoteRecord (without `shown`) from a row of NOTE_COLUMNS (in NoteRecord's order)."""
-    *fields_, answers = values
-    return dataclasses.replace(NoteRecord(*fields_), answers=_answers(answers))
+    *fields_, answers, acked_at, acked_by, ack_via, round_, send_to, escalate_at = values
+    return dataclasses.replace(
+        NoteRecord(*fields_),
+        answers=_answers(answers),
+        acked_at=acked_at,
+        acked_by=acked_by,
+        ack_via=ack_via,
+        round=round_,
+        send_to=send_to,
+        escalate_at=escalate_at,
+    )
 
 
 def _answers(stored: list | None) -> tuple[tuple[str, str, str], ...]:
@@ -272,6 +294,7 @@ def columns(record) -> dict:
         values["opening"] = [_opening_json(row) for row in record.opening]
         values["call_types"] = [call_type_table(t) for t in record.call_types]
         values["agenda"] = _policy_json(record.agenda)
+        values["escalation"] = [dataclasses.asdict(step) for step in record.escalation]
     return values
 
 
@@ -334,6 +357,9 @@ def record(cls, row, **sections):
         else:
             values["call_types"] = ()
         values["agenda"] = _policy_row(getattr(row, "agenda", None))
+        values["escalation"] = tuple(
+            EscalationStep(**step) for step in getattr(row, "escalation", None) or ()
+        )
     return cls(**values, **sections)
 
 

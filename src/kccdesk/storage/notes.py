@@ -12,6 +12,7 @@ from sqlalchemy import insert, literal, select
 
 from kccdesk.core.errors import StorageError
 from kccdesk.records import NoteRecord
+from kccdesk.storage.ack import add_event
 from kccdesk.storage.base import StoreBase
 from kccdesk.storage.convert import NOTE_COLUMNS, note_record, note_record_from_columns
 from kccdesk.storage.engine import bump_counter
@@ -41,10 +42,13 @@ class NoteStore(StoreBase):
         override: str = "",
         call_uuid: str = "",
         shown: dict | None = None,
+        escalate_at: datetime | None = None,
     ) -> NoteRecord:
         """Store a checked note, created `at` (the caller's clock), with a new UUID: the
         identity its mail carries, the same on every attempt. `shown`: what the desk showed
-        (kccdesk.calls.shown), `call_uuid`: the call it was taken in."""
+        (kccdesk.calls.shown), `call_uuid`: the call it was taken in; `escalate_at`: when
+        an urgent note nobody acknowledged escalates first (kccdesk.ack.escalation). Its
+        trail starts with "opgeslagen" in the same transaction."""
         values = dict(
             uuid=str(uuid4()),
             client_id=note.client,
@@ -63,12 +67,14 @@ class NoteStore(StoreBase):
             call_type=note.call_type,
             call_type_title=note.call_type_title,
             answers=[{"id": f, "label": label, "value": v} for f, label, v in note.answers] or None,
+            escalate_at=escalate_at,
         )  # the delivery state starts at the table's defaults (queued, no attempts)
         query = insert(callback_note).values(values).returning(*callback_note.c)
 
         def write() -> NoteRecord:
             with self.engine.begin() as c:
                 row = c.execute(query).one()
+                add_event(c, row.id, "saved", at, who=note.agent)
                 bump_counter(c, "notes")
                 return note_record(row)
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import or_, update
 
 from kccdesk.records import NEEDS_AGENT, NoteRecord
+from kccdesk.storage.ack import add_event_for_addressee
 from kccdesk.storage.base import StoreBase
 from kccdesk.storage.convert import note_record
 from kccdesk.storage.engine import bump_counter
@@ -49,7 +50,15 @@ class OutboxStore(StoreBase):
 
         return self._run(work)
 
-    def _set_note(self, note_id: int, where_status: str | tuple[str, ...] | None, **values) -> bool:
+    def _set_note(
+        self,
+        note_id: int,
+        where_status: str | tuple[str, ...] | None,
+        event: tuple[str, datetime, str] | None = None,
+        **values,
+    ) -> bool:
+        """Change a note's delivery state where it is in `where_status`; `event` (kind, at,
+        detail) goes into its trail in the same transaction, naming whom the mail was for."""
         from kccdesk.storage.rows import NoteRow
 
         def write() -> bool:
@@ -61,13 +70,17 @@ class OutboxStore(StoreBase):
                     query = query.where(NoteRow.status == where_status)
                 changed = s.exec(query.values(**values)).rowcount == 1
                 if changed:
+                    if event is not None:
+                        add_event_for_addressee(s.connection(), note_id, *event)
                     bump_counter(s.connection(), "notes")
                 return changed
 
         return self._run(write)
 
     def mark_sent(self, note_id: int, at: datetime) -> None:
-        self._set_note(note_id, "sending", status="sent", sent_at=at, last_error="")
+        self._set_note(
+            note_id, "sending", ("sent", at, ""), status="sent", sent_at=at, last_error=""
+        )
 
     def renew_claim(self, note_id: int, at: datetime) -> None:
         """The sender is alive and still at this note: its claim is fresh again."""
@@ -99,12 +112,14 @@ class OutboxStore(StoreBase):
             **({"unsure_attempts": NoteRow.unsure_attempts + 1} if unsure else {}),
         )
 
-    def mark_failed(self, note_id: int, error: str) -> None:
-        self._set_note(note_id, "sending", status="failed", last_error=error)
+    def mark_failed(self, note_id: int, error: str, at: datetime | None = None) -> None:
+        event = ("failed", at, error) if at is not None else None
+        self._set_note(note_id, "sending", event, status="failed", last_error=error)
 
-    def mark_unsure(self, note_id: int, error: str) -> None:
+    def mark_unsure(self, note_id: int, error: str, at: datetime | None = None) -> None:
         """Perhaps delivered, perhaps not: it is not sent again, and an agent asks."""
-        self._set_note(note_id, "sending", status="unsure", last_error=error)
+        event = ("unsure", at, error) if at is not None else None
+        self._set_note(note_id, "sending", event, status="unsure", last_error=error)
 
     def resend(self, note_id: int) -> bool:
         """Put a failed (or perhaps delivered) note back in the outbox, as new."""

@@ -6,6 +6,7 @@ calls, roles, feedback, agenda, board); each lives in its own module beside this
 
 from __future__ import annotations
 
+from kccdesk.storage.ack import AckStore
 from kccdesk.storage.agenda import AgendaStore
 from kccdesk.storage.board import BoardStore
 from kccdesk.storage.calls import CallStore
@@ -27,6 +28,7 @@ class Store(
     FeedbackStore,
     AgendaStore,
     BoardStore,
+    AckStore,
 ):
     """Repository over one database URL (SQLite file or PostgreSQL)."""
 

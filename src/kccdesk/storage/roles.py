@@ -2,7 +2,8 @@
 
     agent       reads the clients, rosters, notes and calls (not the feedback log); takes
                 notes and logs calls; the outbox sender may change a note's delivery state,
-                nothing else of it; says its desk is there (the board's row of it) and sets
+                nothing else of it, and its acknowledgement and escalation (with its trail);
+                says its desk is there (the board's row of it) and sets
                 and finishes reminders; updates and deletes nothing else
     shift_lead  an agent who also edits rosters (every change with its audit row in the same
                 transaction, or the database refuses it) and keeps the feedback log; syncs
@@ -42,6 +43,8 @@ DELIVERY_COLUMNS = (
     "next_attempt_at",
     "sent_at",
 )
+#: the columns of a stored note its acknowledgement and escalation change (kccdesk.ack)
+ACK_COLUMNS = ("acked_at", "acked_by", "ack_via", "round", "send_to", "escalate_at")
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,50}$")
 
 
@@ -85,9 +88,11 @@ def create_roles(engine: Engine, prefix: str = "kccdesk") -> list[str]:
         c.execute(text(f"REVOKE SELECT ON feedback FROM {agent}"))
         c.execute(text(f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA "{schema}" TO {agent}'))
         c.execute(text(f"GRANT INSERT ON callback_note, call_log TO {agent}"))
-        columns = ", ".join(DELIVERY_COLUMNS)
+        columns = ", ".join(DELIVERY_COLUMNS + ACK_COLUMNS)
         c.execute(text(f"GRANT UPDATE ({columns}) ON callback_note TO {agent}"))
         c.execute(text(f"GRANT INSERT, UPDATE ON change_counter TO {agent}"))
+        # Any desk or `serve` writes a note's trail: sent, opened, acknowledged, escalated.
+        c.execute(text(f"GRANT INSERT ON note_event TO {agent}"))
         # Every desk says it is there; every agent sets reminders and finishes them.
         c.execute(text(f"GRANT INSERT, UPDATE, DELETE ON desk_presence TO {agent}"))
         c.execute(text(f"GRANT INSERT, UPDATE ON reminder TO {agent}"))
@@ -97,7 +102,7 @@ def create_roles(engine: Engine, prefix: str = "kccdesk") -> list[str]:
         # A calendar sync writes absences like a shift lead, and the feeds' state with them.
         c.execute(text(f"GRANT INSERT, UPDATE, DELETE ON agenda_feed, agenda_busy TO {lead}"))
         c.execute(text(f"GRANT SELECT, INSERT, UPDATE ON feedback TO {lead}, {team}"))
-        c.execute(text(f"GRANT DELETE ON callback_note, call_log TO {keeper}"))
+        c.execute(text(f"GRANT DELETE ON callback_note, call_log, note_event TO {keeper}"))
         # The prefix this schema's roles carry: "team lead" is membership of exactly that.
         quoted = prefix.replace("'", "''")
         c.execute(

@@ -55,6 +55,7 @@ class ClientRow(SQLModel, table=True):
     after_hours_route: str | None = mapped(__table__.c.after_hours_route)
     call_types: list[dict] = mapped(__table__.c.call_types)
     agenda: dict = mapped(__table__.c.agenda)
+    escalation: list[dict] = mapped(__table__.c.escalation)
 
 
 class ClientLineRow(SQLModel, table=True):
@@ -192,6 +193,12 @@ class NoteRow(SQLModel, table=True):
     call_type: str = mapped(__table__.c.call_type)
     call_type_title: str = mapped(__table__.c.call_type_title)
     answers: list | None = mapped(__table__.c.answers)
+    acked_at: dt.datetime | None = mapped(__table__.c.acked_at)
+    acked_by: str = mapped(__table__.c.acked_by)
+    ack_via: str = mapped(__table__.c.ack_via)
+    round: int = mapped(__table__.c.round)
+    send_to: str = mapped(__table__.c.send_to)
+    escalate_at: dt.datetime | None = mapped(__table__.c.escalate_at)
 
 
 class CallRow(SQLModel, table=True):

@@ -21,7 +21,7 @@ from kccdesk.core.errors import StorageError
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: the newest migration of this kccdesk: a database already there is opened without loading
 #: Alembic at all (a test checks it against the migrations)
-HEAD_REVISION = "0017"
+HEAD_REVISION = "0018"
 
 
 def _config(connection=None):

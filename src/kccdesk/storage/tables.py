@@ -98,6 +98,8 @@ client = Table(
     Column("call_types", JSON, nullable=False, default=list, server_default="[]"),
     # what calendar events mean ({} the defaults; kccdesk.clients.model.AgendaPolicy)
     Column("agenda", JSON, nullable=False, default=dict, server_default="{}"),
+    # the escalation of urgent notes: [{"after_minutes", "to", "rounds"}] ([] the default)
+    Column("escalation", JSON, nullable=False, default=list, server_default="[]"),
 )
 
 client_line = Table(
@@ -226,7 +228,17 @@ callback_note = Table(
     Column("call_type", String, nullable=False, default="", server_default=""),
     Column("call_type_title", String, nullable=False, default="", server_default=""),
     Column("answers", JSON, nullable=True),
+    # acknowledgement (kccdesk.ack): when, by whom (person id, agent or address), how
+    Column("acked_at", UTCDateTime, nullable=True),
+    Column("acked_by", String, nullable=False, default="", server_default=""),
+    Column("ack_via", String, nullable=False, default="", server_default=""),
+    # escalation rounds done, who the current round mails ("" the recipient), and when the
+    # next round is due (NULL: none)
+    Column("round", Integer, nullable=False, default=0, server_default="0"),
+    Column("send_to", String, nullable=False, default="", server_default=""),
+    Column("escalate_at", UTCDateTime, nullable=True),
     Index("ix_note_uuid", "uuid", unique=True),
+    Index("ix_note_escalate", "escalate_at"),
     Index("ix_note_created", "created_at"),
     sqlite_autoincrement=True,  # an id is never given out twice (others name it)
 )
@@ -337,6 +349,22 @@ reminder = Table(
     Column("note_uuid", String, nullable=False, default=""),
     Index("ix_reminder_due", "done_at", "due_at"),
     sqlite_autoincrement=True,  # an id is never given out twice (others name it)
+)
+
+note_event = Table(
+    "note_event",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("note_id", Integer, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    # saved | sent | opened | acked | escalated | failed | unsure (kccdesk.ack.trail)
+    Column("kind", String, nullable=False),
+    Column("who", String, nullable=False, default=""),
+    Column("via", String, nullable=False, default=""),
+    Column("detail", String, nullable=False, default=""),
+    Column("round", Integer, nullable=False, default=0),
+    Index("ix_note_event_note", "note_id", "at"),
+    sqlite_autoincrement=True,
 )
 
 change_counter = Table(
