@@ -336,6 +336,23 @@ STATUS = {
     "replaced": "opnieuw opgenomen",
 }
 URGENT = "DRINGEND"
+# --- acknowledgement and escalation (kccdesk.ack) ----------------------------------------
+UNACKED_ALERT = "⚠ Dringend niet bevestigd: {client}, {minutes} min{who}"
+UNACKED_TITLE = "Dringend, niet bevestigd"
+UNACKED_HEADER = "⚠ {count} dringend niet bevestigd (Ctrl+G)"
+UNACKED_NONE = "Alle dringende notities zijn bevestigd."
+UNACKED_HINT = "Bel de persoon; Enter = gebeld, bevestigd · Esc sluiten"
+UNACKED_DONE = "Bevestigd: {caller} voor {name}"
+UNACKED_ALREADY = "Al bevestigd door een ander."
+ACKED_AT_DESK = "gebeld, bevestigd"
+ACKED_MARK = "✓ bevestigd {at} door {who}"
+NOT_ACKED_MARK = "⚠ niet bevestigd"
+ESCALATION_DONE = "laatste stap: blijft op elke desk tot iemand handelt"
+ESCALATION_AGAIN = "opnieuw"
+MAIL_ASK_LINK = "Gezien? Bevestig het hier, dan stopt de escalatie:"
+MAIL_ASK_REPLY = "Of antwoord op deze e-mail met 'ok' of 'gezien'."
+MAIL_ROUND = "{number}e melding: niet bevestigd door {names} sinds {since}"
+MAIL_ROUND_FOR = "Oorspronkelijk voor {name}."
 NOT_MAILED = "bewaard, niet gemaild"
 
 # --- dialogs -----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 #: the kinds of item, most urgent first (ties: the oldest first)
 URGENCY = {
+    "unacked": 0,
     "gap": 0,
     "replacement": 1,
     "failed": 1,
@@ -41,7 +42,7 @@ LATE, SOON, WAITING = "late", "soon", "waiting"
 class BoardItem:
     """One row of the board. `key` is stable across refreshes (the cursor stays on it);
     `target` says where it is fixed: ("roster", client, ISO day), ("note", note id),
-    ("reminder", reminder id), ("client", client)."""
+    ("reminder", reminder id), ("client", client), ("unacked", note id)."""
 
     kind: str
     client: str
@@ -60,7 +61,7 @@ class BoardItem:
             return SOON if start - now <= GAP_SOON else WAITING
         if self.kind == "failed":
             return LATE if now - self.since >= FAILED_LATE else SOON
-        if self.kind == "reminder":
+        if self.kind in ("reminder", "unacked"):
             return LATE
         if self.kind == "draft":
             return LATE if now - self.since >= 2 * DRAFT_LISTED else SOON

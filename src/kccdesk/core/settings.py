@@ -20,6 +20,17 @@ Example config.toml:
     kind = "baresip"             # baresip's ctrl_tcp module
     control = "127.0.0.1:4444"   # ctrl_tcp_listen of the agent's baresip
     transfer_domain = "pbx.example.nl"   # a person's +31612345678 → sip:+31612345678@pbx.example.nl
+
+    [ack]                        # acknowledgement of notes (`kccdesk serve`); no [ack]: no link
+    base_url = "https://kcc.example.nl"  # where `kccdesk serve` is reached (behind the proxy)
+    secret_file = "/etc/kccdesk/ack.key" # owner-only; `kccdesk serve` makes it when missing
+    link_days = 7                # how long a note's link stays good
+    imap_host = "imap.example.nl"        # the mailbox replies come to (From of the notes)
+    imap_port = 993
+    imap_security = "ssl"        # ssl | starttls | none
+    imap_user = "kcc@example.nl" # password: environment variable KCCDESK_IMAP_PASSWORD
+    imap_folder = "INBOX"
+    poll_seconds = 60            # without IMAP IDLE: how often the mailbox is read
 """
 
 from __future__ import annotations
@@ -65,6 +76,34 @@ class SoftphoneSettings:
 
 
 @dataclass(frozen=True)
+class AckSettings:
+    """How notes are acknowledged: the page's address and its secret, the reply mailbox."""
+
+    base_url: str = ""
+    secret_file: str = ""
+    link_days: int = 7
+    imap_host: str = ""
+    imap_port: int = 993
+    imap_security: str = "ssl"
+    imap_user: str = ""
+    imap_folder: str = "INBOX"
+    poll_seconds: float = 60.0
+
+    @property
+    def imap_password(self) -> str:
+        """Only from the environment, never from a file in the repository."""
+        return os.environ.get("KCCDESK_IMAP_PASSWORD", "")
+
+    @property
+    def secret_path(self) -> Path:
+        return (
+            Path(self.secret_file).expanduser()
+            if self.secret_file
+            else (locations.data_dir() / "ack.key")
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     agent: str = ""
     user: str = ""
@@ -73,6 +112,7 @@ class Settings:
     retention_days: int = 90
     smtp: SmtpSettings | None = None
     softphone: SoftphoneSettings | None = None
+    ack: AckSettings | None = None
 
     def actor(self) -> Actor:
         """Who this user is and what the config lets them do (PostgreSQL's roles overrule it
@@ -104,7 +144,8 @@ def load_settings() -> Settings:
             raise SettingsError(f"{path}: instellingen niet leesbaar: {exc}") from None
     smtp = _smtp(data.pop("smtp", None), path)
     phone = _softphone(data.pop("softphone", None), path)
-    known = set(Settings.__dataclass_fields__) - {"smtp", "softphone"}
+    ack = _ack(data.pop("ack", None), path)
+    known = set(Settings.__dataclass_fields__) - {"smtp", "softphone", "ack"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise SettingsError(f"{path}: onbekende instelling '{unknown[0]}'")
@@ -121,6 +162,7 @@ def load_settings() -> Settings:
             retention_days=int(data.get("retention_days", 90)),
             smtp=smtp,
             softphone=phone,
+            ack=ack,
         )
     except (TypeError, ValueError) as exc:
         raise SettingsError(f"{path}: ongeldige instelling: {exc}") from None
@@ -186,6 +228,60 @@ def _softphone(table: object, path: Path) -> SoftphoneSettings | None:
     if domain.startswith("sip:") or "@" in domain:
         raise SettingsError(f"{path}: softphone.transfer_domain is alleen het domein")
     return SoftphoneSettings(kind=kind, control=control, transfer_domain=domain)
+
+
+def _ack(table: object, path: Path) -> AckSettings | None:
+    """[ack], or KCCDESK_ACK_BASE_URL / _SECRET_FILE / _IMAP_HOST / _IMAP_PORT / _IMAP_USER."""
+    env = {
+        key: os.environ[f"KCCDESK_ACK_{key.upper()}"]
+        for key in ("base_url", "secret_file", "imap_host", "imap_port", "imap_user")
+        if os.environ.get(f"KCCDESK_ACK_{key.upper()}")
+    }
+    if env:
+        table = {**(table if isinstance(table, dict) else {}), **env}
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise SettingsError(f"{path}: [ack] moet een tabel zijn")
+    unknown = sorted(set(table) - set(AckSettings.__dataclass_fields__))
+    if unknown:
+        raise SettingsError(f"{path}: onbekende instelling 'ack.{unknown[0]}'")
+    base = str(table.get("base_url", "")).strip().rstrip("/")
+    if base:
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(base)
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            raise SettingsError(f"{path}: ack.base_url moet een http(s)-adres zijn, niet '{base}'")
+        if parts.query or parts.fragment:
+            raise SettingsError(f"{path}: ack.base_url zonder ? of #")
+    security = str(table.get("imap_security", "ssl"))
+    if security not in ("ssl", "starttls", "none"):
+        raise SettingsError(f"{path}: ack.imap_security moet ssl, starttls of none zijn")
+    try:
+        settings = AckSettings(
+            base_url=base,
+            secret_file=str(table.get("secret_file", "")),
+            link_days=int(table.get("link_days", 7)),
+            imap_host=str(table.get("imap_host", "")),
+            imap_port=int(table.get("imap_port", 993 if security == "ssl" else 143)),
+            imap_security=security,
+            imap_user=str(table.get("imap_user", "")),
+            imap_folder=str(table.get("imap_folder", "INBOX")),
+            poll_seconds=float(table.get("poll_seconds", 60)),
+        )
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"{path}: ongeldige ack-instelling: {exc}") from None
+    if not 1 <= settings.link_days <= 90:
+        raise SettingsError(f"{path}: ack.link_days moet tussen 1 en 90 liggen")
+    if not 1 <= settings.poll_seconds <= 3600:
+        raise SettingsError(f"{path}: ack.poll_seconds moet tussen 1 en 3600 liggen")
+    if not 0 < settings.imap_port < 65536:
+        raise SettingsError(f"{path}: ack.imap_port moet een poort zijn")
+    return settings
 
 
 def full_name() -> str:

@@ -18,7 +18,7 @@ from kccdesk.board.items import (
 )
 from kccdesk.board.reminders import Reminder, parse_due, reminder_text_problem
 from kccdesk.core.errors import InputError, StorageError
-from kccdesk.service.agenda import AgendaService
+from kccdesk.service.ack import AckService
 
 #: the board's kind of each kind of gap (kccdesk.duty.coverage.Gap.kind)
 GAP_KINDS = {"coverage": "gap", "replacement": "replacement", "agenda": "agenda"}
@@ -33,12 +33,24 @@ class Board:
     desks: tuple[DeskOnline, ...]
 
 
-class BoardService(AgendaService):
+class BoardService(AckService):
     def board(self) -> Board:
         """Everything unfinished now, most urgent and oldest first, and the desks online."""
         now = self.clock()
         items: list[BoardItem] = []
         items.extend(self._gap_items(now))
+        for waiting in self.unacknowledged():
+            note = waiting.note
+            items.append(
+                BoardItem(
+                    "unacked",
+                    note.client,
+                    waiting.alert,
+                    note.created_at,
+                    key=f"unacked:{note.id}",
+                    target=("unacked", str(note.id)),
+                )
+            )
         for note in self.failed_notes(limit=500):
             client = self.client(note.client) if self.has_client(note.client) else None
             name = client.person_name(note.recipient) if client else note.recipient

@@ -33,7 +33,7 @@ __all__ = ["Actor", "Desk", "NotAllowed", "RosterRefused", "open_database", "ope
 class Desk(BoardService):
     """The service: one class per concept stacked below it, each in its module of
     kccdesk.service — base (store, clock, actor) < clients (the client cache) < duty <
-    search < calls < notes < roster < teamlead < reports < agenda < board. The command line
+    search < calls < notes < roster < teamlead < reports < agenda < ack < board. The command line
     and the interface use this one object; a rule lives in the domain package its concept
     names."""
 

@@ -45,6 +45,7 @@ class NoteService(CallService):
         reason. `replaces` is a failed note this one takes the place of (re-sent, perhaps to
         someone else); `call` the id of the call it was taken in; `call_type` the client's
         call type it was taken as, with `answers` by field id (kccdesk.calltypes)."""
+        from kccdesk.ack.escalation import first_escalation
         from kccdesk.notes.rules import check_note
 
         now = self.clock()
@@ -67,7 +68,12 @@ class NoteService(CallService):
             client_id, checked.addressed_to or checked.recipient, checked.override, now
         )
         saved = self._db.add_note(
-            checked, at=now, override=checked.override, call_uuid=call, shown=shown
+            checked,
+            at=now,
+            override=checked.override,
+            call_uuid=call,
+            shown=shown,
+            escalate_at=first_escalation(client, checked.urgency, checked.call_type, now),
         )
         if replaces is not None:
             self._db.mark_replaced(replaces)
