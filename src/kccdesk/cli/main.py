@@ -9,7 +9,17 @@ import argparse
 import sys
 from typing import NoReturn
 
-from kccdesk.cli import agenda, board, calls, clients, database, lookup, notes, teamlead
+from kccdesk.cli import (
+    agenda,
+    board,
+    calls,
+    clients,
+    database,
+    lookup,
+    notes,
+    serve,
+    teamlead,
+)
 from kccdesk.cli.common import (
     _OPENED,
     _QUICK_EXIT,
@@ -22,7 +32,7 @@ from kccdesk.cli.common import (
 )
 
 #: the command groups, in the order --help lists them
-GROUPS = (clients, lookup, notes, calls, database, teamlead, agenda, board)
+GROUPS = (clients, lookup, notes, calls, database, teamlead, agenda, board, serve)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -17,7 +17,7 @@ from kccdesk.cli.common import (
 
 def add_parsers(sub) -> None:
     p = sub.add_parser("note", help="terugbelnotities")
-    notes = p.add_subparsers(dest="note_command", metavar="add|list", required=True)
+    notes = p.add_subparsers(dest="note_command", metavar="add|list|show|ack", required=True)
     add = notes.add_parser("add", help="neem een terugbelnotitie op")
     add.add_argument("--client", required=True, metavar="ID")
     add.add_argument("--to", required=True, metavar="PERSOON")
@@ -47,7 +47,18 @@ def add_parsers(sub) -> None:
     lst.add_argument("--limit", type=bounded_number(1, MAX_LIMIT), default=50)
     lst.add_argument("--json", action="store_true")
 
+    show = notes.add_parser("show", help="een notitie met haar verloop (verstuurd, bevestigd, …)")
+    show.add_argument("id", type=bounded_number(1, 2**62), metavar="ID")
+    show.add_argument("--json", action="store_true")
+    ack = notes.add_parser("ack", help="gebeld, bevestigd: de ontvanger heeft het gezien")
+    ack.add_argument("id", type=bounded_number(1, 2**62), metavar="ID")
+    ack.add_argument("--agent", default=None)
+
     p = sub.add_parser("send", help="verstuur de terugbelnotities die klaarstaan (één ronde)")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser(
+        "escalate", help="één escalatieronde: dringende notities die niemand bevestigde"
+    )
     p.add_argument("--json", action="store_true")
 
 
@@ -57,6 +68,19 @@ def cmd_note(args) -> int:
     from kccdesk.notes.rules import NoteRefused
 
     desk = open_desk(args)
+    if args.note_command == "show":
+        return _show(desk, args)
+    if args.note_command == "ack":
+        agent = args.agent or load_settings().agent_name
+        try:
+            desk.note_trail(args.id)
+        except Exception as exc:
+            raise CliError(printable(str(exc))) from None
+        if not desk.acknowledge_at_desk(args.id, agent):
+            print(f"notitie #{args.id} was al bevestigd")
+            return 0
+        print(f"notitie #{args.id} bevestigd (gebeld) door {agent}")
+        return 0
     if args.note_command == "list":
         if args.client:
             desk.client(args.client)  # an unknown client is an error, not an empty list
@@ -175,6 +199,46 @@ def _answers(given: list[str]) -> dict[str, str]:
     return answers
 
 
+def _show(desk, args) -> int:
+    """One note with its trail, in the client's clock."""
+    from kccdesk.ack.trail import event_text
+    from kccdesk.clients.phones import display
+    from kccdesk.texts import STATUS
+
+    try:
+        note, events = desk.note_trail(args.id)
+    except Exception as exc:
+        raise CliError(printable(str(exc))) from None
+    if args.json:
+        print_json({**note.as_dict(), "events": [e.as_dict() for e in events]})
+        return 0
+    client = desk.client(note.client) if desk.has_client(note.client) else None
+    zone = client.zone if client else None
+    names = {p.id: p.name for p in client.people} if client else {}
+    when = note.created_at.astimezone(zone)
+    recipient = names.get(note.recipient, note.recipient)
+    print(f"#{note.id} {when:%d-%m-%Y %H:%M} {note.client} → {recipient}")
+    print(f"  {note.caller_name} {display(note.caller_phone)} — {note.message}")
+    print(f"  {note.urgency}, {STATUS.get(note.status, note.status)}")
+    for event in events:
+        print(f"  {event.at.astimezone(zone):%d-%m %H:%M}  {printable(event_text(event, names))}")
+    if note.acked_at is None and note.escalate_at is not None:
+        print(f"  volgende escalatie: {note.escalate_at.astimezone(zone):%d-%m %H:%M}")
+    return 0
+
+
+def cmd_escalate(args) -> int:
+    desk = open_desk(args)
+    done = desk.escalate_due()
+    if args.json:
+        print_json([e.__dict__ for e in done])
+    else:
+        for e in done:
+            print(f"#{e.note}: ronde {e.round} → {e.person or 'alle desks'} ({e.why})")
+        print(f"{len(done)} notities geëscaleerd")
+    return 0
+
+
 def cmd_send(args) -> int:
     from kccdesk.core.settings import load_settings
 
@@ -182,6 +246,7 @@ def cmd_send(args) -> int:
     if settings.smtp is None:
         raise CliError("geen [smtp] in de instellingen: notities worden niet gemaild")
     desk = open_desk(args)
+    use_ack_if_set(desk, settings)
     outcomes = desk.deliver_due(settings.smtp)
     if args.json:
         print_json([o.__dict__ for o in outcomes])
@@ -192,7 +257,19 @@ def cmd_send(args) -> int:
     return 0
 
 
+def use_ack_if_set(desk, settings) -> None:
+    """Links in the mails when [ack] says where; a secret not there yet is said, not fatal:
+    the mails go without link (replies still count)."""
+    from kccdesk.core.secret import SecretProblem
+
+    try:
+        desk.use_ack(settings.ack)
+    except SecretProblem as exc:
+        print(f"kccdesk: let op: {exc}; e-mails gaan zonder bevestigingslink", file=sys.stderr)
+
+
 COMMANDS = {
     "note": cmd_note,
     "send": cmd_send,
+    "escalate": cmd_escalate,
 }

@@ -1,0 +1,151 @@
+"""`kccdesk serve`: the acknowledgement pages (Starlette on uvicorn), the reply mailbox, the
+escalation pass and the outbox, for a team, in one process. Several may run at once (a
+spare, a second site): every step is claimed in the database, so each happens once."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+
+from kccdesk.cli.common import CliError, open_desk
+
+log = logging.getLogger("kccdesk.serve")
+#: how often the escalation pass and the outbox run
+TICK = 5.0
+
+
+def add_parsers(sub) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="bevestigingspagina's, antwoorden lezen, escalatie en de outbox voor een team",
+    )
+    p.add_argument(
+        "--listen", default="127.0.0.1:8080", metavar="HOST:POORT", help="waar de pagina's komen"
+    )
+    p.add_argument("--no-mailbox", action="store_true", help="lees geen antwoorden (IMAP)")
+    p.add_argument("--no-outbox", action="store_true", help="verstuur geen notities")
+
+
+def _listen(text: str) -> tuple[str, int]:
+    host, _, port = text.rpartition(":")
+    host = host.strip("[]")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise CliError(f"--listen '{text[:60]}': schrijf HOST:POORT (bijv. 127.0.0.1:8080)")
+    return host, int(port)
+
+
+def cmd_serve(args) -> int:
+    from kccdesk.core.secret import SecretProblem
+    from kccdesk.core.settings import load_settings
+
+    host, port = _listen(args.listen)
+    settings = load_settings()
+    ack = settings.ack
+    if ack is None or not ack.base_url:
+        raise CliError(
+            "geen [ack] base_url in de instellingen: waar zijn de bevestigingspagina's te "
+            "bereiken? (zie README: kccdesk serve)"
+        )
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("aioimaplib").setLevel(logging.WARNING)  # it logs the protocol
+    # One service per thread: a slow mail server never holds up a page.
+    desks = [open_desk(args) for _ in range(3)]
+    try:
+        for desk in desks:
+            desk.use_ack(ack, create_secret=True)
+    except SecretProblem as exc:
+        raise CliError(str(exc)) from None
+    web, worker, mailbox = desks
+    stop = threading.Event()
+    threads = [
+        threading.Thread(
+            target=_work, args=(worker, settings, not args.no_outbox, stop), daemon=True
+        )
+    ]
+    if ack.imap_host and not args.no_mailbox:
+        threads.append(threading.Thread(target=_mailbox, args=(mailbox, ack, stop), daemon=True))
+    for thread in threads:
+        thread.start()
+    try:
+        _run_web(web, ack, host, port)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=15)
+    return 0
+
+
+def _run_web(desk, ack, host: str, port: int) -> None:
+    import uvicorn
+
+    from kccdesk.core.secret import load_secret
+    from kccdesk.web.app import create_app
+
+    app = create_app(desk, load_secret(ack.secret_path), ack.base_url)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        access_log=False,  # an access log would hold every token; the app logs without them
+        log_level="info",
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",  # the reverse proxy on this machine says who asked
+        server_header=False,
+        timeout_graceful_shutdown=5,
+    )
+    log.info("pagina's op http://%s:%d (buiten: %s)", host, port, ack.base_url)
+    uvicorn.Server(config).run()
+
+
+def _work(desk, settings, outbox: bool, stop: threading.Event) -> None:
+    """Escalate what is due, then send what is queued (escalated rounds too), every TICK."""
+    while not stop.is_set():
+        try:
+            for done in desk.escalate_due():
+                log.info(
+                    "notitie %s: ronde %s → %s (%s)",
+                    done.note,
+                    done.round,
+                    done.person or "alle desks",
+                    done.why,
+                )
+            if outbox and settings.smtp is not None:
+                for outcome in desk.deliver_due(settings.smtp):
+                    log.info("notitie %s: %s %s", outcome.note, outcome.result, outcome.detail)
+        except Exception as exc:  # the database away a moment: the next tick tries again
+            log.warning("escalatie/outbox: %s", str(exc).splitlines()[0] if str(exc) else exc)
+        stop.wait(TICK) if not _shifted_clock() else _poll(stop, TICK)
+
+
+def _mailbox(desk, ack, stop: threading.Event) -> None:
+    import asyncio
+
+    from kccdesk.ack.mailbox import read_replies
+
+    def handle(raw: bytes) -> None:
+        for note in desk.acknowledge_reply(raw):
+            log.info("bevestigd: notitie %s via antwoord", note)
+
+    asyncio.run(read_replies(ack, handle, stop.is_set))
+
+
+def _shifted_clock() -> bool:
+    """Under libfaketime an Event.wait deadline can turn into years (see .ci/run)."""
+    import os
+
+    return "faketime" in os.environ.get("LD_PRELOAD", "")
+
+
+def _poll(stop: threading.Event, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not stop.is_set() and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+COMMANDS = {"serve": cmd_serve}

@@ -1,0 +1,1 @@
+"""The acknowledgement page that `kccdesk serve` serves (Starlette on uvicorn)."""

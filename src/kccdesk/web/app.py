@@ -1,0 +1,169 @@
+"""The ASGI app of `kccdesk serve`: GET /a/<token> shows the note and never acknowledges it
+(mail scanners such as Safe Links fetch every link in a mail); only the POST of the page's
+own form does, with a CSRF key bound to the token and to a cookie the page set. A visitor
+who presents bad tokens is slowed down per address; the token never reaches a log."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from urllib.parse import parse_qs, urlsplit
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from kccdesk.ack.tokens import BadToken, form_key, same_key
+from kccdesk.core.errors import StorageError
+from kccdesk.service.desk import Desk
+from kccdesk.web.page import HEADERS, note_page, refusal_page
+
+log = logging.getLogger("kccdesk.serve")
+COOKIE = "kccdesk_ack"
+#: a form post is a few dozen bytes
+MAX_BODY = 4096
+#: bad tokens or forms per address in FAILURE_WINDOW before it is refused for a while
+MAX_FAILURES = 20
+FAILURE_WINDOW = 600.0  # seconds
+#: addresses remembered at most (the oldest are forgotten first)
+MAX_ADDRESSES = 10_000
+
+
+class FailureLimit:
+    """Failed attempts per client address in a sliding window (this process's memory:
+    behind one proxy the address is the proxy's X-Forwarded-For, see `kccdesk serve`)."""
+
+    def __init__(self, most: int = MAX_FAILURES, window: float = FAILURE_WINDOW):
+        self.most, self.window = most, window
+        self._seen: OrderedDict[str, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _recent(self, address: str, now: float) -> deque[float]:
+        times = self._seen.setdefault(address, deque())
+        while times and now - times[0] > self.window:
+            times.popleft()
+        return times
+
+    def blocked(self, address: str) -> bool:
+        with self._lock:
+            return len(self._recent(address, time.monotonic())) >= self.most
+
+    def failed(self, address: str) -> None:
+        with self._lock:
+            self._recent(address, time.monotonic()).append(time.monotonic())
+            self._seen.move_to_end(address)
+            while len(self._seen) > MAX_ADDRESSES:
+                self._seen.popitem(last=False)
+
+
+def create_app(desk: Desk, secret: bytes, base_url: str) -> Starlette:
+    """The app on one desk (the service): its calls are made one at a time."""
+    lock = threading.Lock()
+    limit = FailureLimit()
+    secure = base_url.startswith("https://")
+    own_origin = _origin(base_url)
+
+    def guarded(action: Callable[[], Response], address: str) -> Response:
+        if limit.blocked(address):
+            return _html(refusal_page(429), 429, {"Retry-After": str(int(FAILURE_WINDOW))})
+        try:
+            with lock:
+                return action()
+        except BadToken as exc:
+            limit.failed(address)
+            log.info("slechte link van %s: %s", address, exc)  # the reason, not the token
+            return _html(refusal_page(404), 404)
+        except StorageError as exc:
+            log.warning("database: %s", exc)
+            return _html(refusal_page(503), 503)
+
+    def show(request: Request) -> Response:
+        token = request.path_params["token"]
+        address = request.client.host if request.client else "?"
+        nonce = request.cookies.get(COOKIE, "")
+        fresh = not (16 <= len(nonce) <= 64 and nonce.isascii())
+        if fresh:
+            nonce = secrets.token_urlsafe(24)
+
+        def action() -> Response:
+            page = desk.ack_page(token)
+            log.info("geopend: notitie %s (%s)", page.note.id, page.claim.person)
+            response = _html(note_page(page, form_key(secret, token, nonce)))
+            if fresh:
+                response.set_cookie(
+                    COOKIE, nonce, httponly=True, samesite="strict", secure=secure, path="/a/"
+                )
+            return response
+
+        return guarded(action, address)
+
+    async def confirm(request: Request) -> Response:
+        token = request.path_params["token"]
+        address = request.client.host if request.client else "?"
+        body = await _small_body(request)
+        if body is None:
+            return _html(refusal_page(413), 413)
+        fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=5)
+        given = (fields.get("csrf") or [""])[0]
+        nonce = request.cookies.get(COOKIE, "")
+        origin = request.headers.get("origin")
+        same_site = origin is None or origin in (own_origin, _request_origin(request))
+        if not nonce or not same_site or not same_key(given, form_key(secret, token, nonce)):
+            limit.failed(address)
+            log.info("formulier geweigerd van %s", address)
+            return _html(refusal_page(403), 403)
+
+        def action() -> Response:
+            page = desk.acknowledge_by_link(token)
+            log.info("bevestigd: notitie %s door %s via link", page.note.id, page.claim.person)
+            return _html(note_page(page, just_now=True))
+
+        from starlette.concurrency import run_in_threadpool
+
+        return await run_in_threadpool(guarded, action, address)
+
+    def health(_: Request) -> Response:
+        return PlainTextResponse("ok", headers=HEADERS)
+
+    def not_found(request: Request, exc: Exception) -> Response:
+        return _html(refusal_page(404), 404)
+
+    return Starlette(
+        routes=[
+            Route("/a/{token}", show, methods=["GET"]),
+            Route("/a/{token}", confirm, methods=["POST"]),
+            Route("/healthz", health, methods=["GET"]),
+        ],
+        exception_handlers={404: not_found, 405: not_found},
+    )
+
+
+async def _small_body(request: Request) -> bytes | None:
+    """The request's body, or None when it is larger than MAX_BODY (read no further)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        return None
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            return None
+    return body
+
+
+def _html(text: str, status: int = 200, extra: dict[str, str] | None = None) -> HTMLResponse:
+    return HTMLResponse(text, status, headers={**HEADERS, **(extra or {})})
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _request_origin(request: Request) -> str:
+    return f"{request.url.scheme}://{request.url.netloc}"
