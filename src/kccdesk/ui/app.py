@@ -127,6 +127,10 @@ class KccDeskApp(DeskWork, DeskPhone, App[None]):
         self.desk_id = uuid.uuid4().hex
         #: reminders already brought back on this desk (each said once)
         self._reminded: set[int] = set()
+        #: escalated urgent notes nobody acknowledged (kccdesk.service.ack), and the rounds
+        #: this desk has alerted already
+        self.unacked: list = []
+        self._unacked_alerted: set[tuple[int, int]] = set()
         #: the demo sandbox: its fortnight of history is written after the first screen
         self.demo = demo
         self.open_review = review

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from kccdesk import texts
+from kccdesk.ack.trail import NoteEvent, event_text
 from kccdesk.clients.model import CallType, Client, Person, Topic
 from kccdesk.clients.phones import display as phone_display
 from kccdesk.duty.coverage import Gap
@@ -339,9 +340,15 @@ def topics_panel(client: Client, today) -> Text:
 
 
 def notes_panel(
-    notes: list[NoteRecord], client: Client | None, now: datetime, mail: bool = True
+    notes: list[NoteRecord],
+    client: Client | None,
+    now: datetime,
+    mail: bool = True,
+    trails: dict[int, list[NoteEvent]] | None = None,
 ) -> Text:
-    """Today's notes with their delivery status; without mail set up, says so first."""
+    """Today's notes with their delivery status and, where there is more to it than saved
+    and sent, their trail (opened, acknowledged, escalated); without mail set up, says so
+    first."""
     text = Text()
     if not mail:
         text.append(texts.MAIL_NOT_SET_UP + "\n", "bold yellow")
@@ -364,6 +371,22 @@ def notes_panel(
         text.append(f"[{status}]", "bold red" if note.needs_agent else "dim")
         if note.needs_agent and note.last_error:
             text.append(f" {note.last_error} — F9", "red")
+        names = {p.id: p.name for p in client.people} if client else {}
+        if note.acked_at is not None:
+            who = names.get(note.acked_by, note.acked_by)
+            at = f"{note.acked_at.astimezone(zone):%H:%M}"
+            text.append(" " + texts.ACKED_MARK.format(at=at, who=who), "green")
+        elif note.round:
+            text.append(" " + texts.NOT_ACKED_MARK + " — Ctrl+G", "bold red")
+        trail = (trails or {}).get(note.id, [])
+        if note.urgency == "dringend" or any(e.kind not in ("saved", "sent") for e in trail):
+            steps = [
+                f"{e.at.astimezone(zone):%H:%M} {event_text(e, names)}"
+                for e in trail
+                if e.kind != "saved"
+            ]
+            if steps:
+                text.append("\n      " + " · ".join(steps), "dim")
     return text
 
 

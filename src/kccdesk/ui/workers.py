@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from kccdesk.core.settings import Settings
     from kccdesk.notes.drafts import DraftStore
+    from kccdesk.service.ack import Unacknowledged
     from kccdesk.service.desk import Desk
 
     _AppBase = App[None]
@@ -48,6 +49,9 @@ REMINDER_ALERT_SECONDS = 300
 #: how long the alert of a refused note stays: long enough to read, not so long that it
 #: covers the detail of the next call (the header keeps counting it until F9)
 FAILED_ALERT_SECONDS = 12
+#: how long the alert of an urgent note nobody acknowledged stays (it stays counted in the
+#: header, and listed under Ctrl+G, until someone acts)
+UNACKED_ALERT_SECONDS = 60
 
 
 class DeskWork(_AppBase):
@@ -65,6 +69,8 @@ class DeskWork(_AppBase):
     _sender_wake: threading.Event
     _sender_error: str | None
     _reminded: set[int]
+    unacked: list[Unacknowledged]
+    _unacked_alerted: set[tuple[int, int]]
     desk_id: str
     clients_changed: Signal[None]
     board_changed: Signal[None]
@@ -102,6 +108,12 @@ class DeskWork(_AppBase):
         delayed: int = 0
 
     @dataclass
+    class Unacked(Message):
+        """The escalated urgent notes nobody acknowledged, as just read."""
+
+        notes: list[Unacknowledged]
+
+    @dataclass
     class SenderFailed(Message):
         """One pass of the outbox sender failed; the sender goes on."""
 
@@ -125,6 +137,9 @@ class DeskWork(_AppBase):
             changed = True  # a new demo database: its calls, notes and feedback are there now
         self.desk.adopt_database_identity()
         self.desk.purge_at_start(self.settings.retention_days)
+        if self.settings.ack is not None:  # links in the mails this desk sends, if it can
+            with contextlib.suppress(Exception):  # no secret (yet): mails without a link
+                self.desk.use_ack(self.settings.ack)
         self.drafts.purge(self.desk.clock() - timedelta(days=self.settings.retention_days))
         self.post_message(self.Synced(changed))
 
@@ -161,6 +176,35 @@ class DeskWork(_AppBase):
                     started = call.started
         self.say_present(client, started)
         self.check_reminders()
+        self.check_unacked()
+
+    @work(thread=True, exclusive=True, group="unacked", exit_on_error=False)
+    def check_unacked(self) -> None:
+        """Run the escalation pass (every desk may: each round is claimed in the database,
+        so it happens once) and read what nobody acknowledged."""
+        with contextlib.suppress(Exception):  # the database away: the next beat tries again
+            self.desk.escalate_due()
+        try:
+            waiting = self.desk.unacknowledged()
+        except Exception:
+            return
+        self.post_message(self.Unacked(waiting))
+
+    def on_desk_work_unacked(self, message: Unacked) -> None:
+        """Every round of an unacknowledged urgent note is an alert on this desk, once; the
+        header counts them until someone acts (Ctrl+G)."""
+        from kccdesk.ui.widgets.call_header import CallHeader
+
+        self.unacked = message.notes
+        for waiting in message.notes:
+            key = (waiting.note.id, waiting.note.round)
+            if key in self._unacked_alerted:
+                continue
+            self._unacked_alerted.add(key)
+            self.notify(waiting.alert, severity="error", timeout=UNACKED_ALERT_SECONDS)
+        for screen in self.screen_stack:
+            for header in screen.query(CallHeader):
+                header.unacked_notes = len(message.notes)
 
     @work(thread=True, exclusive=True, group="presence", exit_on_error=False)
     def say_present(self, client: str, started) -> None:

@@ -176,6 +176,8 @@ class CallScreen(Screen):
             tooltip=texts.TIP_REMIND,
             priority=True,
         ),
+        # Not priority: in the roster pane Ctrl+G stays its history.
+        Binding("ctrl+g", "unacked", texts.KEY_UNACKED, id="unacked", tooltip=texts.TIP_UNACKED),
         Binding("ctrl+r", "toggle_roster", show=False, priority=True),
         # Control-key twins for keyboards without easy F-keys; priority beats the Input's own.
         Binding("ctrl+f", "focus_search", show=False, priority=True),
@@ -686,6 +688,17 @@ class CallScreen(Screen):
             return
         self.app.push_screen(ReviewScreen())
 
+    def action_unacked(self) -> None:
+        """Ctrl+G: the urgent notes nobody acknowledged; Enter marks one "gebeld,
+        bevestigd" after the agent phoned the person it names."""
+        from kccdesk.ui.screens.unacked import UnackedScreen
+
+        waiting = app_of(self).unacked
+        if not waiting:
+            self.notify(texts.UNACKED_NONE, timeout=3)
+            return
+        self.app.push_screen(UnackedScreen(waiting))
+
     def action_board(self) -> None:
         """Ctrl+B: the board of unfinished work across every client (Esc returns here;
         Enter on an item opens where it is fixed)."""
@@ -702,6 +715,9 @@ class CallScreen(Screen):
         if not target:
             return
         kind, rest = target[0], target[1:]
+        if kind == "unacked":
+            self.action_unacked()
+            return
         if kind == "note":
             note = next((n for n in app_of(self).failed if str(n.id) == rest[0]), None)
             if note is not None and self.desk.has_client(note.client):

@@ -39,6 +39,8 @@ class CallHeader(Static):
     closed: reactive[str] = reactive("")
     #: callback notes the mail server refused, until handled (F9)
     failed_notes: reactive[int] = reactive(0)
+    #: escalated urgent notes nobody acknowledged (Ctrl+G lists them)
+    unacked_notes: reactive[int] = reactive(0)
     #: notes queued again after an attempt that did not reach the mail server
     delayed_notes: reactive[int] = reactive(0)
     #: the softphone's state ("telefoon verbonden" / "telefoon niet bereikbaar"), empty
@@ -77,6 +79,10 @@ class CallHeader(Static):
         gap = "  " if narrow else "   "
         text = Text()
         text.append(self.client_name, "bold")
+        if self.unacked_notes:  # the loudest alarm: someone may not know of an emergency
+            unacked = texts.UNACKED_COUNT_SHORT if narrow else texts.UNACKED_COUNT
+            text.append(" " if narrow else gap)
+            text.append(unacked.format(count=self.unacked_notes), "bold white on dark_red")
         if self.failed_notes:  # an alarm: before anything that may be cut at 80 columns
             failed = texts.FAILED_COUNT_SHORT if narrow else texts.FAILED_COUNT
             text.append(" " if narrow else gap)

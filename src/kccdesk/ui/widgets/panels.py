@@ -7,7 +7,7 @@ off the main loop, because notes change by other desks' hands.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Input
 
 from kccdesk import texts
+from kccdesk.ack.trail import NoteEvent
 from kccdesk.clients.model import Client
 from kccdesk.duty.coverage import Gap
 from kccdesk.duty.roster import DutyStatus
@@ -94,6 +95,7 @@ class NotesPanel(_Panel):
     class Loaded(Message):
         client_id: str
         notes: list[NoteRecord]
+        trails: dict[int, list[NoteEvent]] = field(default_factory=dict)
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -114,7 +116,9 @@ class NotesPanel(_Panel):
 
     @work(thread=True, exclusive=True, group="notes", exit_on_error=False)
     def _load(self, client_id: str) -> None:
-        self.post_message(self.Loaded(client_id, desk_of(self).notes_today(client_id)))
+        desk = desk_of(self)
+        notes = desk.notes_today(client_id)
+        self.post_message(self.Loaded(client_id, notes, desk.trails([n.id for n in notes])))
 
     def on_notes_panel_loaded(self, message: Loaded) -> None:
         message.stop()
@@ -124,7 +128,7 @@ class NotesPanel(_Panel):
         desk = desk_of(self)
         mail = app_of(self).settings.smtp is not None
         client = desk.client(message.client_id)
-        self.update(render.notes_panel(message.notes, client, desk.clock(), mail))
+        self.update(render.notes_panel(message.notes, client, desk.clock(), mail, message.trails))
 
     def first_failed(self) -> NoteRecord | None:
         return next((n for n in self.notes if n.needs_agent), None)

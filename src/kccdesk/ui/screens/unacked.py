@@ -1,0 +1,93 @@
+"""Ctrl+G: the urgent notes nobody acknowledged, each with whom to phone now. The agent
+phones, and Enter marks the note "gebeld, bevestigd": its escalation stops on every desk."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+from textual.widgets.option_list import Option
+
+from kccdesk import texts
+from kccdesk.service.ack import Unacknowledged
+from kccdesk.ui.access import app_of, desk_of
+from kccdesk.ui.plain import OptionList
+
+
+class UnackedScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", texts.KEY_CLOSE)]
+
+    def __init__(self, waiting: list[Unacknowledged]):
+        super().__init__()
+        self.waiting = list(waiting)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog warning") as box:
+            box.border_title = texts.UNACKED_TITLE
+            yield OptionList(*self._options(), id="unacked-options")
+            yield Static(texts.UNACKED_HINT, classes="hint")
+
+    def _options(self) -> list[Option]:
+        desk = desk_of(self)
+        options = []
+        for waiting in self.waiting:
+            note = waiting.note
+            client = desk.client(note.client) if desk.has_client(note.client) else None
+            zone = client.zone if client else None
+            line = Text(f"{note.created_at.astimezone(zone):%H:%M}  ", "dim")
+            line.append(f"{waiting.client_name}, {waiting.minutes} min", "bold")
+            if waiting.call_name:
+                line.append(f" — bel {waiting.call_name} {waiting.call_phone}".rstrip(), "bold red")
+            name = client.person_name(note.recipient) if client else note.recipient
+            line.append(f"\n   {note.caller_name} voor {name}: ", "")
+            line.append(note.message[:80] + ("…" if len(note.message) > 80 else ""), "dim")
+            options.append(Option(line, id=str(note.id)))
+        return options
+
+    def on_mount(self) -> None:
+        options = self.query_one("#unacked-options", OptionList)
+        options.highlighted = 0
+        options.focus()
+
+    @on(OptionList.OptionSelected, "#unacked-options")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        waiting = self.waiting[event.option_index]
+        self._acknowledge(waiting)
+
+    @work(thread=True, exclusive=True, group="acknowledge", exit_on_error=False)
+    def _acknowledge(self, waiting: Unacknowledged) -> None:
+        app = app_of(self)
+        try:
+            first = app.desk.acknowledge_at_desk(waiting.note.id, app.settings.agent_name)
+        except Exception as exc:
+            self.app.call_from_thread(self.notify, str(exc).splitlines()[0], severity="error")
+            return
+        self.app.call_from_thread(self._done, waiting, first)
+
+    def _done(self, waiting: Unacknowledged, first: bool) -> None:
+        client = desk_of(self).client(waiting.note.client)
+        if first:
+            self.notify(
+                texts.UNACKED_DONE.format(
+                    caller=waiting.note.caller_name,
+                    name=client.person_name(waiting.note.recipient),
+                ),
+                timeout=4,
+            )
+        else:
+            self.notify(texts.UNACKED_ALREADY, timeout=4)
+        app = app_of(self)
+        app.unacked = [w for w in app.unacked if w.note.id != waiting.note.id]
+        app.check_unacked()  # every header counts again
+        self.waiting = [w for w in self.waiting if w.note.id != waiting.note.id]
+        if not self.waiting:
+            self.dismiss(None)
+            return
+        options = self.query_one("#unacked-options", OptionList)
+        options.clear_options()
+        options.add_options(self._options())
+        options.highlighted = 0
