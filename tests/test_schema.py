@@ -66,7 +66,7 @@ def test_a_new_sqlite_database_is_created_at_the_head_as_the_migrations_would(tm
     _migrated(f"sqlite:///{tmp_path / 'old.db'}")
     migrated = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
     assert _described(created) == _described(migrated)
-    named = ["call_log", "callback_note", "feedback", "reminder", "roster_audit"]
+    named = ["call_log", "callback_note", "feedback", "note_event", "reminder", "roster_audit"]
     assert _described(created)["never reuse ids"] == sorted([*tables.ROSTER, *named])
     assert schema.upgrade(created) == (schema.HEAD_REVISION, schema.HEAD_REVISION)
 

@@ -39,6 +39,9 @@ _QUOTE_STARTS = re.compile(
 )
 
 
+_DIRECTION = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
 @dataclass(frozen=True)
 class Reply:
     #: the UUIDs of the notes whose mail it answers (In-Reply-To first, then References)
@@ -60,8 +63,11 @@ def read_reply(raw: bytes) -> Reply:
     notes = _answered_notes(message)
     sender = _sender(message)
     automatic = _automatic(message)
-    text = own_words(_body_text(message))
-    return Reply(notes, sender, automatic, text, not automatic and says_yes(text))
+    body = _body_text(message)
+    text = own_words(body)
+    # Direction marks in the reply's own words: what its writer saw is not what it says.
+    steered = any(ch in _DIRECTION for ch in body[: len(text) + 200])
+    return Reply(notes, sender, automatic, text, not (automatic or steered) and says_yes(text))
 
 
 def _header(message: Message, name: str) -> str:

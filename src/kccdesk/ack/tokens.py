@@ -22,6 +22,8 @@ LINK_DAYS = 7
 _SIGNATURE = 16
 #: what a token looks like at all: checked before anything is decoded or looked up
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{4,200}\.[A-Za-z0-9_-]{22}$")
+#: the last second a datetime can hold (31-12-9999 23:59:59 UTC)
+LAST_SECOND = 253402300799
 #: the secret's length in bytes; shorter ones are refused
 SECRET_BYTES = 32
 
@@ -58,7 +60,11 @@ def make_token(
     """A token for this note and recipient, good for `days` days from `now`."""
     if len(secret) < SECRET_BYTES:
         raise ValueError("the secret is too short")
-    expires = int((now + timedelta(days=days)).timestamp())
+    try:
+        until = now + timedelta(days=days)
+    except OverflowError:  # a clock at the end of year 9999: good until then
+        until = datetime.max.replace(tzinfo=UTC)
+    expires = min(int(until.timestamp()), LAST_SECOND)
     body = _b64(f"{note_id}:{expires}:{person}".encode())
     return f"{body}.{_b64(_signature(secret, body, note_uuid))}"
 
