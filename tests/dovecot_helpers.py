@@ -92,15 +92,18 @@ service imap-login {{
         )
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(
-                ("127.0.0.1", self.port), timeout=1
-            ) as sock:
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock,
+            ):
                 if sock.recv(100).startswith(b"* OK"):
                     return
             if self.process.poll() is not None:
                 break
             time.sleep(0.1)
-        log = (self.root / "dovecot.log").read_text() if (self.root / "dovecot.log").exists() else ""
+        log = (
+            (self.root / "dovecot.log").read_text() if (self.root / "dovecot.log").exists() else ""
+        )
         err = self.process.stderr.read().decode() if self.process.poll() is not None else ""
         self.stop()
         raise RuntimeError(f"Dovecot did not start: {err} {log[-2000:]}")

@@ -14,7 +14,6 @@ from kccdesk.ack.escalation import (
     next_due,
     order_of,
     rounds_of,
-    step_problem,
     target_of,
 )
 from kccdesk.ack.replies import MAX_MAIL_BYTES, own_words, read_reply, says_yes
@@ -57,7 +56,16 @@ def test_a_token_is_worth_nothing_for_another_note_secret_or_after_tampering():
 
 @pytest.mark.parametrize(
     "token",
-    ["", ".", "x" * 10_000, "abc.def", "🙂.🙂", "a\x00b.c", "../../etc/passwd", "A" * 30 + "." + "B" * 22],
+    [
+        "",
+        ".",
+        "x" * 10_000,
+        "abc.def",
+        "🙂.🙂",
+        "a\x00b.c",
+        "../../etc/passwd",
+        "A" * 30 + "." + "B" * 22,
+    ],
 )
 def test_anything_else_than_a_token_is_refused_before_it_is_looked_up(token):
     with pytest.raises(BadToken):
@@ -97,7 +105,17 @@ def mail(body: str, *, headers: str = "", ctype: str = "text/plain; charset=utf-
 
 @pytest.mark.parametrize(
     "body",
-    ["ok", "OK!", "Oké, ik bel hem", "gezien", "Ja", "akkoord.", "yes, on my way", "Seen", "ok\r\n\r\n> Terugbelverzoek voor Erik\r\n> ok"],
+    [
+        "ok",
+        "OK!",
+        "Oké, ik bel hem",
+        "gezien",
+        "Ja",
+        "akkoord.",
+        "yes, on my way",
+        "Seen",
+        "ok\r\n\r\n> Terugbelverzoek voor Erik\r\n> ok",
+    ],
 )
 def test_a_reply_that_says_yes_acknowledges_its_note(body):
     reply = read_reply(mail(body))
@@ -132,14 +150,16 @@ def test_quoted_text_is_cut_where_mail_programs_start_it():
 
 
 def test_an_automatic_reply_never_acknowledges():
-    for header in ("Auto-Submitted: auto-replied\r\n", "Precedence: auto_reply\r\n", "X-Autoreply: yes\r\n"):
+    for header in (
+        "Auto-Submitted: auto-replied\r\n",
+        "Precedence: auto_reply\r\n",
+        "X-Autoreply: yes\r\n",
+    ):
         assert not read_reply(mail("Ja, ik ben afwezig tot maandag", headers=header)).acknowledges
 
 
 def test_a_reply_is_matched_by_its_message_id_never_by_its_subject():
-    raw = (
-        "From: e@x.nl\r\nSubject: Re: notitie 5 <" + UUID + "@kccdesk>\r\n\r\nok"
-    ).encode()
+    raw = ("From: e@x.nl\r\nSubject: Re: notitie 5 <" + UUID + "@kccdesk>\r\n\r\nok").encode()
     assert read_reply(raw).notes == ()
     foreign = mail("ok").replace(b"@kccdesk>", b"@elders.nl>")
     assert read_reply(foreign).notes == ()
@@ -159,9 +179,12 @@ def test_an_html_reply_is_read_as_text_and_its_blockquote_ignored():
 def test_hostile_mail_is_refused_quietly():
     assert not read_reply(b"\x00\xff" * 100).acknowledges
     assert not read_reply(mail("ok" + "x" * MAX_MAIL_BYTES)).acknowledges
-    assert not read_reply(mail("ok", ctype="text/plain; charset=klingon-9")).acknowledges in (None,)
-    weird = mail("=E9=E9 ok", headers="Content-Transfer-Encoding: quoted-printable\r\n",
-                 ctype="text/plain; charset=iso-8859-1")
+    assert read_reply(mail("ok", ctype="text/plain; charset=klingon-9")).acknowledges not in (None,)
+    weird = mail(
+        "=E9=E9 ok",
+        headers="Content-Transfer-Encoding: quoted-printable\r\n",
+        ctype="text/plain; charset=iso-8859-1",
+    )
     assert not read_reply(weird).acknowledges  # "éé ok": the first word is not "ok"
     assert read_reply(mail("ok\x1b[31m\x07")).text == "ok[31m"
     many = mail("ok").replace(
@@ -181,7 +204,10 @@ def warmtenet(demo_clients):
 def test_the_demo_client_escalates_to_the_recipient_then_whoever_of_techniek_is_on_duty(warmtenet):
     order = order_of(warmtenet, None)
     assert [s.to for s in rounds_of(order)] == [
-        "recipient", "duty:Techniek", "duty:Techniek", "meldkamer",
+        "recipient",
+        "duty:Techniek",
+        "duty:Techniek",
+        "meldkamer",
     ]
     saved = datetime(2026, 12, 2, 20, 45, tzinfo=UTC)
     assert next_due(order, 0, saved) == saved + timedelta(minutes=10)

@@ -8,6 +8,11 @@ Create Date: 2026-12-03
 import sqlalchemy as sa
 from alembic import op
 
+from kccdesk.storage.roles import DELIVERY_COLUMNS
+
+#: the columns of a note acknowledgement and escalation change (as of this revision)
+ACK_COLUMNS = ("acked_at", "acked_by", "ack_via", "round", "send_to", "escalate_at")
+
 revision = "0018"
 down_revision = "0017"
 branch_labels = None
@@ -38,9 +43,34 @@ def upgrade() -> None:
         sqlite_autoincrement=True,
     )
     op.create_index("ix_note_event_note", "note_event", ["note_id", "at"])
+    if op.get_bind().dialect.name == "postgresql":
+        _note_changes_only_in(DELIVERY_COLUMNS + ACK_COLUMNS)
+
+
+def _note_changes_only_in(columns: tuple[str, ...]) -> None:
+    """A stored note changes only in its delivery and (now) its acknowledgement and
+    escalation; what the agent noted and saw stays as it was (migration 0013's rule)."""
+    allowed = ", ".join(f"'{c}'" for c in columns)
+    op.execute(
+        f"""
+        CREATE OR REPLACE FUNCTION kccdesk_note_recorded() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            IF (to_jsonb(NEW) - ARRAY[{allowed}])
+                    IS DISTINCT FROM (to_jsonb(OLD) - ARRAY[{allowed}]) THEN
+                RAISE EXCEPTION 'kccdesk: een opgeslagen notitie verandert alleen in haar '
+                    'bezorging; wat de agent noteerde en zag blijft zoals het was'
+                    USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            RETURN NEW;
+        END $$
+        """
+    )
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        _note_changes_only_in(DELIVERY_COLUMNS)
     op.drop_index("ix_note_event_note", "note_event")
     op.drop_table("note_event")
     op.drop_index("ix_note_escalate", "callback_note")
