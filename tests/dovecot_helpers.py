@@ -56,6 +56,7 @@ listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+auth_failure_delay = 0
 mail_location = maildir:{self.root}/mail/%u
 first_valid_uid = 1
 default_internal_user = dovecot

@@ -69,7 +69,7 @@ def test_a_token_is_worth_nothing_for_another_note_secret_or_after_tampering():
 )
 def test_anything_else_than_a_token_is_refused_before_it_is_looked_up(token):
     with pytest.raises(BadToken):
-        note, _, _ = read_token(token)
+        _note, _, _ = read_token(token)
         check_token(SECRET, token, UUID, NOW)
 
 
@@ -134,7 +134,8 @@ def test_a_reply_that_says_yes_acknowledges_its_note(body):
         "wie is dit?",
         "",
         "> ok\r\n> gezien",  # only the quoted mail says it
-        "Verstuurd vanaf mijn iPhone\r\n\r\nOp 2 dec. 2026 om 21:50 heeft kcc@example.nl het volgende geschreven:\r\n> ok",
+        "Verstuurd vanaf mijn iPhone\r\n\r\nOp 2 dec. 2026 om 21:50 heeft kcc@example.nl het "
+        "volgende geschreven:\r\n> ok",
         "\u202eok",  # a direction mark first: not the word "ok"
     ],
 )

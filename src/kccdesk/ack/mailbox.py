@@ -77,7 +77,10 @@ async def _session(
                 await _sleep(settings.poll_seconds, stopped)
     finally:
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(imap.logout(), 5)
+            if imap.get_state() in ("AUTH", "SELECTED"):
+                await asyncio.wait_for(imap.logout(), 5)
+            else:  # not logged in: nothing to say goodbye to
+                imap.protocol.transport.close()
 
 
 async def _read_unread(imap: Any, handle: Callable[[bytes], object]) -> None:

@@ -26,6 +26,25 @@ def add_parsers(sub) -> None:
     )
     p.add_argument("--no-mailbox", action="store_true", help="lees geen antwoorden (IMAP)")
     p.add_argument("--no-outbox", action="store_true", help="verstuur geen notities")
+    p.add_argument(
+        "--every",
+        type=bounded_seconds,
+        default=TICK,
+        metavar="SECONDEN",
+        help=f"hoe vaak escalatie en outbox lopen (standaard {TICK:g})",
+    )
+
+
+def bounded_seconds(text: str) -> float:
+    import argparse
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text[:30]}' is geen getal") from None
+    if not 0.1 <= value <= 600:
+        raise argparse.ArgumentTypeError(f"{text[:30]} ligt niet tussen 0.1 en 600")
+    return value
 
 
 def _listen(text: str) -> tuple[str, int]:
@@ -65,7 +84,9 @@ def cmd_serve(args) -> int:
     stop = threading.Event()
     threads = [
         threading.Thread(
-            target=_work, args=(worker, settings, not args.no_outbox, stop), daemon=True
+            target=_work,
+            args=(worker, settings, not args.no_outbox, args.every, stop),
+            daemon=True,
         )
     ]
     if ack.imap_host and not args.no_mailbox:
@@ -100,11 +121,17 @@ def _run_web(desk, ack, host: str, port: int) -> None:
         timeout_graceful_shutdown=5,
     )
     log.info("pagina's op http://%s:%d (buiten: %s)", host, port, ack.base_url)
+    # uvicorn stops on SIGTERM/SIGINT and then raises the signal again for the handler that
+    # was there before: a quiet one lets `serve` finish its round and stop its threads.
+    import signal
+
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: None)
     uvicorn.Server(config).run()
 
 
-def _work(desk, settings, outbox: bool, stop: threading.Event) -> None:
-    """Escalate what is due, then send what is queued (escalated rounds too), every TICK."""
+def _work(desk, settings, outbox: bool, every: float, stop: threading.Event) -> None:
+    """Escalate what is due, then send what is queued (escalated rounds too), `every` s."""
     while not stop.is_set():
         try:
             for done in desk.escalate_due():
@@ -120,7 +147,7 @@ def _work(desk, settings, outbox: bool, stop: threading.Event) -> None:
                     log.info("notitie %s: %s %s", outcome.note, outcome.result, outcome.detail)
         except Exception as exc:  # the database away a moment: the next tick tries again
             log.warning("escalatie/outbox: %s", str(exc).splitlines()[0] if str(exc) else exc)
-        stop.wait(TICK) if not _shifted_clock() else _poll(stop, TICK)
+        _poll(stop, every)
 
 
 def _mailbox(desk, ack, stop: threading.Event) -> None:
@@ -135,14 +162,9 @@ def _mailbox(desk, ack, stop: threading.Event) -> None:
     asyncio.run(read_replies(ack, handle, stop.is_set))
 
 
-def _shifted_clock() -> bool:
-    """Under libfaketime an Event.wait deadline can turn into years (see .ci/run)."""
-    import os
-
-    return "faketime" in os.environ.get("LD_PRELOAD", "")
-
-
 def _poll(stop: threading.Event, seconds: float) -> None:
+    """Polled, not Event.wait(timeout): under libfaketime (.ci/run) that deadline turns
+    into years."""
     deadline = time.monotonic() + seconds
     while not stop.is_set() and time.monotonic() < deadline:
         time.sleep(0.2)
