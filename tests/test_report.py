@@ -101,7 +101,7 @@ def test_json_shape(week_store):
     data = json.loads(formats.to_json(desk_on(store).report(BIKES, "2026-W48")))
     assert set(data) == {
         "client", "name", "timezone", "week", "made_at", "indicators", "feedback", "patterns",
-        "asks",
+        "asks", "acknowledgement",
     }  # fmt: skip
     assert (data["client"], data["week"], data["timezone"]) == (BIKES, "2026-W48", AMS.key)
     figures = data["indicators"]

@@ -356,6 +356,15 @@ MAIL_ASK_LINK = "Gezien? Bevestig het hier, dan stopt de escalatie:"
 MAIL_ASK_REPLY = "Of antwoord op deze e-mail met 'ok' of 'gezien'."
 MAIL_ROUND = "{number}e melding: niet bevestigd door {names} sinds {since}"
 MAIL_ROUND_FOR = "Oorspronkelijk voor {name}."
+#: the client report's lines about acknowledgement (kccdesk.teamlead.report)
+REPORT_ACK = {
+    "time": "Dringend: tijd tot bevestiging",
+    "time_detail": "mediaan; p90 {p90}; {acked} van {of} bevestigd",
+    "within": "Dringend: bevestigd binnen de termijn",
+    "within_detail": "vóór de eerste escalatie",
+    "escalations": "Escalaties",
+    "per_week": "{count} per week",
+}
 NOT_MAILED = "bewaard, niet gemaild"
 
 # --- dialogs -----------------------------------------------------------------------------

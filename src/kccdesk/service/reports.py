@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,7 @@ from kccdesk.clients.model import Client
 from kccdesk.core.errors import InputError
 
 if TYPE_CHECKING:
+    from kccdesk.ack.trail import AckFigures
     from kccdesk.records import CallRecord, FeedbackRecord
     from kccdesk.storage import NoteRecord
     from kccdesk.teamlead.indicators import Indicators, IsoWeek, WeekPoint
@@ -110,7 +112,27 @@ class ReportService(TeamLeadService):
         last = end - timedelta(microseconds=1)
         patterns = recurring(window, {client.id: client}, last, late, since=start)
         week_items = [i for i in window if start <= i.happened_at < end]
-        return build_report(client, figures, week_items, rebuilt, patterns, now)
+        report = build_report(client, figures, week_items, rebuilt, patterns, now)
+        return replace(report, acknowledgement=self._ack_figures(client, start, end))
+
+    def _ack_figures(self, client: Client, start: datetime, end: datetime) -> AckFigures:
+        """How the week's urgent notes were acknowledged: time to acknowledgement, the share
+        within their first window, escalations."""
+        from kccdesk.ack.escalation import order_of
+        from kccdesk.ack.trail import ack_figures
+
+        urgent = [
+            n
+            for n in self._db.notes(client.id, since=start, until=end, shown=False)
+            if n.urgency == "dringend"
+        ]
+        trails = self._db.note_events([n.id for n in urgent])
+        windows = []
+        for note in urgent:
+            order = order_of(client, client.call_type(note.call_type))
+            windows.append((note.id, note.created_at, timedelta(minutes=order[0].after_minutes)))
+        events = [e for n in urgent for e in trails.get(n.id, ())]
+        return ack_figures(windows, events, days=(end - start).total_seconds() / 86400)
 
     def _reconstruct_all(
         self,
@@ -152,6 +174,7 @@ class ReportService(TeamLeadService):
             min(found.at for found in linked) - AUDIT_WINDOW,
             max(found.at for found in linked) + AUDIT_WINDOW,
         )
+        trails = self._db.note_events([f.note.id for f in linked if f.note is not None])
         return {
             found.item.id: reconstruct(
                 client,
@@ -159,6 +182,7 @@ class ReportService(TeamLeadService):
                 found.note,
                 found.call,
                 [a for a in audit if found.at - AUDIT_WINDOW <= a.at < found.at + AUDIT_WINDOW],
+                tuple(trails.get(found.note.id, ())) if found.note else (),
             )
             for found in linked
         }

@@ -149,7 +149,8 @@ class TeamLeadService(RosterService):
         client = self.client(item.client)
         found = link(item, self._note_or_none, self._db.call, self._db.call_by_uuid)
         audit = self._db.roster_audit(item.client, found.at - window, found.at + window)
-        return reconstruct(client, item, found.note, found.call, audit)
+        trail = self._db.note_events([found.note.id])[found.note.id] if found.note else []
+        return reconstruct(client, item, found.note, found.call, audit, tuple(trail))
 
     def _note_or_none(self, note_id: int) -> NoteRecord | None:
         try:

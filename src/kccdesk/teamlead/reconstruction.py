@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from kccdesk.ack.trail import NoteEvent, event_text
 from kccdesk.calls.shown import ABSENT, OFF_DUTY, ON_DUTY, Shown
 from kccdesk.clients.model import Absence, Client, Closure, ExtraShift, WeeklyShift
 from kccdesk.clients.phones import display
@@ -68,6 +69,8 @@ class Reconstruction:
     changes: tuple[RosterChange, ...]
     cause: str  # suggested: client | ons | onbekend
     verdict: str  # one Dutch line saying why
+    #: the note's trail: sent, opened, acknowledged, escalated (kccdesk.ack.trail)
+    trail: tuple[NoteEvent, ...] = ()
 
     @property
     def late_changes(self) -> tuple[RosterChange, ...]:
@@ -97,6 +100,7 @@ class Reconstruction:
             ],
             "suggested_cause": self.cause,
             "verdict": self.verdict,
+            "note_events": [e.as_dict() for e in self.trail],
         }
 
 
@@ -214,8 +218,10 @@ def reconstruct(
     note: NoteRecord | None,
     call: CallRecord | None,
     audit: list[AuditRecord],
+    trail: tuple[NoteEvent, ...] = (),
 ) -> Reconstruction:
-    """Join the item with what the desk showed and the roster changes around the event."""
+    """Join the item with what the desk showed, the roster changes around the event and the
+    note's trail."""
     event = note.created_at if note else call.started_at if call else item.happened_at
     shown = Shown.from_dict(note.shown if note else call.shown if call else None)
     people = {
@@ -256,7 +262,9 @@ def reconstruct(
         )
     changes.sort(key=lambda c: c.at)
     cause, verdict = _verdict(item.category, client, shown, note, call, changes)
-    return Reconstruction(item, event, note, call, shown, tuple(changes), cause, verdict)
+    return Reconstruction(
+        item, event, note, call, shown, tuple(changes), cause, verdict, tuple(trail)
+    )
 
 
 def _verdict(
@@ -353,6 +361,9 @@ def lines(client: Client, r: Reconstruction) -> list[str]:
             out.extend(
                 f"    {label}: {value or '— (niet ingevuld)'}" for _, label, value in n.answers
             )
+        names = {p.id: p.name for p in client.people}
+        for event in r.trail:
+            out.append(f"  {event.at.astimezone(zone):%d-%m %H:%M} {event_text(event, names)}")
     s = r.shown
     gone = [
         f"{what} #{ident}"

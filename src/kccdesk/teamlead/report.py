@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from kccdesk.ack.trail import AckFigures
 from kccdesk.clients.model import DUTCH_WEEKDAYS, Client
 from kccdesk.core.when import date_text, weekday
 from kccdesk.records import FeedbackRecord
@@ -44,6 +45,7 @@ from kccdesk.texts import (
 from kccdesk.texts import (
     FEEDBACK_STATUS_TEXT as STATUS_TEXT,
 )
+from kccdesk.texts import REPORT_ACK as ACK_LABELS
 from kccdesk.texts import (
     REPORT_CALL_TYPE_COMPLETE as CALL_TYPE_COMPLETE,
 )
@@ -124,6 +126,8 @@ class ClientReport:
     patterns: tuple[Pattern, ...]
     asks: tuple[Ask, ...]
     made_at: datetime
+    #: how the week's urgent notes were acknowledged (kccdesk.ack.trail)
+    acknowledgement: AckFigures | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -136,7 +140,22 @@ class ClientReport:
             "feedback": [i.as_dict() for i in self.items],
             "patterns": [p.as_dict() for p in self.patterns],
             "asks": [a.as_dict() for a in self.asks],
+            "acknowledgement": _ack_dict(self.acknowledgement),
         }
+
+
+def _ack_dict(figures: AckFigures | None) -> dict[str, object] | None:
+    if figures is None:
+        return None
+    return {
+        "urgent_notes": figures.urgent,
+        "acknowledged": figures.acknowledged,
+        "minutes_to_ack_median": figures.median_minutes,
+        "minutes_to_ack_p90": figures.p90_minutes,
+        "share_within_window": figures.within_window,
+        "escalations": figures.escalations,
+        "escalations_per_week": figures.escalations_per_week,
+    }
 
 
 def asks_for(items: list[FeedbackRecord], reconstructions: dict[int, Reconstruction]) -> list[Ask]:
@@ -272,6 +291,34 @@ def summary(report: ClientReport) -> list[tuple[str, str, str]]:
                 CALL_TYPE_COMPLETE.format(complete=complete, pct=_pct(100 * complete / count)),
             )
             for title, count, complete in ind.call_types
+        ),
+        *_ack_rows(report.acknowledgement),
+    ]
+
+
+def _minutes(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f} min"
+
+
+def _ack_rows(figures: AckFigures | None) -> list[tuple[str, str, str]]:
+    """The acknowledgement lines of the indicator table (none without urgent notes)."""
+    if figures is None or not figures.urgent:
+        return []
+    share = None if figures.within_window is None else 100 * figures.within_window
+    per_week = f"{figures.escalations_per_week:.1f}".replace(".", ",")
+    return [
+        (
+            ACK_LABELS["time"],
+            _minutes(figures.median_minutes),
+            ACK_LABELS["time_detail"].format(
+                p90=_minutes(figures.p90_minutes), acked=figures.acknowledged, of=figures.urgent
+            ),
+        ),
+        (ACK_LABELS["within"], _pct(share), ACK_LABELS["within_detail"]),
+        (
+            ACK_LABELS["escalations"],
+            str(figures.escalations),
+            ACK_LABELS["per_week"].format(count=per_week),
         ),
     ]
 
