@@ -22,7 +22,10 @@ AGENT = Settings(agent="Sanne", user="sanne")
 def kccdesk(url: str, *args: str, now=WEDNESDAY_2145) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "KCCDESK_DATABASE_URL": url, "KCCDESK_NOW": now.isoformat()}
     return subprocess.run(
-        [sys.executable, "-m", "kccdesk", *args], env=env, capture_output=True, text=True,
+        [sys.executable, "-m", "kccdesk", *args],
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
 
@@ -66,7 +69,9 @@ async def test_every_desk_alerts_an_unacknowledged_note_and_ctrl_g_marks_it_call
 
 async def test_ctrl_g_with_nothing_waiting_says_so(demo_store):
     app = make_app(
-        demo_store.url, clock=fixed_clock(WEDNESDAY_2145.astimezone(UTC)), client_id=WARMTENET,
+        demo_store.url,
+        clock=fixed_clock(WEDNESDAY_2145.astimezone(UTC)),
+        client_id=WARMTENET,
         settings=AGENT,
     )
     async with app.run_test(size=(80, 24)) as pilot:
@@ -84,7 +89,9 @@ def test_note_show_prints_the_trail_and_note_ack_marks_it_called(demo_store):
     assert done.returncode == 0 and f"#{note.id}: ronde 1 → emulder" in done.stdout
     done = kccdesk(demo_store.url, "note", "show", str(note.id), now=later)
     assert done.returncode == 0, done.stderr
-    assert "21:45  opgeslagen" in done.stdout and "21:56  geëscaleerd naar Erik Mulder" in done.stdout
+    assert (
+        "21:45  opgeslagen" in done.stdout and "21:56  geëscaleerd naar Erik Mulder" in done.stdout
+    )
     done = kccdesk(demo_store.url, "note", "ack", str(note.id), "--agent", "Karin", now=later)
     assert done.returncode == 0 and "bevestigd (gebeld) door Karin" in done.stdout
     again = kccdesk(demo_store.url, "note", "ack", str(note.id), now=later)

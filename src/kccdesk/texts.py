@@ -339,6 +339,7 @@ URGENT = "DRINGEND"
 # --- acknowledgement and escalation (kccdesk.ack) ----------------------------------------
 UNACKED_ALERT = "⚠ Dringend niet bevestigd: {client}, {minutes} min{who}"
 UNACKED_TITLE = "Dringend, niet bevestigd"
+UNACKED_MORE = "⚠ en nog {count} dringende notities niet bevestigd — Ctrl+G"
 UNACKED_COUNT = " ⚠ {count} dringend niet bevestigd — Ctrl+G "
 UNACKED_COUNT_SHORT = " ⚠ {count} onbevestigd (^G) "
 KEY_UNACKED = "Onbevestigd"

@@ -27,7 +27,7 @@ Example config.toml:
     link_days = 7                # how long a note's link stays good
     imap_host = "imap.example.nl"        # the mailbox replies come to (From of the notes)
     imap_port = 993
-    imap_security = "ssl"        # ssl | starttls | none
+    imap_security = "ssl"        # ssl (port 993) | none (loopback only)
     imap_user = "kcc@example.nl" # password: environment variable KCCDESK_IMAP_PASSWORD
     imap_folder = "INBOX"
     poll_seconds = 60            # without IMAP IDLE: how often the mailbox is read
@@ -259,8 +259,10 @@ def _ack(table: object, path: Path) -> AckSettings | None:
         if parts.query or parts.fragment:
             raise SettingsError(f"{path}: ack.base_url zonder ? of #")
     security = str(table.get("imap_security", "ssl"))
-    if security not in ("ssl", "starttls", "none"):
-        raise SettingsError(f"{path}: ack.imap_security moet ssl, starttls of none zijn")
+    if security not in ("ssl", "none"):  # the IMAP client (aioimaplib) has no STARTTLS
+        raise SettingsError(
+            f"{path}: ack.imap_security moet ssl (poort 993) of none zijn, niet '{security}'"
+        )
     try:
         settings = AckSettings(
             base_url=base,

@@ -25,6 +25,7 @@ from kccdesk.service.agenda import AgendaService
 
 if TYPE_CHECKING:
     from kccdesk.core.settings import AckSettings, SmtpSettings
+    from kccdesk.duty.roster import DutyStatus
     from kccdesk.notes.delivery import Outcome
     from kccdesk.notes.mail import MailExtras
     from kccdesk.records import NoteRecord
@@ -170,13 +171,18 @@ class AckService(AgendaService):
         """Escalated urgent notes nobody acknowledged, oldest first, each with whom to call."""
         now = self.clock()
         found: list[Unacknowledged] = []
+        duty: dict[str, DutyStatus | None] = {}
         for note in self._db.unacknowledged():
             client = self.client(note.client) if self.has_client(note.client) else None
             if client is None:
                 continue
-            try:
-                status = self.duty(client.id, now)
-            except StorageError:
+            if client.id not in duty:  # one roster answer per client, however many notes
+                try:
+                    duty[client.id] = self.duty(client.id, now)
+                except StorageError:
+                    duty[client.id] = None
+            status = duty[client.id]
+            if status is None:
                 continue
             # whom to phone now: the addressee (or who stands in), else whoever is on duty
             person = (

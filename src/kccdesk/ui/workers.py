@@ -52,6 +52,8 @@ FAILED_ALERT_SECONDS = 12
 #: how long the alert of an urgent note nobody acknowledged stays (it stays counted in the
 #: header, and listed under Ctrl+G, until someone acts)
 UNACKED_ALERT_SECONDS = 60
+#: alerts of separate notes shown at once; more are said in one line
+UNACKED_ALERTS_AT_ONCE = 3
 
 
 class DeskWork(_AppBase):
@@ -196,12 +198,17 @@ class DeskWork(_AppBase):
         from kccdesk.ui.widgets.call_header import CallHeader
 
         self.unacked = message.notes
-        for waiting in message.notes:
-            key = (waiting.note.id, waiting.note.round)
-            if key in self._unacked_alerted:
-                continue
-            self._unacked_alerted.add(key)
+        fresh = [w for w in message.notes if (w.note.id, w.note.round) not in self._unacked_alerted]
+        self._unacked_alerted.update((w.note.id, w.note.round) for w in fresh)
+        for waiting in fresh[:UNACKED_ALERTS_AT_ONCE]:
             self.notify(waiting.alert, severity="error", timeout=UNACKED_ALERT_SECONDS)
+        if len(fresh) > UNACKED_ALERTS_AT_ONCE:  # a storm: one line for the rest (Ctrl+G)
+            more = len(fresh) - UNACKED_ALERTS_AT_ONCE
+            self.notify(
+                texts.UNACKED_MORE.format(count=more),
+                severity="error",
+                timeout=UNACKED_ALERT_SECONDS,
+            )
         for screen in self.screen_stack:
             for header in screen.query(CallHeader):
                 header.unacked_notes = len(message.notes)
