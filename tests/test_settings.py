@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kccdesk.core import locations
@@ -58,3 +60,33 @@ def test_bad_settings_are_refused_with_the_file_and_the_reason(text, fragment):
         load_settings()
     assert fragment in str(refused.value)
     assert str(locations.config_file()) in str(refused.value)
+
+
+def test_ack_settings_are_read_and_what_cannot_work_is_refused(monkeypatch):
+    write_config(
+        '[ack]\nbase_url = "https://kcc.example.nl/"\nimap_host = "imap.example.nl"\n'
+        'imap_user = "kcc@example.nl"\n'
+    )
+    monkeypatch.setenv("KCCDESK_IMAP_PASSWORD", "geheim")
+    ack = load_settings().ack
+    assert ack is not None and ack.base_url == "https://kcc.example.nl"  # no trailing /
+    assert (ack.imap_port, ack.imap_security, ack.imap_password) == (993, "ssl", "geheim")
+    assert ack.secret_path.name == "ack.key"
+    for table, says in [
+        ('base_url = "ftp://x"', "http(s)-adres"),
+        ('base_url = "https://x/?next=https://evil"', "zonder ? of #"),
+        ('base_url = "https://"', "http(s)-adres"),
+        ('imap_security = "starttls"', "ssl (poort 993) of none"),
+        ("link_days = 0", "link_days"),
+        ("link_days = 1000", "link_days"),
+        ("poll_seconds = 0", "poll_seconds"),
+        ('imap_port = "x"', "ongeldige ack-instelling"),
+        ("imap_port = 70000", "imap_port"),
+        ('password = "in een bestand"', "onbekende instelling 'ack.password'"),
+    ]:
+        write_config(f"[ack]\n{table}\n")
+        with pytest.raises(SettingsError, match=re.escape(says)):
+            load_settings()
+    write_config('ack = "x"\n')
+    with pytest.raises(SettingsError, match=r"\[ack\] moet een tabel zijn"):
+        load_settings()
