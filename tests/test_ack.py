@@ -512,3 +512,17 @@ def test_a_page_of_a_desk_without_secret_is_a_bad_link(demo_store):
     desk = warm_desk(demo_store, Clock(WEDNESDAY_2145))
     with pytest.raises(BadToken):
         desk.ack_page("x.y")
+
+
+def test_a_notes_trail_goes_with_it_after_the_retention_period(demo_store):
+    clock = Clock(WEDNESDAY_2145)
+    desk = warm_desk(demo_store, clock)
+    old = urgent_note(desk)
+    clock.move(minutes=10)
+    desk.escalate_due()
+    desk.acknowledge_at_desk(old.id, "Sanne")
+    clock.move(days=91)
+    kept = urgent_note(desk, message="Vandaag")
+    assert desk.purge_expired(90)["notes"] == 1
+    assert desk.trails([old.id, kept.id]) == {old.id: [], kept.id: desk.trails([kept.id])[kept.id]}
+    assert [e.kind for e in desk.trails([kept.id])[kept.id]] == ["saved"]

@@ -415,3 +415,28 @@ def test_only_the_team_lead_role_db_roles_made_is_a_team_lead(team, extra_login)
         assert real.actor.team_lead
     finally:
         _admin(f"DROP ROLE IF EXISTS {impostor}_team_lead")
+
+
+def test_an_agent_login_acknowledges_and_escalates_with_its_trail_and_nothing_else(
+    team, demo_clients
+):
+    """`kccdesk serve` and the desks run as agents: they may move a note's acknowledgement
+    and escalation on and write its trail — what the agent noted stays as it was."""
+    from datetime import timedelta
+
+    owner, as_login, agent, *_ = team
+    note = _a_note(owner, demo_clients)
+    store = as_login(agent)
+    assert store.escalate(note, NOW, person="hkaya", next_at=NOW + timedelta(minutes=10))
+    assert store.acknowledge(note.id, NOW, "hkaya", "link")
+    assert store.record_opened(note.id, NOW, "hkaya")
+    kinds = [e.kind for e in store.note_events([note.id])[note.id]]
+    assert kinds == ["saved", "escalated", "acked", "opened"]
+    with pytest.raises(StorageError, match="geweigerd"):
+        _sql(store, "UPDATE callback_note SET recipient = 'x' WHERE id = :id", id=note.id)
+    with pytest.raises(StorageError, match="geweigerd"):
+        _sql(store, "DELETE FROM note_event WHERE note_id = :id", id=note.id)
+    store.close()
+    stored = owner.note(note.id)
+    assert (stored.round, stored.send_to, stored.acked_by) == (1, "hkaya", "hkaya")
+    assert stored.recipient == "assistentie" and stored.message == "bel terug"

@@ -19,7 +19,7 @@ from kccdesk.records import NoteRecord
 from kccdesk.storage import tables
 from kccdesk.storage.base import StoreBase
 from kccdesk.storage.convert import note_record
-from kccdesk.storage.engine import bump_counter
+from kccdesk.storage.engine import bump_counter, release_idle
 
 _note = tables.callback_note
 _event = tables.note_event
@@ -156,7 +156,8 @@ class AckStore(StoreBase):
 
     def due_escalations(self, now: datetime, limit: int = 100) -> list[NoteRecord]:
         """Notes whose next escalation round is due and that nobody acknowledged, oldest
-        deadline first; never one whose mail is being handed over right now."""
+        deadline first; never one whose mail is being handed over right now. Asked on every
+        desk's beat: no connection is kept for it."""
 
         def read() -> list[NoteRecord]:
             query = (
@@ -173,7 +174,10 @@ class AckStore(StoreBase):
             with self._reading() as c:
                 return [note_record(r) for r in c.execute(query)]
 
-        return self._run(read)
+        try:
+            return self._run(read)
+        finally:
+            release_idle(self.engine, after=0)
 
     def escalate(
         self,
@@ -229,7 +233,7 @@ class AckStore(StoreBase):
 
     def unacknowledged(self, limit: int = 200) -> list[NoteRecord]:
         """Escalated notes nobody acknowledged yet, oldest first: on every desk until someone
-        acts."""
+        acts. Read on every desk's beat, like its presence: no connection is kept for it."""
 
         def read() -> list[NoteRecord]:
             query = (
@@ -241,4 +245,7 @@ class AckStore(StoreBase):
             with self._reading() as c:
                 return [note_record(r) for r in c.execute(query)]
 
-        return self._run(read)
+        try:
+            return self._run(read)
+        finally:
+            release_idle(self.engine, after=0)

@@ -325,6 +325,20 @@ class ReminderRow(SQLModel, table=True):
     note_uuid: str = mapped(__table__.c.note_uuid)
 
 
+class NoteEventRow(SQLModel, table=True):
+    """One step of a note's trail (kccdesk.ack.trail; storage/ack.py writes it in Core)."""
+
+    __table__ = tables.note_event
+    id: int | None = mapped(__table__.c.id)
+    note_id: int = mapped(__table__.c.note_id)
+    at: dt.datetime = mapped(__table__.c.at)
+    kind: str = mapped(__table__.c.kind)
+    who: str = mapped(__table__.c.who)
+    via: str = mapped(__table__.c.via)
+    detail: str = mapped(__table__.c.detail)
+    round: int = mapped(__table__.c.round)
+
+
 #: the roster kinds' tables, by kind name
 ROSTER_TABLES = {
     "shift": ShiftRow,
