@@ -337,12 +337,13 @@ STATUS = {
 }
 URGENT = "DRINGEND"
 # --- acknowledgement and escalation (kccdesk.ack) ----------------------------------------
-UNACKED_ALERT = "⚠ Dringend niet bevestigd: {client}, {minutes} min{who}"
+UNACKED_ALERT = "⚠ Dringend niet bevestigd: {client}, {waited}{who}"
 UNACKED_TITLE = "Dringend, niet bevestigd"
 UNACKED_MORE = "⚠ en nog {count} dringende notities niet bevestigd — Ctrl+G"
 UNACKED_COUNT = " ⚠ {count} dringend niet bevestigd — Ctrl+G "
 UNACKED_COUNT_SHORT = " ⚠ {count} onbevestigd (^G) "
 KEY_UNACKED = "Onbevestigd"
+KEY_ACKNOWLEDGE = "Gebeld, bevestigd"
 TIP_UNACKED = "Dringende notities die niemand bevestigde: bel en markeer 'gebeld, bevestigd'"
 UNACKED_NONE = "Alle dringende notities zijn bevestigd."
 UNACKED_HINT = "Bel de persoon; Enter = gebeld, bevestigd · Esc sluiten"

@@ -5,7 +5,7 @@ note's trail. `kccdesk serve`, the desks and the command line all come through h
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from kccdesk import texts
@@ -57,9 +57,16 @@ class Unacknowledged:
     call_phone: str
 
     @property
+    def waited(self) -> timedelta:
+        return timedelta(minutes=self.minutes)
+
+    @property
     def alert(self) -> str:
+        from kccdesk.core.when import duration_text
+
         who = f" — bel {self.call_name} {self.call_phone}".rstrip() if self.call_name else ""
-        return texts.UNACKED_ALERT.format(client=self.client_name, minutes=self.minutes, who=who)
+        waited = duration_text(timedelta(minutes=self.minutes))
+        return texts.UNACKED_ALERT.format(client=self.client_name, waited=waited, who=who)
 
 
 @dataclass(frozen=True)

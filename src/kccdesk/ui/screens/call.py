@@ -67,6 +67,7 @@ class CallScreen(Screen):
         "new_call",
         "switch_client",
         "resend",
+        "unacked",
         "toggle_roster",
         "toggle_scope",
         "focus_duty",
@@ -176,8 +177,16 @@ class CallScreen(Screen):
             tooltip=texts.TIP_REMIND,
             priority=True,
         ),
-        # Not priority: in the roster pane Ctrl+G stays its history.
-        Binding("ctrl+g", "unacked", texts.KEY_UNACKED, id="unacked", tooltip=texts.TIP_UNACKED),
+        # Priority, so Ctrl+G Enter in one burst acts on the list (in the roster pane Ctrl+G
+        # stays its history: action_unacked hands it over).
+        Binding(
+            "ctrl+g",
+            "unacked",
+            texts.KEY_UNACKED,
+            id="unacked",
+            tooltip=texts.TIP_UNACKED,
+            priority=True,
+        ),
         Binding("ctrl+r", "toggle_roster", show=False, priority=True),
         # Control-key twins for keyboards without easy F-keys; priority beats the Input's own.
         Binding("ctrl+f", "focus_search", show=False, priority=True),
@@ -691,6 +700,13 @@ class CallScreen(Screen):
     def action_unacked(self) -> None:
         """Ctrl+G: the urgent notes nobody acknowledged; Enter marks one "gebeld,
         bevestigd" after the agent phoned the person it names."""
+        pane = self.query_one(RosterPane)
+        if pane.has_focus_within:  # the pane's own Ctrl+G: the entry's history
+            pane.action_history()
+            return
+        self._after_typed(self._show_unacked)
+
+    def _show_unacked(self) -> None:
         from kccdesk.ui.screens.unacked import UnackedScreen
 
         waiting = app_of(self).unacked

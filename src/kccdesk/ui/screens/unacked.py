@@ -13,13 +13,21 @@ from textual.widgets import Static
 from textual.widgets.option_list import Option
 
 from kccdesk import texts
+from kccdesk.core.when import duration_text
 from kccdesk.service.ack import Unacknowledged
 from kccdesk.ui.access import app_of, desk_of
 from kccdesk.ui.plain import OptionList
+from kccdesk.ui.screens.typing_ahead import TypingAhead
 
 
-class UnackedScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "dismiss(None)", texts.KEY_CLOSE)]
+class UnackedScreen(TypingAhead, ModalScreen[None]):
+    """Keys typed right after Ctrl+G (Ctrl+G Enter in one burst) wait until the list is
+    there and has its first row chosen (TypingAhead), then act on it."""
+
+    BINDINGS = [
+        Binding("enter", "acknowledge", texts.KEY_ACKNOWLEDGE, priority=True),
+        Binding("escape", "dismiss(None)", texts.KEY_CLOSE),
+    ]
 
     def __init__(self, waiting: list[Unacknowledged]):
         super().__init__()
@@ -38,8 +46,12 @@ class UnackedScreen(ModalScreen[None]):
             note = waiting.note
             client = desk.client(note.client) if desk.has_client(note.client) else None
             zone = client.zone if client else None
-            line = Text(f"{note.created_at.astimezone(zone):%H:%M}  ", "dim")
-            line.append(f"{waiting.client_name}, {waiting.minutes} min", "bold")
+            saved = note.created_at.astimezone(zone)
+            today = desk.clock().astimezone(zone).date()
+            line = Text(
+                f"{saved:%H:%M}  " if saved.date() == today else f"{saved:%d-%m %H:%M}  ", "dim"
+            )
+            line.append(f"{waiting.client_name}, {duration_text(waiting.waited)}", "bold")
             if waiting.call_name:
                 line.append(f" — bel {waiting.call_name} {waiting.call_phone}".rstrip(), "bold red")
             name = client.person_name(note.recipient) if client else note.recipient
@@ -52,11 +64,18 @@ class UnackedScreen(ModalScreen[None]):
         options = self.query_one("#unacked-options", OptionList)
         options.highlighted = 0
         options.focus()
+        super().on_mount()
+
+    def action_acknowledge(self) -> None:
+        """Enter: the highlighted note is 'gebeld, bevestigd'."""
+        index = self.query_one("#unacked-options", OptionList).highlighted
+        if index is not None and 0 <= index < len(self.waiting):
+            self._acknowledge(self.waiting[index])
 
     @on(OptionList.OptionSelected, "#unacked-options")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        waiting = self.waiting[event.option_index]
-        self._acknowledge(waiting)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:  # a click on a row
+        if 0 <= event.option_index < len(self.waiting):
+            self._acknowledge(self.waiting[event.option_index])
 
     @work(thread=True, exclusive=True, group="acknowledge", exit_on_error=False)
     def _acknowledge(self, waiting: Unacknowledged) -> None:
