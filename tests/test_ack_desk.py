@@ -63,7 +63,6 @@ async def test_every_desk_alerts_an_unacknowledged_note_and_ctrl_g_marks_it_call
         for key in ("ctrl+g", "enter"):  # one burst, as a terminal delivers it: no waiting
             app.post_message(events.Key(key, "\r" if key == "enter" else None))
         await settle(pilot)
-        print("HELD", app._held_keys, app.screen, getattr(app.screen, "typing_ready", None), app.focused)
         await settle(pilot)
         assert not isinstance(app.screen, UnackedScreen)
         assert "onbevestigd" not in text_of(app, "#call-header")
