@@ -127,7 +127,9 @@ def test_an_acknowledged_note_escalates_no_further_and_leaves_the_desks(demo_sto
     note, events = desk.note_trail(note.id)
     assert (note.acked_by, note.ack_via) == ("Sanne", "desk")
     assert [e.kind for e in events] == ["saved", "escalated", "acked"]
-    assert events[-1].detail == "gebeld, bevestigd"
+    from kccdesk.ack.trail import event_text
+
+    assert event_text(events[-1]) == "bevestigd door Sanne via desk (gebeld)"
 
 
 def test_the_mail_of_each_round_carries_its_link_history_and_own_message_id(demo_store, tmp_path):
@@ -526,3 +528,43 @@ def test_a_notes_trail_goes_with_it_after_the_retention_period(demo_store):
     assert desk.purge_expired(90)["notes"] == 1
     assert desk.trails([old.id, kept.id]) == {old.id: [], kept.id: desk.trails([kept.id])[kept.id]}
     assert [e.kind for e in desk.trails([kept.id])[kept.id]] == ["saved"]
+
+
+def test_a_note_acknowledged_before_its_mail_went_is_mailed_for_the_record_only(
+    demo_store, tmp_path
+):
+    """No desk sent it (no [smtp]); an agent phoned and marked it; `serve` mails it later:
+    no 'niet bevestigd', no link asking for what is done."""
+    clock = Clock(WEDNESDAY_2145)
+    desk = warm_desk(demo_store, clock, ack_settings(tmp_path))
+    acked = urgent_note(desk)
+    never = urgent_note(desk, message="Lekkage")
+    clock.move(minutes=11)
+    desk.escalate_due()
+    desk.acknowledge_at_desk(acked.id, "Marieke")
+    clock.move(hours=3)  # past midnight: the next day
+    with Smtp() as smtp:
+        desk.deliver_due(smtp.settings)
+        mails = {m["Message-ID"]: m.get_content() for m in smtp.inbox.messages}
+    first = mails[f"<{acked.uuid}.1@kccdesk>"]
+    assert first.startswith("Al bevestigd door Marieke om 02-12 21:56; ter informatie.")
+    assert "niet bevestigd" not in first and "/a/" not in first
+    other = mails[f"<{never.uuid}.1@kccdesk>"]
+    assert other.startswith("Dringend en nog door niemand bevestigd, sinds 02-12 21:45.")
+    assert "e melding" not in other and "/a/" in other
+
+
+def test_the_desk_says_to_phone_whom_the_next_round_would_mail(demo_store):
+    """Round 4 of Warmtenet's order is the control room: at 09:30 on a weekday they are
+    on duty, and the alert names them — not anyone who happens to be on duty."""
+    clock = Clock(WEDNESDAY_2145)
+    desk = warm_desk(demo_store, clock)
+    note = urgent_note(desk)
+    for minutes in (10, 10, 10):
+        clock.move(minutes=minutes)
+        desk.escalate_due()
+    clock.move(hours=11, minutes=15)  # Thursday 09:30: Rik's night is over
+    [waiting] = desk.unacknowledged()
+    assert waiting.note.id == note.id and waiting.call_name == "Meldkamer Warmtenet"
+    assert "— bel Meldkamer Warmtenet 050 300 11 00" in waiting.alert
+    assert [e.kind for e in waiting.trail][-1] == "escalated"

@@ -90,3 +90,46 @@ def test_ack_settings_are_read_and_what_cannot_work_is_refused(monkeypatch):
     write_config('ack = "x"\n')
     with pytest.raises(SettingsError, match=r"\[ack\] moet een tabel zijn"):
         load_settings()
+
+
+def test_saving_the_agent_leaves_the_folder_of_the_config_as_it_is(tmp_path, monkeypatch):
+    """The config may live in the home folder or a shared one: saving the name makes only
+    the file the user's alone (the folder of someone's home is not made 0700)."""
+    import os
+
+    from kccdesk.core.settings import save_agent
+
+    monkeypatch.delenv("KCCDESK_AGENT")
+    for mode in (0o755, 0o1777):
+        folder = tmp_path / f"folder-{mode:o}"
+        folder.mkdir()
+        folder.chmod(mode)
+        monkeypatch.setenv("KCCDESK_CONFIG", str(folder / "config.toml"))
+        save_agent("Marieke")
+        assert (folder.stat().st_mode & 0o7777) == mode
+        assert (folder / "config.toml").stat().st_mode & 0o777 == 0o600
+        assert load_settings().agent == "Marieke"
+    fresh = tmp_path / "new" / "kccdesk"
+    monkeypatch.setenv("KCCDESK_CONFIG", str(fresh / "config.toml"))
+    save_agent("Anna")
+    assert fresh.stat().st_mode & 0o777 == 0o700
+    assert os.stat(fresh / "config.toml").st_mode & 0o777 == 0o600
+
+
+def test_the_secret_may_live_in_a_shared_folder_but_never_someone_elses_file(tmp_path):
+    import os
+
+    from kccdesk.core.secret import SecretProblem, load_secret
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    assert len(load_secret(shared / "ack.key", create=True)) == 32
+    assert (shared.stat().st_mode & 0o7777) == 0o1777
+    if os.geteuid() == 0:  # someone else put a file there first: refused, never used
+        planted = shared / "planted.key"
+        planted.write_text("00" * 32)
+        planted.chmod(0o600)
+        os.chown(planted, 65534, 65534)
+        with pytest.raises(SecretProblem, match="andere gebruiker"):
+            load_secret(planted, create=True)

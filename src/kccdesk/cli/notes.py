@@ -48,11 +48,15 @@ def add_parsers(sub) -> None:
     lst.add_argument("--json", action="store_true")
 
     show = notes.add_parser("show", help="een notitie met haar verloop (verstuurd, bevestigd, …)")
-    show.add_argument("id", type=bounded_number(1, 2**62), metavar="ID")
+    show.add_argument(
+        "id", type=bounded_number(1, 2**62), metavar="ID", help="nummer van de notitie"
+    )
     show.add_argument("--json", action="store_true")
     ack = notes.add_parser("ack", help="gebeld, bevestigd: de ontvanger heeft het gezien")
-    ack.add_argument("id", type=bounded_number(1, 2**62), metavar="ID")
-    ack.add_argument("--agent", default=None)
+    ack.add_argument(
+        "id", type=bounded_number(1, 2**62), metavar="ID", help="nummer van de notitie"
+    )
+    ack.add_argument("--agent", default=None, help="wie belde (standaard: uw naam)")
 
     p = sub.add_parser("send", help="verstuur de terugbelnotities die klaarstaan (één ronde)")
     p.add_argument("--json", action="store_true")
@@ -235,7 +239,7 @@ def cmd_escalate(args) -> int:
     else:
         for e in done:
             print(f"#{e.note}: ronde {e.round} → {e.person or 'alle desks'} ({e.why})")
-        print(f"{len(done)} notities geëscaleerd")
+        print(f"{len(done)} {'notitie' if len(done) == 1 else 'notities'} geëscaleerd")
     return 0
 
 
@@ -253,7 +257,7 @@ def cmd_send(args) -> int:
     else:
         for o in outcomes:
             print(f"#{o.note}: {o.result}{' — ' + o.detail if o.detail else ''}")
-        print(f"{len(outcomes)} notities behandeld")
+        print(f"{len(outcomes)} {'notitie' if len(outcomes) == 1 else 'notities'} behandeld")
     return 0
 
 

@@ -76,6 +76,11 @@ def _own(directory: Path, created: bool) -> None:
             f"map {directory} is van een andere gebruiker (uid {info.st_uid}); kccdesk bewaart "
             "er geen gegevens van bellers in — kies een eigen map (KCCDESK_DATA_DIR)"
         )
+    if not created and info.st_mode & stat.S_ISVTX and info.st_mode & 0o002:
+        raise UnsafeDirectory(
+            f"map {directory} is een gedeelde map (zoals /tmp): kccdesk bewaart er geen "
+            "gegevens van bellers in — kies een eigen map (bijv. KCCDESK_DATA_DIR=~/kccdesk)"
+        )
     if not created and info.st_mode & 0o022:
         raise UnsafeDirectory(
             f"map {directory} is beschrijfbaar voor anderen (rechten "

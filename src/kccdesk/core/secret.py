@@ -32,7 +32,11 @@ def load_secret(path: Path, create: bool = False) -> bytes:
             raise SecretProblem(
                 f"geheim {path} bestaat niet (kccdesk serve maakt het bij de eerste start)"
             ) from None
-    private_dir(path.parent)
+    # A folder of the administrator's (/etc/kccdesk, /var/lib/kccdesk) stays as it is: the
+    # file is made 0600 and read back only if it is this user's, 0600 and not a link, so a
+    # file someone else put there in advance is refused, never used.
+    if not path.parent.exists():
+        private_dir(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".ack-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="ascii") as handle:

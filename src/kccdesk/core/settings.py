@@ -302,7 +302,8 @@ def save_agent(name: str) -> None:
     line goes first: top-level keys precede any [table] in TOML; the rest stays as it was."""
     import json
 
-    from kccdesk.core.files import write_private_atomic
+    from kccdesk.core.errors import InputError
+    from kccdesk.core.files import private_dir, write_owner_only
 
     name = " ".join(name.split())
     if not name:
@@ -316,6 +317,10 @@ def save_agent(name: str) -> None:
     text = "\n".join([f"agent = {json.dumps(name, ensure_ascii=False)}", *kept]) + "\n"
     try:
         tomllib.loads(text)
-        write_private_atomic(path, text.encode("utf-8"))
-    except (tomllib.TOMLDecodeError, OSError) as exc:
+        # A folder made for the config is the user's alone; one that is there (the home
+        # folder, a shared one) is left as it is: only the file is made 0600.
+        if not path.parent.exists():
+            private_dir(path.parent)
+        write_owner_only(path, text.encode("utf-8"))
+    except (tomllib.TOMLDecodeError, OSError, InputError) as exc:
         raise SettingsError(f"{path}: naam niet bewaard: {exc}") from None

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from kccdesk import texts
 from kccdesk.ack.escalation import (
+    DESK,
     DUTY,
     RECIPIENT,
     next_due,
@@ -55,6 +56,8 @@ class Unacknowledged:
     call_person: str | None
     call_name: str
     call_phone: str
+    #: its trail so far (kccdesk.ack.trail), oldest first
+    trail: tuple[NoteEvent, ...] = ()
 
     @property
     def waited(self) -> timedelta:
@@ -80,6 +83,11 @@ class AckPage:
     @property
     def recipient_name(self) -> str:
         return self.client.person_name(self.claim.person)
+
+
+def _moment(moment: datetime, now: datetime) -> str:
+    """'23:04' today, '02-12 23:04' on another day."""
+    return f"{moment:%H:%M}" if moment.date() == now.date() else f"{moment:%d-%m %H:%M}"
 
 
 class AckService(AgendaService):
@@ -118,19 +126,27 @@ class AckService(AgendaService):
             ask += [texts.MAIL_ASK_LINK, link]
         if replies:
             ask.append(texts.MAIL_ASK_REPLY)
+        now = self.clock().astimezone(client.zone)
+        if note.acked_at is not None:  # taken on before its mail went: for the record only
+            who = client.person_name(note.acked_by) or note.acked_by
+            at = _moment(note.acked_at.astimezone(client.zone), now)
+            return MailExtras(history=(texts.MAIL_ALREADY_ACKED.format(who=who, at=at),))
         history: list[str] = []
         if note.round:
             events = self._db.note_events([note.id])[note.id]
             earlier = [e for e in events if e.kind == "sent" and e.round < note.round]
-            names = list(dict.fromkeys(client.person_name(e.who) for e in earlier))
-            since = (earlier[0].at if earlier else note.created_at).astimezone(client.zone)
-            history.append(
-                texts.MAIL_ROUND.format(
-                    number=note.round + 1,
-                    names=", ".join(names) or client.person_name(note.recipient),
-                    since=f"{since:%H:%M}",
+            if earlier:  # the mails that went before and what nobody said of them
+                names = list(dict.fromkeys(client.person_name(e.who) for e in earlier))
+                history.append(
+                    texts.MAIL_ROUND.format(
+                        number=len({e.round for e in earlier}) + 1,
+                        names=", ".join(names),
+                        since=_moment(earlier[0].at.astimezone(client.zone), now),
+                    )
                 )
-            )
+            else:  # never mailed before (the mail server was away, or no desk sent it)
+                saved = _moment(note.created_at.astimezone(client.zone), now)
+                history.append(texts.MAIL_NOT_ACKED_SINCE.format(since=saved))
             if note.addressed_to or note.addressee != note.recipient:
                 history.append(texts.MAIL_ROUND_FOR.format(name=client.person_name(note.recipient)))
         return MailExtras(ask=tuple(ask), history=tuple(history))
@@ -179,7 +195,9 @@ class AckService(AgendaService):
         now = self.clock()
         found: list[Unacknowledged] = []
         duty: dict[str, DutyStatus | None] = {}
-        for note in self._db.unacknowledged():
+        waiting = self._db.unacknowledged()
+        trails = self._db.note_events([n.id for n in waiting])
+        for note in waiting:
             client = self.client(note.client) if self.has_client(note.client) else None
             if client is None:
                 continue
@@ -191,12 +209,7 @@ class AckService(AgendaService):
             status = duty[client.id]
             if status is None:
                 continue
-            # whom to phone now: the addressee (or who stands in), else whoever is on duty
-            person = (
-                target_of(client, EscalationStep(1, RECIPIENT), note.addressee, status).person
-                or target_of(client, EscalationStep(1, DUTY), note.addressee, status).person
-                or note.addressee
-            )
+            person = self._whom_to_phone(client, note, status)
             known = client.person(person)
             phone = ""
             if known is not None and known.phone:
@@ -211,15 +224,34 @@ class AckService(AgendaService):
                     person,
                     client.person_name(person),
                     phone,
+                    tuple(trails.get(note.id, ())),
                 )
             )
         return found
+
+    def _whom_to_phone(self, client: Client, note: NoteRecord, status: DutyStatus) -> str:
+        """Whom an agent phones now: who the order's next round would mail (decided now),
+        else the addressee or who stands in, else whoever of their department is on duty,
+        else anyone on duty, else the addressee after all."""
+        order = order_of(client, client.call_type(note.call_type))
+        step = step_at(order, note.round)
+        candidates = [step] if step is not None and step.to != DESK else []
+        candidates.append(EscalationStep(1, RECIPIENT))
+        addressee = client.person(note.addressee)
+        if addressee is not None and addressee.department:
+            candidates.append(EscalationStep(1, f"{DUTY}:{addressee.department}"))
+        candidates.append(EscalationStep(1, DUTY))
+        for candidate in candidates:
+            person = target_of(client, candidate, note.addressee, status).person
+            if person is not None:
+                return person
+        return note.addressee
 
     def acknowledge_at_desk(self, note_id: int, agent: str = "") -> bool:
         """An agent phoned the person and they confirmed ("gebeld, bevestigd"). False when
         someone acknowledged it already."""
         by = self.actor.author(agent) or self.actor.user
-        return self._db.acknowledge(note_id, self.clock(), by, "desk", texts.ACKED_AT_DESK)
+        return self._db.acknowledge(note_id, self.clock(), by, "desk")
 
     # --- the link's page ---------------------------------------------------------------
 

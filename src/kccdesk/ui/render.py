@@ -350,7 +350,7 @@ def notes_panel(
     and sent, their trail (opened, acknowledged, escalated); without mail set up, says so
     first."""
     text = Text()
-    if not mail:
+    if not mail and any(n.status == "queued" for n in notes):
         text.append(texts.MAIL_NOT_SET_UP + "\n", "bold yellow")
     if not notes:
         text.append(texts.NO_NOTES, style="italic dim")

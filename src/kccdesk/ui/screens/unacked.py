@@ -13,6 +13,7 @@ from textual.widgets import Static
 from textual.widgets.option_list import Option
 
 from kccdesk import texts
+from kccdesk.ack.trail import event_text
 from kccdesk.core.when import duration_text
 from kccdesk.service.ack import Unacknowledged
 from kccdesk.ui.access import app_of, desk_of
@@ -57,6 +58,10 @@ class UnackedScreen(TypingAhead, ModalScreen[None]):
             name = client.person_name(note.recipient) if client else note.recipient
             line.append(f"\n   {note.caller_name} voor {name}: ", "")
             line.append(note.message[:80] + ("…" if len(note.message) > 80 else ""), "dim")
+            names = {p.id: p.name for p in client.people} if client else {}
+            for event in waiting.trail[-3:]:  # what happened to it last
+                at = event.at.astimezone(zone)
+                line.append(f"\n   {at:%H:%M} {event_text(event, names)}", "dim italic")
             options.append(Option(line, id=str(note.id)))
         return options
 
