@@ -776,7 +776,7 @@ DRAFT_NO_NAME = "(geen naam)"
 
 # --- the board (kccdesk.board): unfinished work across every client ---------------------------
 
-BOARD_TITLE = "Bord — openstaand werk, alle clients"
+BOARD_TITLE = "Bord — openstaand werk, alle klanten"
 BOARD_OPEN = "Openstaand — meest dringend en oudste eerst"
 BOARD_FAILED = "Notitie voor {name} van {caller} niet afgeleverd: {reason}"
 BOARD_REMINDER = "Terug van {agent}: {text}"
@@ -806,7 +806,7 @@ KEY_REMINDER_DONE = "Herinnering af"
 BOARD_ONLY_REMINDERS = (
     "Ctrl+X rondt een herinnering af; dit item verdwijnt vanzelf als het opgelost is (Enter)"
 )
-TIP_BOARD = "Openstaand werk van alle clients: gaten, mislukte notities, herinneringen"
+TIP_BOARD = "Openstaand werk van alle klanten: gaten, mislukte notities, herinneringen"
 KEY_REMIND = "Terugleggen"
 TIP_REMIND = "Leg deze notitie of taak weg tot een tijd; ze komt dan terug op uw desk en het bord"
 REMIND_TITLE = "Terugleggen tot…"
