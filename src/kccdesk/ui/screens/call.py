@@ -178,7 +178,7 @@ class CallScreen(Screen):
             priority=True,
         ),
         # Priority, so Ctrl+G Enter in one burst acts on the list (in the roster pane Ctrl+G
-        # stays its history: action_unacked hands it over).
+        # stays its history: check_action gives the key to the pane there).
         Binding(
             "ctrl+g",
             "unacked",
@@ -657,7 +657,15 @@ class CallScreen(Screen):
             return self.desk.actor.team_lead
         if action == "board":  # shift and team leads: the work of the whole team
             return self.desk.actor.shift_lead or self.desk.actor.team_lead
+        if action == "unacked":  # in the roster pane Ctrl+G is the entry's history
+            return not self._roster_focused()
         return True
+
+    def _roster_focused(self) -> bool:
+        try:
+            return self.query_one(RosterPane).has_focus_within
+        except Exception:  # not composed yet
+            return False
 
     def action_answer(self) -> None:
         """Ctrl+O: answer the ringing call, or during a call the waiting one (on hold: the
@@ -700,10 +708,6 @@ class CallScreen(Screen):
     def action_unacked(self) -> None:
         """Ctrl+G: the urgent notes nobody acknowledged; Enter marks one "gebeld,
         bevestigd" after the agent phoned the person it names."""
-        pane = self.query_one(RosterPane)
-        if pane.has_focus_within:  # the pane's own Ctrl+G: the entry's history
-            pane.action_history()
-            return
         self._after_typed(self._show_unacked)
 
     def _show_unacked(self) -> None:
