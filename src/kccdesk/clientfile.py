@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from kccdesk.ack.escalation import MAX_STEPS, step_problem
+from kccdesk.ack.escalation import MAX_MINUTES, MAX_STEPS, step_problem
 from kccdesk.calltypes.answers import check_answer
 from kccdesk.clients.dialing import normalise
 from kccdesk.clients.model import (
@@ -514,11 +514,14 @@ def _type_field(t: dict[str, Any], country: str) -> TypeField:
 def read_escalation_step(t: dict[str, Any]) -> EscalationStep:
     """One `[[escalation]]` step's fields (what its target means is checked with the client)."""
     r = _Reader(t, "escalation", ("after_minutes", "to", "rounds"))
-    if "after_minutes" not in t:
+    minutes = t.get("after_minutes")
+    if minutes is None:
         raise ValueError("veld 'after_minutes' ontbreekt")
-    return EscalationStep(
-        r.count("after_minutes", 10), r.text("to", required=True).strip(), r.count("rounds", 1)
-    )
+    if isinstance(minutes, bool) or not isinstance(minutes, int):
+        raise ValueError("veld 'after_minutes' moet een geheel getal zijn")
+    if not 1 <= minutes <= MAX_MINUTES:  # checked here too: a database integer holds it
+        raise ValueError(f"after_minutes moet tussen 1 en {MAX_MINUTES} liggen")
+    return EscalationStep(minutes, r.text("to", required=True).strip(), r.count("rounds", 1))
 
 
 def _type_route(t: dict[str, Any]) -> Route:

@@ -77,9 +77,12 @@ def read_token(token: str) -> tuple[int, int, str]:
     body = token.split(".", 1)[0]
     try:
         note, expires, person = _unb64(body).decode("utf-8").split(":", 2)
-        return int(note), int(expires), person
+        note_id, until = int(note), int(expires)
     except (ValueError, UnicodeDecodeError):
         raise BadToken("onleesbaar token") from None
+    if not (0 < note_id < 2**62 and 0 <= until <= LAST_SECOND):  # what a database holds
+        raise BadToken("onleesbaar token")
+    return note_id, until, person
 
 
 def check_token(secret: bytes, token: str, note_uuid: str, now: datetime) -> Claim:

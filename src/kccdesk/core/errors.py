@@ -13,6 +13,12 @@ class StorageError(Exception):
     """The database could not do what was asked; str() is a message for the user."""
 
 
+class DatabaseReplaced(StorageError):
+    """The SQLite file was moved, replaced or deleted under a running process: nothing more
+    can be written safely; a long-running process (`kccdesk serve`) stops so it is started
+    again on the file that is there now."""
+
+
 #: how a refusal begins when the schema is older and only its owner may upgrade it
 AWAITING_OWNER = "database wordt bijgewerkt door de beheerder"
 

@@ -4,6 +4,7 @@ note's trail. `kccdesk serve`, the desks and the command line all come through h
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -261,16 +262,21 @@ class AckService(AgendaService):
         if self._ack_secret is None:
             raise BadToken("geen geheim: [ack] base_url ontbreekt")
         note_id, _, _ = read_token(token)
-        try:
-            note = self._db.note(note_id)
-        except StorageError:
-            raise BadToken("onbekende notitie") from None
+        note = self._db.note_or_none(note_id)  # a database away raises StorageError
+        if note is None:
+            raise BadToken("onbekende notitie")
         claim = check_token(self._ack_secret, token, note.uuid, self.clock())
         if not self.has_client(note.client):
             raise BadToken("klant bestaat niet meer")
         if opened and note.acked_at is None:
-            self._db.record_opened(note.id, self.clock(), claim.person)
+            # the page shows what it can even when the trail cannot be written just now
+            with contextlib.suppress(StorageError):
+                self._db.record_opened(note.id, self.clock(), claim.person)
         return AckPage(note, self.client(note.client), claim)
+
+    def check_database(self) -> None:
+        """Raises StorageError when the database cannot be reached (`serve`'s /healthz)."""
+        self._db.ping()
 
     def acknowledge_by_link(self, token: str) -> AckPage:
         """The page's button: the note is acknowledged by the link's recipient (once; a
@@ -278,7 +284,7 @@ class AckService(AgendaService):
         page = self.ack_page(token, opened=False)
         if page.note.acked_at is None:
             self._db.acknowledge(page.note.id, self.clock(), page.claim.person, "link")
-        return AckPage(self._db.note(page.note.id), page.client, page.claim)
+        return AckPage(self._db.note_or_none(page.note.id) or page.note, page.client, page.claim)
 
     # --- replies -----------------------------------------------------------------------
 

@@ -65,6 +65,27 @@ def add_event_for_addressee(
 
 
 class AckStore(StoreBase):
+    def note_or_none(self, note_id: int) -> NoteRecord | None:
+        """The note, or None when there is none with that id (a database that cannot be read
+        raises StorageError: that is not the same as no such note)."""
+
+        def read() -> NoteRecord | None:
+            with self._reading() as c:
+                row = c.execute(select(_note).where(_note.c.id == note_id)).first()
+                return note_record(row) if row is not None else None
+
+        return self._run(read)
+
+    def ping(self) -> None:
+        """One round trip to the database (`serve`'s /healthz); raises StorageError."""
+        from sqlalchemy import text
+
+        def read() -> None:
+            with self._reading() as c:
+                c.execute(text("SELECT 1"))
+
+        self._run(read)
+
     def note_by_uuid(self, uuid: str) -> NoteRecord | None:
         def read() -> NoteRecord | None:
             with self._reading() as c:

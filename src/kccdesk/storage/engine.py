@@ -114,7 +114,7 @@ def _stay_with_the_file(engine: Engine, path: str) -> None:
     the old file's -wal there. The desk says so instead and writes nothing anywhere."""
     import os
 
-    from kccdesk.core.errors import StorageError
+    from kccdesk.core.errors import DatabaseReplaced
 
     def identity() -> tuple[int, int] | None:
         try:
@@ -127,7 +127,7 @@ def _stay_with_the_file(engine: Engine, path: str) -> None:
 
     def check(*_args) -> None:
         if identity() != opened:
-            raise StorageError(
+            raise DatabaseReplaced(
                 f"databasebestand {path} is verplaatst, vervangen of verwijderd terwijl de "
                 "desk liep; er is niets opgeslagen — sluit de desk en start opnieuw "
                 "(een notitie in bewerking blijft als concept bewaard)"
