@@ -288,17 +288,18 @@ def test_opening_the_link_shows_the_note_and_never_acknowledges_it(served):
 
 
 def test_only_the_pages_own_form_acknowledges_once(served):
-    desk, note, _web, link = served
+    desk, note, web, link = served
     browser = Browser()
     _, _, page = browser.get(link)
     key = csrf_of(page)
-    stranger = Browser()  # no cookie of the page: a form posted from elsewhere
-    assert stranger.post(link, f"csrf={key}".encode())[0] == 403
+    assert Browser().post(link, b"")[0] == 403  # a POST without the page (a scanner)
     assert browser.post(link, b"csrf=wrong")[0] == 403
-    evil = {"Origin": "https://evil.example"}
-    assert browser.post(link, f"csrf={key}".encode(), evil)[0] == 403
+    for elsewhere in ("https://evil.example", "null"):
+        assert browser.post(link, f"csrf={key}".encode(), {"Origin": elsewhere})[0] == 403
+    assert browser.post(link, b"&".join([b"a=1"] * 50))[0] == 403  # too many fields: no 500
     assert desk.note_trail(note.id)[0].acked_at is None
-    status, headers, done = browser.post(link, f"csrf={key}".encode())
+    own = {"Origin": web.url("")}
+    status, headers, done = browser.post(link, f"csrf={key}".encode(), own)
     assert status == 200 and "Location" not in headers
     assert "Bevestigd door Erik Mulder" in done and "<form" not in done
     acked = desk.note_trail(note.id)[0]
@@ -325,11 +326,48 @@ def test_a_link_shows_only_its_own_note_and_bad_links_are_slowed_down(served, ca
     assert browser.post(web.url("/a/x"), b"x" * 10_000)[0] in (403, 413)
     for _ in range(20):
         browser.get(web.url(f"/a/{body}.{'C' * 22}"))
-    status, headers, _ = browser.get(link)
-    assert status == 429 and "Retry-After" in headers  # even a good link, from this address
+    status, headers, _ = browser.get(web.url(f"/a/{body}.{'E' * 22}"))
+    assert status == 429 and "Retry-After" in headers
     secret = load_secret(desk._ack.secret_path)
     logged = caplog.text
     assert secret.hex() not in logged and token not in logged and signature not in logged
+
+
+def test_two_links_opened_one_after_the_other_each_acknowledge(served):
+    """From a webmail: the first note's page, then the second's, then the first's button."""
+    desk, note, _web, link = served
+    other = urgent_note(desk, message="Lekkage")
+    browser = Browser()
+    first = csrf_of(browser.get(link)[2])
+    second_link = desk.ack_link(other)
+    second = csrf_of(browser.get(second_link)[2])
+    assert browser.post(link, f"csrf={first}".encode())[0] == 200
+    assert browser.post(second_link, f"csrf={second}".encode())[0] == 200
+    assert browser.post(second_link, f"csrf={first}".encode())[0] == 403  # another page's
+    assert desk.note_trail(note.id)[0].acked_at and desk.note_trail(other.id)[0].acked_at
+
+
+def test_no_redirect_and_no_traceback_whatever_is_asked(served):
+    _desk, _note, web, link = served
+    browser = Browser()
+    status, headers, _ = browser.get(link + "/")
+    assert status == 404 and "Location" not in headers
+    huge = "OTk5OTk5OTk5OTk5OTk5OTk5OTk6MTpyYm9z." + "A" * 22
+    assert browser.get(web.url(f"/a/{huge}"))[0] == 404
+    for method in ("PUT", "DELETE", "OPTIONS"):
+        request = urllib.request.Request(link, method=method)
+        assert browser._open(request)[0] == 404
+    assert browser.get(web.url("/healthz"))[0] == 200
+
+
+def test_a_good_link_still_works_from_an_address_that_tried_bad_ones(served):
+    _desk, _note, web, link = served
+    browser = Browser()
+    body = link.rsplit("/", 1)[1].split(".")[0]
+    for _ in range(25):
+        browser.get(web.url(f"/a/{body}.{'C' * 22}"))
+    assert browser.get(web.url(f"/a/{body}.{'D' * 22}"))[0] == 429
+    assert browser.get(link)[0] == 200  # a shared office address is not locked out
 
 
 def test_a_post_larger_than_a_form_is_refused(served):

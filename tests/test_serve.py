@@ -170,3 +170,25 @@ def test_serve_stops_cleanly_on_a_signal(tmp_path, sqlite_url, demo_store, signa
     assert process.returncode == 0, log
     assert "Traceback" not in log
     assert os.stat(tmp_path / "ack.key").st_mode & 0o777 == 0o600
+
+
+def test_serve_stops_to_be_restarted_when_its_database_file_is_replaced(
+    tmp_path, sqlite_url, demo_store
+):
+    """A backup copied over the file (or the file removed) under a running serve: it says
+    so and exits 3, so systemd's Restart= starts it again on the file that is there now."""
+    import shutil
+
+    port = free_port()
+    write_config(tmp_path, free_port(), port)
+    process = serve(tmp_path, sqlite_url, port, WEDNESDAY_2145)
+    try:
+        wait_for(lambda: healthy(port))
+        path = sqlite_url.removeprefix("sqlite:///")
+        shutil.copy(path, path + ".kopie")
+        os.replace(path + ".kopie", path)
+        log = process.communicate(timeout=30)[1]
+    finally:
+        stop(process)
+    assert process.returncode == 3, log
+    assert "is verplaatst, vervangen of verwijderd" in log and "Traceback" not in log

@@ -19,6 +19,8 @@ from kccdesk.core.settings import AckSettings
 log = logging.getLogger("kccdesk.serve")
 #: IDLE is renewed before servers drop it (RFC 2177: at most 29 minutes)
 IDLE_RENEW = 25 * 60.0
+#: seconds one reply may take to be read and recorded
+HANDLE_AT_MOST = 30.0
 #: pauses after a failed connection, then the last one again
 RECONNECT = (1.0, 5.0, 15.0, 60.0)
 _SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
@@ -105,7 +107,13 @@ async def _read_unread(imap: Any, handle: Callable[[bytes], object]) -> None:
             raise MailboxError(f"antwoord {uid} niet te lezen")
         # the mail is the one literal of the answer (aioimaplib gives it as a bytearray)
         raw = next((x for x in fetched.lines if isinstance(x, bytearray)), b"")
-        handle(bytes(raw))  # raises: the mail stays unread and is read again next time
+        # In a thread, bounded: the connection keeps its IDLE and its answers meanwhile. A
+        # failure or a handling that takes too long leaves the mail unread, for next time.
+        try:
+            await asyncio.wait_for(asyncio.to_thread(handle, bytes(raw)), HANDLE_AT_MOST)
+        except TimeoutError:
+            log.warning("antwoord %s: verwerken duurde te lang; volgende keer opnieuw", uid)
+            continue
         await imap.uid("store", uid, "+FLAGS", r"(\Seen)")
 
 

@@ -100,10 +100,10 @@ def check_token(secret: bytes, token: str, note_uuid: str, now: datetime) -> Cla
     return Claim(note_id, person, until)
 
 
-def form_key(secret: bytes, token: str, nonce: str) -> str:
-    """The page form's CSRF field: bound to the page's token and the visitor's cookie nonce,
-    so a form posted from elsewhere (without that cookie) is refused."""
-    message = f"kccdesk-csrf-v1|{token}|{nonce}".encode()
+def form_key(secret: bytes, token: str) -> str:
+    """The page form's key: what only the page of this token shows, so a POST made without
+    having the page (a scanner, a form of another site that knows no token) is refused."""
+    message = f"kccdesk-form-v1|{token}".encode()
     return _b64(hmac.new(secret, message, hashlib.sha256).digest()[:_SIGNATURE])
 
 

@@ -82,10 +82,16 @@ def cmd_serve(args) -> int:
         raise CliError(str(exc)) from None
     web, worker, mailbox = desks
     stop = threading.Event()
+    fatal: list[str] = []
+    running: dict[str, object] = {}  # the server, for the page that finds the file replaced
+    server = _server(
+        web, ack, host, port, lambda why: _give_up(why, fatal, running["server"], stop)
+    )
+    running["server"] = server
     threads = [
         threading.Thread(
             target=_work,
-            args=(worker, settings, not args.no_outbox, args.every, stop),
+            args=(worker, settings, not args.no_outbox, args.every, stop, fatal, server),
             daemon=True,
         )
     ]
@@ -94,21 +100,31 @@ def cmd_serve(args) -> int:
     for thread in threads:
         thread.start()
     try:
-        _run_web(web, ack, host, port)
+        log.info("pagina's op http://%s:%d (buiten: %s)", host, port, ack.base_url)
+        server.run()
     finally:
         stop.set()
         for thread in threads:
             thread.join(timeout=15)
+    if fatal:
+        print(f"kccdesk serve: gestopt: {fatal[0]}", file=sys.stderr)
+        return EXIT_RESTART
     return 0
 
 
-def _run_web(desk, ack, host: str, port: int) -> None:
+#: the exit status after the database file was replaced: start again (systemd restarts it)
+EXIT_RESTART = 3
+
+
+def _server(desk, ack, host: str, port: int, on_fatal):
+    import signal
+
     import uvicorn
 
     from kccdesk.core.secret import load_secret
     from kccdesk.web.app import create_app
 
-    app = create_app(desk, load_secret(ack.secret_path), ack.base_url)
+    app = create_app(desk, load_secret(ack.secret_path), ack.base_url, on_fatal)
     config = uvicorn.Config(
         app,
         host=host,
@@ -119,19 +135,35 @@ def _run_web(desk, ack, host: str, port: int) -> None:
         forwarded_allow_ips="127.0.0.1",  # the reverse proxy on this machine says who asked
         server_header=False,
         timeout_graceful_shutdown=5,
+        # A page is one small request: idle or half-sent connections are not kept, and past
+        # this many at once a visitor gets 503 instead of the process running out of files
+        # (the reverse proxy in front shields the rest; see README).
+        timeout_keep_alive=5,
+        limit_concurrency=200,
     )
-    log.info("pagina's op http://%s:%d (buiten: %s)", host, port, ack.base_url)
     # uvicorn stops on SIGTERM/SIGINT and then raises the signal again for the handler that
     # was there before: a quiet one lets `serve` finish its round and stop its threads.
-    import signal
-
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, lambda *_: None)
-    uvicorn.Server(config).run()
+    return uvicorn.Server(config)
 
 
-def _work(desk, settings, outbox: bool, every: float, stop: threading.Event) -> None:
+def _give_up(why: str, fatal: list[str], server, stop: threading.Event) -> None:
+    """The database file was replaced: nothing more is written; the process stops with
+    EXIT_RESTART, so whatever runs it starts it again on the file that is there now."""
+    if not fatal:
+        fatal.append(why)
+        log.error("gestopt: %s", why)
+    stop.set()
+    server.should_exit = True
+
+
+def _work(
+    desk, settings, outbox: bool, every: float, stop: threading.Event, fatal: list[str], server
+) -> None:
     """Escalate what is due, then send what is queued (escalated rounds too), `every` s."""
+    from kccdesk.core.errors import DatabaseReplaced
+
     while not stop.is_set():
         try:
             for done in desk.escalate_due():
@@ -145,6 +177,9 @@ def _work(desk, settings, outbox: bool, every: float, stop: threading.Event) -> 
             if outbox and settings.smtp is not None:
                 for outcome in desk.deliver_due(settings.smtp):
                     log.info("notitie %s: %s %s", outcome.note, outcome.result, outcome.detail)
+        except DatabaseReplaced as exc:
+            _give_up(str(exc), fatal, server, stop)
+            return
         except Exception as exc:  # the database away a moment: the next tick tries again
             log.warning("escalatie/outbox: %s", str(exc).splitlines()[0] if str(exc) else exc)
         _poll(stop, every)

@@ -1,12 +1,13 @@
 """The ASGI app of `kccdesk serve`: GET /a/<token> shows the note and never acknowledges it
 (mail scanners such as Safe Links fetch every link in a mail); only the POST of the page's
-own form does, with a CSRF key bound to the token and to a cookie the page set. A visitor
-who presents bad tokens is slowed down per address; the token never reaches a log."""
+own form does, with the form's key (an HMAC of the token: only the page has it) and, where
+the browser says where the form came from, from this site. No cookie: two links opened
+from a webmail each work. A visitor who presents bad links is refused per address after a
+while; the token never reaches a log."""
 
 from __future__ import annotations
 
 import logging
-import secrets
 import threading
 import time
 from collections import OrderedDict, deque
@@ -14,17 +15,17 @@ from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from kccdesk.ack.tokens import BadToken, form_key, same_key
-from kccdesk.core.errors import StorageError
+from kccdesk.core.errors import DatabaseReplaced, StorageError
 from kccdesk.service.desk import Desk
 from kccdesk.web.page import HEADERS, note_page, refusal_page
 
 log = logging.getLogger("kccdesk.serve")
-COOKIE = "kccdesk_ack"
 #: a form post is a few dozen bytes
 MAX_BODY = 4096
 #: bad tokens or forms per address in FAILURE_WINDOW before it is refused for a while
@@ -61,44 +62,47 @@ class FailureLimit:
                 self._seen.popitem(last=False)
 
 
-def create_app(desk: Desk, secret: bytes, base_url: str) -> Starlette:
-    """The app on one desk (the service): its calls are made one at a time."""
-    lock = threading.Lock()
+def create_app(
+    desk: Desk, secret: bytes, base_url: str, on_fatal: Callable[[str], None] | None = None
+) -> Starlette:
+    """The app on one desk (the service). `on_fatal`: called when the database file was
+    replaced under the process (`serve` then stops, to be started again on it)."""
     limit = FailureLimit()
-    secure = base_url.startswith("https://")
     own_origin = _origin(base_url)
 
     def guarded(action: Callable[[], Response], address: str) -> Response:
-        if limit.blocked(address):
-            return _html(refusal_page(429), 429, {"Retry-After": str(int(FAILURE_WINDOW))})
+        """Run a page's action: a bad link is counted against its address, and refused
+        outright once that address has tried too many — a good link still works from it
+        (a shared office address must not lock out everyone behind it)."""
+        blocked = limit.blocked(address)
         try:
-            with lock:
-                return action()
+            return action()
         except BadToken as exc:
+            if blocked:
+                return _html(refusal_page(429), 429, {"Retry-After": str(int(FAILURE_WINDOW))})
             limit.failed(address)
-            log.info("slechte link van %s: %s", address, exc)  # the reason, not the token
+            log.info("slechte link van %s: %s", _shown(address), exc)  # never the token
             return _html(refusal_page(404), 404)
+        except DatabaseReplaced as exc:
+            log.error("database: %s", exc)
+            if on_fatal is not None:
+                on_fatal(str(exc))
+            return _html(refusal_page(503), 503)
         except StorageError as exc:
             log.warning("database: %s", exc)
             return _html(refusal_page(503), 503)
+        except Exception as exc:  # anything else: one line, never a traceback to the visitor
+            log.error("fout bij een pagina: %s", type(exc).__name__)
+            return _html(refusal_page(500), 500)
 
     def show(request: Request) -> Response:
         token = request.path_params["token"]
         address = request.client.host if request.client else "?"
-        nonce = request.cookies.get(COOKIE, "")
-        fresh = not (16 <= len(nonce) <= 64 and nonce.isascii())
-        if fresh:
-            nonce = secrets.token_urlsafe(24)
 
         def action() -> Response:
             page = desk.ack_page(token)
             log.info("geopend: notitie %s (%s)", page.note.id, page.claim.person)
-            response = _html(note_page(page, form_key(secret, token, nonce)))
-            if fresh:
-                response.set_cookie(
-                    COOKIE, nonce, httponly=True, samesite="strict", secure=secure, path="/a/"
-                )
-            return response
+            return _html(note_page(page, form_key(secret, token)))
 
         return guarded(action, address)
 
@@ -108,14 +112,18 @@ def create_app(desk: Desk, secret: bytes, base_url: str) -> Starlette:
         body = await _small_body(request)
         if body is None:
             return _html(refusal_page(413), 413)
-        fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=5)
+        try:
+            fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=5)
+        except ValueError:  # more fields than a form of ours has
+            fields = {}
         given = (fields.get("csrf") or [""])[0]
-        nonce = request.cookies.get(COOKIE, "")
+        # A browser says where a form came from; it must be this page's own site ("null"
+        # and any other site are refused; a client that sends none is judged by the key).
         origin = request.headers.get("origin")
-        same_site = origin is None or origin in (own_origin, _request_origin(request))
-        if not nonce or not same_site or not same_key(given, form_key(secret, token, nonce)):
-            limit.failed(address)
-            log.info("formulier geweigerd van %s", address)
+        if (origin is not None and origin != own_origin) or not same_key(
+            given, form_key(secret, token)
+        ):
+            log.info("formulier geweigerd van %s", _shown(address))
             return _html(refusal_page(403), 403)
 
         def action() -> Response:
@@ -123,17 +131,19 @@ def create_app(desk: Desk, secret: bytes, base_url: str) -> Starlette:
             log.info("bevestigd: notitie %s door %s via link", page.note.id, page.claim.person)
             return _html(note_page(page, just_now=True))
 
-        from starlette.concurrency import run_in_threadpool
-
         return await run_in_threadpool(guarded, action, address)
 
     def health(_: Request) -> Response:
+        try:
+            desk.check_database()
+        except StorageError:
+            return PlainTextResponse("database niet bereikbaar", 503, headers=HEADERS)
         return PlainTextResponse("ok", headers=HEADERS)
 
     def not_found(request: Request, exc: Exception) -> Response:
         return _html(refusal_page(404), 404)
 
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/a/{token}", show, methods=["GET"]),
             Route("/a/{token}", confirm, methods=["POST"]),
@@ -141,6 +151,14 @@ def create_app(desk: Desk, secret: bytes, base_url: str) -> Starlette:
         ],
         exception_handlers={404: not_found, 405: not_found},
     )
+    # No redirect at all: "/a/<token>/" is a bad link, not a Location built from Host.
+    app.router.redirect_slashes = False
+    return app
+
+
+def _shown(address: str) -> str:
+    """An address as the log shows it: printable, at most 60 characters."""
+    return "".join(ch for ch in address if ch.isprintable())[:60]
 
 
 async def _small_body(request: Request) -> bytes | None:

@@ -100,6 +100,7 @@ def refusal_page(status: int) -> str:
             "Te veel ongeldige pogingen vanaf dit adres. Probeer het over enkele minuten opnieuw.",
         ),
         413: ("Te groot", "Dit verzoek is te groot."),
+        500: ("Fout", "Er ging iets mis. Probeer het zo opnieuw of bel de meldkamer."),
         503: ("Even niet", "De gegevens zijn even niet bereikbaar. Probeer het zo opnieuw."),
     }
     title, text = texts.get(status, ("Fout", "Er ging iets mis."))
