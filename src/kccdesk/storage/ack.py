@@ -180,18 +180,23 @@ class AckStore(StoreBase):
         deadline first; never one whose mail is being handed over right now. Asked on every
         desk's beat: no connection is kept for it."""
 
-        def read() -> list[NoteRecord]:
-            query = (
-                select(_note)
-                .where(
-                    _note.c.escalate_at <= now,
-                    _note.c.acked_at.is_(None),
-                    _note.c.status != "sending",
-                    _note.c.status != "replaced",
-                )
-                .order_by(_note.c.escalate_at, _note.c.id)
-                .limit(limit)
+        return self._beat_read(
+            select(_note)
+            .where(
+                _note.c.escalate_at <= now,
+                _note.c.acked_at.is_(None),
+                _note.c.status != "sending",
+                _note.c.status != "replaced",
             )
+            .order_by(_note.c.escalate_at, _note.c.id)
+            .limit(limit)
+        )
+
+    def _beat_read(self, query) -> list[NoteRecord]:
+        """Notes of a query asked on every desk's beat: its connection is not kept (an idle
+        desk holds only its change feed)."""
+
+        def read() -> list[NoteRecord]:
             with self._reading() as c:
                 return [note_record(r) for r in c.execute(query)]
 
@@ -256,17 +261,9 @@ class AckStore(StoreBase):
         """Escalated notes nobody acknowledged yet, oldest first: on every desk until someone
         acts. Read on every desk's beat, like its presence: no connection is kept for it."""
 
-        def read() -> list[NoteRecord]:
-            query = (
-                select(_note)
-                .where(_note.c.acked_at.is_(None), _note.c.round > 0, _note.c.status != "replaced")
-                .order_by(_note.c.created_at, _note.c.id)
-                .limit(limit)
-            )
-            with self._reading() as c:
-                return [note_record(r) for r in c.execute(query)]
-
-        try:
-            return self._run(read)
-        finally:
-            release_idle(self.engine, after=0)
+        return self._beat_read(
+            select(_note)
+            .where(_note.c.acked_at.is_(None), _note.c.round > 0, _note.c.status != "replaced")
+            .order_by(_note.c.created_at, _note.c.id)
+            .limit(limit)
+        )
