@@ -260,6 +260,11 @@ def test_the_demo_client_escalates_to_the_recipient_then_whoever_of_techniek_is_
     assert order_of(replace(warmtenet, escalation=()), None) == DEFAULT_ORDER
 
 
+def test_the_end_of_year_9999_leaves_no_time_to_wait(warmtenet):
+    last = datetime(9999, 12, 31, 23, 55, tzinfo=UTC)
+    assert next_due(order_of(warmtenet, None), 0, last) is None
+
+
 def test_each_round_decides_its_recipient_with_the_roster_of_that_moment(warmtenet):
     """Erik Mulder's evening shift ends at 22:00, Rik Bos's night begins: the same step
     names another person before and after."""

@@ -65,7 +65,10 @@ def next_due(order: tuple[EscalationStep, ...], done: int, since: datetime) -> d
     rounds = rounds_of(order)
     if done >= len(rounds):
         return None
-    return since + timedelta(minutes=rounds[done].after_minutes)
+    try:
+        return since + timedelta(minutes=rounds[done].after_minutes)
+    except OverflowError:  # a clock at the very end of year 9999: no time left to wait
+        return None
 
 
 def first_escalation(

@@ -169,17 +169,17 @@ class AckService(AgendaService):
         the database, so it happens once."""
         now = self.clock()
         done: list[Escalated] = []
+        duty: dict[str, DutyStatus | None] = {}
         for note in self._db.due_escalations(now, limit=ESCALATION_PASS):
             if not self.has_client(note.client):
                 continue
             client = self.client(note.client)
+            status = self._duty_once(duty, client.id, now)
+            if status is None:  # a moment the roster cannot answer for: the next pass
+                continue
             order = order_of(client, client.call_type(note.call_type))
             step = step_at(order, note.round)
-            target = (
-                target_of(client, step, note.recipient, self.duty(client.id, now))
-                if step is not None
-                else None
-            )
+            target = target_of(client, step, note.recipient, status) if step else None
             person = target.person if target is not None else None
             why = target.why if target is not None else texts.ESCALATION_DONE
             if person is not None and step is not None and step.to == RECIPIENT:
@@ -202,12 +202,7 @@ class AckService(AgendaService):
             client = self.client(note.client) if self.has_client(note.client) else None
             if client is None:
                 continue
-            if client.id not in duty:  # one roster answer per client, however many notes
-                try:
-                    duty[client.id] = self.duty(client.id, now)
-                except StorageError:
-                    duty[client.id] = None
-            status = duty[client.id]
+            status = self._duty_once(duty, client.id, now)
             if status is None:
                 continue
             person = self._whom_to_phone(client, note, status)
@@ -229,6 +224,17 @@ class AckService(AgendaService):
                 )
             )
         return found
+
+    def _duty_once(
+        self, known: dict[str, DutyStatus | None], client_id: str, now: datetime
+    ) -> DutyStatus | None:
+        """One roster answer per client however many notes it has (None: it has none)."""
+        if client_id not in known:
+            try:
+                known[client_id] = self.duty(client_id, now)
+            except StorageError:
+                known[client_id] = None
+        return known[client_id]
 
     def _whom_to_phone(self, client: Client, note: NoteRecord, status: DutyStatus) -> str:
         """Whom an agent phones now: who the order's next round would mail (decided now),
