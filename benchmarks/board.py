@@ -70,7 +70,7 @@ def main() -> None:
         )
     # The mail server refuses them all (as the outbox sender marks them).
     for note in store.claim_due(NOW, limit=args.items):
-        store.mark_failed(note.id, "550 mailbox onbekend")
+        store.mark_failed(note.id, "550 mailbox onbekend", NOW)
     for i in range(200):
         desk.say_present(f"desk-{i}", ids[i % len(ids)], NOW - timedelta(minutes=i % 20))
     print(f"{args.clients} clients, {args.items} open items, 200 desks online")

@@ -585,10 +585,10 @@ def test_a_note_acknowledged_before_its_mail_went_is_mailed_for_the_record_only(
         desk.deliver_due(smtp.settings)
         mails = {m["Message-ID"]: m.get_content() for m in smtp.inbox.messages}
     first = mails[f"<{acked.uuid}.1@kccdesk>"]
-    assert first.startswith("Al bevestigd door Marieke om 02-12 21:56; ter informatie.")
+    assert first.startswith("Al bevestigd door Marieke om 02-12-2026 21:56; ter informatie.")
     assert "niet bevestigd" not in first and "/a/" not in first
     other = mails[f"<{never.uuid}.1@kccdesk>"]
-    assert other.startswith("Dringend en nog door niemand bevestigd, sinds 02-12 21:45.")
+    assert other.startswith("Dringend en nog door niemand bevestigd, sinds 02-12-2026 21:45.")
     assert "e melding" not in other and "/a/" in other
 
 

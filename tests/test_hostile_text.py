@@ -179,7 +179,7 @@ async def test_a_refused_note_with_markup_in_its_name_does_not_stop_the_desk(hos
     note = desk.add_note("hostiel", "jan", "Jan [/]", "0612345678", "Bericht [/] [b]vet")
     claimed = hostile_store.claim_due(MONDAY_10 + __import__("datetime").timedelta(minutes=5))
     assert [n.id for n in claimed] == [note.id]
-    hostile_store.mark_failed(note.id, "550 [/] geweigerd")
+    hostile_store.mark_failed(note.id, "550 [/] geweigerd", MONDAY_10)
     app = desk_app(hostile_store.url)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

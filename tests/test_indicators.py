@@ -84,7 +84,7 @@ def known_week(store, client) -> dict[str, object]:
     # an override, one taken after midnight in c6 (a W49 note), one re-taken (counted once).
     replaced = note(store, client, local(2026, 11, 24, 9))
     store.claim_due(LATER)
-    store.mark_failed(replaced.id, "550 unknown user")
+    store.mark_failed(replaced.id, "550 unknown user", LATER)
     assert store.mark_replaced(replaced.id)
     n1 = note(store, client, local(2026, 11, 25, 11, 1), c3, override="afwezig: kees")
     note(store, client, local(2026, 11, 24, 15), override="ontvanger afwezig")

@@ -76,7 +76,7 @@ def build_review_data(store) -> dict[str, int]:
     )
     for claimed in store.claim_due(clock.now):  # the outbox sender's pass
         if claimed.id == failed.id:
-            store.mark_failed(failed.id, "550 mailbox unavailable")
+            store.mark_failed(failed.id, "550 mailbox unavailable", clock.now)
         else:
             store.mark_sent(claimed.id, clock.now)
     # Monday 08:00 the client reports that Jelle was on call on Sunday night after all: a

@@ -46,7 +46,7 @@ short_date = when.date_text
 through = when.through
 
 
-def _moment_text(moment: datetime, now: datetime | None) -> str:
+def moment_text(moment: datetime, now: datetime | None) -> str:
     """'07:00' later today, 'wo 07:00' within the week ahead, else '14-12-2026 07:00'."""
     if now is not None:
         today = now.replace(tzinfo=None).date()
@@ -59,7 +59,7 @@ def _moment_text(moment: datetime, now: datetime | None) -> str:
 
 def busy_until(until: datetime, now: datetime) -> str:
     """'tot 11:00' (or 'tot di 09:00'): how long someone is in an appointment."""
-    return f"tot {_moment_text(until, now)}"
+    return f"tot {moment_text(until, now)}"
 
 
 def agenda_source(client: Client, absence: Absence | None, now: datetime) -> str:
@@ -70,7 +70,7 @@ def agenda_source(client: Client, absence: Absence | None, now: datetime) -> str
     feed = client.feed_of(absence.person)
     if feed is None or feed.ok_at is None:
         return AGENDA_SOURCE_UNKNOWN
-    text = AGENDA_SOURCE.format(when=_moment_text(feed.ok_at.astimezone(now.tzinfo), now))
+    text = AGENDA_SOURCE.format(when=moment_text(feed.ok_at.astimezone(now.tzinfo), now))
     if feed.stale(now, client.agenda):
         text += AGENDA_STALE_MARK
     return text
@@ -88,7 +88,7 @@ def agenda_stale(client: Client, now: datetime, detail: bool = False) -> list[st
         since = (
             AGENDA_NEVER_READ
             if feed.ok_at is None
-            else AGENDA_SINCE.format(when=_moment_text(feed.ok_at.astimezone(now.tzinfo), now))
+            else AGENDA_SINCE.format(when=moment_text(feed.ok_at.astimezone(now.tzinfo), now))
         )
         why = f": {feed.error}" if detail and feed.error else AGENDA_MAY_MISS
         lines.append(AGENDA_STALE.format(name=person.name, since=since, why=why))
@@ -120,7 +120,7 @@ def absent_until(absence: Absence | None, now: datetime | None = None) -> str:
         return when.UNTIL_FURTHER_NOTICE
     ends = absence.ends
     if absence.until_time is not None and ends is not None:
-        return f"tot {_moment_text(ends, now)}"
+        return f"tot {moment_text(ends, now)}"
     return through(absence.until)
 
 
@@ -131,7 +131,7 @@ def absent_period(absence: Absence, now: datetime | None = None) -> str:
     if now is not None and absence.begins <= now.replace(tzinfo=None):
         return until
     start = (
-        _moment_text(absence.begins, now)
+        moment_text(absence.begins, now)
         if absence.start_time is not None
         else when.date_text(absence.start)
     )

@@ -5,7 +5,7 @@ the client report — and the figures the report draws from it."""
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -45,9 +45,11 @@ class NoteEvent:
         }
 
 
-def event_text(event: NoteEvent, name_of: dict[str, str] | None = None) -> str:
-    """'bevestigd door Erik Mulder via link', 'geëscaleerd naar Rik Bos (vervangt …)'."""
-    who = (name_of or {}).get(event.who, event.who)
+def event_text(event: NoteEvent, name_of: Callable[[str], str] | None = None) -> str:
+    """'bevestigd door Erik Mulder via link', 'geëscaleerd naar Rik Bos — vervangt …';
+    `name_of`: a person's name by id (Client.person_name), which gives back what it does
+    not know (an agent's name, a mail address)."""
+    who = name_of(event.who) if name_of and event.who else event.who
     label = KINDS.get(event.kind, event.kind)
     if event.kind == "acked":
         text = f"{label} door {who or 'onbekend'} {VIA.get(event.via, event.via)}".rstrip()

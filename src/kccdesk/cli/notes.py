@@ -218,14 +218,14 @@ def _show(desk, args) -> int:
         return 0
     client = desk.client(note.client) if desk.has_client(note.client) else None
     zone = client.zone if client else None
-    names = {p.id: p.name for p in client.people} if client else {}
+    name_of = client.person_name if client else str
     when = note.created_at.astimezone(zone)
-    recipient = names.get(note.recipient, note.recipient)
+    recipient = name_of(note.recipient)
     print(f"#{note.id} {when:%d-%m-%Y %H:%M} {note.client} → {recipient}")
     print(f"  {note.caller_name} {display(note.caller_phone)} — {note.message}")
     print(f"  {note.urgency}, {STATUS.get(note.status, note.status)}")
     for event in events:
-        print(f"  {event.at.astimezone(zone):%d-%m %H:%M}  {printable(event_text(event, names))}")
+        print(f"  {event.at.astimezone(zone):%d-%m %H:%M}  {printable(event_text(event, name_of))}")
     if note.acked_at is None and note.escalate_at is not None:
         print(f"  volgende escalatie: {note.escalate_at.astimezone(zone):%d-%m %H:%M}")
     return 0

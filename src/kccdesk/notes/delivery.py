@@ -71,8 +71,8 @@ class Outbox(Protocol):
     def mark_retry(
         self, note_id: int, next_attempt: datetime, error: str, unsure: bool = False
     ) -> None: ...
-    def mark_failed(self, note_id: int, error: str, at: datetime | None = None) -> None: ...
-    def mark_unsure(self, note_id: int, error: str, at: datetime | None = None) -> None: ...
+    def mark_failed(self, note_id: int, error: str, at: datetime) -> None: ...
+    def mark_unsure(self, note_id: int, error: str, at: datetime) -> None: ...
 
 
 def deliver_due(
@@ -96,9 +96,7 @@ def deliver_due(
         claimed = store.claim_due(now, limit=1)
         if not claimed:
             break
-        outcome = _deliver(
-            store, claimed[0], clients, smtp, now, clock or (lambda: now), dress or _plain
-        )
+        outcome = _deliver(store, claimed[0], clients, smtp, now, clock or (lambda: now), dress)
         outcomes.append(outcome)
         if outcome.server_down:
             break
@@ -112,7 +110,7 @@ def _deliver(
     smtp: SmtpSettings,
     now: datetime,
     clock: Callable[[], datetime],
-    dress: Dress,
+    dress: Dress | None,
 ) -> Outcome:
     client = clients.get(note.client)
     if client is None:
@@ -121,7 +119,7 @@ def _deliver(
         name = client.person_name(note.addressee)
         return _failed(store, note, now, f"geen e-mailadres voor {name} of de klant")
     try:
-        message = compose(note, client, smtp.sender, dress(note, client))
+        message = compose(note, client, smtp.sender, dress(note, client) if dress else None)
     except Exception as exc:  # e.g. a line break in a header: retrying will not help
         return _failed(store, note, now, f"e-mail kan niet worden opgesteld: {one_line(exc)}")
     try:
@@ -146,10 +144,6 @@ def _deliver(
         return _failed(store, note, now, f"e-mail kan niet worden verstuurd: {one_line(exc)}")
     store.mark_sent(note.id, now)
     return Outcome(note.id, "sent")
-
-
-def _plain(note: NoteRecord, client: Client) -> MailExtras:
-    return MailExtras()
 
 
 def _delay(note: NoteRecord) -> timedelta:

@@ -86,11 +86,6 @@ class AckPage:
         return self.client.person_name(self.claim.person)
 
 
-def _moment(moment: datetime, now: datetime) -> str:
-    """'23:04' today, '02-12 23:04' on another day."""
-    return f"{moment:%H:%M}" if moment.date() == now.date() else f"{moment:%d-%m %H:%M}"
-
-
 class AckService(AgendaService):
     _ack: AckSettings | None = None
     _ack_secret: bytes | None = None
@@ -130,7 +125,7 @@ class AckService(AgendaService):
         now = self.clock().astimezone(client.zone)
         if note.acked_at is not None:  # taken on before its mail went: for the record only
             who = client.person_name(note.acked_by) or note.acked_by
-            at = _moment(note.acked_at.astimezone(client.zone), now)
+            at = texts.moment_text(note.acked_at.astimezone(client.zone), now)
             return MailExtras(history=(texts.MAIL_ALREADY_ACKED.format(who=who, at=at),))
         history: list[str] = []
         if note.round:
@@ -142,13 +137,13 @@ class AckService(AgendaService):
                     texts.MAIL_ROUND.format(
                         number=len({e.round for e in earlier}) + 1,
                         names=", ".join(names),
-                        since=_moment(earlier[0].at.astimezone(client.zone), now),
+                        since=texts.moment_text(earlier[0].at.astimezone(client.zone), now),
                     )
                 )
             else:  # never mailed before (the mail server was away, or no desk sent it)
-                saved = _moment(note.created_at.astimezone(client.zone), now)
+                saved = texts.moment_text(note.created_at.astimezone(client.zone), now)
                 history.append(texts.MAIL_NOT_ACKED_SINCE.format(since=saved))
-            if note.addressed_to or note.addressee != note.recipient:
+            if note.addressee != note.recipient:  # the mail's own lines name whom it is for
                 history.append(texts.MAIL_ROUND_FOR.format(name=client.person_name(note.recipient)))
         return MailExtras(ask=tuple(ask), history=tuple(history))
 
@@ -329,6 +324,3 @@ class AckService(AgendaService):
 
     def trails(self, note_ids: list[int]) -> dict[int, list[NoteEvent]]:
         return self._db.note_events(note_ids)
-
-    def events_between(self, since: datetime, until: datetime) -> list[NoteEvent]:
-        return self._db.events_between(since, until)

@@ -170,7 +170,7 @@ def _note(
         if not numbers.fails(at):
             store.mark_sent(sent.id, at + timedelta(minutes=1))
         else:
-            store.mark_failed(sent.id, "550 5.1.1 mailbox onbekend")
+            store.mark_failed(sent.id, "550 5.1.1 mailbox onbekend", at + timedelta(minutes=1))
     return True
 
 

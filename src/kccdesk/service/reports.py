@@ -163,7 +163,7 @@ class ReportService(TeamLeadService):
         linked = [
             link(
                 item,
-                lambda i: notes_by_id.get(i) or self._note_or_none(i),
+                lambda i: notes_by_id.get(i) or self._db.note_or_none(i),
                 lambda i: calls_by_id.get(i) or self._db.call(i),
                 lambda u: calls_by_uuid.get(u) or self._db.call_by_uuid(u),
             )

@@ -147,16 +147,11 @@ class TeamLeadService(RosterService):
         from kccdesk.teamlead.reconstruction import link, reconstruct
 
         client = self.client(item.client)
-        found = link(item, self._note_or_none, self._db.call, self._db.call_by_uuid)
+        # a purged note is None; a database that cannot be read is an error, not a purged note
+        found = link(item, self._db.note_or_none, self._db.call, self._db.call_by_uuid)
         audit = self._db.roster_audit(item.client, found.at - window, found.at + window)
         trail = self._db.note_events([found.note.id])[found.note.id] if found.note else []
         return reconstruct(client, item, found.note, found.call, audit, tuple(trail))
-
-    def _note_or_none(self, note_id: int) -> NoteRecord | None:
-        try:
-            return self._db.note(note_id)
-        except StorageError:
-            return None  # purged after the retention period
 
     def patterns(
         self, client_id: str | None = None, until: datetime | None = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from kccdesk.ack.trail import NoteEvent
@@ -65,17 +65,6 @@ def add_event_for_addressee(
 
 
 class AckStore(StoreBase):
-    def note_or_none(self, note_id: int) -> NoteRecord | None:
-        """The note, or None when there is none with that id (a database that cannot be read
-        raises StorageError: that is not the same as no such note)."""
-
-        def read() -> NoteRecord | None:
-            with self._reading() as c:
-                row = c.execute(select(_note).where(_note.c.id == note_id)).first()
-                return note_record(row) if row is not None else None
-
-        return self._run(read)
-
     def ping(self) -> None:
         """One round trip to the database (`serve`'s /healthz); raises StorageError."""
         from sqlalchemy import text
@@ -85,14 +74,6 @@ class AckStore(StoreBase):
                 c.execute(text("SELECT 1"))
 
         self._run(read)
-
-    def note_by_uuid(self, uuid: str) -> NoteRecord | None:
-        def read() -> NoteRecord | None:
-            with self._reading() as c:
-                row = c.execute(select(_note).where(_note.c.uuid == uuid)).first()
-                return note_record(row) if row is not None else None
-
-        return self._run(read)
 
     def note_events(self, note_ids: Collection[int]) -> dict[int, list[NoteEvent]]:
         """The trails of these notes, each oldest first."""
@@ -111,23 +92,6 @@ class AckStore(StoreBase):
                             NoteEvent(r.note_id, r.at, r.kind, r.who, r.via, r.detail, r.round)
                         )
             return found
-
-        return self._run(read)
-
-    def events_between(self, since: datetime, until: datetime) -> list[NoteEvent]:
-        """Every trail event in [since, until), oldest first (the report, a reconstruction)."""
-
-        def read() -> list[NoteEvent]:
-            query = (
-                select(_event)
-                .where(_event.c.at >= since, _event.c.at < until)
-                .order_by(_event.c.at, _event.c.id)
-            )
-            with self._reading() as c:
-                return [
-                    NoteEvent(r.note_id, r.at, r.kind, r.who, r.via, r.detail, r.round)
-                    for r in c.execute(query)
-                ]
 
         return self._run(read)
 
@@ -237,7 +201,7 @@ class AckStore(StoreBase):
                         _note.c.id == note.id,
                         _note.c.round == note.round,
                         _note.c.acked_at.is_(None),
-                        or_(_note.c.status != "sending", _note.c.status.is_(None)),
+                        _note.c.status != "sending",
                     )
                     .values(**values)
                 ).rowcount

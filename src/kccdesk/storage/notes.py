@@ -122,12 +122,25 @@ class NoteStore(StoreBase):
         return self._run(read)
 
     def note(self, note_id: int) -> NoteRecord:
-        def read() -> NoteRecord:
+        """The note; StorageError when there is none with that id."""
+        found = self.note_or_none(note_id)
+        if found is None:
+            raise StorageError(f"onbekende notitie {note_id}")
+        return found
+
+    def note_or_none(self, note_id: int) -> NoteRecord | None:
+        """The note, or None when there is none with that id (purged, or never): a database
+        that cannot be read raises StorageError, which is not the same."""
+        return self._first_note(callback_note.c.id == note_id)
+
+    def note_by_uuid(self, uuid: str) -> NoteRecord | None:
+        """The note a mail's Message-ID names (kccdesk.notes.mail.message_id)."""
+        return self._first_note(callback_note.c.uuid == uuid)
+
+    def _first_note(self, condition) -> NoteRecord | None:
+        def read() -> NoteRecord | None:
             with self._reading() as c:
-                query = select(callback_note).where(callback_note.c.id == note_id)
-                row = c.execute(query).first()
-                if row is None:
-                    raise StorageError(f"onbekende notitie {note_id}")
-                return note_record(row)
+                row = c.execute(select(callback_note).where(condition)).first()
+                return note_record(row) if row is not None else None
 
         return self._run(read)

@@ -112,14 +112,12 @@ class OutboxStore(StoreBase):
             **({"unsure_attempts": NoteRow.unsure_attempts + 1} if unsure else {}),
         )
 
-    def mark_failed(self, note_id: int, error: str, at: datetime | None = None) -> None:
-        event = ("failed", at, error) if at is not None else None
-        self._set_note(note_id, "sending", event, status="failed", last_error=error)
+    def mark_failed(self, note_id: int, error: str, at: datetime) -> None:
+        self._set_note(note_id, "sending", ("failed", at, error), status="failed", last_error=error)
 
-    def mark_unsure(self, note_id: int, error: str, at: datetime | None = None) -> None:
+    def mark_unsure(self, note_id: int, error: str, at: datetime) -> None:
         """Perhaps delivered, perhaps not: it is not sent again, and an agent asks."""
-        event = ("unsure", at, error) if at is not None else None
-        self._set_note(note_id, "sending", event, status="unsure", last_error=error)
+        self._set_note(note_id, "sending", ("unsure", at, error), status="unsure", last_error=error)
 
     def resend(self, note_id: int) -> bool:
         """Put a failed (or perhaps delivered) note back in the outbox, as new."""

@@ -361,9 +361,9 @@ def lines(client: Client, r: Reconstruction) -> list[str]:
             out.extend(
                 f"    {label}: {value or '— (niet ingevuld)'}" for _, label, value in n.answers
             )
-        names = {p.id: p.name for p in client.people}
         for event in r.trail:
-            out.append(f"  {event.at.astimezone(zone):%d-%m %H:%M} {event_text(event, names)}")
+            moment = event.at.astimezone(zone)
+            out.append(f"  {moment:%d-%m %H:%M} {event_text(event, client.person_name)}")
     s = r.shown
     gone = [
         f"{what} #{ident}"

@@ -371,9 +371,9 @@ def notes_panel(
         text.append(f"[{status}]", "bold red" if note.needs_agent else "dim")
         if note.needs_agent and note.last_error:
             text.append(f" {note.last_error} — F9", "red")
-        names = {p.id: p.name for p in client.people} if client else {}
+        name_of = client.person_name if client else str
         if note.acked_at is not None:
-            who = names.get(note.acked_by, note.acked_by)
+            who = name_of(note.acked_by)
             at = f"{note.acked_at.astimezone(zone):%H:%M}"
             text.append(" " + texts.ACKED_MARK.format(at=at, who=who), "green")
         elif note.round:
@@ -381,7 +381,7 @@ def notes_panel(
         trail = (trails or {}).get(note.id, [])
         if note.urgency == "dringend" or any(e.kind not in ("saved", "sent") for e in trail):
             steps = [
-                f"{e.at.astimezone(zone):%H:%M} {event_text(e, names)}"
+                f"{e.at.astimezone(zone):%H:%M} {event_text(e, name_of)}"
                 for e in trail
                 if e.kind != "saved"
             ]

@@ -47,21 +47,18 @@ class UnackedScreen(TypingAhead, ModalScreen[None]):
             note = waiting.note
             client = desk.client(note.client) if desk.has_client(note.client) else None
             zone = client.zone if client else None
-            saved = note.created_at.astimezone(zone)
-            today = desk.clock().astimezone(zone).date()
-            line = Text(
-                f"{saved:%H:%M}  " if saved.date() == today else f"{saved:%d-%m %H:%M}  ", "dim"
-            )
+            now = desk.clock().astimezone(zone)
+            line = Text(f"{texts.moment_text(note.created_at.astimezone(zone), now)}  ", "dim")
             line.append(f"{waiting.client_name}, {duration_text(waiting.waited)}", "bold")
             if waiting.call_name:
                 line.append(f" — bel {waiting.call_name} {waiting.call_phone}".rstrip(), "bold red")
             name = client.person_name(note.recipient) if client else note.recipient
             line.append(f"\n   {note.caller_name} voor {name}: ", "")
             line.append(note.message[:80] + ("…" if len(note.message) > 80 else ""), "dim")
-            names = {p.id: p.name for p in client.people} if client else {}
+            name_of = client.person_name if client else str
             for event in waiting.trail[-3:]:  # what happened to it last
-                at = event.at.astimezone(zone)
-                line.append(f"\n   {at:%H:%M} {event_text(event, names)}", "dim italic")
+                at = texts.moment_text(event.at.astimezone(zone), now)
+                line.append(f"\n   {at} {event_text(event, name_of)}", "dim italic")
             options.append(Option(line, id=str(note.id)))
         return options
 
