@@ -110,12 +110,11 @@ def main() -> None:
 def page_and_baseline(desk, ack, folder: Path, notes, pages: int) -> None:
     import uvicorn
 
-    from kccdesk.core.secret import load_secret
     from kccdesk.web.app import create_app
 
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(desk, load_secret(ack.secret_path), ack.base_url),
+            create_app(desk, ack.base_url),
             host="127.0.0.1",
             port=0,
             access_log=False,

@@ -269,7 +269,7 @@ def served(demo_store, tmp_path):
         "<script>alert('x')</script> geen warmte 🔥",
         urgency="dringend",
     )
-    with Web(create_app(desk, load_secret(ack.secret_path), ack.base_url), port) as web:
+    with Web(create_app(desk, ack.base_url), port) as web:
         yield desk, note, web, desk.ack_link(note)
 
 

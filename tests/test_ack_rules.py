@@ -337,8 +337,8 @@ def test_a_call_type_carries_its_own_escalation_and_it_round_trips(warmtenet):
 
 def test_the_report_figures_count_time_to_acknowledgement_and_escalations():
     saved = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)
-    window = timedelta(minutes=10)
-    notes = [(1, saved, window), (2, saved, window), (3, saved, window)]
+    first = saved + timedelta(minutes=10)
+    notes = [(1, saved, first), (2, saved, first), (3, saved, first)]
     events = [
         NoteEvent(1, saved + timedelta(minutes=4), "acked"),
         NoteEvent(2, saved + timedelta(minutes=10), "escalated"),

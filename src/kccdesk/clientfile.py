@@ -22,6 +22,7 @@ from kccdesk.clients.dialing import normalise
 from kccdesk.clients.model import (
     FIELD_KINDS,
     URGENCIES,
+    URGENT,
     WEEKDAYS,
     Absence,
     AgendaPolicy,
@@ -408,7 +409,6 @@ class AtLine(ValueError):
 
 #: field kinds a `when` rule cannot be about: no one answer of a date or number is a rule
 NO_RULES_ON = ("date", "date_of_birth", "phone")
-URGENT = "dringend"
 
 
 def _shown_id(value: object) -> str:

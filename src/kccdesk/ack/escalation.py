@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from kccdesk.clients.model import URGENCIES, CallType, Client, EscalationStep
+from kccdesk.clients.model import URGENT, CallType, Client, EscalationStep
 from kccdesk.duty.roster import DutyStatus, note_route
 
 #: urgent notes without an order of their own: after 10 minutes the recipient (decided
@@ -75,7 +75,7 @@ def first_escalation(
     client: Client, urgency: str, call_type: str, saved: datetime
 ) -> datetime | None:
     """When a note escalates first if nobody acknowledges it: urgent notes only."""
-    if urgency != URGENCIES[-1]:
+    if urgency != URGENT:
         return None
     return next_due(order_of(client, client.call_type(call_type)), 0, saved)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 #: the kinds of event, in Dutch as every screen shows them
 KINDS = {
@@ -80,12 +80,12 @@ class AckFigures:
 
 
 def ack_figures(
-    notes: Sequence[tuple[int, datetime, timedelta]],
+    notes: Sequence[tuple[int, datetime, datetime | None]],
     events: Iterable[NoteEvent],
     days: float,
 ) -> AckFigures:
-    """`notes`: (id, saved at, first window) of each urgent note; `events`: their trails;
-    `days`: the length of the period (escalations per week)."""
+    """`notes`: (id, saved at, its first escalation's moment) of each urgent note; `events`:
+    their trails; `days`: the length of the period (escalations per week)."""
     acked: dict[int, datetime] = {}
     escalations = 0
     for event in events:
@@ -95,12 +95,12 @@ def ack_figures(
             escalations += 1
     minutes: list[float] = []
     in_time = 0
-    for note_id, saved, window in notes:
+    for note_id, saved, first_escalation in notes:
         at = acked.get(note_id)
         if at is None:
             continue
         minutes.append(max(0.0, (at - saved).total_seconds() / 60))
-        if at - saved <= window:
+        if first_escalation is None or at <= first_escalation:
             in_time += 1
     return AckFigures(
         urgent=len(notes),

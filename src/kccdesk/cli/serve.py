@@ -8,6 +8,7 @@ import logging
 import sys
 import threading
 import time
+from typing import Any
 
 from kccdesk.cli.common import CliError, open_desk
 
@@ -81,33 +82,27 @@ def cmd_serve(args) -> int:
     except SecretProblem as exc:
         raise CliError(str(exc)) from None
     web, worker, mailbox = desks
-    stop = threading.Event()
-    fatal: list[str] = []
-    running: dict[str, object] = {}  # the server, for the page that finds the file replaced
-    server = _server(
-        web, ack, host, port, lambda why: _give_up(why, fatal, running["server"], stop)
-    )
-    running["server"] = server
+    serving = _Serving()
+    server = serving.server = _server(web, ack, host, port, serving.give_up)
     threads = [
         threading.Thread(
-            target=_work,
-            args=(worker, settings, not args.no_outbox, args.every, stop, fatal, server),
-            daemon=True,
+            target=_work, args=(worker, settings, not args.no_outbox, args.every, serving)
         )
     ]
     if ack.imap_host and not args.no_mailbox:
-        threads.append(threading.Thread(target=_mailbox, args=(mailbox, ack, stop), daemon=True))
+        threads.append(threading.Thread(target=_mailbox, args=(mailbox, ack, serving.stop)))
     for thread in threads:
+        thread.daemon = True
         thread.start()
     try:
         log.info("pagina's op http://%s:%d (buiten: %s)", host, port, ack.base_url)
         server.run()
     finally:
-        stop.set()
+        serving.stop.set()
         for thread in threads:
             thread.join(timeout=15)
-    if fatal:
-        print(f"kccdesk serve: gestopt: {fatal[0]}", file=sys.stderr)
+    if serving.fatal:
+        print(f"kccdesk serve: gestopt: {serving.fatal}", file=sys.stderr)
         return EXIT_RESTART
     return 0
 
@@ -116,15 +111,33 @@ def cmd_serve(args) -> int:
 EXIT_RESTART = 3
 
 
+class _Serving:
+    """What the parts of one `serve` share: the stop, and why it had to stop."""
+
+    def __init__(self) -> None:
+        self.stop = threading.Event()
+        self.fatal = ""
+        self.server: Any = None  # the uvicorn server, once made
+
+    def give_up(self, why: str) -> None:
+        """The database file was replaced: nothing more is written; the process stops with
+        EXIT_RESTART, so whatever runs it starts it again on the file that is there now."""
+        if not self.fatal:
+            self.fatal = why
+            log.error("gestopt: %s", why)
+        self.stop.set()
+        if self.server is not None:
+            self.server.should_exit = True
+
+
 def _server(desk, ack, host: str, port: int, on_fatal):
     import signal
 
     import uvicorn
 
-    from kccdesk.core.secret import load_secret
     from kccdesk.web.app import create_app
 
-    app = create_app(desk, load_secret(ack.secret_path), ack.base_url, on_fatal)
+    app = create_app(desk, ack.base_url, on_fatal)
     config = uvicorn.Config(
         app,
         host=host,
@@ -148,23 +161,11 @@ def _server(desk, ack, host: str, port: int, on_fatal):
     return uvicorn.Server(config)
 
 
-def _give_up(why: str, fatal: list[str], server, stop: threading.Event) -> None:
-    """The database file was replaced: nothing more is written; the process stops with
-    EXIT_RESTART, so whatever runs it starts it again on the file that is there now."""
-    if not fatal:
-        fatal.append(why)
-        log.error("gestopt: %s", why)
-    stop.set()
-    server.should_exit = True
-
-
-def _work(
-    desk, settings, outbox: bool, every: float, stop: threading.Event, fatal: list[str], server
-) -> None:
+def _work(desk, settings, outbox: bool, every: float, serving: _Serving) -> None:
     """Escalate what is due, then send what is queued (escalated rounds too), `every` s."""
     from kccdesk.core.errors import DatabaseReplaced
 
-    while not stop.is_set():
+    while not serving.stop.is_set():
         try:
             for done in desk.escalate_due():
                 log.info(
@@ -178,11 +179,11 @@ def _work(
                 for outcome in desk.deliver_due(settings.smtp):
                     log.info("notitie %s: %s %s", outcome.note, outcome.result, outcome.detail)
         except DatabaseReplaced as exc:
-            _give_up(str(exc), fatal, server, stop)
+            serving.give_up(str(exc))
             return
         except Exception as exc:  # the database away a moment: the next tick tries again
             log.warning("escalatie/outbox: %s", str(exc).splitlines()[0] if str(exc) else exc)
-        _poll(stop, every)
+        _poll(serving.stop, every)
 
 
 def _mailbox(desk, ack, stop: threading.Event) -> None:

@@ -32,7 +32,9 @@ def part_of_day(hour: int) -> str:
 
 
 #: how urgent a note is; a call type may make its notes one of these by default
-URGENCIES = ("normaal", "dringend")
+#: the urgency that makes a note escalate when nobody acknowledges it (kccdesk.ack)
+URGENT = "dringend"
+URGENCIES = ("normaal", URGENT)
 
 # --- call types (`[[call_types]]`): what a note of a kind of call must hold; their
 # rules (answers checked per kind, what an answer sets off, routes) are kccdesk.calltypes

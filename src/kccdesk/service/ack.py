@@ -19,7 +19,15 @@ from kccdesk.ack.escalation import (
     step_at,
     target_of,
 )
-from kccdesk.ack.tokens import BadToken, Claim, check_token, make_token, read_token
+from kccdesk.ack.tokens import (
+    BadToken,
+    Claim,
+    check_token,
+    form_key,
+    make_token,
+    read_token,
+    same_key,
+)
 from kccdesk.ack.trail import NoteEvent
 from kccdesk.clients.model import Client, EscalationStep
 from kccdesk.core.errors import StorageError
@@ -274,6 +282,16 @@ class AckService(AgendaService):
             with contextlib.suppress(StorageError):
                 self._db.record_opened(note.id, self.clock(), claim.person)
         return AckPage(note, self.client(note.client), claim)
+
+    def form_key(self, token: str) -> str:
+        """The key the page's form carries (kccdesk.ack.tokens.form_key)."""
+        if self._ack_secret is None:
+            raise BadToken("geen geheim: [ack] base_url ontbreekt")
+        return form_key(self._ack_secret, token)
+
+    def is_form_key(self, token: str, given: str) -> bool:
+        """Whether a posted form carries the key of this token's page."""
+        return self._ack_secret is not None and same_key(given, self.form_key(token))
 
     def check_database(self) -> None:
         """Raises StorageError when the database cannot be reached (`serve`'s /healthz)."""

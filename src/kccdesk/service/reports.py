@@ -118,21 +118,22 @@ class ReportService(TeamLeadService):
     def _ack_figures(self, client: Client, start: datetime, end: datetime) -> AckFigures:
         """How the week's urgent notes were acknowledged: time to acknowledgement, the share
         within their first window, escalations."""
-        from kccdesk.ack.escalation import order_of
+        from kccdesk.ack.escalation import first_escalation
         from kccdesk.ack.trail import ack_figures
+        from kccdesk.clients.model import URGENT
 
         urgent = [
             n
             for n in self._db.notes(client.id, since=start, until=end, shown=False)
-            if n.urgency == "dringend"
+            if n.urgency == URGENT
         ]
         trails = self._db.note_events([n.id for n in urgent])
-        windows = []
-        for note in urgent:
-            order = order_of(client, client.call_type(note.call_type))
-            windows.append((note.id, note.created_at, timedelta(minutes=order[0].after_minutes)))
+        deadlines = [
+            (n.id, n.created_at, first_escalation(client, n.urgency, n.call_type, n.created_at))
+            for n in urgent
+        ]
         events = [e for n in urgent for e in trails.get(n.id, ())]
-        return ack_figures(windows, events, days=(end - start).total_seconds() / 86400)
+        return ack_figures(deadlines, events, days=(end - start).total_seconds() / 86400)
 
     def _reconstruct_all(
         self,

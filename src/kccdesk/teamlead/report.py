@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from kccdesk.ack.trail import AckFigures
 from kccdesk.clients.model import DUTCH_WEEKDAYS, Client
-from kccdesk.core.when import date_text, weekday
+from kccdesk.core.when import date_text, duration_text, weekday
 from kccdesk.records import FeedbackRecord
 from kccdesk.teamlead.indicators import DEFINITIONS, REPEAT_WINDOW, Indicators, average_text
 from kccdesk.teamlead.patterns import Pattern
@@ -297,7 +297,7 @@ def summary(report: ClientReport) -> list[tuple[str, str, str]]:
 
 
 def _minutes(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f} min"
+    return "—" if value is None else duration_text(timedelta(minutes=value))
 
 
 def _ack_rows(figures: AckFigures | None) -> list[tuple[str, str, str]]:

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from kccdesk import texts
 from kccdesk.ack.trail import NoteEvent, event_text
-from kccdesk.clients.model import CallType, Client, Person, Topic
+from kccdesk.clients.model import URGENT, CallType, Client, Person, Topic
 from kccdesk.clients.phones import display as phone_display
 from kccdesk.duty.coverage import Gap
 from kccdesk.duty.roster import DutyStatus, OnDuty, person_state
@@ -379,7 +379,7 @@ def notes_panel(
         elif note.round:
             text.append(" " + texts.NOT_ACKED_MARK + " — Ctrl+G", "bold red")
         trail = (trails or {}).get(note.id, [])
-        if note.urgency == "dringend" or any(e.kind not in ("saved", "sent") for e in trail):
+        if note.urgency == URGENT or any(e.kind not in ("saved", "sent") for e in trail):
             steps = [
                 f"{e.at.astimezone(zone):%H:%M} {event_text(e, name_of)}"
                 for e in trail

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from kccdesk.ack.tokens import BadToken, form_key, same_key
+from kccdesk.ack.tokens import BadToken
 from kccdesk.core.errors import DatabaseReplaced, StorageError
 from kccdesk.service.desk import Desk
 from kccdesk.web.page import HEADERS, note_page, refusal_page
@@ -63,7 +63,7 @@ class FailureLimit:
 
 
 def create_app(
-    desk: Desk, secret: bytes, base_url: str, on_fatal: Callable[[str], None] | None = None
+    desk: Desk, base_url: str, on_fatal: Callable[[str], None] | None = None
 ) -> Starlette:
     """The app on one desk (the service). `on_fatal`: called when the database file was
     replaced under the process (`serve` then stops, to be started again on it)."""
@@ -102,7 +102,7 @@ def create_app(
         def action() -> Response:
             page = desk.ack_page(token)
             log.info("geopend: notitie %s (%s)", page.note.id, page.claim.person)
-            return _html(note_page(page, form_key(secret, token)))
+            return _html(note_page(page, desk.form_key(token)))
 
         return guarded(action, address)
 
@@ -120,9 +120,7 @@ def create_app(
         # A browser says where a form came from; it must be this page's own site ("null"
         # and any other site are refused; a client that sends none is judged by the key).
         origin = request.headers.get("origin")
-        if (origin is not None and origin != own_origin) or not same_key(
-            given, form_key(secret, token)
-        ):
+        if (origin is not None and origin != own_origin) or not desk.is_form_key(token, given):
             log.info("formulier geweigerd van %s", _shown(address))
             return _html(refusal_page(403), 403)
 

@@ -8,6 +8,7 @@ import base64
 import hashlib
 from html import escape
 
+from kccdesk.clients.model import URGENT
 from kccdesk.service.ack import AckPage
 
 STYLE = (
@@ -52,7 +53,7 @@ def note_page(page: AckPage, form_key: str = "", *, just_now: bool = False) -> s
 
     note, client = page.note, page.client
     zone = client.zone
-    urgent = note.urgency == "dringend"
+    urgent = note.urgency == URGENT
     rows = [
         ("Voor", page.recipient_name),
         ("Klant", client.name),
