@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import socket
+import subprocess
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -169,3 +172,53 @@ def demo_store(sqlite_url, sqlite_templates) -> Store:
 @pytest.fixture
 def demo_desk(demo_store) -> Desk:
     return Desk(demo_store)
+
+
+# --- a private PostgreSQL cluster that a test may restart (server faults) ----------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _cluster_version() -> str | None:
+    root = Path("/etc/postgresql")
+    versions = sorted(p.name for p in root.iterdir()) if root.is_dir() else []
+    return versions[-1] if versions else None
+
+
+@pytest.fixture
+def private_cluster(request):
+    """(url, restart) of a throw-away PostgreSQL cluster on its own port; server settings
+    from the test's `pg_options` mark."""
+    mark = request.node.get_closest_marker("pg_options")
+    options = [f"--pgoption={o}" for o in (mark.args if mark else ())]
+    version = _cluster_version()
+    if shutil.which("pg_createcluster") is None or version is None:
+        reason = "pg_createcluster (postgresql-common) not installed"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true and {reason}")
+        pytest.skip(reason)
+    name, port = f"kcct{uuid.uuid4().hex[:8]}", _free_port()
+
+    def ctl(action: str) -> None:
+        subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", version, name, action],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+    subprocess.run(
+        ["pg_createcluster", version, name, "-p", str(port), *options, "--", "--auth=trust"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    try:
+        ctl("start")
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", lambda: ctl("restart")
+    finally:
+        subprocess.run(["pg_dropcluster", "--stop", version, name], capture_output=True, timeout=60)

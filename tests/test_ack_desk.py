@@ -4,6 +4,7 @@ round once and counts it in the header; Ctrl+G lists whom to phone, Enter marks 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -95,6 +96,8 @@ def test_note_show_prints_the_trail_and_note_ack_marks_it_called(demo_store):
     assert (
         "21:45  opgeslagen" in done.stdout and "21:56  geëscaleerd naar Erik Mulder" in done.stdout
     )
+    refused = kccdesk(demo_store.url, "note", "ack", str(note.id), "--agent", "Ka\x1brin")
+    assert refused.returncode == 2 and "stuurteken" in refused.stderr
     done = kccdesk(demo_store.url, "note", "ack", str(note.id), "--agent", "Karin", now=later)
     assert done.returncode == 0 and "bevestigd (gebeld) door Karin" in done.stdout
     again = kccdesk(demo_store.url, "note", "ack", str(note.id), now=later)
@@ -105,3 +108,25 @@ def test_note_show_prints_the_trail_and_note_ack_marks_it_called(demo_store):
     for bad in ("0", "99999", "x", "-1", "9" * 30):
         done = kccdesk(demo_store.url, "note", "show", bad)
         assert done.returncode in (1, 2) and "Traceback" not in done.stderr
+
+
+async def test_a_note_acknowledged_on_another_desk_leaves_this_header_at_once(demo_store):
+    """Two desks of the team: Karin marks it "gebeld, bevestigd" on hers; this desk's header
+    clears through the change feed, not at its next beat (15 s)."""
+    desk = warm_desk(demo_store, Clock(WEDNESDAY_2145))
+    note = urgent_note(desk)
+    moment = (WEDNESDAY_2145 + timedelta(minutes=14)).astimezone(UTC)
+    app = make_app(demo_store.url, clock=fixed_clock(moment), client_id=WARMTENET, settings=AGENT)
+    async with app.run_test(size=(120, 35)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if "dringend niet bevestigd" in text_of(app, "#call-header"):
+                break
+        assert "dringend niet bevestigd" in text_of(app, "#call-header")
+        other = warm_desk(demo_store, Clock(moment))  # the other desk, its own connection
+        assert other.acknowledge_at_desk(note.id, "Karin")
+        started = asyncio.get_running_loop().time()
+        while "dringend niet bevestigd" in text_of(app, "#call-header"):
+            assert asyncio.get_running_loop().time() - started < 5, "header not cleared"
+            await pilot.pause(0.05)
+        assert app.unacked == []

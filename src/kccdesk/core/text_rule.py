@@ -85,6 +85,17 @@ def forbidden(value: str, lines: bool = False, carriage_returns: bool = False) -
     return None
 
 
+def agent_name_problem(agent: str) -> str | None:
+    """Why the agent's name cannot sign a note or an acknowledgement (a control or direction
+    character, only invisible characters, too long), or None; '' is no name: the desk's."""
+    if forbidden(agent) is not None or too_long(agent, MAX_NAME) or (agent and blank(agent)):
+        return (
+            "naam van de medewerker (--agent) bevat een stuurteken of richtingsteken, is "
+            f"leeg of langer dan {MAX_NAME} tekens"
+        )
+    return None
+
+
 def blank(value: str) -> bool:
     """Whether nothing visible was typed: only spaces and invisible characters (zero-width
     spaces and joiners, soft hyphens and other format characters)."""

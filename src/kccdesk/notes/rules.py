@@ -13,7 +13,14 @@ from datetime import UTC, datetime
 from kccdesk.calltypes.rules import check_answers
 from kccdesk.clients.model import URGENCIES, CallType, Client
 from kccdesk.clients.phones import PhoneCheck, check
-from kccdesk.core.text_rule import MAX_MESSAGE, MAX_NAME, blank, forbidden, too_long
+from kccdesk.core.text_rule import (
+    MAX_MESSAGE,
+    MAX_NAME,
+    agent_name_problem,
+    blank,
+    forbidden,
+    too_long,
+)
 from kccdesk.duty.roster import NoteRoute, note_route
 from kccdesk.texts import absent_until, route_text
 
@@ -125,11 +132,9 @@ def check_note(
     if meant_for and meant_for != recipient and client.person(meant_for) is not None:
         addressed_to = addressed_to or meant_for
     # The one text rule (kccdesk.core.text_rule): the agent's name signs the mail.
-    if forbidden(agent) is not None or too_long(agent, MAX_NAME) or (agent and blank(agent)):
-        raise NoteRefused(
-            "naam van de medewerker (--agent) bevat een stuurteken of richtingsteken, is "
-            f"leeg of langer dan {MAX_NAME} tekens"
-        )
+    problem = agent_name_problem(agent)
+    if problem:
+        raise NoteRefused(problem)
     # The one text rule (kccdesk.core.text_rule): the name goes into the mail's Subject.
     if blank(caller_name):
         raise NoteRefused("naam van de beller ontbreekt", "caller_name")

@@ -260,6 +260,12 @@ class AckService(AgendaService):
     def acknowledge_at_desk(self, note_id: int, agent: str = "") -> bool:
         """An agent phoned the person and they confirmed ("gebeld, bevestigd"). False when
         someone acknowledged it already."""
+        from kccdesk.core.errors import InputError
+        from kccdesk.core.text_rule import agent_name_problem
+
+        problem = agent_name_problem(agent)
+        if problem:
+            raise InputError(problem)
         by = self.actor.author(agent) or self.actor.user
         return self._db.acknowledge(note_id, self.clock(), by, "desk")
 

@@ -152,7 +152,7 @@ class DeskWork(_AppBase):
             self.clients_changed.publish(None)
         for screen in self.screen_stack:  # the database may have said who this is (team lead)
             screen.refresh_bindings()
-        self.notes_changed.subscribe(self, lambda _: self.load_failed())
+        self.notes_changed.subscribe(self, lambda _: self._notes_changed())
         self.notes_changed.publish(None)
         self.watch_changes()
         if self.settings.smtp is not None:
@@ -161,6 +161,12 @@ class DeskWork(_AppBase):
             self.sync_agendas()
         self.set_interval(HEARTBEAT.total_seconds(), self.beat)
         self.beat()
+
+    def _notes_changed(self) -> None:
+        """A note changed here or on another desk: what failed, and what waits for an
+        acknowledgement (one marked elsewhere leaves this header at once)."""
+        self.load_failed()
+        self.check_unacked()
 
     # --- the board: this desk says it is there; reminders come back --------------------
 
@@ -178,14 +184,21 @@ class DeskWork(_AppBase):
                     started = call.started
         self.say_present(client, started)
         self.check_reminders()
+        self.escalate()
         self.check_unacked()
+
+    @work(thread=True, exclusive=True, group="escalate", exit_on_error=False)
+    def escalate(self) -> None:
+        """The escalation pass: every desk runs it (each round is claimed in the database,
+        so it happens once); a round done reaches every header as a change of the notes."""
+        with contextlib.suppress(Exception):  # the database away: the next beat tries again
+            if self.desk.escalate_due():
+                self.post_message(self.ChangesArrived({"notes"}))
 
     @work(thread=True, exclusive=True, group="unacked", exit_on_error=False)
     def check_unacked(self) -> None:
-        """Run the escalation pass (every desk may: each round is claimed in the database,
-        so it happens once) and read what nobody acknowledged."""
-        with contextlib.suppress(Exception):  # the database away: the next beat tries again
-            self.desk.escalate_due()
+        """Read what nobody acknowledged (at every beat, and whenever a note changed: one
+        acknowledged on another desk leaves this header at once)."""
         try:
             waiting = self.desk.unacknowledged()
         except Exception:
