@@ -12,7 +12,7 @@ same server, median and p99, in one process.
 from __future__ import annotations
 
 import http.client
-import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -20,6 +20,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).parent))
+from board import summary  # noqa: E402  (the benchmarks' one way to print median and p99)
 
 from kccdesk.clientfile import load_clients  # noqa: E402
 from kccdesk.core.actor import Actor  # noqa: E402
@@ -37,15 +39,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-def summary(label: str, samples: list[float], baseline: list[float] | None = None) -> None:
-    ordered = sorted(samples)
-    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-    line = f"  {label:<44} median {statistics.median(samples):7.2f} ms   p99 {p99:7.2f} ms"
-    if baseline:
-        line += f"   (baseline median {statistics.median(baseline):.2f} ms)"
-    print(line)
 
 
 def main() -> None:
